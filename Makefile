@@ -1,0 +1,37 @@
+# mfactl — see README.md. `make demo` and `make test` are the two commands a newcomer needs.
+GO      ?= go
+BIN     := bin/mfactl
+PEERS   := tools/peers
+FUZZTIME ?= 30s
+
+.PHONY: build test demo lint fuzz bench conformance peers clean
+
+build:
+	$(GO) build -o $(BIN) .
+
+test:
+	$(GO) test -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+demo: build
+	./scripts/demo.sh
+
+fuzz:
+	$(GO) test ./schema -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Installs cognito-local (pinned, npm ci) and the Debian awscli if missing.
+peers:
+	./scripts/install-peers.sh
+
+conformance: peers
+	./scripts/conformance.sh
+
+clean:
+	rm -rf bin

@@ -1,0 +1,190 @@
+// Package state is mfactl's model of Cognito MFA: the pool-level
+// configuration and the per-user settings, used for both the desired state
+// (loaded from YAML) and the live state (read from Cognito), so that the diff
+// is a pure function of two values of the same types.
+//
+// Field names mirror Cognito's API (SetUserPoolMfaConfig and
+// AdminSetUserMFAPreference). In desired state a nil block or an empty
+// string means "not managed": mfactl leaves that part as it is live.
+// In live state a nil block means Cognito reported no such block.
+package state
+
+import "strings"
+
+// Mode is a pool's MfaConfiguration.
+type Mode string
+
+const (
+	ModeUnset    Mode = ""
+	ModeOff      Mode = "OFF"
+	ModeOn       Mode = "ON"
+	ModeOptional Mode = "OPTIONAL"
+)
+
+// PoolConfig is the whole of what SetUserPoolMfaConfig sets for one pool.
+type PoolConfig struct {
+	MfaConfiguration              Mode                           `json:"MfaConfiguration,omitempty"`
+	SoftwareTokenMfaConfiguration *SoftwareTokenMfaConfiguration `json:"SoftwareTokenMfaConfiguration,omitempty"`
+	SmsMfaConfiguration           *SmsMfaConfiguration           `json:"SmsMfaConfiguration,omitempty"`
+	EmailMfaConfiguration         *EmailMfaConfiguration         `json:"EmailMfaConfiguration,omitempty"`
+	WebAuthnConfiguration         *WebAuthnConfiguration         `json:"WebAuthnConfiguration,omitempty"`
+}
+
+// SoftwareTokenMfaConfiguration switches TOTP for the pool.
+type SoftwareTokenMfaConfiguration struct {
+	Enabled bool `json:"Enabled"`
+}
+
+// SmsMfaConfiguration is SMS MFA for the pool. Cognito's API has no Enabled
+// field here (a present block means on); mfactl's files carry one so that
+// "off" can be declared explicitly.
+type SmsMfaConfiguration struct {
+	Enabled                  bool              `json:"Enabled"`
+	SmsAuthenticationMessage *string           `json:"SmsAuthenticationMessage,omitempty"`
+	SmsConfiguration         *SmsConfiguration `json:"SmsConfiguration,omitempty"`
+}
+
+// SmsConfiguration is the SNS role Cognito uses to send SMS. ExternalId is a
+// secret: it never reaches output, logs or plan files (see Masked).
+type SmsConfiguration struct {
+	SnsCallerArn string `json:"SnsCallerArn,omitempty"`
+	ExternalId   string `json:"ExternalId,omitempty"`
+	SnsRegion    string `json:"SnsRegion,omitempty"`
+}
+
+// EmailMfaConfiguration is email OTP MFA for the pool (Essentials tier or higher).
+type EmailMfaConfiguration struct {
+	Enabled bool    `json:"Enabled"`
+	Message *string `json:"Message,omitempty"`
+	Subject *string `json:"Subject,omitempty"`
+}
+
+// WebAuthnConfiguration is the pool's passkey setup. A nil field is not managed.
+type WebAuthnConfiguration struct {
+	RelyingPartyId      *string `json:"RelyingPartyId,omitempty"`
+	UserVerification    *string `json:"UserVerification,omitempty"`    // required | preferred
+	FactorConfiguration *string `json:"FactorConfiguration,omitempty"` // SINGLE_FACTOR | MULTI_FACTOR_WITH_USER_VERIFICATION
+}
+
+const (
+	SingleFactor                    = "SINGLE_FACTOR"
+	MultiFactorWithUserVerification = "MULTI_FACTOR_WITH_USER_VERIFICATION"
+)
+
+// UserSettings is what AdminSetUserMFAPreference sets for one user.
+type UserSettings struct {
+	SMSMfaSettings           *FactorSettings   `json:"SMSMfaSettings,omitempty"`
+	SoftwareTokenMfaSettings *FactorSettings   `json:"SoftwareTokenMfaSettings,omitempty"`
+	EmailMfaSettings         *FactorSettings   `json:"EmailMfaSettings,omitempty"`
+	WebAuthnMfaSettings      *WebAuthnSettings `json:"WebAuthnMfaSettings,omitempty"`
+}
+
+// FactorSettings is one factor's per-user setting.
+type FactorSettings struct {
+	Enabled      bool `json:"Enabled"`
+	PreferredMfa bool `json:"PreferredMfa"`
+}
+
+// WebAuthnSettings is the per-user passkey-as-MFA switch.
+type WebAuthnSettings struct {
+	Enabled bool `json:"Enabled"`
+}
+
+// Pos is a place in an input file (1-based line and column).
+type Pos struct {
+	File   string `json:"File,omitempty"`
+	Line   int    `json:"Line,omitempty"`
+	Column int    `json:"Column,omitempty"`
+}
+
+// Desired is what the input files declare, merged across files: one entry
+// per pool, in order of first appearance.
+type Desired struct {
+	Pools []DesiredPool
+}
+
+// DesiredPool is one pool's declared configuration and users. Path is the
+// field path of the pool entry that declared its pool-level fields (for
+// diagnostics); FieldPos says where each pool-level field was declared,
+// keyed by its name (e.g. "MfaConfiguration", "SmsMfaConfiguration").
+type DesiredPool struct {
+	UserPoolId string
+	Config     PoolConfig
+	Users      []DesiredUser
+	Pos        Pos
+	Path       string
+	FieldPos   map[string]Pos
+}
+
+// DesiredUser is one declared user. Path is e.g. "UserPools[0].Users[3]".
+type DesiredUser struct {
+	Username string
+	Settings UserSettings
+	Pos      Pos
+	Path     string
+}
+
+// Region returns the AWS Region encoded in a user pool ID ("eu-west-1_AbC" → "eu-west-1").
+func Region(userPoolID string) string {
+	region, _, ok := strings.Cut(userPoolID, "_")
+	if !ok {
+		return ""
+	}
+	return region
+}
+
+// Live is what Cognito reports for the targets of a plan.
+type Live struct {
+	Pools map[string]*LivePool // by UserPoolId
+}
+
+// LivePool is one pool as read from Cognito. Exists is false when Cognito
+// answered ResourceNotFoundException.
+type LivePool struct {
+	UserPoolId    string
+	Exists        bool
+	Config        PoolConfig // normalised from GetUserPoolMfaConfig
+	Prerequisites Prerequisites
+	Users         map[string]*LiveUser // only the users the files declare
+}
+
+// Prerequisites are the DescribeUserPool facts that decide whether a factor can be used.
+type Prerequisites struct {
+	Tier                string            // LITE | ESSENTIALS | PLUS; "" if Cognito did not say
+	EmailSendingAccount string            // COGNITO_DEFAULT | DEVELOPER; "" if unset
+	SmsConfiguration    *SmsConfiguration // the pool's SMS role, if any
+	RecoveryMechanisms  []string          // AccountRecoverySetting names in priority order
+	FirstAuthFactors    []string          // sign-in policy AllowedFirstAuthFactors
+}
+
+// LiveUser is one user as read with AdminGetUser.
+type LiveUser struct {
+	Username       string
+	Exists         bool
+	HasPhoneNumber bool
+	HasEmail       bool
+	// Settings is derived from UserMFASettingList and PreferredMfaSetting,
+	// plus legacy MFAOptions SMS. WebAuthnMfaSettings is always nil:
+	// Cognito does not report it.
+	Settings  UserSettings
+	LegacySMS bool // MFAOptions holds an SMS entry
+	// Unknown explains why Settings cannot be trusted (empty when it can):
+	// e.g. legacy MFAOptions or an empty list under an ON pool.
+	Unknown string
+}
+
+// Masked returns a copy with secrets replaced by a fixed marker, for output.
+func (c PoolConfig) Masked() PoolConfig {
+	if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration != nil &&
+		c.SmsMfaConfiguration.SmsConfiguration.ExternalId != "" {
+		sms := *c.SmsMfaConfiguration
+		cfg := *sms.SmsConfiguration
+		cfg.ExternalId = SecretMarker
+		sms.SmsConfiguration = &cfg
+		c.SmsMfaConfiguration = &sms
+	}
+	return c
+}
+
+// SecretMarker replaces secret values in output and plan files.
+const SecretMarker = "(sensitive)"
