@@ -188,3 +188,20 @@ func (c PoolConfig) Masked() PoolConfig {
 
 // SecretMarker replaces secret values in output and plan files.
 const SecretMarker = "(sensitive)"
+
+// ReadSet names what to read from Cognito: each pool, and per pool the
+// users whose MFA state matters. Only what the files declare is read.
+type ReadSet map[string][]string // UserPoolId → usernames, in declaration order
+
+// ReadSet returns the pools and users d declares.
+func (d Desired) ReadSet() ReadSet {
+	rs := ReadSet{}
+	for _, p := range d.Pools {
+		names := make([]string, 0, len(p.Users))
+		for _, u := range p.Users {
+			names = append(names, u.Username)
+		}
+		rs[p.UserPoolId] = names
+	}
+	return rs
+}
