@@ -1,0 +1,229 @@
+package apply
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// APIError is implemented by errors that carry Cognito's error code and
+// message (smithy-go's APIError has this shape, so an error that wraps one
+// is understood too).
+type APIError interface {
+	ErrorCode() string
+	ErrorMessage() string
+}
+
+// Explained is implemented by errors that can say, in one sentence, what the
+// failure means for the user.
+type Explained interface {
+	UserMeaning() string
+}
+
+// ErrorDetail is what a person is shown about a failed call.
+type ErrorDetail struct {
+	Code    string // Cognito's error code, e.g. InvalidParameterException; "" if none
+	Message string // Cognito's message, or the error's text when there is no code
+	Meaning string // what it means for the user; "" if unknown
+}
+
+// Explain extracts what the summary shows about err, looking through
+// wrapped errors.
+func Explain(err error) ErrorDetail {
+	var d ErrorDetail
+	if err == nil {
+		return d
+	}
+	var api APIError
+	if errors.As(err, &api) {
+		d.Code, d.Message = api.ErrorCode(), api.ErrorMessage()
+	} else {
+		d.Message = err.Error()
+	}
+	var ex Explained
+	if errors.As(err, &ex) {
+		d.Meaning = ex.UserMeaning()
+	}
+	return d
+}
+
+// Style colours the summary. cmd's Palette satisfies it; nil means plain text.
+type Style interface {
+	Red(string) string
+	Green(string) string
+	Yellow(string) string
+	Bold(string) string
+	Dim(string) string
+}
+
+// namesShown is how many usernames a not-started group lists before
+// "and N more".
+const namesShown = 5
+
+// ResumeHint tells the user how to finish after a partial apply.
+const ResumeHint = "re-run `mfactl plan` and `mfactl apply`: the plan is recomputed from live state and converges; calls already applied will not be repeated."
+
+// RenderSummary writes what happened: the counts, each failed call with
+// Cognito's error code, message and meaning, the calls not started grouped
+// by pool, and how to resume. Requests are never printed: they may hold
+// secrets such as an SMS role's ExternalId. Calls are numbered from 1, in
+// plan order.
+func RenderSummary(w io.Writer, r *Result, style Style) error {
+	if style == nil {
+		style = plain{}
+	}
+	applied, failed, notStarted := r.Applied(), r.Failed(), r.NotStarted()
+	var b strings.Builder
+
+	if r.OK() {
+		if len(r.Calls) == 0 {
+			fmt.Fprintf(&b, "%s nothing to do.\n", style.Green("Apply complete:"))
+		} else {
+			fmt.Fprintf(&b, "%s %s applied.\n", style.Green("Apply complete:"), count(len(applied), "call"))
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+
+	counts := fmt.Sprintf("%d applied, %d failed, %d not started.", len(applied), len(failed), len(notStarted))
+	if r.Interrupted {
+		fmt.Fprintf(&b, "%s %s Calls in flight were allowed to finish.\n", style.Yellow("Interrupted:"), counts)
+	} else {
+		fmt.Fprintf(&b, "%s %s\n", style.Red("Apply failed:"), counts)
+	}
+
+	if len(failed) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", style.Bold("Failed:"))
+		for _, c := range failed {
+			fmt.Fprintf(&b, "  #%d %s %s\n", c.Index+1, c.Call.Operation, target(c))
+			d := Explain(c.Err)
+			switch {
+			case d.Code != "" && d.Message != "":
+				fmt.Fprintf(&b, "     %s: %s\n", style.Bold(d.Code), d.Message)
+			case d.Code != "":
+				fmt.Fprintf(&b, "     %s\n", style.Bold(d.Code))
+			default:
+				fmt.Fprintf(&b, "     %s\n", d.Message)
+			}
+			if d.Meaning != "" {
+				fmt.Fprintf(&b, "     Meaning: %s\n", d.Meaning)
+			}
+		}
+	}
+
+	if len(notStarted) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", style.Bold("Not started:"))
+		for _, g := range groupByPool(notStarted) {
+			fmt.Fprintf(&b, "  %s: %s, %s\n", g.pool, count(g.calls, "call"), notStartedReason(failed, g.pool))
+			for _, op := range g.ops {
+				b.WriteString("     " + op.String(style) + "\n")
+			}
+		}
+	}
+
+	if len(failed) > 0 {
+		fmt.Fprintf(&b, "\nFix the causes above, then %s\n", ResumeHint)
+	} else {
+		fmt.Fprintf(&b, "\nTo finish, %s\n", ResumeHint)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// target names what a call acts on, without its request.
+func target(c CallResult) string {
+	if c.Call.Username != "" {
+		return fmt.Sprintf("user %s in %s", c.Call.Username, c.Call.UserPoolId)
+	}
+	return "pool " + c.Call.UserPoolId
+}
+
+// notStartedReason says why a pool's calls were not started: a failed call
+// in that pool stopped its later stages; otherwise the run was interrupted.
+func notStartedReason(failed []CallResult, pool string) string {
+	for _, c := range failed {
+		if c.Call.UserPoolId == pool {
+			return fmt.Sprintf("skipped after #%d failed", c.Index+1)
+		}
+	}
+	return "skipped on interrupt"
+}
+
+type poolGroup struct {
+	pool  string
+	calls int
+	ops   []*opGroup
+}
+
+// opGroup is the not-started calls of one operation in one pool.
+type opGroup struct {
+	op        string
+	poolCalls int      // calls without a username
+	users     []string // usernames, in plan order
+}
+
+func (g *opGroup) String(style Style) string {
+	var parts []string
+	if g.poolCalls == 1 {
+		parts = append(parts, g.op)
+	} else if g.poolCalls > 1 {
+		parts = append(parts, fmt.Sprintf("%s (%d calls)", g.op, g.poolCalls))
+	}
+	if len(g.users) > 0 {
+		shown := g.users[:min(len(g.users), namesShown)]
+		s := fmt.Sprintf("%s for %s", g.op, strings.Join(shown, ", "))
+		if more := len(g.users) - len(shown); more > 0 {
+			s += style.Dim(fmt.Sprintf(" and %d more", more))
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// groupByPool groups calls by pool and operation, both in order of first
+// appearance.
+func groupByPool(calls []CallResult) []*poolGroup {
+	var pools []*poolGroup
+	byPool := map[string]*poolGroup{}
+	for _, c := range calls {
+		pg := byPool[c.Call.UserPoolId]
+		if pg == nil {
+			pg = &poolGroup{pool: c.Call.UserPoolId}
+			byPool[pg.pool] = pg
+			pools = append(pools, pg)
+		}
+		pg.calls++
+		var og *opGroup
+		for _, g := range pg.ops {
+			if g.op == string(c.Call.Operation) {
+				og = g
+			}
+		}
+		if og == nil {
+			og = &opGroup{op: string(c.Call.Operation)}
+			pg.ops = append(pg.ops, og)
+		}
+		if c.Call.Username != "" {
+			og.users = append(og.users, c.Call.Username)
+		} else {
+			og.poolCalls++
+		}
+	}
+	return pools
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+type plain struct{}
+
+func (plain) Red(s string) string    { return s }
+func (plain) Green(s string) string  { return s }
+func (plain) Yellow(s string) string { return s }
+func (plain) Bold(s string) string   { return s }
+func (plain) Dim(s string) string    { return s }
