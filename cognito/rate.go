@@ -1,0 +1,287 @@
+package cognito
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	smithymw "github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
+)
+
+// Category is a Cognito request-rate quota category. Quotas apply per
+// account and Region to the sum of all operations in a category.
+type Category string
+
+const (
+	UserRead       Category = "UserRead"
+	UserList       Category = "UserList"
+	UserUpdate     Category = "UserUpdate"
+	UserPoolRead   Category = "UserPoolRead"
+	UserPoolUpdate Category = "UserPoolUpdate"
+)
+
+// DefaultRates are Cognito's default quotas in requests per second. An
+// account whose quota was raised can say so with --rate.
+var DefaultRates = map[Category]float64{
+	UserRead:       120,
+	UserList:       30,
+	UserUpdate:     25,
+	UserPoolRead:   15,
+	UserPoolUpdate: 15,
+}
+
+// operationCategory maps every operation mfactl may call to its quota
+// category (the mapping is inferred from AWS's category descriptions).
+var operationCategory = map[string]Category{
+	"AdminGetUser":              UserRead,
+	"GetUser":                   UserRead,
+	"ListUsers":                 UserList,
+	"ListUsersInGroup":          UserList,
+	"AdminSetUserMFAPreference": UserUpdate,
+	"SetUserMFAPreference":      UserUpdate,
+	"AdminSetUserSettings":      UserUpdate,
+	"GetUserPoolMfaConfig":      UserPoolRead,
+	"DescribeUserPool":          UserPoolRead,
+	"SetUserPoolMfaConfig":      UserPoolUpdate,
+}
+
+// CategoryOf returns the quota category of a Cognito operation, or "" for
+// an operation mfactl does not pace.
+func CategoryOf(operation string) Category { return operationCategory[operation] }
+
+// categoryNames lists the categories in a stable order, for messages.
+func categoryNames() string {
+	names := make([]string, 0, len(DefaultRates))
+	for c := range DefaultRates {
+		names = append(names, string(c))
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// ParseRate parses one --rate flag value, CATEGORY=RPS (e.g. "UserRead=300").
+func ParseRate(s string) (Category, float64, error) {
+	name, value, ok := strings.Cut(s, "=")
+	if !ok {
+		return "", 0, fmt.Errorf("--rate %q: want CATEGORY=RPS, e.g. UserRead=300; categories: %s", s, categoryNames())
+	}
+	category, err := parseCategory(strings.TrimSpace(name))
+	if err != nil {
+		return "", 0, fmt.Errorf("--rate %q: %w", s, err)
+	}
+	rps, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+	if err != nil || rps <= 0 || math.IsInf(rps, 0) || math.IsNaN(rps) {
+		return "", 0, fmt.Errorf("--rate %q: %q is not a positive number of requests per second", s, value)
+	}
+	return category, rps, nil
+}
+
+// ParseRates parses repeated --rate values into overrides of DefaultRates.
+func ParseRates(values []string) (map[Category]float64, error) {
+	rates := map[Category]float64{}
+	for _, v := range values {
+		c, rps, err := ParseRate(v)
+		if err != nil {
+			return nil, err
+		}
+		rates[c] = rps
+	}
+	return rates, nil
+}
+
+func parseCategory(name string) (Category, error) {
+	for c := range DefaultRates {
+		if strings.EqualFold(name, string(c)) {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("unknown quota category %q; valid categories: %s", name, categoryNames())
+}
+
+// resolveRates merges overrides into the defaults and checks them.
+func resolveRates(overrides map[Category]float64) (map[Category]float64, error) {
+	rates := make(map[Category]float64, len(DefaultRates))
+	for c, rps := range DefaultRates {
+		rates[c] = rps
+	}
+	for c, rps := range overrides {
+		if _, ok := DefaultRates[c]; !ok {
+			return nil, fmt.Errorf("rate for unknown quota category %q; valid categories: %s", c, categoryNames())
+		}
+		if !(rps > 0) || math.IsInf(rps, 0) {
+			return nil, fmt.Errorf("rate for %s must be a positive number of requests per second, not %v", c, rps)
+		}
+		rates[c] = rps
+	}
+	return rates, nil
+}
+
+// AIMD tuning. A throttled request cuts its bucket's rate by decreaseFactor;
+// each increaseEvery of throttle-free traffic adds increaseStep of the
+// configured rate back, never above it. So a bucket set above the real
+// quota (a shared account, a lowered quota) settles just under it, and a
+// bucket set right never strays far.
+const (
+	decreaseFactor = 0.7
+	increaseStep   = 0.05
+	increaseEvery  = time.Second
+	floorFraction  = 0.05 // never slower than this share of the configured rate
+)
+
+// bucket paces one (Region, category) pair.
+type bucket struct {
+	limiter *rate.Limiter
+	ceiling rate.Limit
+	floor   rate.Limit
+	now     func() time.Time
+
+	mu         sync.Mutex
+	epoch      uint64 // bumped on every decrease
+	lastChange time.Time
+}
+
+func newBucket(rps float64, now func() time.Time) *bucket {
+	return &bucket{
+		limiter:    rate.NewLimiter(rate.Limit(rps), 1),
+		ceiling:    rate.Limit(rps),
+		floor:      rate.Limit(rps * floorFraction),
+		now:        now,
+		lastChange: now(),
+	}
+}
+
+// wait blocks until the bucket allows one request or ctx ends. The returned
+// ticket remembers the rate the request was paced at.
+func (b *bucket) wait(ctx context.Context) (ticket uint64, err error) {
+	if err := b.limiter.Wait(ctx); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return 0, ctxErr
+		}
+		return 0, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.epoch, nil
+}
+
+// observe adjusts the rate after an attempt paced with ticket.
+func (b *bucket) observe(ticket uint64, throttled, succeeded bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	limit := b.limiter.Limit()
+	switch {
+	case throttled:
+		// Requests in flight when the rate was cut were paced at the old
+		// rate; their throttles say nothing about the new one. Without this,
+		// one burst of throttles would collapse the rate to the floor.
+		if ticket != b.epoch {
+			return
+		}
+		b.epoch++
+		b.limiter.SetLimit(max(limit*decreaseFactor, b.floor))
+		b.lastChange = now
+	case succeeded && limit < b.ceiling && now.Sub(b.lastChange) >= increaseEvery:
+		b.limiter.SetLimit(min(limit+b.ceiling*increaseStep, b.ceiling))
+		b.lastChange = now
+	}
+}
+
+// rateNow is the bucket's current rate in requests per second.
+func (b *bucket) rateNow() float64 { return float64(b.limiter.Limit()) }
+
+// limits holds one bucket per (Region, category), created on first use:
+// Cognito's quotas are per account and Region.
+type limits struct {
+	rates map[Category]float64
+	now   func() time.Time
+
+	mu      sync.Mutex
+	buckets map[limitKey]*bucket
+}
+
+type limitKey struct {
+	region   string
+	category Category
+}
+
+func newLimits(rates map[Category]float64, now func() time.Time) *limits {
+	return &limits{rates: rates, now: now, buckets: map[limitKey]*bucket{}}
+}
+
+// bucket returns the bucket for an operation in a Region, or nil when the
+// operation is not paced.
+func (l *limits) bucket(region, operation string) *bucket {
+	category := CategoryOf(operation)
+	rps, ok := l.rates[category]
+	if !ok {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	key := limitKey{region, category}
+	b := l.buckets[key]
+	if b == nil {
+		b = newBucket(rps, l.now)
+		l.buckets[key] = b
+	}
+	return b
+}
+
+// pacedRetryer is the SDK's standard retryer plus a per-attempt wait on the
+// operation's bucket. Pacing each attempt (not each call) keeps the SDK's own
+// retries under the quota too, and lets every throttled attempt steer the rate.
+type pacedRetryer struct {
+	aws.RetryerV2
+	region string
+	limits *limits
+}
+
+func (r *pacedRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
+	b := r.limits.bucket(r.region, smithymw.GetOperationName(ctx))
+	var ticket uint64
+	if b != nil {
+		var err error
+		if ticket, err = b.wait(ctx); err != nil {
+			return nil, err
+		}
+	}
+	release, err := r.RetryerV2.GetAttemptToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if b == nil {
+		return release, nil
+	}
+	return func(opErr error) error {
+		b.observe(ticket, isThrottle(opErr), opErr == nil)
+		return release(opErr)
+	}, nil
+}
+
+// isThrottle reports whether Cognito refused a request for exceeding a quota.
+func isThrottle(err error) bool {
+	return err != nil && errorCode(err) == "TooManyRequestsException"
+}
+
+// sleepCtx sleeps for d or until ctx ends, whichever is first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+var errNoRegion = errors.New("the user pool ID does not start with a Region")

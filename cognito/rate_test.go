@@ -1,0 +1,208 @@
+package cognito
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	smithymw "github.com/aws/smithy-go/middleware"
+)
+
+func TestParseRate(t *testing.T) {
+	for _, tc := range []struct {
+		in       string
+		category Category
+		rps      float64
+	}{
+		{"UserRead=300", UserRead, 300},
+		{"userpoolupdate=2.5", UserPoolUpdate, 2.5},
+		{" UserUpdate = 50 ", UserUpdate, 50},
+	} {
+		c, rps, err := ParseRate(tc.in)
+		if err != nil || c != tc.category || rps != tc.rps {
+			t.Errorf("ParseRate(%q) = %q, %v, %v; want %q, %v", tc.in, c, rps, err, tc.category, tc.rps)
+		}
+	}
+	for _, in := range []string{"UserRead", "UserWrite=10", "UserRead=0", "UserRead=-1", "UserRead=fast", "UserRead=NaN", "UserRead=+Inf", "=5"} {
+		_, _, err := ParseRate(in)
+		if err == nil {
+			t.Errorf("ParseRate(%q): want an error", in)
+			continue
+		}
+		if !strings.Contains(err.Error(), in) {
+			t.Errorf("ParseRate(%q) error %q does not quote the input", in, err)
+		}
+	}
+	_, _, err := ParseRate("UserWrite=10")
+	if want := "UserList, UserPoolRead, UserPoolUpdate, UserRead, UserUpdate"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v does not list the valid categories %q", err, want)
+	}
+}
+
+func TestParseRatesAndResolve(t *testing.T) {
+	overrides, err := ParseRates([]string{"UserRead=300", "UserUpdate=5", "UserRead=200"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rates, err := resolveRates(overrides)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rates[UserRead] != 200 || rates[UserUpdate] != 5 || rates[UserPoolRead] != DefaultRates[UserPoolRead] {
+		t.Errorf("rates = %v", rates)
+	}
+	if DefaultRates[UserRead] != 120 {
+		t.Error("resolving overrides changed DefaultRates")
+	}
+	for _, bad := range []map[Category]float64{{"Nope": 1}, {UserRead: 0}, {UserRead: math.Inf(1)}, {UserRead: math.NaN()}} {
+		if _, err := resolveRates(bad); err == nil {
+			t.Errorf("resolveRates(%v): want an error", bad)
+		}
+	}
+}
+
+func TestCategoryOf(t *testing.T) {
+	for op, want := range map[string]Category{
+		"AdminGetUser": UserRead, "GetUserPoolMfaConfig": UserPoolRead, "DescribeUserPool": UserPoolRead,
+		"SetUserPoolMfaConfig": UserPoolUpdate, "AdminSetUserMFAPreference": UserUpdate, "ListUsers": UserList,
+		"DeleteUserPool": "",
+	} {
+		if got := CategoryOf(op); got != want {
+			t.Errorf("CategoryOf(%s) = %q; want %q", op, got, want)
+		}
+	}
+	for _, op := range []string{"GetUserPoolMfaConfig", "DescribeUserPool", "AdminGetUser", "SetUserPoolMfaConfig", "AdminSetUserMFAPreference"} {
+		if _, ok := DefaultRates[CategoryOf(op)]; !ok {
+			t.Errorf("%s, which mfactl calls, has no quota", op)
+		}
+	}
+}
+
+// fakeClock is a settable time for deterministic AIMD tests.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func TestBucketAIMD(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_000_000, 0)}
+	b := newBucket(100, clock.now)
+	assertRate := func(step string, want float64) {
+		t.Helper()
+		if got := b.rateNow(); math.Abs(got-want) > 1e-9 {
+			t.Fatalf("%s: rate = %v; want %v", step, got, want)
+		}
+	}
+	ticket := b.epoch
+	b.observe(ticket, true, false)
+	assertRate("first throttle cuts", 70)
+
+	// Attempts paced before the cut say nothing about the new rate.
+	b.observe(ticket, true, false)
+	b.observe(ticket, true, false)
+	assertRate("stale throttles ignored", 70)
+
+	b.observe(b.epoch, true, false)
+	assertRate("a throttle at the new rate cuts again", 49)
+
+	b.observe(b.epoch, false, true)
+	assertRate("no increase within a second of the cut", 49)
+	clock.advance(increaseEvery)
+	b.observe(b.epoch, false, true)
+	assertRate("a second of success adds 5% of the ceiling", 54)
+	b.observe(b.epoch, false, true)
+	assertRate("at most one step per second", 54)
+
+	b.observe(b.epoch, false, false)
+	clock.advance(increaseEvery)
+	b.observe(b.epoch, false, false)
+	assertRate("failures that are not throttles change nothing", 54)
+
+	for range 20 {
+		clock.advance(increaseEvery)
+		b.observe(b.epoch, false, true)
+	}
+	assertRate("recovery stops at the configured rate", 100)
+
+	for range 50 {
+		b.observe(b.epoch, true, false)
+	}
+	assertRate("never below the floor", 100*floorFraction)
+}
+
+func TestPacedRetryerObservesEveryAttempt(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_000_000, 0)}
+	l := newLimits(map[Category]float64{UserRead: 1000, UserUpdate: 1000}, clock.now)
+	r := &pacedRetryer{RetryerV2: retry.NewStandard(), region: "eu-west-1", limits: l}
+	ctx := smithymw.WithOperationName(context.Background(), "AdminGetUser")
+
+	release, err := r.GetAttemptToken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := release(&types.TooManyRequestsException{Message: aws.String("Rate exceeded")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.bucket("eu-west-1", "AdminGetUser").rateNow(); got != 700 {
+		t.Errorf("UserRead in eu-west-1 = %v after a throttle; want 700", got)
+	}
+	if got := l.bucket("us-east-1", "AdminGetUser").rateNow(); got != 1000 {
+		t.Errorf("UserRead in us-east-1 = %v; want untouched 1000", got)
+	}
+	if got := l.bucket("eu-west-1", "AdminSetUserMFAPreference").rateNow(); got != 1000 {
+		t.Errorf("UserUpdate in eu-west-1 = %v; want untouched 1000", got)
+	}
+	// An operation without a quota is not paced and changes nothing.
+	release, err = r.GetAttemptToken(smithymw.WithOperationName(context.Background(), "DeleteUserPool"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = release(&types.TooManyRequestsException{})
+}
+
+func TestPacedRetryerStopsWaitingWhenCancelled(t *testing.T) {
+	l := newLimits(map[Category]float64{UserPoolUpdate: 0.001}, time.Now)
+	r := &pacedRetryer{RetryerV2: retry.NewStandard(), region: "eu-west-1", limits: l}
+	ctx, cancel := context.WithCancel(smithymw.WithOperationName(context.Background(), "SetUserPoolMfaConfig"))
+	if _, err := r.GetAttemptToken(ctx); err != nil { // the first token is free
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := r.GetAttemptToken(ctx); done <- err }()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v; want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting for a token after cancellation")
+	}
+}
+
+// BenchmarkBucketPacing measures how close a bucket's pacing comes to its
+// configured rate with many concurrent waiters; "ratio" is achieved/configured.
+func BenchmarkBucketPacing(b *testing.B) {
+	const rps = 2000
+	bk := newBucket(rps, time.Now)
+	ctx := context.Background()
+	_, _ = bk.wait(ctx) // spend the initial burst token
+	b.SetParallelism(8)
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := bk.wait(ctx); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+	achieved := float64(b.N) / time.Since(start).Seconds()
+	b.ReportMetric(achieved, "req/s")
+	b.ReportMetric(achieved/rps, "ratio")
+}
