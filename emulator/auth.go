@@ -1,0 +1,471 @@
+package emulator
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+)
+
+const (
+	accessTokenLifetime = time.Hour
+	sessionLifetime     = 3 * time.Minute
+)
+
+// tokenClaims are what the emulator's access tokens carry. Tokens are JWTs
+// signed with HMAC-SHA256 and a key of this server, so a forged or altered
+// token is refused.
+type tokenClaims struct {
+	Issuer   string `json:"iss"`
+	Subject  string `json:"sub"`
+	Username string `json:"username"`
+	ClientID string `json:"client_id"`
+	TokenUse string `json:"token_use"`
+	Scope    string `json:"scope,omitempty"`
+	IssuedAt int64  `json:"iat"`
+	Expires  int64  `json:"exp"`
+	ID       string `json:"jti"`
+	PoolID   string `json:"-"`
+}
+
+var jwtHeader = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+
+func (s *Server) signToken(claims tokenClaims) string {
+	payload, _ := json.Marshal(claims)
+	unsigned := jwtHeader + "." + base64.RawURLEncoding.EncodeToString(payload)
+	mac := hmac.New(sha256.New, s.key)
+	mac.Write([]byte(unsigned))
+	return unsigned + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+var (
+	errInvalidToken = newError(CodeNotAuthorized, "Invalid Access Token")
+	errExpiredToken = newError(CodeNotAuthorized, "Access Token has expired")
+)
+
+// parseAccessToken verifies an access token's signature, use and expiry.
+func (s *Server) parseAccessToken(token string) (tokenClaims, error) {
+	var claims tokenClaims
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return claims, errInvalidToken
+	}
+	mac := hmac.New(sha256.New, s.key)
+	mac.Write([]byte(parts[0] + "." + parts[1]))
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || !hmac.Equal(sig, mac.Sum(nil)) {
+		return claims, errInvalidToken
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil || json.Unmarshal(payload, &claims) != nil || claims.TokenUse != "access" {
+		return claims, errInvalidToken
+	}
+	if s.now().Unix() >= claims.Expires {
+		return claims, errExpiredToken
+	}
+	claims.PoolID = claims.Issuer[strings.LastIndex(claims.Issuer, "/")+1:]
+	return claims, nil
+}
+
+// userFromToken resolves an AccessToken member to its pool and user. The
+// caller holds s.mu.
+func (s *Server) userFromToken(token *string) (*pool, *user, error) {
+	var v validation
+	if v.required("AccessToken", token) {
+		v.secret("AccessToken", token, 1, 0, patToken)
+	}
+	if err := v.err(); err != nil {
+		return nil, nil, err
+	}
+	claims, err := s.parseAccessToken(*token)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := s.pools[claims.PoolID]
+	if p == nil {
+		return nil, nil, errInvalidToken
+	}
+	u := p.subs[claims.Subject]
+	if u == nil {
+		return nil, nil, userNotFound()
+	}
+	return p, u, nil
+}
+
+// authSession is a sign-in waiting for a challenge response.
+type authSession struct {
+	poolID, username, clientID string
+	sub                        string
+	challenge                  string
+	expires                    time.Time
+}
+
+// newSession starts a challenge; the caller holds s.mu for writing.
+func (s *Server) newSession(p *pool, u *user, clientID, challenge string) string {
+	now := s.now()
+	if len(s.sessions) > 1000 {
+		for id, sess := range s.sessions {
+			if now.After(sess.expires) {
+				delete(s.sessions, id)
+			}
+		}
+	}
+	b := make([]byte, 48)
+	_, _ = rand.Read(b)
+	id := base64.RawURLEncoding.EncodeToString(b)
+	s.sessions[id] = &authSession{
+		poolID: p.id, username: u.username, sub: u.sub, clientID: clientID,
+		challenge: challenge, expires: now.Add(sessionLifetime),
+	}
+	return id
+}
+
+func (s *Server) issueTokens(p *pool, u *user, clientID string) map[string]any {
+	now := s.now()
+	jti := newUUID()
+	claims := tokenClaims{
+		Issuer:  fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", regionOf(p.id), p.id),
+		Subject: u.sub, Username: u.username, ClientID: clientID, TokenUse: "access",
+		Scope: "aws.cognito.signin.user.admin", IssuedAt: now.Unix(),
+		Expires: now.Add(accessTokenLifetime).Unix(), ID: jti,
+	}
+	access := s.signToken(claims)
+	claims.TokenUse, claims.Scope, claims.ID = "id", "", newUUID()
+	id := s.signToken(claims)
+	refresh := make([]byte, 64)
+	_, _ = rand.Read(refresh)
+	return map[string]any{"AuthenticationResult": map[string]any{
+		"AccessToken": access, "IdToken": id, "TokenType": "Bearer",
+		"ExpiresIn": int(accessTokenLifetime / time.Second), "RefreshToken": base64.RawURLEncoding.EncodeToString(refresh),
+	}}
+}
+
+func initiateAuth(s *Server, c *call) (any, error) {
+	var in struct {
+		AuthFlow, ClientId *string
+		AuthParameters     map[string]string
+	}
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	v.required("AuthFlow", in.AuthFlow)
+	v.enum("AuthFlow", in.AuthFlow, "USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH",
+		"ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH")
+	if v.required("ClientId", in.ClientId) {
+		v.secret("ClientId", in.ClientId, 1, 128, patClientID)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if *in.AuthFlow != "USER_PASSWORD_AUTH" {
+		return nil, invalidParameter("The mfactl emulator supports only the USER_PASSWORD_AUTH flow.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cl := s.clients[*in.ClientId]
+	if cl == nil {
+		return nil, newError(CodeResourceNotFound, "User pool client %s does not exist.", *in.ClientId)
+	}
+	if !cl.allows("ALLOW_USER_PASSWORD_AUTH") {
+		return nil, invalidParameter("USER_PASSWORD_AUTH flow not enabled for this client")
+	}
+	username, password := in.AuthParameters["USERNAME"], in.AuthParameters["PASSWORD"]
+	switch {
+	case username == "":
+		return nil, invalidParameter("Missing required parameter USERNAME")
+	case password == "":
+		return nil, invalidParameter("Missing required parameter PASSWORD")
+	}
+	if err := checkSecretHash(cl, username, in.AuthParameters["SECRET_HASH"]); err != nil {
+		return nil, err
+	}
+	p := s.pools[cl.poolID]
+	u := p.user(username)
+	switch {
+	case u == nil:
+		return nil, userNotFound()
+	case !u.enabled:
+		return nil, newError(CodeNotAuthorized, "User is disabled.")
+	case subtle.ConstantTimeCompare([]byte(u.password), []byte(password)) != 1:
+		return nil, newError(CodeNotAuthorized, "Incorrect username or password.")
+	case u.status == "FORCE_CHANGE_PASSWORD":
+		return s.challenge(p, u, cl.id, "NEW_PASSWORD_REQUIRED", map[string]string{
+			"userAttributes": "{}", "requiredAttributes": "[]",
+		}), nil
+	}
+	return s.signIn(p, u, cl.id), nil
+}
+
+// checkSecretHash verifies SECRET_HASH for clients with a secret:
+// Base64(HMAC-SHA256(secret, username + clientId)).
+func checkSecretHash(cl *client, username, got string) error {
+	if cl.secret == "" {
+		return nil
+	}
+	if got == "" {
+		return newError(CodeNotAuthorized, "Client %s is configured with secret but SECRET_HASH was not received", cl.id)
+	}
+	mac := hmac.New(sha256.New, []byte(cl.secret))
+	mac.Write([]byte(username + cl.id))
+	if !hmac.Equal([]byte(got), []byte(base64.StdEncoding.EncodeToString(mac.Sum(nil)))) {
+		return newError(CodeNotAuthorized, "Unable to verify secret hash for client %s", cl.id)
+	}
+	return nil
+}
+
+// signIn finishes a password sign-in: tokens, or the MFA challenge the
+// pool's mode and the user's factors call for.
+func (s *Server) signIn(p *pool, u *user, clientID string) map[string]any {
+	name, params := mfaChallenge(p, u)
+	if name == "" {
+		return s.issueTokens(p, u, clientID)
+	}
+	return s.challenge(p, u, clientID, name, params)
+}
+
+func (s *Server) challenge(p *pool, u *user, clientID, name string, params map[string]string) map[string]any {
+	if params == nil {
+		params = map[string]string{}
+	}
+	params["USER_ID_FOR_SRP"] = u.username
+	return map[string]any{
+		"ChallengeName":       name,
+		"Session":             s.newSession(p, u, clientID, name),
+		"ChallengeParameters": params,
+	}
+}
+
+// mfaChallenge decides the MFA challenge at sign-in ("" for none).
+//
+// A factor counts when the pool has it on and the user enabled it (legacy
+// MFAOptions SMS counts as SMS). Under OPTIONAL a user with no such factor
+// signs in without MFA. Under ON such a user is challenged with a factor
+// the pool has on and the user can receive — a verified authenticator, a
+// phone_number, an email — and only with none of those gets MFA_SETUP.
+// Several factors: the preferred one, else SELECT_MFA_TYPE.
+func mfaChallenge(p *pool, u *user) (string, map[string]string) {
+	mode := p.mfa.MfaConfiguration
+	if mode == "OFF" {
+		return "", nil
+	}
+	var factors []string
+	if p.smsOn() && (u.sms || u.legacySMS()) {
+		factors = append(factors, factorSMS)
+	}
+	if p.totpOn() && u.totp {
+		factors = append(factors, factorTOTP)
+	}
+	if p.emailOn() && u.email {
+		factors = append(factors, factorEmail)
+	}
+	if len(factors) == 0 && mode == "ON" {
+		switch {
+		case p.totpOn() && u.totpSecret != "":
+			factors = []string{factorTOTP}
+		case p.smsOn() && u.hasAttr("phone_number"):
+			factors = []string{factorSMS}
+		case p.emailOn() && u.hasAttr("email"):
+			factors = []string{factorEmail}
+		default:
+			var canSetup []string
+			if p.totpOn() {
+				canSetup = append(canSetup, factorTOTP)
+			}
+			if p.emailOn() {
+				canSetup = append(canSetup, factorEmail)
+			}
+			if p.smsOn() {
+				canSetup = append(canSetup, factorSMS)
+			}
+			return "MFA_SETUP", map[string]string{"MFAS_CAN_SETUP": jsonList(canSetup)}
+		}
+	}
+	switch {
+	case len(factors) == 0:
+		return "", nil
+	case len(factors) == 1:
+		return factors[0], deliveryParams(u, factors[0])
+	}
+	for _, f := range factors {
+		if f == u.preferred {
+			return f, deliveryParams(u, f)
+		}
+	}
+	return "SELECT_MFA_TYPE", map[string]string{"MFAS_CAN_CHOOSE": jsonList(factors)}
+}
+
+func jsonList(items []string) string {
+	b, _ := json.Marshal(items)
+	return string(b)
+}
+
+// deliveryParams say where a code went, masked as Cognito masks it.
+func deliveryParams(u *user, factor string) map[string]string {
+	switch factor {
+	case factorSMS:
+		phone, _ := u.attr("phone_number")
+		return map[string]string{"CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": maskTail(phone, 4)}
+	case factorEmail:
+		email, _ := u.attr("email")
+		return map[string]string{"CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": maskEmail(email)}
+	}
+	return map[string]string{}
+}
+
+func maskTail(s string, keep int) string {
+	if len(s) <= keep {
+		return s
+	}
+	return strings.Repeat("*", len(s)-keep) + s[len(s)-keep:]
+}
+
+func maskEmail(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || local == "" || domain == "" {
+		return "***"
+	}
+	return local[:1] + "***@" + domain[:1] + "***"
+}
+
+func getUser(s *Server, c *call) (any, error) {
+	var in struct{ AccessToken *string }
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	_, u, err := s.userFromToken(in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	return u.selfView(), nil
+}
+
+func setUserMFAPreference(s *Server, c *call) (any, error) {
+	var in struct {
+		mfaPreference
+		AccessToken *string
+	}
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, err := s.userFromToken(in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := setMFAPreference(p, u, in.mfaPreference); err != nil {
+		return nil, err
+	}
+	u.modified = s.now()
+	s.changed()
+	return nil, nil
+}
+
+// userFromTokenOrSession resolves the AccessToken or Session member of the
+// software-token operations; exactly one of them must be given.
+func (s *Server) userFromTokenOrSession(token, session *string) (*pool, *user, *authSession, error) {
+	switch {
+	case token != nil && session != nil:
+		return nil, nil, nil, invalidParameter("Provide either AccessToken or Session, not both.")
+	case token != nil:
+		p, u, err := s.userFromToken(token)
+		return p, u, nil, err
+	case session != nil:
+		sess := s.sessions[*session]
+		if sess == nil || s.now().After(sess.expires) {
+			return nil, nil, nil, newError(CodeNotAuthorized, "Invalid session for the user, session is expired.")
+		}
+		p := s.pools[sess.poolID]
+		if p == nil || p.subs[sess.sub] == nil {
+			return nil, nil, nil, userNotFound()
+		}
+		return p, p.subs[sess.sub], sess, nil
+	}
+	return nil, nil, nil, invalidParameter("Either AccessToken or Session is required.")
+}
+
+func associateSoftwareToken(s *Server, c *call) (any, error) {
+	var in struct{ AccessToken, Session *string }
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, sess, err := s.userFromTokenOrSession(in.AccessToken, in.Session)
+	if err != nil {
+		return nil, err
+	}
+	if !p.totpOn() {
+		return nil, newError(CodeSoftwareTokenMFANotFound, "Software Token MFA has not been enabled by the userPool.")
+	}
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	u.pendingTotpSecret = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret)
+	s.changed()
+	out := map[string]any{"SecretCode": u.pendingTotpSecret}
+	if sess != nil {
+		out["Session"] = s.newSession(p, u, sess.clientID, sess.challenge)
+	}
+	return out, nil
+}
+
+func verifySoftwareToken(s *Server, c *call) (any, error) {
+	var in struct{ AccessToken, Session, UserCode, FriendlyDeviceName *string }
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	if v.required("UserCode", in.UserCode) {
+		v.secret("UserCode", in.UserCode, 6, 6, patUserCode)
+	}
+	v.str("FriendlyDeviceName", in.FriendlyDeviceName, 0, 131072, nil)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, sess, err := s.userFromTokenOrSession(in.AccessToken, in.Session)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if u.pendingTotpSecret == "" {
+		return nil, newError(CodeSoftwareTokenMFANotFound, "Software token has not been associated with the user; call AssociateSoftwareToken first.")
+	}
+	ok, err := validTOTP(*in.UserCode, u.pendingTotpSecret, s.now())
+	if err != nil || !ok {
+		return nil, newError(CodeEnableSoftwareTokenMFA, "Code mismatch and fail enable Software Token MFA")
+	}
+	u.totpSecret, u.pendingTotpSecret, u.lastTotpCode = u.pendingTotpSecret, "", *in.UserCode
+	u.modified = s.now()
+	s.changed()
+	out := map[string]any{"Status": "SUCCESS"}
+	if sess != nil {
+		out["Session"] = s.newSession(p, u, sess.clientID, sess.challenge)
+	}
+	return out, nil
+}
+
+// validTOTP checks an RFC 6238 code (30 s steps, 6 digits, SHA-1), one step
+// of clock skew either way, as authenticator apps produce them.
+func validTOTP(code, secret string, now time.Time) (bool, error) {
+	ok, err := totp.ValidateCustom(code, secret, now, totp.ValidateOpts{
+		Period: 30, Skew: 1, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
+	})
+	if err != nil {
+		return false, errors.New("invalid TOTP secret")
+	}
+	return ok, nil
+}

@@ -1,0 +1,37 @@
+package emulator
+
+// operation is a handler and whether it is authorised with IAM credentials
+// (a SigV4-signed request) rather than a user's token.
+type operation struct {
+	fn  func(*Server, *call) (any, error)
+	iam bool
+}
+
+// operations are the Cognito operations the emulator serves.
+var operations = map[string]operation{
+	"CreateUserPool":            {createUserPool, true},
+	"DescribeUserPool":          {describeUserPool, true},
+	"UpdateUserPool":            {updateUserPool, true},
+	"ListUserPools":             {listUserPools, true},
+	"GetUserPoolMfaConfig":      {getUserPoolMfaConfig, true},
+	"SetUserPoolMfaConfig":      {setUserPoolMfaConfig, true},
+	"CreateGroup":               {createGroup, true},
+	"CreateUserPoolClient":      {createUserPoolClient, true},
+	"AdminCreateUser":           {adminCreateUser, true},
+	"AdminDeleteUser":           {adminDeleteUser, true},
+	"AdminGetUser":              {adminGetUser, true},
+	"AdminSetUserPassword":      {adminSetUserPassword, true},
+	"AdminAddUserToGroup":       {adminAddUserToGroup, true},
+	"AdminSetUserMFAPreference": {adminSetUserMFAPreference, true},
+	"AdminSetUserSettings":      {adminSetUserSettings, true},
+	"ListUsers":                 {listUsers, true},
+	"ListUsersInGroup":          {listUsersInGroup, true},
+	"InitiateAuth":              {initiateAuth, false},
+	"GetUser":                   {getUser, false},
+	"SetUserMFAPreference":      {setUserMFAPreference, false},
+	"AssociateSoftwareToken":    {associateSoftwareToken, false},
+	"VerifySoftwareToken":       {verifySoftwareToken, false},
+}
+
+// Operations lists the operations the emulator serves.
+func Operations() []string { return sortedKeys(operations) }

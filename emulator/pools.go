@@ -1,0 +1,758 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// PoolIDTag is a documented extension: a CreateUserPool request whose
+// UserPoolTags hold this key gets that value as its pool ID instead of a
+// random one, so tests and scripts can create pools with known IDs through
+// any client. The tag itself is not stored.
+const PoolIDTag = "mfactl-emulator:UserPoolId"
+
+// lookupPool validates a UserPoolId member and returns its pool. A signed
+// request reaches only the pools of its own Region, as with Cognito's
+// regional endpoints. The caller holds s.mu.
+func (s *Server) lookupPool(c *call, id *string) (*pool, error) {
+	var v validation
+	if v.required("UserPoolId", id) {
+		v.str("UserPoolId", id, 1, 55, patUserPoolID)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	p := s.pools[*id]
+	if p == nil || (c.signed && regionOf(*id) != c.region) {
+		return nil, poolNotFound(*id)
+	}
+	return p, nil
+}
+
+// prerequisites are the pool settings that decide whether SMS and email MFA
+// can be used; CreateUserPool, UpdateUserPool and seeds share them.
+type prerequisites struct {
+	UserPoolTier           *string
+	EmailConfiguration     *emailConfiguration
+	SmsConfiguration       *smsConfiguration
+	AccountRecoverySetting *accountRecoverySetting
+}
+
+func (pr *prerequisites) validate(v *validation) {
+	v.enum("UserPoolTier", pr.UserPoolTier, tierLite, tierEssentials, tierPlus)
+	if e := pr.EmailConfiguration; e != nil {
+		v.enum("EmailConfiguration.EmailSendingAccount", e.EmailSendingAccount, "COGNITO_DEFAULT", "DEVELOPER")
+		v.str("EmailConfiguration.SourceArn", e.SourceArn, 20, 2048, patArn)
+		v.str("EmailConfiguration.From", e.From, 0, 2048, nil)
+		v.str("EmailConfiguration.ReplyToEmailAddress", e.ReplyToEmailAddress, 0, 2048, nil)
+		v.str("EmailConfiguration.ConfigurationSet", e.ConfigurationSet, 1, 64, nil)
+	}
+	if sc := pr.SmsConfiguration; sc != nil {
+		validateSmsConfiguration(v, "SmsConfiguration", sc)
+	}
+	if r := pr.AccountRecoverySetting; r != nil {
+		n := len(r.RecoveryMechanisms)
+		if n < 1 || n > 2 {
+			v.problems = append(v.problems, "Value at 'accountRecoverySetting.recoveryMechanisms' failed to satisfy constraint: Member must have length between 1 and 2")
+		}
+		for _, m := range r.RecoveryMechanisms {
+			v.required("AccountRecoverySetting.RecoveryMechanisms.member.Name", m.Name)
+			v.enum("AccountRecoverySetting.RecoveryMechanisms.member.Name", m.Name, "verified_email", "verified_phone_number", "admin_only")
+			v.intRange("AccountRecoverySetting.RecoveryMechanisms.member.Priority", m.Priority, 1, 2)
+		}
+	}
+}
+
+// check enforces the rules between prerequisites that field constraints
+// cannot express.
+func (pr *prerequisites) check() error {
+	if e := pr.EmailConfiguration; e != nil && deref(e.EmailSendingAccount) == "DEVELOPER" && e.SourceArn == nil {
+		return invalidParameter("SourceArn is required when EmailSendingAccount is DEVELOPER.")
+	}
+	if r := pr.AccountRecoverySetting; r != nil && len(r.RecoveryMechanisms) == 2 {
+		for _, m := range r.RecoveryMechanisms {
+			if deref(m.Name) == "admin_only" {
+				return invalidParameter("admin_only cannot be combined with another recovery mechanism.")
+			}
+		}
+	}
+	return nil
+}
+
+func validateSmsConfiguration(v *validation, path string, sc *smsConfiguration) {
+	if v.required(path+".SnsCallerArn", sc.SnsCallerArn) {
+		v.str(path+".SnsCallerArn", sc.SnsCallerArn, 20, 2048, patArn)
+	}
+	v.secret(path+".ExternalId", sc.ExternalId, 0, 131072, nil)
+	v.str(path+".SnsRegion", sc.SnsRegion, 5, 32, patSnsRegion)
+}
+
+// apply stores the prerequisites on p. UpdateUserPool replaces all of them:
+// an omitted member returns to its default, as Cognito documents.
+func (pr *prerequisites) apply(p *pool, replace bool) {
+	if pr.UserPoolTier != nil {
+		p.tier = *pr.UserPoolTier
+	}
+	if pr.EmailConfiguration != nil || replace {
+		p.email = pr.EmailConfiguration
+	}
+	if pr.SmsConfiguration != nil || replace {
+		p.sms = pr.SmsConfiguration
+	}
+	if pr.AccountRecoverySetting != nil || replace {
+		p.recovery = pr.AccountRecoverySetting
+	}
+}
+
+// emailOnlyRecovery reports whether account recovery relies on email alone,
+// which rules out email MFA.
+func (p *pool) emailOnlyRecovery() bool {
+	if p.recovery == nil {
+		return false
+	}
+	for _, m := range p.recovery.RecoveryMechanisms {
+		if deref(m.Name) != "verified_email" {
+			return false
+		}
+	}
+	return len(p.recovery.RecoveryMechanisms) > 0
+}
+
+type schemaAttribute struct {
+	Name              *string
+	AttributeDataType *string `json:",omitempty"`
+}
+
+type createUserPoolInput struct {
+	prerequisites
+	PoolName              *string
+	MfaConfiguration      *string
+	Policies              *poolPolicies
+	UsernameConfiguration *struct{ CaseSensitive *bool }
+	Schema                []schemaAttribute
+	UserPoolTags          map[string]string
+}
+
+// modelledPoolMembers are the CreateUserPool members the emulator models;
+// the others are kept as they came and echoed by DescribeUserPool.
+var modelledPoolMembers = []string{
+	"PoolName", "UserPoolTier", "MfaConfiguration", "EmailConfiguration", "SmsConfiguration",
+	"AccountRecoverySetting", "Policies", "UsernameConfiguration", "Schema", "UserPoolTags",
+}
+
+func createUserPool(s *Server, c *call) (any, error) {
+	var in createUserPoolInput
+	var raw map[string]json.RawMessage
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	_ = decode(c, &raw)
+	var v validation
+	if v.required("PoolName", in.PoolName) {
+		v.str("PoolName", in.PoolName, 1, 128, patPoolName)
+	}
+	v.enum("MfaConfiguration", in.MfaConfiguration, "OFF", "ON", "OPTIONAL")
+	in.prerequisites.validate(&v)
+	validatePolicies(&v, in.Policies)
+	chosenID, chose := in.UserPoolTags[PoolIDTag]
+	if chose {
+		v.str("UserPoolTags."+PoolIDTag, &chosenID, 1, 55, patUserPoolID)
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := in.prerequisites.check(); err != nil {
+		return nil, err
+	}
+	mode := deref(in.MfaConfiguration)
+	if (mode == "ON" || mode == "OPTIONAL") && in.SmsConfiguration == nil {
+		return nil, invalidParameter("SMS configuration is required when MfaConfiguration is %s; use SetUserPoolMfaConfig to configure other factors.", mode)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := chosenID
+	if chose {
+		if regionOf(id) != c.region {
+			return nil, invalidParameter("User pool ID %s is not in this request's Region %s.", id, c.region)
+		}
+		if s.pools[id] != nil {
+			return nil, invalidParameter("User pool %s already exists.", id)
+		}
+	} else {
+		for id == "" || s.pools[id] != nil {
+			id = c.region + "_" + randomID(9, alnum)
+		}
+	}
+	p := newPool(id, *in.PoolName, s.now())
+	in.prerequisites.apply(p, false)
+	if p.email == nil {
+		p.email = &emailConfiguration{EmailSendingAccount: ptr("COGNITO_DEFAULT")}
+	}
+	p.policies = resolvePolicies(in.Policies)
+	if in.UsernameConfiguration != nil && in.UsernameConfiguration.CaseSensitive != nil {
+		p.caseInsensitive = !*in.UsernameConfiguration.CaseSensitive
+	}
+	for _, a := range in.Schema {
+		if name := deref(a.Name); name != "" && !standardAttributes[name] {
+			p.customAttrs["custom:"+strings.TrimPrefix(name, "custom:")] = true
+		}
+	}
+	for k, val := range in.UserPoolTags {
+		if k != PoolIDTag {
+			if p.tags == nil {
+				p.tags = map[string]string{}
+			}
+			p.tags[k] = val
+		}
+	}
+	if mode == "ON" || mode == "OPTIONAL" {
+		p.mfa = mfaConfig{MfaConfiguration: mode, SmsMfaConfiguration: &smsMfaConfig{}}
+	}
+	for _, m := range modelledPoolMembers {
+		delete(raw, m)
+	}
+	if len(raw) > 0 {
+		p.extra = raw
+	}
+	s.pools[id] = p
+	s.changed()
+	c.poolID = id
+	return map[string]any{"UserPool": s.describePool(p)}, nil
+}
+
+func validatePolicies(v *validation, pol *poolPolicies) {
+	if pol == nil {
+		return
+	}
+	if pp := pol.PasswordPolicy; pp != nil {
+		v.intRange("Policies.PasswordPolicy.MinimumLength", pp.MinimumLength, 6, 99)
+		v.intRange("Policies.PasswordPolicy.PasswordHistorySize", pp.PasswordHistorySize, 0, 24)
+		days := pp.TemporaryPasswordValidityDays
+		v.intRange("Policies.PasswordPolicy.TemporaryPasswordValidityDays", &days, 0, 365)
+	}
+	if sp := pol.SignInPolicy; sp != nil {
+		for _, f := range sp.AllowedFirstAuthFactors {
+			v.enum("Policies.SignInPolicy.AllowedFirstAuthFactors.member", &f, "PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+		}
+	}
+}
+
+// resolvePolicies fills in Cognito's defaults: passwords of at least 8
+// characters with upper and lower case, numbers and symbols.
+func resolvePolicies(pol *poolPolicies) poolPolicies {
+	out := poolPolicies{PasswordPolicy: &passwordPolicy{
+		MinimumLength: ptr(8), RequireUppercase: true, RequireLowercase: true,
+		RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 7,
+	}}
+	if pol == nil {
+		return out
+	}
+	if pol.PasswordPolicy != nil {
+		pp := *pol.PasswordPolicy
+		if pp.MinimumLength == nil {
+			pp.MinimumLength = ptr(8)
+		}
+		out.PasswordPolicy = &pp
+	}
+	out.SignInPolicy = pol.SignInPolicy
+	return out
+}
+
+type userPoolView struct {
+	Id                     string
+	Name                   string
+	Arn                    string
+	CreationDate           epoch
+	LastModifiedDate       epoch
+	MfaConfiguration       string
+	UserPoolTier           string
+	EmailConfiguration     *emailConfiguration     `json:",omitempty"`
+	SmsConfiguration       *smsConfiguration       `json:",omitempty"`
+	AccountRecoverySetting *accountRecoverySetting `json:",omitempty"`
+	Policies               poolPolicies
+	EstimatedNumberOfUsers int
+	UsernameConfiguration  struct{ CaseSensitive bool }
+	SchemaAttributes       []schemaAttribute `json:",omitempty"`
+	UserPoolTags           map[string]string `json:",omitempty"`
+}
+
+// describePool renders DescribeUserPool's UserPool, with the members the
+// emulator does not model echoed as they were created.
+func (s *Server) describePool(p *pool) json.RawMessage {
+	view := userPoolView{
+		Id: p.id, Name: p.name, Arn: p.arn,
+		CreationDate: epoch(p.created), LastModifiedDate: epoch(p.modified),
+		MfaConfiguration: p.mfa.MfaConfiguration, UserPoolTier: p.tier,
+		EmailConfiguration: p.email, SmsConfiguration: p.sms, AccountRecoverySetting: p.recovery,
+		Policies: p.policies, EstimatedNumberOfUsers: p.userCount(), UserPoolTags: p.tags,
+	}
+	view.UsernameConfiguration.CaseSensitive = !p.caseInsensitive
+	for _, name := range sortedKeys(p.customAttrs) {
+		view.SchemaAttributes = append(view.SchemaAttributes, schemaAttribute{Name: ptr(name), AttributeDataType: ptr("String")})
+	}
+	typed, _ := json.Marshal(view)
+	if len(p.extra) == 0 {
+		return typed
+	}
+	var merged map[string]json.RawMessage
+	_ = json.Unmarshal(typed, &merged)
+	for k, val := range p.extra {
+		if _, ok := merged[k]; !ok {
+			merged[k] = val
+		}
+	}
+	out, _ := json.Marshal(merged)
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func describeUserPool(s *Server, c *call) (any, error) {
+	var in struct{ UserPoolId *string }
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, err := s.lookupPool(c, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"UserPool": s.describePool(p)}, nil
+}
+
+type updateUserPoolInput struct {
+	prerequisites
+	UserPoolId       *string
+	MfaConfiguration *string
+}
+
+// updateUserPool changes the tier and the SMS and email prerequisites. Like
+// Cognito it replaces: an omitted EmailConfiguration, SmsConfiguration or
+// AccountRecoverySetting returns to its default. It refuses to change the
+// MFA mode, which belongs to SetUserPoolMfaConfig.
+func updateUserPool(s *Server, c *call) (any, error) {
+	var in updateUserPoolInput
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	v.enum("MfaConfiguration", in.MfaConfiguration, "OFF", "ON", "OPTIONAL")
+	in.prerequisites.validate(&v)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.lookupPool(c, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if err := in.prerequisites.check(); err != nil {
+		return nil, err
+	}
+	if m := deref(in.MfaConfiguration); m != "" && m != p.mfa.MfaConfiguration {
+		if m == "ON" {
+			return nil, invalidParameter("Cannot turn MFA functionality ON, once the user pool has been created.")
+		}
+		return nil, invalidParameter("Cannot change MfaConfiguration with UpdateUserPool; use SetUserPoolMfaConfig.")
+	}
+	next := *p
+	in.prerequisites.apply(&next, true)
+	if next.email == nil {
+		next.email = &emailConfiguration{EmailSendingAccount: ptr("COGNITO_DEFAULT")}
+	}
+	// Keep the MFA factors that are on usable.
+	if p.mfa.SmsMfaConfiguration != nil && next.sms == nil {
+		return nil, invalidParameter("SMS configuration is required while SMS MFA is enabled for the user pool.")
+	}
+	if p.mfa.EmailMfaConfiguration != nil {
+		if err := emailMFAPrerequisites(&next); err != nil {
+			return nil, err
+		}
+	}
+	p.tier, p.email, p.sms, p.recovery = next.tier, next.email, next.sms, next.recovery
+	p.modified = s.now()
+	s.changed()
+	return nil, nil
+}
+
+// emailMFAPrerequisites checks what email MFA needs from the pool.
+func emailMFAPrerequisites(p *pool) error {
+	if p.tier == tierLite {
+		return newError(CodeFeatureUnavailableInTier, "Email MFA is not available in the LITE feature plan; the user pool must be on ESSENTIALS or PLUS.")
+	}
+	if p.email == nil || deref(p.email.EmailSendingAccount) != "DEVELOPER" {
+		return invalidParameter("Email MFA requires an EmailConfiguration with EmailSendingAccount DEVELOPER (Amazon SES).")
+	}
+	if p.emailOnlyRecovery() {
+		return invalidParameter("Email MFA cannot be enabled while email is the only account recovery mechanism.")
+	}
+	return nil
+}
+
+func listUserPools(s *Server, c *call) (any, error) {
+	var in struct {
+		MaxResults *int
+		NextToken  *string
+	}
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	if in.MaxResults == nil {
+		v.add("MaxResults", nil, false, "Member must not be null")
+	}
+	v.intRange("MaxResults", in.MaxResults, 1, 60)
+	v.str("NextToken", in.NextToken, 1, 131072, patPaginationKey)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var pools []*pool
+	for _, p := range s.pools {
+		if regionOf(p.id) == c.region {
+			pools = append(pools, p)
+		}
+	}
+	sort.Slice(pools, func(i, j int) bool {
+		if !pools[i].created.Equal(pools[j].created) {
+			return pools[i].created.Before(pools[j].created)
+		}
+		return pools[i].id < pools[j].id
+	})
+	start := 0
+	if in.NextToken != nil {
+		after, err := decodeToken(*in.NextToken)
+		if err != nil {
+			return nil, err
+		}
+		// The token names the last pool of the previous page.
+		start = slices.IndexFunc(pools, func(p *pool) bool { return p.id == after }) + 1
+	}
+	type item struct {
+		Id, Name                       string
+		CreationDate, LastModifiedDate epoch
+	}
+	out := struct {
+		UserPools []item
+		NextToken string `json:",omitempty"`
+	}{UserPools: []item{}}
+	end := min(start+*in.MaxResults, len(pools))
+	for _, p := range pools[start:end] {
+		out.UserPools = append(out.UserPools, item{p.id, p.name, epoch(p.created), epoch(p.modified)})
+	}
+	if end < len(pools) {
+		out.NextToken = encodeToken(pools[end-1].id)
+	}
+	return out, nil
+}
+
+// Pagination tokens are opaque to clients: base64 of a position.
+func encodeToken(pos string) string { return base64.RawURLEncoding.EncodeToString([]byte(pos)) }
+
+func decodeToken(tok string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil || len(b) == 0 {
+		return "", invalidParameter("Invalid pagination token.")
+	}
+	return string(b), nil
+}
+
+func getUserPoolMfaConfig(s *Server, c *call) (any, error) {
+	var in struct{ UserPoolId *string }
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, err := s.lookupPool(c, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return p.mfaView(), nil
+}
+
+// mfaView is the pool's MFA configuration as Get/SetUserPoolMfaConfig
+// return it: only configured factors, SMS with the pool's SMS role.
+func (p *pool) mfaView() mfaConfig {
+	out := p.mfa
+	if sms := out.SmsMfaConfiguration; sms != nil {
+		cp := *sms
+		cp.SmsConfiguration = p.sms
+		out.SmsMfaConfiguration = &cp
+	}
+	return out
+}
+
+type setUserPoolMfaConfigInput struct {
+	mfaConfig
+	UserPoolId *string
+}
+
+// setUserPoolMfaConfig replaces the pool's whole MFA configuration: an
+// omitted mode is OFF, an omitted factor block is that factor off.
+func setUserPoolMfaConfig(s *Server, c *call) (any, error) {
+	var in setUserPoolMfaConfigInput
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.lookupPool(c, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	cfg := in.mfaConfig
+	if err := checkMfaConfig(p, &cfg); err != nil {
+		return nil, err
+	}
+	if sms := cfg.SmsMfaConfiguration; sms != nil {
+		p.sms = sms.SmsConfiguration
+		cfg.SmsMfaConfiguration = &smsMfaConfig{SmsAuthenticationMessage: sms.SmsAuthenticationMessage}
+	}
+	p.mfa = cfg
+	p.modified = s.now()
+	s.changed()
+	return p.mfaView(), nil
+}
+
+// checkMfaConfig applies Cognito's rules for a new MFA configuration of p,
+// defaulting an omitted mode to OFF. Seeds go through it too.
+func checkMfaConfig(p *pool, cfg *mfaConfig) error {
+	var v validation
+	mode := cfg.MfaConfiguration
+	if mode != "" {
+		v.enum("MfaConfiguration", &mode, "OFF", "ON", "OPTIONAL")
+	}
+	if sms := cfg.SmsMfaConfiguration; sms != nil {
+		v.str("SmsMfaConfiguration.SmsAuthenticationMessage", sms.SmsAuthenticationMessage, 6, 140, patSmsMessage)
+		if sc := sms.SmsConfiguration; sc != nil {
+			validateSmsConfiguration(&v, "SmsMfaConfiguration.SmsConfiguration", sc)
+		}
+	}
+	if e := cfg.EmailMfaConfiguration; e != nil {
+		v.str("EmailMfaConfiguration.Message", e.Message, 6, 20000, patEmailMessage)
+		v.str("EmailMfaConfiguration.Subject", e.Subject, 1, 140, patEmailSubject)
+	}
+	if w := cfg.WebAuthnConfiguration; w != nil {
+		v.str("WebAuthnConfiguration.RelyingPartyId", w.RelyingPartyId, 1, 127, patRelyingParty)
+		v.enum("WebAuthnConfiguration.UserVerification", w.UserVerification, "required", "preferred")
+		v.enum("WebAuthnConfiguration.FactorConfiguration", w.FactorConfiguration, "SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION")
+	}
+	if err := v.err(); err != nil {
+		return err
+	}
+	if mode == "" {
+		mode = "OFF"
+		cfg.MfaConfiguration = mode
+	}
+	factors := cfg.SmsMfaConfiguration != nil || cfg.SoftwareTokenMfaConfiguration != nil || cfg.EmailMfaConfiguration != nil
+	switch {
+	case mode == "OFF" && factors:
+		return invalidParameter("Invalid MFA configuration given, can't turn off MFA and configure an MFA together.")
+	case mode != "OFF" && !factors:
+		return invalidParameter("Invalid MFA Configuration given. SMS MFA, Email MFA, or Software Token MFA must be enabled.")
+	}
+	if sms := cfg.SmsMfaConfiguration; sms != nil {
+		sc := sms.SmsConfiguration
+		if sc == nil || deref(sc.SnsCallerArn) == "" || deref(sc.ExternalId) == "" {
+			return invalidParameter("Invalid SMS MFA configuration given, external id and a valid caller arn are required")
+		}
+	}
+	if cfg.EmailMfaConfiguration != nil {
+		if err := emailMFAPrerequisites(p); err != nil {
+			return err
+		}
+	}
+	if w := cfg.WebAuthnConfiguration; w != nil && deref(w.FactorConfiguration) == "MULTI_FACTOR_WITH_USER_VERIFICATION" && p.tier == tierLite {
+		return newError(CodeFeatureUnavailableInTier, "Passkeys as a multi-factor sign-in are not available in the LITE feature plan; the user pool must be on ESSENTIALS or PLUS.")
+	}
+	if mode == "ON" && p.policies.SignInPolicy != nil {
+		for _, f := range p.policies.SignInPolicy.AllowedFirstAuthFactors {
+			switch {
+			case f == "EMAIL_OTP" || f == "SMS_OTP":
+				return invalidParameter("MFA cannot be ON while the sign-in policy allows %s as a first authentication factor.", f)
+			case f == "WEB_AUTHN" && (cfg.WebAuthnConfiguration == nil || deref(cfg.WebAuthnConfiguration.FactorConfiguration) != "MULTI_FACTOR_WITH_USER_VERIFICATION"):
+				return invalidParameter("MFA cannot be ON while the sign-in policy allows WEB_AUTHN as a first authentication factor unless WebAuthnConfiguration.FactorConfiguration is MULTI_FACTOR_WITH_USER_VERIFICATION.")
+			}
+		}
+	}
+	return nil
+}
+
+// Pool-enabled factors, as sign-in and per-user preferences see them.
+func (p *pool) smsOn() bool {
+	return p.mfa.MfaConfiguration != "OFF" && p.mfa.SmsMfaConfiguration != nil
+}
+func (p *pool) totpOn() bool {
+	return p.mfa.SoftwareTokenMfaConfiguration != nil && p.mfa.SoftwareTokenMfaConfiguration.Enabled
+}
+func (p *pool) emailOn() bool {
+	return p.mfa.MfaConfiguration != "OFF" && p.mfa.EmailMfaConfiguration != nil
+}
+
+func createGroup(s *Server, c *call) (any, error) {
+	var in struct {
+		UserPoolId, GroupName, Description, RoleArn *string
+		Precedence                                  *int
+	}
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	if v.required("GroupName", in.GroupName) {
+		v.str("GroupName", in.GroupName, 1, 128, patGroupName)
+	}
+	v.str("Description", in.Description, 0, 2048, nil)
+	v.str("RoleArn", in.RoleArn, 20, 2048, patArn)
+	v.intRange("Precedence", in.Precedence, 0, 1<<31-1)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.lookupPool(c, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	g, err := p.addGroup(*in.GroupName, deref(in.Description), deref(in.RoleArn), in.Precedence, s.now())
+	if err != nil {
+		return nil, err
+	}
+	s.changed()
+	return map[string]any{"Group": groupView(p, g)}, nil
+}
+
+func (p *pool) addGroup(name, description, roleArn string, precedence *int, now time.Time) (*group, error) {
+	if p.groups[name] != nil {
+		return nil, newError(CodeGroupExists, "A group with the name %s already exists.", name)
+	}
+	g := &group{name: name, description: description, roleArn: roleArn, precedence: precedence, created: now, modified: now}
+	p.groups[name] = g
+	p.groupOrder = append(p.groupOrder, g)
+	return g, nil
+}
+
+func groupView(p *pool, g *group) any {
+	return struct {
+		GroupName                      string
+		UserPoolId                     string
+		Description                    string `json:",omitempty"`
+		RoleArn                        string `json:",omitempty"`
+		Precedence                     *int   `json:",omitempty"`
+		CreationDate, LastModifiedDate epoch
+	}{g.name, p.id, g.description, g.roleArn, g.precedence, epoch(g.created), epoch(g.modified)}
+}
+
+var authFlows = []string{
+	"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH",
+	"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
+	"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH",
+}
+
+func createUserPoolClient(s *Server, c *call) (any, error) {
+	var in struct {
+		UserPoolId, ClientName *string
+		GenerateSecret         bool
+		ExplicitAuthFlows      []string
+	}
+	var raw map[string]json.RawMessage
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	_ = decode(c, &raw)
+	var v validation
+	if v.required("ClientName", in.ClientName) {
+		v.str("ClientName", in.ClientName, 1, 128, patClientName)
+	}
+	for _, f := range in.ExplicitAuthFlows {
+		v.enum("ExplicitAuthFlows.member", &f, authFlows...)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.lookupPool(c, in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	flows, err := checkAuthFlows(in.ExplicitAuthFlows)
+	if err != nil {
+		return nil, err
+	}
+	cl := &client{poolID: p.id, name: *in.ClientName, flows: flows, created: s.now()}
+	cl.modified = cl.created
+	for cl.id == "" || s.clients[cl.id] != nil {
+		cl.id = randomID(26, lowerAlnum)
+	}
+	if in.GenerateSecret {
+		cl.secret = randomID(51, lowerAlnum)
+	}
+	for _, m := range []string{"UserPoolId", "ClientName", "GenerateSecret", "ExplicitAuthFlows"} {
+		delete(raw, m)
+	}
+	if len(raw) > 0 {
+		cl.extra = raw
+	}
+	s.clients[cl.id] = cl
+	s.changed()
+	return map[string]any{"UserPoolClient": clientView(cl)}, nil
+}
+
+// checkAuthFlows applies Cognito's defaults and refuses mixing the legacy
+// flow names with the ALLOW_ ones.
+func checkAuthFlows(flows []string) ([]string, error) {
+	if len(flows) == 0 {
+		return []string{"ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_SRP_AUTH"}, nil
+	}
+	legacy, allow := false, false
+	for _, f := range flows {
+		if strings.HasPrefix(f, "ALLOW_") {
+			allow = true
+		} else {
+			legacy = true
+		}
+	}
+	if legacy && allow {
+		return nil, invalidParameter("ExplicitAuthFlows cannot mix legacy values with ALLOW_ values.")
+	}
+	return flows, nil
+}
+
+func clientView(cl *client) json.RawMessage {
+	typed, _ := json.Marshal(struct {
+		UserPoolId, ClientName, ClientId string
+		ClientSecret                     string `json:",omitempty"`
+		ExplicitAuthFlows                []string
+		CreationDate, LastModifiedDate   epoch
+	}{cl.poolID, cl.name, cl.id, cl.secret, cl.flows, epoch(cl.created), epoch(cl.modified)})
+	if len(cl.extra) == 0 {
+		return typed
+	}
+	var merged map[string]json.RawMessage
+	_ = json.Unmarshal(typed, &merged)
+	for k, val := range cl.extra {
+		merged[k] = val
+	}
+	out, _ := json.Marshal(merged)
+	return out
+}
+
+func (c *client) allows(flow string) bool {
+	return slices.Contains(c.flows, flow) || slices.Contains(c.flows, strings.TrimPrefix(flow, "ALLOW_"))
+}
