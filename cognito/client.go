@@ -105,6 +105,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 					// here the quota buckets already pace every attempt,
 					// and a long run must not exhaust it and fail.
 					so.RateLimiter = ratelimit.None
+					so.Backoff = throttleBackoff{other: retry.NewExponentialJitterBackoff(so.MaxBackoff)}
 				}),
 				region: region,
 				limits: quotas,

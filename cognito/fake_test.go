@@ -28,9 +28,9 @@ type fakeCognito struct {
 	setPool  []*cip.SetUserPoolMfaConfigInput
 	setUser  []*cip.AdminSetUserMFAPreferenceInput
 	// delay, when set, is how long each call takes (or until ctx ends).
-	delay              time.Duration
+	delay                 time.Duration
 	inFlight, maxInFlight int
-	regions            []string // Regions for which an API was created
+	regions               []string // Regions for which an API was created
 }
 
 func newFakeCognito() *fakeCognito {

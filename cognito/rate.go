@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	smithymw "github.com/aws/smithy-go/middleware"
 	"golang.org/x/time/rate"
 )
@@ -124,13 +126,16 @@ func resolveRates(overrides map[Category]float64) (map[Category]float64, error) 
 	return rates, nil
 }
 
-// AIMD tuning. A throttled request cuts its bucket's rate by decreaseFactor;
-// each increaseEvery of throttle-free traffic adds increaseStep of the
-// configured rate back, never above it. So a bucket set above the real
-// quota (a shared account, a lowered quota) settles just under it, and a
-// bucket set right never strays far.
+// AIMD tuning. A throttle cuts its bucket's rate by decreaseFactor, at most
+// once per cutEvery: the throttles that follow a cut within that time answer
+// requests sent (or already scheduled) at the old rate, and acting on each
+// would collapse the rate to the floor. Each increaseEvery of throttle-free
+// traffic adds increaseStep of the configured rate back, never above it. So
+// a bucket set above the real quota (a shared account, a lowered quota)
+// settles just under it, and a bucket set right never strays far.
 const (
 	decreaseFactor = 0.7
+	cutEvery       = time.Second
 	increaseStep   = 0.05
 	increaseEvery  = time.Second
 	floorFraction  = 0.05 // never slower than this share of the configured rate
@@ -144,7 +149,7 @@ type bucket struct {
 	now     func() time.Time
 
 	mu         sync.Mutex
-	epoch      uint64 // bumped on every decrease
+	lastCut    time.Time
 	lastChange time.Time
 }
 
@@ -158,37 +163,27 @@ func newBucket(rps float64, now func() time.Time) *bucket {
 	}
 }
 
-// wait blocks until the bucket allows one request or ctx ends. The returned
-// ticket remembers the rate the request was paced at.
-func (b *bucket) wait(ctx context.Context) (ticket uint64, err error) {
+// wait blocks until the bucket allows one request or ctx ends.
+func (b *bucket) wait(ctx context.Context) error {
 	if err := b.limiter.Wait(ctx); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return 0, ctxErr
+			return ctxErr
 		}
-		return 0, err
+		return err
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.epoch, nil
+	return nil
 }
 
-// observe adjusts the rate after an attempt paced with ticket.
-func (b *bucket) observe(ticket uint64, throttled, succeeded bool) {
+// observe adjusts the rate after an attempt.
+func (b *bucket) observe(throttled, succeeded bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
 	limit := b.limiter.Limit()
 	switch {
-	case throttled:
-		// Requests in flight when the rate was cut were paced at the old
-		// rate; their throttles say nothing about the new one. Without this,
-		// one burst of throttles would collapse the rate to the floor.
-		if ticket != b.epoch {
-			return
-		}
-		b.epoch++
+	case throttled && (b.lastCut.IsZero() || now.Sub(b.lastCut) >= cutEvery):
 		b.limiter.SetLimit(max(limit*decreaseFactor, b.floor))
-		b.lastChange = now
+		b.lastCut, b.lastChange = now, now
 	case succeeded && limit < b.ceiling && now.Sub(b.lastChange) >= increaseEvery:
 		b.limiter.SetLimit(min(limit+b.ceiling*increaseStep, b.ceiling))
 		b.lastChange = now
@@ -247,10 +242,8 @@ type pacedRetryer struct {
 
 func (r *pacedRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
 	b := r.limits.bucket(r.region, smithymw.GetOperationName(ctx))
-	var ticket uint64
 	if b != nil {
-		var err error
-		if ticket, err = b.wait(ctx); err != nil {
+		if err := b.wait(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -262,9 +255,28 @@ func (r *pacedRetryer) GetAttemptToken(ctx context.Context) (func(error) error, 
 		return release, nil
 	}
 	return func(opErr error) error {
-		b.observe(ticket, isThrottle(opErr), opErr == nil)
+		b.observe(isThrottle(opErr), opErr == nil)
 		return release(opErr)
 	}, nil
+}
+
+// throttleBackoff is the SDK retryer's delay before retrying an attempt:
+// short and jittered for throttling, because the bucket (already slowed by
+// the throttle) is what spaces the retries; the SDK's exponential delay for
+// anything else.
+type throttleBackoff struct{ other retry.BackoffDelayer }
+
+const (
+	throttleRetryBase = 100 * time.Millisecond
+	throttleRetryMax  = 2 * time.Second
+)
+
+func (b throttleBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	if !isThrottle(err) {
+		return b.other.BackoffDelay(attempt, err)
+	}
+	ceiling := min(throttleRetryBase<<min(attempt, 8), throttleRetryMax)
+	return ceiling/2 + rand.N(ceiling/2+1), nil
 }
 
 // isThrottle reports whether Cognito refused a request for exceeding a quota.

@@ -99,39 +99,44 @@ func TestBucketAIMD(t *testing.T) {
 			t.Fatalf("%s: rate = %v; want %v", step, got, want)
 		}
 	}
-	ticket := b.epoch
-	b.observe(ticket, true, false)
-	assertRate("first throttle cuts", 70)
+	b.observe(false, true)
+	assertRate("success at the configured rate changes nothing", 100)
+	b.observe(true, false)
+	assertRate("a throttle cuts", 70)
 
-	// Attempts paced before the cut say nothing about the new rate.
-	b.observe(ticket, true, false)
-	b.observe(ticket, true, false)
-	assertRate("stale throttles ignored", 70)
+	// Throttles right after a cut answer requests sent at the old rate.
+	clock.advance(cutEvery / 2)
+	b.observe(true, false)
+	b.observe(true, false)
+	assertRate("throttles within cutEvery of a cut are ignored", 70)
 
-	b.observe(b.epoch, true, false)
-	assertRate("a throttle at the new rate cuts again", 49)
+	clock.advance(cutEvery / 2)
+	b.observe(true, false)
+	assertRate("a throttle after cutEvery cuts again", 49)
 
-	b.observe(b.epoch, false, true)
-	assertRate("no increase within a second of the cut", 49)
+	clock.advance(increaseEvery / 2)
+	b.observe(false, true)
+	assertRate("no increase within increaseEvery of the cut", 49)
+	clock.advance(increaseEvery / 2)
+	b.observe(false, true)
+	assertRate("a period of success adds 5% of the ceiling", 54)
+	b.observe(false, true)
+	assertRate("at most one step per period", 54)
+
+	b.observe(false, false)
 	clock.advance(increaseEvery)
-	b.observe(b.epoch, false, true)
-	assertRate("a second of success adds 5% of the ceiling", 54)
-	b.observe(b.epoch, false, true)
-	assertRate("at most one step per second", 54)
-
-	b.observe(b.epoch, false, false)
-	clock.advance(increaseEvery)
-	b.observe(b.epoch, false, false)
+	b.observe(false, false)
 	assertRate("failures that are not throttles change nothing", 54)
 
 	for range 20 {
 		clock.advance(increaseEvery)
-		b.observe(b.epoch, false, true)
+		b.observe(false, true)
 	}
 	assertRate("recovery stops at the configured rate", 100)
 
 	for range 50 {
-		b.observe(b.epoch, true, false)
+		clock.advance(cutEvery)
+		b.observe(true, false)
 	}
 	assertRate("never below the floor", 100*floorFraction)
 }
@@ -192,12 +197,12 @@ func BenchmarkBucketPacing(b *testing.B) {
 	const rps = 2000
 	bk := newBucket(rps, time.Now)
 	ctx := context.Background()
-	_, _ = bk.wait(ctx) // spend the initial burst token
+	_ = bk.wait(ctx) // spend the initial burst token
 	b.SetParallelism(8)
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if _, err := bk.wait(ctx); err != nil {
+			if err := bk.wait(ctx); err != nil {
 				b.Error(err)
 			}
 		}
