@@ -1,0 +1,162 @@
+package conformance
+
+import "strings"
+
+// Reasons cognito-local 5.3.0 departs from real Cognito (see docs/conformance.md).
+const (
+	becauseAlwaysBothBlocks = "GetUserPoolMfaConfig always returns an SMS block (empty if never set) and a TOTP block"
+	becausePatch            = "SetUserPoolMfaConfig is a patch: omitted blocks and an omitted mode keep their old values"
+	becauseNoPoolValidation = "SetUserPoolMfaConfig validates nothing"
+	becauseNoIDValidation   = "pool IDs are looked up, never checked against Cognito's pattern"
+	becauseWrongPassword    = "a wrong password answers InvalidPasswordException, which Cognito reserves for password policy"
+	becauseTokensUnverified = "access tokens are decoded, never verified"
+	becauseSmsChallenge     = "an SMS challenge needs a legacy MFAOptions entry; from UserMFASettingList alone sign-in fails (HTTP 500 CognitoLocal#Unsupported)"
+	becauseIgnoresPreferred = "with two factors enabled, sign-in ignores the preferred one and asks the user to choose (SELECT_MFA_TYPE)"
+	becauseNoMfaSetup       = "MFA ON with no factor for the user refuses sign-in instead of the MFA_SETUP challenge"
+	becauseNoPhoneCheck     = "SetUserMFAPreference does not check that the user has a phone_number for SMS"
+	becauseVerifyEnables    = "VerifySoftwareToken adds SOFTWARE_TOKEN_MFA to the user's MFA list by itself"
+	becauseCodeMismatch     = "a wrong code in VerifySoftwareToken answers CodeMismatchException"
+	becausePreferenceClears = "any SetUserMFAPreference without PreferredMfa=true clears the preferred factor"
+	becauseAdminUnsupported = "admin MFA operations are not implemented (HTTP 500 CognitoLocal#Unsupported)"
+)
+
+// cognitoLocalDivergences is where cognito-local 5.3.0 knowingly departs
+// from real Cognito, keyed by scenario name, with what the suite observes
+// from it there.
+var cognitoLocalDivergences = map[string]Divergence{
+	"pool/new-pool-reads-off-with-no-blocks": {
+		Observed: "MfaConfiguration=OFF SmsMfaConfiguration={} SoftwareTokenMfaConfiguration={Enabled:false}",
+		Why:      becauseAlwaysBothBlocks,
+	},
+	"pool/totp-only-pool-reads-no-sms-block": {
+		Observed: "MfaConfiguration=ON SmsMfaConfiguration={} SoftwareTokenMfaConfiguration={Enabled:true}",
+		Why:      becauseAlwaysBothBlocks,
+	},
+	"pool/off-pool-reads-no-blocks": {
+		Observed: "MfaConfiguration=OFF SmsMfaConfiguration={" + smsOnFields + "} SoftwareTokenMfaConfiguration={Enabled:true}",
+		Why:      becausePatch,
+	},
+	"pool/omitted-sms-block-turns-sms-off": {
+		Observed: "ok; mode=ON sms=on(" + smsOnFields + ") totp=on",
+		Why:      becausePatch,
+	},
+	"pool/omitted-totp-block-turns-totp-off": {
+		Observed: "ok; mode=OPTIONAL sms=on(" + smsOnFields + ") totp=on",
+		Why:      becausePatch,
+	},
+	"pool/pool-id-alone-turns-mfa-off": {
+		Observed: "ok; mode=OPTIONAL sms=off totp=on",
+		Why:      becausePatch,
+	},
+	"pool/rejects-on-without-a-factor": {
+		Observed: "ok; mode=ON sms=off totp=on",
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-off-with-totp-block": {
+		Observed: "ok; mode=OFF sms=off totp=off",
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-off-with-disabled-totp-block": {
+		Observed: "ok; mode=OFF sms=off totp=off",
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-off-with-sms-block": {
+		Observed: "ok; mode=OFF sms=off totp=off",
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-sms-message-without-code-placeholder": {
+		Observed: `ok; mode=OPTIONAL sms=on(message="Your code is here" caller=arn:aws:iam::123456789012:role/mfactl-sms region=us-east-1 external-id=set) totp=on`,
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-sms-without-caller-arn": {
+		Observed: "ok; mode=OPTIONAL sms=off totp=on",
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-sms-message-over-140-characters": {
+		Observed: `ok; mode=OPTIONAL sms=on(message="Your code is {####}` + strings.Repeat(".", 140) + `" caller=arn:aws:iam::123456789012:role/mfactl-sms region=us-east-1 external-id=set) totp=on`,
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-sms-caller-that-is-not-an-arn": {
+		Observed: `ok; mode=OPTIONAL sms=on(message="Your code is {####}" caller=mfactl-sms region=us-east-1 external-id=set) totp=on`,
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-unknown-mode": {
+		Observed: "ok; mode=SOMETIMES sms=off totp=on",
+		Why:      becauseNoPoolValidation,
+	},
+	"pool/rejects-malformed-pool-id": {
+		Observed: "get: error ResourceNotFoundException; set: error ResourceNotFoundException",
+		Why:      becauseNoIDValidation,
+	},
+	"auth/wrong-password-is-not-authorized": {
+		Observed: "error InvalidPasswordException",
+		Why:      becauseWrongPassword,
+	},
+	"auth/tampered-token-is-not-authorized": {
+		Observed: "ok",
+		Why:      becauseTokensUnverified,
+	},
+	"auth/malformed-token-is-not-authorized": {
+		Observed: "error InvalidParameterException",
+		Why:      becauseTokensUnverified,
+	},
+	"auth/sms-user-is-challenged": {
+		Observed: "error Unsupported (HTTP 500)",
+		Why:      becauseSmsChallenge,
+	},
+	"auth/preferred-factor-is-challenged": {
+		Observed: "challenge=SELECT_MFA_TYPE",
+		Why:      becauseIgnoresPreferred,
+	},
+	"auth/mfa-on-user-without-factor-must-set-one-up": {
+		Observed: "error NotAuthorizedException",
+		Why:      becauseNoMfaSetup,
+	},
+	"mfa/sms-needs-a-phone-number": {
+		Observed: "ok; mfa=[SMS_MFA] preferred=SMS_MFA",
+		Why:      becauseNoPhoneCheck,
+	},
+	"mfa/totp-registration-leaves-mfa-off": {
+		Observed: "verify: SUCCESS; mfa=[SOFTWARE_TOKEN_MFA] preferred=none",
+		Why:      becauseVerifyEnables,
+	},
+	"mfa/totp-wrong-code-is-rejected": {
+		Observed: "error CodeMismatchException; mfa=[] preferred=none",
+		Why:      becauseCodeMismatch,
+	},
+	"mfa/omitted-factor-keeps-its-setting": {
+		Observed: "ok; mfa=[SMS_MFA SOFTWARE_TOKEN_MFA] preferred=none",
+		Why:      becausePreferenceClears,
+	},
+	"mfa/admin-preference-reads-back": {
+		Observed: "error Unsupported (HTTP 500); mfa=[] preferred=none",
+		Why:      becauseAdminUnsupported,
+	},
+	"mfa/admin-sms-needs-a-phone-number": {
+		Observed: "error Unsupported (HTTP 500); mfa=[] preferred=none",
+		Why:      becauseAdminUnsupported,
+	},
+	"mfa/admin-totp-needs-a-registered-authenticator": {
+		Observed: "error Unsupported (HTTP 500); mfa=[] preferred=none",
+		Why:      becauseAdminUnsupported,
+	},
+	"mfa/admin-totp-after-user-registration": {
+		Observed: "error Unsupported (HTTP 500); mfa=[SOFTWARE_TOKEN_MFA] preferred=none",
+		Why:      becauseAdminUnsupported,
+	},
+	"mfa/admin-omitted-factor-keeps-its-setting": {
+		Observed: "error Unsupported (HTTP 500); mfa=[SMS_MFA SOFTWARE_TOKEN_MFA] preferred=SMS_MFA",
+		Why:      becauseAdminUnsupported,
+	},
+	"mfa/admin-unknown-user-is-not-found": {
+		Observed: "error Unsupported (HTTP 500)",
+		Why:      becauseAdminUnsupported,
+	},
+	"mfa/admin-legacy-sms-setting-reads-back": {
+		Observed: "error Unsupported (HTTP 500); mfa=[] preferred=none",
+		Why:      becauseAdminUnsupported,
+	},
+}
+
+// smsOnFields is how the suite's standard SMS configuration reads back.
+const smsOnFields = `message="Your code is {####}" caller=arn:aws:iam::123456789012:role/mfactl-sms region=us-east-1 external-id=set`
