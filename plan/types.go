@@ -40,6 +40,7 @@ type Plan struct {
 // configuration after apply (unmanaged fields carried over from live).
 type PoolChange struct {
 	UserPoolId  string
+	Pos         state.Pos         `json:",omitzero"` // where the pool is declared
 	Live        *state.PoolConfig `json:",omitempty"`
 	Desired     *state.PoolConfig `json:",omitempty"`
 	Users       []UserChange      `json:",omitempty"`
@@ -50,6 +51,7 @@ type PoolChange struct {
 // the live settings cannot be trusted (they are shown as unknown, not off).
 type UserChange struct {
 	Username string
+	Pos      state.Pos `json:",omitzero"` // where the user is declared
 	Live     state.UserSettings
 	Desired  state.UserSettings
 	Unknown  string `json:",omitempty"`
@@ -68,6 +70,10 @@ type Call struct {
 	Reason      string              `json:",omitempty"`
 	PoolRequest *state.PoolConfig   `json:"-"`
 	UserRequest *state.UserSettings `json:"-"`
+	// ExternalIdSource says where PoolRequest's SMS ExternalId comes from
+	// (SecretFromLive or SecretFromFiles); empty when the request has none.
+	// Plan files hold this marker instead of the secret; see ResolveSecrets.
+	ExternalIdSource SecretSource `json:"-"`
 }
 
 // Target is one thing the plan read from Cognito, with a fingerprint of its
