@@ -41,9 +41,11 @@ func emailOn() *state.EmailMfaConfiguration {
 	return &state.EmailMfaConfiguration{Enabled: true, Subject: str("Your code")}
 }
 
-func enabled() *state.FactorSettings   { return &state.FactorSettings{Enabled: true} }
-func preferred() *state.FactorSettings { return &state.FactorSettings{Enabled: true, PreferredMfa: true} }
-func disabled() *state.FactorSettings  { return &state.FactorSettings{} }
+func enabled() *state.FactorSettings { return &state.FactorSettings{Enabled: true} }
+func preferred() *state.FactorSettings {
+	return &state.FactorSettings{Enabled: true, PreferredMfa: true}
+}
+func disabled() *state.FactorSettings { return &state.FactorSettings{} }
 
 // livePoolConfig returns cfg as the cognito package reports it: every factor
 // block present, off ones as {Enabled:false}.

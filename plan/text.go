@@ -95,7 +95,7 @@ func (r textRenderer) pool(p *Plan, pc PoolChange) {
 func (r textRenderer) user(p *Plan, poolID string, uc UserChange) {
 	heading := r.s.Yellow("~ user "+uc.Username) + r.s.Dim(at(uc.Pos))
 	if uc.Unknown != "" {
-		heading += r.s.Dim(" (live settings unknown: "+uc.Unknown+")")
+		heading += r.s.Dim(" (live settings unknown: " + uc.Unknown + ")")
 	}
 	r.line(4, heading)
 	call := findUserCall(p.Calls, poolID, uc.Username)
