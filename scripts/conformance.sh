@@ -10,7 +10,7 @@ export MFACTL_CONFORMANCE=all
 export COGNITO_LOCAL_DIR="$PWD/tools/peers/node_modules/cognito-local"
 
 # -v shows each target's timing and divergence count; the RUN lines add nothing.
-go test -count=1 -v ./conformance/... 2>&1 | grep -Ev '^=== (RUN|PAUSE|CONT)'
+go test -count=1 -v ./conformance/... 2>&1 | grep -Ev '^=== (RUN|PAUSE|CONT|NAME)'
 
 # The SDK behaves differently with AWS_CA_BUNDLE set (it insists on a buildable
 # HTTP client): run the in-process emulator once more with the opposite setting.
