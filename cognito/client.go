@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -36,8 +37,9 @@ type Options struct {
 	// MaxAttempts is the SDK's attempts per call for throttling, 5xx and
 	// dropped connections; 0 means AWS_MAX_ATTEMPTS / max_attempts, else 8.
 	MaxAttempts int
-	// Concurrency is how many reads ReadLive keeps in flight; 0 means 32.
-	// The quota buckets, not this, set the pace.
+	// Concurrency is how many user reads, and how many pool reads,
+	// ReadLive keeps in flight; 0 means 32. The quota buckets, not this,
+	// set the pace: it only has to cover the latency.
 	Concurrency int
 }
 
@@ -149,6 +151,8 @@ func (c *Client) api(poolID string) (API, error) {
 	}
 	return a, nil
 }
+
+var errNoRegion = errors.New("the user pool ID does not start with a Region")
 
 // retryPolicy is mfactl's own retry for errors the SDK does not retry.
 type retryPolicy struct {

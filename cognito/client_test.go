@@ -18,7 +18,7 @@ import (
 // isolateAWSEnv gives a test static fake credentials and no shared config,
 // endpoint, profile or instance metadata from the machine, so nothing it does
 // can reach AWS. The variables are restored when the test ends.
-func isolateAWSEnv(t *testing.T) {
+func isolateAWSEnv(t testing.TB) {
 	t.Helper()
 	empty := filepath.Join(t.TempDir(), "empty")
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
@@ -42,7 +42,7 @@ func isolateAWSEnv(t *testing.T) {
 }
 
 // unsetEnv removes a variable for the rest of the test.
-func unsetEnv(t *testing.T, k string) {
+func unsetEnv(t testing.TB, k string) {
 	t.Setenv(k, "") // restores the old value at cleanup
 	os.Unsetenv(k)
 }

@@ -3,6 +3,7 @@ package cognito
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -188,12 +189,7 @@ func liveUser(username string, out *cip.AdminGetUserOutput, poolMode state.Mode)
 	if len(out.UserMFASettingList) == 0 && len(out.MFAOptions) == 0 && poolMode == state.ModeOn {
 		unknown = append(unknown, "the pool requires MFA but Cognito lists no factor for the user; users who set up TOTP while signing in can look like this (aws/aws-sdk#693)")
 	}
-	if len(unknown) > 0 {
-		u.Unknown = unknown[0]
-		for _, reason := range unknown[1:] {
-			u.Unknown += "; " + reason
-		}
-	}
+	u.Unknown = strings.Join(unknown, "; ")
 	return u
 }
 

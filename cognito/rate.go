@@ -2,8 +2,8 @@ package cognito
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -30,9 +30,9 @@ const (
 	UserPoolUpdate Category = "UserPoolUpdate"
 )
 
-// DefaultRates are Cognito's default quotas in requests per second. An
+// defaultRates are Cognito's default quotas in requests per second. An
 // account whose quota was raised can say so with --rate.
-var DefaultRates = map[Category]float64{
+var defaultRates = map[Category]float64{
 	UserRead:       120,
 	UserList:       30,
 	UserUpdate:     25,
@@ -55,14 +55,18 @@ var operationCategory = map[string]Category{
 	"SetUserPoolMfaConfig":      UserPoolUpdate,
 }
 
+// DefaultRates returns Cognito's default quota of every category mfactl
+// paces, in requests per second.
+func DefaultRates() map[Category]float64 { return maps.Clone(defaultRates) }
+
 // CategoryOf returns the quota category of a Cognito operation, or "" for
 // an operation mfactl does not pace.
 func CategoryOf(operation string) Category { return operationCategory[operation] }
 
 // categoryNames lists the categories in a stable order, for messages.
 func categoryNames() string {
-	names := make([]string, 0, len(DefaultRates))
-	for c := range DefaultRates {
+	names := make([]string, 0, len(defaultRates))
+	for c := range defaultRates {
 		names = append(names, string(c))
 	}
 	sort.Strings(names)
@@ -100,7 +104,7 @@ func ParseRates(values []string) (map[Category]float64, error) {
 }
 
 func parseCategory(name string) (Category, error) {
-	for c := range DefaultRates {
+	for c := range defaultRates {
 		if strings.EqualFold(name, string(c)) {
 			return c, nil
 		}
@@ -110,12 +114,9 @@ func parseCategory(name string) (Category, error) {
 
 // resolveRates merges overrides into the defaults and checks them.
 func resolveRates(overrides map[Category]float64) (map[Category]float64, error) {
-	rates := make(map[Category]float64, len(DefaultRates))
-	for c, rps := range DefaultRates {
-		rates[c] = rps
-	}
+	rates := DefaultRates()
 	for c, rps := range overrides {
-		if _, ok := DefaultRates[c]; !ok {
+		if _, ok := defaultRates[c]; !ok {
 			return nil, fmt.Errorf("rate for unknown quota category %q; valid categories: %s", c, categoryNames())
 		}
 		if !(rps > 0) || math.IsInf(rps, 0) {
@@ -295,5 +296,3 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
-
-var errNoRegion = errors.New("the user pool ID does not start with a Region")

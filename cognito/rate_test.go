@@ -54,11 +54,15 @@ func TestParseRatesAndResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rates[UserRead] != 200 || rates[UserUpdate] != 5 || rates[UserPoolRead] != DefaultRates[UserPoolRead] {
+	if rates[UserRead] != 200 || rates[UserUpdate] != 5 || rates[UserPoolRead] != defaultRates[UserPoolRead] {
 		t.Errorf("rates = %v", rates)
 	}
-	if DefaultRates[UserRead] != 120 {
-		t.Error("resolving overrides changed DefaultRates")
+	if defaultRates[UserRead] != 120 {
+		t.Error("resolving overrides changed the defaults")
+	}
+	DefaultRates()[UserRead] = 1
+	if defaultRates[UserRead] != 120 {
+		t.Error("changing DefaultRates()' result changed the defaults")
 	}
 	for _, bad := range []map[Category]float64{{"Nope": 1}, {UserRead: 0}, {UserRead: math.Inf(1)}, {UserRead: math.NaN()}} {
 		if _, err := resolveRates(bad); err == nil {
@@ -78,7 +82,7 @@ func TestCategoryOf(t *testing.T) {
 		}
 	}
 	for _, op := range []string{"GetUserPoolMfaConfig", "DescribeUserPool", "AdminGetUser", "SetUserPoolMfaConfig", "AdminSetUserMFAPreference"} {
-		if _, ok := DefaultRates[CategoryOf(op)]; !ok {
+		if _, ok := defaultRates[CategoryOf(op)]; !ok {
 			t.Errorf("%s, which mfactl calls, has no quota", op)
 		}
 	}
