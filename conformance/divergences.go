@@ -17,6 +17,7 @@ const (
 	becauseVerifyEnables    = "VerifySoftwareToken adds SOFTWARE_TOKEN_MFA to the user's MFA list by itself"
 	becauseCodeMismatch     = "a wrong code in VerifySoftwareToken answers CodeMismatchException"
 	becausePreferenceClears = "any SetUserMFAPreference without PreferredMfa=true clears the preferred factor"
+	becauseTwoPreferred     = "SetUserMFAPreference accepts two preferred factors and keeps SMS as the preferred one"
 	becauseAdminUnsupported = "admin MFA operations are not implemented (HTTP 500 CognitoLocal#Unsupported)"
 )
 
@@ -115,6 +116,10 @@ var cognitoLocalDivergences = map[string]Divergence{
 	"mfa/sms-needs-a-phone-number": {
 		Observed: "ok; mfa=[SMS_MFA] preferred=SMS_MFA",
 		Why:      becauseNoPhoneCheck,
+	},
+	"mfa/only-one-factor-can-be-preferred": {
+		Observed: "ok; mfa=[SMS_MFA SOFTWARE_TOKEN_MFA] preferred=SMS_MFA",
+		Why:      becauseTwoPreferred,
 	},
 	"mfa/totp-registration-leaves-mfa-off": {
 		Observed: "verify: SUCCESS; mfa=[SOFTWARE_TOKEN_MFA] preferred=none",

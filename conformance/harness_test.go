@@ -138,18 +138,18 @@ func (s *session) createPool() error {
 }
 
 // setMfa sends a SetUserPoolMfaConfig for the session's pool.
-func (s *session) setMfa(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *types.SoftwareTokenMfaConfigType) (*cip.SetUserPoolMfaConfigOutput, error) {
+func (s *session) setMfa(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, software *types.SoftwareTokenMfaConfigType) (*cip.SetUserPoolMfaConfigOutput, error) {
 	return s.api.SetUserPoolMfaConfig(s.ctx, &cip.SetUserPoolMfaConfigInput{
 		UserPoolId:                    aws.String(s.pool),
 		MfaConfiguration:              mode,
 		SmsMfaConfiguration:           sms,
-		SoftwareTokenMfaConfiguration: totp,
+		SoftwareTokenMfaConfiguration: software,
 	})
 }
 
 // mustSetMfa is setMfa for a step that leads up to the behaviour under test.
-func (s *session) mustSetMfa(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *types.SoftwareTokenMfaConfigType) error {
-	if _, err := s.setMfa(mode, sms, totp); err != nil {
+func (s *session) mustSetMfa(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, software *types.SoftwareTokenMfaConfigType) error {
+	if _, err := s.setMfa(mode, sms, software); err != nil {
 		return fmt.Errorf("SetUserPoolMfaConfig %s: %w", mode, err)
 	}
 	return nil
@@ -278,34 +278,34 @@ var (
 )
 
 // setPreference calls SetUserMFAPreference; a nil factor omits its block.
-func (s *session) setPreference(token string, sms, totp *factor) error {
+func (s *session) setPreference(token string, sms, software *factor) error {
 	in := &cip.SetUserMFAPreferenceInput{AccessToken: aws.String(token)}
 	if sms != nil {
 		in.SMSMfaSettings = &types.SMSMfaSettingsType{Enabled: sms.enabled, PreferredMfa: sms.preferred}
 	}
-	if totp != nil {
-		in.SoftwareTokenMfaSettings = &types.SoftwareTokenMfaSettingsType{Enabled: totp.enabled, PreferredMfa: totp.preferred}
+	if software != nil {
+		in.SoftwareTokenMfaSettings = &types.SoftwareTokenMfaSettingsType{Enabled: software.enabled, PreferredMfa: software.preferred}
 	}
 	_, err := s.api.SetUserMFAPreference(s.ctx, in)
 	return err
 }
 
 // adminSetPreference calls AdminSetUserMFAPreference, as mfactl does; a nil factor omits its block.
-func (s *session) adminSetPreference(user string, sms, totp *factor) error {
+func (s *session) adminSetPreference(user string, sms, software *factor) error {
 	in := &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(s.pool), Username: aws.String(user)}
 	if sms != nil {
 		in.SMSMfaSettings = &types.SMSMfaSettingsType{Enabled: sms.enabled, PreferredMfa: sms.preferred}
 	}
-	if totp != nil {
-		in.SoftwareTokenMfaSettings = &types.SoftwareTokenMfaSettingsType{Enabled: totp.enabled, PreferredMfa: totp.preferred}
+	if software != nil {
+		in.SoftwareTokenMfaSettings = &types.SoftwareTokenMfaSettingsType{Enabled: software.enabled, PreferredMfa: software.preferred}
 	}
 	_, err := s.api.AdminSetUserMFAPreference(s.ctx, in)
 	return err
 }
 
 // mustSetPreference is setPreference for a step that leads up to the behaviour under test.
-func (s *session) mustSetPreference(token string, sms, totp *factor) error {
-	if err := s.setPreference(token, sms, totp); err != nil {
+func (s *session) mustSetPreference(token string, sms, software *factor) error {
+	if err := s.setPreference(token, sms, software); err != nil {
 		return fmt.Errorf("SetUserMFAPreference: %w", err)
 	}
 	return nil
@@ -370,12 +370,12 @@ func outcome(err error) string {
 	return "error " + apiErr.ErrorCode()
 }
 
-// describePool is the normalised view of a pool's MFA configuration, as
-// mfactl reads it: a factor is on only while MFA is not OFF and its block is
+// describePool is the normalised view of a pool's MFA configuration, as a
+// client that diffs pools must read it: a factor is on only while MFA is not OFF and its block is
 // present and in force. An SMS block without a caller ARN cannot send SMS, so
 // it counts as off (cognito-local returns an empty block for pools that
 // never had SMS). The external ID is a secret: only its presence shows.
-func describePool(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *types.SoftwareTokenMfaConfigType) string {
+func describePool(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, software *types.SoftwareTokenMfaConfigType) string {
 	if mode == "" {
 		mode = "unset"
 	}
@@ -384,7 +384,7 @@ func describePool(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp 
 		if sms != nil && sms.SmsConfiguration != nil && aws.ToString(sms.SmsConfiguration.SnsCallerArn) != "" {
 			smsView = "on(" + describeSms(sms) + ")"
 		}
-		if totp != nil && totp.Enabled {
+		if software != nil && software.Enabled {
 			totpView = "on"
 		}
 	}

@@ -52,9 +52,9 @@ var scenarios = slices.Concat(poolScenarios, poolValidationScenarios, userScenar
 
 // setThenRead sends one complete SetUserPoolMfaConfig and reports the
 // normalised configuration from its response and from a later read.
-func setThenRead(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *types.SoftwareTokenMfaConfigType) func(*session) (string, error) {
+func setThenRead(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, software *types.SoftwareTokenMfaConfigType) func(*session) (string, error) {
 	return func(s *session) (string, error) {
-		out, err := s.setMfa(mode, sms, totp)
+		out, err := s.setMfa(mode, sms, software)
 		if err != nil {
 			return outcome(err), nil
 		}
@@ -69,27 +69,27 @@ func setThenRead(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *
 
 // fromOptionalSmsTotp starts from OPTIONAL with SMS and TOTP, sends one
 // more request and reports its outcome and the pool's configuration after it.
-func fromOptionalSmsTotp(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *types.SoftwareTokenMfaConfigType) func(*session) (string, error) {
+func fromOptionalSmsTotp(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, software *types.SoftwareTokenMfaConfigType) func(*session) (string, error) {
 	return func(s *session) (string, error) {
 		if err := s.mustSetMfa(types.UserPoolMfaTypeOptional, smsWith(smsMessage), totpOn); err != nil {
 			return "", err
 		}
-		return requestThenRead(s, mode, sms, totp)
+		return requestThenRead(s, mode, sms, software)
 	}
 }
 
 // fromOptionalTotp is fromOptionalSmsTotp for a pool with TOTP only.
-func fromOptionalTotp(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *types.SoftwareTokenMfaConfigType) func(*session) (string, error) {
+func fromOptionalTotp(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, software *types.SoftwareTokenMfaConfigType) func(*session) (string, error) {
 	return func(s *session) (string, error) {
 		if err := s.mustSetMfa(types.UserPoolMfaTypeOptional, nil, totpOn); err != nil {
 			return "", err
 		}
-		return requestThenRead(s, mode, sms, totp)
+		return requestThenRead(s, mode, sms, software)
 	}
 }
 
-func requestThenRead(s *session, mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *types.SoftwareTokenMfaConfigType) (string, error) {
-	_, err := s.setMfa(mode, sms, totp)
+func requestThenRead(s *session, mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, software *types.SoftwareTokenMfaConfigType) (string, error) {
+	_, err := s.setMfa(mode, sms, software)
 	after, readErr := s.poolView()
 	if readErr != nil {
 		return "", readErr
@@ -113,8 +113,8 @@ func wireAfter(steps ...func(*session) error) func(*session) (string, error) {
 	}
 }
 
-func setStep(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, totp *types.SoftwareTokenMfaConfigType) func(*session) error {
-	return func(s *session) error { return s.mustSetMfa(mode, sms, totp) }
+func setStep(mode types.UserPoolMfaType, sms *types.SmsMfaConfigType, software *types.SoftwareTokenMfaConfigType) func(*session) error {
+	return func(s *session) error { return s.mustSetMfa(mode, sms, software) }
 }
 
 // Pool MFA configuration: what is set is what is read, and every request
@@ -310,6 +310,19 @@ var userScenarios = []scenario{
 				return "", err
 			}
 			return outcome(s.createUser("alice")), nil
+		},
+	},
+	{
+		// Pools created through the API without UsernameConfiguration match
+		// usernames case-sensitively (the console's default differs).
+		name: "user/usernames-are-case-sensitive",
+		want: "error UserNotFoundException",
+		run: func(s *session) (string, error) {
+			if err := s.createUser("alice"); err != nil {
+				return "", err
+			}
+			_, err := s.api.AdminGetUser(s.ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(s.pool), Username: aws.String("Alice")})
+			return outcome(err), nil
 		},
 	},
 	{
@@ -583,6 +596,23 @@ var userMfaScenarios = []scenario{
 				return "", err
 			}
 			return thenUser(s, s.setPreference(token, &factor{preferred: true}, nil))
+		},
+	},
+	{
+		name: "mfa/only-one-factor-can-be-preferred",
+		want: "error InvalidParameterException; mfa=[SOFTWARE_TOKEN_MFA] preferred=SOFTWARE_TOKEN_MFA",
+		run: func(s *session) (string, error) {
+			token, err := poolForUserMfa(s, "phone_number="+phoneNumber)
+			if err != nil {
+				return "", err
+			}
+			if err := s.registerTOTP(token); err != nil {
+				return "", err
+			}
+			if err := s.mustSetPreference(token, nil, enabledPreferred); err != nil {
+				return "", err
+			}
+			return thenUser(s, s.setPreference(token, enabledPreferred, enabledPreferred))
 		},
 	},
 	{
