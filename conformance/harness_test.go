@@ -67,15 +67,24 @@ func runScenario(t *testing.T, target Target, api *cip.Client, sc scenario) {
 	if err != nil {
 		t.Fatalf("could not reach the point under test: %v", err)
 	}
+	if problem := judge(target, sc, got); problem != "" {
+		t.Error(problem)
+	}
+}
+
+// judge compares an observation with what the target should show in the
+// scenario and says what is wrong, if anything.
+func judge(target Target, sc scenario, got string) string {
 	want, divergence := target.Expect(sc.name, sc.want)
 	switch {
 	case got == want:
+		return ""
 	case divergence != nil && got == sc.want:
-		t.Errorf("%s now behaves like Cognito here; remove its stated divergence (%s)\n got: %s", target.Name, divergence.Why, got)
+		return fmt.Sprintf("%s now behaves like Cognito here; remove its stated divergence (%s)\n got: %s", target.Name, divergence.Why, got)
 	case divergence != nil:
-		t.Errorf("%s departs from Cognito differently than stated\n       got: %s\n    stated: %s (%s)\n   Cognito: %s", target.Name, got, want, divergence.Why, sc.want)
+		return fmt.Sprintf("%s departs from Cognito differently than stated\n       got: %s\n    stated: %s (%s)\n   Cognito: %s", target.Name, got, want, divergence.Why, sc.want)
 	default:
-		t.Errorf("%s departs from Cognito\n    got: %s\n   want: %s", target.Name, got, want)
+		return fmt.Sprintf("%s departs from Cognito\n    got: %s\n   want: %s", target.Name, got, want)
 	}
 }
 

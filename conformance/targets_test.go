@@ -139,3 +139,25 @@ func scenarioTable() string {
 	}
 	return b.String()
 }
+
+func TestJudge(t *testing.T) {
+	sc := scenario{name: "pool/x", want: "error InvalidParameterException"}
+	strict := Target{Name: "strict"}
+	lax := Target{Name: "lax", Divergences: map[string]Divergence{"pool/x": {Observed: "ok", Why: "validates nothing"}}}
+	for _, tc := range []struct {
+		target  Target
+		got     string
+		problem string // a fragment of the complaint; "" for none
+	}{
+		{strict, "error InvalidParameterException", ""},
+		{strict, "ok", "strict departs from Cognito"},
+		{lax, "ok", ""},
+		{lax, "error InvalidParameterException", "remove its stated divergence"},
+		{lax, "error ResourceNotFoundException", "differently than stated"},
+	} {
+		problem := judge(tc.target, sc, tc.got)
+		if (tc.problem == "") != (problem == "") || !strings.Contains(problem, tc.problem) {
+			t.Errorf("judge(%s, got %q) = %q, want a complaint containing %q", tc.target.Name, tc.got, problem, tc.problem)
+		}
+	}
+}
