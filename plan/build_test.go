@@ -42,6 +42,9 @@ func TestNoPhantomDiffs(t *testing.T) {
 			if p.HasChanges() || !p.Pools[0].InSync() {
 				t.Fatalf("phantom diff: calls %v, change %+v", callSummary(p), p.Pools[0])
 			}
+			if got := p.PoolsInSync(); got != 1 {
+				t.Fatalf("PoolsInSync = %d, want 1", got)
+			}
 			if got := p.UsersInSync(); got != 2 {
 				t.Fatalf("UsersInSync = %d, want 2", got)
 			}

@@ -54,11 +54,6 @@ func liveExternalID(lp *state.LivePool) string {
 	return ""
 }
 
-// isMarker reports whether s is one of the strings that stand for a secret.
-func isMarker(s string) bool {
-	return s == state.SecretMarker || s == string(SecretFromLive) || s == string(SecretFromFiles)
-}
-
 // maskedRequest returns a copy of a call's pool request with the secret
 // replaced by its source marker.
 func maskedRequest(c Call) *state.PoolConfig {
@@ -108,8 +103,8 @@ func ResolveSecrets(p *Plan, live state.Live, desired *state.Desired) error {
 		if !hasSmsRole(c.PoolRequest) || c.ExternalIdSource == "" {
 			continue
 		}
-		if id := externalID(c.PoolRequest); id != "" && !isMarker(id) {
-			continue // already resolved (a plan fresh from Build)
+		if externalID(c.PoolRequest) != "" {
+			continue // already resolved: a plan fresh from Build
 		}
 		switch c.ExternalIdSource {
 		case SecretFromLive:
