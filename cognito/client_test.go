@@ -3,6 +3,7 @@ package cognito
 import (
 	"context"
 	"encoding/pem"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -210,5 +211,66 @@ func TestNewRejectsBadRates(t *testing.T) {
 	if _, err := New(context.Background(), Options{Rates: map[Category]float64{"Everything": 5}}); err == nil ||
 		!strings.Contains(err.Error(), "UserRead") {
 		t.Errorf("err = %v; want it to list the valid categories", err)
+	}
+}
+
+func TestNewHonoursTheProfilesEndpointURL(t *testing.T) {
+	isolateAWSEnv(t)
+	rec := &recorder{}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+	config := filepath.Join(t.TempDir(), "config")
+	if err := os.WriteFile(config, []byte("[profile local]\nendpoint_url = "+srv.URL+"\naws_access_key_id = AKIDLOCAL\naws_secret_access_key = local-secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AWS_CONFIG_FILE", config)
+	readOnePool(t, Options{Profile: "local", MaxAttempts: 1}, "eu-west-1_A")
+	if n := len(rec.log()); n != 3 {
+		t.Errorf("endpoint got %d requests; want 3", n)
+	}
+}
+
+func TestMissingCredentialsAreExplained(t *testing.T) {
+	isolateAWSEnv(t)
+	unsetEnv(t, "AWS_ACCESS_KEY_ID")
+	unsetEnv(t, "AWS_SECRET_ACCESS_KEY")
+	srv := httptest.NewServer(&recorder{})
+	defer srv.Close()
+	c, err := New(context.Background(), Options{EndpointURL: srv.URL, MaxAttempts: 1})
+	if err != nil {
+		t.Fatalf("New needs no credentials yet: %v", err)
+	}
+	_, err = c.ReadLive(context.Background(), state.ReadSet{"eu-west-1_A": nil}, nil)
+	var callErr *CallError
+	if !errors.As(err, &callErr) || !strings.Contains(callErr.Meaning, "no usable AWS credentials") {
+		t.Fatalf("err = %v; want it explained as missing credentials", err)
+	}
+}
+
+func TestNewHonoursMaxAttemptsFromTheEnvironment(t *testing.T) {
+	isolateAWSEnv(t)
+	t.Setenv("AWS_MAX_ATTEMPTS", "2")
+	var calls int
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, `{"__type":"InternalErrorException","message":"boom"}`)
+	}))
+	defer srv.Close()
+	c, err := New(context.Background(), Options{EndpointURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ReadLive(context.Background(), state.ReadSet{"eu-west-1_A": nil}, nil)
+	var readErr *ReadError
+	if !errors.As(err, &readErr) || readErr.Failures[0].Code != "InternalErrorException" {
+		t.Fatalf("err = %v; want the pool's InternalErrorException", err)
+	}
+	if calls != 2 {
+		t.Errorf("%d attempts; want AWS_MAX_ATTEMPTS=2", calls)
 	}
 }

@@ -110,6 +110,7 @@ var meanings = []meaning{
 	{"AdminSetUserMFAPreference", "UserNotConfirmedException", "", "the user has not confirmed their account; confirm it first (e.g. AdminConfirmSignUp)"},
 
 	// No answer from Cognito at all, after every retry.
+	{"", "", "get credentials", "no usable AWS credentials were found: pick a profile (--profile, AWS_PROFILE), refresh it (e.g. aws sso login), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
 	{"", "", "", "Cognito could not be reached; check the network, --endpoint-url and the pool's Region"},
 }
 
@@ -144,10 +145,14 @@ func errorCode(err error) string {
 func newCallError(operation, poolID, username string, err error, secrets ...string) *CallError {
 	e := &CallError{Operation: operation, UserPoolId: poolID, Username: username}
 	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
+	var opErr *smithy.OperationError
+	switch {
+	case errors.As(err, &apiErr):
 		e.Code = apiErr.ErrorCode()
 		e.Message = apiErr.ErrorMessage()
-	} else {
+	case errors.As(err, &opErr): // drop "operation error <service>: <operation>,"
+		e.Message = opErr.Err.Error()
+	default:
 		e.Message = err.Error()
 	}
 	for _, s := range secrets {
