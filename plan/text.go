@@ -44,11 +44,16 @@ func RenderText(w io.Writer, p *Plan, style TextStyle) error {
 		style = Plain
 	}
 	bw := bufio.NewWriter(w)
-	r := textRenderer{w: bw, s: style}
+	r := textRenderer{w: bw, s: style, userCalls: map[userKey]*Call{}}
+	for i := range p.Calls {
+		if c := &p.Calls[i]; c.UserRequest != nil {
+			r.userCalls[userKey{c.UserPoolId, c.Username}] = c
+		}
+	}
 	if !p.Diagnostics.HasErrors() {
 		for _, pc := range p.Pools {
 			if !pc.InSync() {
-				r.pool(p, pc)
+				r.pool(pc)
 			}
 		}
 		if len(p.Calls) > 0 {
@@ -61,9 +66,12 @@ func RenderText(w io.Writer, p *Plan, style TextStyle) error {
 }
 
 type textRenderer struct {
-	w *bufio.Writer
-	s TextStyle
+	w         *bufio.Writer
+	s         TextStyle
+	userCalls map[userKey]*Call
 }
+
+type userKey struct{ poolID, username string }
 
 func (r textRenderer) line(indent int, text string) {
 	fmt.Fprintf(r.w, "%s%s\n", strings.Repeat(" ", indent), text)
@@ -76,7 +84,7 @@ func at(pos state.Pos) string {
 	return fmt.Sprintf("  # %s:%d:%d", pos.File, pos.Line, pos.Column)
 }
 
-func (r textRenderer) pool(p *Plan, pc PoolChange) {
+func (r textRenderer) pool(pc PoolChange) {
 	r.line(0, r.s.Yellow("~ user pool "+pc.UserPoolId)+r.s.Dim(at(pc.Pos)))
 	if pc.Live != nil && pc.Desired != nil {
 		for _, d := range diffPool(*pc.Live, *pc.Desired) {
@@ -84,7 +92,7 @@ func (r textRenderer) pool(p *Plan, pc PoolChange) {
 		}
 	}
 	for _, uc := range pc.Users {
-		r.user(p, pc.UserPoolId, uc)
+		r.user(pc.UserPoolId, uc)
 	}
 	if pc.UsersInSync > 0 {
 		r.line(4, r.s.Dim(plural(pc.UsersInSync, "declared user")+" in sync"))
@@ -92,13 +100,13 @@ func (r textRenderer) pool(p *Plan, pc PoolChange) {
 	r.line(0, "")
 }
 
-func (r textRenderer) user(p *Plan, poolID string, uc UserChange) {
+func (r textRenderer) user(poolID string, uc UserChange) {
 	heading := r.s.Yellow("~ user "+uc.Username) + r.s.Dim(at(uc.Pos))
 	if uc.Unknown != "" {
 		heading += r.s.Dim(" (live settings unknown: " + uc.Unknown + ")")
 	}
 	r.line(4, heading)
-	call := findUserCall(p.Calls, poolID, uc.Username)
+	call := r.userCalls[userKey{poolID, uc.Username}]
 	if call == nil {
 		return
 	}
@@ -128,15 +136,6 @@ func (r textRenderer) user(p *Plan, poolID string, uc UserChange) {
 		}
 		r.line(8, r.symbolLine(fieldDiff{kind: '~', key: "WebAuthnMfaSettings", from: "(cannot be read)", to: to}))
 	}
-}
-
-func findUserCall(calls []Call, poolID, username string) *Call {
-	for i := range calls {
-		if c := &calls[i]; c.UserRequest != nil && c.UserPoolId == poolID && c.Username == username {
-			return c
-		}
-	}
-	return nil
 }
 
 func describeFactor(f *state.FactorSettings) string {
@@ -226,6 +225,20 @@ func (r textRenderer) diagnostics(l diag.List) {
 // the same field names the input files use, without the identifiers the
 // call's heading already shows.
 func requestYAML(c Call) (string, error) {
+	if r := c.UserRequest; r != nil {
+		// A fixed shape, and thousands of them in a large plan: written
+		// directly rather than through a YAML encoder.
+		var b strings.Builder
+		for _, f := range userFactors {
+			if v := *f.get(r); v != nil {
+				fmt.Fprintf(&b, "%s: {Enabled: %t, PreferredMfa: %t}\n", f.Name, v.Enabled, v.PreferredMfa)
+			}
+		}
+		if w := r.WebAuthnMfaSettings; w != nil {
+			fmt.Fprintf(&b, "WebAuthnMfaSettings: {Enabled: %t}\n", w.Enabled)
+		}
+		return b.String(), nil
+	}
 	raw, err := marshalNoEscape(c.RequestBody())
 	if err != nil {
 		return "", err
