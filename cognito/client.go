@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -66,6 +67,11 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	rates, err := resolveRates(opts.Rates)
 	if err != nil {
 		return nil, err
+	}
+	if opts.EndpointURL != "" {
+		if u, err := url.Parse(opts.EndpointURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("--endpoint-url %q is not an http:// or https:// URL", opts.EndpointURL)
+		}
 	}
 	concurrency := concurrencyOf(opts)
 	// A buildable client keeps AWS_CA_BUNDLE working; enough idle

@@ -206,11 +206,16 @@ func TestNewWithAndWithoutCABundle(t *testing.T) {
 	})
 }
 
-func TestNewRejectsBadRates(t *testing.T) {
+func TestNewRejectsBadOptions(t *testing.T) {
 	isolateAWSEnv(t)
 	if _, err := New(context.Background(), Options{Rates: map[Category]float64{"Everything": 5}}); err == nil ||
 		!strings.Contains(err.Error(), "UserRead") {
 		t.Errorf("err = %v; want it to list the valid categories", err)
+	}
+	for _, endpoint := range []string{"127.0.0.1:9229", "ftp://127.0.0.1", "http://", "::"} {
+		if _, err := New(context.Background(), Options{EndpointURL: endpoint}); err == nil || !strings.Contains(err.Error(), endpoint) {
+			t.Errorf("--endpoint-url %q: err = %v; want it refused by name", endpoint, err)
+		}
 	}
 }
 

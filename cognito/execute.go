@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -106,6 +107,9 @@ func poolInput(poolID string, cfg state.PoolConfig) (*cip.SetUserPoolMfaConfigIn
 		return nil, fmt.Errorf("SetUserPoolMfaConfig for pool %s: MfaConfiguration %q is not OFF, ON or OPTIONAL; the request must be a complete configuration", poolID, cfg.MfaConfiguration)
 	}
 	if sms := cfg.SmsMfaConfiguration; sms != nil && sms.Enabled {
+		if sc := sms.SmsConfiguration; sc != nil && isMask(sc.ExternalId) {
+			return nil, fmt.Errorf("SetUserPoolMfaConfig for pool %s: the SMS role's ExternalId is the mask %q, not the secret; it must be resolved before the call", poolID, sc.ExternalId)
+		}
 		in.SmsMfaConfiguration = &types.SmsMfaConfigType{SmsAuthenticationMessage: sms.SmsAuthenticationMessage}
 		if sc := sms.SmsConfiguration; sc != nil {
 			in.SmsMfaConfiguration.SmsConfiguration = &types.SmsConfigurationType{
@@ -153,6 +157,11 @@ func userInput(poolID, username string, s state.UserSettings) (*cip.AdminSetUser
 	}
 	return in, nil
 }
+
+// isMask reports whether an ExternalId is one of the markers that replace it
+// in output and plan files ("(sensitive)", "(sensitive: unchanged)", …):
+// sending one would break the pool's SMS.
+func isMask(externalID string) bool { return strings.HasPrefix(externalID, "(sensitive") }
 
 func optional(s string) *string {
 	if s == "" {

@@ -100,7 +100,7 @@ func TestPoolInputNeverSendsAFactorBlockWithOFF(t *testing.T) {
 	}
 }
 
-func TestPoolInputRefusesIncompleteOrUnusableConfig(t *testing.T) {
+func TestPoolInputRefusesIncompleteUnusableOrMaskedConfig(t *testing.T) {
 	for _, cfg := range []state.PoolConfig{
 		{},
 		{MfaConfiguration: "SOMETIMES", SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{Enabled: true}},
@@ -108,6 +108,10 @@ func TestPoolInputRefusesIncompleteOrUnusableConfig(t *testing.T) {
 		{MfaConfiguration: state.ModeOn, SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{}},
 		{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: &state.SmsMfaConfiguration{}, EmailMfaConfiguration: &state.EmailMfaConfiguration{}},
 		{MfaConfiguration: state.ModeOn, WebAuthnConfiguration: &state.WebAuthnConfiguration{FactorConfiguration: aws.String(state.MultiFactorWithUserVerification)}},
+		{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true,
+			SmsConfiguration: &state.SmsConfiguration{SnsCallerArn: "arn:r", ExternalId: state.SecretMarker}}},
+		{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true,
+			SmsConfiguration: &state.SmsConfiguration{SnsCallerArn: "arn:r", ExternalId: "(sensitive: unchanged)"}}},
 	} {
 		if in, err := poolInput(pool1, cfg); err == nil {
 			t.Errorf("poolInput(%s) = %s; want an error", dump(cfg), dump(in))
