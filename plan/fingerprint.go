@@ -102,6 +102,22 @@ func Targets(live state.Live, rs state.ReadSet) []Target {
 	return targets
 }
 
+// ReadSet returns what a plan's targets name, so that apply can read the
+// same pools and users again before running a saved plan.
+func (p *Plan) ReadSet() state.ReadSet {
+	rs := state.ReadSet{}
+	for _, t := range p.Targets {
+		if t.Username == "" {
+			if _, ok := rs[t.UserPoolId]; !ok {
+				rs[t.UserPoolId] = []string{}
+			}
+			continue
+		}
+		rs[t.UserPoolId] = append(rs[t.UserPoolId], t.Username)
+	}
+	return rs
+}
+
 // StaleTargets returns the targets of p whose live state is no longer the
 // one the plan was made from. Apply must not run a plan with any.
 func StaleTargets(p *Plan, live state.Live) []Target {

@@ -96,6 +96,9 @@ func TestTargetsAndStaleness(t *testing.T) {
 		t.Fatalf("targets = %v, want %v", names, want)
 	}
 	p := &Plan{Targets: targets}
+	if got := p.ReadSet(); !reflect.DeepEqual(got, state.ReadSet{poolID: {"bob", "alice"}, other.UserPoolId: {}}) {
+		t.Fatalf("ReadSet = %v", got)
+	}
 	if stale := StaleTargets(p, l); len(stale) != 0 {
 		t.Fatalf("fresh plan is stale: %v", stale)
 	}
