@@ -23,7 +23,8 @@ import (
 // ends, ReadLive stops at once and returns ctx's error.
 //
 // progress, if not nil, is called with (0, total) first and then after each
-// pool or user, never concurrently; total counts pools plus users.
+// pool or user, never concurrently (keep it quick: reads wait on it);
+// total counts pools plus users.
 func (c *Client) ReadLive(ctx context.Context, rs state.ReadSet, progress func(done, total int)) (state.Live, error) {
 	r := &liveRead{client: c, progress: progress, live: state.Live{Pools: map[string]*state.LivePool{}}}
 	poolIDs := make([]string, 0, len(rs))
