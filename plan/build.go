@@ -76,14 +76,19 @@ type userPlan struct {
 	// withheldWebAuthn: a declared WebAuthnMfaSettings that is not sent
 	// because nothing else changes for this user (see Options).
 	withheldWebAuthn bool
-	// notSent names declared blocks left out of an unknown user's request
-	// because the user cannot have that factor (amplify-js#5766).
-	notSent []string
+	// notSent lists declared factors left out of an unknown user's request
+	// because the user cannot have them (amplify-js#5766).
+	notSent []userFactor
 }
 
 func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPlan {
 	pp := &poolPlan{dp: dp, lp: lp, opts: opts}
-	if lp == nil || !lp.Exists {
+	if lp == nil {
+		pp.errorf(dp.Pos, dp.Path, fmt.Sprintf("no live state was read for user pool %s", dp.UserPoolId),
+			"mfactl cannot plan what it did not read; this is a bug, please report it")
+		return pp
+	}
+	if !lp.Exists {
 		pp.errorf(dp.Pos, dp.Path,
 			fmt.Sprintf("user pool %s does not exist", dp.UserPoolId),
 			fmt.Sprintf("check the UserPoolId, and the AWS account and Region mfactl uses (this ID is in %s)", state.Region(dp.UserPoolId)))
@@ -122,7 +127,12 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 // for a user whose live settings are unknown, every declared block goes in.
 func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 	lu := pp.lp.Users[du.Username]
-	if lu == nil || !lu.Exists {
+	if lu == nil {
+		pp.errorf(du.Pos, du.Path, fmt.Sprintf("no live state was read for user %s of user pool %s", du.Username, pp.dp.UserPoolId),
+			"mfactl cannot plan what it did not read; this is a bug, please report it")
+		return nil
+	}
+	if !lu.Exists {
 		pp.errorf(du.Pos, du.Path,
 			fmt.Sprintf("user %s does not exist in user pool %s", du.Username, pp.dp.UserPoolId),
 			"mfactl sets MFA for existing users only: create the user first, or remove it from the files")
@@ -141,10 +151,10 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 			continue
 		}
 		value := *f.get(&up.desired)
-		if value == nil && unknown && !pp.userCanHave(f, lu) {
+		if value == nil && unknown && !f.hasAttribute(lu) {
 			// Disabling a factor the user cannot have can fail
 			// (amplify-js#5766), and it cannot be on anyway.
-			up.notSent = append(up.notSent, f.Name)
+			up.notSent = append(up.notSent, f)
 			continue
 		}
 		if value == nil {
@@ -169,16 +179,6 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 		up.request = &req
 	}
 	return up
-}
-
-func (pp *poolPlan) userCanHave(f userFactor, lu *state.LiveUser) bool {
-	switch f.Name {
-	case smsFactor.Name:
-		return lu.HasPhoneNumber
-	case emailFactor.Name:
-		return lu.HasEmail
-	}
-	return true
 }
 
 // enables reports whether up's request switches factor f on (as far as
@@ -271,7 +271,7 @@ func (pp *poolPlan) widened() state.PoolConfig {
 		}
 		for _, up := range pp.users {
 			if up.sends(f) {
-				copyPoolFactor(&w, live, f)
+				f.copyPoolBlock(&w, live)
 				break
 			}
 		}
@@ -288,18 +288,6 @@ func (pp *poolPlan) widened() state.PoolConfig {
 		}
 	}
 	return w
-}
-
-func copyPoolFactor(dst *state.PoolConfig, src state.PoolConfig, f userFactor) {
-	c := copyPool(src)
-	switch f.Name {
-	case smsFactor.Name:
-		dst.SmsMfaConfiguration = c.SmsMfaConfiguration
-	case totpFactor.Name:
-		dst.SoftwareTokenMfaConfiguration = c.SoftwareTokenMfaConfiguration
-	case emailFactor.Name:
-		dst.EmailMfaConfiguration = c.EmailMfaConfiguration
-	}
 }
 
 func (pp *poolPlan) poolCall(stage int, cfg state.PoolConfig, reason string) Call {

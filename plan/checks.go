@@ -130,22 +130,20 @@ func (pp *poolPlan) checkEnable(up *userPlan, f userFactor, path string) {
 		}
 		pp.errorf(du.Pos, path, fmt.Sprintf("%s MFA is enabled for user %s, but the pool does not offer it", f.Label, du.Username), detail)
 	}
-	switch f.Name {
-	case smsFactor.Name:
-		if !lu.HasPhoneNumber {
-			pp.errorf(du.Pos, path, fmt.Sprintf("SMS MFA cannot be enabled for user %s: the user has no phone_number", du.Username),
-				"set the user's phone_number attribute first (it need not be verified), or leave SMSMfaSettings out for this user")
+	if !f.hasAttribute(lu) {
+		note := ""
+		if f.Name == smsFactor.Name {
+			note = " (it need not be verified)"
 		}
-	case emailFactor.Name:
-		if !lu.HasEmail {
-			pp.errorf(du.Pos, path, fmt.Sprintf("email MFA cannot be enabled for user %s: the user has no email", du.Username),
-				"set the user's email attribute first, or leave EmailMfaSettings out for this user")
-		}
-	case totpFactor.Name:
-		if lu.Unknown == "" {
-			pp.errorf(du.Pos, path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
-				"an administrator cannot register one: the user must (AssociateSoftwareToken, then VerifySoftwareToken, from your app or when prompted at sign-in under MFA ON), after which TOTP shows as enabled; a user who registered one before and had TOTP turned off can switch it back on with SetUserMFAPreference; until then leave SoftwareTokenMfaSettings out for this user")
-		}
+		pp.errorf(du.Pos, path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.attribute),
+			fmt.Sprintf("set the user's %s attribute first%s, or leave %s out for this user", f.attribute, note, f.Name))
+	}
+	// enables() is true for TOTP only when it is off live: for a known
+	// user, that means no authenticator app is registered as far as
+	// Cognito shows (an unknown user may have enrolled at sign-in).
+	if f.Name == totpFactor.Name && lu.Unknown == "" {
+		pp.errorf(du.Pos, path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
+			"an administrator cannot register one: the user must (AssociateSoftwareToken, then VerifySoftwareToken, from your app or when prompted at sign-in under MFA ON), after which TOTP shows as enabled; a user who registered one before and had TOTP turned off can switch it back on with SetUserMFAPreference; until then leave SoftwareTokenMfaSettings out for this user")
 	}
 }
 
@@ -296,12 +294,8 @@ func (pp *poolPlan) warnUnknown(up *userPlan) {
 	if len(sent) > 0 {
 		detail = "it is shown as unknown, not off; mfactl sends every declared block: " + strings.Join(sent, ", ")
 	}
-	for _, name := range up.notSent {
-		attribute := "phone_number"
-		if name == emailFactor.Name {
-			attribute = "email"
-		}
-		detail += fmt.Sprintf("; %s is not sent: the user has no %s, so that factor cannot be on", name, attribute)
+	for _, f := range up.notSent {
+		detail += fmt.Sprintf("; %s is not sent: the user has no %s, so that factor cannot be on", f.Name, f.attribute)
 	}
 	if up.enables(totpFactor) {
 		detail += "; Cognito refuses SoftwareTokenMfaSettings unless the user has registered an authenticator app"

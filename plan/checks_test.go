@@ -48,7 +48,13 @@ func TestChecks(t *testing.T) {
 			name:     "pool not read at all",
 			desired:  desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}),
 			live:     state.Live{},
-			severity: diag.Error, summary: "does not exist", path: "UserPools[0]", line: 2,
+			severity: diag.Error, summary: "no live state was read for user pool eu-west-1_AbCdEf123", path: "UserPools[0]", line: 2,
+		},
+		{
+			name:     "user not read at all",
+			desired:  desiredPool(state.PoolConfig{}, user("ghost", state.UserSettings{SoftwareTokenMfaSettings: enabled()})),
+			live:     live(optionalTOTP),
+			severity: diag.Error, summary: "no live state was read for user ghost", path: "UserPools[0].Users[0]", line: 20,
 		},
 		{
 			name:     "user does not exist",
@@ -257,7 +263,7 @@ func TestChecks(t *testing.T) {
 func TestChecksReportEveryProblem(t *testing.T) {
 	l := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SoftwareTokenMfaConfiguration: totpOn()},
 		withPrerequisites(state.Prerequisites{Tier: "LITE", EmailSendingAccount: "COGNITO_DEFAULT", RecoveryMechanisms: []string{"verified_email"}}),
-		withUsers(&state.LiveUser{Username: "alice", Exists: true}, liveUser("bob", state.UserSettings{})))
+		withUsers(&state.LiveUser{Username: "alice", Exists: true}, liveUser("bob", state.UserSettings{}), &state.LiveUser{Username: "carol"}))
 	d := desiredPool(state.PoolConfig{EmailMfaConfiguration: emailOn()},
 		user("alice", state.UserSettings{EmailMfaSettings: enabled()}),
 		user("bob", state.UserSettings{SoftwareTokenMfaSettings: enabled()}),

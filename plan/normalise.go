@@ -208,35 +208,51 @@ func sameFactor(a, b *state.FactorSettings) bool {
 	return *a == *b
 }
 
-// userFactor names one of the three readable per-user factor blocks.
+// userFactor names one of the three readable per-user factors, with what
+// the plan needs to know about it.
 type userFactor struct {
-	Name     string // block name in the API, e.g. "SMSMfaSettings"
-	Label    string // for messages, e.g. "SMS"
-	get      func(*state.UserSettings) **state.FactorSettings
-	poolHas  func(state.PoolConfig) bool
-	poolName string // the pool block that offers it
+	Name      string // block name in the API, e.g. "SMSMfaSettings"
+	Label     string // for messages, e.g. "SMS"
+	poolName  string // the pool block that offers it
+	attribute string // the user attribute it needs ("" for none)
+	get       func(*state.UserSettings) **state.FactorSettings
+	// poolHas reports whether a normalised pool configuration offers it.
+	poolHas func(state.PoolConfig) bool
+	// copyPoolBlock copies its pool block from src to dst.
+	copyPoolBlock func(dst *state.PoolConfig, src state.PoolConfig)
+	// hasAttribute reports whether a user has the attribute it needs.
+	hasAttribute func(*state.LiveUser) bool
 }
 
 func (f userFactor) set(s *state.UserSettings, v *state.FactorSettings) { *f.get(s) = v }
 
 var (
 	smsFactor = userFactor{
-		Name: "SMSMfaSettings", Label: "SMS",
-		get:      func(s *state.UserSettings) **state.FactorSettings { return &s.SMSMfaSettings },
-		poolHas:  func(c state.PoolConfig) bool { return c.SmsMfaConfiguration != nil },
-		poolName: "SmsMfaConfiguration",
+		Name: "SMSMfaSettings", Label: "SMS", poolName: "SmsMfaConfiguration", attribute: "phone_number",
+		get:     func(s *state.UserSettings) **state.FactorSettings { return &s.SMSMfaSettings },
+		poolHas: func(c state.PoolConfig) bool { return c.SmsMfaConfiguration != nil },
+		copyPoolBlock: func(dst *state.PoolConfig, src state.PoolConfig) {
+			dst.SmsMfaConfiguration = copyPool(src).SmsMfaConfiguration
+		},
+		hasAttribute: func(u *state.LiveUser) bool { return u.HasPhoneNumber },
 	}
 	totpFactor = userFactor{
-		Name: "SoftwareTokenMfaSettings", Label: "TOTP",
-		get:      func(s *state.UserSettings) **state.FactorSettings { return &s.SoftwareTokenMfaSettings },
-		poolHas:  func(c state.PoolConfig) bool { return c.SoftwareTokenMfaConfiguration != nil },
-		poolName: "SoftwareTokenMfaConfiguration",
+		Name: "SoftwareTokenMfaSettings", Label: "TOTP", poolName: "SoftwareTokenMfaConfiguration",
+		get:     func(s *state.UserSettings) **state.FactorSettings { return &s.SoftwareTokenMfaSettings },
+		poolHas: func(c state.PoolConfig) bool { return c.SoftwareTokenMfaConfiguration != nil },
+		copyPoolBlock: func(dst *state.PoolConfig, src state.PoolConfig) {
+			dst.SoftwareTokenMfaConfiguration = copyPool(src).SoftwareTokenMfaConfiguration
+		},
+		hasAttribute: func(*state.LiveUser) bool { return true },
 	}
 	emailFactor = userFactor{
-		Name: "EmailMfaSettings", Label: "email",
-		get:      func(s *state.UserSettings) **state.FactorSettings { return &s.EmailMfaSettings },
-		poolHas:  func(c state.PoolConfig) bool { return c.EmailMfaConfiguration != nil },
-		poolName: "EmailMfaConfiguration",
+		Name: "EmailMfaSettings", Label: "email", poolName: "EmailMfaConfiguration", attribute: "email",
+		get:     func(s *state.UserSettings) **state.FactorSettings { return &s.EmailMfaSettings },
+		poolHas: func(c state.PoolConfig) bool { return c.EmailMfaConfiguration != nil },
+		copyPoolBlock: func(dst *state.PoolConfig, src state.PoolConfig) {
+			dst.EmailMfaConfiguration = copyPool(src).EmailMfaConfiguration
+		},
+		hasAttribute: func(u *state.LiveUser) bool { return u.HasEmail },
 	}
 	userFactors = []userFactor{smsFactor, totpFactor, emailFactor}
 )

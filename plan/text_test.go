@@ -56,7 +56,8 @@ func TestRenderTextColours(t *testing.T) {
 }
 
 func TestRenderTextFailedPlan(t *testing.T) {
-	p := build(t, desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}), state.Live{}, Options{})
+	l := state.Live{Pools: map[string]*state.LivePool{poolID: {UserPoolId: poolID}}}
+	p := build(t, desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}), l, Options{})
 	var b bytes.Buffer
 	if err := RenderText(&b, p, Plain); err != nil {
 		t.Fatal(err)
