@@ -18,52 +18,51 @@ const maxNamed = 10
 // checkDeclaredPool checks the pool-level fields as declared.
 func (pp *poolPlan) checkDeclaredPool() {
 	d := pp.dp.Config
-	declared := []struct {
+	type block struct {
 		field   string
 		label   string
 		enabled bool
-		present bool
-	}{
-		{"SmsMfaConfiguration", "SMS", d.SmsMfaConfiguration != nil && d.SmsMfaConfiguration.Enabled, d.SmsMfaConfiguration != nil},
-		{"SoftwareTokenMfaConfiguration", "TOTP", d.SoftwareTokenMfaConfiguration != nil && d.SoftwareTokenMfaConfiguration.Enabled, d.SoftwareTokenMfaConfiguration != nil},
-		{"EmailMfaConfiguration", "email", d.EmailMfaConfiguration != nil && d.EmailMfaConfiguration.Enabled, d.EmailMfaConfiguration != nil},
+		ignored []string // settings declared for the factor while it is disabled
 	}
-	if pp.desired.MfaConfiguration == state.ModeOff {
-		summary := "%s MFA is enabled but MfaConfiguration is OFF"
-		if d.MfaConfiguration == state.ModeUnset {
-			summary = "%s MFA is enabled but MfaConfiguration is OFF in Cognito and not set in the files"
+	var blocks []block
+	if s := d.SmsMfaConfiguration; s != nil {
+		b := block{field: "SmsMfaConfiguration", label: "SMS", enabled: s.Enabled}
+		if !s.Enabled && s.SmsAuthenticationMessage != nil {
+			b.ignored = append(b.ignored, "SmsAuthenticationMessage")
 		}
-		for _, b := range declared {
-			if b.enabled {
-				pos, path := pp.poolField(b.field)
-				pp.errorf(pos, path, fmt.Sprintf(summary, b.label),
-					`Cognito refuses any MFA factor while MFA is OFF ("can't turn off MFA and configure an MFA together"): set MfaConfiguration to OPTIONAL or ON, or set Enabled: false`)
-			}
+		if !s.Enabled && s.SmsConfiguration != nil {
+			b.ignored = append(b.ignored, "SmsConfiguration")
 		}
+		blocks = append(blocks, b)
 	}
-	// Settings of a disabled factor cannot be stored: sending the block
-	// is what switches the factor on.
-	ignored := map[string][]string{}
-	if s := d.SmsMfaConfiguration; s != nil && !s.Enabled {
-		if s.SmsAuthenticationMessage != nil {
-			ignored["SmsMfaConfiguration"] = append(ignored["SmsMfaConfiguration"], "SmsAuthenticationMessage")
-		}
-		if s.SmsConfiguration != nil {
-			ignored["SmsMfaConfiguration"] = append(ignored["SmsMfaConfiguration"], "SmsConfiguration")
-		}
+	if t := d.SoftwareTokenMfaConfiguration; t != nil {
+		blocks = append(blocks, block{field: "SoftwareTokenMfaConfiguration", label: "TOTP", enabled: t.Enabled})
 	}
-	if e := d.EmailMfaConfiguration; e != nil && !e.Enabled {
-		if e.Message != nil {
-			ignored["EmailMfaConfiguration"] = append(ignored["EmailMfaConfiguration"], "Message")
+	if e := d.EmailMfaConfiguration; e != nil {
+		b := block{field: "EmailMfaConfiguration", label: "email", enabled: e.Enabled}
+		if !e.Enabled && e.Message != nil {
+			b.ignored = append(b.ignored, "Message")
 		}
-		if e.Subject != nil {
-			ignored["EmailMfaConfiguration"] = append(ignored["EmailMfaConfiguration"], "Subject")
+		if !e.Enabled && e.Subject != nil {
+			b.ignored = append(b.ignored, "Subject")
 		}
+		blocks = append(blocks, b)
 	}
-	for _, b := range declared {
-		if fields := ignored[b.field]; len(fields) > 0 {
-			pos, path := pp.poolField(b.field)
-			pp.warnf(pos, path, fmt.Sprintf("%s is ignored: %s MFA is disabled", strings.Join(fields, " and "), b.label),
+
+	off := "MfaConfiguration is OFF"
+	if d.MfaConfiguration == state.ModeUnset {
+		off = "MfaConfiguration is OFF in Cognito and not set in the files"
+	}
+	for _, b := range blocks {
+		pos, path := pp.poolField(b.field)
+		if b.enabled && pp.desired.MfaConfiguration == state.ModeOff {
+			pp.errorf(pos, path, fmt.Sprintf("%s MFA is enabled but %s", b.label, off),
+				`Cognito refuses any MFA factor while MFA is OFF ("can't turn off MFA and configure an MFA together"): set MfaConfiguration to OPTIONAL or ON, or set Enabled: false`)
+		}
+		// Sending a factor's block is what switches it on, so the settings
+		// of a disabled factor cannot be stored.
+		if len(b.ignored) > 0 {
+			pp.warnf(pos, path, fmt.Sprintf("%s is ignored: %s MFA is disabled", strings.Join(b.ignored, " and "), b.label),
 				"Cognito keeps these settings only while the factor is on, so mfactl does not send them")
 		}
 	}
