@@ -49,7 +49,7 @@ func exitCode(err error, io *IOStreams) int {
 		return ExitOK
 	case errors.Is(err, ErrChangesPresent):
 		return ExitChanges
-	case errors.Is(err, ErrInterrupted):
+	case errors.Is(err, ErrInterrupted), errors.Is(err, context.Canceled):
 		return ExitInterrupted
 	case errors.As(err, &silent):
 		return ExitError

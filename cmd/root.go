@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mfactl/mfactl/cognito"
 )
 
 // Version is set at build time with -ldflags "-X github.com/mfactl/mfactl/cmd.Version=...".
@@ -19,11 +21,13 @@ var Version = "dev"
 // no network (validate, schema) never builds an AWS client.
 type Factory struct {
 	IO *IOStreams
+	// Cognito builds the client plan and apply read and write through.
+	Cognito func(ctx context.Context, opts cognito.Options) (LiveClient, error)
 }
 
 // NewFactory returns the production factory.
 func NewFactory(io *IOStreams) *Factory {
-	return &Factory{IO: io}
+	return &Factory{IO: io, Cognito: newCognitoClient}
 }
 
 // NewRootCmd builds the command tree.
