@@ -88,7 +88,9 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 		return err
 	}
 	p := computed.Plan
-	plan.RenderText(opts.IO.Out, p, opts.IO.Palette())
+	if err := plan.RenderText(opts.IO.Out, p, opts.IO.Palette()); err != nil {
+		return err
+	}
 	if !p.HasChanges() {
 		return nil
 	}
@@ -187,7 +189,7 @@ func verify(ctx context.Context, io *IOStreams, client LiveClient, desired state
 	if again.Diagnostics.HasErrors() {
 		writeDiagnostics(io.Out, io.Palette(), again.Diagnostics)
 	} else {
-		plan.RenderText(io.Out, again, io.Palette())
+		_ = plan.RenderText(io.Out, again, io.Palette())
 	}
 	return &SilentError{Err: errors.New("live state does not match after apply")}
 }

@@ -81,7 +81,9 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 			return err
 		}
 	} else {
-		plan.RenderText(opts.IO.Out, p, opts.IO.Palette())
+		if err := plan.RenderText(opts.IO.Out, p, opts.IO.Palette()); err != nil {
+			return err
+		}
 	}
 	if opts.OutFile != "" {
 		if err := savePlanFile(opts.OutFile, p); err != nil {
