@@ -46,6 +46,9 @@ type Options struct {
 	// CallLogLimit caps the Stats call log (oldest entries are dropped
 	// first); 0 means 100,000 entries.
 	CallLogLimit int
+	// OnCall, if set, is called after each API call with its record and
+	// how long it took (for request logs).
+	OnCall func(rec CallRecord, took time.Duration)
 }
 
 // Server is an in-memory Cognito user-pool service. It implements
@@ -154,7 +157,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveCall(r *http.Request, c *call) (out any, err error) {
 	h, known := operations[c.op]
 	seq, anySeq := s.stats.begin(c.op)
-	defer func() { s.stats.end(c, errorCode(err)) }()
+	start := time.Now()
+	defer func() {
+		rec := s.stats.end(c, errorCode(err))
+		if s.opts.OnCall != nil {
+			s.opts.OnCall(rec, time.Since(start))
+		}
+	}()
 
 	if len(c.body) > maxRequestBytes {
 		return nil, newError(CodeSerialization, "request body larger than %d bytes", maxRequestBytes)

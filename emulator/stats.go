@@ -72,7 +72,7 @@ func (st *stats) count(op string) uint64 {
 	return st.seq[op]
 }
 
-func (st *stats) end(c *call, code string) {
+func (st *stats) end(c *call, code string) CallRecord {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	ctr := st.ops[c.op]
@@ -94,7 +94,9 @@ func (st *stats) end(c *call, code string) {
 		st.log = append(st.log[:0], st.log[n:]...)
 		st.dropped += n
 	}
-	st.log = append(st.log, CallRecord{Operation: c.op, UserPoolId: c.poolID, Username: c.username, Error: code})
+	rec := CallRecord{Operation: c.op, UserPoolId: c.poolID, Username: c.username, Error: code}
+	st.log = append(st.log, rec)
+	return rec
 }
 
 // Stats returns a snapshot of the counters and the call log.
