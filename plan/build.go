@@ -76,9 +76,9 @@ type userPlan struct {
 	// withheldWebAuthn: a declared WebAuthnMfaSettings that is not sent
 	// because nothing else changes for this user (see Options).
 	withheldWebAuthn bool
-	// notSent lists declared factors left out of an unknown user's request
-	// because the user cannot have them (amplify-js#5766).
-	notSent []userFactor
+	// notSent says which declared blocks are left out of an unknown user's
+	// request, and why.
+	notSent []string
 }
 
 func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPlan {
@@ -123,8 +123,11 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 	return pp
 }
 
-// planUser computes one user's request. Blocks go in only when they change;
-// for a user whose live settings are unknown, every declared block goes in.
+// planUser computes one user's request. Blocks go in only when they change,
+// or, for a user whose live settings are unknown, when the plan cannot
+// confirm them: Cognito's list of a user's factors can miss one that is on
+// (legacy MFAOptions, TOTP set up at sign-in), so a factor it lists as
+// enabled is enabled, but one it leaves out may not be off.
 func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 	lu := pp.lp.Users[du.Username]
 	if lu == nil {
@@ -147,14 +150,21 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 	for _, f := range userFactors {
 		declared := *f.get(&du.Settings) != nil
 		changed := !sameFactor(*f.get(&up.live), *f.get(&up.desired))
-		if !changed && !(unknown && declared) {
+		unconfirmed := unknown && declared && *f.get(&up.desired) == nil
+		if !changed && !unconfirmed {
 			continue
 		}
 		value := *f.get(&up.desired)
-		if value == nil && unknown && !f.hasAttribute(lu) {
+		switch {
+		case value == nil && unknown && !f.hasAttribute(lu):
 			// Disabling a factor the user cannot have can fail
 			// (amplify-js#5766), and it cannot be on anyway.
-			up.notSent = append(up.notSent, f)
+			up.notSent = append(up.notSent, fmt.Sprintf("%s is not sent: the user has no %s, so that factor cannot be on", f.Name, f.attribute))
+			continue
+		case !changed && pp.desired.MfaConfiguration == state.ModeOn:
+			// An unconfirmed "off" under ON: a disable would not take
+			// effect anyway, so it is not a change to refuse.
+			up.notSent = append(up.notSent, fmt.Sprintf("%s: {Enabled: false} is not sent: under MfaConfiguration ON a per-user disable does not take effect (aws-sdk-js-v3#7961)", f.Name))
 			continue
 		}
 		if value == nil {
@@ -243,7 +253,7 @@ func (pp *poolPlan) orderCalls() {
 		call := Call{Operation: AdminSetUserMFAPreference, UserPoolId: pp.dp.UserPoolId, Username: up.du.Username, Stage: StageUsers, UserRequest: up.request}
 		switch {
 		case up.lu.Unknown != "":
-			call.Reason = "live settings unknown: sending every declared block"
+			call.Reason = "live settings unknown: sending the declared blocks Cognito does not confirm"
 		case up.request.WebAuthnMfaSettings != nil && onlyWebAuthn(up.request):
 			call.Reason = "re-sending write-only WebAuthnMfaSettings (--resend-write-only)"
 		}

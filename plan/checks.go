@@ -289,12 +289,23 @@ func (pp *poolPlan) warnUnknown(up *userPlan) {
 			sent = append(sent, "WebAuthnMfaSettings")
 		}
 	}
-	detail := "it is shown as unknown, not off; nothing is declared for this user, so nothing is sent"
-	if len(sent) > 0 {
-		detail = "it is shown as unknown, not off; mfactl sends every declared block: " + strings.Join(sent, ", ")
+	declared := false
+	for _, f := range userFactors {
+		declared = declared || *f.get(&up.du.Settings) != nil
 	}
-	for _, f := range up.notSent {
-		detail += fmt.Sprintf("; %s is not sent: the user has no %s, so that factor cannot be on", f.Name, f.attribute)
+	detail := "it is shown as unknown, not off; "
+	switch {
+	case len(sent) > 0:
+		detail += "mfactl sends each declared block that Cognito does not confirm (a factor it lists is on; one it leaves out may not be off): " + strings.Join(sent, ", ")
+	case declared && len(up.notSent) == 0:
+		detail += "every declared factor is one Cognito lists as on, so nothing is sent"
+	case declared:
+		detail += "nothing is sent"
+	default:
+		detail += "nothing is declared for this user, so nothing is sent"
+	}
+	for _, why := range up.notSent {
+		detail += "; " + why
 	}
 	if up.enables(totpFactor) {
 		detail += "; Cognito refuses SoftwareTokenMfaSettings unless the user has registered an authenticator app"

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -237,7 +238,7 @@ func TestChecks(t *testing.T) {
 			live: live(optionalAll, withUsers(&state.LiveUser{Username: "alice", Exists: true, HasPhoneNumber: true, LegacySMS: true,
 				Settings: state.UserSettings{SMSMfaSettings: enabled()}, Unknown: "legacy MFAOptions"})),
 			severity: diag.Warning, summary: "live MFA settings of user alice are unknown: legacy MFAOptions", path: "UserPools[0].Users[0]", line: 20,
-			detail: "mfactl sends every declared block: SMSMfaSettings",
+			detail: "mfactl sends each declared block that Cognito does not confirm (a factor it lists is on; one it leaves out may not be off): SMSMfaSettings",
 		},
 	}
 	for _, tt := range tests {
@@ -287,7 +288,7 @@ func TestUnknownUserIsNotOff(t *testing.T) {
 	unknown := &state.LiveUser{Username: "alice", Exists: true, HasEmail: true,
 		Settings: liveUser("alice", state.UserSettings{}).Settings,
 		Unknown:  "the pool requires MFA but Cognito lists no factor for the user"}
-	t.Run("declared blocks are sent, even if they look in sync", func(t *testing.T) {
+	t.Run("declared blocks are sent unless Cognito confirms them", func(t *testing.T) {
 		d := desiredPool(state.PoolConfig{}, user("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred(), SMSMfaSettings: disabled(), EmailMfaSettings: enabled()}))
 		p := build(t, d, live(cfg, withUsers(unknown)), Options{})
 		requireNoErrors(t, p)
@@ -307,6 +308,41 @@ func TestUnknownUserIsNotOff(t *testing.T) {
 		}
 		if p.Pools[0].Users[0].Unknown == "" {
 			t.Fatalf("the change does not carry Unknown")
+		}
+	})
+	t.Run("off cannot be confirmed, enabled can", func(t *testing.T) {
+		optional := cfg
+		optional.MfaConfiguration = state.ModeOptional
+		cfg := optional
+		listed := *unknown
+		listed.HasPhoneNumber = true
+		listed.Settings = state.UserSettings{EmailMfaSettings: preferred()}
+		d := desiredPool(state.PoolConfig{}, user("alice", state.UserSettings{EmailMfaSettings: preferred(), SMSMfaSettings: disabled()}))
+		p := build(t, d, live(cfg, withUsers(&listed)), Options{})
+		requireNoErrors(t, p)
+		if len(p.Calls) != 1 || !reflect.DeepEqual(p.Calls[0].UserRequest, &state.UserSettings{SMSMfaSettings: disabled()}) {
+			t.Fatalf("calls = %s, want SMS disabled only", mustJSON(t, p.Calls))
+		}
+		d = desiredPool(state.PoolConfig{}, user("alice", state.UserSettings{EmailMfaSettings: preferred()}))
+		p = build(t, d, live(cfg, withUsers(&listed)), Options{})
+		if p.HasChanges() {
+			t.Fatalf("a confirmed factor is sent again: %s", mustJSON(t, p.Calls))
+		}
+		if w := findDiag(p.Diagnostics, diag.Warning, "are unknown"); w == nil || !strings.Contains(w.Detail, "every declared factor is one Cognito lists as on") {
+			t.Fatalf("warning = %+v", w)
+		}
+	})
+	t.Run("an unconfirmed off is not sent under ON", func(t *testing.T) {
+		listed := *unknown
+		listed.HasPhoneNumber = true
+		d := desiredPool(state.PoolConfig{}, user("alice", state.UserSettings{SMSMfaSettings: disabled()}))
+		p := build(t, d, live(cfg, withUsers(&listed)), Options{})
+		requireNoErrors(t, p)
+		if p.HasChanges() {
+			t.Fatalf("calls = %s", mustJSON(t, p.Calls))
+		}
+		if w := findDiag(p.Diagnostics, diag.Warning, "are unknown"); w == nil || !strings.Contains(w.Detail, "SMSMfaSettings: {Enabled: false} is not sent: under MfaConfiguration ON") {
+			t.Fatalf("warning = %+v", w)
 		}
 	})
 	t.Run("nothing declared, nothing sent", func(t *testing.T) {
