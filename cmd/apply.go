@@ -240,15 +240,19 @@ func targetsReadSet(targets []plan.Target) state.ReadSet {
 	return rs
 }
 
-// desiredFromPlan is the state a saved plan converges to: each changed
-// pool's complete configuration and each changed user's settings.
+// desiredFromPlan is the state a saved plan converges to: each pool's last
+// (complete) SetUserPoolMfaConfig request — which holds the resolved
+// secrets, unlike the reviewable PoolChange — and each changed user's settings.
 func desiredFromPlan(p *plan.Plan) state.Desired {
+	finalConfig := map[string]state.PoolConfig{}
+	for _, c := range p.Calls {
+		if c.PoolRequest != nil {
+			finalConfig[c.UserPoolId] = *c.PoolRequest
+		}
+	}
 	var d state.Desired
 	for _, pc := range p.Pools {
-		dp := state.DesiredPool{UserPoolId: pc.UserPoolId}
-		if pc.Desired != nil {
-			dp.Config = *pc.Desired
-		}
+		dp := state.DesiredPool{UserPoolId: pc.UserPoolId, Config: finalConfig[pc.UserPoolId]}
 		for _, uc := range pc.Users {
 			dp.Users = append(dp.Users, state.DesiredUser{Username: uc.Username, Settings: uc.Desired})
 		}
