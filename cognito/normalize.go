@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -22,8 +23,11 @@ import (
 //     carries what Cognito reported (SMS message and SmsConfiguration,
 //     ExternalId included; email message and subject), nil where Cognito
 //     reported nothing.
-//   - SMS is on ⇔ the mode is not OFF and Cognito returned an SMS block;
-//     email likewise; TOTP ⇔ the mode is not OFF and Enabled is true. Under
+//   - SMS is on ⇔ the mode is not OFF and Cognito returned an SMS block
+//     whose SmsConfiguration names a caller ARN: Cognito refuses SMS MFA
+//     without one, so an empty block (cognito-local returns `{}` for every
+//     pool) is not SMS in effect. Email is on ⇔ the mode is not OFF and an
+//     email block came back; TOTP ⇔ the mode is not OFF and Enabled is true. Under
 //     OFF every factor is off: nobody is challenged, and Cognito accepts no
 //     factor block with OFF anyway.
 //   - WebAuthnConfiguration is as reported (nil when absent), with empty
@@ -59,7 +63,7 @@ func livePoolConfig(out *cip.GetUserPoolMfaConfigOutput) state.PoolConfig {
 		SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{},
 		EmailMfaConfiguration:         &state.EmailMfaConfiguration{},
 	}
-	if sms := out.SmsMfaConfiguration; on && sms != nil {
+	if sms := out.SmsMfaConfiguration; on && sms != nil && sms.SmsConfiguration != nil && aws.ToString(sms.SmsConfiguration.SnsCallerArn) != "" {
 		cfg.SmsMfaConfiguration = &state.SmsMfaConfiguration{
 			Enabled:                  true,
 			SmsAuthenticationMessage: nonEmpty(sms.SmsAuthenticationMessage),

@@ -32,7 +32,7 @@ func twoRegions() *fakeCognito {
 	f.addUser(euPool, "alice", user([]string{"SOFTWARE_TOKEN_MFA"}, "SOFTWARE_TOKEN_MFA", "email=alice@example.com"))
 	f.addUser(euPool, "bob", user(nil, ""))
 	f.addPool(usPool, &cip.GetUserPoolMfaConfigOutput{MfaConfiguration: types.UserPoolMfaTypeOptional,
-		SmsMfaConfiguration: &types.SmsMfaConfigType{}}, nil)
+		SmsMfaConfiguration: &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sms")}}}, nil)
 	f.addUser(usPool, "carol", user([]string{"SMS_MFA"}, "", "phone_number=+15555550100"))
 	f.addUser(usPool, "dave", user(nil, ""))
 	return f
