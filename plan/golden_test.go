@@ -19,9 +19,10 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden plans in fixtures/plans")
 
 // Each directory of fixtures/plans is a scenario: desired-state files in
-// the project's format (every *.yaml but live.yaml), live.yaml describing
-// state.Live, optionally options.yaml (plan.Options), and the goldens
-// plan.txt and plan.json. Regenerate the goldens with
+// the project's format (every *.yaml but the ones below), live.yaml
+// describing state.Live, optionally options.yaml (plan.Options) and
+// emulator.yaml (a seed for TestPlansConverge), and the goldens plan.txt
+// and plan.json. Regenerate the goldens with
 //
 //	go test ./plan -run TestGoldenPlans -update
 func TestGoldenPlans(t *testing.T) {
@@ -94,8 +95,11 @@ func loadScenario(t *testing.T, dir string) (state.Desired, state.Live, Options)
 		t.Fatal(err)
 	}
 	files = slices.DeleteFunc(files, func(f string) bool {
-		base := filepath.Base(f)
-		return base == "live.yaml" || base == "options.yaml"
+		switch filepath.Base(f) {
+		case "live.yaml", "options.yaml", "emulator.yaml":
+			return true
+		}
+		return false
 	})
 	d, diags := schema.Load(files, nil)
 	if diags.HasErrors() {
