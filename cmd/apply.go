@@ -137,7 +137,7 @@ func applySavedPlan(ctx context.Context, opts *ApplyOptions) error {
 		return err
 	}
 	progress := newReadProgress(opts.IO)
-	live, err := client.ReadLive(ctx, targetsReadSet(p.Targets), progress.update)
+	live, err := client.ReadLive(ctx, p.ReadSet(), progress.update)
 	progress.done()
 	if err != nil {
 		return fmt.Errorf("reading live state to check the saved plan: %w", err)
@@ -224,20 +224,6 @@ func loadPlanFile(path string) (*plan.Plan, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
-}
-
-// targetsReadSet is what a saved plan read, to read it again.
-func targetsReadSet(targets []plan.Target) state.ReadSet {
-	rs := state.ReadSet{}
-	for _, t := range targets {
-		if _, ok := rs[t.UserPoolId]; !ok {
-			rs[t.UserPoolId] = nil
-		}
-		if t.Username != "" {
-			rs[t.UserPoolId] = append(rs[t.UserPoolId], t.Username)
-		}
-	}
-	return rs
 }
 
 // desiredFromPlan is the state a saved plan converges to: each pool's last

@@ -41,8 +41,8 @@ func Main() int {
 	return exitCode(root.ExecuteContext(ctx), io)
 }
 
-// exitCode maps an error to an exit code, printing it unless already printed.
-func exitCode(err error, io *IOStreams) int {
+// ExitCode is the documented exit code for the error a command returned.
+func ExitCode(err error) int {
 	var silent *SilentError
 	switch {
 	case err == nil:
@@ -53,10 +53,19 @@ func exitCode(err error, io *IOStreams) int {
 		return ExitInterrupted
 	case errors.As(err, &silent):
 		return ExitError
-	default:
-		fmt.Fprintf(io.ErrOut, "%s %s\n", io.errPalette().Red("Error:"), err)
-		return ExitError
 	}
+	return ExitError
+}
+
+// exitCode maps an error to its exit code, printing it unless a command
+// already explained it.
+func exitCode(err error, io *IOStreams) int {
+	code := ExitCode(err)
+	var silent *SilentError
+	if code == ExitError && !errors.As(err, &silent) {
+		fmt.Fprintf(io.ErrOut, "%s %s\n", io.errPalette().Red("Error:"), err)
+	}
+	return code
 }
 
 // errPalette colours stderr only when stderr is a terminal.
