@@ -107,7 +107,26 @@ type authSession struct {
 	poolID, username, clientID string
 	sub                        string
 	challenge                  string
+	code                       string // the code sent for SMS_MFA and EMAIL_OTP
 	expires                    time.Time
+}
+
+// Message is an SMS or email the emulator would have sent: a sign-in code.
+// Tests read codes from Server.Messages to answer SMS_MFA and EMAIL_OTP
+// challenges.
+type Message struct {
+	UserPoolId  string
+	Username    string
+	Medium      string // SMS | EMAIL
+	Destination string
+	Code        string
+}
+
+// Messages returns the codes sent so far, oldest first.
+func (s *Server) Messages() []Message {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]Message(nil), s.outbox...)
 }
 
 // newSession starts a challenge; the caller holds s.mu for writing.
@@ -239,11 +258,111 @@ func (s *Server) challenge(p *pool, u *user, clientID, name string, params map[s
 		params = map[string]string{}
 	}
 	params["USER_ID_FOR_SRP"] = u.username
+	session := s.newSession(p, u, clientID, name)
+	if medium := params["CODE_DELIVERY_DELIVERY_MEDIUM"]; medium != "" {
+		code := randomID(6, "0123456789")
+		s.sessions[session].code = code
+		attr := "phone_number"
+		if medium == "EMAIL" {
+			attr = "email"
+		}
+		dest, _ := u.attr(attr)
+		s.outbox = append(s.outbox, Message{UserPoolId: p.id, Username: u.username, Medium: medium, Destination: dest, Code: code})
+	}
 	return map[string]any{
 		"ChallengeName":       name,
-		"Session":             s.newSession(p, u, clientID, name),
+		"Session":             session,
 		"ChallengeParameters": params,
 	}
+}
+
+func respondToAuthChallenge(s *Server, c *call) (any, error) {
+	var in struct {
+		ClientId, ChallengeName, Session *string
+		ChallengeResponses               map[string]string
+	}
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	var v validation
+	if v.required("ClientId", in.ClientId) {
+		v.secret("ClientId", in.ClientId, 1, 128, patClientID)
+	}
+	v.required("ChallengeName", in.ChallengeName)
+	v.secret("Session", in.Session, 20, 2048, nil)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cl := s.clients[*in.ClientId]
+	if cl == nil {
+		return nil, newError(CodeResourceNotFound, "User pool client %s does not exist.", *in.ClientId)
+	}
+	sess := s.sessions[deref(in.Session)]
+	if sess == nil || s.now().After(sess.expires) || sess.clientID != cl.id {
+		return nil, newError(CodeNotAuthorized, "Invalid session for the user, session is expired.")
+	}
+	if *in.ChallengeName != sess.challenge {
+		return nil, invalidParameter("Session is for challenge %s, not %s.", sess.challenge, *in.ChallengeName)
+	}
+	p := s.pools[sess.poolID]
+	var u *user
+	if p != nil {
+		u = p.subs[sess.sub]
+	}
+	if u == nil {
+		return nil, userNotFound()
+	}
+	r := in.ChallengeResponses
+	if err := checkSecretHash(cl, r["USERNAME"], r["SECRET_HASH"]); err != nil {
+		return nil, err
+	}
+	delete(s.sessions, *in.Session) // a session answers one challenge
+	mismatch := newError(CodeCodeMismatch, "Invalid code or auth state for the user.")
+	switch sess.challenge {
+	case factorTOTP:
+		code := r["SOFTWARE_TOKEN_MFA_CODE"]
+		if code == u.lastTotpCode {
+			return nil, newError(CodeCodeMismatch, "Your software token has already been used once.")
+		}
+		if ok, _ := validTOTP(code, u.totpSecret, s.now()); !ok || u.totpSecret == "" {
+			return nil, mismatch
+		}
+		u.lastTotpCode = code
+	case factorSMS, factorEmail:
+		key := "SMS_MFA_CODE"
+		if sess.challenge == factorEmail {
+			key = "EMAIL_OTP_CODE"
+		}
+		if subtle.ConstantTimeCompare([]byte(r[key]), []byte(sess.code)) != 1 {
+			return nil, mismatch
+		}
+	case "SELECT_MFA_TYPE":
+		answer := r["ANSWER"]
+		name, params := mfaChallenge(p, u)
+		if name != "SELECT_MFA_TYPE" || !strings.Contains(params["MFAS_CAN_CHOOSE"], `"`+answer+`"`) {
+			return nil, invalidParameter("ANSWER must be one of the factors offered: %s.", params["MFAS_CAN_CHOOSE"])
+		}
+		return s.challenge(p, u, cl.id, answer, deliveryParams(u, answer)), nil
+	case "NEW_PASSWORD_REQUIRED":
+		password := r["NEW_PASSWORD"]
+		if err := p.checkPassword(password); err != nil {
+			return nil, err
+		}
+		u.password, u.status, u.modified = password, "CONFIRMED", s.now()
+		s.changed()
+		return s.signIn(p, u, cl.id), nil
+	case "MFA_SETUP":
+		// Cognito finishes MFA_SETUP once the user verified an authenticator
+		// (AssociateSoftwareToken and VerifySoftwareToken with the session).
+		if u.totpSecret == "" {
+			return nil, invalidParameter("Verify a software token before answering MFA_SETUP.")
+		}
+	default:
+		return nil, invalidParameter("The mfactl emulator does not answer %s challenges.", sess.challenge)
+	}
+	return s.issueTokens(p, u, cl.id), nil
 }
 
 // mfaChallenge decides the MFA challenge at sign-in ("" for none).

@@ -9,6 +9,7 @@ import (
 //
 //	GET  /_emulator/health  200 "ok"
 //	GET  /_emulator/stats   Stats as JSON
+//	GET  /_emulator/messages  the SMS and email codes sent (Messages)
 //	POST /_emulator/reset   ResetStats
 //	POST /_emulator/faults  {"Operation":"X","Count":n,"Code":"E"} = FailNext,
 //	                        {"Operation":"X","Nth":n,"Code":"E"} = FailNth
@@ -22,6 +23,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(s.Stats())
+	case "GET /_emulator/messages":
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(s.Messages())
 	case "POST /_emulator/reset":
 		s.ResetStats()
 		w.WriteHeader(http.StatusNoContent)

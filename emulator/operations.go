@@ -27,6 +27,7 @@ var operations = map[string]operation{
 	"ListUsers":                 {listUsers, true},
 	"ListUsersInGroup":          {listUsersInGroup, true},
 	"InitiateAuth":              {initiateAuth, false},
+	"RespondToAuthChallenge":    {respondToAuthChallenge, false},
 	"GetUser":                   {getUser, false},
 	"SetUserMFAPreference":      {setUserMFAPreference, false},
 	"AssociateSoftwareToken":    {associateSoftwareToken, false},

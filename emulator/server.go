@@ -61,7 +61,8 @@ type Server struct {
 	pools    map[string]*pool // by ID
 	clients  map[string]*client
 	sessions map[string]*authSession
-	key      []byte // signs access tokens
+	outbox   []Message // codes "sent" by SMS and email
+	key      []byte    // signs access tokens
 
 	revision atomic.Uint64 // counts changes to state, for persistence
 	quotas   *quotas

@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -380,4 +381,109 @@ func TestSignInChallenges(t *testing.T) {
 	_, err := e.c.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: cl.UserPoolClient.ClientId,
 		AuthParameters: map[string]string{"USERNAME": "plain", "PASSWORD": testPassword}})
 	wantError(t, err, "InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client")
+}
+
+func TestCompleteSignInWithEachChallenge(t *testing.T) {
+	clk := &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newEnv(t, emulator.Options{Now: clk.now})
+	const secret = "JBSWY3DPEHPK3PXP"
+	seed := fmt.Sprintf(`
+Pools:
+  - Id: us-east-1_Flows
+    SmsConfiguration: {SnsCallerArn: "arn:aws:iam::123456789012:role/sns", ExternalId: x}
+    MfaConfig: {MfaConfiguration: OPTIONAL, SmsMfaConfiguration: {}, SoftwareTokenMfaConfiguration: {Enabled: true}}
+    Clients: [{ClientId: flows, ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH]}]
+    Users:
+      - {Username: totp, Password: %[1]s, TotpSecret: %[2]s, MfaSettings: {SoftwareTokenMfaSettings: {Enabled: true}}}
+      - Username: chooser
+        Password: %[1]s
+        TotpSecret: %[2]s
+        Attributes: {phone_number: "+15555550104"}
+        MfaSettings: {SoftwareTokenMfaSettings: {Enabled: true}, SMSMfaSettings: {Enabled: true}}
+`, testPassword, secret)
+	if err := e.s.Seed(strings.NewReader(seed)); err != nil {
+		t.Fatal(err)
+	}
+	start := func(username string) *cip.InitiateAuthOutput {
+		return must[*cip.InitiateAuthOutput](t)(e.c.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+			ClientId: aws.String("flows"), AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": testPassword}}))
+	}
+	respond := func(name types.ChallengeNameType, session *string, r map[string]string) (*cip.RespondToAuthChallengeOutput, error) {
+		return e.c.RespondToAuthChallenge(e.ctx, &cip.RespondToAuthChallengeInput{ClientId: aws.String("flows"), ChallengeName: name, Session: session, ChallengeResponses: r})
+	}
+
+	// TOTP: a wrong code, then the right one.
+	out := start("totp")
+	_, err := respond(out.ChallengeName, out.Session, map[string]string{"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": "000000"})
+	wantCode(t, err, "CodeMismatchException")
+	out = start("totp")
+	code, _ := totp.GenerateCode(secret, clk.t)
+	done := must[*cip.RespondToAuthChallengeOutput](t)(respond(out.ChallengeName, out.Session, map[string]string{"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code}))
+	if done.AuthenticationResult == nil {
+		t.Fatal("no tokens after a correct TOTP code")
+	}
+	// A session answers one challenge.
+	_, err = respond(out.ChallengeName, out.Session, map[string]string{"USERNAME": "totp", "SOFTWARE_TOKEN_MFA_CODE": code})
+	wantCode(t, err, "NotAuthorizedException")
+
+	// SELECT_MFA_TYPE, then SMS with the code the emulator "sent".
+	out = start("chooser")
+	if out.ChallengeName != types.ChallengeNameTypeSelectMfaType {
+		t.Fatalf("chooser: %q", out.ChallengeName)
+	}
+	sms := must[*cip.RespondToAuthChallengeOutput](t)(respond(out.ChallengeName, out.Session, map[string]string{"USERNAME": "chooser", "ANSWER": "SMS_MFA"}))
+	if sms.ChallengeName != types.ChallengeNameTypeSmsMfa {
+		t.Fatalf("after choosing SMS: %q", sms.ChallengeName)
+	}
+	msgs := e.s.Messages()
+	last := msgs[len(msgs)-1]
+	if last.Username != "chooser" || last.Medium != "SMS" || last.Destination != "+15555550104" || len(last.Code) != 6 {
+		t.Fatalf("message %+v", last)
+	}
+	done = must[*cip.RespondToAuthChallengeOutput](t)(respond(sms.ChallengeName, sms.Session, map[string]string{"USERNAME": "chooser", "SMS_MFA_CODE": last.Code}))
+	if done.AuthenticationResult == nil {
+		t.Fatal("no tokens after the SMS code")
+	}
+}
+
+func TestMfaSetupAndNewPassword(t *testing.T) {
+	clk := &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newEnv(t, emulator.Options{Now: clk.now})
+	id := e.pool("required")
+	must[*cip.SetUserPoolMfaConfigOutput](t)(e.c.SetUserPoolMfaConfig(e.ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &id,
+		MfaConfiguration: types.UserPoolMfaTypeOn, SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}}))
+	must[*cip.AdminCreateUserOutput](t)(e.c.AdminCreateUser(e.ctx, &cip.AdminCreateUserInput{UserPoolId: &id, Username: aws.String("lea"),
+		TemporaryPassword: aws.String(testPassword)}))
+	cl := must[*cip.CreateUserPoolClientOutput](t)(e.c.CreateUserPoolClient(e.ctx, &cip.CreateUserPoolClientInput{UserPoolId: &id,
+		ClientName: aws.String("app"), ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth}})).UserPoolClient
+	out := must[*cip.InitiateAuthOutput](t)(e.c.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		ClientId: cl.ClientId, AuthParameters: map[string]string{"USERNAME": "lea", "PASSWORD": testPassword}}))
+	if out.ChallengeName != types.ChallengeNameTypeNewPasswordRequired {
+		t.Fatalf("%q", out.ChallengeName)
+	}
+	next := must[*cip.RespondToAuthChallengeOutput](t)(e.c.RespondToAuthChallenge(e.ctx, &cip.RespondToAuthChallengeInput{ClientId: cl.ClientId,
+		ChallengeName: out.ChallengeName, Session: out.Session, ChallengeResponses: map[string]string{"USERNAME": "lea", "NEW_PASSWORD": "Another-Horse-7"}}))
+	if next.ChallengeName != types.ChallengeNameTypeMfaSetup || next.ChallengeParameters["MFAS_CAN_SETUP"] != `["SOFTWARE_TOKEN_MFA"]` {
+		t.Fatalf("after the new password under ON: %q %v", next.ChallengeName, next.ChallengeParameters)
+	}
+	assoc := must[*cip.AssociateSoftwareTokenOutput](t)(e.c.AssociateSoftwareToken(e.ctx, &cip.AssociateSoftwareTokenInput{Session: next.Session}))
+	code, _ := totp.GenerateCode(*assoc.SecretCode, clk.t)
+	verified := must[*cip.VerifySoftwareTokenOutput](t)(e.c.VerifySoftwareToken(e.ctx, &cip.VerifySoftwareTokenInput{Session: assoc.Session, UserCode: &code}))
+	done := must[*cip.RespondToAuthChallengeOutput](t)(e.c.RespondToAuthChallenge(e.ctx, &cip.RespondToAuthChallengeInput{ClientId: cl.ClientId,
+		ChallengeName: types.ChallengeNameTypeMfaSetup, Session: verified.Session, ChallengeResponses: map[string]string{"USERNAME": "lea"}}))
+	if done.AuthenticationResult == nil {
+		t.Fatal("no tokens after MFA_SETUP")
+	}
+	// Enrolled during sign-in: the list stays empty, as Cognito reports such users.
+	u := must[*cip.AdminGetUserOutput](t)(e.c.AdminGetUser(e.ctx, &cip.AdminGetUserInput{UserPoolId: &id, Username: aws.String("lea")}))
+	if u.UserMFASettingList != nil || u.UserStatus != types.UserStatusTypeConfirmed {
+		t.Fatalf("after MFA_SETUP: %v %s", u.UserMFASettingList, u.UserStatus)
+	}
+	// The next sign-in asks for the authenticator.
+	clk.t = clk.t.Add(time.Minute)
+	out = must[*cip.InitiateAuthOutput](t)(e.c.InitiateAuth(e.ctx, &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		ClientId: cl.ClientId, AuthParameters: map[string]string{"USERNAME": "lea", "PASSWORD": "Another-Horse-7"}}))
+	if out.ChallengeName != types.ChallengeNameTypeSoftwareTokenMfa {
+		t.Fatalf("next sign-in: %q", out.ChallengeName)
+	}
 }
