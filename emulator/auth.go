@@ -122,7 +122,10 @@ type Message struct {
 	Code        string
 }
 
-// Messages returns the codes sent so far, oldest first.
+// maxOutbox caps Messages; the oldest half is dropped when it is full.
+const maxOutbox = 10_000
+
+// Messages returns the codes sent so far, oldest first (at most the last 10,000).
 func (s *Server) Messages() []Message {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -267,6 +270,9 @@ func (s *Server) challenge(p *pool, u *user, clientID, name string, params map[s
 			attr = "email"
 		}
 		dest, _ := u.attr(attr)
+		if len(s.outbox) >= maxOutbox {
+			s.outbox = append(s.outbox[:0], s.outbox[maxOutbox/2:]...)
+		}
 		s.outbox = append(s.outbox, Message{UserPoolId: p.id, Username: u.username, Medium: medium, Destination: dest, Code: code})
 	}
 	return map[string]any{

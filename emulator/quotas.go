@@ -143,12 +143,17 @@ func (q *quotas) allow(c *call) bool {
 	if !q.take(quotaKey{region: c.region, category: cat}, categoryRates[cat]) {
 		return false
 	}
-	if r, ok := perPoolOperationRate[cat]; ok && c.poolID != "" {
+	// Only real pools get buckets of their own, so that requests naming
+	// made-up pools cannot grow the table.
+	if !c.poolExists {
+		return true
+	}
+	if r, ok := perPoolOperationRate[cat]; ok {
 		if !q.take(quotaKey{region: c.region, category: cat, poolID: c.poolID, op: c.op}, r) {
 			return false
 		}
 	}
-	if c.username != "" && c.poolID != "" && isUserScoped(cat) {
+	if c.username != "" && isUserScoped(cat) {
 		k := quotaKey{region: c.region, poolID: c.poolID, username: c.username, write: userWrites[c.op]}
 		if !q.take(k, perUserRate) {
 			return false

@@ -114,6 +114,8 @@ type call struct {
 	body   []byte
 	// Who the call is about, for the call log: never a token or secret.
 	poolID, username string
+	// poolExists says poolID names a pool, so per-pool quotas apply.
+	poolExists bool
 }
 
 // ServeHTTP answers Cognito API calls on POST / and the emulator's own
@@ -235,6 +237,7 @@ func (s *Server) identify(c *call) error {
 			c.poolID, c.username = sess.poolID, sess.username
 		}
 	}
+	c.poolExists = s.pools[c.poolID] != nil
 	return nil
 }
 
