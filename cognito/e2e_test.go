@@ -273,7 +273,7 @@ func TestEndToEndThrottlingNeverSurfaces(t *testing.T) {
 	const pool = "eu-west-1_Throttle"
 	e := startEmulator(t, emulator.Options{QuotaScale: 0.2}, "eu-west-1") // UserRead 24 rps
 	names := e.seedUsers(t, pool, 72)
-	c := newE2EClient(t, Options{EndpointURL: e.url, Rates: map[Category]float64{UserRead: 96, UserUpdate: 25}})
+	c := newE2EClient(t, Options{EndpointURL: e.url, Rates: map[Category]float64{UserRead: 96, UserResourceUpdate: 25}})
 	ctx := context.Background()
 
 	start := time.Now()
@@ -355,5 +355,18 @@ func TestEndToEndCancellationStopsWaiting(t *testing.T) {
 	}
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Errorf("ReadLive returned %v after cancellation; want at once", elapsed)
+	}
+}
+
+// The client paces by the same quota table the emulator enforces, so that a
+// benchmark against the emulator measures what it would against Cognito.
+func TestQuotaTableMatchesEmulator(t *testing.T) {
+	for op, category := range operationCategory {
+		if got := emulator.Category(op); got != string(category) {
+			t.Errorf("%s: client category %s, emulator %s", op, category, got)
+		}
+		if got := emulator.CategoryRate(string(category)); got != defaultRates[category] {
+			t.Errorf("%s: client rate %v, emulator %v", category, defaultRates[category], got)
+		}
 	}
 }

@@ -230,7 +230,7 @@ func TestExecuteExplainsFailures(t *testing.T) {
 			"ResourceNotFoundException", "does not exist"},
 		{"throttled after every SDK retry", userCall("alice", state.UserSettings{SMSMfaSettings: &enabled}),
 			&types.TooManyRequestsException{Message: aws.String("Rate exceeded")},
-			"TooManyRequestsException", "--rate for UserUpdate"},
+			"TooManyRequestsException", "--rate for UserResourceUpdate"},
 		{"transport failure", poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff}),
 			errors.New("dial tcp 127.0.0.1:9: connect: connection refused"),
 			"", "could not be reached"},

@@ -22,37 +22,43 @@ import (
 // account and Region to the sum of all operations in a category.
 type Category string
 
+// The names are AWS's (developer guide, "API operation categories and
+// request rate quotas"); the emulator uses the same table.
 const (
-	UserRead       Category = "UserRead"
-	UserList       Category = "UserList"
-	UserUpdate     Category = "UserUpdate"
-	UserPoolRead   Category = "UserPoolRead"
-	UserPoolUpdate Category = "UserPoolUpdate"
+	UserRead               Category = "UserRead"
+	UserList               Category = "UserList"
+	UserResourceUpdate     Category = "UserResourceUpdate"
+	UserPoolRead           Category = "UserPoolRead"
+	UserPoolResourceRead   Category = "UserPoolResourceRead"
+	UserPoolResourceUpdate Category = "UserPoolResourceUpdate"
 )
 
 // defaultRates are Cognito's default quotas in requests per second. An
 // account whose quota was raised can say so with --rate.
 var defaultRates = map[Category]float64{
-	UserRead:       120,
-	UserList:       30,
-	UserUpdate:     25,
-	UserPoolRead:   15,
-	UserPoolUpdate: 15,
+	UserRead:               120,
+	UserList:               30,
+	UserResourceUpdate:     25,
+	UserPoolRead:           15,
+	UserPoolResourceRead:   20,
+	UserPoolResourceUpdate: 15,
 }
 
 // operationCategory maps every operation mfactl may call to its quota
-// category (the mapping is inferred from AWS's category descriptions).
+// category. AWS also caps GetUserPoolMfaConfig and SetUserPoolMfaConfig at
+// 5 requests per second per pool; mfactl calls them at most three times per
+// pool per run, so that cap never binds and is not paced.
 var operationCategory = map[string]Category{
 	"AdminGetUser":              UserRead,
 	"GetUser":                   UserRead,
 	"ListUsers":                 UserList,
 	"ListUsersInGroup":          UserList,
-	"AdminSetUserMFAPreference": UserUpdate,
-	"SetUserMFAPreference":      UserUpdate,
-	"AdminSetUserSettings":      UserUpdate,
-	"GetUserPoolMfaConfig":      UserPoolRead,
+	"AdminSetUserMFAPreference": UserResourceUpdate,
+	"SetUserMFAPreference":      UserResourceUpdate,
+	"AdminSetUserSettings":      UserResourceUpdate,
+	"GetUserPoolMfaConfig":      UserPoolResourceRead,
 	"DescribeUserPool":          UserPoolRead,
-	"SetUserPoolMfaConfig":      UserPoolUpdate,
+	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl

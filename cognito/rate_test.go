@@ -21,8 +21,8 @@ func TestParseRate(t *testing.T) {
 		rps      float64
 	}{
 		{"UserRead=300", UserRead, 300},
-		{"userpoolupdate=2.5", UserPoolUpdate, 2.5},
-		{" UserUpdate = 50 ", UserUpdate, 50},
+		{"userpoolresourceupdate=2.5", UserPoolResourceUpdate, 2.5},
+		{" UserResourceUpdate = 50 ", UserResourceUpdate, 50},
 	} {
 		c, rps, err := ParseRate(tc.in)
 		if err != nil || c != tc.category || rps != tc.rps {
@@ -40,13 +40,13 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 	_, _, err := ParseRate("UserWrite=10")
-	if want := "UserList, UserPoolRead, UserPoolUpdate, UserRead, UserUpdate"; err == nil || !strings.Contains(err.Error(), want) {
+	if want := "UserList, UserPoolRead, UserPoolResourceRead, UserPoolResourceUpdate, UserRead, UserResourceUpdate"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v does not list the valid categories %q", err, want)
 	}
 }
 
 func TestParseRatesAndResolve(t *testing.T) {
-	overrides, err := ParseRates([]string{"UserRead=300", "UserUpdate=5", "UserRead=200"})
+	overrides, err := ParseRates([]string{"UserRead=300", "UserResourceUpdate=5", "UserRead=200"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestParseRatesAndResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rates[UserRead] != 200 || rates[UserUpdate] != 5 || rates[UserPoolRead] != defaultRates[UserPoolRead] {
+	if rates[UserRead] != 200 || rates[UserResourceUpdate] != 5 || rates[UserPoolRead] != defaultRates[UserPoolRead] {
 		t.Errorf("rates = %v", rates)
 	}
 	if defaultRates[UserRead] != 120 {
@@ -73,8 +73,8 @@ func TestParseRatesAndResolve(t *testing.T) {
 
 func TestCategoryOf(t *testing.T) {
 	for op, want := range map[string]Category{
-		"AdminGetUser": UserRead, "GetUserPoolMfaConfig": UserPoolRead, "DescribeUserPool": UserPoolRead,
-		"SetUserPoolMfaConfig": UserPoolUpdate, "AdminSetUserMFAPreference": UserUpdate, "ListUsers": UserList,
+		"AdminGetUser": UserRead, "GetUserPoolMfaConfig": UserPoolResourceRead, "DescribeUserPool": UserPoolRead,
+		"SetUserPoolMfaConfig": UserPoolResourceUpdate, "AdminSetUserMFAPreference": UserResourceUpdate, "ListUsers": UserList,
 		"DeleteUserPool": "",
 	} {
 		if got := CategoryOf(op); got != want {
@@ -147,7 +147,7 @@ func TestBucketAIMD(t *testing.T) {
 
 func TestPacedRetryerObservesEveryAttempt(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_000_000, 0)}
-	l := newLimits(map[Category]float64{UserRead: 1000, UserUpdate: 1000}, clock.now)
+	l := newLimits(map[Category]float64{UserRead: 1000, UserResourceUpdate: 1000}, clock.now)
 	r := &pacedRetryer{RetryerV2: retry.NewStandard(), region: "eu-west-1", limits: l}
 	ctx := smithymw.WithOperationName(context.Background(), "AdminGetUser")
 
@@ -165,7 +165,7 @@ func TestPacedRetryerObservesEveryAttempt(t *testing.T) {
 		t.Errorf("UserRead in us-east-1 = %v; want untouched 1000", got)
 	}
 	if got := l.bucket("eu-west-1", "AdminSetUserMFAPreference").rateNow(); got != 1000 {
-		t.Errorf("UserUpdate in eu-west-1 = %v; want untouched 1000", got)
+		t.Errorf("UserResourceUpdate in eu-west-1 = %v; want untouched 1000", got)
 	}
 	// An operation without a quota is not paced and changes nothing.
 	release, err = r.GetAttemptToken(smithymw.WithOperationName(context.Background(), "DeleteUserPool"))
@@ -176,7 +176,7 @@ func TestPacedRetryerObservesEveryAttempt(t *testing.T) {
 }
 
 func TestPacedRetryerStopsWaitingWhenCancelled(t *testing.T) {
-	l := newLimits(map[Category]float64{UserPoolUpdate: 0.001}, time.Now)
+	l := newLimits(map[Category]float64{UserPoolResourceUpdate: 0.001}, time.Now)
 	r := &pacedRetryer{RetryerV2: retry.NewStandard(), region: "eu-west-1", limits: l}
 	ctx, cancel := context.WithCancel(smithymw.WithOperationName(context.Background(), "SetUserPoolMfaConfig"))
 	if _, err := r.GetAttemptToken(ctx); err != nil { // the first token is free
