@@ -1,0 +1,88 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mfactl/mfactl/emulator"
+)
+
+// BenchmarkApplyAtQuota measures how close apply's writes run to Cognito's
+// quota: 600 users each need one AdminSetUserMFAPreference, the emulator
+// enforces UserResourceUpdate at 10× Cognito's default (250/s) and mfactl is
+// told the same rate. It reports the achieved write rate and its ratio to
+// the quota (1.0 = exactly at the quota, with no throttling surfaced).
+func BenchmarkApplyAtQuota(b *testing.B) {
+	const users, scale = 600, 10.0
+	quota := emulator.CategoryRate("UserResourceUpdate") * scale
+	b.Setenv("AWS_ACCESS_KEY_ID", "bench")
+	b.Setenv("AWS_SECRET_ACCESS_KEY", "bench")
+	b.Setenv("AWS_REGION", "us-east-1")
+	b.Setenv("AWS_CONFIG_FILE", filepath.Join(b.TempDir(), "none"))
+	b.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(b.TempDir(), "none"))
+
+	var seed, desired strings.Builder
+	seed.WriteString(`{"Pools":[{"Id":"us-east-1_Bench","MfaConfig":{"MfaConfiguration":"OPTIONAL","SoftwareTokenMfaConfiguration":{"Enabled":true}},"Users":[`)
+	desired.WriteString("Version: 1\nUserPools:\n  - UserPoolId: us-east-1_Bench\n    Users:\n")
+	for i := 0; i < users; i++ {
+		if i > 0 {
+			seed.WriteString(",")
+		}
+		fmt.Fprintf(&seed, `{"Username":"user%04d","TotpSecret":"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP","MfaSettings":{"SoftwareTokenMfaSettings":{"Enabled":true}}}`, i)
+		fmt.Fprintf(&desired, "      - {Username: user%04d, SoftwareTokenMfaSettings: {Enabled: true, PreferredMfa: true}}\n", i)
+	}
+	seed.WriteString("]}]}")
+	file := filepath.Join(b.TempDir(), "users.yaml")
+	if err := os.WriteFile(file, []byte(desired.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+
+	var totalWrites int
+	var totalTime time.Duration
+	var throttled int
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		var mu sync.Mutex
+		var first, last time.Time
+		emu, url := emulator.NewTestServer(b, emulator.Options{QuotaScale: scale, OnCall: func(rec emulator.CallRecord, _ time.Duration) {
+			if rec.Operation != "AdminSetUserMFAPreference" || rec.Error != "" {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			now := time.Now()
+			if first.IsZero() {
+				first = now
+			}
+			last = now
+		}})
+		if err := emu.Seed(bytes.NewReader([]byte(seed.String()))); err != nil {
+			b.Fatal(err)
+		}
+		ios, _, out, _ := TestStreams()
+		root := NewRootCmd(NewFactory(ios))
+		root.SetArgs([]string{"apply", "-f", file, "--auto-approve", "--endpoint-url", url,
+			"--rate", fmt.Sprintf("UserResourceUpdate=%g", quota), "--rate", fmt.Sprintf("UserRead=%g", 120*scale)})
+		b.StartTimer()
+		err := root.ExecuteContext(context.Background())
+		b.StopTimer()
+		if err != nil {
+			b.Fatalf("apply: %v\n%s", err, out)
+		}
+		stats := emu.Stats()
+		totalWrites += stats.Operations["AdminSetUserMFAPreference"].Calls - stats.Operations["AdminSetUserMFAPreference"].Throttled
+		throttled += stats.Operations["AdminSetUserMFAPreference"].Throttled
+		totalTime += last.Sub(first)
+	}
+	rate := float64(totalWrites-b.N) / totalTime.Seconds() // n writes span n-1 intervals
+	b.ReportMetric(rate, "writes/s")
+	b.ReportMetric(rate/quota, "ratio-to-quota")
+	b.ReportMetric(float64(throttled)/float64(b.N), "throttled/op")
+}
