@@ -18,8 +18,11 @@ import (
 	"github.com/mfactl/mfactl/state"
 )
 
-// secretFields never have their values quoted in diagnostics.
-var secretFields = map[string]bool{"ExternalId": true}
+// isSecret reports whether a field's value must never be quoted in a
+// diagnostic: ExternalId, also when misspelt (ExternalID, externalId).
+func isSecret(field string) bool {
+	return strings.Contains(strings.ToLower(field), "externalid")
+}
 
 // fault is where the schema found a problem: an instance location (JSON
 // pointer) and the keyword that failed there.
@@ -39,12 +42,18 @@ func checkSchema(doc *document) (diag.List, []fault) {
 			Summary: "cannot validate the document", Detail: err.Error()}}, []fault{{}}
 	}
 	all := leaves(ve, nil)
+	patternFaults := map[string]bool{}
+	for _, leaf := range all {
+		if keyword(leaf) == "pattern" {
+			patternFaults[leaf.InstanceLocation] = true
+		}
+	}
 	var diags diag.List
 	var faults []fault
 	for _, leaf := range all {
 		kw := keyword(leaf)
 		faults = append(faults, fault{leaf.InstanceLocation, kw})
-		if (kw == "minLength" || kw == "maxLength") && hasFault(all, leaf.InstanceLocation, "pattern") {
+		if (kw == "minLength" || kw == "maxLength") && patternFaults[leaf.InstanceLocation] {
 			continue // "not an ARN" says it all; "too short" would only repeat it
 		}
 		diags = append(diags, doc.describe(leaf)...)
@@ -56,34 +65,63 @@ func keyword(e *jsonschema.ValidationError) string {
 	return e.KeywordLocation[strings.LastIndex(e.KeywordLocation, "/")+1:]
 }
 
-func hasFault(errs []*jsonschema.ValidationError, location, kw string) bool {
-	for _, e := range errs {
-		if e.InstanceLocation == location && keyword(e) == kw {
-			return true
-		}
-	}
-	return false
+// spoilage says which parts of a document the schema faults leave
+// unreadable, so that the sound parts still reach the cross-field rules.
+type spoilage struct {
+	all     bool // the root, Version or UserPools: nothing can be read
+	entries map[string]*entrySpoilage
 }
 
-// blocks reports whether the fault makes entry's pool-level fields
-// (user < 0) or its user'th Users entry unreadable.
-func (f fault) blocks(entry, user int) bool {
-	t := pointerTokens(f.location)
-	switch {
-	case len(t) < 2 || t[0] != "UserPools": // the root, Version or UserPools itself
-		return true
-	case t[1] != strconv.Itoa(entry):
-		return false
-	case len(t) == 2: // the entry: an unknown key spoils only the pool-level part
-		return f.keyword != "additionalProperties" || user < 0
-	case t[2] == "UserPoolId":
-		return true
-	case t[2] != "Users":
-		return user < 0
-	case len(t) == 3:
-		return user >= 0
+type entrySpoilage struct {
+	id, pool, users bool // its UserPoolId (so everything), its pool-level part, its Users list
+	user            map[string]bool
+}
+
+func spoiled(faults []fault) spoilage {
+	s := spoilage{entries: map[string]*entrySpoilage{}}
+	for _, f := range faults {
+		t := pointerTokens(f.location)
+		if len(t) < 2 || t[0] != "UserPools" {
+			s.all = true
+			continue
+		}
+		e := s.entries[t[1]]
+		if e == nil {
+			e = &entrySpoilage{user: map[string]bool{}}
+			s.entries[t[1]] = e
+		}
+		switch {
+		case len(t) == 2 && f.keyword == "additionalProperties": // an unknown pool-level key
+			e.pool = true
+		case len(t) == 2, t[2] == "UserPoolId":
+			e.id = true
+		case t[2] != "Users":
+			e.pool = true
+		case len(t) == 3:
+			e.users = true
+		default:
+			e.user[t[3]] = true
+		}
 	}
-	return t[3] == strconv.Itoa(user)
+	return s
+}
+
+// entry reports whether entry i cannot be attributed to a pool at all.
+func (s spoilage) entry(i int) bool {
+	e := s.entries[strconv.Itoa(i)]
+	return s.all || e != nil && e.id
+}
+
+// pool reports whether entry i's pool-level fields are unreadable.
+func (s spoilage) pool(i int) bool {
+	e := s.entries[strconv.Itoa(i)]
+	return s.entry(i) || e != nil && e.pool
+}
+
+// user reports whether user j of entry i is unreadable.
+func (s spoilage) user(i, j int) bool {
+	e := s.entries[strconv.Itoa(i)]
+	return s.entry(i) || e != nil && (e.users || e.user[strconv.Itoa(j)])
 }
 
 // leaves returns the errors that are not explained by deeper ones.
@@ -314,7 +352,7 @@ func fieldRequired(ptr string) bool {
 // typeFault explains a value of the wrong JSON type, with the fix.
 func typeFault(p place, sch map[string]any, required bool) (summary, detail string) {
 	want, _ := sch["type"].(string)
-	got := describeValue(p.value, p.node, secretFields[p.name])
+	got := describeValue(p.value, p.node, isSecret(p.name))
 	if p.value == nil {
 		summary = p.name + " is empty"
 		detail = "give it a value"
@@ -350,7 +388,7 @@ func typeFault(p place, sch map[string]any, required bool) (summary, detail stri
 		summary = fmt.Sprintf("%s must be a string, not %s", p.name, got)
 		switch p.value.(type) {
 		case json.Number, bool:
-			if secretFields[p.name] {
+			if isSecret(p.name) {
 				detail = "put the value in quotes"
 			} else {
 				detail = fmt.Sprintf("put it in quotes: %q", p.node.Value)

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -390,7 +391,8 @@ UserPools:
 // ExternalId is secret: no diagnostic repeats it, however it is wrong.
 func TestSecretsNeverInDiagnostics(t *testing.T) {
 	const secret = "s3cr3t-424242"
-	for _, value := range []string{secret, `"` + secret + `"`, "[" + secret + "]", "{x: " + secret + "}", "424242"} {
+	for _, value := range []string{secret, `"` + secret + `"`, "[" + secret + "]", "{x: " + secret + "}", "424242",
+		"!!int " + secret, "!!bool " + secret, "!!float " + secret, "!!int 424242e999999", "!custom " + secret} {
 		_, diags := LoadBytes("s.yaml", []byte(`Version: 1
 UserPools:
   - UserPoolId: us-east-1_Retail7SMS
@@ -489,5 +491,37 @@ func TestDiagnosticsHavePositions(t *testing.T) {
 				t.Errorf("%s: diagnostic without a full position or path: %s", f, d)
 			}
 		}
+	}
+}
+
+// Errors of all three layers are collected in one pass: a schema fault in
+// one user or in the pool-level fields does not hide the rule faults of
+// the parts that are sound.
+func TestAllLayersReportTogether(t *testing.T) {
+	_, diags := LoadBytes("t.yaml", []byte(`Version: 1
+UserPools:
+  - UserPoolId: eu-west-1_AbCdEf123
+    MfaConfig: ON
+    Users:
+      - Username: alice
+        SoftwareTokenMfaSettings: {Enabled: yes}
+      - Username: bob
+        SoftwareTokenMfaSettings: {Enabled: false, PreferredMfa: true}
+  - UserPoolId: eu-west-1_Other1
+    MfaConfiguration: OFF
+    SmsMfaConfiguration: {Enabled: true}
+`))
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%d %s", d.Pos.Line, d.Path))
+	}
+	want := []string{
+		"4 UserPools[0].MfaConfig",
+		"7 UserPools[0].Users[0].SoftwareTokenMfaSettings.Enabled",
+		"9 UserPools[0].Users[1].SoftwareTokenMfaSettings.PreferredMfa",
+		"12 UserPools[1].SmsMfaConfiguration.Enabled",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -47,24 +46,7 @@ func (l *loader) addFile(name string, data []byte) {
 
 // addDocument merges the parts of doc that the schema found sound.
 func (l *loader) addDocument(doc *document, faults []fault) {
-	blocked := func(entry, user int) bool {
-		for _, f := range faults {
-			if f.blocks(entry, user) {
-				return true
-			}
-		}
-		return false
-	}
-	// A fault that blocks both parts of an entry (its UserPoolId, or the
-	// document's structure) leaves nothing to attribute to a pool.
-	wholly := func(entry int) bool {
-		for _, f := range faults {
-			if f.blocks(entry, -1) && f.blocks(entry, math.MaxInt) {
-				return true
-			}
-		}
-		return false
-	}
+	spoilt := spoiled(faults)
 	root, _ := doc.value.(map[string]any)
 	entries, _ := root["UserPools"].([]any)
 	for i, e := range entries {
@@ -72,16 +54,16 @@ func (l *loader) addDocument(doc *document, faults []fault) {
 		ptr := "/UserPools/" + strconv.Itoa(i)
 		at := doc.locate(pointerTokens(ptr))
 		id, ok := entry["UserPoolId"].(string)
-		if !ok || wholly(i) {
+		if !ok || spoilt.entry(i) {
 			continue
 		}
 		p := l.pool(id, doc.pos(resolve(at.node)), at.path)
-		if !blocked(i, -1) {
+		if !spoilt.pool(i) {
 			l.addPoolFields(p, doc, entry, at)
 		}
 		users, _ := entry["Users"].([]any)
 		for j, u := range users {
-			if blocked(i, j) {
+			if spoilt.user(i, j) {
 				continue
 			}
 			if fields, ok := u.(map[string]any); ok {

@@ -398,14 +398,14 @@ func (c *converter) scalar(n *yaml.Node, path string) any {
 	case "!!bool":
 		var b bool
 		if err := n.Decode(&b); err != nil {
-			c.fail(n, path, fmt.Sprintf("%q is not a boolean", n.Value), "write true or false")
+			c.fail(n, path, shown(n, path)+" is not a boolean", "write true or false without a tag")
 			return n.Value
 		}
 		return b
 	case "!!int", "!!float":
 		var f any
 		if err := n.Decode(&f); err != nil {
-			c.fail(n, path, fmt.Sprintf("%q is not a number", n.Value), "")
+			c.fail(n, path, shown(n, path)+" is not a number", "remove the tag "+n.Tag)
 			return n.Value
 		}
 		return c.number(n, path, f)
@@ -429,13 +429,29 @@ func (c *converter) number(n *yaml.Node, path string, v any) any {
 		return json.Number(strconv.FormatUint(v, 10))
 	case float64:
 		if math.IsInf(v, 0) || math.IsNaN(v) {
-			c.fail(n, path, fmt.Sprintf("%s is not a finite number", n.Value), "JSON, and so mfactl, has no infinity or NaN")
+			c.fail(n, path, shownNumber(n, path)+" is not a finite number", "JSON, and so mfactl, has no infinity or NaN")
 			return nil
 		}
 		return json.Number(strconv.FormatFloat(v, 'g', -1, 64))
 	}
-	c.fail(n, path, fmt.Sprintf("%s is not a number mfactl can read", n.Value), "")
+	c.fail(n, path, shownNumber(n, path)+" is not a number mfactl can read", "write a smaller number, or quote it")
 	return nil
+}
+
+// shown is a scalar as a message quotes it, unless it is a secret.
+func shown(n *yaml.Node, path string) string {
+	if isSecret(path[strings.LastIndex(path, ".")+1:]) {
+		return "the value"
+	}
+	return strconv.Quote(shorten(n.Value, 40))
+}
+
+// shownNumber is shown for a number as written, such as .inf.
+func shownNumber(n *yaml.Node, path string) string {
+	if isSecret(path[strings.LastIndex(path, ".")+1:]) {
+		return "the value"
+	}
+	return shorten(n.Value, 40)
 }
 
 func joinPath(path, key string) string {
