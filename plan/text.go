@@ -156,8 +156,30 @@ func (r textRenderer) symbolLine(d fieldDiff) string {
 	case '-':
 		return r.s.Red(fmt.Sprintf("- %s: %s", d.key, d.from))
 	default:
+		if before, after, ok := multiLineChange(d.from, d.to); ok {
+			return r.multiLineSymbolLine(d.key, before, after)
+		}
 		return r.s.Yellow(fmt.Sprintf("~ %s: %s -> %s", d.key, d.from, d.to))
 	}
+}
+
+// multiLineSymbolLine shows a changed multi-line text as a line diff under
+// its key, indented one step deeper than the key.
+func (r textRenderer) multiLineSymbolLine(key, before, after string) string {
+	var b strings.Builder
+	b.WriteString(r.s.Yellow("~ " + key + ":"))
+	for _, line := range textLineDiff(before, after) {
+		b.WriteString("\n" + strings.Repeat(" ", 12))
+		switch line[0] {
+		case '-':
+			b.WriteString(r.s.Red(line))
+		case '+':
+			b.WriteString(r.s.Green(line))
+		default:
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 func (r textRenderer) calls(calls []Call) {
