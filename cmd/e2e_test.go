@@ -300,3 +300,20 @@ func TestErrorsMapToExitCodes(t *testing.T) {
 		t.Errorf("stderr: %q", errOut.String())
 	}
 }
+
+func TestFileWarningsReachTextAndJSONPlansOnce(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	f := filepath.Join(t.TempDir(), "warn.yaml")
+	os.WriteFile(f, []byte("Version: 1\nUserPools:\n  - UserPoolId: us-west-2_Partners3\n    MfaConfiguration: OPTIONAL\n    SoftwareTokenMfaConfiguration: {Enabled: true}\n    EmailMfaConfiguration: {Enabled: false, Subject: Your code}\n"), 0o600)
+	out, errOut, code := h.run(context.Background(), "plan", "-f", f, "-o", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if n := strings.Count(out, `"Severity": "warning"`); n != 1 {
+		t.Errorf("JSON plan has %d warnings, want 1:\n%s", n, out)
+	}
+	out, _, _ = h.run(context.Background(), "plan", "-f", f)
+	if n := strings.Count(out, "EmailMfaConfiguration.Subject"); n != 1 {
+		t.Errorf("text plan mentions the warning %d times, want 1:\n%s", n, out)
+	}
+}

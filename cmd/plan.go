@@ -122,9 +122,6 @@ func computePlan(ctx context.Context, in planInputs) (*computedPlan, error) {
 	if diags.HasErrors() {
 		return nil, reportDiagnostics(in.IO, in.JSON, diags)
 	}
-	if !in.JSON {
-		writeDiagnostics(in.IO.ErrOut, in.IO.errPalette(), diags)
-	}
 	awsOpts, err := in.AWS.options()
 	if err != nil {
 		return nil, err
@@ -140,6 +137,9 @@ func computePlan(ctx context.Context, in planInputs) (*computedPlan, error) {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
 	p := plan.Build(desired, live, in.Build)
+	// The files' own warnings travel with the plan, so text and JSON both show them once.
+	p.Diagnostics = append(diags, p.Diagnostics...)
+	p.Diagnostics.Sort()
 	if p.Diagnostics.HasErrors() {
 		if in.JSON {
 			if err := plan.RenderJSON(in.IO.Out, p); err != nil {

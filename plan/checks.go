@@ -22,31 +22,18 @@ func (pp *poolPlan) checkDeclaredPool() {
 		field   string
 		label   string
 		enabled bool
-		ignored []string // settings declared for the factor while it is disabled
 	}
+	// Settings declared on a disabled factor are the loader's warning
+	// (schema), being decidable from the files alone.
 	var blocks []block
 	if s := d.SmsMfaConfiguration; s != nil {
-		b := block{field: "SmsMfaConfiguration", label: "SMS", enabled: s.Enabled}
-		if !s.Enabled && s.SmsAuthenticationMessage != nil {
-			b.ignored = append(b.ignored, "SmsAuthenticationMessage")
-		}
-		if !s.Enabled && s.SmsConfiguration != nil {
-			b.ignored = append(b.ignored, "SmsConfiguration")
-		}
-		blocks = append(blocks, b)
+		blocks = append(blocks, block{field: "SmsMfaConfiguration", label: "SMS", enabled: s.Enabled})
 	}
 	if t := d.SoftwareTokenMfaConfiguration; t != nil {
 		blocks = append(blocks, block{field: "SoftwareTokenMfaConfiguration", label: "TOTP", enabled: t.Enabled})
 	}
 	if e := d.EmailMfaConfiguration; e != nil {
-		b := block{field: "EmailMfaConfiguration", label: "email", enabled: e.Enabled}
-		if !e.Enabled && e.Message != nil {
-			b.ignored = append(b.ignored, "Message")
-		}
-		if !e.Enabled && e.Subject != nil {
-			b.ignored = append(b.ignored, "Subject")
-		}
-		blocks = append(blocks, b)
+		blocks = append(blocks, block{field: "EmailMfaConfiguration", label: "email", enabled: e.Enabled})
 	}
 
 	off := "MfaConfiguration is OFF"
@@ -58,12 +45,6 @@ func (pp *poolPlan) checkDeclaredPool() {
 		if b.enabled && pp.desired.MfaConfiguration == state.ModeOff {
 			pp.errorf(pos, path, fmt.Sprintf("%s MFA is enabled but %s", b.label, off),
 				`Cognito refuses any MFA factor while MFA is OFF ("can't turn off MFA and configure an MFA together"): set MfaConfiguration to OPTIONAL or ON, or set Enabled: false`)
-		}
-		// Sending a factor's block is what switches it on, so the settings
-		// of a disabled factor cannot be stored.
-		if len(b.ignored) > 0 {
-			pp.warnf(pos, path, fmt.Sprintf("%s is ignored: %s MFA is disabled", strings.Join(b.ignored, " and "), b.label),
-				"Cognito keeps these settings only while the factor is on, so mfactl does not send them")
 		}
 	}
 }

@@ -218,12 +218,6 @@ func TestChecks(t *testing.T) {
 			detail: "MFA_SETUP",
 		},
 		{
-			name:     "settings of a disabled factor",
-			desired:  desiredPool(state.PoolConfig{SmsMfaConfiguration: &state.SmsMfaConfiguration{SmsAuthenticationMessage: str("Code {####}")}}),
-			live:     live(optionalTOTP),
-			severity: diag.Warning, summary: "SmsAuthenticationMessage is ignored: SMS MFA is disabled", path: "UserPools[0].SmsMfaConfiguration", line: 5,
-		},
-		{
 			name: "one write-only setting that cannot be verified",
 			desired: desiredPool(state.PoolConfig{WebAuthnConfiguration: multiFactor},
 				user("alice", state.UserSettings{SoftwareTokenMfaSettings: enabled(), WebAuthnMfaSettings: &state.WebAuthnSettings{Enabled: true}})),
