@@ -106,7 +106,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	if err := execute(ctx, opts, computed.Client, p); err != nil {
 		return err
 	}
-	return verify(ctx, opts.IO, computed.Client, computed.Desired, plan.Options{ResendWriteOnly: false})
+	return verify(ctx, opts.IO, computed.Client, computed.Desired)
 }
 
 // applySavedPlan runs a plan file after checking that what it read has not
@@ -152,7 +152,7 @@ func applySavedPlan(ctx context.Context, opts *ApplyOptions) error {
 	if err := execute(ctx, opts, client, p); err != nil {
 		return err
 	}
-	return verify(ctx, opts.IO, client, desiredFromPlan(p), plan.Options{})
+	return verify(ctx, opts.IO, client, desiredFromPlan(p))
 }
 
 // execute runs the plan's calls with progress on stderr and prints the
@@ -175,12 +175,12 @@ func execute(ctx context.Context, opts *ApplyOptions, client LiveClient, p *plan
 
 // verify re-reads the targets and plans again: after a successful apply
 // nothing should be left to do. Whatever still differs is shown and is an error.
-func verify(ctx context.Context, io *IOStreams, client LiveClient, desired state.Desired, opts plan.Options) error {
+func verify(ctx context.Context, io *IOStreams, client LiveClient, desired state.Desired) error {
 	live, err := client.ReadLive(ctx, desired.ReadSet(), nil)
 	if err != nil {
 		return fmt.Errorf("applied, but re-reading live state to confirm failed: %w", err)
 	}
-	again := plan.Build(desired, live, opts)
+	again := plan.Build(desired, live, plan.Options{})
 	if !again.HasChanges() && !again.Diagnostics.HasErrors() {
 		fmt.Fprintf(io.Out, "%s %s\n", io.Palette().Green("Verified:"), verifiedLine(again, desired))
 		return nil
