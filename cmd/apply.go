@@ -182,7 +182,7 @@ func verify(ctx context.Context, io *IOStreams, client LiveClient, desired state
 	}
 	again := plan.Build(desired, live, plan.Options{})
 	if !again.HasChanges() && !again.Diagnostics.HasErrors() {
-		fmt.Fprintf(io.Out, "%s %s\n", io.Palette().Green("Verified:"), verifiedLine(again, desired))
+		fmt.Fprintf(io.Out, "%s %s\n", io.Palette().Green("Verified:"), verifiedLine(desired))
 		return nil
 	}
 	fmt.Fprintln(io.Out, io.Palette().Yellow("Verification: live state still differs after apply:"))
@@ -194,7 +194,7 @@ func verify(ctx context.Context, io *IOStreams, client LiveClient, desired state
 	return &SilentError{Err: errors.New("live state does not match after apply")}
 }
 
-func verifiedLine(p *plan.Plan, desired state.Desired) string {
+func verifiedLine(desired state.Desired) string {
 	users := 0
 	for _, dp := range desired.Pools {
 		users += len(dp.Users)
