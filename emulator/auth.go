@@ -81,9 +81,7 @@ func (s *Server) parseAccessToken(token string) (tokenClaims, error) {
 // caller holds s.mu.
 func (s *Server) userFromToken(token *string) (*pool, *user, error) {
 	var v validation
-	if v.required("AccessToken", token) {
-		v.secret("AccessToken", token, 1, 0, patToken)
-	}
+	v.requiredSecret("AccessToken", token, 1, 0, patToken)
 	if err := v.err(); err != nil {
 		return nil, nil, err
 	}
@@ -184,9 +182,7 @@ func initiateAuth(s *Server, c *call) (any, error) {
 	v.required("AuthFlow", in.AuthFlow)
 	v.enum("AuthFlow", in.AuthFlow, "USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH",
 		"ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH")
-	if v.required("ClientId", in.ClientId) {
-		v.secret("ClientId", in.ClientId, 1, 128, patClientID)
-	}
+	v.requiredSecret("ClientId", in.ClientId, 1, 128, patClientID)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -291,9 +287,7 @@ func respondToAuthChallenge(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	var v validation
-	if v.required("ClientId", in.ClientId) {
-		v.secret("ClientId", in.ClientId, 1, 128, patClientID)
-	}
+	v.requiredSecret("ClientId", in.ClientId, 1, 128, patClientID)
 	v.required("ChallengeName", in.ChallengeName)
 	v.secret("Session", in.Session, 20, 2048, nil)
 	if err := v.err(); err != nil {
@@ -491,12 +485,7 @@ func setUserMFAPreference(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := setMFAPreference(p, u, in.mfaPreference); err != nil {
-		return nil, err
-	}
-	u.modified = s.now()
-	s.changed()
-	return nil, nil
+	return nil, s.changeMFAPreference(p, u, in.mfaPreference)
 }
 
 // userFromTokenOrSession resolves the AccessToken or Session member of the
@@ -553,9 +542,7 @@ func verifySoftwareToken(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	var v validation
-	if v.required("UserCode", in.UserCode) {
-		v.secret("UserCode", in.UserCode, 6, 6, patUserCode)
-	}
+	v.requiredSecret("UserCode", in.UserCode, 6, 6, patUserCode)
 	v.str("FriendlyDeviceName", in.FriendlyDeviceName, 0, 131072, nil)
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -134,6 +134,20 @@ func (v *validation) secret(path string, value *string, min, max int, re *patter
 	v.check(path, value, min, max, re, true)
 }
 
+// requiredStr is str for a required member.
+func (v *validation) requiredStr(path string, value *string, min, max int, re *pattern) {
+	if v.required(path, value) {
+		v.str(path, value, min, max, re)
+	}
+}
+
+// requiredSecret is secret for a required member.
+func (v *validation) requiredSecret(path string, value *string, min, max int, re *pattern) {
+	if v.required(path, value) {
+		v.secret(path, value, min, max, re)
+	}
+}
+
 func (v *validation) check(path string, value *string, min, max int, re *pattern, sensitive bool) {
 	if value == nil {
 		return

@@ -20,9 +20,7 @@ const PoolIDTag = "mfactl-emulator:UserPoolId"
 // regional endpoints. The caller holds s.mu.
 func (s *Server) lookupPool(c *call, id *string) (*pool, error) {
 	var v validation
-	if v.required("UserPoolId", id) {
-		v.str("UserPoolId", id, 1, 55, patUserPoolID)
-	}
+	v.requiredStr("UserPoolId", id, 1, 55, patUserPoolID)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -84,9 +82,7 @@ func (pr *prerequisites) check() error {
 }
 
 func validateSmsConfiguration(v *validation, path string, sc *smsConfiguration) {
-	if v.required(path+".SnsCallerArn", sc.SnsCallerArn) {
-		v.str(path+".SnsCallerArn", sc.SnsCallerArn, 20, 2048, patArn)
-	}
+	v.requiredStr(path+".SnsCallerArn", sc.SnsCallerArn, 20, 2048, patArn)
 	v.secret(path+".ExternalId", sc.ExternalId, 0, 131072, nil)
 	v.str(path+".SnsRegion", sc.SnsRegion, 5, 32, patSnsRegion)
 }
@@ -152,9 +148,7 @@ func createUserPool(s *Server, c *call) (any, error) {
 	}
 	_ = decode(c, &raw)
 	var v validation
-	if v.required("PoolName", in.PoolName) {
-		v.str("PoolName", in.PoolName, 1, 128, patPoolName)
-	}
+	v.requiredStr("PoolName", in.PoolName, 1, 128, patPoolName)
 	v.enum("MfaConfiguration", in.MfaConfiguration, "OFF", "ON", "OPTIONAL")
 	in.prerequisites.validate(&v)
 	validatePolicies(&v, in.Policies)
@@ -320,22 +314,18 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func describeUserPool(s *Server, c *call) (any, error) {
-	var in struct{ UserPoolId *string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	var in poolRef
+	p, unlock, err := s.poolCall(c, &in, reads)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	return map[string]any{"UserPool": s.describePool(p)}, nil
 }
 
 type updateUserPoolInput struct {
 	prerequisites
-	UserPoolId       *string
+	poolRef
 	MfaConfiguration *string
 }
 
@@ -345,18 +335,14 @@ type updateUserPoolInput struct {
 // MFA mode, which belongs to SetUserPoolMfaConfig.
 func updateUserPool(s *Server, c *call) (any, error) {
 	var in updateUserPoolInput
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	v.enum("MfaConfiguration", in.MfaConfiguration, "OFF", "ON", "OPTIONAL")
-	in.prerequisites.validate(&v)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	p, unlock, err := s.poolCall(c, &in, writes)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	var v validation
+	v.enum("MfaConfiguration", in.MfaConfiguration, "OFF", "ON", "OPTIONAL")
+	in.prerequisites.validate(&v)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -473,16 +459,12 @@ func decodeToken(tok string) (string, error) {
 }
 
 func getUserPoolMfaConfig(s *Server, c *call) (any, error) {
-	var in struct{ UserPoolId *string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	var in poolRef
+	p, unlock, err := s.poolCall(c, &in, reads)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	return p.mfaView(), nil
 }
 
@@ -500,22 +482,18 @@ func (p *pool) mfaView() mfaConfig {
 
 type setUserPoolMfaConfigInput struct {
 	mfaConfig
-	UserPoolId *string
+	poolRef
 }
 
 // setUserPoolMfaConfig replaces the pool's whole MFA configuration: an
 // omitted mode is OFF, an omitted factor block is that factor off.
 func setUserPoolMfaConfig(s *Server, c *call) (any, error) {
 	var in setUserPoolMfaConfigInput
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	p, unlock, err := s.poolCall(c, &in, writes)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	cfg := in.mfaConfig
 	if err := checkMfaConfig(p, &cfg); err != nil {
 		return nil, err
@@ -607,25 +585,20 @@ func (p *pool) emailOn() bool {
 
 func createGroup(s *Server, c *call) (any, error) {
 	var in struct {
-		UserPoolId, GroupName, Description, RoleArn *string
-		Precedence                                  *int
+		poolRef
+		GroupName, Description, RoleArn *string
+		Precedence                      *int
 	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	if v.required("GroupName", in.GroupName) {
-		v.str("GroupName", in.GroupName, 1, 128, patGroupName)
-	}
-	v.str("Description", in.Description, 0, 2048, nil)
-	v.str("RoleArn", in.RoleArn, 20, 2048, patArn)
-	v.intRange("Precedence", in.Precedence, 0, 1<<31-1)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	p, unlock, err := s.poolCall(c, &in, writes)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	var v validation
+	v.requiredStr("GroupName", in.GroupName, 1, 128, patGroupName)
+	v.str("Description", in.Description, 0, 2048, nil)
+	v.str("RoleArn", in.RoleArn, 20, 2048, patArn)
+	v.intRange("Precedence", in.Precedence, 0, 1<<31-1)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -666,27 +639,20 @@ var authFlows = []string{
 
 func createUserPoolClient(s *Server, c *call) (any, error) {
 	var in struct {
-		UserPoolId, ClientName *string
-		GenerateSecret         bool
-		ExplicitAuthFlows      []string
+		poolRef
+		ClientName        *string
+		GenerateSecret    bool
+		ExplicitAuthFlows []string
 	}
-	var raw map[string]json.RawMessage
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	_ = decode(c, &raw)
-	var v validation
-	if v.required("ClientName", in.ClientName) {
-		v.str("ClientName", in.ClientName, 1, 128, patClientName)
-	}
-	for _, f := range in.ExplicitAuthFlows {
-		v.enum("ExplicitAuthFlows.member", &f, authFlows...)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	p, unlock, err := s.poolCall(c, &in, writes)
 	if err != nil {
 		return nil, err
+	}
+	defer unlock()
+	var v validation
+	v.requiredStr("ClientName", in.ClientName, 1, 128, patClientName)
+	for _, f := range in.ExplicitAuthFlows {
+		v.enum("ExplicitAuthFlows.member", &f, authFlows...)
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -703,6 +669,8 @@ func createUserPoolClient(s *Server, c *call) (any, error) {
 	if in.GenerateSecret {
 		cl.secret = randomID(51, lowerAlnum)
 	}
+	var raw map[string]json.RawMessage
+	_ = decode(c, &raw)
 	for _, m := range []string{"UserPoolId", "ClientName", "GenerateSecret", "ExplicitAuthFlows"} {
 		delete(raw, m)
 	}

@@ -21,9 +21,7 @@ var standardAttributes = map[string]bool{
 // lookupUser validates a Username member and finds the user in p.
 func lookupUser(p *pool, username *string) (*user, error) {
 	var v validation
-	if v.required("Username", username) {
-		v.str("Username", username, 1, 128, patUsername)
-	}
+	v.requiredStr("Username", username, 1, 128, patUsername)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -154,27 +152,22 @@ func (u *user) listView(names []string) userView {
 
 func adminCreateUser(s *Server, c *call) (any, error) {
 	var in struct {
-		UserPoolId, Username, TemporaryPassword, MessageAction *string
-		UserAttributes                                         []attribute
-		DesiredDeliveryMediums                                 []string
+		poolRef
+		Username, TemporaryPassword, MessageAction *string
+		UserAttributes                             []attribute
+		DesiredDeliveryMediums                     []string
 	}
-	if err := decode(c, &in); err != nil {
+	p, unlock, err := s.poolCall(c, &in, writes)
+	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	var v validation
-	if v.required("Username", in.Username) {
-		v.str("Username", in.Username, 1, 128, patUsername)
-	}
+	v.requiredStr("Username", in.Username, 1, 128, patUsername)
 	v.secret("TemporaryPassword", in.TemporaryPassword, 0, 256, patPassword)
 	v.enum("MessageAction", in.MessageAction, "RESEND", "SUPPRESS")
 	for _, m := range in.DesiredDeliveryMediums {
 		v.enum("DesiredDeliveryMediums.member", &m, "SMS", "EMAIL")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
-	if err != nil {
-		return nil, err
 	}
 	if err := v.err(); err != nil {
 		return nil, err
@@ -213,61 +206,41 @@ func generatePassword() string {
 }
 
 func adminDeleteUser(s *Server, c *call) (any, error) {
-	var in struct{ UserPoolId, Username *string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	var in userRef
+	p, u, unlock, err := s.userCall(c, &in, writes)
 	if err != nil {
 		return nil, err
 	}
-	u, err := lookupUser(p, in.Username)
-	if err != nil {
-		return nil, err
-	}
+	defer unlock()
 	p.deleteUser(u)
 	s.changed()
 	return nil, nil
 }
 
 func adminGetUser(s *Server, c *call) (any, error) {
-	var in struct{ UserPoolId, Username *string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	var in userRef
+	_, u, unlock, err := s.userCall(c, &in, reads)
 	if err != nil {
 		return nil, err
 	}
-	u, err := lookupUser(p, in.Username)
-	if err != nil {
-		return nil, err
-	}
+	defer unlock()
 	return u.adminView(), nil
 }
 
 func adminSetUserPassword(s *Server, c *call) (any, error) {
 	var in struct {
-		UserPoolId, Username, Password *string
-		Permanent                      bool
+		userRef
+		Password  *string
+		Permanent bool
 	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	if v.required("Password", in.Password) {
-		v.secret("Password", in.Password, 0, 256, patPassword)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	p, unlock, err := s.poolCall(c, &in, writes)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	// Not a userCall: the Password is checked before the user is looked up.
+	var v validation
+	v.requiredSecret("Password", in.Password, 0, 256, patPassword)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -346,23 +319,20 @@ func pageLimit(v *validation, limit *int) int {
 
 func listUsers(s *Server, c *call) (any, error) {
 	var in struct {
-		UserPoolId, Filter, PaginationToken *string
-		Limit                               *int
-		AttributesToGet                     []string
+		poolRef
+		Filter, PaginationToken *string
+		Limit                   *int
+		AttributesToGet         []string
 	}
-	if err := decode(c, &in); err != nil {
+	p, unlock, err := s.poolCall(c, &in, reads)
+	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	var v validation
 	limit := pageLimit(&v, in.Limit)
 	v.str("Filter", in.Filter, 0, 256, nil)
 	v.str("PaginationToken", in.PaginationToken, 1, 131072, patPaginationKey)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -403,9 +373,7 @@ func listUsers(s *Server, c *call) (any, error) {
 // lookupGroup validates a GroupName member and finds the group in p.
 func lookupGroup(p *pool, name *string) (*group, error) {
 	var v validation
-	if v.required("GroupName", name) {
-		v.str("GroupName", name, 1, 128, patGroupName)
-	}
+	v.requiredStr("GroupName", name, 1, 128, patGroupName)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -419,16 +387,16 @@ func lookupGroup(p *pool, name *string) (*group, error) {
 const maxGroupsPerUser = 100
 
 func adminAddUserToGroup(s *Server, c *call) (any, error) {
-	var in struct{ UserPoolId, Username, GroupName *string }
-	if err := decode(c, &in); err != nil {
-		return nil, err
+	var in struct {
+		userRef
+		GroupName *string
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	p, unlock, err := s.poolCall(c, &in, writes)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	// Not a userCall: the group is looked up before the user.
 	g, err := lookupGroup(p, in.GroupName)
 	if err != nil {
 		return nil, err
@@ -460,21 +428,18 @@ func addToGroup(u *user, g *group) error {
 
 func listUsersInGroup(s *Server, c *call) (any, error) {
 	var in struct {
-		UserPoolId, GroupName, NextToken *string
-		Limit                            *int
+		poolRef
+		GroupName, NextToken *string
+		Limit                *int
 	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	limit := pageLimit(&v, in.Limit)
-	v.str("NextToken", in.NextToken, 1, 131072, patPaginationKey)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	p, unlock, err := s.poolCall(c, &in, reads)
 	if err != nil {
 		return nil, err
 	}
+	defer unlock()
+	var v validation
+	limit := pageLimit(&v, in.Limit)
+	v.str("NextToken", in.NextToken, 1, 131072, patPaginationKey)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -527,27 +492,25 @@ type mfaPreference struct {
 func adminSetUserMFAPreference(s *Server, c *call) (any, error) {
 	var in struct {
 		mfaPreference
-		UserPoolId, Username *string
+		userRef
 	}
-	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
+	p, u, unlock, err := s.userCall(c, &in, writes)
 	if err != nil {
 		return nil, err
 	}
-	u, err := lookupUser(p, in.Username)
-	if err != nil {
-		return nil, err
-	}
-	if err := setMFAPreference(p, u, in.mfaPreference); err != nil {
-		return nil, err
+	defer unlock()
+	return nil, s.changeMFAPreference(p, u, in.mfaPreference)
+}
+
+// changeMFAPreference is what AdminSetUserMFAPreference and
+// SetUserMFAPreference do once they found the user; s.mu is held for writing.
+func (s *Server) changeMFAPreference(p *pool, u *user, in mfaPreference) error {
+	if err := setMFAPreference(p, u, in); err != nil {
+		return err
 	}
 	u.modified = s.now()
 	s.changed()
-	return nil, nil
+	return nil
 }
 
 // setMFAPreference applies a preference request to u, all or nothing.
@@ -646,12 +609,14 @@ func canHave(p *pool, u *user, factor string, enable bool) error {
 
 func adminSetUserSettings(s *Server, c *call) (any, error) {
 	var in struct {
-		UserPoolId, Username *string
-		MFAOptions           *[]mfaOption
+		userRef
+		MFAOptions *[]mfaOption
 	}
-	if err := decode(c, &in); err != nil {
+	_, u, unlock, err := s.userCall(c, &in, writes)
+	if err != nil {
 		return nil, err
 	}
+	defer unlock()
 	var v validation
 	if in.MFAOptions == nil {
 		v.add("MFAOptions", nil, false, "Member must not be null")
@@ -660,16 +625,6 @@ func adminSetUserSettings(s *Server, c *call) (any, error) {
 			v.enum("MFAOptions.member.DeliveryMedium", &o.DeliveryMedium, "SMS", "EMAIL")
 			v.str("MFAOptions.member.AttributeName", &o.AttributeName, 1, 32, patAttrName)
 		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.lookupPool(c, in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	u, err := lookupUser(p, in.Username)
-	if err != nil {
-		return nil, err
 	}
 	if err := v.err(); err != nil {
 		return nil, err
