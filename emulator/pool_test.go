@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -125,6 +126,41 @@ func TestSetUserPoolMfaConfigRules(t *testing.T) {
 			in: cip.SetUserPoolMfaConfigInput{UserPoolId: &id, MfaConfiguration: types.UserPoolMfaTypeOn,
 				SmsMfaConfiguration: &types.SmsMfaConfigType{SmsAuthenticationMessage: aws.String("Your code"), SmsConfiguration: smsConfig().SmsConfiguration}},
 			code: "InvalidParameterException", message: `1 validation error detected: Value 'Your code' at 'smsMfaConfiguration.smsAuthenticationMessage' failed to satisfy constraint: Member must satisfy regular expression pattern: (?s).*\{####\}.*`,
+		},
+		{
+			name: "SMS message too long",
+			in: cip.SetUserPoolMfaConfigInput{UserPoolId: &id, MfaConfiguration: types.UserPoolMfaTypeOn,
+				SmsMfaConfiguration: &types.SmsMfaConfigType{SmsAuthenticationMessage: aws.String(strings.Repeat("x", 135) + "{####}"), SmsConfiguration: smsConfig().SmsConfiguration}},
+			code: "InvalidParameterException", message: "1 validation error detected: Value '" + strings.Repeat("x", 135) + "{####}' at 'smsMfaConfiguration.smsAuthenticationMessage' failed to satisfy constraint: Member must have length less than or equal to 140",
+		},
+		{
+			name: "SnsCallerArn that is not an ARN",
+			in: cip.SetUserPoolMfaConfigInput{UserPoolId: &id, MfaConfiguration: types.UserPoolMfaTypeOn,
+				SmsMfaConfiguration: &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{
+					SnsCallerArn: aws.String("role/cognito-sms-sender"), ExternalId: aws.String("external-secret")}}},
+			code: "InvalidParameterException", message: "1 validation error detected: Value 'role/cognito-sms-sender' at 'smsMfaConfiguration.smsConfiguration.snsCallerArn' failed to satisfy constraint: Member must satisfy regular expression pattern: " +
+				`arn:[\w+=/,.@-]+:[\w+=/,.@-]+:([\w+=/,.@-]*)?:[0-9]+:[\w+=/,.@-]+(:[\w+=/,.@-]+)?(:[\w+=/,.@-]+)?`,
+		},
+		{
+			name: "email message without {####} and an empty subject",
+			in: cip.SetUserPoolMfaConfigInput{UserPoolId: &id, MfaConfiguration: types.UserPoolMfaTypeOn,
+				EmailMfaConfiguration: &types.EmailMfaConfigType{Message: aws.String("Your code is ####"), Subject: aws.String("")}},
+			code: "InvalidParameterException", message: "2 validation errors detected: " +
+				`Value 'Your code is ####' at 'emailMfaConfiguration.message' failed to satisfy constraint: Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*; ` +
+				"Value '' at 'emailMfaConfiguration.subject' failed to satisfy constraint: Member must have length greater than or equal to 1",
+		},
+		{
+			name: "email subject too long",
+			in: cip.SetUserPoolMfaConfigInput{UserPoolId: &id, MfaConfiguration: types.UserPoolMfaTypeOn,
+				EmailMfaConfiguration: &types.EmailMfaConfigType{Subject: aws.String(strings.Repeat("s", 141))}},
+			code: "InvalidParameterException", message: "1 validation error detected: Value '" + strings.Repeat("s", 141) + "' at 'emailMfaConfiguration.subject' failed to satisfy constraint: Member must have length less than or equal to 140",
+		},
+		{
+			name: "RelyingPartyId too long and an unknown UserVerification",
+			in: cip.SetUserPoolMfaConfigInput{UserPoolId: &id, WebAuthnConfiguration: &types.WebAuthnConfigurationType{
+				RelyingPartyId: aws.String(strings.Repeat("a", 128)), UserVerification: types.UserVerificationType("always")}},
+			code: "InvalidParameterException", message: "2 validation errors detected: Value '" + strings.Repeat("a", 128) + "' at 'webAuthnConfiguration.relyingPartyId' failed to satisfy constraint: Member must have length less than or equal to 127; " +
+				"Value 'always' at 'webAuthnConfiguration.userVerification' failed to satisfy constraint: Member must satisfy enum value set: [required, preferred]",
 		},
 		{
 			name: "email on the Lite tier",

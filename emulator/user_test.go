@@ -193,6 +193,9 @@ func TestAdminSetUserMFAPreferenceRules(t *testing.T) {
 	// Even a block that disables SMS is refused for a user without a phone.
 	wantError(t, set("nophone", cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: &types.SMSMfaSettingsType{}}),
 		"InvalidParameterException", "User does not have a phone_number set to turn on SMS MFA")
+	e.user(id, "nomail", "phone_number", "+15555550101")
+	wantError(t, set("nomail", cip.AdminSetUserMFAPreferenceInput{EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true}}),
+		"InvalidParameterException", "User does not have an email set to turn on email MFA")
 	wantError(t, set("both", cip.AdminSetUserMFAPreferenceInput{SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true}}),
 		"InvalidParameterException", "User has not verified software token mfa")
 	wantCode(t, set("ghost", cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: on}), "UserNotFoundException")
@@ -244,6 +247,31 @@ func TestUserFactorNeedsPoolFactor(t *testing.T) {
 	_, err = e.c.AdminSetUserMFAPreference(e.ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &id, Username: aws.String("bob"),
 		EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true}})
 	wantError(t, err, "InvalidParameterException", "Email MFA is not enabled for the user pool.")
+}
+
+// A user with a registered authenticator still cannot enable TOTP while the
+// pool has it off.
+func TestUserTOTPNeedsPoolTOTP(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	if err := e.s.Seed(strings.NewReader(`
+Pools:
+  - Id: us-east-1_SmsOnly
+    SmsConfiguration: {SnsCallerArn: "arn:aws:iam::123456789012:role/sns", ExternalId: external-secret}
+    MfaConfig: {MfaConfiguration: OPTIONAL, SmsMfaConfiguration: {}}
+    Users:
+      - Username: dana
+        Attributes: {phone_number: "+15555550100"}
+        TotpSecret: JBSWY3DPEHPK3PXP
+`)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.c.AdminSetUserMFAPreference(e.ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String("us-east-1_SmsOnly"),
+		Username: aws.String("dana"), SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true}})
+	wantError(t, err, "InvalidParameterException", "Software token MFA is not enabled for the user pool.")
+	// Disabling it is allowed: the authenticator is registered.
+	must[*cip.AdminSetUserMFAPreferenceOutput](t)(e.c.AdminSetUserMFAPreference(e.ctx, &cip.AdminSetUserMFAPreferenceInput{
+		UserPoolId: aws.String("us-east-1_SmsOnly"), Username: aws.String("dana"),
+		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: false}}))
 }
 
 func TestLegacyMFAOptions(t *testing.T) {
