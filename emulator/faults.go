@@ -91,13 +91,20 @@ func newFaults(o Options) *faults {
 	}
 }
 
-// delay waits the configured latency plus jitter; it returns an error if
-// the request was cancelled meanwhile.
-func (f *faults) delay(ctx context.Context, op string, seq uint64) error {
+// wait is how long the seq-th call of op is held: the latency plus a share
+// of the jitter drawn from the seed, so a seeded run repeats its timings.
+func (f *faults) wait(op string, seq uint64) time.Duration {
 	d := f.latency
 	if f.jitter > 0 {
 		d += time.Duration(f.draw("jitter", op, seq) * float64(f.jitter))
 	}
+	return d
+}
+
+// delay waits as long as wait says; it returns an error if the request was
+// cancelled meanwhile.
+func (f *faults) delay(ctx context.Context, op string, seq uint64) error {
+	d := f.wait(op, seq)
 	if d <= 0 {
 		return nil
 	}
