@@ -199,6 +199,36 @@ func TestQuotas(t *testing.T) {
 	}
 }
 
+func TestPerUserQuota(t *testing.T) {
+	e := newEnv(t, emulator.Options{QuotaScale: 1})
+	id := e.pool("shop")
+	e.user(id, "alice")
+	e.user(id, "bob")
+	get := func(username string) error {
+		_, err := e.c.AdminGetUser(e.ctx, &cip.AdminGetUserInput{UserPoolId: &id, Username: &username})
+		return err
+	}
+	// UserRead allows 120 a second, but one user only 10 reads a second.
+	throttled := 0
+	for range 15 {
+		if err := get("alice"); err != nil {
+			wantError(t, err, "TooManyRequestsException", "Rate exceeded")
+			throttled++
+		}
+	}
+	if throttled < 4 || throttled > 5 {
+		t.Fatalf("%d of 15 reads of one user throttled; want 5 (4 if a token refilled)", throttled)
+	}
+	// Another user, and alice's writes, have buckets of their own.
+	if err := get("bob"); err != nil {
+		t.Fatalf("bob throttled by alice's reads: %v", err)
+	}
+	if _, err := e.c.AdminSetUserSettings(e.ctx, &cip.AdminSetUserSettingsInput{UserPoolId: &id, Username: aws.String("alice"),
+		MFAOptions: []types.MFAOptionType{}}); err != nil {
+		t.Fatalf("alice's write throttled by her reads: %v", err)
+	}
+}
+
 func TestQuotaScaleZeroIsUnlimited(t *testing.T) {
 	e := newEnv(t, emulator.Options{QuotaScale: 0})
 	id := e.pool("shop")
