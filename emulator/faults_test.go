@@ -208,10 +208,17 @@ func TestPerUserQuota(t *testing.T) {
 		_, err := e.c.AdminGetUser(e.ctx, &cip.AdminGetUserInput{UserPoolId: &id, Username: &username})
 		return err
 	}
-	// UserRead allows 120 a second, but one user only 10 reads a second.
+	list := must[*cip.ListUsersOutput](t)(e.c.ListUsers(e.ctx, &cip.ListUsersInput{UserPoolId: &id, Filter: aws.String(`username = "alice"`)}))
+	sub := attr(list.Users[0].Attributes, "sub")
+	// UserRead allows 120 a second, but one user only 10 reads a second,
+	// whether the calls name her by username or by sub.
 	throttled := 0
-	for range 15 {
-		if err := get("alice"); err != nil {
+	for i := range 15 {
+		name := "alice"
+		if i%2 == 1 {
+			name = sub
+		}
+		if err := get(name); err != nil {
 			wantError(t, err, "TooManyRequestsException", "Rate exceeded")
 			throttled++
 		}

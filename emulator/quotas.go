@@ -119,8 +119,8 @@ type quotas struct {
 }
 
 type quotaKey struct {
-	region, category, poolID, op, username string
-	write                                  bool
+	region, category, poolID, op, userSub string
+	write                                 bool
 }
 
 func newQuotas(scale float64) *quotas {
@@ -153,8 +153,9 @@ func (q *quotas) allow(c *call) bool {
 			return false
 		}
 	}
-	if c.username != "" && isUserScoped(cat) {
-		k := quotaKey{region: c.region, poolID: c.poolID, username: c.username, write: userWrites[c.op]}
+	// Likewise only real users, keyed by sub, whichever name the call used.
+	if c.userSub != "" && isUserScoped(cat) {
+		k := quotaKey{region: c.region, poolID: c.poolID, userSub: c.userSub, write: userWrites[c.op]}
 		if !q.take(k, perUserRate) {
 			return false
 		}

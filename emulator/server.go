@@ -116,6 +116,9 @@ type call struct {
 	poolID, username string
 	// poolExists says poolID names a pool, so per-pool quotas apply.
 	poolExists bool
+	// userSub is the sub of the user the call names, if that user exists:
+	// one user has one quota whether named by username or by sub.
+	userSub string
 }
 
 // ServeHTTP answers Cognito API calls on POST / and the emulator's own
@@ -237,7 +240,13 @@ func (s *Server) identify(c *call) error {
 			c.poolID, c.username = sess.poolID, sess.username
 		}
 	}
-	c.poolExists = s.pools[c.poolID] != nil
+	p := s.pools[c.poolID]
+	c.poolExists = p != nil
+	if p != nil && c.username != "" {
+		if u := p.user(c.username); u != nil {
+			c.userSub = u.sub
+		}
+	}
 	return nil
 }
 
