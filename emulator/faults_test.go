@@ -286,6 +286,22 @@ func post(t *testing.T, url, op, body string, signed bool) (int, map[string]stri
 	return resp.StatusCode, out
 }
 
+// Unsigned admin calls are refused before quotas: they neither spend the
+// caller's quota nor come back as throttling.
+func TestUnsignedCallsSpendNoQuota(t *testing.T) {
+	e := newEnv(t, emulator.Options{QuotaScale: 1})
+	id := e.pool("shop")
+	for range 20 {
+		status, body := post(t, e.url, "DescribeUserPool", `{"UserPoolId":"`+id+`"}`, false)
+		if status != 400 || body["__type"] != "MissingAuthenticationTokenException" {
+			t.Fatalf("unsigned admin call: %d %v", status, body)
+		}
+	}
+	if _, err := e.c.DescribeUserPool(e.ctx, &cip.DescribeUserPoolInput{UserPoolId: &id}); err != nil {
+		t.Fatalf("signed call after unsigned ones: %v", err)
+	}
+}
+
 func TestWireProtocolErrors(t *testing.T) {
 	e := newEnv(t, emulator.Options{})
 	status, body := post(t, e.url, "DescribeUserPool", `{"UserPoolId":"us-east-1_x"}`, false)

@@ -189,11 +189,12 @@ func (s *Server) serveCall(r *http.Request, c *call) (out any, err error) {
 		}
 		return nil, &apiError{Code: code, Message: defaultMessage(code)}
 	}
-	if !s.quotas.allow(c) {
-		return nil, &apiError{Code: CodeTooManyRequests, Message: "Rate exceeded"}
-	}
+	// Authentication comes before quotas: an unsigned call spends nothing.
 	if h.iam && !c.signed {
 		return nil, newError(CodeMissingAuthentication, "Request is missing Authentication Token")
+	}
+	if !s.quotas.allow(c) {
+		return nil, &apiError{Code: CodeTooManyRequests, Message: "Rate exceeded"}
 	}
 	return h.fn(s, c)
 }
