@@ -370,3 +370,29 @@ func TestQuotaTableMatchesEmulator(t *testing.T) {
 		}
 	}
 }
+
+// A connection dropped on every attempt is reported as what happened to
+// the request, without the SDK's layers of wrapping (status code 0, an
+// empty request ID, "request send failed").
+func TestEndToEndDroppedConnectionIsReadable(t *testing.T) {
+	isolateAWSEnv(t)
+	const pool = "us-east-1_Dropped"
+	e := startEmulator(t, emulator.Options{}, "us-east-1")
+	e.createPool(t, pool)
+	c := newE2EClient(t, Options{EndpointURL: e.url, MaxAttempts: 1})
+	e.FailNext("SetUserPoolMfaConfig", 1, emulator.FaultDrop)
+	cfg := state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}
+	err := c.Execute(context.Background(), plan.Call{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &cfg})
+	var callErr *CallError
+	if !errors.As(err, &callErr) {
+		t.Fatalf("err = %v (%T); want *CallError", err, err)
+	}
+	if !strings.Contains(callErr.Message, "EOF") || !strings.Contains(callErr.Message, e.url) {
+		t.Errorf("Message = %q; want the request's URL and what happened to it (EOF)", callErr.Message)
+	}
+	for _, noise := range []string{"StatusCode", "RequestID", "request send failed", "https response error"} {
+		if strings.Contains(callErr.Message, noise) {
+			t.Errorf("Message = %q; want it without the SDK's %q", callErr.Message, noise)
+		}
+	}
+}

@@ -3,10 +3,13 @@ package cognito
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/mfactl/mfactl/state"
 )
@@ -151,7 +154,7 @@ func newCallError(operation, poolID, username string, err error, secrets ...stri
 		e.Code = apiErr.ErrorCode()
 		e.Message = apiErr.ErrorMessage()
 	case errors.As(err, &opErr): // drop "operation error <service>: <operation>,"
-		e.Message = opErr.Err.Error()
+		e.Message = transportMessage(opErr.Err)
 	default:
 		e.Message = err.Error()
 	}
@@ -162,6 +165,35 @@ func newCallError(operation, poolID, username string, err error, secrets ...stri
 	}
 	e.Meaning = meaningOf(operation, e.Code, e.Message)
 	return e
+}
+
+// transportMessage says what happened to a request that got no answer:
+// the SDK's wrapping ("https response error StatusCode: 0, RequestID: ,
+// request send failed, ...") says nothing more than the innermost error,
+// the failed request itself, and the number of attempts. Credential errors
+// are left whole: their wording is what explains them.
+func transportMessage(err error) string {
+	msg := err.Error()
+	if strings.Contains(strings.ToLower(msg), "get credentials") {
+		return msg
+	}
+	var sendErr *smithyhttp.RequestSendError
+	var urlErr *url.Error
+	switch {
+	case errors.As(err, &urlErr):
+		msg = urlErr.Error()
+	case errors.As(err, &sendErr):
+		msg = sendErr.Err.Error()
+	}
+	var attemptsErr *retry.MaxAttemptsError
+	if errors.As(err, &attemptsErr) {
+		attempts := "attempts"
+		if attemptsErr.Attempt == 1 {
+			attempts = "attempt"
+		}
+		msg = fmt.Sprintf("no answer after %d %s: %s", attemptsErr.Attempt, attempts, msg)
+	}
+	return msg
 }
 
 // ReadError names every pool and user that ReadLive could not read.

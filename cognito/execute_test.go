@@ -3,14 +3,21 @@ package cognito
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/state"
@@ -394,5 +401,26 @@ func TestExecuteNeedsARegionInThePoolID(t *testing.T) {
 	var callErr *CallError
 	if !errors.As(err, &callErr) || !strings.Contains(callErr.Meaning, "eu-west-1_") {
 		t.Fatalf("err = %v; want a CallError explaining pool IDs", err)
+	}
+}
+
+// The SDK wraps a dropped connection in several layers; the report keeps
+// what happened to the request and how many attempts were made.
+func TestExecuteReportsTransportFailuresPlainly(t *testing.T) {
+	dropped := &smithy.OperationError{ServiceID: "Cognito Identity Provider", OperationName: "AdminSetUserMFAPreference",
+		Err: &retry.MaxAttemptsError{Attempt: 8, Err: &awshttp.ResponseError{ResponseError: &smithyhttp.ResponseError{
+			Response: &smithyhttp.Response{Response: &http.Response{}},
+			Err:      &smithyhttp.RequestSendError{Err: &url.Error{Op: "Post", URL: "https://cognito-idp.eu-west-1.amazonaws.com/", Err: io.EOF}}}}}}
+	f := newFakeCognito()
+	c, _ := f.client(Options{})
+	call := userCall("alice", state.UserSettings{SMSMfaSettings: &enabled})
+	f.failNext(strings.Join(targetKey(call), " "), dropped)
+	var callErr *CallError
+	if err := c.Execute(context.Background(), call); !errors.As(err, &callErr) {
+		t.Fatalf("err = %v (%T); want *CallError", err, err)
+	}
+	want := `no answer after 8 attempts: Post "https://cognito-idp.eu-west-1.amazonaws.com/": EOF`
+	if callErr.Message != want || callErr.Code != "" || !strings.Contains(callErr.Meaning, "could not be reached") {
+		t.Errorf("CallError = %+v; want Message %q and the transport meaning", callErr, want)
 	}
 }
