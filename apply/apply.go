@@ -14,6 +14,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +24,11 @@ import (
 
 // Executor makes one API call. It owns rate limiting and retries; an error
 // it returns is final. Execute is called concurrently.
+//
+// ctx is cancelled when the run is interrupted. An executor that has not
+// yet sent the call (it may be waiting for rate budget) must then not send
+// it, and returns ctx's error: the call counts as not started. A call it
+// has sent it sees through, whatever ctx says, so that its outcome is known.
 type Executor interface {
 	Execute(ctx context.Context, call plan.Call) error
 }
@@ -118,9 +124,9 @@ func (r *Result) with(o Outcome) []CallResult {
 }
 
 // Run executes p's calls with ex and returns what happened to each of them.
-// It returns once no call is in flight. Calls in flight when ctx is
-// cancelled run to completion under a context that ignores the
-// cancellation (it keeps ctx's values), so that their outcome is known.
+// It returns once no call is in flight. Once ctx is cancelled no call is
+// started, and calls the executor had not yet sent are not started either
+// (see Executor).
 func Run(ctx context.Context, p *plan.Plan, ex Executor, opts Options) *Result {
 	res := &Result{Calls: make([]CallResult, len(p.Calls))}
 	for i, c := range p.Calls {
@@ -128,7 +134,6 @@ func Run(ctx context.Context, p *plan.Plan, ex Executor, opts Options) *Result {
 	}
 	r := &runner{
 		ctx:         ctx,
-		callCtx:     context.WithoutCancel(ctx),
 		ex:          ex,
 		hooks:       opts.Hooks,
 		concurrency: opts.Concurrency,
@@ -151,7 +156,6 @@ func Run(ctx context.Context, p *plan.Plan, ex Executor, opts Options) *Result {
 // them are done.
 type runner struct {
 	ctx         context.Context // cancelled: start nothing more
-	callCtx     context.Context // what calls run under: never cancelled by ctx
 	ex          Executor
 	hooks       Hooks
 	concurrency int
@@ -214,12 +218,17 @@ func (r *runner) call(i int) (applied bool) {
 		r.hooks.PreCall(i, res.Call)
 	}
 	start := time.Now()
-	err := r.ex.Execute(r.callCtx, res.Call)
+	err := r.ex.Execute(r.ctx, res.Call)
 	res.Duration = time.Since(start)
-	if err != nil {
-		res.Outcome, res.Err = Failed, err
-	} else {
+	switch {
+	case err == nil:
 		res.Outcome = Applied
+	case r.ctx.Err() != nil && errors.Is(err, r.ctx.Err()):
+		// Interrupted before the executor sent it.
+		res.Outcome = NotStarted
+		r.interrupted.Store(true)
+	default:
+		res.Outcome, res.Err = Failed, err
 	}
 	if r.hooks != nil {
 		r.hooks.PostCall(i, res.Call, err, res.Duration)

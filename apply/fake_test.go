@@ -31,13 +31,17 @@ type fakeExecutor struct {
 	delay time.Duration            // every call sleeps this long
 	// started, if set, receives the key of every call as it starts.
 	started chan string
+	// queued calls wait for rate budget until ctx is cancelled, and then
+	// return ctx's error without being sent, as a real executor must;
+	// waiting, if set, receives their keys as they start waiting.
+	queued  map[string]bool
+	waiting chan string
 
 	mu          sync.Mutex
 	seq         int
 	events      []event
 	inFlight    map[string]int // pool → calls in flight
 	maxInFlight map[string]int
-	ctxErrAtEnd map[string]error // key → the call's ctx.Err() when it returned
 }
 
 func newFake() *fakeExecutor {
@@ -46,12 +50,19 @@ func newFake() *fakeExecutor {
 		block:       map[string]chan struct{}{},
 		inFlight:    map[string]int{},
 		maxInFlight: map[string]int{},
-		ctxErrAtEnd: map[string]error{},
+		queued:      map[string]bool{},
 	}
 }
 
 func (f *fakeExecutor) Execute(ctx context.Context, c plan.Call) error {
 	k := key(c)
+	if f.queued[k] {
+		if f.waiting != nil {
+			f.waiting <- k
+		}
+		<-ctx.Done()
+		return ctx.Err()
+	}
 	f.mu.Lock()
 	f.seq++
 	f.events = append(f.events, event{seq: f.seq, key: k, pool: c.UserPoolId, stage: c.Stage, start: true})
@@ -75,7 +86,6 @@ func (f *fakeExecutor) Execute(ctx context.Context, c plan.Call) error {
 	f.seq++
 	f.events = append(f.events, event{seq: f.seq, key: k, pool: c.UserPoolId, stage: c.Stage})
 	f.inFlight[c.UserPoolId]--
-	f.ctxErrAtEnd[k] = ctx.Err()
 	return f.fail[k]
 }
 

@@ -78,7 +78,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	}
 	// Refuse before reading anything: a pipeline without --auto-approve is a mistake.
 	if !opts.AutoApprove && !opts.IO.CanPrompt() {
-		return errors.New("refusing to apply without confirmation: stdin is not a terminal; review with `mfactl plan` and pass --auto-approve")
+		return errors.New("refusing to apply without confirmation: mfactl can only ask when stdin and stderr are a terminal; review with `mfactl plan` and pass --auto-approve")
 	}
 	computed, err := computePlan(ctx, planInputs{
 		IO: opts.IO, NewClient: opts.NewClient, Files: opts.Files, AWS: opts.AWS,
@@ -148,7 +148,7 @@ func applySavedPlan(ctx context.Context, opts *ApplyOptions) error {
 	if err := plan.ResolveSecrets(p, live, desired); err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.Out, "Applying the saved plan %s: %s.\n", opts.PlanFile, p.Summary())
+	fmt.Fprintf(opts.IO.Out, "Applying the saved plan %s.\n%s\n", opts.PlanFile, p.Summary())
 	if err := execute(ctx, opts, client, p); err != nil {
 		return err
 	}
@@ -207,8 +207,8 @@ func applyProgress(io *IOStreams, total int) (apply.Hooks, func()) {
 	case io.StderrTTY && total > 1:
 		bar := apply.NewProgressBar(io.ErrOut, total)
 		return bar, bar.Done
-	case total >= 100:
-		return apply.NewLineProgress(io.ErrOut, total, max(total/10, 50)), func() {}
+	case total >= 10:
+		return apply.NewLineProgress(io.ErrOut, total, max(total/10, 1)), func() {}
 	}
 	return nil, func() {}
 }

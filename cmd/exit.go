@@ -36,7 +36,7 @@ func Main() int {
 	io := System()
 	root := NewRootCmd(NewFactory(io))
 	root.SetArgs(os.Args[1:])
-	ctx, stop := signalContext(context.Background())
+	ctx, stop := signalContext(context.Background(), io.ErrOut)
 	defer stop()
 	return exitCode(root.ExecuteContext(ctx), io)
 }

@@ -145,8 +145,8 @@ func computePlan(ctx context.Context, in planInputs) (*computedPlan, error) {
 			if err := plan.RenderJSON(in.IO.Out, p); err != nil {
 				return nil, err
 			}
-		} else {
-			writeDiagnostics(in.IO.ErrOut, in.IO.errPalette(), p.Diagnostics)
+		} else if err := plan.RenderText(in.IO.ErrOut, p, in.IO.errPalette()); err != nil {
+			return nil, err
 		}
 		return nil, &SilentError{Err: p.Diagnostics.AsError()}
 	}

@@ -5,6 +5,8 @@ package cmd
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -56,19 +58,36 @@ var subcommands []func(*Factory) *cobra.Command
 func register(newCmd func(*Factory) *cobra.Command) { subcommands = append(subcommands, newCmd) }
 
 // signalContext is cancelled on the first SIGINT or SIGTERM, so long
-// commands can stop starting work and finish what is in flight; a second
-// signal kills the process as usual.
-func signalContext(parent context.Context) (context.Context, context.CancelFunc) {
+// commands stop starting work and finish what is in flight; it says so on
+// errOut. A second signal quits at once: it is re-raised with the default
+// handling restored, after saying what that means.
+func signalContext(parent context.Context, errOut io.Writer) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(parent)
-	ch := make(chan os.Signal, 1)
+	done := make(chan struct{})
+	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		select {
 		case <-ch:
-			cancel()
+		case <-done:
+			return
+		}
+		fmt.Fprintln(errOut, "\nInterrupted: starting nothing more; requests already sent to Cognito will finish. Press Ctrl-C again to quit at once.")
+		cancel()
+		select {
+		case sig := <-ch:
+			fmt.Fprintln(errOut, "Quit: requests in flight were abandoned; run `mfactl plan` to see where Cognito stands.")
 			signal.Stop(ch)
-		case <-ctx.Done():
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			if self, err := os.FindProcess(os.Getpid()); err == nil {
+				_ = self.Signal(sig)
+			}
+		case <-done:
 		}
 	}()
-	return ctx, func() { signal.Stop(ch); cancel() }
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
+	}
 }

@@ -54,6 +54,7 @@ const (
 type Client struct {
 	newAPI      func(region string) API
 	concurrency int
+	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
 	sleep       func(context.Context, time.Duration) error // injected by tests
 
 	mu   sync.Mutex
@@ -121,7 +122,9 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 			o.RetryMaxAttempts = 0 // the retryer above already carries it
 		})
 	}
-	return newClient(newAPI, concurrency), nil
+	c := newClient(newAPI, concurrency)
+	c.quotas = quotas
+	return c, nil
 }
 
 // NewWithAPI returns a Client over any API implementation, one per Region

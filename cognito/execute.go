@@ -27,7 +27,7 @@ func (c *Client) Execute(ctx context.Context, call plan.Call) error {
 		if err != nil {
 			return err
 		}
-		return c.execute(ctx, call, secretsOf(call.PoolRequest), func(api API) error {
+		return c.execute(ctx, call, secretsOf(call.PoolRequest), func(ctx context.Context, api API) error {
 			_, err := api.SetUserPoolMfaConfig(ctx, in)
 			return err
 		})
@@ -39,7 +39,7 @@ func (c *Client) Execute(ctx context.Context, call plan.Call) error {
 		if err != nil {
 			return err
 		}
-		return c.execute(ctx, call, nil, func(api API) error {
+		return c.execute(ctx, call, nil, func(ctx context.Context, api API) error {
 			_, err := api.AdminSetUserMFAPreference(ctx, in)
 			return err
 		})
@@ -48,20 +48,37 @@ func (c *Client) Execute(ctx context.Context, call plan.Call) error {
 	}
 }
 
-func (c *Client) execute(ctx context.Context, call plan.Call, secrets []string, send func(API) error) error {
+// execute sends one call. An interrupt (ctx cancelled) stops a call only
+// while it waits for its first attempt's rate budget: it is then not sent,
+// and execute returns ctx's error so that apply reports it not started.
+// Once sent, a call is seen through, retries included, under a context the
+// interrupt does not cancel, so that its outcome is known.
+func (c *Client) execute(ctx context.Context, call plan.Call, secrets []string, send func(context.Context, API) error) error {
 	api, err := c.api(call.UserPoolId)
 	if err != nil {
 		return &CallError{Operation: string(call.Operation), UserPoolId: call.UserPoolId, Username: call.Username,
 			Message: err.Error(), Meaning: "a user pool ID is its Region, an underscore and an ID, e.g. eu-west-1_AbCdEf123"}
 	}
-	err = c.withRetries(ctx, func() error { return send(api) })
+	if err := c.awaitFirstAttempt(ctx, state.Region(call.UserPoolId), string(call.Operation)); err != nil {
+		return err
+	}
+	sending := withPrepaidAttempt(context.WithoutCancel(ctx))
+	err = c.withRetries(sending, func() error { return send(sending, api) })
 	if err == nil {
 		return nil
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ctxErr
-	}
 	return newCallError(string(call.Operation), call.UserPoolId, call.Username, err, secrets...)
+}
+
+// awaitFirstAttempt waits, under ctx, for the rate budget of a call's first
+// attempt (the paced retryer then does not wait for it again).
+func (c *Client) awaitFirstAttempt(ctx context.Context, region, operation string) error {
+	if c.quotas != nil {
+		if b := c.quotas.bucket(region, operation); b != nil {
+			return b.wait(ctx)
+		}
+	}
+	return ctx.Err()
 }
 
 func secretsOf(cfg *state.PoolConfig) []string {

@@ -377,18 +377,50 @@ func TestExecuteDoesNotRetryOtherErrors(t *testing.T) {
 	}
 }
 
-func TestExecuteStopsRetryingWhenCancelled(t *testing.T) {
+// An interrupt before a call is sent stops it: nothing reaches Cognito and
+// the caller learns it was not sent (apply reports it not started).
+func TestExecuteSendsNothingOnceInterrupted(t *testing.T) {
 	f := newFakeCognito()
 	c, _ := f.client(Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	f.failNext("SetUserPoolMfaConfig "+pool1, &types.ConcurrentModificationException{Message: aws.String("busy")})
 	err := c.Execute(ctx, poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff}))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v; want context.Canceled", err)
 	}
-	if n := len(f.callLog()); n != 1 {
-		t.Errorf("%d calls; want 1", n)
+	if n := len(f.callLog()); n != 0 {
+		t.Errorf("%d calls sent after the interrupt; want 0", n)
+	}
+}
+
+// interruptingAPI cancels the run's context while the first call is on the
+// wire, as Ctrl-C would, and records whether later attempts were cancelled.
+type interruptingAPI struct {
+	API
+	interrupt       context.CancelFunc
+	cancelledDuring []bool
+}
+
+func (a *interruptingAPI) SetUserPoolMfaConfig(ctx context.Context, in *cip.SetUserPoolMfaConfigInput, optFns ...func(*cip.Options)) (*cip.SetUserPoolMfaConfigOutput, error) {
+	a.interrupt()
+	a.cancelledDuring = append(a.cancelledDuring, ctx.Err() != nil)
+	return a.API.SetUserPoolMfaConfig(ctx, in, optFns...)
+}
+
+// A call that was sent is seen through, own retries included, even when the
+// run is interrupted meanwhile, so that its outcome is known.
+func TestExecuteSeesASentCallThroughAnInterrupt(t *testing.T) {
+	f := newFakeCognito()
+	f.failNext("SetUserPoolMfaConfig "+pool1, &types.ConcurrentModificationException{Message: aws.String("busy")})
+	ctx, cancel := context.WithCancel(context.Background())
+	api := &interruptingAPI{interrupt: cancel}
+	c := NewWithAPI(func(region string) API { api.API = &fakeAPI{f: f, region: region}; return api }, Options{})
+	c.sleep = func(context.Context, time.Duration) error { return nil }
+	if err := c.Execute(ctx, poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff})); err != nil {
+		t.Fatalf("err = %v; want the retried call to succeed", err)
+	}
+	if want := []bool{false, false}; !reflect.DeepEqual(api.cancelledDuring, want) {
+		t.Errorf("attempts saw a cancelled context: %v; want %v", api.cancelledDuring, want)
 	}
 }
 

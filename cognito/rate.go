@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -249,7 +250,7 @@ type pacedRetryer struct {
 
 func (r *pacedRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
 	b := r.limits.bucket(r.region, smithymw.GetOperationName(ctx))
-	if b != nil {
+	if b != nil && !takePrepaidAttempt(ctx) {
 		if err := b.wait(ctx); err != nil {
 			return nil, err
 		}
@@ -265,6 +266,23 @@ func (r *pacedRetryer) GetAttemptToken(ctx context.Context) (func(error) error, 
 		b.observe(isThrottle(opErr), opErr == nil)
 		return release(opErr)
 	}, nil
+}
+
+// prepaidAttempt marks a request whose first attempt's rate budget was
+// already waited for (by Client.execute, under the interruptible context).
+type prepaidAttempt struct{ taken atomic.Bool }
+
+type prepaidKey struct{}
+
+func withPrepaidAttempt(ctx context.Context) context.Context {
+	return context.WithValue(ctx, prepaidKey{}, &prepaidAttempt{})
+}
+
+// takePrepaidAttempt reports whether ctx carries a prepaid attempt not yet
+// used, and uses it.
+func takePrepaidAttempt(ctx context.Context) bool {
+	p, ok := ctx.Value(prepaidKey{}).(*prepaidAttempt)
+	return ok && p.taken.CompareAndSwap(false, true)
 }
 
 // throttleBackoff is the SDK retryer's delay before retrying an attempt:
