@@ -13,9 +13,11 @@ import (
 // Fingerprint returns a digest of the normalised live state of a pool
 // (username "") or of one of its users: the same state gives the same
 // fingerprint, any change that could change the plan gives another. It
-// covers secrets (the pool's SMS ExternalId): a plan that reuses the live
-// secret relies on it being unchanged. A nil pool or a missing user has the
-// fingerprint of a target that does not exist.
+// leaves out the value of the SMS ExternalId (only whether one is set
+// counts): plan files hold fingerprints, and a digest over a weak secret
+// would let anyone holding the file test guesses offline. A saved plan that
+// keeps the live secret sends the value the pool has at apply time. A nil
+// pool or a missing user has the fingerprint of a target that does not exist.
 func Fingerprint(live *state.LivePool, username string) string {
 	var v any
 	if username == "" {
@@ -45,9 +47,12 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 	}
 	pre := lp.Prerequisites
 	pre.SmsConfiguration = copySmsConfiguration(pre.SmsConfiguration)
+	if pre.SmsConfiguration != nil && pre.SmsConfiguration.ExternalId != "" {
+		pre.SmsConfiguration.ExternalId = state.SecretMarker
+	}
 	pre.FirstAuthFactors = slices.Clone(pre.FirstAuthFactors)
 	sort.Strings(pre.FirstAuthFactors) // a set; RecoveryMechanisms is ordered by priority
-	return poolFingerprintData{Exists: true, Config: normaliseLivePool(lp), Prerequisites: pre}
+	return poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre}
 }
 
 type userFingerprintData struct {

@@ -35,6 +35,19 @@ func TestFingerprintIgnoresRepresentation(t *testing.T) {
 	}
 }
 
+// Plan files hold fingerprints: one that changed with the ExternalId's value
+// would let anyone holding the file test guesses at the secret offline.
+func TestFingerprintDoesNotDependOnTheSecretsValue(t *testing.T) {
+	lp := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}).Pools[poolID]
+	lp.Prerequisites.SmsConfiguration = &state.SmsConfiguration{SnsCallerArn: "arn:aws:iam::123456789012:role/sms", ExternalId: "guess-1"}
+	before := Fingerprint(lp, "")
+	lp.Config.SmsMfaConfiguration.SmsConfiguration.ExternalId = "guess-2"
+	lp.Prerequisites.SmsConfiguration.ExternalId = "guess-2"
+	if after := Fingerprint(lp, ""); after != before {
+		t.Fatal("the fingerprint changes with the ExternalId's value")
+	}
+}
+
 func TestFingerprintChangesWithState(t *testing.T) {
 	base := func() *state.LivePool {
 		l := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()},
@@ -47,7 +60,7 @@ func TestFingerprintChangesWithState(t *testing.T) {
 		change   func(*state.LivePool)
 	}{
 		{"mode", "", func(lp *state.LivePool) { lp.Config.MfaConfiguration = state.ModeOn }},
-		{"the SMS secret", "", func(lp *state.LivePool) { lp.Config.SmsMfaConfiguration.SmsConfiguration.ExternalId = "other" }},
+		{"whether an SMS secret is set", "", func(lp *state.LivePool) { lp.Config.SmsMfaConfiguration.SmsConfiguration.ExternalId = "" }},
 		{"the tier", "", func(lp *state.LivePool) { lp.Prerequisites.Tier = "LITE" }},
 		{"the sign-in policy", "", func(lp *state.LivePool) { lp.Prerequisites.FirstAuthFactors = []string{"SMS_OTP"} }},
 		{"recovery priority", "", func(lp *state.LivePool) {
