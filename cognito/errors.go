@@ -205,9 +205,9 @@ type ReadError struct {
 
 func (e *ReadError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "could not read %d target(s) from Cognito", len(e.Failures))
+	fmt.Fprintf(&b, "could not read %s from Cognito", count(len(e.Failures), "pool or user", "pools or users"))
 	if e.Skipped > 0 {
-		fmt.Fprintf(&b, " (and skipped %d user(s) of pools that could not be read)", e.Skipped)
+		fmt.Fprintf(&b, " (and skipped %s of pools that could not be read)", count(e.Skipped, "user", "users"))
 	}
 	b.WriteString(":")
 	for _, f := range e.Failures {
@@ -236,4 +236,11 @@ func sortFailures(fs []*CallError) {
 		}
 		return fs[i].Operation < fs[j].Operation
 	})
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -143,7 +143,7 @@ func TestReadLiveNamesEveryFailureAndKeepsTheRest(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{"pool " + euPool + ": AccessDeniedException", "cognito-idp:GetUserPoolMfaConfig",
-		"pool " + usPool + " user dave: InternalErrorException", "skipped 2 user(s)"} {
+		"pool " + usPool + " user dave: InternalErrorException", "skipped 2 users"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q does not mention %q", msg, want)
 		}
