@@ -9,7 +9,7 @@ import (
 )
 
 // The checks encode what Cognito refuses, or accepts and then does
-// something surprising with (docs/plan.md lists them all). Errors stop the
+// something surprising with (the README lists them all). Errors stop the
 // plan; warnings are shown with it.
 
 // maxNamed caps the users named in one diagnostic.

@@ -14,7 +14,7 @@ import (
 )
 
 // planJSON is the JSON form of a plan, for both `--json` output and plan
-// files (which add Targets). docs/plan.md describes every field.
+// files (which add Targets). The README describes every field.
 type planJSON struct {
 	FormatVersion string
 	Pools         []PoolChange
