@@ -60,7 +60,7 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 			continue
 		}
 		if d.PreferredMfa && !d.Enabled {
-			pp.errorf(du.Pos, joinPath(du.Path, f.Name), "PreferredMfa is true but Enabled is false",
+			pp.errorf(du.PosOf(f.Name+".PreferredMfa"), joinPath(du.Path, f.Name), "PreferredMfa is true but Enabled is false",
 				"a preferred factor must be enabled: set Enabled: true, or PreferredMfa: false")
 		}
 		if d.PreferredMfa && d.Enabled {
@@ -78,7 +78,7 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 			pp.checkEnable(up, f, path)
 		}
 		if up.disables(f) && pp.desired.MfaConfiguration == state.ModeOn {
-			pp.errorf(du.Pos, path, fmt.Sprintf("%s MFA cannot be disabled for user %s while MfaConfiguration is ON", f.Label, du.Username),
+			pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA cannot be disabled for user %s while MfaConfiguration is ON", f.Label, du.Username),
 				"under ON Cognito accepts the call (HTTP 200) but keeps challenging the user with the factor (aws-sdk-js-v3#7961); change only PreferredMfa, or set the pool's MfaConfiguration to OPTIONAL")
 		}
 	}
@@ -90,11 +90,11 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 			fc = *c.FactorConfiguration
 		}
 		if fc != state.MultiFactorWithUserVerification {
-			pp.errorf(du.Pos, path, fmt.Sprintf("WebAuthn MFA for user %s needs the pool's WebAuthnConfiguration.FactorConfiguration %s", du.Username, state.MultiFactorWithUserVerification),
+			pp.errorf(du.PosOf("WebAuthnMfaSettings"), path, fmt.Sprintf("WebAuthn MFA for user %s needs the pool's WebAuthnConfiguration.FactorConfiguration %s", du.Username, state.MultiFactorWithUserVerification),
 				fmt.Sprintf("it is %s; set FactorConfiguration: %s on the pool", fc, state.MultiFactorWithUserVerification))
 		}
 		if !hasUsableFactor(up.desired) {
-			pp.errorf(du.Pos, path, fmt.Sprintf("WebAuthn MFA for user %s needs another MFA factor enabled for the user", du.Username),
+			pp.errorf(du.PosOf("WebAuthnMfaSettings"), path, fmt.Sprintf("WebAuthn MFA for user %s needs another MFA factor enabled for the user", du.Username),
 				"Cognito accepts a passkey as MFA only next to SMS, TOTP or email MFA: enable one of them for this user as well")
 		}
 	}
@@ -108,21 +108,21 @@ func (pp *poolPlan) checkEnable(up *userPlan, f userFactor, path string) {
 		if pp.desired.MfaConfiguration == state.ModeOff {
 			detail = fmt.Sprintf("MFA is OFF for user pool %s: set its MfaConfiguration to OPTIONAL or ON and enable %s", pp.dp.UserPoolId, f.poolName)
 		}
-		pp.errorf(du.Pos, path, fmt.Sprintf("%s MFA is enabled for user %s, but the pool does not offer it", f.Label, du.Username), detail)
+		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA is enabled for user %s, but the pool does not offer it", f.Label, du.Username), detail)
 	}
 	if !f.hasAttribute(lu) {
 		note := ""
 		if f.Name == smsFactor.Name {
 			note = " (it need not be verified)"
 		}
-		pp.errorf(du.Pos, path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.attribute),
+		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.attribute),
 			fmt.Sprintf("set the user's %s attribute first%s, or leave %s out for this user", f.attribute, note, f.Name))
 	}
 	// enables() is true for TOTP only when it is off live: for a known
 	// user, that means no authenticator app is registered as far as
 	// Cognito shows (an unknown user may have enrolled at sign-in).
 	if f.Name == totpFactor.Name && lu.Unknown == "" {
-		pp.errorf(du.Pos, path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
+		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
 			"an administrator cannot register one: the user must (AssociateSoftwareToken, then VerifySoftwareToken, from your app or when prompted at sign-in under MFA ON), after which TOTP shows as enabled; a user who registered one before and had TOTP turned off can switch it back on with SetUserMFAPreference; until then leave SoftwareTokenMfaSettings out for this user")
 	}
 }
@@ -248,7 +248,7 @@ func (pp *poolPlan) warnAboutUsers() {
 	case 0:
 	case 1:
 		up := withheld[0]
-		pp.warnf(up.du.Pos, joinPath(up.du.Path, "WebAuthnMfaSettings"), fmt.Sprintf("WebAuthnMfaSettings of user %s cannot be verified", up.du.Username), why)
+		pp.warnf(up.du.PosOf("WebAuthnMfaSettings"), joinPath(up.du.Path, "WebAuthnMfaSettings"), fmt.Sprintf("WebAuthnMfaSettings of user %s cannot be verified", up.du.Username), why)
 	default:
 		names := make([]string, len(withheld))
 		for i, up := range withheld {

@@ -99,6 +99,18 @@ UserPools:
 		},
 		Pos:  state.Pos{File: "test.yaml", Line: 19, Column: 9},
 		Path: "UserPools[0].Users[0]",
+		FieldPos: map[string]state.Pos{
+			"Username":                              {File: "test.yaml", Line: 19, Column: 9},
+			"SoftwareTokenMfaSettings":              {File: "test.yaml", Line: 20, Column: 9},
+			"SoftwareTokenMfaSettings.Enabled":      {File: "test.yaml", Line: 20, Column: 36},
+			"SoftwareTokenMfaSettings.PreferredMfa": {File: "test.yaml", Line: 20, Column: 51},
+			"SMSMfaSettings":                        {File: "test.yaml", Line: 21, Column: 9},
+			"SMSMfaSettings.Enabled":                {File: "test.yaml", Line: 21, Column: 26},
+			"EmailMfaSettings":                      {File: "test.yaml", Line: 22, Column: 9},
+			"EmailMfaSettings.Enabled":              {File: "test.yaml", Line: 22, Column: 28},
+			"WebAuthnMfaSettings":                   {File: "test.yaml", Line: 23, Column: 9},
+			"WebAuthnMfaSettings.Enabled":           {File: "test.yaml", Line: 23, Column: 31},
+		},
 	}
 	if len(p.Users) != 1 || !reflect.DeepEqual(p.Users[0], wantUser) {
 		t.Errorf("users:\n got %+v\nwant %+v", p.Users, wantUser)

@@ -171,7 +171,7 @@ func (l *loader) addUser(p *pool, doc *document, fields map[string]any, at place
 		recordPositions(doc, positions, node.Content[i].Value, node.Content[i], node.Content[i+1])
 	}
 	p.byName[name] = len(p.Users)
-	p.Users = append(p.Users, state.DesiredUser{Username: name, Settings: us, Pos: pos, Path: at.path})
+	p.Users = append(p.Users, state.DesiredUser{Username: name, Settings: us, Pos: pos, Path: at.path, FieldPos: positions})
 	p.userFields = append(p.userFields, positions)
 }
 

@@ -116,12 +116,23 @@ type DesiredPool struct {
 	FieldPos   map[string]Pos
 }
 
-// DesiredUser is one declared user. Path is e.g. "UserPools[0].Users[3]".
+// DesiredUser is one declared user. Path is e.g. "UserPools[0].Users[3]";
+// FieldPos says where each of its fields was declared, keyed by name
+// ("SMSMfaSettings", "SMSMfaSettings.Enabled").
 type DesiredUser struct {
 	Username string
 	Settings UserSettings
 	Pos      Pos
 	Path     string
+	FieldPos map[string]Pos
+}
+
+// PosOf returns where field was declared, or the user's own position.
+func (u DesiredUser) PosOf(field string) Pos {
+	if pos, ok := u.FieldPos[field]; ok {
+		return pos
+	}
+	return u.Pos
 }
 
 // Region returns the AWS Region encoded in a user pool ID ("eu-west-1_AbC" → "eu-west-1").
