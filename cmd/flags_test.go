@@ -1,0 +1,68 @@
+package cmd
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestPlanFlagsReachTheOptions(t *testing.T) {
+	ios, _, _, _ := TestStreams()
+	var got *PlanOptions
+	c := NewCmdPlan(&Factory{IO: ios}, func(_ context.Context, o *PlanOptions) error { got = o; return nil })
+	c.SetArgs([]string{"-f", "a.yaml", "--file", "dir/", "--detailed-exitcode", "-o", "json", "--out", "p.plan",
+		"--resend-write-only", "--profile", "prod", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9",
+		"--rate", "UserRead=300", "--rate", "UserResourceUpdate=50"})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := PlanOptions{IO: ios, Files: []string{"a.yaml", "dir/"}, Output: "json", OutFile: "p.plan",
+		DetailedExitCode: true, ResendWriteOnly: true,
+		AWS: awsFlags{Profile: "prod", Region: "eu-west-1", EndpointURL: "http://127.0.0.1:9", Rates: []string{"UserRead=300", "UserResourceUpdate=50"}}}
+	got.NewClient = nil
+	if !reflect.DeepEqual(*got, want) {
+		t.Fatalf("options\n got %+v\nwant %+v", *got, want)
+	}
+}
+
+func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-f", "a.yaml", "-o", "yaml"}, "use text or json"},
+		{[]string{"-o", "json"}, `"file" not set`},
+		{[]string{"-f", "a.yaml", "extra"}, "unknown command"},
+	} {
+		ios, _, _, _ := TestStreams()
+		ran := false
+		c := NewCmdPlan(&Factory{IO: ios}, func(context.Context, *PlanOptions) error { ran = true; return nil })
+		c.SetArgs(tc.args)
+		err := c.Execute()
+		if err == nil || !strings.Contains(err.Error(), tc.want) || ran {
+			t.Errorf("%v: err = %v, ran = %v; want an error containing %q", tc.args, err, ran, tc.want)
+		}
+	}
+}
+
+func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
+	run := func(args ...string) (*ApplyOptions, error) {
+		ios, _, _, _ := TestStreams()
+		var got *ApplyOptions
+		c := NewCmdApply(&Factory{IO: ios}, func(_ context.Context, o *ApplyOptions) error { got = o; return nil })
+		c.SetArgs(args)
+		return got, c.Execute()
+	}
+	o, err := run("mfa.plan")
+	if err != nil || o.PlanFile != "mfa.plan" || len(o.Files) != 0 {
+		t.Fatalf("PLANFILE: %+v, %v", o, err)
+	}
+	o, err = run("-f", "mfa/", "--auto-approve", "--concurrency", "4")
+	if err != nil || o.PlanFile != "" || !o.AutoApprove || o.Concurrency != 4 || !reflect.DeepEqual(o.Files, []string{"mfa/"}) {
+		t.Fatalf("files: %+v, %v", o, err)
+	}
+	if _, err := run(); err == nil || !strings.Contains(err.Error(), "nothing to apply") {
+		t.Fatalf("no input: %v", err)
+	}
+}
