@@ -10,7 +10,7 @@ build:
 	$(GO) build -o $(BIN) .
 
 test:
-	$(GO) test -count=1 ./...
+	$(GO) test -race -count=1 ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
