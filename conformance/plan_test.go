@@ -51,6 +51,7 @@ func TestPlanScenarios(t *testing.T) {
 	}
 	t.Setenv("AWS_ACCESS_KEY_ID", "conformance")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "conformance")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true") // never ask the instance metadata service
 	t.Setenv("AWS_REGION", "us-east-1")
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
