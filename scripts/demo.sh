@@ -8,8 +8,8 @@ STATE=$(mktemp -d)
 trap 'kill "$EMU_PID" 2>/dev/null || true; wait "$EMU_PID" 2>/dev/null || true; rm -rf "$STATE"' EXIT
 
 # The emulator needs no AWS account; the SDK still wants some credentials.
-export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1
-unset AWS_PROFILE AWS_ENDPOINT_URL
+export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_ENDPOINT_URL AWS_SESSION_TOKEN
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
   step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
