@@ -3,19 +3,12 @@ package plan_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
-	"slices"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/mfactl/mfactl/cognito"
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/plan"
-	"github.com/mfactl/mfactl/schema"
-	"github.com/mfactl/mfactl/state"
 )
 
 // TestPlansConverge runs every scenario that has an emulator seed
@@ -48,7 +41,7 @@ func TestPlansConverge(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			desired, opts := loadDesired(t, dir)
+			desired, opts := plan.LoadScenarioDesired(t, dir)
 
 			live, err := client.ReadLive(ctx, desired.ReadSet(), nil)
 			if err != nil {
@@ -95,36 +88,4 @@ func TestPlansConverge(t *testing.T) {
 			}
 		})
 	}
-}
-
-// loadDesired loads a scenario's desired-state files and options.
-func loadDesired(t *testing.T, dir string) (state.Desired, plan.Options) {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files = slices.DeleteFunc(files, func(f string) bool {
-		switch filepath.Base(f) {
-		case "live.yaml", "options.yaml", "emulator.yaml":
-			return true
-		}
-		return false
-	})
-	desired, diags := schema.Load(files, nil)
-	if diags.HasErrors() {
-		t.Fatalf("scenario files do not load: %v", diags)
-	}
-	var opts plan.Options
-	if data, err := os.ReadFile(filepath.Join(dir, "options.yaml")); err == nil {
-		var generic any
-		if err := yaml.Unmarshal(data, &generic); err != nil {
-			t.Fatal(err)
-		}
-		js, _ := json.Marshal(generic)
-		if err := json.Unmarshal(js, &opts); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return desired, opts
 }

@@ -90,6 +90,22 @@ func checkSaveLoad(t *testing.T, p *Plan, l state.Live, d state.Desired) {
 
 func loadScenario(t *testing.T, dir string) (state.Desired, state.Live, Options) {
 	t.Helper()
+	d, opts := loadScenarioDesired(t, dir)
+	var l state.Live
+	decodeYAMLAsJSON(t, filepath.Join(dir, "live.yaml"), &l)
+	for id, lp := range l.Pools {
+		lp.UserPoolId = id
+		for name, u := range lp.Users {
+			u.Username = name
+		}
+	}
+	return d, l, opts
+}
+
+// loadScenarioDesired loads a scenario's desired-state files (every YAML
+// file but live.yaml, options.yaml and emulator.yaml) and its options.
+func loadScenarioDesired(t *testing.T, dir string) (state.Desired, Options) {
+	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -105,19 +121,11 @@ func loadScenario(t *testing.T, dir string) (state.Desired, state.Live, Options)
 	if diags.HasErrors() {
 		t.Fatalf("scenario files do not load:\n%s", diagText(diags))
 	}
-	var l state.Live
-	decodeYAMLAsJSON(t, filepath.Join(dir, "live.yaml"), &l)
-	for id, lp := range l.Pools {
-		lp.UserPoolId = id
-		for name, u := range lp.Users {
-			u.Username = name
-		}
-	}
 	var opts Options
 	if _, err := os.Stat(filepath.Join(dir, "options.yaml")); err == nil {
 		decodeYAMLAsJSON(t, filepath.Join(dir, "options.yaml"), &opts)
 	}
-	return d, l, opts
+	return d, opts
 }
 
 // decodeYAMLAsJSON reads a YAML file into v through JSON, so that the
