@@ -22,12 +22,7 @@ import (
 func BenchmarkApplyAtQuota(b *testing.B) {
 	const users, scale = 600, 10.0
 	quota := emulator.CategoryRate("UserResourceUpdate") * scale
-	b.Setenv("AWS_ACCESS_KEY_ID", "bench")
-	b.Setenv("AWS_SECRET_ACCESS_KEY", "bench")
-	b.Setenv("AWS_EC2_METADATA_DISABLED", "true") // never ask the instance metadata service
-	b.Setenv("AWS_REGION", "us-east-1")
-	b.Setenv("AWS_CONFIG_FILE", filepath.Join(b.TempDir(), "none"))
-	b.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(b.TempDir(), "none"))
+	isolateAWSEnv(b)
 
 	var seed, desired strings.Builder
 	seed.WriteString(`{"Pools":[{"Id":"us-east-1_Bench","MfaConfig":{"MfaConfiguration":"OPTIONAL","SoftwareTokenMfaConfiguration":{"Enabled":true}},"Users":[`)

@@ -27,17 +27,23 @@ type harness struct {
 
 func newHarness(t *testing.T, opts emulator.Options) *harness {
 	t.Helper()
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true") // never ask the instance metadata service
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, opts)
 	if err := emu.SeedFile("../fixtures/demo/seed.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	return &harness{t: t, emu: emu, url: url}
+}
+
+// isolateAWSEnv gives the SDK fixed fake credentials and nothing else to
+// find: no shared config, no instance metadata service.
+func isolateAWSEnv(tb testing.TB) {
+	tb.Setenv("AWS_ACCESS_KEY_ID", "test")
+	tb.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	tb.Setenv("AWS_REGION", "us-east-1")
+	tb.Setenv("AWS_CONFIG_FILE", filepath.Join(tb.TempDir(), "none"))
+	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(tb.TempDir(), "none"))
 }
 
 // run executes mfactl with args and returns stdout, stderr and the exit code
