@@ -33,7 +33,6 @@ var (
 	patUserCode      = mustPattern(`[0-9]+`)
 	patSnsRegion     = mustPattern(`[-\w]+`)
 	patRelyingParty  = mustPattern(`[\w.-]+`)
-	patDeviceName    = mustPattern(`[\w\s+=,.@-]+`)
 	patPaginationKey = mustPattern(`[\S]+`)
 	patEmail         = mustPattern(`[^@\s]+@[^@\s]+\.[^@\s]+`)
 	patPhone         = mustPattern(`\+[0-9]{4,15}`)
