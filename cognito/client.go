@@ -104,6 +104,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	newAPI := func(region string) API {
 		return cip.NewFromConfig(cfg, func(o *cip.Options) {
 			o.Region = region
+			o.HTTPClient = InMemoryBodies(o.HTTPClient)
 			if opts.EndpointURL != "" {
 				o.BaseEndpoint = aws.String(opts.EndpointURL)
 			}

@@ -18,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 	"github.com/pquerna/otp/totp"
+
+	"github.com/mfactl/mfactl/cognito"
 )
 
 // A scenario is one behaviour of real Cognito, written once and run against
@@ -119,7 +121,10 @@ func newClient(t *testing.T, endpoint string) *cip.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cip.NewFromConfig(cfg, func(o *cip.Options) { o.BaseEndpoint = aws.String(endpoint) })
+	return cip.NewFromConfig(cfg, func(o *cip.Options) {
+		o.BaseEndpoint = aws.String(endpoint)
+		o.HTTPClient = cognito.InMemoryBodies(o.HTTPClient)
+	})
 }
 
 // A session is one scenario's view of a target: a fresh pool of its own and

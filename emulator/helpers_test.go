@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/mfactl/mfactl/cognito"
 	"github.com/mfactl/mfactl/emulator"
 )
 
@@ -23,7 +24,7 @@ func newClient(url, region string) *cip.Client {
 		Region:           region,
 		BaseEndpoint:     aws.String(url),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEMULATOR", "secret", ""),
-		HTTPClient:       awshttp.NewBuildableClient(),
+		HTTPClient:       cognito.InMemoryBodies(awshttp.NewBuildableClient()),
 		RetryMaxAttempts: 1,
 	})
 }

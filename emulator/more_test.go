@@ -15,6 +15,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/mfactl/mfactl/cognito"
 	"github.com/mfactl/mfactl/emulator"
 )
 
@@ -276,7 +277,7 @@ func TestSDKConfigChain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := cip.NewFromConfig(cfg)
+			c := cip.NewFromConfig(cfg, func(o *cip.Options) { o.HTTPClient = cognito.InMemoryBodies(o.HTTPClient) })
 			out, err := c.CreateUserPool(t.Context(), &cip.CreateUserPoolInput{PoolName: aws.String("chain")})
 			if err != nil {
 				t.Fatal(err)
