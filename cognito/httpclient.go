@@ -10,18 +10,19 @@ import (
 )
 
 // InMemoryBodies wraps the SDK's HTTP client so that net/http gets each
-// request body as an in-memory copy. The SDK closes
-// its own body as soon as the response arrives, and net/http may still be
-// checking that body for extra bytes at that moment (it streams bodies it
-// cannot see the size of after flushing the headers, so a fast server can
-// answer first). That check then fails, and net/http closes the connection
-// under the response being read: "use of closed network connection" on a
-// call that had succeeded (aws/aws-sdk-go-v2#2737). Cognito request bodies
-// are small JSON documents the SDK already holds in memory, so the copy is
-// cheap, and a body net/http knows to be in memory is written in one go.
+// request body as an in-memory copy.
 //
-// It wraps the client after the SDK's config has been loaded, because the
-// config only applies AWS_CA_BUNDLE to its own client type.
+// For a body it does not know to be in memory, net/http flushes the headers,
+// streams the body, then reads it once more to check for extra bytes. A fast
+// server can answer before that last read, and the SDK closes its body as
+// soon as the answer arrives; the read then fails and net/http closes the
+// connection under the response being read: "use of closed network
+// connection" on a call that had succeeded (aws/aws-sdk-go-v2#2737). Cognito
+// request bodies are small JSON documents the SDK already holds in memory, so
+// the copy is cheap, and net/http writes an in-memory body in one go.
+//
+// Wrap the client after the SDK's config has been loaded: the config applies
+// AWS_CA_BUNDLE only to its own client type.
 func InMemoryBodies(next aws.HTTPClient) aws.HTTPClient {
 	return inMemoryBodies{next}
 }
