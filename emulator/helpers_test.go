@@ -13,7 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/mfactl/mfactl/cognito"
+	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/emulator"
 )
 

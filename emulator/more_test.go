@@ -15,7 +15,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/mfactl/mfactl/cognito"
+	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/emulator"
 )
 

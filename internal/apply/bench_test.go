@@ -1,0 +1,26 @@
+package apply
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mfactl/mfactl/internal/plan"
+)
+
+type noopExecutor struct{}
+
+func (noopExecutor) Execute(context.Context, plan.Call) error { return nil }
+
+// BenchmarkRun10000UserCalls measures what apply itself adds per call:
+// scheduling, bookkeeping and timing, with an executor that does nothing.
+func BenchmarkRun10000UserCalls(b *testing.B) {
+	const n = 10_000
+	p := buildPlan(poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("u", n)})
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := Run(context.Background(), p, noopExecutor{}, Options{}); !r.OK() {
+			b.Fatal("run failed")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(p.Calls)), "ns/call")
+}

@@ -1,0 +1,205 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// key identifies a call in tests: pool/stage/user ("" user for pool calls).
+func key(c plan.Call) string { return fmt.Sprintf("%s/%d/%s", c.UserPoolId, c.Stage, c.Username) }
+
+// event is one start or end of a call, in the order the fake saw them.
+type event struct {
+	seq   int
+	key   string
+	pool  string
+	stage int
+	start bool
+}
+
+// fakeExecutor records the order of calls, fails chosen calls, blocks chosen
+// calls until released, and tracks how many calls of each pool are in flight.
+type fakeExecutor struct {
+	fail  map[string]error         // key → error to return
+	block map[string]chan struct{} // key → call waits until closed
+	delay time.Duration            // every call sleeps this long
+	// started, if set, receives the key of every call as it starts.
+	started chan string
+	// queued calls wait for rate budget until ctx is cancelled, and then
+	// return ctx's error without being sent, as a real executor must;
+	// waiting, if set, receives their keys as they start waiting.
+	queued  map[string]bool
+	waiting chan string
+
+	mu          sync.Mutex
+	seq         int
+	events      []event
+	inFlight    map[string]int // pool → calls in flight
+	maxInFlight map[string]int
+}
+
+func newFake() *fakeExecutor {
+	return &fakeExecutor{
+		fail:        map[string]error{},
+		block:       map[string]chan struct{}{},
+		inFlight:    map[string]int{},
+		maxInFlight: map[string]int{},
+		queued:      map[string]bool{},
+	}
+}
+
+func (f *fakeExecutor) Execute(ctx context.Context, c plan.Call) error {
+	k := key(c)
+	if f.queued[k] {
+		if f.waiting != nil {
+			f.waiting <- k
+		}
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	f.mu.Lock()
+	f.seq++
+	f.events = append(f.events, event{seq: f.seq, key: k, pool: c.UserPoolId, stage: c.Stage, start: true})
+	f.inFlight[c.UserPoolId]++
+	f.maxInFlight[c.UserPoolId] = max(f.maxInFlight[c.UserPoolId], f.inFlight[c.UserPoolId])
+	block := f.block[k]
+	f.mu.Unlock()
+
+	if f.started != nil {
+		f.started <- k
+	}
+	if block != nil {
+		<-block
+	}
+	if f.delay > 0 {
+		time.Sleep(f.delay)
+	}
+
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.seq++
+	f.events = append(f.events, event{seq: f.seq, key: k, pool: c.UserPoolId, stage: c.Stage})
+	f.inFlight[c.UserPoolId]--
+	return f.fail[k]
+}
+
+// startedKeys returns the keys of the calls that started, in start order.
+func (f *fakeExecutor) startedKeys() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var keys []string
+	for _, e := range f.events {
+		if e.start {
+			keys = append(keys, e.key)
+		}
+	}
+	return keys
+}
+
+// recordingHooks records every hook call; safe for concurrent use.
+type recordingHooks struct {
+	mu   sync.Mutex
+	pre  map[int]int // index → times PreCall was called
+	post map[int]error
+}
+
+func newRecordingHooks() *recordingHooks {
+	return &recordingHooks{pre: map[int]int{}, post: map[int]error{}}
+}
+
+func (h *recordingHooks) PreCall(i int, c plan.Call) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.pre[i]++
+}
+
+func (h *recordingHooks) PostCall(i int, c plan.Call, err error, d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, dup := h.post[i]; dup {
+		panic(fmt.Sprintf("PostCall twice for call %d", i))
+	}
+	h.post[i] = err
+}
+
+// poolPlan is one pool's calls in a test plan: optional widen and narrow
+// pool calls around some user calls.
+type poolPlan struct {
+	pool          string
+	widen, narrow bool
+	users         []string
+}
+
+// buildPlan lays out calls as the planner does: per pool, widen, users, narrow.
+func buildPlan(pools ...poolPlan) *plan.Plan {
+	p := &plan.Plan{FormatVersion: plan.FormatVersion}
+	for _, pp := range pools {
+		if pp.widen {
+			p.Calls = append(p.Calls, poolCall(pp.pool, plan.StageWidenPool))
+		}
+		for _, u := range pp.users {
+			p.Calls = append(p.Calls, userCall(pp.pool, u))
+		}
+		if pp.narrow {
+			p.Calls = append(p.Calls, poolCall(pp.pool, plan.StageNarrowPool))
+		}
+	}
+	return p
+}
+
+func poolCall(pool string, stage int) plan.Call {
+	return plan.Call{
+		Operation:  plan.SetUserPoolMfaConfig,
+		UserPoolId: pool,
+		Stage:      stage,
+		PoolRequest: &state.PoolConfig{
+			MfaConfiguration: state.ModeOptional,
+			SmsMfaConfiguration: &state.SmsMfaConfiguration{
+				Enabled: true,
+				SmsConfiguration: &state.SmsConfiguration{
+					SnsCallerArn: "arn:aws:iam::123456789012:role/sms",
+					ExternalId:   "s3cr3t-external-id",
+				},
+			},
+		},
+	}
+}
+
+func userCall(pool, user string) plan.Call {
+	return plan.Call{
+		Operation:   plan.AdminSetUserMFAPreference,
+		UserPoolId:  pool,
+		Username:    user,
+		Stage:       plan.StageUsers,
+		UserRequest: &state.UserSettings{SMSMfaSettings: &state.FactorSettings{Enabled: true, PreferredMfa: true}},
+	}
+}
+
+func users(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("%s%03d", prefix, i)
+	}
+	return out
+}
+
+// runWithTimeout runs Run and fails the test if it does not return in time
+// (a deadlock in Run would otherwise hang the test binary).
+func runWithTimeout(t *testing.T, ctx context.Context, p *plan.Plan, ex Executor, opts Options) *Result {
+	t.Helper()
+	done := make(chan *Result, 1)
+	go func() { done <- Run(ctx, p, ex, opts) }()
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return within 10s")
+		return nil
+	}
+}

@@ -1,0 +1,158 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mfactl/mfactl/internal/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// callError has the methods cognito's CallError is expected to have.
+type callError struct{ code, message, meaning string }
+
+func (e *callError) Error() string        { return e.code + ": " + e.message }
+func (e *callError) ErrorCode() string    { return e.code }
+func (e *callError) ErrorMessage() string { return e.message }
+func (e *callError) UserMeaning() string  { return e.meaning }
+
+// apiError has the shape of smithy-go's APIError, with no meaning attached.
+type apiError struct{ code, message string }
+
+func (e *apiError) Error() string        { return "api error " + e.code + ": " + e.message }
+func (e *apiError) ErrorCode() string    { return e.code }
+func (e *apiError) ErrorMessage() string { return e.message }
+
+func TestExplain(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want ErrorDetail
+	}{
+		{"nil", nil, ErrorDetail{}},
+		{"plain error", errors.New("dial tcp 127.0.0.1:1: connection refused"),
+			ErrorDetail{Message: "dial tcp 127.0.0.1:1: connection refused"}},
+		{"call error", &callError{"UserNotFoundException", "User does not exist.", "The user was deleted."},
+			ErrorDetail{"UserNotFoundException", "User does not exist.", "The user was deleted."}},
+		{"wrapped call error", fmt.Errorf("call 3: %w", &callError{"C", "m", "means"}),
+			ErrorDetail{"C", "m", "means"}},
+		{"wrapped API error", fmt.Errorf("operation error: %w", &apiError{"LimitExceededException", "slow down"}),
+			ErrorDetail{Code: "LimitExceededException", Message: "slow down"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Explain(tc.err); got != tc.want {
+				t.Errorf("Explain() = %+v; want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+// tagStyle marks coloured spans so that a golden file shows what is coloured.
+type tagStyle struct{}
+
+func (tagStyle) Red(s string) string    { return "<red>" + s + "</red>" }
+func (tagStyle) Green(s string) string  { return "<green>" + s + "</green>" }
+func (tagStyle) Yellow(s string) string { return "<yellow>" + s + "</yellow>" }
+func (tagStyle) Bold(s string) string   { return "<bold>" + s + "</bold>" }
+func (tagStyle) Dim(s string) string    { return "<dim>" + s + "</dim>" }
+
+func TestRenderSummary(t *testing.T) {
+	phoneless := &callError{
+		code:    "InvalidParameterException",
+		message: "User does not have a phone_number set to turn on SMS MFA",
+		meaning: "the user has no phone_number attribute; add one or leave SMS off",
+	}
+	twoPools := func() *plan.Plan {
+		return buildPlan(
+			poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("alice", 9)},
+			poolPlan{pool: "us-east-1_B", widen: true, users: users("bob", 3)},
+		)
+	}
+
+	for _, tc := range []struct {
+		name   string
+		result func(t *testing.T) *Result
+		style  Style
+	}{
+		{"complete", func(t *testing.T) *Result {
+			return Run(context.Background(), twoPools(), newFake(), Options{})
+		}, nil},
+		{"complete_one_call", func(t *testing.T) *Result {
+			return Run(context.Background(), buildPlan(poolPlan{pool: "eu-west-1_A", narrow: true}), newFake(), Options{})
+		}, nil},
+		{"empty", func(t *testing.T) *Result {
+			return Run(context.Background(), &plan.Plan{}, newFake(), Options{})
+		}, nil},
+		{"failed", func(t *testing.T) *Result {
+			fake := newFake()
+			fake.fail["eu-west-1_A/2/alice002"] = phoneless
+			fake.fail["eu-west-1_A/2/alice005"] = fmt.Errorf("AdminSetUserMFAPreference: %w",
+				&apiError{"UserNotFoundException", "User does not exist."})
+			fake.fail["us-east-1_B/1/"] = errors.New("dial tcp 127.0.0.1:9: connect: connection refused")
+			return Run(context.Background(), twoPools(), fake, Options{})
+		}, nil},
+		{"failed_coloured", func(t *testing.T) *Result {
+			fake := newFake()
+			fake.fail["eu-west-1_A/1/"] = &apiError{code: "ConcurrentModificationException"}
+			return Run(context.Background(), twoPools(), fake, Options{})
+		}, tagStyle{}},
+		{"interrupted", func(t *testing.T) *Result {
+			// Interrupted after pool A's widen call and three of its users.
+			r := &Result{Interrupted: true}
+			for i, c := range twoPools().Calls {
+				cr := CallResult{Index: i, Call: c}
+				if i < 4 {
+					cr.Outcome = Applied
+				}
+				r.Calls = append(r.Calls, cr)
+			}
+			return r
+		}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := RenderSummary(&out, tc.result(t), tc.style); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out.String(), "s3cr3t") {
+				t.Errorf("summary shows the SMS role's ExternalId:\n%s", out.String())
+			}
+			golden(t, filepath.Join("testdata", "summary_"+tc.name+".golden"), out.String())
+		})
+	}
+}
+
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./apply -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update to accept):\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestRenderSummaryReportsWriteErrors(t *testing.T) {
+	if err := RenderSummary(failingWriter{}, &Result{}, nil); err == nil {
+		t.Error("no error from a failing writer")
+	}
+}

@@ -1,0 +1,58 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/mfactl/mfactl/internal/diag"
+)
+
+// diagnosticsFormatVersion versions the JSON form of a diagnostics report.
+const diagnosticsFormatVersion = "1.0"
+
+// diagnosticsReport is the JSON shape of `validate -o json` and of a plan
+// that stopped at input errors.
+type diagnosticsReport struct {
+	FormatVersion string
+	Valid         bool
+	Diagnostics   diag.List
+}
+
+// writeDiagnostics prints each diagnostic on one line (errors red, warnings
+// yellow when colour is on) and, when there are errors, a closing count.
+func writeDiagnostics(w io.Writer, p Palette, diags diag.List) {
+	errs, warns := 0, 0
+	for _, d := range diags {
+		line := d.String()
+		switch d.Severity {
+		case diag.Error:
+			errs++
+			line = p.Red(line)
+		case diag.Warning:
+			warns++
+			line = p.Yellow(line)
+		}
+		fmt.Fprintln(w, line)
+	}
+	if errs > 0 {
+		fmt.Fprintf(w, "%s, %s\n", plural(errs, "error"), plural(warns, "warning"))
+	}
+}
+
+// writeDiagnosticsJSON prints a versioned diagnostics report.
+func writeDiagnosticsJSON(w io.Writer, diags diag.List) error {
+	if diags == nil {
+		diags = diag.List{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(diagnosticsReport{FormatVersion: diagnosticsFormatVersion, Valid: !diags.HasErrors(), Diagnostics: diags})
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,93 @@
+// Package cmd wires mfactl's commands: options structs, flags, views, and
+// the one place (Main) that maps errors to exit codes. Each command is
+// NewCmdX(f, runF) + xRun(opts) so tests run it without a process.
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mfactl/mfactl/internal/cognito"
+)
+
+// Version is set at build time with -ldflags "-X github.com/mfactl/mfactl/internal/cmd.Version=...".
+var Version = "dev"
+
+// Factory hands commands their dependencies, lazily: a command that needs
+// no network (validate, schema) never builds an AWS client.
+type Factory struct {
+	IO *IOStreams
+	// Cognito builds the client plan and apply read and write through.
+	Cognito func(ctx context.Context, opts cognito.Options) (LiveClient, error)
+}
+
+// NewFactory returns the production factory.
+func NewFactory(io *IOStreams) *Factory {
+	return &Factory{IO: io, Cognito: newCognitoClient}
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "mfactl",
+		Short:         "Manage Amazon Cognito MFA as code",
+		Long:          "mfactl validates, plans and applies Amazon Cognito user-pool MFA configuration and per-user MFA settings declared in YAML.",
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	for _, add := range subcommands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// subcommands registers each command's constructor; every command file adds
+// itself in an init function so that files can be added independently.
+var subcommands []func(*Factory) *cobra.Command
+
+func register(newCmd func(*Factory) *cobra.Command) { subcommands = append(subcommands, newCmd) }
+
+// signalContext is cancelled on the first SIGINT or SIGTERM, so long
+// commands stop starting work and finish what is in flight; it says so on
+// errOut. A second signal quits at once: it is re-raised with the default
+// handling restored, after saying what that means.
+func signalContext(parent context.Context, errOut io.Writer) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(parent)
+	done := make(chan struct{})
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-ch:
+		case <-done:
+			return
+		}
+		fmt.Fprintln(errOut, "\nInterrupted: starting nothing more; requests already sent to Cognito will finish. Press Ctrl-C again to quit at once.")
+		cancel()
+		select {
+		case sig := <-ch:
+			fmt.Fprintln(errOut, "Quit: requests in flight were abandoned; run `mfactl plan` to see where Cognito stands.")
+			signal.Stop(ch)
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			if self, err := os.FindProcess(os.Getpid()); err == nil {
+				_ = self.Signal(sig)
+			}
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		cancel()
+	}
+}

@@ -1,0 +1,202 @@
+package cognito
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// Options configure a Client. The zero value means: the default AWS
+// credential chain, Cognito's default quotas, 8 attempts per call.
+type Options struct {
+	// Profile is the shared-config profile for credentials (--profile);
+	// empty means the SDK's default (AWS_PROFILE, then "default").
+	Profile string
+	// Region is only the fallback Region for the credential chain
+	// (--region): each pool is always called in the Region its ID names.
+	Region string
+	// EndpointURL sends every request there instead of Cognito (--endpoint-url).
+	// Without it, AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER and
+	// AWS_ENDPOINT_URL are honoured as the SDK documents.
+	EndpointURL string
+	// Rates overrides DefaultRates, in requests per second (--rate).
+	Rates map[Category]float64
+	// MaxAttempts is the SDK's attempts per call for throttling, 5xx and
+	// dropped connections; 0 means AWS_MAX_ATTEMPTS / max_attempts, else 8.
+	MaxAttempts int
+	// Concurrency is how many user reads, and how many pool reads,
+	// ReadLive keeps in flight; 0 means 32. The quota buckets, not this,
+	// set the pace: it only has to cover the latency.
+	Concurrency int
+}
+
+const (
+	defaultMaxAttempts = 8
+	defaultConcurrency = 32
+)
+
+// Client reads live MFA state and executes plan calls. It is safe for
+// concurrent use.
+type Client struct {
+	newAPI      func(region string) API
+	concurrency int
+	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
+	sleep       func(context.Context, time.Duration) error // injected by tests
+
+	mu   sync.Mutex
+	apis map[string]API // by Region
+}
+
+// New returns a Client that talks to Cognito through the AWS SDK, with one
+// SDK client per Region created on first use. Credentials are resolved
+// lazily by the SDK, so New itself makes no network call.
+func New(ctx context.Context, opts Options) (*Client, error) {
+	rates, err := resolveRates(opts.Rates)
+	if err != nil {
+		return nil, err
+	}
+	if opts.EndpointURL != "" {
+		if u, err := url.Parse(opts.EndpointURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("--endpoint-url %q is not an http:// or https:// URL", opts.EndpointURL)
+		}
+	}
+	concurrency := concurrencyOf(opts)
+	// A buildable client keeps AWS_CA_BUNDLE working; enough idle
+	// connections per host that concurrent reads reuse them.
+	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = concurrency + 4
+	})
+	loadOpts := []func(*config.LoadOptions) error{config.WithHTTPClient(httpClient)}
+	if opts.Profile != "" {
+		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.Region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(opts.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("loading AWS configuration: %w", err)
+	}
+
+	maxAttempts := opts.MaxAttempts
+	if maxAttempts == 0 {
+		maxAttempts = cfg.RetryMaxAttempts
+	}
+	if maxAttempts == 0 {
+		maxAttempts = defaultMaxAttempts
+	}
+	quotas := newLimits(rates, time.Now)
+
+	newAPI := func(region string) API {
+		return cip.NewFromConfig(cfg, func(o *cip.Options) {
+			o.Region = region
+			o.HTTPClient = InMemoryBodies(o.HTTPClient)
+			if opts.EndpointURL != "" {
+				o.BaseEndpoint = aws.String(opts.EndpointURL)
+			}
+			o.Retryer = &pacedRetryer{
+				RetryerV2: retry.NewStandard(func(so *retry.StandardOptions) {
+					so.MaxAttempts = maxAttempts
+					// The SDK's retry quota is meant to stop retry storms;
+					// here the quota buckets already pace every attempt,
+					// and a long run must not exhaust it and fail.
+					so.RateLimiter = ratelimit.None
+					so.Backoff = throttleBackoff{other: retry.NewExponentialJitterBackoff(so.MaxBackoff)}
+				}),
+				region: region,
+				limits: quotas,
+			}
+			o.RetryMaxAttempts = 0 // the retryer above already carries it
+		})
+	}
+	c := newClient(newAPI, concurrency)
+	c.quotas = quotas
+	return c, nil
+}
+
+// NewWithAPI returns a Client over any API implementation, one per Region
+// (created on first use). Used by tests with fakes; requests are not paced,
+// because pacing lives in the SDK client's retryer.
+func NewWithAPI(newAPI func(region string) API, opts Options) *Client {
+	return newClient(newAPI, concurrencyOf(opts))
+}
+
+func newClient(newAPI func(region string) API, concurrency int) *Client {
+	return &Client{newAPI: newAPI, concurrency: concurrency, sleep: sleepCtx, apis: map[string]API{}}
+}
+
+func concurrencyOf(opts Options) int {
+	if opts.Concurrency > 0 {
+		return opts.Concurrency
+	}
+	return defaultConcurrency
+}
+
+// api returns the client for a pool's Region.
+func (c *Client) api(poolID string) (API, error) {
+	region := state.Region(poolID)
+	if region == "" {
+		return nil, errNoRegion
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := c.apis[region]
+	if a == nil {
+		a = c.newAPI(region)
+		c.apis[region] = a
+	}
+	return a, nil
+}
+
+var errNoRegion = errors.New("the user pool ID does not start with a Region")
+
+// retryPolicy is mfactl's own retry for errors the SDK does not retry.
+type retryPolicy struct {
+	attempts   int
+	firstDelay time.Duration // doubles after each attempt
+}
+
+var callRetries = map[string]retryPolicy{
+	// Another update to the same pool or user is in progress.
+	"ConcurrentModificationException": {attempts: 5, firstDelay: 200 * time.Millisecond},
+	// A new SMS role is not yet visible everywhere: IAM propagates slowly.
+	"InvalidSmsRoleTrustRelationshipException": {attempts: 4, firstDelay: 2 * time.Second},
+	"InvalidSmsRoleAccessPolicyException":      {attempts: 4, firstDelay: 2 * time.Second},
+}
+
+// withRetries runs call, retrying the errors in callRetries with growing,
+// jittered delays. It returns ctx's error as soon as ctx ends.
+func (c *Client) withRetries(ctx context.Context, call func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := call()
+		if err == nil {
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		policy, retryable := callRetries[errorCode(err)]
+		if !retryable || attempt >= policy.attempts {
+			return err
+		}
+		delay := policy.firstDelay << (attempt - 1)
+		delay = delay/2 + rand.N(delay/2+1) // jitter spreads concurrent retries
+		if err := c.sleep(ctx, delay); err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,427 @@
+package plan
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// Options change how a plan is built.
+type Options struct {
+	// ResendWriteOnly sends declared settings that Cognito cannot report
+	// (WebAuthnMfaSettings) even for users with nothing else to change.
+	// Without it such a setting rides along only with another change to
+	// the same user, and is otherwise reported in a warning.
+	ResendWriteOnly bool
+}
+
+// Build diffs desired against live state and returns the plan: the
+// reviewable changes, the ordered calls that make them, and every problem
+// found. It is pure. When a check fails the plan has error diagnostics and
+// no changes or calls.
+func Build(desired state.Desired, live state.Live, opts Options) *Plan {
+	var (
+		diags diag.List
+		pools []PoolChange
+		calls []Call
+	)
+	for _, dp := range desired.Pools {
+		pp := newPoolPlan(dp, live.Pools[dp.UserPoolId], opts)
+		diags = append(diags, pp.diags...)
+		if pp.change != nil {
+			pools = append(pools, *pp.change)
+			calls = append(calls, pp.calls...)
+		}
+	}
+	diags.Sort()
+	if diags.HasErrors() {
+		return &Plan{FormatVersion: FormatVersion, Diagnostics: diags}
+	}
+	return &Plan{
+		FormatVersion: FormatVersion,
+		Pools:         pools,
+		Calls:         calls,
+		Diagnostics:   diags,
+		Targets:       Targets(live, desired.ReadSet()),
+	}
+}
+
+// poolPlan is the work for one pool: the normalised states, the users, the
+// calls in order and what the checks found.
+type poolPlan struct {
+	dp   state.DesiredPool
+	lp   *state.LivePool
+	opts Options
+
+	live    state.PoolConfig // normalised live configuration
+	desired state.PoolConfig // configuration after apply
+	users   []*userPlan
+
+	change *PoolChange
+	calls  []Call
+	diags  diag.List
+}
+
+// userPlan is one declared user: the normalised states and the request
+// that brings one to the other (nil when the user is in sync).
+type userPlan struct {
+	du      state.DesiredUser
+	lu      *state.LiveUser
+	live    state.UserSettings
+	desired state.UserSettings
+	request *state.UserSettings
+	// withheldWebAuthn: a declared WebAuthnMfaSettings that is not sent
+	// because nothing else changes for this user (see Options).
+	withheldWebAuthn bool
+	// notSent says which declared blocks are left out of an unknown user's
+	// request, and why.
+	notSent []string
+}
+
+func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPlan {
+	pp := &poolPlan{dp: dp, lp: lp, opts: opts}
+	if lp == nil {
+		pp.errorf(dp.Pos, dp.Path, fmt.Sprintf("no live state was read for user pool %s", dp.UserPoolId),
+			"mfactl cannot plan what it did not read; this is a bug, please report it")
+		return pp
+	}
+	if !lp.Exists {
+		pp.errorf(dp.Pos, dp.Path,
+			fmt.Sprintf("user pool %s does not exist", dp.UserPoolId),
+			fmt.Sprintf("check the UserPoolId, and the AWS account and Region mfactl uses (this ID is in %s)", state.Region(dp.UserPoolId)))
+		return pp
+	}
+	pp.live = normaliseLivePool(lp)
+	pp.desired = mergePool(dp.Config, pp.live, lp.Prerequisites.SmsConfiguration)
+	pp.checkDeclaredPool()
+
+	seen := map[string]bool{}
+	for _, du := range dp.Users {
+		if seen[du.Username] {
+			continue // the loader reports duplicates; plan each user once
+		}
+		seen[du.Username] = true
+		if up := pp.planUser(du); up != nil {
+			pp.users = append(pp.users, up)
+		}
+	}
+	for _, up := range pp.users {
+		pp.checkUser(up)
+	}
+	pp.orderCalls()
+	pp.checkPoolCalls()
+	pp.warnAboutUsers()
+	if !pp.diags.HasErrors() {
+		pp.assertValidRequests()
+	}
+	if !pp.diags.HasErrors() {
+		pp.change = pp.reviewableChange()
+	}
+	return pp
+}
+
+// planUser computes one user's request. Blocks go in only when they change,
+// or, for a user whose live settings are unknown, when the plan cannot
+// confirm them: Cognito's list of a user's factors can miss one that is on
+// (legacy MFAOptions, TOTP set up at sign-in), so a factor it lists as
+// enabled is enabled, but one it leaves out may not be off.
+func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
+	lu := pp.lp.Users[du.Username]
+	if lu == nil {
+		pp.errorf(du.Pos, du.Path, fmt.Sprintf("no live state was read for user %s of user pool %s", du.Username, pp.dp.UserPoolId),
+			"mfactl cannot plan what it did not read; this is a bug, please report it")
+		return nil
+	}
+	if !lu.Exists {
+		pp.errorf(du.Pos, du.Path,
+			fmt.Sprintf("user %s does not exist in user pool %s", du.Username, pp.dp.UserPoolId),
+			"mfactl sets MFA for existing users only: create the user first, or remove it from the files")
+		return nil
+	}
+	up := &userPlan{du: du, lu: lu, live: normaliseUser(lu.Settings), desired: mergeUser(du.Settings, lu.Settings)}
+	up.live.WebAuthnMfaSettings = nil
+	unknown := lu.Unknown != ""
+
+	var req state.UserSettings
+	sending := false
+	for _, f := range userFactors {
+		declared := *f.get(&du.Settings) != nil
+		changed := !sameFactor(*f.get(&up.live), *f.get(&up.desired))
+		unconfirmed := unknown && declared && *f.get(&up.desired) == nil
+		if !changed && !unconfirmed {
+			continue
+		}
+		value := *f.get(&up.desired)
+		switch {
+		case value == nil && unknown && !f.hasAttribute(lu):
+			// Disabling a factor the user cannot have can fail
+			// (amplify-js#5766), and it cannot be on anyway.
+			up.notSent = append(up.notSent, fmt.Sprintf("%s is not sent: the user has no %s, so that factor cannot be on", f.Name, f.attribute))
+			continue
+		case !changed && pp.desired.MfaConfiguration == state.ModeOn:
+			// An unconfirmed "off" under ON: a disable would not take
+			// effect anyway, so it is not a change to refuse.
+			up.notSent = append(up.notSent, fmt.Sprintf("%s: {Enabled: false} is not sent: under MfaConfiguration ON a per-user disable does not take effect (aws-sdk-js-v3#7961)", f.Name))
+			continue
+		}
+		if value == nil {
+			value = &state.FactorSettings{}
+		} else {
+			v := *value
+			value = &v
+		}
+		f.set(&req, value)
+		sending = true
+	}
+	if w := du.Settings.WebAuthnMfaSettings; w != nil {
+		if sending || pp.opts.ResendWriteOnly {
+			v := *w
+			req.WebAuthnMfaSettings = &v
+			sending = true
+		} else {
+			up.withheldWebAuthn = true
+		}
+	}
+	if sending {
+		up.request = &req
+	}
+	return up
+}
+
+// enables reports whether up's request switches factor f on (as far as
+// mfactl can tell: for an unknown user every enabled block counts).
+func (up *userPlan) enables(f userFactor) bool {
+	if up.request == nil {
+		return false
+	}
+	v := *f.get(up.request)
+	return v != nil && v.Enabled && (up.lu.Unknown != "" || *f.get(&up.live) == nil)
+}
+
+// disables reports whether up's request switches factor f off.
+func (up *userPlan) disables(f userFactor) bool {
+	if up.request == nil {
+		return false
+	}
+	v := *f.get(up.request)
+	return v != nil && !v.Enabled && (up.lu.Unknown != "" || *f.get(&up.live) != nil)
+}
+
+// sends reports whether up's request carries a block for factor f.
+func (up *userPlan) sends(f userFactor) bool {
+	return up.request != nil && *f.get(up.request) != nil
+}
+
+// orderCalls turns the pool change and the user requests into calls, in
+// the safe order of cognito-mfa-rules.md:
+//
+//  1. widen the pool: add what the user calls need, keep what they move
+//     users off, and stop at OPTIONAL on the way to ON while users are
+//     still being enrolled (ON first would send them to MFA_SETUP);
+//  2. the user calls;
+//  3. narrow the pool to exactly the desired configuration.
+//
+// When the widened configuration is already the desired one, there is a
+// single pool call before the users; when it is the live one, a single
+// call after them; when nothing differs, none.
+func (pp *poolPlan) orderCalls() {
+	widened := pp.widened()
+	var before, after []Call
+	switch {
+	case samePool(widened, pp.desired):
+		if !samePool(pp.desired, pp.live) {
+			before = append(before, pp.poolCall(StageWidenPool, pp.desired, describePoolChange(pp.live, pp.desired)))
+		}
+	default:
+		if !samePool(widened, pp.live) {
+			reason := "widen before the user calls: " + describePoolChange(pp.live, widened)
+			if widened.MfaConfiguration == state.ModeOptional && pp.desired.MfaConfiguration == state.ModeOn {
+				reason += "; OPTIONAL until the users are enrolled, ON after them"
+			}
+			before = append(before, pp.poolCall(StageWidenPool, widened, reason))
+		}
+		after = append(after, pp.poolCall(StageNarrowPool, pp.desired, "narrow after the user calls: "+describePoolChange(widened, pp.desired)))
+	}
+	pp.calls = append(pp.calls, before...)
+	for _, up := range pp.users {
+		if up.request == nil {
+			continue
+		}
+		call := Call{Operation: AdminSetUserMFAPreference, UserPoolId: pp.dp.UserPoolId, Username: up.du.Username, Stage: StageUsers, UserRequest: up.request}
+		switch {
+		case up.lu.Unknown != "":
+			call.Reason = "live settings unknown: sending the declared blocks Cognito does not confirm"
+		case up.request.WebAuthnMfaSettings != nil && onlyWebAuthn(up.request):
+			call.Reason = "re-sending write-only WebAuthnMfaSettings (--resend-write-only)"
+		}
+		pp.calls = append(pp.calls, call)
+	}
+	pp.calls = append(pp.calls, after...)
+}
+
+// widened is the configuration the pool needs while the user calls run.
+func (pp *poolPlan) widened() state.PoolConfig {
+	w := copyPool(pp.desired)
+	live := pp.live
+	enrols, disables := false, false
+	for _, up := range pp.users {
+		for _, f := range userFactors {
+			enrols = enrols || up.enables(f)
+			disables = disables || up.disables(f)
+		}
+	}
+	// Keep each factor the user calls still touch: they move users off it
+	// (or change their preference on it) while the pool offers it.
+	for _, f := range userFactors {
+		if !f.poolHas(live) || f.poolHas(w) {
+			continue
+		}
+		for _, up := range pp.users {
+			if up.sends(f) {
+				f.copyPoolBlock(&w, live)
+				break
+			}
+		}
+	}
+	switch {
+	case pp.desired.MfaConfiguration == state.ModeOn && live.MfaConfiguration != state.ModeOn && enrols:
+		w.MfaConfiguration = state.ModeOptional
+	case w.MfaConfiguration == state.ModeOff && hasMfaFactor(w):
+		// OFF is the target but factors are kept for the user calls: stay
+		// as live is, except that per-user disables do not work under ON.
+		w.MfaConfiguration = live.MfaConfiguration
+		if live.MfaConfiguration == state.ModeOn && disables {
+			w.MfaConfiguration = state.ModeOptional
+		}
+	}
+	return w
+}
+
+func (pp *poolPlan) poolCall(stage int, cfg state.PoolConfig, reason string) Call {
+	req := copyPool(cfg)
+	call := Call{Operation: SetUserPoolMfaConfig, UserPoolId: pp.dp.UserPoolId, Stage: stage, Reason: reason, PoolRequest: &req}
+	call.ExternalIdSource = secretSource(externalID(&req), pp.lp)
+	return call
+}
+
+// assertValidRequests checks Build's own guarantee that every pool request
+// is one Cognito accepts. Failing it is a bug in mfactl, not in the input.
+func (pp *poolPlan) assertValidRequests() {
+	for _, c := range pp.calls {
+		if c.PoolRequest == nil {
+			continue
+		}
+		if err := validatePoolRequest(*c.PoolRequest); err != nil {
+			pp.errorf(pp.dp.Pos, pp.dp.Path, "internal error: planned an invalid SetUserPoolMfaConfig request: "+err.Error(), "please report this bug; nothing was changed")
+		}
+	}
+}
+
+func onlyWebAuthn(s *state.UserSettings) bool {
+	return s.SMSMfaSettings == nil && s.SoftwareTokenMfaSettings == nil && s.EmailMfaSettings == nil
+}
+
+// reviewableChange is the pool's entry in Plan.Pools.
+func (pp *poolPlan) reviewableChange() *PoolChange {
+	pc := &PoolChange{UserPoolId: pp.dp.UserPoolId, Pos: pp.dp.Pos}
+	if !samePool(pp.live, pp.desired) {
+		// A plan's changes are for review only: they never hold a secret.
+		live, desired := explicitPool(pp.live), explicitPool(pp.desired)
+		maskSecret(&live, state.SecretMarker)
+		maskSecret(&desired, string(secretSource(externalID(&desired), pp.lp)))
+		pc.Live, pc.Desired = &live, &desired
+	}
+	for _, up := range pp.users {
+		if up.request == nil {
+			pc.UsersInSync++
+			continue
+		}
+		pc.Users = append(pc.Users, UserChange{
+			Username: up.du.Username,
+			Pos:      up.du.Pos,
+			Live:     explicitUser(up.live),
+			Desired:  explicitUser(up.desired),
+			Unknown:  up.lu.Unknown,
+		})
+	}
+	return pc
+}
+
+func samePool(a, b state.PoolConfig) bool {
+	return reflect.DeepEqual(normalisePool(a), normalisePool(b))
+}
+
+// describePoolChange says in a few words what changes from one pool
+// configuration to another, for Call.Reason.
+func describePoolChange(from, to state.PoolConfig) string {
+	var parts []string
+	if from.MfaConfiguration != to.MfaConfiguration {
+		parts = append(parts, fmt.Sprintf("MfaConfiguration %s -> %s", from.MfaConfiguration, to.MfaConfiguration))
+	}
+	blocks := []struct {
+		label    string
+		from, to any
+		fromOn   bool
+		toOn     bool
+	}{
+		{"SMS", from.SmsMfaConfiguration, to.SmsMfaConfiguration, from.SmsMfaConfiguration != nil, to.SmsMfaConfiguration != nil},
+		{"TOTP", from.SoftwareTokenMfaConfiguration, to.SoftwareTokenMfaConfiguration, from.SoftwareTokenMfaConfiguration != nil, to.SoftwareTokenMfaConfiguration != nil},
+		{"email", from.EmailMfaConfiguration, to.EmailMfaConfiguration, from.EmailMfaConfiguration != nil, to.EmailMfaConfiguration != nil},
+	}
+	for _, b := range blocks {
+		switch {
+		case !b.fromOn && b.toOn:
+			parts = append(parts, "enable "+b.label)
+		case b.fromOn && !b.toOn:
+			parts = append(parts, "disable "+b.label)
+		case b.fromOn && !reflect.DeepEqual(b.from, b.to):
+			parts = append(parts, "update "+b.label+" settings")
+		}
+	}
+	if !reflect.DeepEqual(from.WebAuthnConfiguration, to.WebAuthnConfiguration) {
+		parts = append(parts, "update WebAuthn settings")
+	}
+	if len(parts) == 0 {
+		return "no change"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (pp *poolPlan) errorf(pos state.Pos, path, summary, detail string) {
+	pp.diags = append(pp.diags, diag.Diagnostic{Severity: diag.Error, Pos: pos, Path: path, Summary: summary, Detail: detail})
+}
+
+func (pp *poolPlan) warnf(pos state.Pos, path, summary, detail string) {
+	pp.diags = append(pp.diags, diag.Diagnostic{Severity: diag.Warning, Pos: pos, Path: path, Summary: summary, Detail: detail})
+}
+
+// poolField returns where a pool-level field ("SmsMfaConfiguration" or
+// "SmsMfaConfiguration.SmsConfiguration") is declared, or the nearest
+// enclosing thing that is, and the field's path.
+func (pp *poolPlan) poolField(field string) (state.Pos, string) {
+	path := joinPath(pp.dp.Path, field)
+	for name := field; name != ""; {
+		if pos, ok := pp.dp.FieldPos[name]; ok {
+			return pos, path
+		}
+		i := strings.LastIndex(name, ".")
+		if i < 0 {
+			break
+		}
+		name = name[:i]
+	}
+	return pp.dp.Pos, path
+}
+
+func joinPath(base, field string) string {
+	if base == "" {
+		return field
+	}
+	if field == "" {
+		return base
+	}
+	return base + "." + field
+}

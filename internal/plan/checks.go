@@ -1,0 +1,324 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// The checks encode what Cognito refuses, or accepts and then does
+// something surprising with (the README lists them all). Errors stop the
+// plan; warnings are shown with it.
+
+// maxNamed caps the users named in one diagnostic.
+const maxNamed = 10
+
+// checkDeclaredPool checks the pool-level fields as declared.
+func (pp *poolPlan) checkDeclaredPool() {
+	d := pp.dp.Config
+	type block struct {
+		field   string
+		label   string
+		enabled bool
+	}
+	// Settings declared on a disabled factor are the loader's warning
+	// (schema), being decidable from the files alone.
+	var blocks []block
+	if s := d.SmsMfaConfiguration; s != nil {
+		blocks = append(blocks, block{field: "SmsMfaConfiguration", label: "SMS", enabled: s.Enabled})
+	}
+	if t := d.SoftwareTokenMfaConfiguration; t != nil {
+		blocks = append(blocks, block{field: "SoftwareTokenMfaConfiguration", label: "TOTP", enabled: t.Enabled})
+	}
+	if e := d.EmailMfaConfiguration; e != nil {
+		blocks = append(blocks, block{field: "EmailMfaConfiguration", label: "email", enabled: e.Enabled})
+	}
+
+	off := "MfaConfiguration is OFF"
+	if d.MfaConfiguration == state.ModeUnset {
+		off = "MfaConfiguration is OFF in Cognito and not set in the files"
+	}
+	for _, b := range blocks {
+		pos, path := pp.poolField(b.field)
+		if b.enabled && pp.desired.MfaConfiguration == state.ModeOff {
+			pp.errorf(pos, path, fmt.Sprintf("%s MFA is enabled but %s", b.label, off),
+				`Cognito refuses any MFA factor while MFA is OFF ("can't turn off MFA and configure an MFA together"): set MfaConfiguration to OPTIONAL or ON, or set Enabled: false`)
+		}
+	}
+}
+
+// checkUser checks one user's declaration and request against the user's
+// live attributes and the pool's configuration.
+func (pp *poolPlan) checkUser(up *userPlan) {
+	du := up.du
+	var preferred []string
+	for _, f := range userFactors {
+		d := *f.get(&du.Settings)
+		if d == nil {
+			continue
+		}
+		if d.PreferredMfa && !d.Enabled {
+			pp.errorf(du.PosOf(f.Name+".PreferredMfa"), joinPath(du.Path, f.Name), "PreferredMfa is true but Enabled is false",
+				"a preferred factor must be enabled: set Enabled: true, or PreferredMfa: false")
+		}
+		if d.PreferredMfa && d.Enabled {
+			preferred = append(preferred, f.Name)
+		}
+	}
+	if len(preferred) > 1 {
+		pp.errorf(du.Pos, du.Path, "more than one preferred MFA factor: "+strings.Join(preferred, ", "),
+			"a user has at most one preferred factor: set PreferredMfa: true on one of them only")
+	}
+
+	for _, f := range userFactors {
+		path := joinPath(du.Path, f.Name)
+		if up.enables(f) {
+			pp.checkEnable(up, f, path)
+		}
+		if up.disables(f) && pp.desired.MfaConfiguration == state.ModeOn {
+			pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA cannot be disabled for user %s while MfaConfiguration is ON", f.Label, du.Username),
+				"under ON Cognito accepts the call (HTTP 200) but keeps challenging the user with the factor (aws-sdk-js-v3#7961); change only PreferredMfa, or set the pool's MfaConfiguration to OPTIONAL")
+		}
+	}
+
+	if w := du.Settings.WebAuthnMfaSettings; w != nil && w.Enabled {
+		path := joinPath(du.Path, "WebAuthnMfaSettings")
+		fc := "not set"
+		if c := pp.desired.WebAuthnConfiguration; c != nil && c.FactorConfiguration != nil {
+			fc = *c.FactorConfiguration
+		}
+		if fc != state.MultiFactorWithUserVerification {
+			pp.errorf(du.PosOf("WebAuthnMfaSettings"), path, fmt.Sprintf("WebAuthn MFA for user %s needs the pool's WebAuthnConfiguration.FactorConfiguration %s", du.Username, state.MultiFactorWithUserVerification),
+				fmt.Sprintf("it is %s; set FactorConfiguration: %s on the pool", fc, state.MultiFactorWithUserVerification))
+		}
+		if !hasUsableFactor(up.desired) {
+			pp.errorf(du.PosOf("WebAuthnMfaSettings"), path, fmt.Sprintf("WebAuthn MFA for user %s needs another MFA factor enabled for the user", du.Username),
+				"Cognito accepts a passkey as MFA only next to SMS, TOTP or email MFA: enable one of them for this user as well")
+		}
+	}
+}
+
+// checkEnable checks that factor f can be switched on for up.
+func (pp *poolPlan) checkEnable(up *userPlan, f userFactor, path string) {
+	du, lu := up.du, up.lu
+	if !f.poolHas(pp.desired) {
+		detail := fmt.Sprintf("enable %s on user pool %s as well (mfactl turns it on before the user calls)", f.poolName, pp.dp.UserPoolId)
+		if pp.desired.MfaConfiguration == state.ModeOff {
+			detail = fmt.Sprintf("MFA is OFF for user pool %s: set its MfaConfiguration to OPTIONAL or ON and enable %s", pp.dp.UserPoolId, f.poolName)
+		}
+		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA is enabled for user %s, but the pool does not offer it", f.Label, du.Username), detail)
+	}
+	if !f.hasAttribute(lu) {
+		note := ""
+		if f.Name == smsFactor.Name {
+			note = " (it need not be verified)"
+		}
+		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.attribute),
+			fmt.Sprintf("set the user's %s attribute first%s, or leave %s out for this user", f.attribute, note, f.Name))
+	}
+	// enables() is true for TOTP only when it is off live: for a known
+	// user, that means no authenticator app is registered as far as
+	// Cognito shows (an unknown user may have enrolled at sign-in).
+	if f.Name == totpFactor.Name && lu.Unknown == "" {
+		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
+			"an administrator cannot register one: the user must (AssociateSoftwareToken, then VerifySoftwareToken, from your app or when prompted at sign-in under MFA ON), after which TOTP shows as enabled; a user who registered one before and had TOTP turned off can switch it back on with SetUserMFAPreference; until then leave SoftwareTokenMfaSettings out for this user")
+	}
+}
+
+// checkPoolCalls checks the pool configurations the calls will send.
+func (pp *poolPlan) checkPoolCalls() {
+	if samePool(pp.desired, pp.live) {
+		return
+	}
+	d, pre := pp.desired, pp.lp.Prerequisites
+	if d.MfaConfiguration != state.ModeOff && !hasMfaFactor(d) {
+		pos, path := pp.poolField("MfaConfiguration")
+		pp.errorf(pos, path, fmt.Sprintf("MfaConfiguration %s needs an MFA factor, but SMS, TOTP and email MFA are all off", d.MfaConfiguration),
+			"enable SmsMfaConfiguration, SoftwareTokenMfaConfiguration or EmailMfaConfiguration (WebAuthn alone does not count), or set MfaConfiguration: OFF")
+	}
+	if s := d.SmsMfaConfiguration; s != nil {
+		var missing []string
+		if s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "" {
+			missing = append(missing, "SnsCallerArn")
+		}
+		if s.SmsConfiguration == nil || s.SmsConfiguration.ExternalId == "" {
+			missing = append(missing, "ExternalId")
+		}
+		if len(missing) > 0 {
+			pos, path := pp.poolField("SmsMfaConfiguration.SmsConfiguration")
+			pp.errorf(pos, path, "SMS MFA needs an SNS role, but SmsConfiguration has no "+strings.Join(missing, " and "),
+				"neither the files nor the pool (GetUserPoolMfaConfig, DescribeUserPool) provide it: set SmsConfiguration: {SnsCallerArn: <IAM role ARN>, ExternalId: <its external ID>}")
+		}
+	}
+	if d.EmailMfaConfiguration != nil && pp.live.EmailMfaConfiguration == nil {
+		pp.checkEmailPrerequisites(pre)
+	}
+	if fc := webAuthnFactorConfiguration(d); fc == state.MultiFactorWithUserVerification && fc != webAuthnFactorConfiguration(pp.live) && pre.Tier == "LITE" {
+		pos, path := pp.poolField("WebAuthnConfiguration.FactorConfiguration")
+		pp.errorf(pos, path, fmt.Sprintf("FactorConfiguration %s is not available on the Lite tier of user pool %s", fc, pp.dp.UserPoolId),
+			"Cognito refuses it with FeatureUnavailableInTierException: move the pool to the Essentials or Plus tier first")
+	}
+	if d.MfaConfiguration == state.ModeOn {
+		pos, path := pp.poolField("MfaConfiguration")
+		for _, factor := range []string{"EMAIL_OTP", "SMS_OTP"} {
+			if slices.Contains(pre.FirstAuthFactors, factor) {
+				pp.errorf(pos, path, fmt.Sprintf("MfaConfiguration ON is refused while the sign-in policy allows %s as a first factor", factor),
+					"remove EMAIL_OTP and SMS_OTP from the pool's AllowedFirstAuthFactors (mfactl does not change the sign-in policy), or use OPTIONAL")
+			}
+		}
+		if fc := webAuthnFactorConfiguration(d); slices.Contains(pre.FirstAuthFactors, "WEB_AUTHN") && fc != state.MultiFactorWithUserVerification {
+			pp.errorf(pos, path, "MfaConfiguration ON is refused while WEB_AUTHN is a first factor and WebAuthnConfiguration.FactorConfiguration is "+orNotSet(fc),
+				fmt.Sprintf("set WebAuthnConfiguration.FactorConfiguration: %s, or remove WEB_AUTHN from the pool's AllowedFirstAuthFactors", state.MultiFactorWithUserVerification))
+		}
+	}
+}
+
+// checkEmailPrerequisites checks what email MFA needs from the pool (read
+// with DescribeUserPool; mfactl never changes it).
+func (pp *poolPlan) checkEmailPrerequisites(pre state.Prerequisites) {
+	pos, path := pp.poolField("EmailMfaConfiguration")
+	id := pp.dp.UserPoolId
+	switch pre.Tier {
+	case "LITE":
+		pp.errorf(pos, path, fmt.Sprintf("email MFA is not available on the Lite tier of user pool %s", id),
+			"Cognito refuses it with FeatureUnavailableInTierException: move the pool to the Essentials or Plus tier first")
+	case "":
+		pp.warnf(pos, path, fmt.Sprintf("the feature tier of user pool %s is unknown", id),
+			"Cognito did not report it; email MFA needs the Essentials or Plus tier (FeatureUnavailableInTierException otherwise)")
+	}
+	if pre.EmailSendingAccount != "DEVELOPER" {
+		pp.errorf(pos, path, fmt.Sprintf("email MFA needs user pool %s to send email with Amazon SES, but its EmailSendingAccount is %s", id, orNotSet(pre.EmailSendingAccount)),
+			"configure the pool's EmailConfiguration with an SES identity and EmailSendingAccount: DEVELOPER first (mfactl does not change it)")
+	}
+	if len(pre.RecoveryMechanisms) == 1 && pre.RecoveryMechanisms[0] == "verified_email" {
+		pp.errorf(pos, path, fmt.Sprintf("email MFA cannot be used while account recovery of user pool %s relies on email alone", id),
+			"add verified_phone_number or admin_only to the pool's AccountRecoverySetting first (mfactl does not change it)")
+	}
+}
+
+// warnAboutUsers reports what will surprise users at sign-in, and what
+// mfactl cannot verify.
+func (pp *poolPlan) warnAboutUsers() {
+	if pp.desired.MfaConfiguration == state.ModeOn && pp.live.MfaConfiguration != state.ModeOn {
+		var names []string
+		for _, up := range pp.users {
+			if !hasUsableFactor(up.desired) {
+				names = append(names, up.du.Username)
+			}
+		}
+		if len(names) > 0 {
+			pos, path := pp.poolField("MfaConfiguration")
+			pp.warnf(pos, path, fmt.Sprintf("MfaConfiguration goes ON while %s no MFA factor: %s", countUsers(len(names), "has", "have"), nameList(names)),
+				"Cognito will make them set up MFA (MFA_SETUP challenge) at their next sign-in; users not declared in the files were not read and may be in the same situation")
+		}
+	}
+	// TOTP users keep working after the pool drops TOTP; for SMS and email
+	// it is not documented.
+	for _, f := range []userFactor{smsFactor, emailFactor} {
+		if !f.poolHas(pp.live) || f.poolHas(pp.desired) || pp.desired.MfaConfiguration == state.ModeOff {
+			continue
+		}
+		var names []string
+		for _, up := range pp.users {
+			if *f.get(&up.desired) != nil {
+				names = append(names, up.du.Username)
+			}
+		}
+		if len(names) > 0 {
+			pos, path := pp.poolField(f.poolName)
+			pp.warnf(pos, path, fmt.Sprintf("%s MFA is removed from the pool while %s it enabled: %s", f.Label, countUsers(len(names), "keeps", "keep"), nameList(names)),
+				fmt.Sprintf("what Cognito does when they sign in is not documented; declare %s: {Enabled: false} and another factor for them to move them off it first", f.Name))
+		}
+	}
+	for _, up := range pp.users {
+		if up.lu.Unknown != "" {
+			pp.warnUnknown(up)
+		}
+	}
+	var withheld []*userPlan
+	for _, up := range pp.users {
+		if up.withheldWebAuthn {
+			withheld = append(withheld, up)
+		}
+	}
+	const why = "Cognito does not report it, so mfactl cannot tell whether it is in sync; it is sent only along with another change to the same user: pass --resend-write-only to send it now"
+	switch len(withheld) {
+	case 0:
+	case 1:
+		up := withheld[0]
+		pp.warnf(up.du.PosOf("WebAuthnMfaSettings"), joinPath(up.du.Path, "WebAuthnMfaSettings"), fmt.Sprintf("WebAuthnMfaSettings of user %s cannot be verified", up.du.Username), why)
+	default:
+		names := make([]string, len(withheld))
+		for i, up := range withheld {
+			names[i] = up.du.Username
+		}
+		pp.warnf(pp.dp.Pos, joinPath(pp.dp.Path, "Users"), fmt.Sprintf("WebAuthnMfaSettings of %d users cannot be verified: %s", len(names), nameList(names)), why)
+	}
+}
+
+func (pp *poolPlan) warnUnknown(up *userPlan) {
+	var sent []string
+	if up.request != nil {
+		for _, f := range userFactors {
+			if up.sends(f) {
+				sent = append(sent, f.Name)
+			}
+		}
+		if up.request.WebAuthnMfaSettings != nil {
+			sent = append(sent, "WebAuthnMfaSettings")
+		}
+	}
+	declared := false
+	for _, f := range userFactors {
+		declared = declared || *f.get(&up.du.Settings) != nil
+	}
+	detail := "it is shown as unknown, not off; "
+	switch {
+	case len(sent) > 0:
+		detail += "mfactl sends each declared block that Cognito does not confirm (a factor it lists is on; one it leaves out may not be off): " + strings.Join(sent, ", ")
+	case declared && len(up.notSent) == 0:
+		detail += "every declared factor is one Cognito lists as on, so nothing is sent"
+	case declared:
+		detail += "nothing is sent"
+	default:
+		detail += "nothing is declared for this user, so nothing is sent"
+	}
+	for _, why := range up.notSent {
+		detail += "; " + why
+	}
+	if up.enables(totpFactor) {
+		detail += "; Cognito refuses SoftwareTokenMfaSettings unless the user has registered an authenticator app"
+	}
+	pp.warnf(up.du.Pos, up.du.Path, fmt.Sprintf("live MFA settings of user %s are unknown: %s", up.du.Username, up.lu.Unknown), detail)
+}
+
+func webAuthnFactorConfiguration(c state.PoolConfig) string {
+	if c.WebAuthnConfiguration == nil || c.WebAuthnConfiguration.FactorConfiguration == nil {
+		return ""
+	}
+	return *c.WebAuthnConfiguration.FactorConfiguration
+}
+
+func orNotSet(s string) string {
+	if s == "" {
+		return "not set"
+	}
+	return s
+}
+
+// nameList joins names, naming at most maxNamed of them.
+func nameList(names []string) string {
+	if len(names) <= maxNamed {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:maxNamed], ", "), len(names)-maxNamed)
+}
+
+func countUsers(n int, singular, plural string) string {
+	if n == 1 {
+		return "1 declared user " + singular
+	}
+	return fmt.Sprintf("%d declared users %s", n, plural)
+}

@@ -1,0 +1,127 @@
+package plan
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+func TestFingerprintIgnoresRepresentation(t *testing.T) {
+	a := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SoftwareTokenMfaConfiguration: totpOn()},
+		withUsers(liveUser("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred()})))
+	lpA := a.Pools[poolID]
+	lpA.Prerequisites.FirstAuthFactors = []string{"PASSWORD", "EMAIL_OTP"}
+
+	// The same state with off blocks left out and a set in another order.
+	b := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SoftwareTokenMfaConfiguration: totpOn()},
+		withUsers(liveUser("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred()})))
+	lpB := b.Pools[poolID]
+	lpB.Config.SmsMfaConfiguration, lpB.Config.EmailMfaConfiguration = nil, nil
+	lpB.Users["alice"].Settings.SMSMfaSettings = nil
+	lpB.Prerequisites.FirstAuthFactors = []string{"EMAIL_OTP", "PASSWORD"}
+
+	for _, name := range []string{"", "alice"} {
+		if Fingerprint(lpA, name) != Fingerprint(lpB, name) {
+			t.Errorf("fingerprint of %q differs between two forms of the same state", name)
+		}
+	}
+	if !reflect.DeepEqual(lpA.Prerequisites.FirstAuthFactors, []string{"PASSWORD", "EMAIL_OTP"}) {
+		t.Errorf("Fingerprint changed its input")
+	}
+	if fp := Fingerprint(lpA, ""); !strings.HasPrefix(fp, "sha256:") || len(fp) != len("sha256:")+64 {
+		t.Errorf("fingerprint %q is not sha256:<hex>", fp)
+	}
+}
+
+// Plan files hold fingerprints: one that changed with the ExternalId's value
+// would let anyone holding the file test guesses at the secret offline.
+func TestFingerprintDoesNotDependOnTheSecretsValue(t *testing.T) {
+	lp := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}).Pools[poolID]
+	lp.Prerequisites.SmsConfiguration = &state.SmsConfiguration{SnsCallerArn: "arn:aws:iam::123456789012:role/sms", ExternalId: "guess-1"}
+	before := Fingerprint(lp, "")
+	lp.Config.SmsMfaConfiguration.SmsConfiguration.ExternalId = "guess-2"
+	lp.Prerequisites.SmsConfiguration.ExternalId = "guess-2"
+	if after := Fingerprint(lp, ""); after != before {
+		t.Fatal("the fingerprint changes with the ExternalId's value")
+	}
+}
+
+func TestFingerprintChangesWithState(t *testing.T) {
+	base := func() *state.LivePool {
+		l := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()},
+			withUsers(liveUser("alice", state.UserSettings{SMSMfaSettings: preferred()})))
+		return l.Pools[poolID]
+	}
+	tests := []struct {
+		name     string
+		username string
+		change   func(*state.LivePool)
+	}{
+		{"mode", "", func(lp *state.LivePool) { lp.Config.MfaConfiguration = state.ModeOn }},
+		{"whether an SMS secret is set", "", func(lp *state.LivePool) { lp.Config.SmsMfaConfiguration.SmsConfiguration.ExternalId = "" }},
+		{"the tier", "", func(lp *state.LivePool) { lp.Prerequisites.Tier = "LITE" }},
+		{"the sign-in policy", "", func(lp *state.LivePool) { lp.Prerequisites.FirstAuthFactors = []string{"SMS_OTP"} }},
+		{"recovery priority", "", func(lp *state.LivePool) {
+			lp.Prerequisites.RecoveryMechanisms = []string{"verified_phone_number", "verified_email"}
+		}},
+		{"existence", "", func(lp *state.LivePool) { lp.Exists = false }},
+		{"a preference", "alice", func(lp *state.LivePool) { lp.Users["alice"].Settings.SMSMfaSettings.PreferredMfa = false }},
+		{"a phone number", "alice", func(lp *state.LivePool) { lp.Users["alice"].HasPhoneNumber = false }},
+		{"trust", "alice", func(lp *state.LivePool) { lp.Users["alice"].Unknown = "legacy MFAOptions" }},
+		{"deletion", "alice", func(lp *state.LivePool) { delete(lp.Users, "alice") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lp := base()
+			before := Fingerprint(lp, tt.username)
+			tt.change(lp)
+			if Fingerprint(lp, tt.username) == before {
+				t.Fatalf("fingerprint unchanged")
+			}
+		})
+	}
+	t.Run("a user change leaves the pool's fingerprint alone", func(t *testing.T) {
+		lp := base()
+		before := Fingerprint(lp, "")
+		lp.Users["alice"].HasEmail = false
+		if Fingerprint(lp, "") != before {
+			t.Fatal("pool fingerprint covers users")
+		}
+	})
+}
+
+func TestTargetsAndStaleness(t *testing.T) {
+	l := live(state.PoolConfig{MfaConfiguration: state.ModeOff},
+		withUsers(liveUser("bob", state.UserSettings{}), liveUser("alice", state.UserSettings{})))
+	other := &state.LivePool{UserPoolId: "ap-south-1_Other", Exists: true}
+	l.Pools[other.UserPoolId] = other
+	rs := state.ReadSet{poolID: {"bob", "alice", "bob"}, other.UserPoolId: nil}
+
+	targets := Targets(l, rs)
+	var names []string
+	for _, tg := range targets {
+		names = append(names, tg.UserPoolId+"/"+tg.Username)
+	}
+	want := []string{"ap-south-1_Other/", poolID + "/", poolID + "/bob", poolID + "/alice"}
+	if !reflect.DeepEqual(names, want) {
+		t.Fatalf("targets = %v, want %v", names, want)
+	}
+	p := &Plan{Targets: targets}
+	if got := p.ReadSet(); !reflect.DeepEqual(got, state.ReadSet{poolID: {"bob", "alice"}, other.UserPoolId: {}}) {
+		t.Fatalf("ReadSet = %v", got)
+	}
+	if stale := StaleTargets(p, l); len(stale) != 0 {
+		t.Fatalf("fresh plan is stale: %v", stale)
+	}
+	l.Pools[poolID].Users["alice"].Settings.EmailMfaSettings.Enabled = true
+	stale := StaleTargets(p, l)
+	if len(stale) != 1 || stale[0].Username != "alice" || stale[0] != targets[3] {
+		t.Fatalf("stale = %+v, want alice's recorded target", stale)
+	}
+	delete(l.Pools, other.UserPoolId)
+	if stale := StaleTargets(p, l); len(stale) != 2 {
+		t.Fatalf("a pool gone missing is not stale: %+v", stale)
+	}
+}

@@ -1,0 +1,356 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// planJSON is the JSON form of a plan, for both `--json` output and plan
+// files (which add Targets). The README describes every field.
+type planJSON struct {
+	FormatVersion string
+	Pools         []PoolChange
+	Diagnostics   diag.List
+	Calls         []Call
+	Targets       []Target `json:",omitempty"`
+}
+
+// RenderJSON writes p as versioned JSON: the changes, the diagnostics and
+// the ordered calls with their full request bodies, secrets masked.
+func RenderJSON(w io.Writer, p *Plan) error {
+	return writeJSON(w, p, false)
+}
+
+// Save writes p as a plan file: the JSON of RenderJSON plus the targets
+// and their fingerprints, which apply checks before running anything. Plan
+// files never hold a secret (see ResolveSecrets).
+func Save(w io.Writer, p *Plan) error {
+	if p.Diagnostics.HasErrors() {
+		return errors.New("the plan has errors: there is nothing to save")
+	}
+	if len(p.Calls) > 0 && len(p.Targets) == 0 {
+		return errors.New("the plan has no targets: apply could not tell whether it is stale")
+	}
+	return writeJSON(w, p, true)
+}
+
+func writeJSON(w io.Writer, p *Plan, withTargets bool) error {
+	out := planJSON{
+		FormatVersion: p.FormatVersion,
+		Pools:         p.Pools,
+		Diagnostics:   p.Diagnostics,
+		Calls:         p.Calls,
+	}
+	if out.FormatVersion == "" {
+		out.FormatVersion = FormatVersion
+	}
+	if out.Pools == nil {
+		out.Pools = []PoolChange{}
+	}
+	if out.Diagnostics == nil {
+		out.Diagnostics = diag.List{}
+	}
+	if out.Calls == nil {
+		out.Calls = []Call{}
+	}
+	if withTargets {
+		out.Targets = p.Targets
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// Load reads a plan file written by Save. It refuses a file that is not
+// valid JSON, was written in another major FormatVersion, or whose calls
+// are not what Build makes: complete pool requests, one stage order, every
+// call covered by a target, and no secret anywhere.
+func Load(r io.Reader) (*Plan, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading the plan file: %w", err)
+	}
+	var head struct{ FormatVersion *string }
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("not a valid plan file (corrupt or truncated?): %w", err)
+	}
+	if head.FormatVersion == nil {
+		return nil, errors.New("not an mfactl plan file: it has no FormatVersion")
+	}
+	if major(*head.FormatVersion) != major(FormatVersion) {
+		return nil, fmt.Errorf("the plan file has format version %s, and this mfactl reads %s.x: make the plan again with this mfactl", *head.FormatVersion, major(FormatVersion))
+	}
+	var pj planJSON
+	if err := json.Unmarshal(data, &pj); err != nil {
+		return nil, fmt.Errorf("corrupt plan file: %w", err)
+	}
+	p := &Plan{FormatVersion: pj.FormatVersion, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets}
+	if err := validateLoaded(p); err != nil {
+		return nil, fmt.Errorf("corrupt plan file: %w", err)
+	}
+	return p, nil
+}
+
+func major(version string) string {
+	m, _, _ := strings.Cut(version, ".")
+	return m
+}
+
+var userPoolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+
+func validateLoaded(p *Plan) error {
+	if p.Diagnostics.HasErrors() {
+		return errors.New("it records a plan that failed its checks")
+	}
+	targets := map[Target]bool{}
+	for _, t := range p.Targets {
+		if t.Fingerprint == "" {
+			return fmt.Errorf("target %s has no fingerprint", targetName(t))
+		}
+		targets[Target{UserPoolId: t.UserPoolId, Username: t.Username}] = true
+	}
+	lastStage := map[string]int{}
+	for i, c := range p.Calls {
+		n := i + 1
+		if !userPoolIDPattern.MatchString(c.UserPoolId) {
+			return fmt.Errorf("call %d: %q is not a user pool ID", n, c.UserPoolId)
+		}
+		switch c.Operation {
+		case SetUserPoolMfaConfig:
+			if c.Stage != StageWidenPool && c.Stage != StageNarrowPool {
+				return fmt.Errorf("call %d: SetUserPoolMfaConfig in stage %d (allowed: %d or %d)", n, c.Stage, StageWidenPool, StageNarrowPool)
+			}
+			if err := validatePoolRequest(*c.PoolRequest); err != nil {
+				return fmt.Errorf("call %d: %w", n, err)
+			}
+		case AdminSetUserMFAPreference:
+			if c.Stage != StageUsers {
+				return fmt.Errorf("call %d: AdminSetUserMFAPreference in stage %d (allowed: %d)", n, c.Stage, StageUsers)
+			}
+			if *c.UserRequest == (state.UserSettings{}) {
+				return fmt.Errorf("call %d: the request sets nothing", n)
+			}
+		}
+		if c.Stage < lastStage[c.UserPoolId] {
+			return fmt.Errorf("call %d: stage %d comes after stage %d of the same pool", n, c.Stage, lastStage[c.UserPoolId])
+		}
+		lastStage[c.UserPoolId] = c.Stage
+		if !targets[Target{UserPoolId: c.UserPoolId}] {
+			return fmt.Errorf("call %d: user pool %s is not among the targets, so apply could not tell whether the plan is stale", n, c.UserPoolId)
+		}
+		if c.Username != "" && !targets[Target{UserPoolId: c.UserPoolId, Username: c.Username}] {
+			return fmt.Errorf("call %d: user %s of %s is not among the targets, so apply could not tell whether the plan is stale", n, c.Username, c.UserPoolId)
+		}
+	}
+	return nil
+}
+
+func targetName(t Target) string {
+	if t.Username == "" {
+		return "user pool " + t.UserPoolId
+	}
+	return fmt.Sprintf("user %s of %s", t.Username, t.UserPoolId)
+}
+
+// validatePoolRequest checks that a SetUserPoolMfaConfig request is one
+// Cognito accepts and that does not switch off more than it says.
+func validatePoolRequest(c state.PoolConfig) error {
+	factors := c.SmsMfaConfiguration != nil || c.SoftwareTokenMfaConfiguration != nil || c.EmailMfaConfiguration != nil
+	switch c.MfaConfiguration {
+	case state.ModeOff:
+		if factors {
+			return errors.New("MfaConfiguration OFF with an SMS, TOTP or email block (Cognito refuses it)")
+		}
+	case state.ModeOn, state.ModeOptional:
+		if !hasMfaFactor(normalisePool(c)) {
+			return fmt.Errorf("MfaConfiguration %s with no SMS, TOTP or email factor enabled", c.MfaConfiguration)
+		}
+	default:
+		return fmt.Errorf("MfaConfiguration is %q (allowed: OFF, ON, OPTIONAL)", c.MfaConfiguration)
+	}
+	if s := c.SmsMfaConfiguration; s != nil {
+		if !s.Enabled {
+			return errors.New("a disabled SMS block (a present block switches SMS MFA on)")
+		}
+		if s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "" {
+			return errors.New("SMS MFA without SmsConfiguration.SnsCallerArn")
+		}
+	}
+	if e := c.EmailMfaConfiguration; e != nil && !e.Enabled {
+		return errors.New("a disabled email block (a present block switches email MFA on)")
+	}
+	return nil
+}
+
+// The request bodies, as Cognito receives them. Cognito's SMS and email
+// blocks have no Enabled field: a present block is on.
+type poolRequestBody struct {
+	UserPoolId                    string
+	MfaConfiguration              state.Mode                           `json:",omitempty"`
+	SmsMfaConfiguration           *smsMfaConfigBody                    `json:",omitempty"`
+	SoftwareTokenMfaConfiguration *state.SoftwareTokenMfaConfiguration `json:",omitempty"`
+	EmailMfaConfiguration         *emailMfaConfigBody                  `json:",omitempty"`
+	WebAuthnConfiguration         *state.WebAuthnConfiguration         `json:",omitempty"`
+}
+
+type smsMfaConfigBody struct {
+	SmsAuthenticationMessage *string                 `json:",omitempty"`
+	SmsConfiguration         *state.SmsConfiguration `json:",omitempty"`
+}
+
+type emailMfaConfigBody struct {
+	Message *string `json:",omitempty"`
+	Subject *string `json:",omitempty"`
+}
+
+type userRequestBody struct {
+	UserPoolId               string
+	Username                 string
+	SMSMfaSettings           *state.FactorSettings   `json:",omitempty"`
+	SoftwareTokenMfaSettings *state.FactorSettings   `json:",omitempty"`
+	EmailMfaSettings         *state.FactorSettings   `json:",omitempty"`
+	WebAuthnMfaSettings      *state.WebAuthnSettings `json:",omitempty"`
+}
+
+type callJSON struct {
+	Operation  Operation
+	UserPoolId string
+	Username   string `json:",omitempty"`
+	Stage      int
+	Reason     string `json:",omitempty"`
+	Request    json.RawMessage
+}
+
+// RequestBody returns the body of the API request c makes, as Cognito
+// receives it, with the secret masked.
+func (c Call) RequestBody() any {
+	switch {
+	case c.PoolRequest != nil:
+		req := maskedRequest(c)
+		body := poolRequestBody{
+			UserPoolId:                    c.UserPoolId,
+			MfaConfiguration:              req.MfaConfiguration,
+			SoftwareTokenMfaConfiguration: req.SoftwareTokenMfaConfiguration,
+			WebAuthnConfiguration:         req.WebAuthnConfiguration,
+		}
+		if s := req.SmsMfaConfiguration; s != nil && s.Enabled {
+			body.SmsMfaConfiguration = &smsMfaConfigBody{SmsAuthenticationMessage: s.SmsAuthenticationMessage, SmsConfiguration: s.SmsConfiguration}
+		}
+		if e := req.EmailMfaConfiguration; e != nil && e.Enabled {
+			body.EmailMfaConfiguration = &emailMfaConfigBody{Message: e.Message, Subject: e.Subject}
+		}
+		return body
+	case c.UserRequest != nil:
+		r := c.UserRequest
+		return userRequestBody{
+			UserPoolId:               c.UserPoolId,
+			Username:                 c.Username,
+			SMSMfaSettings:           r.SMSMfaSettings,
+			SoftwareTokenMfaSettings: r.SoftwareTokenMfaSettings,
+			EmailMfaSettings:         r.EmailMfaSettings,
+			WebAuthnMfaSettings:      r.WebAuthnMfaSettings,
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the call with its full request body (secret masked).
+func (c Call) MarshalJSON() ([]byte, error) {
+	body := c.RequestBody()
+	if body == nil {
+		return nil, fmt.Errorf("%s call for %s has no request", c.Operation, c.UserPoolId)
+	}
+	raw, err := marshalNoEscape(body)
+	if err != nil {
+		return nil, err
+	}
+	return marshalNoEscape(callJSON{Operation: c.Operation, UserPoolId: c.UserPoolId, Username: c.Username, Stage: c.Stage, Reason: c.Reason, Request: raw})
+}
+
+// UnmarshalJSON reads a call written by MarshalJSON. A secret comes back
+// as its source (ExternalIdSource) with an empty value; anything else in
+// its place is refused.
+func (c *Call) UnmarshalJSON(data []byte) error {
+	var cj callJSON
+	if err := json.Unmarshal(data, &cj); err != nil {
+		return err
+	}
+	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason}
+	if len(cj.Request) == 0 || string(cj.Request) == "null" {
+		return fmt.Errorf("%s call for %s has no Request", cj.Operation, cj.UserPoolId)
+	}
+	switch cj.Operation {
+	case SetUserPoolMfaConfig:
+		var body poolRequestBody
+		if err := decodeStrict(cj.Request, &body); err != nil {
+			return fmt.Errorf("SetUserPoolMfaConfig request for %s: %w", cj.UserPoolId, err)
+		}
+		if body.UserPoolId != cj.UserPoolId || cj.Username != "" {
+			return fmt.Errorf("SetUserPoolMfaConfig call for %s has a request for %s", cj.UserPoolId, body.UserPoolId)
+		}
+		req := state.PoolConfig{
+			MfaConfiguration:              body.MfaConfiguration,
+			SoftwareTokenMfaConfiguration: body.SoftwareTokenMfaConfiguration,
+			WebAuthnConfiguration:         body.WebAuthnConfiguration,
+		}
+		if s := body.SmsMfaConfiguration; s != nil {
+			req.SmsMfaConfiguration = &state.SmsMfaConfiguration{Enabled: true, SmsAuthenticationMessage: s.SmsAuthenticationMessage, SmsConfiguration: s.SmsConfiguration}
+		}
+		if e := body.EmailMfaConfiguration; e != nil {
+			req.EmailMfaConfiguration = &state.EmailMfaConfiguration{Enabled: true, Message: e.Message, Subject: e.Subject}
+		}
+		if hasSmsRole(&req) {
+			switch id := SecretSource(externalID(&req)); id {
+			case "":
+			case SecretFromLive, SecretFromFiles:
+				c.ExternalIdSource = id
+				setExternalID(&req, "")
+			default:
+				return fmt.Errorf("SetUserPoolMfaConfig request for %s holds an ExternalId value; plan files never carry secrets (expected %q or %q)", cj.UserPoolId, SecretFromLive, SecretFromFiles)
+			}
+		}
+		c.PoolRequest = &req
+	case AdminSetUserMFAPreference:
+		var body userRequestBody
+		if err := decodeStrict(cj.Request, &body); err != nil {
+			return fmt.Errorf("AdminSetUserMFAPreference request for %s in %s: %w", cj.Username, cj.UserPoolId, err)
+		}
+		if body.UserPoolId != cj.UserPoolId || body.Username != cj.Username || cj.Username == "" {
+			return fmt.Errorf("AdminSetUserMFAPreference call for user %q of %s has a request for user %q of %s", cj.Username, cj.UserPoolId, body.Username, body.UserPoolId)
+		}
+		c.UserRequest = &state.UserSettings{
+			SMSMfaSettings:           body.SMSMfaSettings,
+			SoftwareTokenMfaSettings: body.SoftwareTokenMfaSettings,
+			EmailMfaSettings:         body.EmailMfaSettings,
+			WebAuthnMfaSettings:      body.WebAuthnMfaSettings,
+		}
+	default:
+		return fmt.Errorf("unknown operation %q (known: %s, %s)", cj.Operation, SetUserPoolMfaConfig, AdminSetUserMFAPreference)
+	}
+	return nil
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}

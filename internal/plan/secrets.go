@@ -1,0 +1,141 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// SecretSource says where the secret of a pool request (the SMS role's
+// ExternalId) comes from. Output and plan files show it instead of the
+// value.
+type SecretSource string
+
+const (
+	// SecretFromLive: the value is the one the pool has now. Apply takes it
+	// from the live state it reads again (the fingerprints guarantee it has
+	// not changed).
+	SecretFromLive SecretSource = "(sensitive: unchanged)"
+	// SecretFromFiles: the value is new and only the input files hold it.
+	// Apply needs the same files.
+	SecretFromFiles SecretSource = "(sensitive: from files)"
+)
+
+// externalID returns the request's ExternalId, or "".
+func externalID(c *state.PoolConfig) string {
+	if c == nil || c.SmsMfaConfiguration == nil || c.SmsMfaConfiguration.SmsConfiguration == nil {
+		return ""
+	}
+	return c.SmsMfaConfiguration.SmsConfiguration.ExternalId
+}
+
+func setExternalID(c *state.PoolConfig, id string) {
+	c.SmsMfaConfiguration.SmsConfiguration.ExternalId = id
+}
+
+// hasSmsRole reports whether the request carries an SMS role to hold a secret.
+func hasSmsRole(c *state.PoolConfig) bool {
+	return c != nil && c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration != nil
+}
+
+// liveExternalID is the pool's current ExternalId: the one in its MFA
+// configuration, else the one of its SMS role (the same setting in Cognito).
+func liveExternalID(lp *state.LivePool) string {
+	if lp == nil {
+		return ""
+	}
+	if id := externalID(&lp.Config); id != "" {
+		return id
+	}
+	if lp.Prerequisites.SmsConfiguration != nil {
+		return lp.Prerequisites.SmsConfiguration.ExternalId
+	}
+	return ""
+}
+
+// maskedRequest returns a copy of a call's pool request with the secret
+// replaced by its source marker.
+func maskedRequest(c Call) *state.PoolConfig {
+	if c.PoolRequest == nil {
+		return nil
+	}
+	req := copyPool(*c.PoolRequest)
+	if hasSmsRole(&req) && (externalID(&req) != "" || c.ExternalIdSource != "") {
+		marker := string(c.ExternalIdSource)
+		if marker == "" {
+			marker = state.SecretMarker
+		}
+		setExternalID(&req, marker)
+	}
+	return &req
+}
+
+// maskSecret replaces c's secret, if any, with marker.
+func maskSecret(c *state.PoolConfig, marker string) {
+	if externalID(c) != "" {
+		setExternalID(c, marker)
+	}
+}
+
+// secretSource says whether id, a secret a request carries, is the pool's
+// current one.
+func secretSource(id string, lp *state.LivePool) SecretSource {
+	switch {
+	case id == "":
+		return ""
+	case id == liveExternalID(lp):
+		return SecretFromLive
+	default:
+		return SecretFromFiles
+	}
+}
+
+// ResolveSecrets puts the secrets back into the calls of a plan read from a
+// file: values marked SecretFromLive come from live (read again by apply),
+// values marked SecretFromFiles from desired (the same input files). It
+// returns an error naming the pool when a secret cannot be resolved;
+// desired may be nil when no files were given.
+func ResolveSecrets(p *Plan, live state.Live, desired *state.Desired) error {
+	var errs []error
+	for i := range p.Calls {
+		c := &p.Calls[i]
+		if !hasSmsRole(c.PoolRequest) || c.ExternalIdSource == "" {
+			continue
+		}
+		if externalID(c.PoolRequest) != "" {
+			continue // already resolved: a plan fresh from Build
+		}
+		switch c.ExternalIdSource {
+		case SecretFromLive:
+			id := liveExternalID(live.Pools[c.UserPoolId])
+			if id == "" {
+				errs = append(errs, fmt.Errorf("call %d (%s %s): the plan reuses the pool's current SMS ExternalId, but the live pool has none", i+1, c.Operation, c.UserPoolId))
+				continue
+			}
+			setExternalID(c.PoolRequest, id)
+		case SecretFromFiles:
+			id := declaredExternalID(desired, c.UserPoolId)
+			if id == "" {
+				errs = append(errs, fmt.Errorf("call %d (%s %s): the plan sets a new SMS ExternalId, which plan files do not hold: pass the same -f files that made the plan", i+1, c.Operation, c.UserPoolId))
+				continue
+			}
+			setExternalID(c.PoolRequest, id)
+		default:
+			errs = append(errs, fmt.Errorf("call %d (%s %s): unknown secret source %q", i+1, c.Operation, c.UserPoolId, c.ExternalIdSource))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func declaredExternalID(desired *state.Desired, poolID string) string {
+	if desired == nil {
+		return ""
+	}
+	for _, dp := range desired.Pools {
+		if dp.UserPoolId == poolID {
+			return externalID(&dp.Config)
+		}
+	}
+	return ""
+}

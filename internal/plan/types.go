@@ -1,0 +1,86 @@
+package plan
+
+import (
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// FormatVersion is the version of the JSON plan format (output and plan files).
+// Bump the major part on any incompatible change.
+const FormatVersion = "1.0"
+
+// Operation names a Cognito API operation a plan calls.
+type Operation string
+
+const (
+	SetUserPoolMfaConfig      Operation = "SetUserPoolMfaConfig"
+	AdminSetUserMFAPreference Operation = "AdminSetUserMFAPreference"
+)
+
+// Stages of one pool's calls. Calls of one pool run stage by stage (a stage
+// is a barrier); calls inside a stage may run concurrently. Pools are
+// independent of each other.
+const (
+	StageWidenPool  = 1 // add factors users will need; OPTIONAL on the way to ON
+	StageUsers      = 2 // per-user preference calls
+	StageNarrowPool = 3 // the pool's exact desired configuration
+)
+
+// Plan is a value: everything apply needs, and nothing it has to recompute.
+type Plan struct {
+	FormatVersion string
+	Pools         []PoolChange // what differs, for people to review
+	Calls         []Call       // what apply executes, in order
+	Diagnostics   diag.List
+	Targets       []Target // what was read, with fingerprints of its live state
+}
+
+// PoolChange is the reviewable difference for one pool. Live and Desired are
+// nil when the pool-level configuration is in sync. Desired is the full
+// configuration after apply (unmanaged fields carried over from live).
+type PoolChange struct {
+	UserPoolId  string
+	Pos         state.Pos         `json:",omitzero"` // where the pool is declared
+	Live        *state.PoolConfig `json:",omitempty"`
+	Desired     *state.PoolConfig `json:",omitempty"`
+	Users       []UserChange      `json:",omitempty"`
+	UsersInSync int
+}
+
+// UserChange is the reviewable difference for one user. Unknown is set when
+// the live settings cannot be trusted (they are shown as unknown, not off).
+type UserChange struct {
+	Username string
+	Pos      state.Pos `json:",omitzero"` // where the user is declared
+	Live     state.UserSettings
+	Desired  state.UserSettings
+	Unknown  string `json:",omitempty"`
+}
+
+// Call is one API call apply will make. Exactly one of PoolRequest and
+// UserRequest is set, matching Operation. PoolRequest is always a complete
+// configuration (SetUserPoolMfaConfig replaces the whole thing); UserRequest
+// carries only the blocks that change. Reason is for display only and never
+// drives behaviour.
+type Call struct {
+	Operation   Operation
+	UserPoolId  string
+	Username    string `json:",omitempty"`
+	Stage       int
+	Reason      string              `json:",omitempty"`
+	PoolRequest *state.PoolConfig   `json:"-"`
+	UserRequest *state.UserSettings `json:"-"`
+	// ExternalIdSource says where PoolRequest's SMS ExternalId comes from
+	// (SecretFromLive or SecretFromFiles); empty when the request has none.
+	// Plan files hold this marker instead of the secret; see ResolveSecrets.
+	ExternalIdSource SecretSource `json:"-"`
+}
+
+// Target is one thing the plan read from Cognito, with a fingerprint of its
+// live state so that apply can refuse a stale plan. Username is empty for a
+// pool target.
+type Target struct {
+	UserPoolId  string
+	Username    string `json:",omitempty"`
+	Fingerprint string
+}
