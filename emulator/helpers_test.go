@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/cognito"
 )
 
 // newClient is an SDK client for the emulator at url, signing for region,

@@ -15,8 +15,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/cognito"
 )
 
 func TestUpdateUserPool(t *testing.T) {

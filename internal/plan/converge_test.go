@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/plan"
 )
 
