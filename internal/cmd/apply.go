@@ -159,7 +159,7 @@ func applySavedPlan(ctx context.Context, opts *ApplyOptions) error {
 // summary; it returns the error that sets the exit code.
 func execute(ctx context.Context, opts *ApplyOptions, client LiveClient, p *plan.Plan) error {
 	hooks, finish := applyProgress(opts.IO, len(p.Calls))
-	result := apply.Run(ctx, p, client, apply.Options{Concurrency: opts.Concurrency, Hooks: hooks})
+	result := apply.Run(ctx, p, apply.Dispatch(client), apply.Options{Concurrency: opts.Concurrency, Hooks: hooks})
 	finish()
 	if err := apply.RenderSummary(opts.IO.Out, result, opts.IO.Palette()); err != nil {
 		return err

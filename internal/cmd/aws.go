@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/mfactl/mfactl/internal/apply"
 	"github.com/mfactl/mfactl/internal/cognito"
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -14,7 +14,7 @@ import (
 // satisfies it; it is an interface so the cmd layer depends on behaviour.
 type LiveClient interface {
 	ReadLive(ctx context.Context, rs state.ReadSet, progress func(done, total int)) (state.Live, error)
-	Execute(ctx context.Context, call plan.Call) error
+	apply.Cognito
 }
 
 var _ LiveClient = (*cognito.Client)(nil)

@@ -21,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/mfactl/mfactl/emulator"
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -108,13 +107,13 @@ func TestEndToEndWriteThenRead(t *testing.T) {
 		SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{Enabled: true},
 		EmailMfaConfiguration:         &state.EmailMfaConfiguration{Enabled: true, Subject: aws.String("Your code")},
 	}
-	calls := []plan.Call{
-		{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &desired},
-		{Operation: plan.AdminSetUserMFAPreference, UserPoolId: pool, Username: "alice", UserRequest: &state.UserSettings{SMSMfaSettings: &preferred}},
-		{Operation: plan.AdminSetUserMFAPreference, UserPoolId: pool, Username: "bob", UserRequest: &state.UserSettings{EmailMfaSettings: &enabled}},
+	calls := []testCall{
+		{Operation: opSetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &desired},
+		{Operation: opAdminSetUserMFAPreference, UserPoolId: pool, Username: "alice", UserRequest: &state.UserSettings{SMSMfaSettings: &preferred}},
+		{Operation: opAdminSetUserMFAPreference, UserPoolId: pool, Username: "bob", UserRequest: &state.UserSettings{EmailMfaSettings: &enabled}},
 	}
 	for _, call := range calls {
-		if err := c.Execute(ctx, call); err != nil {
+		if err := execCall(ctx, c, call); err != nil {
 			t.Fatalf("%s %s: %v", call.Operation, call.Username, err)
 		}
 	}
@@ -159,7 +158,7 @@ func TestEndToEndWriteThenRead(t *testing.T) {
 	// Turning MFA off sends no factor block, which Cognito would reject.
 	off := state.PoolConfig{MfaConfiguration: state.ModeOff, SmsMfaConfiguration: desired.SmsMfaConfiguration,
 		SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{}}
-	if err := c.Execute(ctx, plan.Call{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &off}); err != nil {
+	if err := execCall(ctx, c, testCall{Operation: opSetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &off}); err != nil {
 		t.Fatalf("turning MFA off: %v", err)
 	}
 	live, err = c.ReadLive(ctx, state.ReadSet{pool: nil}, nil)
@@ -180,10 +179,10 @@ func TestEndToEndExplainsRefusals(t *testing.T) {
 	c := newE2EClient(t, Options{EndpointURL: e.url})
 	ctx := context.Background()
 	smsOnly := state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}
-	if err := c.Execute(ctx, plan.Call{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &smsOnly}); err != nil {
+	if err := execCall(ctx, c, testCall{Operation: opSetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &smsOnly}); err != nil {
 		t.Fatal(err)
 	}
-	err := c.Execute(ctx, plan.Call{Operation: plan.AdminSetUserMFAPreference, UserPoolId: pool, Username: "carol",
+	err := execCall(ctx, c, testCall{Operation: opAdminSetUserMFAPreference, UserPoolId: pool, Username: "carol",
 		UserRequest: &state.UserSettings{SMSMfaSettings: &enabled}})
 	var callErr *CallError
 	if !errors.As(err, &callErr) {
@@ -196,7 +195,7 @@ func TestEndToEndExplainsRefusals(t *testing.T) {
 	// A role that cannot be assumed is retried (IAM propagation), then explained, without the ExternalId.
 	e.FailNext("SetUserPoolMfaConfig", 10, "InvalidSmsRoleTrustRelationshipException")
 	c.sleep = func(ctx context.Context, d time.Duration) error { return ctx.Err() }
-	err = c.Execute(ctx, plan.Call{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &smsOnly})
+	err = execCall(ctx, c, testCall{Operation: opSetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &smsOnly})
 	if !errors.As(err, &callErr) || callErr.Code != "InvalidSmsRoleTrustRelationshipException" || callErr.Meaning == "" {
 		t.Fatalf("err = %v; want an explained InvalidSmsRoleTrustRelationshipException", err)
 	}
@@ -220,7 +219,7 @@ func TestEndToEndRetriesWhatIsWorthRetrying(t *testing.T) {
 
 	e.FailNext("SetUserPoolMfaConfig", 2, "ConcurrentModificationException")
 	cfg := state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}
-	if err := c.Execute(ctx, plan.Call{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &cfg}); err != nil {
+	if err := execCall(ctx, c, testCall{Operation: opSetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &cfg}); err != nil {
 		t.Fatalf("after two ConcurrentModificationExceptions: %v", err)
 	}
 	// 5xx and dropped connections are the SDK retryer's.
@@ -288,14 +287,14 @@ func TestEndToEndThrottlingNeverSurfaces(t *testing.T) {
 	}
 
 	sms := state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}
-	if err := c.Execute(ctx, plan.Call{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &sms}); err != nil {
+	if err := execCall(ctx, c, testCall{Operation: opSetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &sms}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 15)
 	for _, name := range names[:15] {
 		wg.Go(func() {
-			errs <- c.Execute(ctx, plan.Call{Operation: plan.AdminSetUserMFAPreference, UserPoolId: pool, Username: name,
+			errs <- execCall(ctx, c, testCall{Operation: opAdminSetUserMFAPreference, UserPoolId: pool, Username: name,
 				UserRequest: &state.UserSettings{SMSMfaSettings: &enabled}})
 		})
 	}
@@ -382,7 +381,7 @@ func TestEndToEndDroppedConnectionIsReadable(t *testing.T) {
 	c := newE2EClient(t, Options{EndpointURL: e.url, MaxAttempts: 1})
 	e.FailNext("SetUserPoolMfaConfig", 1, emulator.FaultDrop)
 	cfg := state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}
-	err := c.Execute(context.Background(), plan.Call{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &cfg})
+	err := execCall(context.Background(), c, testCall{Operation: opSetUserPoolMfaConfig, UserPoolId: pool, PoolRequest: &cfg})
 	var callErr *CallError
 	if !errors.As(err, &callErr) {
 		t.Fatalf("err = %v (%T); want *CallError", err, err)

@@ -10,56 +10,56 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// Execute makes one plan call. A call Cognito refuses returns a *CallError;
-// a call that is malformed (which a correct plan never holds) returns a plain
-// error without calling Cognito. If ctx ends, Execute returns ctx's error.
-func (c *Client) Execute(ctx context.Context, call plan.Call) error {
-	switch call.Operation {
-	case plan.SetUserPoolMfaConfig:
-		if call.PoolRequest == nil || call.UserRequest != nil {
-			return fmt.Errorf("%s for pool %s: the call must carry a pool request and nothing else", call.Operation, call.UserPoolId)
-		}
-		in, err := poolInput(call.UserPoolId, *call.PoolRequest)
-		if err != nil {
-			return err
-		}
-		return c.execute(ctx, call, secretsOf(call.PoolRequest), func(ctx context.Context, api API) error {
-			_, err := api.SetUserPoolMfaConfig(ctx, in)
-			return err
-		})
-	case plan.AdminSetUserMFAPreference:
-		if call.UserRequest == nil || call.PoolRequest != nil {
-			return fmt.Errorf("%s for pool %s user %s: the call must carry a user request and nothing else", call.Operation, call.UserPoolId, call.Username)
-		}
-		in, err := userInput(call.UserPoolId, call.Username, *call.UserRequest)
-		if err != nil {
-			return err
-		}
-		return c.execute(ctx, call, nil, func(ctx context.Context, api API) error {
-			_, err := api.AdminSetUserMFAPreference(ctx, in)
-			return err
-		})
-	default:
-		return fmt.Errorf("unknown operation %q for pool %s", call.Operation, call.UserPoolId)
+// SetUserPoolMfaConfig replaces the pool's whole MFA configuration with cfg,
+// which must be complete. A call Cognito refuses returns a *CallError; a
+// configuration Cognito must never receive (see poolInput) returns a plain
+// error without calling Cognito. If ctx ends first, it returns ctx's error.
+func (c *Client) SetUserPoolMfaConfig(ctx context.Context, poolID string, cfg state.PoolConfig) error {
+	in, err := poolInput(poolID, cfg)
+	if err != nil {
+		return err
 	}
+	return c.execute(ctx, opSetUserPoolMfaConfig, poolID, "", secretsOf(&cfg), func(ctx context.Context, api API) error {
+		_, err := api.SetUserPoolMfaConfig(ctx, in)
+		return err
+	})
 }
+
+// AdminSetUserMFAPreference sets the factors s carries for one user; an
+// omitted block leaves that factor as it is. Errors as SetUserPoolMfaConfig.
+func (c *Client) AdminSetUserMFAPreference(ctx context.Context, poolID, username string, s state.UserSettings) error {
+	in, err := userInput(poolID, username, s)
+	if err != nil {
+		return err
+	}
+	return c.execute(ctx, opAdminSetUserMFAPreference, poolID, username, nil, func(ctx context.Context, api API) error {
+		_, err := api.AdminSetUserMFAPreference(ctx, in)
+		return err
+	})
+}
+
+// The operations mfactl writes with, by Cognito's names (also the keys of
+// the quota table).
+const (
+	opSetUserPoolMfaConfig      = "SetUserPoolMfaConfig"
+	opAdminSetUserMFAPreference = "AdminSetUserMFAPreference"
+)
 
 // execute sends one call. An interrupt (ctx cancelled) stops a call only
 // while it waits for its first attempt's rate budget: it is then not sent,
 // and execute returns ctx's error so that apply reports it not started.
 // Once sent, a call is seen through, retries included, under a context the
 // interrupt does not cancel, so that its outcome is known.
-func (c *Client) execute(ctx context.Context, call plan.Call, secrets []string, send func(context.Context, API) error) error {
-	api, err := c.api(call.UserPoolId)
+func (c *Client) execute(ctx context.Context, operation, poolID, username string, secrets []string, send func(context.Context, API) error) error {
+	api, err := c.api(poolID)
 	if err != nil {
-		return &CallError{Operation: string(call.Operation), UserPoolId: call.UserPoolId, Username: call.Username,
+		return &CallError{Operation: operation, UserPoolId: poolID, Username: username,
 			Message: err.Error(), Meaning: "a user pool ID is its Region, an underscore and an ID, e.g. eu-west-1_AbCdEf123"}
 	}
-	if err := c.awaitFirstAttempt(ctx, state.Region(call.UserPoolId), string(call.Operation)); err != nil {
+	if err := c.awaitFirstAttempt(ctx, state.Region(poolID), operation); err != nil {
 		return err
 	}
 	sending := withPrepaidAttempt(context.WithoutCancel(ctx))
@@ -67,7 +67,7 @@ func (c *Client) execute(ctx context.Context, call plan.Call, secrets []string, 
 	if err == nil {
 		return nil
 	}
-	return newCallError(string(call.Operation), call.UserPoolId, call.Username, err, secrets...)
+	return newCallError(operation, poolID, username, err, secrets...)
 }
 
 // awaitFirstAttempt waits, under ctx, for the rate budget of a call's first

@@ -19,7 +19,6 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -156,12 +155,12 @@ func TestUserInputSendsOnlyTheBlocksPresent(t *testing.T) {
 	}
 }
 
-func poolCall(cfg state.PoolConfig) plan.Call {
-	return plan.Call{Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool1, PoolRequest: &cfg}
+func poolCall(cfg state.PoolConfig) testCall {
+	return testCall{Operation: opSetUserPoolMfaConfig, UserPoolId: pool1, PoolRequest: &cfg}
 }
 
-func userCall(name string, s state.UserSettings) plan.Call {
-	return plan.Call{Operation: plan.AdminSetUserMFAPreference, UserPoolId: pool1, Username: name, UserRequest: &s}
+func userCall(name string, s state.UserSettings) testCall {
+	return testCall{Operation: opAdminSetUserMFAPreference, UserPoolId: pool1, Username: name, UserRequest: &s}
 }
 
 func TestExecuteSendsThePlannedRequest(t *testing.T) {
@@ -169,10 +168,10 @@ func TestExecuteSendsThePlannedRequest(t *testing.T) {
 	c, _ := f.client(Options{})
 	ctx := context.Background()
 	cfg := state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}
-	if err := c.Execute(ctx, poolCall(cfg)); err != nil {
+	if err := execCall(ctx, c, poolCall(cfg)); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Execute(ctx, userCall("alice", state.UserSettings{SMSMfaSettings: &preferred})); err != nil {
+	if err := execCall(ctx, c, userCall("alice", state.UserSettings{SMSMfaSettings: &preferred})); err != nil {
 		t.Fatal(err)
 	}
 	wantPool, _ := poolInput(pool1, cfg)
@@ -187,20 +186,15 @@ func TestExecuteSendsThePlannedRequest(t *testing.T) {
 	}
 }
 
-func TestExecuteRefusesMalformedCallsWithoutCalling(t *testing.T) {
+func TestExecuteRefusesRequestsCognitoMustNotReceiveWithoutCalling(t *testing.T) {
 	f := newFakeCognito()
 	c, _ := f.client(Options{})
-	cfg := state.PoolConfig{MfaConfiguration: state.ModeOff}
-	for name, call := range map[string]plan.Call{
-		"unknown operation":        {Operation: "DeleteUserPool", UserPoolId: pool1},
-		"pool call without config": {Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool1},
-		"pool call with user part": {Operation: plan.SetUserPoolMfaConfig, UserPoolId: pool1, PoolRequest: &cfg, UserRequest: &state.UserSettings{}},
+	for name, call := range map[string]testCall{
 		"user call without blocks": userCall("alice", state.UserSettings{}),
-		"user call without config": {Operation: plan.AdminSetUserMFAPreference, UserPoolId: pool1, Username: "alice"},
 		"ON with nothing enabled":  poolCall(state.PoolConfig{MfaConfiguration: state.ModeOn}),
 	} {
 		var callErr *CallError
-		if err := c.Execute(context.Background(), call); err == nil || errors.As(err, &callErr) {
+		if err := execCall(context.Background(), c, call); err == nil || errors.As(err, &callErr) {
 			t.Errorf("%s: err = %v; want a plain error", name, err)
 		}
 	}
@@ -209,10 +203,27 @@ func TestExecuteRefusesMalformedCallsWithoutCalling(t *testing.T) {
 	}
 }
 
+// testCall is one write as the tests describe it; execCall makes it with
+// the Client method of its operation.
+type testCall struct {
+	Operation   string
+	UserPoolId  string
+	Username    string
+	PoolRequest *state.PoolConfig
+	UserRequest *state.UserSettings
+}
+
+func execCall(ctx context.Context, c *Client, call testCall) error {
+	if call.Operation == opSetUserPoolMfaConfig {
+		return c.SetUserPoolMfaConfig(ctx, call.UserPoolId, *call.PoolRequest)
+	}
+	return c.AdminSetUserMFAPreference(ctx, call.UserPoolId, call.Username, *call.UserRequest)
+}
+
 func TestExecuteExplainsFailures(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		call    plan.Call
+		call    testCall
 		err     error
 		code    string
 		meaning string // a fragment
@@ -246,7 +257,7 @@ func TestExecuteExplainsFailures(t *testing.T) {
 			f := newFakeCognito()
 			c, _ := f.client(Options{})
 			f.failNext(strings.Join(targetKey(tc.call), " "), tc.err)
-			err := c.Execute(context.Background(), tc.call)
+			err := execCall(context.Background(), c, tc.call)
 			var callErr *CallError
 			if !errors.As(err, &callErr) {
 				t.Fatalf("err = %v (%T); want *CallError", err, err)
@@ -265,7 +276,7 @@ func TestExecuteExplainsFailures(t *testing.T) {
 	}
 }
 
-func targetKey(call plan.Call) []string {
+func targetKey(call testCall) []string {
 	key := []string{string(call.Operation), call.UserPoolId}
 	if call.Username != "" {
 		key = append(key, call.Username)
@@ -281,7 +292,7 @@ func TestExecuteNeverShowsTheExternalId(t *testing.T) {
 	f.failNext("SetUserPoolMfaConfig "+pool1,
 		apiError("InvalidSmsRoleTrustRelationshipException", "Role does not trust cognito with external id ext-SECRET-42"))
 	f.failNext("SetUserPoolMfaConfig "+pool1, apiError("InvalidParameterException", "bad ExternalId ext-SECRET-42"))
-	err := c.Execute(context.Background(), poolCall(cfg))
+	err := execCall(context.Background(), c, poolCall(cfg))
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -302,7 +313,7 @@ func TestExecuteRetriesConcurrentModification(t *testing.T) {
 	c, slept := f.client(Options{})
 	cme := &types.ConcurrentModificationException{Message: aws.String("busy")}
 	f.failNext("AdminSetUserMFAPreference "+pool1+" alice", cme, cme)
-	if err := c.Execute(context.Background(), userCall("alice", state.UserSettings{SMSMfaSettings: &enabled})); err != nil {
+	if err := execCall(context.Background(), c, userCall("alice", state.UserSettings{SMSMfaSettings: &enabled})); err != nil {
 		t.Fatalf("err = %v; want success after retries", err)
 	}
 	if n := len(f.callLog()); n != 3 {
@@ -318,7 +329,7 @@ func TestExecuteGivesUpOnConcurrentModificationAfterItsAttempts(t *testing.T) {
 	for range policy.attempts + 2 {
 		f.failNext("SetUserPoolMfaConfig "+pool1, &types.ConcurrentModificationException{Message: aws.String("busy")})
 	}
-	err := c.Execute(context.Background(), poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff}))
+	err := execCall(context.Background(), c, poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff}))
 	var callErr *CallError
 	if !errors.As(err, &callErr) || callErr.Code != "ConcurrentModificationException" {
 		t.Fatalf("err = %v; want a ConcurrentModificationException CallError", err)
@@ -337,7 +348,7 @@ func TestExecuteRetriesNewSmsRolesWhileIAMPropagates(t *testing.T) {
 			for range policy.attempts {
 				f.failNext("SetUserPoolMfaConfig "+pool1, apiError(code, "role not usable"))
 			}
-			err := c.Execute(context.Background(), poolCall(state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: smsOn()}))
+			err := execCall(context.Background(), c, poolCall(state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: smsOn()}))
 			var callErr *CallError
 			if !errors.As(err, &callErr) || callErr.Code != code {
 				t.Fatalf("err = %v; want %s", err, code)
@@ -369,7 +380,7 @@ func TestExecuteDoesNotRetryOtherErrors(t *testing.T) {
 	f := newFakeCognito()
 	c, slept := f.client(Options{})
 	f.failNext("AdminSetUserMFAPreference "+pool1+" alice", apiError("InvalidParameterException", "no phone"))
-	if err := c.Execute(context.Background(), userCall("alice", state.UserSettings{SMSMfaSettings: &enabled})); err == nil {
+	if err := execCall(context.Background(), c, userCall("alice", state.UserSettings{SMSMfaSettings: &enabled})); err == nil {
 		t.Fatal("want an error")
 	}
 	if n := len(f.callLog()); n != 1 || len(*slept) != 0 {
@@ -384,7 +395,7 @@ func TestExecuteSendsNothingOnceInterrupted(t *testing.T) {
 	c, _ := f.client(Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := c.Execute(ctx, poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff}))
+	err := execCall(ctx, c, poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff}))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v; want context.Canceled", err)
 	}
@@ -416,7 +427,7 @@ func TestExecuteSeesASentCallThroughAnInterrupt(t *testing.T) {
 	api := &interruptingAPI{interrupt: cancel}
 	c := NewWithAPI(func(region string) API { api.API = &fakeAPI{f: f, region: region}; return api }, Options{})
 	c.sleep = func(context.Context, time.Duration) error { return nil }
-	if err := c.Execute(ctx, poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff})); err != nil {
+	if err := execCall(ctx, c, poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff})); err != nil {
 		t.Fatalf("err = %v; want the retried call to succeed", err)
 	}
 	if want := []bool{false, false}; !reflect.DeepEqual(api.cancelledDuring, want) {
@@ -429,7 +440,7 @@ func TestExecuteNeedsARegionInThePoolID(t *testing.T) {
 	c, _ := f.client(Options{})
 	call := poolCall(state.PoolConfig{MfaConfiguration: state.ModeOff})
 	call.UserPoolId = "NoRegion"
-	err := c.Execute(context.Background(), call)
+	err := execCall(context.Background(), c, call)
 	var callErr *CallError
 	if !errors.As(err, &callErr) || !strings.Contains(callErr.Meaning, "eu-west-1_") {
 		t.Fatalf("err = %v; want a CallError explaining pool IDs", err)
@@ -448,7 +459,7 @@ func TestExecuteReportsTransportFailuresPlainly(t *testing.T) {
 	call := userCall("alice", state.UserSettings{SMSMfaSettings: &enabled})
 	f.failNext(strings.Join(targetKey(call), " "), dropped)
 	var callErr *CallError
-	if err := c.Execute(context.Background(), call); !errors.As(err, &callErr) {
+	if err := execCall(context.Background(), c, call); !errors.As(err, &callErr) {
 		t.Fatalf("err = %v (%T); want *CallError", err, err)
 	}
 	want := `no answer after 8 attempts: Post "https://cognito-idp.eu-west-1.amazonaws.com/": EOF`

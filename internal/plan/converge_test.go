@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/apply"
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/plan"
 )
@@ -70,7 +71,7 @@ func TestPlansConverge(t *testing.T) {
 				t.Fatal(err)
 			}
 			for i, call := range saved.Calls {
-				if err := client.Execute(ctx, call); err != nil {
+				if err := apply.Dispatch(client).Execute(ctx, call); err != nil {
 					t.Fatalf("call %d (%s %s %s) refused: %v", i+1, call.Operation, call.UserPoolId, call.Username, err)
 				}
 			}

@@ -1,0 +1,59 @@
+package apply
+
+import (
+	"context"
+	"testing"
+
+	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// recordingCognito records which method each call reached.
+type recordingCognito struct{ calls []string }
+
+func (r *recordingCognito) SetUserPoolMfaConfig(_ context.Context, poolID string, cfg state.PoolConfig) error {
+	r.calls = append(r.calls, "pool "+poolID+" "+string(cfg.MfaConfiguration))
+	return nil
+}
+
+func (r *recordingCognito) AdminSetUserMFAPreference(_ context.Context, poolID, username string, s state.UserSettings) error {
+	r.calls = append(r.calls, "user "+poolID+" "+username)
+	return nil
+}
+
+func TestDispatchCallsTheMethodOfEachOperation(t *testing.T) {
+	r := &recordingCognito{}
+	ex := Dispatch(r)
+	cfg := state.PoolConfig{MfaConfiguration: state.ModeOff}
+	for _, call := range []plan.Call{
+		{Operation: plan.SetUserPoolMfaConfig, UserPoolId: "eu-west-1_A", PoolRequest: &cfg},
+		{Operation: plan.AdminSetUserMFAPreference, UserPoolId: "eu-west-1_A", Username: "alice", UserRequest: &state.UserSettings{SMSMfaSettings: &state.FactorSettings{Enabled: true}}},
+	} {
+		if err := ex.Execute(context.Background(), call); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"pool eu-west-1_A OFF", "user eu-west-1_A alice"}; len(r.calls) != 2 || r.calls[0] != want[0] || r.calls[1] != want[1] {
+		t.Errorf("calls = %q; want %q", r.calls, want)
+	}
+}
+
+func TestDispatchRefusesMalformedCallsWithoutCalling(t *testing.T) {
+	r := &recordingCognito{}
+	ex := Dispatch(r)
+	cfg := state.PoolConfig{MfaConfiguration: state.ModeOff}
+	for name, call := range map[string]plan.Call{
+		"unknown operation":        {Operation: "DeleteUserPool", UserPoolId: "eu-west-1_A"},
+		"pool call without config": {Operation: plan.SetUserPoolMfaConfig, UserPoolId: "eu-west-1_A"},
+		"pool call with user part": {Operation: plan.SetUserPoolMfaConfig, UserPoolId: "eu-west-1_A", PoolRequest: &cfg, UserRequest: &state.UserSettings{}},
+		"user call without config": {Operation: plan.AdminSetUserMFAPreference, UserPoolId: "eu-west-1_A", Username: "alice"},
+		"user call with pool part": {Operation: plan.AdminSetUserMFAPreference, UserPoolId: "eu-west-1_A", Username: "alice", PoolRequest: &cfg, UserRequest: &state.UserSettings{}},
+	} {
+		if err := ex.Execute(context.Background(), call); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	if len(r.calls) != 0 {
+		t.Errorf("Cognito was called: %q", r.calls)
+	}
+}
