@@ -45,7 +45,7 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 		Pools:         pools,
 		Calls:         calls,
 		Diagnostics:   diags,
-		Targets:       Targets(live, desired.ReadSet()),
+		Targets:       Targets(live, desired),
 	}
 }
 

@@ -83,28 +83,53 @@ func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
 	}
 }
 
-// Targets lists what a plan over rs reads, with fingerprints of its live
-// state: each pool (by ID), followed by its users in rs's order.
-func Targets(live state.Live, rs state.ReadSet) []Target {
-	ids := make([]string, 0, len(rs))
-	for id := range rs {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
+// Targets lists what a plan for desired reads, with fingerprints of its
+// live state and what desired declares for each: every pool (by ID),
+// followed by its users in declaration order.
+func Targets(live state.Live, desired state.Desired) []Target {
+	pools := slices.Clone(desired.Pools)
+	sort.SliceStable(pools, func(i, j int) bool { return pools[i].UserPoolId < pools[j].UserPoolId })
 	var targets []Target
-	for _, id := range ids {
-		lp := live.Pools[id]
-		targets = append(targets, Target{UserPoolId: id, Fingerprint: Fingerprint(lp, "")})
+	for _, dp := range pools {
+		lp := live.Pools[dp.UserPoolId]
+		cfg := copyPool(dp.Config)
+		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: Fingerprint(lp, ""), DesiredConfig: &cfg})
 		seen := map[string]bool{}
-		for _, name := range rs[id] {
-			if seen[name] {
+		for _, du := range dp.Users {
+			if seen[du.Username] {
 				continue
 			}
-			seen[name] = true
-			targets = append(targets, Target{UserPoolId: id, Username: name, Fingerprint: Fingerprint(lp, name)})
+			seen[du.Username] = true
+			settings := copyUser(du.Settings)
+			targets = append(targets, Target{UserPoolId: dp.UserPoolId, Username: du.Username, Fingerprint: Fingerprint(lp, du.Username), DesiredSettings: &settings})
 		}
 	}
 	return targets
+}
+
+// DesiredState is what the plan was built for, from its targets: planning
+// it again against live state after apply must find nothing left to do.
+// Verification after `apply -f` and after `apply PLANFILE` both use it.
+func (p *Plan) DesiredState() state.Desired {
+	var d state.Desired
+	for _, t := range p.Targets {
+		switch {
+		case t.Username == "":
+			dp := state.DesiredPool{UserPoolId: t.UserPoolId}
+			if t.DesiredConfig != nil {
+				dp.Config = copyPool(*t.DesiredConfig)
+			}
+			d.Pools = append(d.Pools, dp)
+		case len(d.Pools) > 0 && d.Pools[len(d.Pools)-1].UserPoolId == t.UserPoolId:
+			du := state.DesiredUser{Username: t.Username}
+			if t.DesiredSettings != nil {
+				du.Settings = copyUser(*t.DesiredSettings)
+			}
+			last := &d.Pools[len(d.Pools)-1]
+			last.Users = append(last.Users, du)
+		}
+	}
+	return d
 }
 
 // ReadSet returns what a plan's targets name, so that apply can read the

@@ -97,9 +97,14 @@ func TestTargetsAndStaleness(t *testing.T) {
 		withUsers(liveUser("bob", state.UserSettings{}), liveUser("alice", state.UserSettings{})))
 	other := &state.LivePool{UserPoolId: "ap-south-1_Other", Exists: true}
 	l.Pools[other.UserPoolId] = other
-	rs := state.ReadSet{poolID: {"bob", "alice", "bob"}, other.UserPoolId: nil}
+	sms := state.UserSettings{SMSMfaSettings: &state.FactorSettings{Enabled: true}}
+	desired := state.Desired{Pools: []state.DesiredPool{
+		{UserPoolId: poolID, Config: state.PoolConfig{MfaConfiguration: state.ModeOptional},
+			Users: []state.DesiredUser{{Username: "bob", Settings: sms}, {Username: "alice"}, {Username: "bob"}}},
+		{UserPoolId: other.UserPoolId},
+	}}
 
-	targets := Targets(l, rs)
+	targets := Targets(l, desired)
 	var names []string
 	for _, tg := range targets {
 		names = append(names, tg.UserPoolId+"/"+tg.Username)
@@ -109,6 +114,15 @@ func TestTargetsAndStaleness(t *testing.T) {
 		t.Fatalf("targets = %v, want %v", names, want)
 	}
 	p := &Plan{Targets: targets}
+	again := p.DesiredState()
+	if len(again.Pools) != 2 || again.Pools[1].Config.MfaConfiguration != state.ModeOptional ||
+		len(again.Pools[1].Users) != 2 || !reflect.DeepEqual(again.Pools[1].Users[0].Settings, sms) || again.Pools[1].Users[1].Username != "alice" {
+		t.Fatalf("DesiredState = %+v; want what the targets were made from", again)
+	}
+	sms.SMSMfaSettings.Enabled = false
+	if !again.Pools[1].Users[0].Settings.SMSMfaSettings.Enabled {
+		t.Fatal("targets alias the desired state they were made from")
+	}
 	if got := p.ReadSet(); !reflect.DeepEqual(got, state.ReadSet{poolID: {"bob", "alice"}, other.UserPoolId: {}}) {
 		t.Fatalf("ReadSet = %v", got)
 	}

@@ -62,7 +62,7 @@ func writeJSON(w io.Writer, p *Plan, withTargets bool) error {
 		out.Calls = []Call{}
 	}
 	if withTargets {
-		out.Targets = p.Targets
+		out.Targets = maskedTargets(p.Targets)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -94,6 +94,9 @@ func Load(r io.Reader) (*Plan, error) {
 		return nil, fmt.Errorf("corrupt plan file: %w", err)
 	}
 	p := &Plan{FormatVersion: pj.FormatVersion, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets}
+	if err := unmaskTargets(p.Targets); err != nil {
+		return nil, fmt.Errorf("corrupt plan file: %w", err)
+	}
 	if err := validateLoaded(p); err != nil {
 		return nil, fmt.Errorf("corrupt plan file: %w", err)
 	}
@@ -115,6 +118,9 @@ func validateLoaded(p *Plan) error {
 	for _, t := range p.Targets {
 		if t.Fingerprint == "" {
 			return fmt.Errorf("target %s has no fingerprint", targetName(t))
+		}
+		if (t.Username == "" && (t.DesiredConfig == nil || t.DesiredSettings != nil)) || (t.Username != "" && (t.DesiredSettings == nil || t.DesiredConfig != nil)) {
+			return fmt.Errorf("target %s does not record what the files declare for it (DesiredConfig for a pool, DesiredSettings for a user)", targetName(t))
 		}
 		targets[Target{UserPoolId: t.UserPoolId, Username: t.Username}] = true
 	}

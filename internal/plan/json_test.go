@@ -110,8 +110,11 @@ func TestSaveAndLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(loaded.Targets, p.Targets) || len(loaded.Calls) != len(p.Calls) {
+	if len(loaded.Targets) != len(p.Targets) || len(loaded.Calls) != len(p.Calls) {
 		t.Fatalf("loaded plan differs: %+v", loaded)
+	}
+	if got := externalID(loaded.Targets[0].DesiredConfig); got != "" {
+		t.Fatalf("a loaded target holds ExternalId %q before ResolveSecrets", got)
 	}
 	if got := externalID(loaded.Calls[0].PoolRequest); got != "" {
 		t.Fatalf("a loaded call holds ExternalId %q before ResolveSecrets", got)
@@ -126,6 +129,9 @@ func TestSaveAndLoad(t *testing.T) {
 			if !reflect.DeepEqual(loaded.Calls[i], p.Calls[i]) {
 				t.Fatalf("call %d after ResolveSecrets:\n got %+v\nwant %+v", i+1, loaded.Calls[i], p.Calls[i])
 			}
+		}
+		if !reflect.DeepEqual(loaded.Targets, p.Targets) {
+			t.Fatalf("targets after ResolveSecrets:\n got %+v\nwant %+v", loaded.Targets, p.Targets)
 		}
 	})
 	t.Run("secrets need the files", func(t *testing.T) {
@@ -194,6 +200,16 @@ func TestLoadRefuses(t *testing.T) {
 			req := call(m, 0)["Request"].(map[string]any)
 			req["SmsMfaConfiguration"].(map[string]any)["SmsConfiguration"].(map[string]any)["ExternalId"] = "hunter2"
 		}), "never carry secrets"},
+		{"a secret in a target's declared state", edit(func(m map[string]any) {
+			cfg := m["Targets"].([]any)[0].(map[string]any)["DesiredConfig"].(map[string]any)
+			cfg["SmsMfaConfiguration"].(map[string]any)["SmsConfiguration"].(map[string]any)["ExternalId"] = "hunter2"
+		}), "never carry secrets"},
+		{"a pool target without its declared state", edit(func(m map[string]any) {
+			delete(m["Targets"].([]any)[0].(map[string]any), "DesiredConfig")
+		}), "does not record what the files declare"},
+		{"a user target without its declared state", edit(func(m map[string]any) {
+			delete(m["Targets"].([]any)[1].(map[string]any), "DesiredSettings")
+		}), "does not record what the files declare"},
 		{"a failed plan", edit(func(m map[string]any) {
 			m["Diagnostics"] = []any{map[string]any{"Severity": "error", "Summary": "x"}}
 		}), "failed its checks"},
@@ -210,7 +226,7 @@ func TestLoadRefuses(t *testing.T) {
 
 func TestLoadAcceptsNewerMinorVersion(t *testing.T) {
 	_, _, _, saved := savedPlan(t)
-	newer := strings.Replace(string(saved), `"FormatVersion": "1.0"`, `"FormatVersion": "1.7"`, 1)
+	newer := strings.Replace(string(saved), `"FormatVersion": "1.1"`, `"FormatVersion": "1.7"`, 1)
 	if newer == string(saved) {
 		t.Fatal("FormatVersion not found in the saved plan")
 	}

@@ -346,3 +346,24 @@ func copyPool(c state.PoolConfig) state.PoolConfig {
 	}
 	return out
 }
+
+// copyUser returns a deep copy of s.
+func copyUser(s state.UserSettings) state.UserSettings {
+	copyFactor := func(f *state.FactorSettings) *state.FactorSettings {
+		if f == nil {
+			return nil
+		}
+		v := *f
+		return &v
+	}
+	out := state.UserSettings{
+		SMSMfaSettings:           copyFactor(s.SMSMfaSettings),
+		SoftwareTokenMfaSettings: copyFactor(s.SoftwareTokenMfaSettings),
+		EmailMfaSettings:         copyFactor(s.EmailMfaSettings),
+	}
+	if w := s.WebAuthnMfaSettings; w != nil {
+		v := *w
+		out.WebAuthnMfaSettings = &v
+	}
+	return out
+}

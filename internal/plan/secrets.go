@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/mfactl/mfactl/internal/state"
 )
@@ -125,7 +126,45 @@ func ResolveSecrets(p *Plan, live state.Live, desired *state.Desired) error {
 			errs = append(errs, fmt.Errorf("call %d (%s %s): unknown secret source %q", i+1, c.Operation, c.UserPoolId, c.ExternalIdSource))
 		}
 	}
+	for _, t := range p.Targets {
+		if hasSmsRole(t.DesiredConfig) && externalID(t.DesiredConfig) == "" {
+			if id := declaredExternalID(desired, t.UserPoolId); id != "" {
+				setExternalID(t.DesiredConfig, id)
+			}
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// maskedTargets returns targets with each declared secret replaced by
+// SecretFromFiles: a declared ExternalId is one only the files hold.
+func maskedTargets(targets []Target) []Target {
+	out := slices.Clone(targets)
+	for i := range out {
+		if cfg := out[i].DesiredConfig; cfg != nil && externalID(cfg) != "" {
+			masked := copyPool(*cfg)
+			setExternalID(&masked, string(SecretFromFiles))
+			out[i].DesiredConfig = &masked
+		}
+	}
+	return out
+}
+
+// unmaskTargets empties the declared secrets of targets read from a plan
+// file, which hold SecretFromFiles in their place. An empty ExternalId is
+// unmanaged, so verification compares it only once ResolveSecrets has put
+// the files' value back; any other value is refused.
+func unmaskTargets(targets []Target) error {
+	for _, t := range targets {
+		switch id := externalID(t.DesiredConfig); id {
+		case "":
+		case string(SecretFromFiles):
+			setExternalID(t.DesiredConfig, "")
+		default:
+			return fmt.Errorf("target %s holds an ExternalId value; plan files never carry secrets (expected %q)", targetName(t), SecretFromFiles)
+		}
+	}
+	return nil
 }
 
 func declaredExternalID(desired *state.Desired, poolID string) string {

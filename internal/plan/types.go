@@ -7,7 +7,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format (output and plan files).
 // Bump the major part on any incompatible change.
-const FormatVersion = "1.0"
+const FormatVersion = "1.1"
 
 // Operation names a Cognito API operation a plan calls.
 type Operation string
@@ -77,10 +77,14 @@ type Call struct {
 }
 
 // Target is one thing the plan read from Cognito, with a fingerprint of its
-// live state so that apply can refuse a stale plan. Username is empty for a
-// pool target.
+// live state so that apply can refuse a stale plan, and what the files
+// declare for it: with the live state, that decides the calls (Build) and
+// the end state apply verifies (DesiredState). Username is empty for a pool
+// target, which has DesiredConfig; a user target has DesiredSettings.
 type Target struct {
-	UserPoolId  string
-	Username    string `json:",omitempty"`
-	Fingerprint string
+	UserPoolId      string
+	Username        string `json:",omitempty"`
+	Fingerprint     string
+	DesiredConfig   *state.PoolConfig   `json:",omitempty"`
+	DesiredSettings *state.UserSettings `json:",omitempty"`
 }
