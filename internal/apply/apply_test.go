@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mfactl/mfactl/internal/apply/applytest"
 	"slices"
 	"testing"
 	"time"
@@ -12,10 +13,10 @@ import (
 )
 
 func TestRunExecutesExactlyThePlansCalls(t *testing.T) {
-	p := buildPlan(
-		poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("a", 20)},
-		poolPlan{pool: "us-east-1_B", users: users("b", 7)},
-		poolPlan{pool: "us-east-1_C", narrow: true},
+	p := applytest.Plan(
+		applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("a", 20)},
+		applytest.Pool{ID: "us-east-1_B", Users: applytest.Users("b", 7)},
+		applytest.Pool{ID: "us-east-1_C", Narrow: true},
 	)
 	fake := newFake()
 	hooks := newRecordingHooks()
@@ -24,7 +25,7 @@ func TestRunExecutesExactlyThePlansCalls(t *testing.T) {
 
 	var want []string
 	for _, c := range p.Calls {
-		want = append(want, key(c))
+		want = append(want, applytest.Key(c))
 	}
 	got := fake.startedKeys()
 	slices.Sort(want)
@@ -39,9 +40,9 @@ func TestRunExecutesExactlyThePlansCalls(t *testing.T) {
 		t.Fatalf("%d results for %d calls", len(r.Calls), len(p.Calls))
 	}
 	for i, c := range r.Calls {
-		if c.Index != i || key(c.Call) != key(p.Calls[i]) || c.Outcome != Applied || c.Err != nil {
+		if c.Index != i || applytest.Key(c.Call) != applytest.Key(p.Calls[i]) || c.Outcome != Applied || c.Err != nil {
 			t.Errorf("result %d = {Index %d, %s, %v, %v}; want {Index %d, %s, applied, nil}",
-				i, c.Index, key(c.Call), c.Outcome, c.Err, i, key(p.Calls[i]))
+				i, c.Index, applytest.Key(c.Call), c.Outcome, c.Err, i, applytest.Key(p.Calls[i]))
 		}
 		if hooks.pre[i] != 1 {
 			t.Errorf("PreCall called %d times for call %d; want 1", hooks.pre[i], i)
@@ -53,9 +54,9 @@ func TestRunExecutesExactlyThePlansCalls(t *testing.T) {
 }
 
 func TestRunWithConcurrencyOneFollowsPlanOrderWithinEachPool(t *testing.T) {
-	p := buildPlan(
-		poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("a", 10)},
-		poolPlan{pool: "us-east-1_B", widen: true, users: users("b", 10)},
+	p := applytest.Plan(
+		applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("a", 10)},
+		applytest.Pool{ID: "us-east-1_B", Widen: true, Users: applytest.Users("b", 10)},
 	)
 	fake := newFake()
 
@@ -66,7 +67,7 @@ func TestRunWithConcurrencyOneFollowsPlanOrderWithinEachPool(t *testing.T) {
 		var want, got []string
 		for _, c := range p.Calls {
 			if c.UserPoolId == pool {
-				want = append(want, key(c))
+				want = append(want, applytest.Key(c))
 			}
 		}
 		for _, k := range started {
@@ -81,9 +82,9 @@ func TestRunWithConcurrencyOneFollowsPlanOrderWithinEachPool(t *testing.T) {
 }
 
 func TestStagesAreBarriersWithinEachPool(t *testing.T) {
-	p := buildPlan(
-		poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("a", 30)},
-		poolPlan{pool: "us-east-1_B", widen: true, narrow: true, users: users("b", 30)},
+	p := applytest.Plan(
+		applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("a", 30)},
+		applytest.Pool{ID: "us-east-1_B", Widen: true, Narrow: true, Users: applytest.Users("b", 30)},
 	)
 	fake := newFake()
 	fake.delay = time.Millisecond // long enough for a missing barrier to show
@@ -117,10 +118,10 @@ func TestStagesAreBarriersWithinEachPool(t *testing.T) {
 func TestAChangeOfStageInPlanOrderIsABarrier(t *testing.T) {
 	// The plan's order is authoritative even when its stages are not ascending.
 	p := &plan.Plan{Calls: []plan.Call{
-		poolCall("eu-west-1_A", plan.StageNarrowPool),
-		userCall("eu-west-1_A", "x"),
-		userCall("eu-west-1_A", "y"),
-		poolCall("eu-west-1_A", plan.StageWidenPool),
+		applytest.PoolCall("eu-west-1_A", plan.StageNarrowPool),
+		applytest.UserCall("eu-west-1_A", "x"),
+		applytest.UserCall("eu-west-1_A", "y"),
+		applytest.PoolCall("eu-west-1_A", plan.StageWidenPool),
 	}}
 	fake := newFake()
 	fake.delay = time.Millisecond
@@ -140,9 +141,9 @@ func TestAChangeOfStageInPlanOrderIsABarrier(t *testing.T) {
 }
 
 func TestPoolsRunConcurrently(t *testing.T) {
-	p := buildPlan(
-		poolPlan{pool: "eu-west-1_A", widen: true, users: users("a", 3)},
-		poolPlan{pool: "us-east-1_B", widen: true, narrow: true, users: users("b", 3)},
+	p := applytest.Plan(
+		applytest.Pool{ID: "eu-west-1_A", Widen: true, Users: applytest.Users("a", 3)},
+		applytest.Pool{ID: "us-east-1_B", Widen: true, Narrow: true, Users: applytest.Users("b", 3)},
 	)
 	fake := newFake()
 	releaseA := make(chan struct{})
@@ -171,9 +172,9 @@ func TestFailureStopsLaterStagesOfItsPoolOnly(t *testing.T) {
 	// that the rest of its stage still runs.
 	for _, concurrency := range []int{1, 3} {
 		t.Run(fmt.Sprintf("concurrency %d", concurrency), func(t *testing.T) {
-			p := buildPlan(
-				poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("a", 10)},
-				poolPlan{pool: "us-east-1_B", widen: true, narrow: true, users: users("b", 10)},
+			p := applytest.Plan(
+				applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("a", 10)},
+				applytest.Pool{ID: "us-east-1_B", Widen: true, Narrow: true, Users: applytest.Users("b", 10)},
 			)
 			fake := newFake()
 			boom := errors.New("boom")
@@ -184,14 +185,14 @@ func TestFailureStopsLaterStagesOfItsPoolOnly(t *testing.T) {
 
 			for _, c := range r.Calls {
 				want := Applied
-				switch key(c.Call) {
+				switch applytest.Key(c.Call) {
 				case "eu-west-1_A/2/a003":
 					want = Failed
 				case "eu-west-1_A/3/":
 					want = NotStarted
 				}
 				if c.Outcome != want {
-					t.Errorf("%s: %v; want %v", key(c.Call), c.Outcome, want)
+					t.Errorf("%s: %v; want %v", applytest.Key(c.Call), c.Outcome, want)
 				}
 			}
 			if slices.Contains(fake.startedKeys(), "eu-west-1_A/3/") {
@@ -212,9 +213,9 @@ func TestFailureStopsLaterStagesOfItsPoolOnly(t *testing.T) {
 }
 
 func TestFailureInFirstStageStartsNothingMoreInThatPool(t *testing.T) {
-	p := buildPlan(
-		poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("a", 5)},
-		poolPlan{pool: "us-east-1_B", users: users("b", 5)},
+	p := applytest.Plan(
+		applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("a", 5)},
+		applytest.Pool{ID: "us-east-1_B", Users: applytest.Users("b", 5)},
 	)
 	fake := newFake()
 	fake.fail["eu-west-1_A/1/"] = errors.New("denied")
@@ -235,14 +236,14 @@ func TestFailureInFirstStageStartsNothingMoreInThatPool(t *testing.T) {
 }
 
 func TestInterruptLetsCallsInFlightFinishAndStartsNoMore(t *testing.T) {
-	p := buildPlan(
-		poolPlan{pool: "eu-west-1_A", narrow: true, users: users("a", 50)},
-		poolPlan{pool: "us-east-1_B", widen: true, users: users("b", 5)},
+	p := applytest.Plan(
+		applytest.Pool{ID: "eu-west-1_A", Narrow: true, Users: applytest.Users("a", 50)},
+		applytest.Pool{ID: "us-east-1_B", Widen: true, Users: applytest.Users("b", 5)},
 	)
 	fake := newFake()
 	release := make(chan struct{})
 	for _, c := range p.Calls {
-		fake.block[key(c)] = release
+		fake.block[applytest.Key(c)] = release
 	}
 	fake.started = make(chan string, len(p.Calls))
 	hooks := newRecordingHooks()
@@ -276,7 +277,7 @@ func TestInterruptLetsCallsInFlightFinishAndStartsNoMore(t *testing.T) {
 		t.Errorf("%d calls started; want only the 5 in flight at the interrupt: %v", len(started), started)
 	}
 	for _, c := range r.Calls {
-		k := key(c.Call)
+		k := applytest.Key(c.Call)
 		want := NotStarted
 		if inFlight[k] {
 			want = Applied // sent before the interrupt: the executor saw it through
@@ -294,7 +295,7 @@ func TestInterruptLetsCallsInFlightFinishAndStartsNoMore(t *testing.T) {
 }
 
 func TestRunWithCancelledContextStartsNothing(t *testing.T) {
-	p := buildPlan(poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("a", 3)})
+	p := applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("a", 3)})
 	fake := newFake()
 	hooks := newRecordingHooks()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -317,10 +318,10 @@ func TestRunWithCancelledContextStartsNothing(t *testing.T) {
 // A call the executor had not sent when the run was interrupted (it was
 // waiting for rate budget) is not started, not failed.
 func TestInterruptedCallsTheExecutorHadNotSentAreNotStarted(t *testing.T) {
-	p := buildPlan(poolPlan{pool: "eu-west-1_A", users: users("a", 3)})
+	p := applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Users: applytest.Users("a", 3)})
 	fake := newFake()
 	for _, c := range p.Calls {
-		fake.queued[key(c)] = true
+		fake.queued[applytest.Key(c)] = true
 	}
 	fake.waiting = make(chan string, len(p.Calls))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -343,7 +344,7 @@ func TestInterruptedCallsTheExecutorHadNotSentAreNotStarted(t *testing.T) {
 }
 
 func TestInterruptDuringTheLastCallIsNotAnInterruptedRun(t *testing.T) {
-	p := buildPlan(poolPlan{pool: "eu-west-1_A", users: users("a", 1)})
+	p := applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Users: applytest.Users("a", 1)})
 	fake := newFake()
 	release := make(chan struct{})
 	fake.block["eu-west-1_A/2/a000"] = release
@@ -368,14 +369,14 @@ func TestConcurrencyIsBoundedPerStageOfEachPool(t *testing.T) {
 		{"default", 0, DefaultConcurrency},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := buildPlan(
-				poolPlan{pool: "eu-west-1_A", users: users("a", 3*tc.limit)},
-				poolPlan{pool: "us-east-1_B", users: users("b", 3*tc.limit)},
+			p := applytest.Plan(
+				applytest.Pool{ID: "eu-west-1_A", Users: applytest.Users("a", 3*tc.limit)},
+				applytest.Pool{ID: "us-east-1_B", Users: applytest.Users("b", 3*tc.limit)},
 			)
 			fake := newFake()
 			release := make(chan struct{})
 			for _, c := range p.Calls {
-				fake.block[key(c)] = release
+				fake.block[applytest.Key(c)] = release
 			}
 			fake.started = make(chan string, len(p.Calls))
 			done := make(chan *Result)

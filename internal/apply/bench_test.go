@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"github.com/mfactl/mfactl/internal/apply/applytest"
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/plan"
@@ -15,7 +16,7 @@ func (noopExecutor) Execute(context.Context, plan.Call) error { return nil }
 // scheduling, bookkeeping and timing, with an executor that does nothing.
 func BenchmarkRun10000UserCalls(b *testing.B) {
 	const n = 10_000
-	p := buildPlan(poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("u", n)})
+	p := applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("u", n)})
 	b.ReportAllocs()
 	for b.Loop() {
 		if r := Run(context.Background(), p, noopExecutor{}, Options{}); !r.OK() {

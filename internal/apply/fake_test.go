@@ -3,16 +3,15 @@ package apply
 import (
 	"context"
 	"fmt"
+	"github.com/mfactl/mfactl/internal/apply/applytest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mfactl/mfactl/internal/plan"
-	"github.com/mfactl/mfactl/internal/state"
 )
 
 // key identifies a call in tests: pool/stage/user ("" user for pool calls).
-func key(c plan.Call) string { return fmt.Sprintf("%s/%d/%s", c.UserPoolId, c.Stage, c.Username) }
 
 // event is one start or end of a call, in the order the fake saw them.
 type event struct {
@@ -55,7 +54,7 @@ func newFake() *fakeExecutor {
 }
 
 func (f *fakeExecutor) Execute(ctx context.Context, c plan.Call) error {
-	k := key(c)
+	k := applytest.Key(c)
 	if f.queued[k] {
 		if f.waiting != nil {
 			f.waiting <- k
@@ -130,64 +129,6 @@ func (h *recordingHooks) PostCall(i int, c plan.Call, err error, d time.Duration
 
 // poolPlan is one pool's calls in a test plan: optional widen and narrow
 // pool calls around some user calls.
-type poolPlan struct {
-	pool          string
-	widen, narrow bool
-	users         []string
-}
-
-// buildPlan lays out calls as the planner does: per pool, widen, users, narrow.
-func buildPlan(pools ...poolPlan) *plan.Plan {
-	p := &plan.Plan{FormatVersion: plan.FormatVersion}
-	for _, pp := range pools {
-		if pp.widen {
-			p.Calls = append(p.Calls, poolCall(pp.pool, plan.StageWidenPool))
-		}
-		for _, u := range pp.users {
-			p.Calls = append(p.Calls, userCall(pp.pool, u))
-		}
-		if pp.narrow {
-			p.Calls = append(p.Calls, poolCall(pp.pool, plan.StageNarrowPool))
-		}
-	}
-	return p
-}
-
-func poolCall(pool string, stage int) plan.Call {
-	return plan.Call{
-		Operation:  plan.SetUserPoolMfaConfig,
-		UserPoolId: pool,
-		Stage:      stage,
-		PoolRequest: &state.PoolConfig{
-			MfaConfiguration: state.ModeOptional,
-			SmsMfaConfiguration: &state.SmsMfaConfiguration{
-				Enabled: true,
-				SmsConfiguration: &state.SmsConfiguration{
-					SnsCallerArn: "arn:aws:iam::123456789012:role/sms",
-					ExternalId:   "s3cr3t-external-id",
-				},
-			},
-		},
-	}
-}
-
-func userCall(pool, user string) plan.Call {
-	return plan.Call{
-		Operation:   plan.AdminSetUserMFAPreference,
-		UserPoolId:  pool,
-		Username:    user,
-		Stage:       plan.StageUsers,
-		UserRequest: &state.UserSettings{SMSMfaSettings: &state.FactorSettings{Enabled: true, PreferredMfa: true}},
-	}
-}
-
-func users(prefix string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("%s%03d", prefix, i)
-	}
-	return out
-}
 
 // runWithTimeout runs Run and fails the test if it does not return in time
 // (a deadlock in Run would otherwise hang the test binary).

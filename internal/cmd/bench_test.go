@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/mfactl/mfactl/internal/views"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,7 +63,7 @@ func BenchmarkApplyAtQuota(b *testing.B) {
 		if err := emu.Seed(bytes.NewReader([]byte(seed.String()))); err != nil {
 			b.Fatal(err)
 		}
-		ios, _, out, _ := TestStreams()
+		ios, _, out, _ := views.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs([]string{"apply", "-f", file, "--auto-approve", "--endpoint-url", url,
 			"--rate", fmt.Sprintf("UserResourceUpdate=%g", quota), "--rate", fmt.Sprintf("UserRead=%g", 120*scale)})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/mfactl/mfactl/internal/views"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,7 +51,7 @@ func isolateAWSEnv(tb testing.TB) {
 // Main would have returned.
 func (h *harness) run(ctx context.Context, args ...string) (string, string, int) {
 	h.t.Helper()
-	ios, _, out, errOut := TestStreams()
+	ios, _, out, errOut := views.TestStreams()
 	root := NewRootCmd(NewFactory(ios))
 	if args[0] == "plan" || args[0] == "apply" {
 		args = append(args, "--endpoint-url", h.url)
@@ -286,7 +287,7 @@ func TestInterruptFinishesInFlightCallsAndExits130(t *testing.T) {
 }
 
 func TestErrorsMapToExitCodes(t *testing.T) {
-	ios, _, _, errOut := TestStreams()
+	ios, _, _, errOut := views.TestStreams()
 	cases := []struct {
 		err  error
 		want int

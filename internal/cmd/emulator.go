@@ -12,14 +12,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/views"
+
 	"github.com/mfactl/mfactl/emulator"
 )
 
-func init() { register(func(f *Factory) *cobra.Command { return NewCmdEmulator(f, nil) }) }
-
 // EmulatorOptions are the inputs of `mfactl emulator`.
 type EmulatorOptions struct {
-	IO *IOStreams
+	IO *views.IOStreams
 
 	Listen       string
 	Seed         string

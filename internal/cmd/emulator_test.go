@@ -5,18 +5,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/mfactl/mfactl/internal/views"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
 func TestEmulatorFlags(t *testing.T) {
-	ios, _, _, _ := TestStreams()
+	ios, _, _, _ := views.TestStreams()
 	var got *EmulatorOptions
 	c := NewCmdEmulator(&Factory{IO: ios}, func(_ context.Context, o *EmulatorOptions) error { got = o; return nil })
 	c.SetArgs([]string{"--listen", "127.0.0.1:9229", "--seed", "s.yaml", "--state-file", "st.json", "--quota-scale", "0.5",
@@ -49,7 +49,7 @@ func TestEmulatorRefusesBadInput(t *testing.T) {
 		{EmulatorOptions{Listen: "127.0.0.1:0", QuotaScale: -1}, "--quota-scale"},
 		{EmulatorOptions{Listen: "127.0.0.1:0", Seed: "/does/not/exist.yaml"}, "no such file"},
 	} {
-		ios, _, _, _ := TestStreams()
+		ios, _, _, _ := views.TestStreams()
 		tt.opts.IO = ios
 		err := emulatorRun(context.Background(), &tt.opts)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -63,31 +63,13 @@ func TestEmulatorRefusesBadInput(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the emulator writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startEmulator runs emulatorRun until the returned stop is called, and
 // returns the URL it printed first on stdout.
-func startEmulator(t *testing.T, opts EmulatorOptions) (url string, stderr *syncBuffer, stop func() error) {
+func startEmulator(t *testing.T, opts EmulatorOptions) (url string, stderr *views.Buffer, stop func() error) {
 	t.Helper()
 	pr, pw := io.Pipe()
-	stderr = &syncBuffer{}
-	opts.IO = &IOStreams{In: strings.NewReader(""), Out: pw, ErrOut: stderr}
+	stderr = &views.Buffer{}
+	opts.IO = &views.IOStreams{In: strings.NewReader(""), Out: pw, ErrOut: stderr}
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1:0"
 	}

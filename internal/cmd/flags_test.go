@@ -2,13 +2,14 @@ package cmd
 
 import (
 	"context"
+	"github.com/mfactl/mfactl/internal/views"
 	"reflect"
 	"strings"
 	"testing"
 )
 
 func TestPlanFlagsReachTheOptions(t *testing.T) {
-	ios, _, _, _ := TestStreams()
+	ios, _, _, _ := views.TestStreams()
 	var got *PlanOptions
 	c := NewCmdPlan(&Factory{IO: ios}, func(_ context.Context, o *PlanOptions) error { got = o; return nil })
 	c.SetArgs([]string{"-f", "a.yaml", "--file", "dir/", "--detailed-exitcode", "-o", "json", "--out", "p.plan",
@@ -33,9 +34,9 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 	}{
 		{[]string{"-f", "a.yaml", "-o", "yaml"}, "use text or json"},
 		{[]string{"-o", "json"}, `"file" not set`},
-		{[]string{"-f", "a.yaml", "extra"}, "unknown command"},
+		{[]string{"-f", "a.yaml", "extra"}, "desired-state files are given with -f: plan -f extra"},
 	} {
-		ios, _, _, _ := TestStreams()
+		ios, _, _, _ := views.TestStreams()
 		ran := false
 		c := NewCmdPlan(&Factory{IO: ios}, func(context.Context, *PlanOptions) error { ran = true; return nil })
 		c.SetArgs(tc.args)
@@ -48,7 +49,7 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 
 func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
 	run := func(args ...string) (*ApplyOptions, error) {
-		ios, _, _, _ := TestStreams()
+		ios, _, _, _ := views.TestStreams()
 		var got *ApplyOptions
 		c := NewCmdApply(&Factory{IO: ios}, func(_ context.Context, o *ApplyOptions) error { got = o; return nil })
 		c.SetArgs(args)

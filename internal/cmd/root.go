@@ -1,6 +1,8 @@
-// Package cmd wires mfactl's commands: options structs, flags, views, and
-// the one place (Main) that maps errors to exit codes. Each command is
-// NewCmdX(f, runF) + xRun(opts) so tests run it without a process.
+// Package cmd is mfactl's command line: each command is an options struct,
+// its flags, and the views it renders; what a command does is a use case
+// (package usecase). Main is the one place that maps errors to exit codes.
+// Each command is NewCmdX(f, runF) + xRun(opts), so tests run it without a
+// process.
 package cmd
 
 import (
@@ -14,6 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/usecase"
+	"github.com/mfactl/mfactl/internal/views"
 )
 
 // Version is set at build time with -ldflags "-X github.com/mfactl/mfactl/internal/cmd.Version=...".
@@ -22,13 +26,13 @@ var Version = "dev"
 // Factory hands commands their dependencies, lazily: a command that needs
 // no network (validate, schema) never builds an AWS client.
 type Factory struct {
-	IO *IOStreams
+	IO *views.IOStreams
 	// Cognito builds the client plan and apply read and write through.
-	Cognito func(ctx context.Context, opts cognito.Options) (LiveClient, error)
+	Cognito func(ctx context.Context, opts cognito.Options) (usecase.Cognito, error)
 }
 
 // NewFactory returns the production factory.
-func NewFactory(io *IOStreams) *Factory {
+func NewFactory(io *views.IOStreams) *Factory {
 	return &Factory{IO: io, Cognito: newCognitoClient}
 }
 
@@ -41,21 +45,24 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          unknownCommand,
+		RunE:          func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	for _, add := range subcommands {
-		root.AddCommand(add(f))
-	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &UsageError{Err: err, Hint: fmt.Sprintf("see `%s --help`", c.CommandPath())}
+	})
+	root.AddCommand(
+		NewCmdValidate(f, nil),
+		NewCmdSchema(f, nil),
+		NewCmdPlan(f, nil),
+		NewCmdApply(f, nil),
+		NewCmdEmulator(f, nil),
+	)
 	return root
 }
-
-// subcommands registers each command's constructor; every command file adds
-// itself in an init function so that files can be added independently.
-var subcommands []func(*Factory) *cobra.Command
-
-func register(newCmd func(*Factory) *cobra.Command) { subcommands = append(subcommands, newCmd) }
 
 // signalContext is cancelled on the first SIGINT or SIGTERM, so long
 // commands stop starting work and finish what is in flight; it says so on

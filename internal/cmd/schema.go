@@ -3,14 +3,14 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/views"
+
 	"github.com/mfactl/mfactl/internal/schema"
 )
 
-func init() { register(func(f *Factory) *cobra.Command { return NewCmdSchema(f, nil) }) }
-
 // SchemaOptions are the inputs of `mfactl schema`.
 type SchemaOptions struct {
-	IO *IOStreams
+	IO *views.IOStreams
 }
 
 // NewCmdSchema builds `mfactl schema`; runF replaces schemaRun in tests.

@@ -1,20 +1,20 @@
 package cmd
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
-	"github.com/mfactl/mfactl/internal/schema"
+	"github.com/mfactl/mfactl/internal/usecase"
+	"github.com/mfactl/mfactl/internal/views"
 )
 
-func init() { register(func(f *Factory) *cobra.Command { return NewCmdValidate(f, nil) }) }
+// validateFormats are the formats `mfactl validate -o` offers.
+var validateFormats = []views.Format{views.Text, views.JSON}
 
 // ValidateOptions are the inputs of `mfactl validate`.
 type ValidateOptions struct {
-	IO     *IOStreams
+	IO     *views.IOStreams
 	Files  []string
-	Output string // text | json
+	Output string // one of validateFormats
 }
 
 // NewCmdValidate builds `mfactl validate`; runF replaces validateRun in tests.
@@ -33,10 +33,10 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable.`,
 		Example: `  mfactl validate -f mfa/
   mfactl validate -f pool.yaml -f users/ -o json
   generate-users | mfactl validate -f -`,
-		Args: cobra.NoArgs,
+		Args: filesWithF,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if err := checkOutputFormat(opts.Output); err != nil {
-				return err
+			if _, err := views.ParseFormat(opts.Output, validateFormats...); err != nil {
+				return &UsageError{Err: err}
 			}
 			if runF != nil {
 				return runF(opts)
@@ -46,36 +46,19 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable.`,
 	}
 	fs := c.Flags()
 	fs.StringArrayVarP(&opts.Files, "file", "f", nil, "desired-state file, directory or - for stdin (repeatable)")
-	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: text or json")
+	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(validateFormats...))
 	_ = c.MarkFlagRequired("file")
 	return c
 }
 
 func validateRun(opts *ValidateOptions) error {
-	r := schema.Read(opts.Files, opts.IO.In)
-	if opts.Output == "json" {
-		if err := writeDiagnosticsJSON(opts.IO.Out, r.Diagnostics); err != nil {
-			return err
-		}
-		if r.Diagnostics.HasErrors() {
-			return &SilentError{Err: r.Diagnostics.AsError()}
-		}
-		return nil
+	format, _ := views.ParseFormat(opts.Output, validateFormats...)
+	r := usecase.Validate(opts.Files, opts.IO.In)
+	if err := views.NewValidate(format, opts.IO).Result(r); err != nil {
+		return err
 	}
 	if r.Diagnostics.HasErrors() {
-		writeDiagnostics(opts.IO.ErrOut, opts.IO.errPalette(), r.Diagnostics)
 		return &SilentError{Err: r.Diagnostics.AsError()}
 	}
-	writeDiagnostics(opts.IO.ErrOut, opts.IO.errPalette(), r.Diagnostics) // warnings
-	users := 0
-	for _, p := range r.Desired.Pools {
-		users += len(p.Users)
-	}
-	summary := fmt.Sprintf("%s valid: %s, %s", plural(len(r.Files), "file"),
-		plural(len(r.Desired.Pools), "pool"), plural(users, "user"))
-	if n := len(r.Diagnostics); n > 0 {
-		summary += fmt.Sprintf(" (%s)", plural(n, "warning"))
-	}
-	fmt.Fprintln(opts.IO.Out, opts.IO.Palette().Green(summary))
 	return nil
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"errors"
+	"github.com/mfactl/mfactl/internal/views"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ var repoRoot, _ = filepath.Abs("../..")
 func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	t.Chdir(repoRoot)
-	ios, in, out, errOut := TestStreams()
+	ios, in, out, errOut := views.TestStreams()
 	in.WriteString(stdin)
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs(append([]string{"validate"}, args...))
@@ -30,7 +31,7 @@ func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr str
 }
 
 func TestValidateFlags(t *testing.T) {
-	ios, _, _, _ := TestStreams()
+	ios, _, _, _ := views.TestStreams()
 	var got *ValidateOptions
 	c := NewCmdValidate(&Factory{IO: ios}, func(o *ValidateOptions) error { got = o; return nil })
 	c.SetArgs([]string{"-f", "a.yaml", "--file", "dir,with,commas", "-f", "-", "-o", "json"})
@@ -104,7 +105,7 @@ func TestValidateInvalidFixtures(t *testing.T) {
 					warns++
 				}
 			}
-			want := string(golden) + plural(errs, "error") + ", " + plural(warns, "warning") + "\n"
+			want := string(golden) + views.Plural(errs, "error") + ", " + views.Plural(warns, "warning") + "\n"
 			if stderr != want {
 				t.Errorf("stderr:\n%s\nwant:\n%s", stderr, want)
 			}
@@ -162,7 +163,7 @@ func TestValidateWarningsAreNotErrors(t *testing.T) {
 }
 
 func TestValidateErrorIsSilent(t *testing.T) {
-	ios, _, _, errOut := TestStreams()
+	ios, _, _, errOut := views.TestStreams()
 	err := validateRun(&ValidateOptions{IO: ios, Files: []string{"../../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Output: "text"})
 	var silent *SilentError
 	if !errors.As(err, &silent) || !strings.HasSuffix(errOut.String(), "1 error, 0 warnings\n") {
@@ -171,7 +172,7 @@ func TestValidateErrorIsSilent(t *testing.T) {
 }
 
 func TestSchemaCommand(t *testing.T) {
-	ios, _, out, _ := TestStreams()
+	ios, _, out, _ := views.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"schema"})
 	if err := root.Execute(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/internal/cmd"
+	"github.com/mfactl/mfactl/internal/views"
 )
 
 // Pool-level plan scenarios: mfactl's own plan and apply, run in-process
@@ -74,7 +75,7 @@ func TestPlanScenarios(t *testing.T) {
 						t.Fatal(err)
 					}
 					run := func(args ...string) string {
-						ios, _, out, errOut := cmd.TestStreams()
+						ios, _, out, errOut := views.TestStreams()
 						root := cmd.NewRootCmd(cmd.NewFactory(ios))
 						root.SetArgs(append(args, "-f", file, "--endpoint-url", backend.Endpoint))
 						code := cmd.ExitCode(root.ExecuteContext(ctx))

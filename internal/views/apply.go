@@ -1,10 +1,12 @@
-package apply
+package views
 
 import (
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mfactl/mfactl/internal/apply"
 )
 
 // APIError is implemented by errors that carry Cognito's error code and
@@ -48,15 +50,6 @@ func Explain(err error) ErrorDetail {
 	return d
 }
 
-// Style colours the summary. cmd's Palette satisfies it; nil means plain text.
-type Style interface {
-	Red(string) string
-	Green(string) string
-	Yellow(string) string
-	Bold(string) string
-	Dim(string) string
-}
-
 // namesShown is how many usernames a not-started group lists before
 // "and N more".
 const namesShown = 5
@@ -69,10 +62,7 @@ const ResumeHint = "re-run `mfactl plan` and `mfactl apply`: the plan is recompu
 // by pool, and how to resume. Requests are never printed: they may hold
 // secrets such as an SMS role's ExternalId. Calls are numbered from 1, in
 // plan order.
-func RenderSummary(w io.Writer, r *Result, style Style) error {
-	if style == nil {
-		style = plain{}
-	}
+func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 	applied, failed, notStarted := r.Applied(), r.Failed(), r.NotStarted()
 	var b strings.Builder
 
@@ -80,7 +70,7 @@ func RenderSummary(w io.Writer, r *Result, style Style) error {
 		if len(r.Calls) == 0 {
 			fmt.Fprintf(&b, "%s nothing to do.\n", style.Green("Apply complete:"))
 		} else {
-			fmt.Fprintf(&b, "%s %s applied.\n", style.Green("Apply complete:"), count(len(applied), "call"))
+			fmt.Fprintf(&b, "%s %s applied.\n", style.Green("Apply complete:"), Plural(len(applied), "call"))
 		}
 		_, err := io.WriteString(w, b.String())
 		return err
@@ -115,7 +105,7 @@ func RenderSummary(w io.Writer, r *Result, style Style) error {
 	if len(notStarted) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", style.Bold("Not started:"))
 		for _, g := range groupByPool(notStarted) {
-			fmt.Fprintf(&b, "  %s: %s, %s\n", g.pool, count(g.calls, "call"), notStartedReason(failed, g.pool))
+			fmt.Fprintf(&b, "  %s: %s, %s\n", g.pool, Plural(g.calls, "call"), notStartedReason(failed, g.pool))
 			for _, op := range g.ops {
 				b.WriteString("     " + op.String(style) + "\n")
 			}
@@ -132,7 +122,7 @@ func RenderSummary(w io.Writer, r *Result, style Style) error {
 }
 
 // target names what a call acts on, without its request.
-func target(c CallResult) string {
+func target(c apply.CallResult) string {
 	if c.Call.Username != "" {
 		return fmt.Sprintf("user %s in %s", c.Call.Username, c.Call.UserPoolId)
 	}
@@ -141,7 +131,7 @@ func target(c CallResult) string {
 
 // notStartedReason says why a pool's calls were not started: a failed call
 // in that pool stopped its later stages; otherwise the run was interrupted.
-func notStartedReason(failed []CallResult, pool string) string {
+func notStartedReason(failed []apply.CallResult, pool string) string {
 	for _, c := range failed {
 		if c.Call.UserPoolId == pool {
 			return fmt.Sprintf("skipped after #%d failed", c.Index+1)
@@ -163,7 +153,7 @@ type opGroup struct {
 	users     []string // usernames, in plan order
 }
 
-func (g *opGroup) String(style Style) string {
+func (g *opGroup) String(style Palette) string {
 	var parts []string
 	if g.poolCalls == 1 {
 		parts = append(parts, g.op)
@@ -183,7 +173,7 @@ func (g *opGroup) String(style Style) string {
 
 // groupByPool groups calls by pool and operation, both in order of first
 // appearance.
-func groupByPool(calls []CallResult) []*poolGroup {
+func groupByPool(calls []apply.CallResult) []*poolGroup {
 	var pools []*poolGroup
 	byPool := map[string]*poolGroup{}
 	for _, c := range calls {
@@ -212,18 +202,3 @@ func groupByPool(calls []CallResult) []*poolGroup {
 	}
 	return pools
 }
-
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-type plain struct{}
-
-func (plain) Red(s string) string    { return s }
-func (plain) Green(s string) string  { return s }
-func (plain) Yellow(s string) string { return s }
-func (plain) Bold(s string) string   { return s }
-func (plain) Dim(s string) string    { return s }

@@ -1,4 +1,4 @@
-package cmd
+package views
 
 import (
 	"encoding/json"
@@ -19,9 +19,9 @@ type diagnosticsReport struct {
 	Diagnostics   diag.List
 }
 
-// writeDiagnostics prints each diagnostic on one line (errors red, warnings
+// WriteDiagnostics prints each diagnostic on one line (errors red, warnings
 // yellow when colour is on) and, when there are errors, a closing count.
-func writeDiagnostics(w io.Writer, p Palette, diags diag.List) {
+func WriteDiagnostics(w io.Writer, p Palette, diags diag.List) {
 	errs, warns := 0, 0
 	for _, d := range diags {
 		line := d.String()
@@ -36,23 +36,16 @@ func writeDiagnostics(w io.Writer, p Palette, diags diag.List) {
 		fmt.Fprintln(w, line)
 	}
 	if errs > 0 {
-		fmt.Fprintf(w, "%s, %s\n", plural(errs, "error"), plural(warns, "warning"))
+		fmt.Fprintf(w, "%s, %s\n", Plural(errs, "error"), Plural(warns, "warning"))
 	}
 }
 
-// writeDiagnosticsJSON prints a versioned diagnostics report.
-func writeDiagnosticsJSON(w io.Writer, diags diag.List) error {
+// WriteDiagnosticsJSON prints a versioned diagnostics report.
+func WriteDiagnosticsJSON(w io.Writer, diags diag.List) error {
 	if diags == nil {
 		diags = diag.List{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(diagnosticsReport{FormatVersion: diagnosticsFormatVersion, Valid: !diags.HasErrors(), Diagnostics: diags})
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -1,4 +1,4 @@
-package apply
+package views
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/apply"
+	"github.com/mfactl/mfactl/internal/apply/applytest"
 	"github.com/mfactl/mfactl/internal/plan"
 )
 
@@ -55,14 +57,6 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-// tagStyle marks coloured spans so that a golden file shows what is coloured.
-type tagStyle struct{}
-
-func (tagStyle) Red(s string) string    { return "<red>" + s + "</red>" }
-func (tagStyle) Green(s string) string  { return "<green>" + s + "</green>" }
-func (tagStyle) Yellow(s string) string { return "<yellow>" + s + "</yellow>" }
-func (tagStyle) Bold(s string) string   { return "<bold>" + s + "</bold>" }
-func (tagStyle) Dim(s string) string    { return "<dim>" + s + "</dim>" }
 
 func TestRenderSummary(t *testing.T) {
 	phoneless := &callError{
@@ -71,58 +65,58 @@ func TestRenderSummary(t *testing.T) {
 		meaning: "the user has no phone_number attribute; add one or leave SMS off",
 	}
 	twoPools := func() *plan.Plan {
-		return buildPlan(
-			poolPlan{pool: "eu-west-1_A", widen: true, narrow: true, users: users("alice", 9)},
-			poolPlan{pool: "us-east-1_B", widen: true, users: users("bob", 3)},
+		return applytest.Plan(
+			applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("alice", 9)},
+			applytest.Pool{ID: "us-east-1_B", Widen: true, Users: applytest.Users("bob", 3)},
 		)
 	}
 
 	for _, tc := range []struct {
 		name   string
-		result func(t *testing.T) *Result
-		style  Style
+		result func(t *testing.T) *apply.Result
+		style  Palette
 	}{
-		{"complete", func(t *testing.T) *Result {
-			return Run(context.Background(), twoPools(), newFake(), Options{})
-		}, nil},
-		{"complete_one_call", func(t *testing.T) *Result {
-			return Run(context.Background(), buildPlan(poolPlan{pool: "eu-west-1_A", narrow: true}), newFake(), Options{})
-		}, nil},
-		{"empty", func(t *testing.T) *Result {
-			return Run(context.Background(), &plan.Plan{}, newFake(), Options{})
-		}, nil},
-		{"failed", func(t *testing.T) *Result {
-			fake := newFake()
-			fake.fail["eu-west-1_A/2/alice002"] = phoneless
-			fake.fail["eu-west-1_A/2/alice005"] = fmt.Errorf("AdminSetUserMFAPreference: %w",
+		{"complete", func(t *testing.T) *apply.Result {
+			return apply.Run(context.Background(), twoPools(), &applytest.Executor{}, apply.Options{})
+		}, Plain},
+		{"complete_one_call", func(t *testing.T) *apply.Result {
+			return apply.Run(context.Background(), applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Narrow: true}), &applytest.Executor{}, apply.Options{})
+		}, Plain},
+		{"empty", func(t *testing.T) *apply.Result {
+			return apply.Run(context.Background(), &plan.Plan{}, &applytest.Executor{}, apply.Options{})
+		}, Plain},
+		{"failed", func(t *testing.T) *apply.Result {
+			fake := &applytest.Executor{Fail: map[string]error{}}
+			fake.Fail["eu-west-1_A/2/alice002"] = phoneless
+			fake.Fail["eu-west-1_A/2/alice005"] = fmt.Errorf("AdminSetUserMFAPreference: %w",
 				&apiError{"UserNotFoundException", "User does not exist."})
-			fake.fail["us-east-1_B/1/"] = errors.New("dial tcp 127.0.0.1:9: connect: connection refused")
-			return Run(context.Background(), twoPools(), fake, Options{})
-		}, nil},
-		{"failed_coloured", func(t *testing.T) *Result {
-			fake := newFake()
-			fake.fail["eu-west-1_A/1/"] = &apiError{code: "ConcurrentModificationException"}
-			return Run(context.Background(), twoPools(), fake, Options{})
-		}, tagStyle{}},
-		{"interrupted", func(t *testing.T) *Result {
+			fake.Fail["us-east-1_B/1/"] = errors.New("dial tcp 127.0.0.1:9: connect: connection refused")
+			return apply.Run(context.Background(), twoPools(), fake, apply.Options{})
+		}, Plain},
+		{"failed_coloured", func(t *testing.T) *apply.Result {
+			fake := &applytest.Executor{Fail: map[string]error{}}
+			fake.Fail["eu-west-1_A/1/"] = &apiError{code: "ConcurrentModificationException"}
+			return apply.Run(context.Background(), twoPools(), fake, apply.Options{})
+		}, tags},
+		{"interrupted", func(t *testing.T) *apply.Result {
 			// Interrupted after pool A's widen call and three of its users.
-			r := &Result{Interrupted: true}
+			r := &apply.Result{Interrupted: true}
 			for i, c := range twoPools().Calls {
-				cr := CallResult{Index: i, Call: c}
+				cr := apply.CallResult{Index: i, Call: c}
 				if i < 4 {
-					cr.Outcome = Applied
+					cr.Outcome = apply.Applied
 				}
 				r.Calls = append(r.Calls, cr)
 			}
 			return r
-		}, nil},
+		}, Plain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
 			if err := RenderSummary(&out, tc.result(t), tc.style); err != nil {
 				t.Fatal(err)
 			}
-			if strings.Contains(out.String(), "s3cr3t") {
+			if strings.Contains(out.String(), applytest.Secret) {
 				t.Errorf("summary shows the SMS role's ExternalId:\n%s", out.String())
 			}
 			golden(t, filepath.Join("testdata", "summary_"+tc.name+".golden"), out.String())
@@ -140,7 +134,7 @@ func golden(t *testing.T, path, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./apply -update to create it)", err)
+		t.Fatalf("%v (run go test ./internal/views -update to create it)", err)
 	}
 	if got != string(want) {
 		t.Errorf("output differs from %s (run with -update to accept):\n--- got\n%s--- want\n%s", path, got, want)
@@ -152,7 +146,7 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestRenderSummaryReportsWriteErrors(t *testing.T) {
-	if err := RenderSummary(failingWriter{}, &Result{}, nil); err == nil {
+	if err := RenderSummary(failingWriter{}, &apply.Result{}, Plain); err == nil {
 		t.Error("no error from a failing writer")
 	}
 }

@@ -1,0 +1,183 @@
+package usecase
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/apply"
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/schema"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// ApplyOptions tune applying a plan.
+type ApplyOptions struct {
+	Concurrency int         // calls in flight per stage of a pool; apply.DefaultConcurrency when 0
+	Hooks       apply.Hooks // told about each call (progress); may be nil
+}
+
+// Applied is the outcome of applying a plan: what happened to each call,
+// and, when every call was applied, whether Cognito now matches.
+type Applied struct {
+	Result       *apply.Result
+	Verification *Verification // nil unless every call was applied
+}
+
+// Verification is the plan's desired state planned again against the
+// live state read after apply: nothing may be left to do.
+type Verification struct {
+	Desired state.Desired // what was verified: the plan's DesiredState
+	Again   *plan.Plan    // nil when Err is set
+	Err     error         // re-reading live state failed
+}
+
+// OK reports whether live state matches the plan's desired state.
+func (v *Verification) OK() bool {
+	return v.Err == nil && !v.Again.HasChanges() && !v.Again.Diagnostics.HasErrors()
+}
+
+// Apply executes p's calls (apply executes the plan and nothing else), then
+// verifies against the desired state p records. The error is for what
+// stopped it from applying at all.
+func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Applied, error) {
+	client, err := s.cognito(ctx)
+	if err != nil {
+		return nil, err
+	}
+	result := apply.Run(ctx, p, apply.Dispatch(client), apply.Options{Concurrency: opts.Concurrency, Hooks: opts.Hooks})
+	out := &Applied{Result: result}
+	if result.OK() {
+		out.Verification = s.verify(ctx, client, p)
+	}
+	return out, nil
+}
+
+func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan) *Verification {
+	v := &Verification{Desired: p.DesiredState()}
+	live, err := client.ReadLive(ctx, v.Desired.ReadSet(), nil)
+	if err != nil {
+		v.Err = fmt.Errorf("applied, but re-reading live state to confirm failed: %w", err)
+		return v
+	}
+	v.Again = plan.Build(v.Desired, live, plan.Options{})
+	return v
+}
+
+// SavedOptions are the inputs of loading a saved plan for applying.
+type SavedOptions struct {
+	Path  string
+	Files []string // only to supply secrets the plan file does not hold
+	Stdin io.Reader
+	// ReadProgress, if set, is told how far reading live state has got.
+	ReadProgress func(done, total int)
+}
+
+// Saved is a plan file made ready to apply. When the given files are
+// invalid, Input holds their diagnostics and Plan is nil.
+type Saved struct {
+	Input diag.List
+	Plan  *plan.Plan
+}
+
+// LoadSaved reads a plan file and, if it has calls, reads again what it
+// read, refuses it when that changed since (*StaleError), and puts back the
+// secrets the file does not hold. A plan without changes is returned as it
+// is, and Cognito is not contacted.
+func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, error) {
+	p, err := loadPlanFile(opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	var desired *state.Desired
+	if len(opts.Files) > 0 {
+		d, diags := schema.Load(opts.Files, opts.Stdin)
+		if diags.HasErrors() {
+			return &Saved{Input: diags}, nil
+		}
+		desired = &d
+	}
+	if !p.HasChanges() {
+		return &Saved{Plan: p}, nil
+	}
+	client, err := s.cognito(ctx)
+	if err != nil {
+		return nil, err
+	}
+	live, err := client.ReadLive(ctx, p.ReadSet(), opts.ReadProgress)
+	if err != nil {
+		return nil, fmt.Errorf("reading live state to check the saved plan: %w", err)
+	}
+	if stale := plan.StaleTargets(p, live); len(stale) > 0 {
+		return nil, &StaleError{Path: opts.Path, Targets: stale}
+	}
+	if err := plan.ResolveSecrets(p, live, desired); err != nil {
+		return nil, err
+	}
+	return &Saved{Plan: p}, nil
+}
+
+func loadPlanFile(path string) (*plan.Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the plan file: %w", err)
+	}
+	defer f.Close()
+	p, err := plan.Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// StaleError refuses a saved plan whose targets changed since it was made.
+type StaleError struct {
+	Path    string
+	Targets []plan.Target
+}
+
+// staleShown is how many stale targets the message names.
+const staleShown = 10
+
+func (e *StaleError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the saved plan %s is stale: live state changed since it was made for", e.Path)
+	for i, t := range e.Targets {
+		if i == staleShown {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Targets)-staleShown)
+			break
+		}
+		if t.Username != "" {
+			fmt.Fprintf(&b, "\n  user %s in pool %s", t.Username, t.UserPoolId)
+		} else {
+			fmt.Fprintf(&b, "\n  pool %s", t.UserPoolId)
+		}
+	}
+	b.WriteString("\nRun `mfactl plan` again to make a new plan.")
+	return b.String()
+}
+
+// SavePlan writes p to path atomically (temp file + rename), readable only
+// by its owner: it names users and pools.
+func SavePlan(path string, p *plan.Plan) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".mfactl-plan-*")
+	if err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := plan.Save(tmp, p); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("saving the plan: %w", err)
+	}
+	return nil
+}

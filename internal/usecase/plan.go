@@ -1,0 +1,55 @@
+package usecase
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/schema"
+)
+
+// PlanOptions are the inputs of planning.
+type PlanOptions struct {
+	Files []string
+	Stdin io.Reader // for a file named "-"
+	Build plan.Options
+	// ReadProgress, if set, is told how far reading live state has got.
+	ReadProgress func(done, total int)
+}
+
+// Planned is the outcome of planning. When the files are invalid, Input
+// holds their diagnostics, Plan is nil and nothing was read from Cognito.
+// Otherwise Plan is set; it holds error diagnostics when a check against
+// live state failed, and the files' own warnings either way.
+type Planned struct {
+	Input diag.List
+	Plan  *plan.Plan
+}
+
+// InputInvalid reports whether planning stopped at the files.
+func (p *Planned) InputInvalid() bool { return p.Plan == nil }
+
+// Plan loads the files, reads the live state of what they declare and
+// builds the plan. Input errors stop it before any API call. The error is
+// for what stopped it from planning at all (no client, a failed read).
+func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) {
+	desired, diags := schema.Load(opts.Files, opts.Stdin)
+	if diags.HasErrors() {
+		return &Planned{Input: diags}, nil
+	}
+	client, err := s.cognito(ctx)
+	if err != nil {
+		return nil, err
+	}
+	live, err := client.ReadLive(ctx, desired.ReadSet(), opts.ReadProgress)
+	if err != nil {
+		return nil, fmt.Errorf("reading live state: %w", err)
+	}
+	p := plan.Build(desired, live, opts.Build)
+	// The files' own warnings travel with the plan, so every view shows them once.
+	p.Diagnostics = append(diags, p.Diagnostics...)
+	p.Diagnostics.Sort()
+	return &Planned{Plan: p}, nil
+}

@@ -1,0 +1,175 @@
+package usecase
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+const poolID = "eu-west-1_Test1"
+
+const desiredYAML = `Version: 1
+UserPools:
+  - UserPoolId: eu-west-1_Test1
+    MfaConfiguration: OPTIONAL
+    SmsMfaConfiguration: {Enabled: true}
+    Users:
+      - Username: alice
+        SMSMfaSettings: {Enabled: true, PreferredMfa: true}
+      - Username: bob
+`
+
+// fakeCognito holds one pool's live state; writes change it unless
+// ignoreWrites is set (a Cognito that answers 200 and does nothing).
+type fakeCognito struct {
+	live         state.LivePool
+	reads        int
+	writes       []string
+	ignoreWrites bool
+}
+
+func newFake() *fakeCognito {
+	off := func() *state.FactorSettings { return &state.FactorSettings{} }
+	user := func(name string) *state.LiveUser {
+		return &state.LiveUser{Username: name, Exists: true, HasPhoneNumber: true,
+			Settings: state.UserSettings{SMSMfaSettings: off(), SoftwareTokenMfaSettings: off(), EmailMfaSettings: off()}}
+	}
+	return &fakeCognito{live: state.LivePool{
+		UserPoolId: poolID, Exists: true,
+		Config: state.PoolConfig{MfaConfiguration: state.ModeOff, SmsMfaConfiguration: &state.SmsMfaConfiguration{},
+			SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{}, EmailMfaConfiguration: &state.EmailMfaConfiguration{}},
+		Prerequisites: state.Prerequisites{SmsConfiguration: &state.SmsConfiguration{SnsCallerArn: "arn:aws:iam::123456789012:role/sms", ExternalId: "ext-1"}},
+		Users:         map[string]*state.LiveUser{"alice": user("alice"), "bob": user("bob")},
+	}}
+}
+
+func (f *fakeCognito) ReadLive(_ context.Context, rs state.ReadSet, _ func(done, total int)) (state.Live, error) {
+	f.reads++
+	lp := f.live
+	lp.Users = map[string]*state.LiveUser{}
+	for _, name := range rs[poolID] {
+		u := *f.live.Users[name]
+		lp.Users[name] = &u
+	}
+	return state.Live{Pools: map[string]*state.LivePool{poolID: &lp}}, nil
+}
+
+func (f *fakeCognito) SetUserPoolMfaConfig(_ context.Context, id string, cfg state.PoolConfig) error {
+	f.writes = append(f.writes, "pool "+id)
+	if !f.ignoreWrites {
+		f.live.Config = cfg
+	}
+	return nil
+}
+
+func (f *fakeCognito) AdminSetUserMFAPreference(_ context.Context, id, username string, s state.UserSettings) error {
+	f.writes = append(f.writes, "user "+username)
+	if !f.ignoreWrites && s.SMSMfaSettings != nil {
+		u := *f.live.Users[username]
+		u.Settings.SMSMfaSettings = s.SMSMfaSettings
+		f.live.Users[username] = &u
+	}
+	return nil
+}
+
+func writeFile(t *testing.T, text string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "mfa.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func sessionOf(f *fakeCognito, connects *int) *Session {
+	return NewSession(func(context.Context) (Cognito, error) {
+		*connects++
+		return f, nil
+	})
+}
+
+func TestPlanStopsAtInvalidFilesWithoutConnecting(t *testing.T) {
+	connects := 0
+	s := sessionOf(newFake(), &connects)
+	planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{writeFile(t, "Version: 1\nUserPools: [{UserPoolId: nope}]\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !planned.InputInvalid() || !planned.Input.HasErrors() || connects != 0 {
+		t.Fatalf("planned = %+v, connects = %d; want input errors and no client", planned, connects)
+	}
+}
+
+func TestApplyVerifiesAgainstThePlansDesiredState(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		ignoreWrites bool
+		verified     bool
+	}{{"Cognito takes the calls", false, true}, {"Cognito drops the calls", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, connects := newFake(), 0
+			f.ignoreWrites = tc.ignoreWrites
+			s := sessionOf(f, &connects)
+			planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{writeFile(t, desiredYAML)}})
+			if err != nil || planned.InputInvalid() || planned.Plan.Diagnostics.HasErrors() {
+				t.Fatalf("plan: %v %+v", err, planned)
+			}
+			applied, err := s.Apply(context.Background(), planned.Plan, ApplyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !applied.Result.OK() || applied.Verification == nil {
+				t.Fatalf("result = %+v", applied)
+			}
+			if got := applied.Verification.OK(); got != tc.verified {
+				t.Fatalf("verified = %v; want %v (again: %+v)", got, tc.verified, applied.Verification.Again)
+			}
+			if v := applied.Verification; len(v.Desired.Pools) != 1 || len(v.Desired.Pools[0].Users) != 2 {
+				t.Errorf("verified %+v; want the pool and both declared users", v.Desired)
+			}
+			if want := []string{"pool " + poolID, "user alice"}; len(f.writes) != 2 || f.writes[0] != want[0] || f.writes[1] != want[1] {
+				t.Errorf("writes = %q; want %q", f.writes, want)
+			}
+			if connects != 1 || f.reads != 2 {
+				t.Errorf("connects = %d, reads = %d; want one client, a read to plan and one to verify", connects, f.reads)
+			}
+		})
+	}
+}
+
+func TestLoadSavedRefusesAStalePlanAndAppliesAFreshOne(t *testing.T) {
+	f, connects := newFake(), 0
+	s := sessionOf(f, &connects)
+	files := []string{writeFile(t, desiredYAML)}
+	planned, err := s.Plan(context.Background(), PlanOptions{Files: files})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "mfa.plan")
+	if err := SavePlan(path, planned.Plan); err != nil {
+		t.Fatal(err)
+	}
+
+	bob := *f.live.Users["bob"]
+	bob.HasPhoneNumber = false
+	f.live.Users["bob"] = &bob
+	_, err = s.LoadSaved(context.Background(), SavedOptions{Path: path, Files: files})
+	var stale *StaleError
+	if !errors.As(err, &stale) || len(stale.Targets) != 1 || stale.Targets[0].Username != "bob" {
+		t.Fatalf("err = %v; want bob's target stale", err)
+	}
+
+	bob.HasPhoneNumber = true
+	saved, err := s.LoadSaved(context.Background(), SavedOptions{Path: path, Files: files})
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied, err := s.Apply(context.Background(), saved.Plan, ApplyOptions{})
+	if err != nil || !applied.Result.OK() || !applied.Verification.OK() {
+		t.Fatalf("apply of the saved plan: %v %+v", err, applied)
+	}
+}
