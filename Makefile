@@ -7,7 +7,7 @@ FUZZTIME ?= 30s
 .PHONY: build test demo lint fuzz bench conformance peers clean
 
 build:
-	$(GO) build -o $(BIN) .
+	CGO_ENABLED=0 $(GO) build -o $(BIN) .
 
 test:
 	$(GO) test -race -count=1 ./...

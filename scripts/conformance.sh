@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the conformance suite (README.md, "Conformance") against every target: mfactl's
+# Runs the conformance suite (docs/conformance.md) against every target: mfactl's
 # emulator, cognito-local, and the AWS CLI as a client. Installs the peers first.
 set -euo pipefail
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the third-party peers the conformance suite checks mfactl's emulator
-# against (README.md, "Conformance"): cognito-local, pinned by tools/peers/package-lock.json,
+# against (docs/conformance.md): cognito-local, pinned by tools/peers/package-lock.json,
 # and the Debian awscli. Safe to run again: each step runs only when its result is
 # missing or stale, so a warm machine pays nothing.
 set -euo pipefail

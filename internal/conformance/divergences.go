@@ -2,7 +2,7 @@ package conformance
 
 import "strings"
 
-// Reasons cognito-local 5.3.0 departs from real Cognito (see README.md).
+// Reasons cognito-local 5.3.0 departs from real Cognito (see docs/conformance.md, "Divergences are asserted, not skipped").
 const (
 	becauseAlwaysBothBlocks = "GetUserPoolMfaConfig always returns an SMS block (empty if never set) and a TOTP block"
 	becausePatch            = "SetUserPoolMfaConfig is a patch: omitted blocks and an omitted mode keep their old values"

@@ -47,7 +47,7 @@ var (
 const noUserMfa = "mfa=[] preferred=none"
 
 // scenarios is the suite. Names are stable identifiers: targets' divergence
-// tables and README.md refer to them.
+// tables and docs/conformance.md refer to them.
 var scenarios = slices.Concat(poolScenarios, poolValidationScenarios, userScenarios, authScenarios, userMfaScenarios)
 
 // setThenRead sends one complete SetUserPoolMfaConfig and reports the

@@ -29,7 +29,7 @@ const (
 
 // HowToRun is the message for whoever finds a target or client skipped.
 const HowToRun = "make conformance (or: scripts/install-peers.sh && " +
-	EnvSelect + "=all go test ./conformance/...)"
+	EnvSelect + "=all go test ./internal/conformance/...)"
 
 // A Target is a backend that speaks Cognito's JSON protocol and that the
 // suite (and mfactl's own plan/apply tests) can start on a loopback port.

@@ -185,7 +185,7 @@ func TestExamplesAreValid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(string(data), "# yaml-language-server: $schema=../../schema/mfactl.schema.json\n") {
+		if !strings.HasPrefix(string(data), "# yaml-language-server: $schema=../../internal/schema/mfactl.schema.json\n") {
 			t.Errorf("%s does not start with the yaml-language-server schema line", f)
 		}
 		d, diags := Load([]string{f}, nil)
