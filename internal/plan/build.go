@@ -3,9 +3,11 @@ package plan
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/rules"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -147,24 +149,24 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 
 	var req state.UserSettings
 	sending := false
-	for _, f := range userFactors {
-		declared := *f.get(&du.Settings) != nil
-		changed := !sameFactor(*f.get(&up.live), *f.get(&up.desired))
-		unconfirmed := unknown && declared && *f.get(&up.desired) == nil
+	for _, f := range state.MFAFactors {
+		declared := f.User(du.Settings) != nil
+		value := f.User(up.desired)
+		changed := !sameFactor(f.User(up.live), value)
+		unconfirmed := unknown && declared && value == nil
 		if !changed && !unconfirmed {
 			continue
 		}
-		value := *f.get(&up.desired)
 		switch {
-		case value == nil && unknown && !f.hasAttribute(lu):
+		case value == nil && unknown && !f.HasAttribute(lu):
 			// Disabling a factor the user cannot have can fail
 			// (amplify-js#5766), and it cannot be on anyway.
-			up.notSent = append(up.notSent, fmt.Sprintf("%s is not sent: the user has no %s, so that factor cannot be on", f.Name, f.attribute))
+			up.notSent = append(up.notSent, fmt.Sprintf("%s is not sent: the user has no %s, so that factor cannot be on", f.UserBlock, f.Attribute))
 			continue
 		case !changed && pp.desired.MfaConfiguration == state.ModeOn:
 			// An unconfirmed "off" under ON: a disable would not take
 			// effect anyway, so it is not a change to refuse.
-			up.notSent = append(up.notSent, fmt.Sprintf("%s: {Enabled: false} is not sent: under MfaConfiguration ON a per-user disable does not take effect (aws-sdk-js-v3#7961)", f.Name))
+			up.notSent = append(up.notSent, fmt.Sprintf("%s: {Enabled: false} is not sent: under MfaConfiguration ON a per-user disable does not take effect (aws-sdk-js-v3#7961)", f.UserBlock))
 			continue
 		}
 		if value == nil {
@@ -173,7 +175,7 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 			v := *value
 			value = &v
 		}
-		f.set(&req, value)
+		f.SetUser(&req, value)
 		sending = true
 	}
 	if w := du.Settings.WebAuthnMfaSettings; w != nil {
@@ -193,26 +195,26 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 
 // enables reports whether up's request switches factor f on (as far as
 // mfactl can tell: for an unknown user every enabled block counts).
-func (up *userPlan) enables(f userFactor) bool {
+func (up *userPlan) enables(f *state.Factor) bool {
 	if up.request == nil {
 		return false
 	}
-	v := *f.get(up.request)
-	return v != nil && v.Enabled && (up.lu.Unknown != "" || *f.get(&up.live) == nil)
+	v := f.User(*up.request)
+	return v != nil && v.Enabled && (up.lu.Unknown != "" || f.User(up.live) == nil)
 }
 
 // disables reports whether up's request switches factor f off.
-func (up *userPlan) disables(f userFactor) bool {
+func (up *userPlan) disables(f *state.Factor) bool {
 	if up.request == nil {
 		return false
 	}
-	v := *f.get(up.request)
-	return v != nil && !v.Enabled && (up.lu.Unknown != "" || *f.get(&up.live) != nil)
+	v := f.User(*up.request)
+	return v != nil && !v.Enabled && (up.lu.Unknown != "" || f.User(up.live) != nil)
 }
 
 // sends reports whether up's request carries a block for factor f.
-func (up *userPlan) sends(f userFactor) bool {
-	return up.request != nil && *f.get(up.request) != nil
+func (up *userPlan) sends(f *state.Factor) bool {
+	return up.request != nil && f.UserHas(*up.request)
 }
 
 // orderCalls turns the pool change and the user requests into calls, in
@@ -268,20 +270,20 @@ func (pp *poolPlan) widened() state.PoolConfig {
 	live := pp.live
 	enrols, disables := false, false
 	for _, up := range pp.users {
-		for _, f := range userFactors {
+		for _, f := range state.MFAFactors {
 			enrols = enrols || up.enables(f)
 			disables = disables || up.disables(f)
 		}
 	}
 	// Keep each factor the user calls still touch: they move users off it
 	// (or change their preference on it) while the pool offers it.
-	for _, f := range userFactors {
-		if !f.poolHas(live) || f.poolHas(w) {
+	for _, f := range state.MFAFactors {
+		if !f.PoolHas(live) || f.PoolHas(w) {
 			continue
 		}
 		for _, up := range pp.users {
 			if up.sends(f) {
-				f.copyPoolBlock(&w, live)
+				f.CopyPoolBlock(&w, live)
 				break
 			}
 		}
@@ -314,14 +316,14 @@ func (pp *poolPlan) assertValidRequests() {
 		if c.PoolRequest == nil {
 			continue
 		}
-		if err := validatePoolRequest(*c.PoolRequest); err != nil {
+		if err := rules.PoolRequest(*c.PoolRequest); err != nil {
 			pp.errorf(pp.dp.Pos, pp.dp.Path, "internal error: planned an invalid SetUserPoolMfaConfig request: "+err.Error(), "please report this bug; nothing was changed")
 		}
 	}
 }
 
 func onlyWebAuthn(s *state.UserSettings) bool {
-	return s.SMSMfaSettings == nil && s.SoftwareTokenMfaSettings == nil && s.EmailMfaSettings == nil
+	return !slices.ContainsFunc(state.MFAFactors, func(f *state.Factor) bool { return f.UserHas(*s) })
 }
 
 // reviewableChange is the pool's entry in Plan.Pools.
@@ -361,34 +363,31 @@ func describePoolChange(from, to state.PoolConfig) string {
 	if from.MfaConfiguration != to.MfaConfiguration {
 		parts = append(parts, fmt.Sprintf("MfaConfiguration %s -> %s", from.MfaConfiguration, to.MfaConfiguration))
 	}
-	blocks := []struct {
-		label    string
-		from, to any
-		fromOn   bool
-		toOn     bool
-	}{
-		{"SMS", from.SmsMfaConfiguration, to.SmsMfaConfiguration, from.SmsMfaConfiguration != nil, to.SmsMfaConfiguration != nil},
-		{"TOTP", from.SoftwareTokenMfaConfiguration, to.SoftwareTokenMfaConfiguration, from.SoftwareTokenMfaConfiguration != nil, to.SoftwareTokenMfaConfiguration != nil},
-		{"email", from.EmailMfaConfiguration, to.EmailMfaConfiguration, from.EmailMfaConfiguration != nil, to.EmailMfaConfiguration != nil},
-	}
-	for _, b := range blocks {
-		switch {
-		case !b.fromOn && b.toOn:
-			parts = append(parts, "enable "+b.label)
-		case b.fromOn && !b.toOn:
-			parts = append(parts, "disable "+b.label)
-		case b.fromOn && !reflect.DeepEqual(b.from, b.to):
-			parts = append(parts, "update "+b.label+" settings")
+	for _, f := range state.Factors {
+		fromOn, toOn := f.PoolHas(from), f.PoolHas(to)
+		if !f.AnswersChallenge {
+			// Not a switch: its block is a configuration (WebAuthn).
+			fromOn, toOn = true, true
 		}
-	}
-	if !reflect.DeepEqual(from.WebAuthnConfiguration, to.WebAuthnConfiguration) {
-		parts = append(parts, "update WebAuthn settings")
+		var fromBlock, toBlock state.PoolConfig
+		f.CopyPoolBlock(&fromBlock, from)
+		f.CopyPoolBlock(&toBlock, to)
+		switch {
+		case !fromOn && toOn:
+			parts = append(parts, "enable "+f.Label)
+		case fromOn && !toOn:
+			parts = append(parts, "disable "+f.Label)
+		case fromOn && !reflect.DeepEqual(fromBlock, toBlock):
+			parts = append(parts, "update "+f.Label+" settings")
+		}
 	}
 	if len(parts) == 0 {
 		return "no change"
 	}
 	return strings.Join(parts, "; ")
 }
+
+func (pp *poolPlan) add(d diag.Diagnostic) { pp.diags = append(pp.diags, d) }
 
 func (pp *poolPlan) errorf(pos state.Pos, path, summary, detail string) {
 	pp.diags = append(pp.diags, diag.Diagnostic{Severity: diag.Error, Pos: pos, Path: path, Summary: summary, Detail: detail})

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mfactl/mfactl/internal/rules"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -15,37 +16,14 @@ import (
 // maxNamed caps the users named in one diagnostic.
 const maxNamed = 10
 
-// checkDeclaredPool checks the pool-level fields as declared.
+// checkDeclaredPool checks the pool-level fields as declared. Settings
+// declared on a disabled factor are the loader's warning (schema), being
+// decidable from the files alone.
 func (pp *poolPlan) checkDeclaredPool() {
 	d := pp.dp.Config
-	type block struct {
-		field   string
-		label   string
-		enabled bool
-	}
-	// Settings declared on a disabled factor are the loader's warning
-	// (schema), being decidable from the files alone.
-	var blocks []block
-	if s := d.SmsMfaConfiguration; s != nil {
-		blocks = append(blocks, block{field: "SmsMfaConfiguration", label: "SMS", enabled: s.Enabled})
-	}
-	if t := d.SoftwareTokenMfaConfiguration; t != nil {
-		blocks = append(blocks, block{field: "SoftwareTokenMfaConfiguration", label: "TOTP", enabled: t.Enabled})
-	}
-	if e := d.EmailMfaConfiguration; e != nil {
-		blocks = append(blocks, block{field: "EmailMfaConfiguration", label: "email", enabled: e.Enabled})
-	}
-
-	off := "MfaConfiguration is OFF"
-	if d.MfaConfiguration == state.ModeUnset {
-		off = "MfaConfiguration is OFF in Cognito and not set in the files"
-	}
-	for _, b := range blocks {
-		pos, path := pp.poolField(b.field)
-		if b.enabled && pp.desired.MfaConfiguration == state.ModeOff {
-			pp.errorf(pos, path, fmt.Sprintf("%s MFA is enabled but %s", b.label, off),
-				`Cognito refuses any MFA factor while MFA is OFF ("can't turn off MFA and configure an MFA together"): set MfaConfiguration to OPTIONAL or ON, or set Enabled: false`)
-		}
+	for _, f := range rules.EnabledUnderOff(d, pp.desired.MfaConfiguration, d.MfaConfiguration != state.ModeUnset) {
+		pos, path := pp.poolField(f.Factor.PoolBlock)
+		pp.add(f.At(pos, path))
 	}
 }
 
@@ -53,76 +31,56 @@ func (pp *poolPlan) checkDeclaredPool() {
 // live attributes and the pool's configuration.
 func (pp *poolPlan) checkUser(up *userPlan) {
 	du := up.du
-	var preferred []string
-	for _, f := range userFactors {
-		d := *f.get(&du.Settings)
-		if d == nil {
-			continue
-		}
-		if d.PreferredMfa && !d.Enabled {
-			pp.errorf(du.PosOf(f.Name+".PreferredMfa"), joinPath(du.Path, f.Name), "PreferredMfa is true but Enabled is false",
-				"a preferred factor must be enabled: set Enabled: true, or PreferredMfa: false")
-		}
-		if d.PreferredMfa && d.Enabled {
-			preferred = append(preferred, f.Name)
-		}
+	for _, f := range rules.PreferredNotEnabled(du.Username, du.Settings) {
+		pp.add(f.At(du.PosOf(f.Field), joinPath(du.Path, f.Factor.UserBlock)))
 	}
-	if len(preferred) > 1 {
-		pp.errorf(du.Pos, du.Path, "more than one preferred MFA factor: "+strings.Join(preferred, ", "),
-			"a user has at most one preferred factor: set PreferredMfa: true on one of them only")
+	if f := rules.MorePreferred(du.Username, du.Settings); f != nil {
+		pp.add(f.At(du.Pos, du.Path))
 	}
 
-	for _, f := range userFactors {
-		path := joinPath(du.Path, f.Name)
+	for _, f := range state.MFAFactors {
+		path := joinPath(du.Path, f.UserBlock)
 		if up.enables(f) {
 			pp.checkEnable(up, f, path)
 		}
 		if up.disables(f) && pp.desired.MfaConfiguration == state.ModeOn {
-			pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA cannot be disabled for user %s while MfaConfiguration is ON", f.Label, du.Username),
+			pp.errorf(du.PosOf(f.UserBlock), path, fmt.Sprintf("%s MFA cannot be disabled for user %s while MfaConfiguration is ON", f.Label, du.Username),
 				"under ON Cognito accepts the call (HTTP 200) but keeps challenging the user with the factor (aws-sdk-js-v3#7961); change only PreferredMfa, or set the pool's MfaConfiguration to OPTIONAL")
 		}
 	}
 
-	if w := du.Settings.WebAuthnMfaSettings; w != nil && w.Enabled {
-		path := joinPath(du.Path, "WebAuthnMfaSettings")
-		fc := "not set"
-		if c := pp.desired.WebAuthnConfiguration; c != nil && c.FactorConfiguration != nil {
-			fc = *c.FactorConfiguration
-		}
-		if fc != state.MultiFactorWithUserVerification {
-			pp.errorf(du.PosOf("WebAuthnMfaSettings"), path, fmt.Sprintf("WebAuthn MFA for user %s needs the pool's WebAuthnConfiguration.FactorConfiguration %s", du.Username, state.MultiFactorWithUserVerification),
-				fmt.Sprintf("it is %s; set FactorConfiguration: %s on the pool", fc, state.MultiFactorWithUserVerification))
-		}
-		if !hasUsableFactor(up.desired) {
-			pp.errorf(du.PosOf("WebAuthnMfaSettings"), path, fmt.Sprintf("WebAuthn MFA for user %s needs another MFA factor enabled for the user", du.Username),
-				"Cognito accepts a passkey as MFA only next to SMS, TOTP or email MFA: enable one of them for this user as well")
-		}
+	pos, path := du.PosOf(state.WebAuthn.UserBlock), joinPath(du.Path, state.WebAuthn.UserBlock)
+	if f := rules.WebAuthnNeedsMultiFactor(du.Username, du.Settings, webAuthnFactorConfiguration(pp.desired)); f != nil {
+		pp.add(f.At(pos, path))
+	}
+	if f := rules.WebAuthnNeedsOtherFactor(du.Username, up.desired, rules.Complete); f != nil {
+		pp.add(f.At(pos, path))
 	}
 }
 
 // checkEnable checks that factor f can be switched on for up.
-func (pp *poolPlan) checkEnable(up *userPlan, f userFactor, path string) {
+func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 	du, lu := up.du, up.lu
-	if !f.poolHas(pp.desired) {
-		detail := fmt.Sprintf("enable %s on user pool %s as well (mfactl turns it on before the user calls)", f.poolName, pp.dp.UserPoolId)
-		if pp.desired.MfaConfiguration == state.ModeOff {
-			detail = fmt.Sprintf("MFA is OFF for user pool %s: set its MfaConfiguration to OPTIONAL or ON and enable %s", pp.dp.UserPoolId, f.poolName)
+	if finding := rules.FactorNotOffered(f, du.Username, *up.request, pp.desired, rules.Complete); finding != nil {
+		fact := fmt.Sprintf("user pool %s will not offer it after apply", pp.dp.UserPoolId)
+		if finding.Field == "MfaConfiguration" {
+			fact = fmt.Sprintf("MFA is OFF for user pool %s", pp.dp.UserPoolId)
 		}
-		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA is enabled for user %s, but the pool does not offer it", f.Label, du.Username), detail)
+		pp.add(finding.Because(fact).At(du.PosOf(f.UserBlock), path))
 	}
-	if !f.hasAttribute(lu) {
+	if !f.HasAttribute(lu) {
 		note := ""
-		if f.Name == smsFactor.Name {
+		if f == state.SMS {
 			note = " (it need not be verified)"
 		}
-		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.attribute),
-			fmt.Sprintf("set the user's %s attribute first%s, or leave %s out for this user", f.attribute, note, f.Name))
+		pp.errorf(du.PosOf(f.UserBlock), path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.Attribute),
+			fmt.Sprintf("set the user's %s attribute first%s, or leave %s out for this user", f.Attribute, note, f.UserBlock))
 	}
 	// enables() is true for TOTP only when it is off live: for a known
 	// user, that means no authenticator app is registered as far as
 	// Cognito shows (an unknown user may have enrolled at sign-in).
-	if f.Name == totpFactor.Name && lu.Unknown == "" {
-		pp.errorf(du.PosOf(f.Name), path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
+	if f == state.TOTP && lu.Unknown == "" {
+		pp.errorf(du.PosOf(f.UserBlock), path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
 			"an administrator cannot register one: the user must (AssociateSoftwareToken, then VerifySoftwareToken, from your app or when prompted at sign-in under MFA ON), after which TOTP shows as enabled; a user who registered one before and had TOTP turned off can switch it back on with SetUserMFAPreference; until then leave SoftwareTokenMfaSettings out for this user")
 	}
 }
@@ -133,10 +91,9 @@ func (pp *poolPlan) checkPoolCalls() {
 		return
 	}
 	d, pre := pp.desired, pp.lp.Prerequisites
-	if d.MfaConfiguration != state.ModeOff && !hasMfaFactor(d) {
-		pos, path := pp.poolField("MfaConfiguration")
-		pp.errorf(pos, path, fmt.Sprintf("MfaConfiguration %s needs an MFA factor, but SMS, TOTP and email MFA are all off", d.MfaConfiguration),
-			"enable SmsMfaConfiguration, SoftwareTokenMfaConfiguration or EmailMfaConfiguration (WebAuthn alone does not count), or set MfaConfiguration: OFF")
+	if f := rules.ModeNeedsFactor(d, rules.Complete); f != nil {
+		pos, path := pp.poolField(f.Field)
+		pp.add(f.At(pos, path))
 	}
 	if s := d.SmsMfaConfiguration; s != nil {
 		var missing []string
@@ -214,22 +171,22 @@ func (pp *poolPlan) warnAboutUsers() {
 				"Cognito will make them set up MFA (MFA_SETUP challenge) at their next sign-in; users not declared in the files were not read and may be in the same situation")
 		}
 	}
-	// TOTP users keep working after the pool drops TOTP; for SMS and email
-	// it is not documented.
-	for _, f := range []userFactor{smsFactor, emailFactor} {
-		if !f.poolHas(pp.live) || f.poolHas(pp.desired) || pp.desired.MfaConfiguration == state.ModeOff {
+	for _, f := range state.MFAFactors {
+		// TOTP users keep working after the pool drops TOTP; for the
+		// others it is not documented.
+		if f == state.TOTP || !f.PoolHas(pp.live) || f.PoolHas(pp.desired) || pp.desired.MfaConfiguration == state.ModeOff {
 			continue
 		}
 		var names []string
 		for _, up := range pp.users {
-			if *f.get(&up.desired) != nil {
+			if f.User(up.desired) != nil {
 				names = append(names, up.du.Username)
 			}
 		}
 		if len(names) > 0 {
-			pos, path := pp.poolField(f.poolName)
+			pos, path := pp.poolField(f.PoolBlock)
 			pp.warnf(pos, path, fmt.Sprintf("%s MFA is removed from the pool while %s it enabled: %s", f.Label, countUsers(len(names), "keeps", "keep"), nameList(names)),
-				fmt.Sprintf("what Cognito does when they sign in is not documented; declare %s: {Enabled: false} and another factor for them to move them off it first", f.Name))
+				fmt.Sprintf("what Cognito does when they sign in is not documented; declare %s: {Enabled: false} and another factor for them to move them off it first", f.UserBlock))
 		}
 	}
 	for _, up := range pp.users {
@@ -260,19 +217,14 @@ func (pp *poolPlan) warnAboutUsers() {
 
 func (pp *poolPlan) warnUnknown(up *userPlan) {
 	var sent []string
-	if up.request != nil {
-		for _, f := range userFactors {
-			if up.sends(f) {
-				sent = append(sent, f.Name)
-			}
-		}
-		if up.request.WebAuthnMfaSettings != nil {
-			sent = append(sent, "WebAuthnMfaSettings")
+	for _, f := range state.Factors {
+		if up.sends(f) {
+			sent = append(sent, f.UserBlock)
 		}
 	}
 	declared := false
-	for _, f := range userFactors {
-		declared = declared || *f.get(&up.du.Settings) != nil
+	for _, f := range state.MFAFactors {
+		declared = declared || f.User(up.du.Settings) != nil
 	}
 	detail := "it is shown as unknown, not off; "
 	switch {
@@ -288,7 +240,7 @@ func (pp *poolPlan) warnUnknown(up *userPlan) {
 	for _, why := range up.notSent {
 		detail += "; " + why
 	}
-	if up.enables(totpFactor) {
+	if up.enables(state.TOTP) {
 		detail += "; Cognito refuses SoftwareTokenMfaSettings unless the user has registered an authenticator app"
 	}
 	pp.warnf(up.du.Pos, up.du.Path, fmt.Sprintf("live MFA settings of user %s are unknown: %s", up.du.Username, up.lu.Unknown), detail)

@@ -182,13 +182,13 @@ func TestChecks(t *testing.T) {
 			name:     "PreferredMfa on a disabled factor",
 			desired:  desiredPool(state.PoolConfig{}, user("alice", state.UserSettings{SMSMfaSettings: &state.FactorSettings{PreferredMfa: true}})),
 			live:     live(optionalAll, withUsers(liveUser("alice", state.UserSettings{}))),
-			severity: diag.Error, summary: "PreferredMfa is true but Enabled is false", path: "UserPools[0].Users[0].SMSMfaSettings", line: 20,
+			severity: diag.Error, summary: "SMSMfaSettings is preferred but not enabled for user alice", path: "UserPools[0].Users[0].SMSMfaSettings", line: 20,
 		},
 		{
 			name:     "two preferred factors",
 			desired:  desiredPool(state.PoolConfig{}, user("alice", state.UserSettings{SMSMfaSettings: preferred(), EmailMfaSettings: preferred()})),
 			live:     live(optionalAll, withUsers(liveUser("alice", state.UserSettings{}))),
-			severity: diag.Error, summary: "more than one preferred MFA factor: SMSMfaSettings, EmailMfaSettings", path: "UserPools[0].Users[0]", line: 20,
+			severity: diag.Error, summary: "more than one preferred MFA factor for user alice: SMSMfaSettings, EmailMfaSettings", path: "UserPools[0].Users[0]", line: 20,
 		},
 		{
 			name: "WebAuthn MFA without multi-factor passkeys",

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/rules"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -151,7 +152,7 @@ func checkInvariants(t *testing.T, p *Plan) {
 		}
 		lastStage[c.UserPoolId] = c.Stage
 		if c.PoolRequest != nil {
-			if err := validatePoolRequest(*c.PoolRequest); err != nil {
+			if err := rules.PoolRequest(*c.PoolRequest); err != nil {
 				t.Fatalf("call %d: invalid pool request: %v", i+1, err)
 			}
 			r := c.PoolRequest

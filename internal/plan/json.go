@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/rules"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -135,7 +136,7 @@ func validateLoaded(p *Plan) error {
 			if c.Stage != StageWidenPool && c.Stage != StageNarrowPool {
 				return fmt.Errorf("call %d: SetUserPoolMfaConfig in stage %d (allowed: %d or %d)", n, c.Stage, StageWidenPool, StageNarrowPool)
 			}
-			if err := validatePoolRequest(*c.PoolRequest); err != nil {
+			if err := rules.PoolRequest(*c.PoolRequest); err != nil {
 				return fmt.Errorf("call %d: %w", n, err)
 			}
 		case AdminSetUserMFAPreference:
@@ -167,36 +168,6 @@ func targetName(t Target) string {
 	return fmt.Sprintf("user %s of %s", t.Username, t.UserPoolId)
 }
 
-// validatePoolRequest checks that a SetUserPoolMfaConfig request is one
-// Cognito accepts and that does not switch off more than it says.
-func validatePoolRequest(c state.PoolConfig) error {
-	factors := c.SmsMfaConfiguration != nil || c.SoftwareTokenMfaConfiguration != nil || c.EmailMfaConfiguration != nil
-	switch c.MfaConfiguration {
-	case state.ModeOff:
-		if factors {
-			return errors.New("MfaConfiguration OFF with an SMS, TOTP or email block (Cognito refuses it)")
-		}
-	case state.ModeOn, state.ModeOptional:
-		if !hasMfaFactor(normalisePool(c)) {
-			return fmt.Errorf("MfaConfiguration %s with no SMS, TOTP or email factor enabled", c.MfaConfiguration)
-		}
-	default:
-		return fmt.Errorf("MfaConfiguration is %q (allowed: OFF, ON, OPTIONAL)", c.MfaConfiguration)
-	}
-	if s := c.SmsMfaConfiguration; s != nil {
-		if !s.Enabled {
-			return errors.New("a disabled SMS block (a present block switches SMS MFA on)")
-		}
-		if s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "" {
-			return errors.New("SMS MFA without SmsConfiguration.SnsCallerArn")
-		}
-	}
-	if e := c.EmailMfaConfiguration; e != nil && !e.Enabled {
-		return errors.New("a disabled email block (a present block switches email MFA on)")
-	}
-	return nil
-}
-
 // The request bodies, as Cognito receives them. Cognito's SMS and email
 // blocks have no Enabled field: a present block is on.
 type poolRequestBody struct {
@@ -218,13 +189,12 @@ type emailMfaConfigBody struct {
 	Subject *string `json:",omitempty"`
 }
 
+// userRequestBody is AdminSetUserMFAPreference's body: the user's blocks
+// have Cognito's names and shape already.
 type userRequestBody struct {
-	UserPoolId               string
-	Username                 string
-	SMSMfaSettings           *state.FactorSettings   `json:",omitempty"`
-	SoftwareTokenMfaSettings *state.FactorSettings   `json:",omitempty"`
-	EmailMfaSettings         *state.FactorSettings   `json:",omitempty"`
-	WebAuthnMfaSettings      *state.WebAuthnSettings `json:",omitempty"`
+	UserPoolId string
+	Username   string
+	state.UserSettings
 }
 
 type callJSON struct {
@@ -256,15 +226,7 @@ func (c Call) RequestBody() any {
 		}
 		return body
 	case c.UserRequest != nil:
-		r := c.UserRequest
-		return userRequestBody{
-			UserPoolId:               c.UserPoolId,
-			Username:                 c.Username,
-			SMSMfaSettings:           r.SMSMfaSettings,
-			SoftwareTokenMfaSettings: r.SoftwareTokenMfaSettings,
-			EmailMfaSettings:         r.EmailMfaSettings,
-			WebAuthnMfaSettings:      r.WebAuthnMfaSettings,
-		}
+		return userRequestBody{UserPoolId: c.UserPoolId, Username: c.Username, UserSettings: *c.UserRequest}
 	}
 	return nil
 }
@@ -333,12 +295,7 @@ func (c *Call) UnmarshalJSON(data []byte) error {
 		if body.UserPoolId != cj.UserPoolId || body.Username != cj.Username || cj.Username == "" {
 			return fmt.Errorf("AdminSetUserMFAPreference call for user %q of %s has a request for user %q of %s", cj.Username, cj.UserPoolId, body.Username, body.UserPoolId)
 		}
-		c.UserRequest = &state.UserSettings{
-			SMSMfaSettings:           body.SMSMfaSettings,
-			SoftwareTokenMfaSettings: body.SoftwareTokenMfaSettings,
-			EmailMfaSettings:         body.EmailMfaSettings,
-			WebAuthnMfaSettings:      body.WebAuthnMfaSettings,
-		}
+		c.UserRequest = &body.UserSettings
 	default:
 		return fmt.Errorf("unknown operation %q (known: %s, %s)", cj.Operation, SetUserPoolMfaConfig, AdminSetUserMFAPreference)
 	}

@@ -22,30 +22,14 @@ func normalisePool(c state.PoolConfig) state.PoolConfig {
 		out.MfaConfiguration = state.ModeOff
 	}
 	if out.MfaConfiguration != state.ModeOff {
-		if t := c.SoftwareTokenMfaConfiguration; t != nil && t.Enabled {
-			out.SoftwareTokenMfaConfiguration = &state.SoftwareTokenMfaConfiguration{Enabled: true}
-		}
-		if s := c.SmsMfaConfiguration; s != nil && s.Enabled {
-			out.SmsMfaConfiguration = &state.SmsMfaConfiguration{
-				Enabled:                  true,
-				SmsAuthenticationMessage: copyString(s.SmsAuthenticationMessage),
-				SmsConfiguration:         copySmsConfiguration(s.SmsConfiguration),
-			}
-		}
-		if e := c.EmailMfaConfiguration; e != nil && e.Enabled {
-			out.EmailMfaConfiguration = &state.EmailMfaConfiguration{
-				Enabled: true,
-				Message: copyString(e.Message),
-				Subject: copyString(e.Subject),
+		for _, f := range state.MFAFactors {
+			if _, enabled := f.PoolEnabled(c); enabled {
+				f.CopyPoolBlock(&out, c)
 			}
 		}
 	}
 	if w := c.WebAuthnConfiguration; w != nil && (w.RelyingPartyId != nil || w.UserVerification != nil || w.FactorConfiguration != nil) {
-		out.WebAuthnConfiguration = &state.WebAuthnConfiguration{
-			RelyingPartyId:      copyString(w.RelyingPartyId),
-			UserVerification:    copyString(w.UserVerification),
-			FactorConfiguration: copyString(w.FactorConfiguration),
-		}
+		state.WebAuthn.CopyPoolBlock(&out, c)
 	}
 	return out
 }
@@ -72,15 +56,20 @@ func mergePool(desired, live state.PoolConfig, smsFallback *state.SmsConfigurati
 	if desired.MfaConfiguration != state.ModeUnset {
 		out.MfaConfiguration = desired.MfaConfiguration
 	}
-	if d := desired.SoftwareTokenMfaConfiguration; d != nil {
-		out.SoftwareTokenMfaConfiguration = nil
-		if d.Enabled {
-			out.SoftwareTokenMfaConfiguration = &state.SoftwareTokenMfaConfiguration{Enabled: true}
+	// A declared block replaces live's: off, or on with the declared
+	// settings over live's. Each factor's own settings are its special case.
+	for _, f := range state.MFAFactors {
+		present, enabled := f.PoolEnabled(desired)
+		if !present {
+			continue
 		}
-	}
-	if d := desired.SmsMfaConfiguration; d != nil {
-		out.SmsMfaConfiguration = nil
-		if d.Enabled {
+		f.ClearPoolBlock(&out)
+		if !enabled {
+			continue
+		}
+		switch f {
+		case state.SMS:
+			d := desired.SmsMfaConfiguration
 			var liveMessage *string
 			role := smsFallback
 			if l := live.SmsMfaConfiguration; l != nil {
@@ -94,11 +83,8 @@ func mergePool(desired, live state.PoolConfig, smsFallback *state.SmsConfigurati
 				SmsAuthenticationMessage: firstString(d.SmsAuthenticationMessage, liveMessage),
 				SmsConfiguration:         mergeSmsConfiguration(d.SmsConfiguration, role),
 			}
-		}
-	}
-	if d := desired.EmailMfaConfiguration; d != nil {
-		out.EmailMfaConfiguration = nil
-		if d.Enabled {
+		case state.Email:
+			d := desired.EmailMfaConfiguration
 			base := live.EmailMfaConfiguration
 			if base == nil {
 				base = &state.EmailMfaConfiguration{}
@@ -108,6 +94,8 @@ func mergePool(desired, live state.PoolConfig, smsFallback *state.SmsConfigurati
 				Message: firstString(d.Message, base.Message),
 				Subject: firstString(d.Subject, base.Subject),
 			}
+		default: // a factor with no settings of its own (TOTP)
+			f.CopyPoolBlock(&out, desired)
 		}
 	}
 	if d := desired.WebAuthnConfiguration; d != nil {
@@ -151,10 +139,9 @@ func mergeSmsConfiguration(d, base *state.SmsConfiguration) *state.SmsConfigurat
 // normaliseUser returns s in normal form. WebAuthnMfaSettings is kept as it
 // is: it is write-only, so its presence in desired state means "declared".
 func normaliseUser(s state.UserSettings) state.UserSettings {
-	out := state.UserSettings{
-		SMSMfaSettings:           normaliseFactor(s.SMSMfaSettings),
-		SoftwareTokenMfaSettings: normaliseFactor(s.SoftwareTokenMfaSettings),
-		EmailMfaSettings:         normaliseFactor(s.EmailMfaSettings),
+	var out state.UserSettings
+	for _, f := range state.MFAFactors {
+		f.SetUser(&out, normaliseFactor(f.User(s)))
 	}
 	if s.WebAuthnMfaSettings != nil {
 		w := *s.WebAuthnMfaSettings
@@ -179,16 +166,16 @@ func mergeUser(desired, live state.UserSettings) state.UserSettings {
 	out := normaliseUser(live)
 	out.WebAuthnMfaSettings = nil // never read from Cognito
 	declaresPreferred := false
-	for _, f := range userFactors {
-		if d := *f.get(&desired); d != nil {
-			f.set(&out, normaliseFactor(d))
+	for _, f := range state.MFAFactors {
+		if d := f.User(desired); d != nil {
+			f.SetUser(&out, normaliseFactor(d))
 			declaresPreferred = declaresPreferred || (d.Enabled && d.PreferredMfa)
 		}
 	}
 	if declaresPreferred {
-		for _, f := range userFactors {
-			if o := *f.get(&out); *f.get(&desired) == nil && o != nil && o.PreferredMfa {
-				f.set(&out, &state.FactorSettings{Enabled: true})
+		for _, f := range state.MFAFactors {
+			if o := f.User(out); f.User(desired) == nil && o != nil && o.PreferredMfa {
+				f.SetUser(&out, &state.FactorSettings{Enabled: true})
 			}
 		}
 	}
@@ -208,65 +195,47 @@ func sameFactor(a, b *state.FactorSettings) bool {
 	return *a == *b
 }
 
-// userFactor names one of the three readable per-user factors, with what
-// the plan needs to know about it.
+// userFactor is how text.go reads a factor's per-user block, until it
+// moves out of this package; the rest of plan ranges over state.MFAFactors.
 type userFactor struct {
-	Name      string // block name in the API, e.g. "SMSMfaSettings"
-	Label     string // for messages, e.g. "SMS"
-	poolName  string // the pool block that offers it
-	attribute string // the user attribute it needs ("" for none)
-	get       func(*state.UserSettings) **state.FactorSettings
-	// poolHas reports whether a normalised pool configuration offers it.
-	poolHas func(state.PoolConfig) bool
-	// copyPoolBlock copies its pool block from src to dst.
-	copyPoolBlock func(dst *state.PoolConfig, src state.PoolConfig)
-	// hasAttribute reports whether a user has the attribute it needs.
-	hasAttribute func(*state.LiveUser) bool
+	*state.Factor
+	Name string // the per-user block, e.g. "SMSMfaSettings"
 }
 
-func (f userFactor) set(s *state.UserSettings, v *state.FactorSettings) { *f.get(s) = v }
+// get returns a pointer to s's block for the factor, for reading only.
+func (f userFactor) get(s *state.UserSettings) **state.FactorSettings {
+	v := f.User(*s)
+	return &v
+}
 
-var (
-	smsFactor = userFactor{
-		Name: "SMSMfaSettings", Label: "SMS", poolName: "SmsMfaConfiguration", attribute: "phone_number",
-		get:     func(s *state.UserSettings) **state.FactorSettings { return &s.SMSMfaSettings },
-		poolHas: func(c state.PoolConfig) bool { return c.SmsMfaConfiguration != nil },
-		copyPoolBlock: func(dst *state.PoolConfig, src state.PoolConfig) {
-			dst.SmsMfaConfiguration = copyPool(src).SmsMfaConfiguration
-		},
-		hasAttribute: func(u *state.LiveUser) bool { return u.HasPhoneNumber },
+var userFactors = func() []userFactor {
+	out := make([]userFactor, len(state.MFAFactors))
+	for i, f := range state.MFAFactors {
+		out[i] = userFactor{Factor: f, Name: f.UserBlock}
 	}
-	totpFactor = userFactor{
-		Name: "SoftwareTokenMfaSettings", Label: "TOTP", poolName: "SoftwareTokenMfaConfiguration",
-		get:     func(s *state.UserSettings) **state.FactorSettings { return &s.SoftwareTokenMfaSettings },
-		poolHas: func(c state.PoolConfig) bool { return c.SoftwareTokenMfaConfiguration != nil },
-		copyPoolBlock: func(dst *state.PoolConfig, src state.PoolConfig) {
-			dst.SoftwareTokenMfaConfiguration = copyPool(src).SoftwareTokenMfaConfiguration
-		},
-		hasAttribute: func(*state.LiveUser) bool { return true },
-	}
-	emailFactor = userFactor{
-		Name: "EmailMfaSettings", Label: "email", poolName: "EmailMfaConfiguration", attribute: "email",
-		get:     func(s *state.UserSettings) **state.FactorSettings { return &s.EmailMfaSettings },
-		poolHas: func(c state.PoolConfig) bool { return c.EmailMfaConfiguration != nil },
-		copyPoolBlock: func(dst *state.PoolConfig, src state.PoolConfig) {
-			dst.EmailMfaConfiguration = copyPool(src).EmailMfaConfiguration
-		},
-		hasAttribute: func(u *state.LiveUser) bool { return u.HasEmail },
-	}
-	userFactors = []userFactor{smsFactor, totpFactor, emailFactor}
-)
+	return out
+}()
 
 // hasMfaFactor reports whether a normalised pool configuration offers a
 // factor that counts for ON/OPTIONAL (WebAuthn alone does not).
 func hasMfaFactor(c state.PoolConfig) bool {
-	return c.SmsMfaConfiguration != nil || c.SoftwareTokenMfaConfiguration != nil || c.EmailMfaConfiguration != nil
+	for _, f := range state.MFAFactors {
+		if f.PoolHas(c) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasUsableFactor reports whether normalised user settings enable a factor
 // that answers an MFA challenge.
 func hasUsableFactor(s state.UserSettings) bool {
-	return s.SMSMfaSettings != nil || s.SoftwareTokenMfaSettings != nil || s.EmailMfaSettings != nil
+	for _, f := range state.MFAFactors {
+		if f.User(s) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func firstString(a, b *string) *string {
@@ -284,27 +253,17 @@ func copyString(s *string) *string {
 	return &v
 }
 
-func copySmsConfiguration(c *state.SmsConfiguration) *state.SmsConfiguration {
-	if c == nil {
-		return nil
-	}
-	v := *c
-	return &v
-}
+func copySmsConfiguration(c *state.SmsConfiguration) *state.SmsConfiguration { return c.Copy() }
 
 // explicitPool returns normalised c with every factor block present, off
 // ones as {Enabled: false}: the form people and programs review, where
 // nothing absent has to be interpreted.
 func explicitPool(c state.PoolConfig) state.PoolConfig {
 	out := copyPool(c)
-	if out.SoftwareTokenMfaConfiguration == nil {
-		out.SoftwareTokenMfaConfiguration = &state.SoftwareTokenMfaConfiguration{}
-	}
-	if out.SmsMfaConfiguration == nil {
-		out.SmsMfaConfiguration = &state.SmsMfaConfiguration{}
-	}
-	if out.EmailMfaConfiguration == nil {
-		out.EmailMfaConfiguration = &state.EmailMfaConfiguration{}
+	for _, f := range state.MFAFactors {
+		if !f.PoolHas(out) {
+			f.SetPoolOff(&out)
+		}
 	}
 	return out
 }
@@ -312,58 +271,16 @@ func explicitPool(c state.PoolConfig) state.PoolConfig {
 // explicitUser is explicitPool for normalised user settings.
 func explicitUser(s state.UserSettings) state.UserSettings {
 	out := normaliseUser(s)
-	for _, f := range userFactors {
-		if *f.get(&out) == nil {
-			f.set(&out, &state.FactorSettings{})
+	for _, f := range state.MFAFactors {
+		if f.User(out) == nil {
+			f.SetUser(&out, &state.FactorSettings{})
 		}
 	}
 	return out
 }
 
 // copyPool returns a deep copy of c.
-func copyPool(c state.PoolConfig) state.PoolConfig {
-	out := state.PoolConfig{MfaConfiguration: c.MfaConfiguration}
-	if t := c.SoftwareTokenMfaConfiguration; t != nil {
-		v := *t
-		out.SoftwareTokenMfaConfiguration = &v
-	}
-	if s := c.SmsMfaConfiguration; s != nil {
-		out.SmsMfaConfiguration = &state.SmsMfaConfiguration{
-			Enabled:                  s.Enabled,
-			SmsAuthenticationMessage: copyString(s.SmsAuthenticationMessage),
-			SmsConfiguration:         copySmsConfiguration(s.SmsConfiguration),
-		}
-	}
-	if e := c.EmailMfaConfiguration; e != nil {
-		out.EmailMfaConfiguration = &state.EmailMfaConfiguration{Enabled: e.Enabled, Message: copyString(e.Message), Subject: copyString(e.Subject)}
-	}
-	if w := c.WebAuthnConfiguration; w != nil {
-		out.WebAuthnConfiguration = &state.WebAuthnConfiguration{
-			RelyingPartyId:      copyString(w.RelyingPartyId),
-			UserVerification:    copyString(w.UserVerification),
-			FactorConfiguration: copyString(w.FactorConfiguration),
-		}
-	}
-	return out
-}
+func copyPool(c state.PoolConfig) state.PoolConfig { return c.Copy() }
 
 // copyUser returns a deep copy of s.
-func copyUser(s state.UserSettings) state.UserSettings {
-	copyFactor := func(f *state.FactorSettings) *state.FactorSettings {
-		if f == nil {
-			return nil
-		}
-		v := *f
-		return &v
-	}
-	out := state.UserSettings{
-		SMSMfaSettings:           copyFactor(s.SMSMfaSettings),
-		SoftwareTokenMfaSettings: copyFactor(s.SoftwareTokenMfaSettings),
-		EmailMfaSettings:         copyFactor(s.EmailMfaSettings),
-	}
-	if w := s.WebAuthnMfaSettings; w != nil {
-		v := *w
-		out.WebAuthnMfaSettings = &v
-	}
-	return out
-}
+func copyUser(s state.UserSettings) state.UserSettings { return s.Copy() }
