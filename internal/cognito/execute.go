@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/mfactl/mfactl/internal/rules"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -92,38 +94,27 @@ var errEmptyUserRequest = errors.New("the user request changes no factor")
 
 // poolInput builds SetUserPoolMfaConfig's input from a complete
 // configuration. The call replaces the pool's whole MFA configuration, so
-// what is left out is switched off:
-//   - OFF sends no SMS, TOTP or email block at all (Cognito rejects any,
-//     even one that disables its factor); a WebAuthn block is still sent.
-//   - SMS and email are sent only when enabled: their presence is what
-//     enables them.
-//   - TOTP is sent whenever the configuration has the block, as Enabled
-//     true or false.
-//   - WebAuthn is re-sent as given.
-//
-// ON or OPTIONAL with no SMS, email or TOTP enabled is refused here: Cognito
-// accepts some such requests and the pool would then demand a factor no one
-// can use.
+// what is left out is switched off; what is sent is sentBlocks(cfg), and
+// it must be a request rules.PoolRequest accepts: ON or OPTIONAL with no
+// SMS, email or TOTP enabled is refused here, since Cognito accepts some
+// such requests and the pool would then demand a factor no one can use.
 func poolInput(poolID string, cfg state.PoolConfig) (*cip.SetUserPoolMfaConfigInput, error) {
+	sent := sentBlocks(cfg)
+	if err := rules.PoolRequest(sent); err != nil {
+		return nil, fmt.Errorf("SetUserPoolMfaConfig for pool %s: refusing a request Cognito must not receive: %w", poolID, err)
+	}
 	in := &cip.SetUserPoolMfaConfigInput{
 		UserPoolId:       aws.String(poolID),
-		MfaConfiguration: types.UserPoolMfaType(cfg.MfaConfiguration),
+		MfaConfiguration: types.UserPoolMfaType(sent.MfaConfiguration),
 	}
-	if w := cfg.WebAuthnConfiguration; w != nil {
+	if w := sent.WebAuthnConfiguration; w != nil {
 		in.WebAuthnConfiguration = &types.WebAuthnConfigurationType{
 			RelyingPartyId:      w.RelyingPartyId,
 			UserVerification:    types.UserVerificationType(deref(w.UserVerification)),
 			FactorConfiguration: types.WebAuthnFactorConfigurationType(deref(w.FactorConfiguration)),
 		}
 	}
-	switch cfg.MfaConfiguration {
-	case state.ModeOff:
-		return in, nil
-	case state.ModeOn, state.ModeOptional:
-	default:
-		return nil, fmt.Errorf("SetUserPoolMfaConfig for pool %s: MfaConfiguration %q is not OFF, ON or OPTIONAL; the request must be a complete configuration", poolID, cfg.MfaConfiguration)
-	}
-	if sms := cfg.SmsMfaConfiguration; sms != nil && sms.Enabled {
+	if sms := sent.SmsMfaConfiguration; sms != nil {
 		if sc := sms.SmsConfiguration; sc != nil && isMask(sc.ExternalId) {
 			return nil, fmt.Errorf("SetUserPoolMfaConfig for pool %s: the SMS role's ExternalId is the mask %q, not the secret; it must be resolved before the call", poolID, sc.ExternalId)
 		}
@@ -136,17 +127,50 @@ func poolInput(poolID string, cfg state.PoolConfig) (*cip.SetUserPoolMfaConfigIn
 			}
 		}
 	}
-	if totp := cfg.SoftwareTokenMfaConfiguration; totp != nil {
+	if totp := sent.SoftwareTokenMfaConfiguration; totp != nil {
 		in.SoftwareTokenMfaConfiguration = &types.SoftwareTokenMfaConfigType{Enabled: totp.Enabled}
 	}
-	if email := cfg.EmailMfaConfiguration; email != nil && email.Enabled {
+	if email := sent.EmailMfaConfiguration; email != nil {
 		in.EmailMfaConfiguration = &types.EmailMfaConfigType{Message: email.Message, Subject: email.Subject}
 	}
-	if in.SmsMfaConfiguration == nil && in.EmailMfaConfiguration == nil &&
-		(in.SoftwareTokenMfaConfiguration == nil || !in.SoftwareTokenMfaConfiguration.Enabled) {
-		return nil, fmt.Errorf("SetUserPoolMfaConfig for pool %s: refusing MfaConfiguration %s with no SMS, email or TOTP MFA enabled (users could not sign in)", poolID, cfg.MfaConfiguration)
-	}
 	return in, nil
+}
+
+// sentBlocks returns the part of a complete configuration that the
+// request carries:
+//   - OFF carries no block of a factor that answers a challenge (Cognito
+//     rejects any, even one that disables its factor); a WebAuthn block is
+//     still sent, as given.
+//   - A factor whose block's presence enables it (SMS, email) is sent only
+//     when enabled.
+//   - Any other factor (TOTP) is sent whenever the configuration has the
+//     block, as Enabled true or false.
+func sentBlocks(cfg state.PoolConfig) state.PoolConfig {
+	out := state.PoolConfig{MfaConfiguration: cfg.MfaConfiguration}
+	state.WebAuthn.CopyPoolBlock(&out, cfg)
+	if cfg.MfaConfiguration == state.ModeOff {
+		return out
+	}
+	for _, f := range state.MFAFactors {
+		if present, enabled := f.PoolEnabled(cfg); present && (enabled || !f.PresenceEnables) {
+			f.CopyPoolBlock(&out, cfg)
+		}
+	}
+	return out
+}
+
+// sdkUserBlock sets one factor's block of AdminSetUserMFAPreference's
+// input: the SDK has a type per factor. Every state.MFAFactors entry has one.
+var sdkUserBlock = map[*state.Factor]func(*cip.AdminSetUserMFAPreferenceInput, state.FactorSettings){
+	state.SMS: func(in *cip.AdminSetUserMFAPreferenceInput, f state.FactorSettings) {
+		in.SMSMfaSettings = &types.SMSMfaSettingsType{Enabled: f.Enabled, PreferredMfa: f.PreferredMfa}
+	},
+	state.TOTP: func(in *cip.AdminSetUserMFAPreferenceInput, f state.FactorSettings) {
+		in.SoftwareTokenMfaSettings = &types.SoftwareTokenMfaSettingsType{Enabled: f.Enabled, PreferredMfa: f.PreferredMfa}
+	},
+	state.Email: func(in *cip.AdminSetUserMFAPreferenceInput, f state.FactorSettings) {
+		in.EmailMfaSettings = &types.EmailMfaSettingsType{Enabled: f.Enabled, PreferredMfa: f.PreferredMfa}
+	},
 }
 
 // userInput builds AdminSetUserMFAPreference's input: only the blocks the
@@ -156,21 +180,17 @@ func userInput(poolID, username string, s state.UserSettings) (*cip.AdminSetUser
 	if username == "" {
 		return nil, fmt.Errorf("AdminSetUserMFAPreference for pool %s: the call names no user", poolID)
 	}
-	in := &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(poolID), Username: aws.String(username)}
-	if f := s.SMSMfaSettings; f != nil {
-		in.SMSMfaSettings = &types.SMSMfaSettingsType{Enabled: f.Enabled, PreferredMfa: f.PreferredMfa}
-	}
-	if f := s.SoftwareTokenMfaSettings; f != nil {
-		in.SoftwareTokenMfaSettings = &types.SoftwareTokenMfaSettingsType{Enabled: f.Enabled, PreferredMfa: f.PreferredMfa}
-	}
-	if f := s.EmailMfaSettings; f != nil {
-		in.EmailMfaSettings = &types.EmailMfaSettingsType{Enabled: f.Enabled, PreferredMfa: f.PreferredMfa}
-	}
-	if f := s.WebAuthnMfaSettings; f != nil {
-		in.WebAuthnMfaSettings = &types.WebAuthnMfaSettingsType{Enabled: f.Enabled}
-	}
-	if in.SMSMfaSettings == nil && in.SoftwareTokenMfaSettings == nil && in.EmailMfaSettings == nil && in.WebAuthnMfaSettings == nil {
+	if !slices.ContainsFunc(state.Factors, func(f *state.Factor) bool { return f.UserHas(s) }) {
 		return nil, fmt.Errorf("AdminSetUserMFAPreference for pool %s user %s: %w", poolID, username, errEmptyUserRequest)
+	}
+	in := &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(poolID), Username: aws.String(username)}
+	for _, f := range state.MFAFactors {
+		if v := f.User(s); v != nil {
+			sdkUserBlock[f](in, *v)
+		}
+	}
+	if w := s.WebAuthnMfaSettings; w != nil {
+		in.WebAuthnMfaSettings = &types.WebAuthnMfaSettingsType{Enabled: w.Enabled}
 	}
 	return in, nil
 }

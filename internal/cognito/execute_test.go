@@ -114,6 +114,7 @@ func TestPoolInputRefusesIncompleteUnusableOrMaskedConfig(t *testing.T) {
 		{MfaConfiguration: state.ModeOn, SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{}},
 		{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: &state.SmsMfaConfiguration{}, EmailMfaConfiguration: &state.EmailMfaConfiguration{}},
 		{MfaConfiguration: state.ModeOn, WebAuthnConfiguration: &state.WebAuthnConfiguration{FactorConfiguration: aws.String(state.MultiFactorWithUserVerification)}},
+		{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true}}, // no SNS role
 		{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true,
 			SmsConfiguration: &state.SmsConfiguration{SnsCallerArn: "arn:r", ExternalId: state.SecretMarker}}},
 		{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true,
@@ -465,5 +466,23 @@ func TestExecuteReportsTransportFailuresPlainly(t *testing.T) {
 	want := `no answer after 8 attempts: Post "https://cognito-idp.eu-west-1.amazonaws.com/": EOF`
 	if callErr.Message != want || callErr.Code != "" || !strings.Contains(callErr.Meaning, "could not be reached") {
 		t.Errorf("CallError = %+v; want Message %q and the transport meaning", callErr, want)
+	}
+}
+
+// Every factor that answers a challenge reaches Cognito in its own block.
+func TestUserInputCoversEveryFactor(t *testing.T) {
+	for _, f := range state.MFAFactors {
+		if sdkUserBlock[f] == nil {
+			t.Fatalf("no SDK block for %s", f.UserBlock)
+		}
+		var s state.UserSettings
+		f.SetUser(&s, &state.FactorSettings{Enabled: true, PreferredMfa: true})
+		in, err := userInput(pool1, "alice", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := dump(in); !strings.Contains(got, `"`+f.UserBlock+`":{"Enabled":true,"PreferredMfa":true}`) {
+			t.Errorf("%s: sent %s", f.UserBlock, got)
+		}
 	}
 }

@@ -43,13 +43,6 @@ import (
 // Prerequisites: lists Cognito treats as sets are sorted; recovery
 // mechanisms stay in priority order.
 
-// Names Cognito uses for factors in UserMFASettingList and PreferredMfaSetting.
-const (
-	factorSMS   = "SMS_MFA"
-	factorTOTP  = "SOFTWARE_TOKEN_MFA"
-	factorEmail = "EMAIL_OTP"
-)
-
 // livePoolConfig normalises a GetUserPoolMfaConfig answer.
 func livePoolConfig(out *cip.GetUserPoolMfaConfigOutput) state.PoolConfig {
 	mode := state.Mode(out.MfaConfiguration)
@@ -57,12 +50,11 @@ func livePoolConfig(out *cip.GetUserPoolMfaConfigOutput) state.PoolConfig {
 		mode = state.ModeOff // Cognito's default for a pool never configured
 	}
 	on := mode != state.ModeOff
-	cfg := state.PoolConfig{
-		MfaConfiguration:              mode,
-		SmsMfaConfiguration:           &state.SmsMfaConfiguration{},
-		SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{},
-		EmailMfaConfiguration:         &state.EmailMfaConfiguration{},
+	cfg := state.PoolConfig{MfaConfiguration: mode}
+	for _, f := range state.MFAFactors {
+		f.SetPoolOff(&cfg)
 	}
+	// Each factor's block has its own SDK type, and its own test of "on".
 	if sms := out.SmsMfaConfiguration; on && sms != nil && sms.SmsConfiguration != nil && aws.ToString(sms.SmsConfiguration.SnsCallerArn) != "" {
 		cfg.SmsMfaConfiguration = &state.SmsMfaConfiguration{
 			Enabled:                  true,
@@ -130,34 +122,26 @@ func priority(o types.RecoveryOptionType) int32 {
 // liveUser normalises an AdminGetUser answer; poolMode is the pool's live
 // MfaConfiguration, which decides whether an empty list can be trusted.
 func liveUser(username string, out *cip.AdminGetUserOutput, poolMode state.Mode) state.LiveUser {
-	u := state.LiveUser{
-		Username: username,
-		Exists:   true,
-		Settings: state.UserSettings{
-			SMSMfaSettings:           &state.FactorSettings{},
-			SoftwareTokenMfaSettings: &state.FactorSettings{},
-			EmailMfaSettings:         &state.FactorSettings{},
-		},
+	u := state.LiveUser{Username: username, Exists: true}
+	for _, f := range state.MFAFactors {
+		f.SetUser(&u.Settings, &state.FactorSettings{})
 	}
 	for _, a := range out.UserAttributes {
 		if a.Name == nil || a.Value == nil || *a.Value == "" {
 			continue
 		}
-		switch *a.Name {
-		case "phone_number":
-			u.HasPhoneNumber = true
-		case "email":
-			u.HasEmail = true
+		for _, f := range state.MFAFactors {
+			if f.Attribute == *a.Name {
+				f.SetHasAttribute(&u)
+			}
 		}
 	}
+	// factor returns the user's block for a name Cognito uses in
+	// UserMFASettingList and PreferredMfaSetting, nil for one mfactl does
+	// not know.
 	factor := func(name string) *state.FactorSettings {
-		switch name {
-		case factorSMS:
-			return u.Settings.SMSMfaSettings
-		case factorTOTP:
-			return u.Settings.SoftwareTokenMfaSettings
-		case factorEmail:
-			return u.Settings.EmailMfaSettings
+		if f := state.FactorByCognitoName(name); f != nil {
+			return f.User(u.Settings)
 		}
 		return nil
 	}
@@ -182,6 +166,7 @@ func liveUser(username string, out *cip.AdminGetUserOutput, poolMode state.Mode)
 		}
 	}
 	for _, o := range out.MFAOptions {
+		// Legacy MFAOptions know SMS only.
 		if o.DeliveryMedium == types.DeliveryMediumTypeSms {
 			u.LegacySMS = true
 			u.Settings.SMSMfaSettings.Enabled = true

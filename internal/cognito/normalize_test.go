@@ -212,3 +212,16 @@ func TestLiveUser(t *testing.T) {
 		})
 	}
 }
+
+// Every factor Cognito reports by name is read into its own block.
+func TestLiveUserReadsEveryNamedFactor(t *testing.T) {
+	for _, f := range state.Factors {
+		if f.CognitoName == "" {
+			continue
+		}
+		u := liveUser("alice", &cip.AdminGetUserOutput{UserMFASettingList: []string{f.CognitoName}, PreferredMfaSetting: aws.String(f.CognitoName)}, state.ModeOptional)
+		if got := f.User(u.Settings); got == nil || !got.Enabled || !got.PreferredMfa || u.Unknown != "" {
+			t.Errorf("%s: settings %+v, unknown %q", f.CognitoName, got, u.Unknown)
+		}
+	}
+}
