@@ -79,11 +79,11 @@ func signalContext(parent context.Context, errOut io.Writer) (context.Context, c
 		case <-done:
 			return
 		}
-		fmt.Fprintln(errOut, "\nInterrupted: starting nothing more; requests already sent to Cognito will finish. Press Ctrl-C again to quit at once.")
+		fmt.Fprintln(errOut, "\nInterrupted: starting nothing more; what is in flight (such as requests already sent to Cognito) will finish. Press Ctrl-C again to quit at once.")
 		cancel()
 		select {
 		case sig := <-ch:
-			fmt.Fprintln(errOut, "Quit: requests in flight were abandoned; run `mfactl plan` to see where Cognito stands.")
+			fmt.Fprintln(errOut, "Quit: work in flight was abandoned; after an interrupted apply, run `mfactl plan` to see where Cognito stands.")
 			signal.Stop(ch)
 			signal.Reset(os.Interrupt, syscall.SIGTERM)
 			if self, err := os.FindProcess(os.Getpid()); err == nil {
