@@ -41,14 +41,9 @@ func BenchmarkBuild10kUsers(b *testing.B) {
 func BenchmarkRender10kUsers(b *testing.B) {
 	d, l := benchmarkInputs(10_000)
 	p := Build(d, l, Options{})
-	b.Run("text", func(b *testing.B) {
-		for b.Loop() {
-			_ = RenderText(io.Discard, p, Plain)
-		}
-	})
 	b.Run("json", func(b *testing.B) {
 		for b.Loop() {
-			_ = RenderJSON(io.Discard, p)
+			_ = WriteJSON(io.Discard, p)
 		}
 	})
 	b.Run("save", func(b *testing.B) {

@@ -48,9 +48,6 @@ func TestNoPhantomDiffs(t *testing.T) {
 			if got := p.UsersInSync(); got != 2 {
 				t.Fatalf("UsersInSync = %d, want 2", got)
 			}
-			if got := p.Summary(); got != "No changes. 1 pool and 2 users in sync." {
-				t.Fatalf("Summary = %q", got)
-			}
 		})
 	}
 }
@@ -298,9 +295,6 @@ func TestPlanChangesForReview(t *testing.T) {
 	}
 	if pc.Users[0].Pos != d.Pools[0].Users[0].Pos || pc.Pos != d.Pools[0].Pos {
 		t.Fatalf("changes do not point at the declarations: %s", mustJSON(t, pc))
-	}
-	if got := p.Summary(); got != "Plan: 1 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference calls; 1 user in sync." {
-		t.Fatalf("Summary = %q", got)
 	}
 	if counts := p.CallCounts(); counts[SetUserPoolMfaConfig] != 1 || counts[AdminSetUserMFAPreference] != 1 {
 		t.Fatalf("CallCounts = %v", counts)

@@ -10,8 +10,8 @@ import (
 )
 
 // The checks encode what Cognito refuses, or accepts and then does
-// something surprising with (the README lists them all). Errors stop the
-// plan; warnings are shown with it.
+// something surprising with (docs/planning.md, "Checks", lists them all).
+// Errors stop the plan; warnings are shown with it.
 
 // maxNamed caps the users named in one diagnostic.
 const maxNamed = 10

@@ -10,6 +10,7 @@ import (
 	"github.com/mfactl/mfactl/internal/apply"
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/plan/plantest"
 )
 
 // TestPlansConverge runs every scenario that has an emulator seed
@@ -42,7 +43,8 @@ func TestPlansConverge(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			desired, opts := plan.LoadScenarioDesired(t, dir)
+			desired, o := plantest.LoadScenarioDesired(t, dir)
+			opts := plan.Options{ResendWriteOnly: o.ResendWriteOnly}
 
 			live, err := client.ReadLive(ctx, desired.ReadSet(), nil)
 			if err != nil {
@@ -83,9 +85,9 @@ func TestPlansConverge(t *testing.T) {
 			// Without --resend-write-only: with it, write-only settings are
 			// sent every time by design.
 			if second := plan.Build(desired, after, plan.Options{}); second.HasChanges() || second.Diagnostics.HasErrors() {
-				var text bytes.Buffer
-				_ = plan.RenderText(&text, second, plan.Plain)
-				t.Fatalf("the plan does not converge; after applying it:\n%s", text.String())
+				var js bytes.Buffer
+				_ = plan.WriteJSON(&js, second)
+				t.Fatalf("the plan does not converge; after applying it:\n%s", js.String())
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/mfactl/mfactl/internal/plan/plantest"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,119 +13,36 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// Builders for desired and live state in tests. Live state is built in the
-// cognito package's normal form (every factor block present, {Enabled:
-// false} when off), so every test also checks that this form makes no
-// phantom diff against desired state that leaves blocks out.
-
+// Builders for desired and live state, shared with the tests of views
+// (package plantest).
 const (
-	poolID    = "eu-west-1_AbCdEf123"
-	secret    = "s3cr3t-external-id" // must never appear in output
-	newSecret = "n3w-s3cr3t-external-id"
-	roleArn   = "arn:aws:iam::123456789012:role/cognito-sms"
+	poolID    = plantest.PoolID
+	secret    = plantest.Secret
+	newSecret = plantest.NewSecret
+	roleArn   = plantest.RoleArn
 )
 
-func str(s string) *string { return &s }
+type liveOpt = plantest.LiveOpt
 
-func role(externalID string) *state.SmsConfiguration {
-	return &state.SmsConfiguration{SnsCallerArn: roleArn, ExternalId: externalID, SnsRegion: "eu-west-1"}
-}
-
-func smsOn() *state.SmsMfaConfiguration {
-	return &state.SmsMfaConfiguration{Enabled: true, SmsAuthenticationMessage: str("Your code is {####}"), SmsConfiguration: role(secret)}
-}
-
-func totpOn() *state.SoftwareTokenMfaConfiguration {
-	return &state.SoftwareTokenMfaConfiguration{Enabled: true}
-}
-
-func emailOn() *state.EmailMfaConfiguration {
-	return &state.EmailMfaConfiguration{Enabled: true, Subject: str("Your code")}
-}
-
-func enabled() *state.FactorSettings { return &state.FactorSettings{Enabled: true} }
-func preferred() *state.FactorSettings {
-	return &state.FactorSettings{Enabled: true, PreferredMfa: true}
-}
-func disabled() *state.FactorSettings { return &state.FactorSettings{} }
-
-// livePoolConfig returns cfg as the cognito package reports it: every factor
-// block present, off ones as {Enabled:false}.
-func livePoolConfig(cfg state.PoolConfig) state.PoolConfig {
-	if cfg.SmsMfaConfiguration == nil {
-		cfg.SmsMfaConfiguration = &state.SmsMfaConfiguration{}
-	}
-	if cfg.SoftwareTokenMfaConfiguration == nil {
-		cfg.SoftwareTokenMfaConfiguration = &state.SoftwareTokenMfaConfiguration{}
-	}
-	if cfg.EmailMfaConfiguration == nil {
-		cfg.EmailMfaConfiguration = &state.EmailMfaConfiguration{}
-	}
-	return cfg
-}
-
-type liveOpt func(*state.LivePool)
-
-func withPrerequisites(p state.Prerequisites) liveOpt {
-	return func(lp *state.LivePool) { lp.Prerequisites = p }
-}
-
-func withUsers(users ...*state.LiveUser) liveOpt {
-	return func(lp *state.LivePool) {
-		for _, u := range users {
-			lp.Users[u.Username] = u
-		}
-	}
-}
-
-func essentials() state.Prerequisites {
-	return state.Prerequisites{
-		Tier: "ESSENTIALS", EmailSendingAccount: "DEVELOPER", SmsConfiguration: role(secret),
-		RecoveryMechanisms: []string{"verified_email", "verified_phone_number"},
-	}
-}
-
-func live(cfg state.PoolConfig, opts ...liveOpt) state.Live {
-	lp := &state.LivePool{UserPoolId: poolID, Exists: true, Config: livePoolConfig(cfg), Prerequisites: essentials(), Users: map[string]*state.LiveUser{}}
-	for _, o := range opts {
-		o(lp)
-	}
-	return state.Live{Pools: map[string]*state.LivePool{poolID: lp}}
-}
-
-// liveUser is an existing user with a phone number and an email, and the
-// given factors on (in the cognito package's form).
-func liveUser(name string, s state.UserSettings) *state.LiveUser {
-	if s.SMSMfaSettings == nil {
-		s.SMSMfaSettings = disabled()
-	}
-	if s.SoftwareTokenMfaSettings == nil {
-		s.SoftwareTokenMfaSettings = disabled()
-	}
-	if s.EmailMfaSettings == nil {
-		s.EmailMfaSettings = disabled()
-	}
-	return &state.LiveUser{Username: name, Exists: true, HasPhoneNumber: true, HasEmail: true, Settings: s}
-}
-
-func desiredPool(cfg state.PoolConfig, users ...state.DesiredUser) state.Desired {
-	fieldPos := map[string]state.Pos{}
-	for i, f := range []string{"MfaConfiguration", "SoftwareTokenMfaConfiguration", "SmsMfaConfiguration", "EmailMfaConfiguration", "WebAuthnConfiguration"} {
-		fieldPos[f] = state.Pos{File: "mfa.yaml", Line: 3 + i, Column: 5}
-	}
-	for i := range users {
-		users[i].Pos = state.Pos{File: "mfa.yaml", Line: 20 + i, Column: 9}
-		users[i].Path = "UserPools[0].Users[" + itoa(i) + "]"
-	}
-	return state.Desired{Pools: []state.DesiredPool{{
-		UserPoolId: poolID, Config: cfg, Users: users,
-		Pos: state.Pos{File: "mfa.yaml", Line: 2, Column: 5}, Path: "UserPools[0]", FieldPos: fieldPos,
-	}}}
-}
-
-func user(name string, s state.UserSettings) state.DesiredUser {
-	return state.DesiredUser{Username: name, Settings: s}
-}
+var (
+	str               = plantest.Str
+	role              = plantest.Role
+	smsOn             = plantest.SmsOn
+	totpOn            = plantest.TotpOn
+	emailOn           = plantest.EmailOn
+	enabled           = plantest.Enabled
+	preferred         = plantest.Preferred
+	disabled          = plantest.Disabled
+	livePoolConfig    = plantest.LivePoolConfig
+	withPrerequisites = plantest.WithPrerequisites
+	withUsers         = plantest.WithUsers
+	essentials        = plantest.Essentials
+	live              = plantest.Live
+	liveUser          = plantest.LiveUser
+	desiredPool       = plantest.DesiredPool
+	user              = plantest.User
+	diagText          = plantest.DiagText
+)
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
@@ -171,17 +89,17 @@ func checkInvariants(t *testing.T, p *Plan) {
 	}
 }
 
-// renderAll returns every form of output a plan has.
+// renderAll returns every form of the plan this package writes: its JSON
+// and its plan file. The text view (package views) shows only what the JSON
+// holds (the review form and masked request bodies); its goldens check it
+// for secrets too.
 func renderAll(t *testing.T, p *Plan) []string {
 	t.Helper()
-	var text, js, saved bytes.Buffer
-	if err := RenderText(&text, p, Plain); err != nil {
+	var js, saved bytes.Buffer
+	if err := WriteJSON(&js, p); err != nil {
 		t.Fatal(err)
 	}
-	if err := RenderJSON(&js, p); err != nil {
-		t.Fatal(err)
-	}
-	out := []string{text.String(), js.String()}
+	out := []string{js.String()}
 	if !p.Diagnostics.HasErrors() {
 		if err := Save(&saved, p); err != nil {
 			t.Fatal(err)
@@ -210,15 +128,6 @@ func requireNoErrors(t *testing.T, p *Plan) {
 	if p.Diagnostics.HasErrors() {
 		t.Fatalf("unexpected errors:\n%s", diagText(p.Diagnostics))
 	}
-}
-
-func diagText(l diag.List) string {
-	var b strings.Builder
-	for _, d := range l {
-		b.WriteString(d.String())
-		b.WriteByte('\n')
-	}
-	return b.String()
 }
 
 // findDiag returns the first diagnostic of severity sev whose summary

@@ -14,8 +14,8 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// planJSON is the JSON form of a plan, for both `--json` output and plan
-// files (which add Targets). The README describes every field.
+// planJSON is the JSON form of a plan, for both `-o json` output and plan
+// files (which add Targets). docs/planning.md describes every field.
 type planJSON struct {
 	FormatVersion string
 	Pools         []PoolChange
@@ -24,13 +24,14 @@ type planJSON struct {
 	Targets       []Target `json:",omitempty"`
 }
 
-// RenderJSON writes p as versioned JSON: the changes, the diagnostics and
-// the ordered calls with their full request bodies, secrets masked.
-func RenderJSON(w io.Writer, p *Plan) error {
+// WriteJSON writes p in its versioned JSON form: the changes, the
+// diagnostics and the ordered calls with their full request bodies, secrets
+// masked. The JSON view of plan (package views) is this form.
+func WriteJSON(w io.Writer, p *Plan) error {
 	return writeJSON(w, p, false)
 }
 
-// Save writes p as a plan file: the JSON of RenderJSON plus the targets
+// Save writes p as a plan file: the JSON of WriteJSON plus the targets
 // and their fingerprints, which apply checks before running anything. Plan
 // files never hold a secret (see ResolveSecrets).
 func Save(w io.Writer, p *Plan) error {

@@ -195,27 +195,6 @@ func sameFactor(a, b *state.FactorSettings) bool {
 	return *a == *b
 }
 
-// userFactor is how text.go reads a factor's per-user block, until it
-// moves out of this package; the rest of plan ranges over state.MFAFactors.
-type userFactor struct {
-	*state.Factor
-	Name string // the per-user block, e.g. "SMSMfaSettings"
-}
-
-// get returns a pointer to s's block for the factor, for reading only.
-func (f userFactor) get(s *state.UserSettings) **state.FactorSettings {
-	v := f.User(*s)
-	return &v
-}
-
-var userFactors = func() []userFactor {
-	out := make([]userFactor, len(state.MFAFactors))
-	for i, f := range state.MFAFactors {
-		out[i] = userFactor{Factor: f, Name: f.UserBlock}
-	}
-	return out
-}()
-
 // hasMfaFactor reports whether a normalised pool configuration offers a
 // factor that counts for ON/OPTIONAL (WebAuthn alone does not).
 func hasMfaFactor(c state.PoolConfig) bool {

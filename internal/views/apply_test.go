@@ -57,7 +57,6 @@ func TestExplain(t *testing.T) {
 	}
 }
 
-
 func TestRenderSummary(t *testing.T) {
 	phoneless := &callError{
 		code:    "InvalidParameterException",

@@ -48,7 +48,7 @@ func (v planText) Saved(path string) {
 // program reading it never gets text.
 type planJSON struct{ io *IOStreams }
 
-func (v planJSON) Plan(p *plan.Plan) error { return RenderPlanJSON(v.io.Out, p) }
+func (v planJSON) Plan(p *plan.Plan) error { return plan.WriteJSON(v.io.Out, p) }
 
 func (v planJSON) InputErrors(diags diag.List) error { return WriteDiagnosticsJSON(v.io.Out, diags) }
 

@@ -1,16 +1,412 @@
 package views
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/state"
 )
 
-// RenderPlanText writes p for people.
-func RenderPlanText(w io.Writer, p *plan.Plan, pal Palette) error { return plan.RenderText(w, p, pal) }
+// RenderPlanText writes p for people: for each pool and user that changes,
+// what changes (live -> desired); then the calls in order with their
+// requests; then the diagnostics and a summary line. Secrets never appear:
+// it shows only the plan's review form and masked request bodies.
+func RenderPlanText(w io.Writer, p *plan.Plan, style Palette) error {
+	bw := bufio.NewWriter(w)
+	r := textRenderer{w: bw, s: style, userCalls: map[userKey]*plan.Call{}}
+	for i := range p.Calls {
+		if c := &p.Calls[i]; c.UserRequest != nil {
+			r.userCalls[userKey{c.UserPoolId, c.Username}] = c
+		}
+	}
+	if !p.Diagnostics.HasErrors() {
+		for _, pc := range p.Pools {
+			if !pc.InSync() {
+				r.pool(pc)
+			}
+		}
+		if len(p.Calls) > 0 {
+			r.calls(p.Calls)
+		}
+	}
+	r.diagnostics(p.Diagnostics)
+	fmt.Fprintln(bw, style.Bold(PlanSummary(p)))
+	return bw.Flush()
+}
 
-// RenderPlanJSON writes p as versioned JSON.
-func RenderPlanJSON(w io.Writer, p *plan.Plan) error { return plan.RenderJSON(w, p) }
+type textRenderer struct {
+	w         *bufio.Writer
+	s         Palette
+	userCalls map[userKey]*plan.Call
+}
 
-// PlanSummary is the one-line outcome of a plan.
-func PlanSummary(p *plan.Plan) string { return p.Summary() }
+type userKey struct{ poolID, username string }
+
+func (r textRenderer) line(indent int, text string) {
+	fmt.Fprintf(r.w, "%s%s\n", strings.Repeat(" ", indent), text)
+}
+
+func at(pos state.Pos) string {
+	if pos.File == "" {
+		return ""
+	}
+	return fmt.Sprintf("  # %s:%d:%d", pos.File, pos.Line, pos.Column)
+}
+
+func (r textRenderer) pool(pc plan.PoolChange) {
+	r.line(0, r.s.Yellow("~ user pool "+pc.UserPoolId)+r.s.Dim(at(pc.Pos)))
+	if pc.Live != nil && pc.Desired != nil {
+		for _, d := range diffPool(*pc.Live, *pc.Desired) {
+			r.line(4, r.symbolLine(d))
+		}
+	}
+	for _, uc := range pc.Users {
+		r.user(pc.UserPoolId, uc)
+	}
+	if pc.UsersInSync > 0 {
+		r.line(4, r.s.Dim(Plural(pc.UsersInSync, "declared user")+" in sync"))
+	}
+	r.line(0, "")
+}
+
+func (r textRenderer) user(poolID string, uc plan.UserChange) {
+	heading := r.s.Yellow("~ user "+uc.Username) + r.s.Dim(at(uc.Pos))
+	if uc.Unknown != "" {
+		heading += r.s.Dim(" (live settings unknown: " + uc.Unknown + ")")
+	}
+	r.line(4, heading)
+	call := r.userCalls[userKey{poolID, uc.Username}]
+	if call == nil {
+		return
+	}
+	for _, f := range state.MFAFactors {
+		sent := f.User(*call.UserRequest)
+		if sent == nil {
+			continue
+		}
+		was := enabledOrNil(f.User(uc.Live))
+		from, to := describeFactor(was), describeFactor(sent)
+		if uc.Unknown != "" {
+			from = "unknown"
+		}
+		kind := byte('~')
+		switch {
+		case uc.Unknown == "" && was == nil && sent.Enabled:
+			kind = '+'
+		case uc.Unknown == "" && was != nil && !sent.Enabled:
+			kind = '-'
+		}
+		r.line(8, r.symbolLine(fieldDiff{kind: kind, key: f.UserBlock, from: from, to: to}))
+	}
+	if w := call.UserRequest.WebAuthnMfaSettings; w != nil {
+		to := "disabled"
+		if w.Enabled {
+			to = "enabled"
+		}
+		r.line(8, r.symbolLine(fieldDiff{kind: '~', key: "WebAuthnMfaSettings", from: "(cannot be read)", to: to}))
+	}
+}
+
+func describeFactor(f *state.FactorSettings) string {
+	switch {
+	case f == nil || !f.Enabled:
+		return "off"
+	case f.PreferredMfa:
+		return "enabled, preferred"
+	default:
+		return "enabled"
+	}
+}
+
+func (r textRenderer) symbolLine(d fieldDiff) string {
+	switch d.kind {
+	case '+':
+		return r.s.Green(fmt.Sprintf("+ %s: %s", d.key, d.to))
+	case '-':
+		return r.s.Red(fmt.Sprintf("- %s: %s", d.key, d.from))
+	default:
+		if before, after, ok := multiLineChange(d.from, d.to); ok {
+			return r.multiLineSymbolLine(d.key, before, after)
+		}
+		return r.s.Yellow(fmt.Sprintf("~ %s: %s -> %s", d.key, d.from, d.to))
+	}
+}
+
+// multiLineSymbolLine shows a changed multi-line text as a line diff under
+// its key, indented one step deeper than the key.
+func (r textRenderer) multiLineSymbolLine(key, before, after string) string {
+	var b strings.Builder
+	b.WriteString(r.s.Yellow("~ " + key + ":"))
+	for _, line := range textLineDiff(before, after) {
+		b.WriteString("\n" + strings.Repeat(" ", 12))
+		switch line[0] {
+		case '-':
+			b.WriteString(r.s.Red(line))
+		case '+':
+			b.WriteString(r.s.Green(line))
+		default:
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+func (r textRenderer) calls(calls []plan.Call) {
+	r.line(0, r.s.Cyan("Calls, in order (pools run independently; within a pool, each stage waits for the one before):"))
+	width := len(strconv.Itoa(len(calls)))
+	for i, c := range calls {
+		target := c.UserPoolId
+		if c.Username != "" {
+			target += " " + c.Username
+		}
+		number := fmt.Sprintf("%*d.", width, i+1)
+		r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s", number, c.Operation, target))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, stageName(c.Stage))))
+		indent := 2 + len(number) + 1
+		if c.Reason != "" {
+			r.line(indent, r.s.Dim("# "+c.Reason))
+		}
+		body, err := requestYAML(c)
+		if err != nil {
+			body = "(cannot render the request: " + err.Error() + ")"
+		}
+		for _, l := range strings.Split(strings.TrimRight(body, "\n"), "\n") {
+			r.line(indent, l)
+		}
+	}
+	r.line(0, "")
+}
+
+func stageName(stage int) string {
+	switch stage {
+	case plan.StageWidenPool:
+		return "pool, before users"
+	case plan.StageUsers:
+		return "users"
+	case plan.StageNarrowPool:
+		return "pool, after users"
+	}
+	return "?"
+}
+
+func (r textRenderer) diagnostics(l diag.List) {
+	for _, d := range l {
+		label := r.s.Yellow("Warning:")
+		if d.Severity == diag.Error {
+			label = r.s.Red("Error:")
+		}
+		r.line(0, label+" "+d.Summary)
+		var where []string
+		if d.Pos.File != "" {
+			where = append(where, fmt.Sprintf("%s:%d:%d", d.Pos.File, d.Pos.Line, d.Pos.Column))
+		}
+		if d.Path != "" {
+			where = append(where, d.Path)
+		}
+		if len(where) > 0 {
+			r.line(2, r.s.Dim("at "+strings.Join(where, ", ")))
+		}
+		if d.Detail != "" {
+			r.line(2, d.Detail)
+		}
+		r.line(0, "")
+	}
+}
+
+// requestYAML renders a call's request body (secret masked) as YAML, in
+// the same field names the input files use, without the identifiers the
+// call's heading already shows.
+func requestYAML(c plan.Call) (string, error) {
+	if r := c.UserRequest; r != nil {
+		// A fixed shape, and thousands of them in a large plan: written
+		// directly rather than through a YAML encoder.
+		var b strings.Builder
+		for _, f := range state.MFAFactors {
+			if v := f.User(*r); v != nil {
+				fmt.Fprintf(&b, "%s: {Enabled: %t, PreferredMfa: %t}\n", f.UserBlock, v.Enabled, v.PreferredMfa)
+			}
+		}
+		if w := r.WebAuthnMfaSettings; w != nil {
+			fmt.Fprintf(&b, "WebAuthnMfaSettings: {Enabled: %t}\n", w.Enabled)
+		}
+		return b.String(), nil
+	}
+	raw, err := jsonNoEscape(c.RequestBody())
+	if err != nil {
+		return "", err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return "", err
+	}
+	root := doc.Content[0]
+	var kept []*yaml.Node
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k := root.Content[i].Value; k != "UserPoolId" && k != "Username" {
+			kept = append(kept, root.Content[i], root.Content[i+1])
+		}
+	}
+	root.Content = kept
+	restyle(root, true)
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return "", err
+	}
+	if err := enc.Close(); err != nil {
+		return "", err
+	}
+	return b.String(), nil
+}
+
+// restyle drops the JSON styling and writes short mappings of scalars on
+// one line ({Enabled: true, PreferredMfa: true}).
+func restyle(n *yaml.Node, root bool) {
+	n.Style = 0
+	short, width := n.Kind == yaml.MappingNode, 0
+	for _, c := range n.Content {
+		restyle(c, false)
+		width += len(c.Value) + 2
+		short = short && c.Kind == yaml.ScalarNode
+	}
+	if short && !root && width <= 60 {
+		n.Style = yaml.FlowStyle
+	}
+}
+
+// fieldDiff is one line of a diff: '+' added, '-' removed, '~' changed.
+type fieldDiff struct {
+	kind     byte
+	key      string
+	from, to string
+}
+
+// poolFields lists the fields of a pool configuration in display order,
+// each with how to read it; absent (false) means the field is not there.
+var poolFields = []struct {
+	key string
+	get func(c state.PoolConfig) (string, bool)
+}{
+	{"MfaConfiguration", func(c state.PoolConfig) (string, bool) { return quote(string(c.MfaConfiguration)) }},
+	{"SoftwareTokenMfaConfiguration.Enabled", func(c state.PoolConfig) (string, bool) {
+		return strconv.FormatBool(c.SoftwareTokenMfaConfiguration != nil && c.SoftwareTokenMfaConfiguration.Enabled), true
+	}},
+	{"SmsMfaConfiguration.Enabled", func(c state.PoolConfig) (string, bool) {
+		return strconv.FormatBool(c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.Enabled), true
+	}},
+	{"SmsMfaConfiguration.SmsAuthenticationMessage", func(c state.PoolConfig) (string, bool) {
+		if c.SmsMfaConfiguration == nil {
+			return "", false
+		}
+		return quotePtr(c.SmsMfaConfiguration.SmsAuthenticationMessage)
+	}},
+	{"SmsMfaConfiguration.SmsConfiguration.SnsCallerArn", smsRoleField(func(r *state.SmsConfiguration) string { return r.SnsCallerArn })},
+	{"SmsMfaConfiguration.SmsConfiguration.ExternalId", func(c state.PoolConfig) (string, bool) {
+		if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration.ExternalId != "" {
+			return c.SmsMfaConfiguration.SmsConfiguration.ExternalId, true // always a marker here: plan changes never hold secrets
+		}
+		return "", false
+	}},
+	{"SmsMfaConfiguration.SmsConfiguration.SnsRegion", smsRoleField(func(r *state.SmsConfiguration) string { return r.SnsRegion })},
+	{"EmailMfaConfiguration.Enabled", func(c state.PoolConfig) (string, bool) {
+		return strconv.FormatBool(c.EmailMfaConfiguration != nil && c.EmailMfaConfiguration.Enabled), true
+	}},
+	{"EmailMfaConfiguration.Message", func(c state.PoolConfig) (string, bool) {
+		if c.EmailMfaConfiguration == nil {
+			return "", false
+		}
+		return quotePtr(c.EmailMfaConfiguration.Message)
+	}},
+	{"EmailMfaConfiguration.Subject", func(c state.PoolConfig) (string, bool) {
+		if c.EmailMfaConfiguration == nil {
+			return "", false
+		}
+		return quotePtr(c.EmailMfaConfiguration.Subject)
+	}},
+	{"WebAuthnConfiguration.RelyingPartyId", webAuthnField(func(w *state.WebAuthnConfiguration) *string { return w.RelyingPartyId })},
+	{"WebAuthnConfiguration.UserVerification", webAuthnField(func(w *state.WebAuthnConfiguration) *string { return w.UserVerification })},
+	{"WebAuthnConfiguration.FactorConfiguration", webAuthnField(func(w *state.WebAuthnConfiguration) *string { return w.FactorConfiguration })},
+}
+
+func smsRoleField(get func(*state.SmsConfiguration) string) func(state.PoolConfig) (string, bool) {
+	return func(c state.PoolConfig) (string, bool) {
+		if c.SmsMfaConfiguration == nil || c.SmsMfaConfiguration.SmsConfiguration == nil {
+			return "", false
+		}
+		return quote(get(c.SmsMfaConfiguration.SmsConfiguration))
+	}
+}
+
+func webAuthnField(get func(*state.WebAuthnConfiguration) *string) func(state.PoolConfig) (string, bool) {
+	return func(c state.PoolConfig) (string, bool) {
+		if c.WebAuthnConfiguration == nil {
+			return "", false
+		}
+		return quotePtr(get(c.WebAuthnConfiguration))
+	}
+}
+
+func quote(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	return strconv.Quote(s), true
+}
+
+func quotePtr(s *string) (string, bool) {
+	if s == nil {
+		return "", false
+	}
+	return strconv.Quote(*s), true
+}
+
+// diffPool lists the fields that differ between two masked pool
+// configurations. A desired secret marked SecretFromLive is the live one.
+func diffPool(live, desired state.PoolConfig) []fieldDiff {
+	var out []fieldDiff
+	for _, f := range poolFields {
+		from, inLive := f.get(live)
+		to, inDesired := f.get(desired)
+		if inLive && inDesired && to == string(plan.SecretFromLive) {
+			continue
+		}
+		switch {
+		case inLive && inDesired && from != to:
+			out = append(out, fieldDiff{kind: '~', key: f.key, from: from, to: to})
+		case !inLive && inDesired:
+			out = append(out, fieldDiff{kind: '+', key: f.key, to: to})
+		case inLive && !inDesired:
+			out = append(out, fieldDiff{kind: '-', key: f.key, from: from})
+		}
+	}
+	return out
+}
+
+// enabledOrNil is a user's factor as the plan compares it: nil unless enabled.
+func enabledOrNil(f *state.FactorSettings) *state.FactorSettings {
+	if f == nil || !f.Enabled {
+		return nil
+	}
+	return f
+}
+
+// jsonNoEscape marshals v without escaping <, > and &, which request
+// bodies (SMS and email messages) may hold.
+func jsonNoEscape(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}

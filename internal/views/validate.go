@@ -43,4 +43,6 @@ func (v validateText) Result(r schema.Result) error {
 
 type validateJSON struct{ io *IOStreams }
 
-func (v validateJSON) Result(r schema.Result) error { return WriteDiagnosticsJSON(v.io.Out, r.Diagnostics) }
+func (v validateJSON) Result(r schema.Result) error {
+	return WriteDiagnosticsJSON(v.io.Out, r.Diagnostics)
+}

@@ -1,0 +1,37 @@
+package plan
+
+// HasChanges reports whether applying p would call Cognito.
+func (p *Plan) HasChanges() bool { return len(p.Calls) > 0 }
+
+// CallCounts returns how many calls p makes of each operation.
+func (p *Plan) CallCounts() map[Operation]int {
+	counts := map[Operation]int{}
+	for _, c := range p.Calls {
+		counts[c.Operation]++
+	}
+	return counts
+}
+
+// UsersInSync returns how many declared users need no call.
+func (p *Plan) UsersInSync() int {
+	n := 0
+	for _, pc := range p.Pools {
+		n += pc.UsersInSync
+	}
+	return n
+}
+
+// PoolsInSync returns how many pools need no call at all.
+func (p *Plan) PoolsInSync() int {
+	n := 0
+	for _, pc := range p.Pools {
+		if pc.InSync() {
+			n++
+		}
+	}
+	return n
+}
+
+// InSync reports whether neither the pool nor any of its declared users
+// changes.
+func (pc PoolChange) InSync() bool { return pc.Desired == nil && len(pc.Users) == 0 }
