@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"github.com/mfactl/mfactl/internal/views"
 	"reflect"
 	"strings"
@@ -65,5 +66,32 @@ func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
 	}
 	if _, err := run(); err == nil || !strings.Contains(err.Error(), "nothing to apply") {
 		t.Fatalf("no input: %v", err)
+	}
+}
+
+func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"users.yaml"}, "unknown command \"users.yaml\"\nto see what a file would change, give it to plan with -f: mfactl plan -f users.yaml"},
+		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are validate, schema, plan, apply and emulator; see `mfactl --help`"},
+		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f: mfactl plan -f users.yaml"},
+		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f: mfactl validate -f a.yaml -f b.yaml"},
+		{[]string{"plan", "-f", "a.yaml", "--nope"}, "unknown flag: --nope\nsee `mfactl plan --help`"},
+		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text or json"},
+	} {
+		ios, _, out, errOut := views.TestStreams()
+		root := NewRootCmd(&Factory{IO: ios})
+		root.SetArgs(tc.args)
+		err := root.Execute()
+		var usage *UsageError
+		if !errors.As(err, &usage) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v; want a UsageError containing %q", tc.args, err, tc.want)
+			continue
+		}
+		if code := exitCode(err, ios); code != ExitError || !strings.HasPrefix(errOut.String(), "Error: ") || !strings.Contains(errOut.String(), tc.want) || out.Len() != 0 {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", tc.args, code, out.String(), errOut.String())
+		}
 	}
 }

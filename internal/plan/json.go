@@ -232,6 +232,9 @@ func (c Call) RequestBody() any {
 	return nil
 }
 
+// RequestJSON is RequestBody as JSON, as Cognito receives it (secret masked).
+func (c Call) RequestJSON() ([]byte, error) { return marshalNoEscape(c.RequestBody()) }
+
 // MarshalJSON writes the call with its full request body (secret masked).
 func (c Call) MarshalJSON() ([]byte, error) {
 	body := c.RequestBody()

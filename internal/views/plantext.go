@@ -2,8 +2,6 @@ package views
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -239,7 +237,7 @@ func requestYAML(c plan.Call) (string, error) {
 		}
 		return b.String(), nil
 	}
-	raw, err := jsonNoEscape(c.RequestBody())
+	raw, err := c.RequestJSON()
 	if err != nil {
 		return "", err
 	}
@@ -397,16 +395,4 @@ func enabledOrNil(f *state.FactorSettings) *state.FactorSettings {
 		return nil
 	}
 	return f
-}
-
-// jsonNoEscape marshals v without escaping <, > and &, which request
-// bodies (SMS and email messages) may hold.
-func jsonNoEscape(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
 }
