@@ -3,6 +3,8 @@ package cognito
 import (
 	"context"
 	"encoding/json"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +23,7 @@ type fakeCognito struct {
 	mfa       map[string]*cip.GetUserPoolMfaConfigOutput
 	described map[string]*types.UserPoolType
 	users     map[string]map[string]*cip.AdminGetUserOutput
+	groups    map[string]map[string][]string // pool → group → members, in order
 	// failures queues errors per "Operation pool [user]" key, returned one
 	// per call before the call succeeds.
 	failures map[string][]error
@@ -189,6 +192,63 @@ func (a *fakeAPI) AdminSetUserMFAPreference(ctx context.Context, in *cip.AdminSe
 	defer a.f.mu.Unlock()
 	a.f.setUser = append(a.f.setUser, in)
 	return &cip.AdminSetUserMFAPreferenceOutput{}, nil
+}
+
+// ListUsers pages the pool's users in sorted order; the token is the index
+// of the next user.
+func (a *fakeAPI) ListUsers(ctx context.Context, in *cip.ListUsersInput, _ ...func(*cip.Options)) (*cip.ListUsersOutput, error) {
+	if err := a.begin(ctx, "ListUsers", *in.UserPoolId, aws.ToString(in.PaginationToken)); err != nil {
+		return nil, err
+	}
+	users, next, err := a.page(*in.UserPoolId, nil, in.PaginationToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.ListUsersOutput{Users: users, PaginationToken: next}, nil
+}
+
+// ListUsersInGroup pages the users of f.groups[pool][group].
+func (a *fakeAPI) ListUsersInGroup(ctx context.Context, in *cip.ListUsersInGroupInput, _ ...func(*cip.Options)) (*cip.ListUsersInGroupOutput, error) {
+	if err := a.begin(ctx, "ListUsersInGroup", *in.UserPoolId, aws.ToString(in.NextToken)); err != nil {
+		return nil, err
+	}
+	a.f.mu.Lock()
+	members, ok := a.f.groups[*in.UserPoolId][*in.GroupName]
+	a.f.mu.Unlock()
+	if !ok {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("Group not found.")}
+	}
+	users, next, err := a.page(*in.UserPoolId, members, in.NextToken, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	return &cip.ListUsersInGroupOutput{Users: users, NextToken: next}, nil
+}
+
+func (a *fakeAPI) page(pool string, names []string, token *string, limit *int32) ([]types.UserType, *string, error) {
+	a.f.mu.Lock()
+	defer a.f.mu.Unlock()
+	users, ok := a.f.users[pool]
+	if !ok {
+		return nil, nil, &types.ResourceNotFoundException{Message: aws.String("User pool does not exist.")}
+	}
+	if names == nil {
+		for name := range users {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+	}
+	start, _ := strconv.Atoi(aws.ToString(token))
+	end := min(start+int(aws.ToInt32(limit)), len(names))
+	var out []types.UserType
+	for _, n := range names[start:end] {
+		out = append(out, types.UserType{Username: aws.String(n)})
+	}
+	var next *string
+	if end < len(names) {
+		next = aws.String(strconv.Itoa(end))
+	}
+	return out, next, nil
 }
 
 // user builds an AdminGetUser answer.

@@ -158,32 +158,40 @@ func (r *liveRead) poolError(ctx context.Context, operation, id string, err erro
 }
 
 func (r *liveRead) readUser(ctx context.Context, pool *state.LivePool, username string) {
-	api, err := r.client.api(pool.UserPoolId)
-	if err != nil { // cannot happen: the pool was read through the same client
-		r.fail(newCallError("AdminGetUser", pool.UserPoolId, username, err), 0)
-		return
-	}
-	var out *cip.AdminGetUserOutput
-	err = r.client.withRetries(ctx, func() (err error) {
-		out, err = api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(pool.UserPoolId), Username: aws.String(username)})
-		return err
-	})
-	var user state.LiveUser
+	user, err := r.client.readUser(ctx, pool.UserPoolId, username, pool.Config.MfaConfiguration)
 	switch {
 	case ctx.Err() != nil:
 		return
-	case errorCode(err) == "UserNotFoundException":
-		user = state.LiveUser{Username: username}
 	case err != nil:
-		r.fail(newCallError("AdminGetUser", pool.UserPoolId, username, err), 0)
+		r.fail(err, 0)
 		return
-	default:
-		user = liveUser(username, out, pool.Config.MfaConfiguration)
 	}
 	r.mu.Lock()
-	pool.Users[username] = &user
+	pool.Users[username] = user
 	r.mu.Unlock()
 	r.advance(1)
+}
+
+// readUser reads one user with AdminGetUser; a user that does not exist is
+// returned with Exists false. poolMode decides what an empty MFA list means.
+func (c *Client) readUser(ctx context.Context, poolID, username string, poolMode state.Mode) (*state.LiveUser, *CallError) {
+	api, err := c.api(poolID)
+	if err != nil {
+		return nil, newCallError("AdminGetUser", poolID, username, err)
+	}
+	var out *cip.AdminGetUserOutput
+	err = c.withRetries(ctx, func() (err error) {
+		out, err = api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(username)})
+		return err
+	})
+	switch {
+	case errorCode(err) == "UserNotFoundException":
+		return &state.LiveUser{Username: username}, nil
+	case err != nil:
+		return nil, newCallError("AdminGetUser", poolID, username, err)
+	}
+	user := liveUser(username, out, poolMode)
+	return &user, nil
 }
 
 // fail records a failure; skippedUsers are users not read because of it.
