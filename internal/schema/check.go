@@ -500,7 +500,6 @@ var requiredHints = map[string]string{
 	"Username":     "every Users entry names its user, such as \"Username: alice\"",
 	"Enabled":      "write Enabled: true or Enabled: false; to leave the factor unmanaged, remove the whole block",
 	"SnsCallerArn": "give the IAM role Cognito uses for SNS, such as arn:aws:iam::123456789012:role/cognito-sms",
-	"ExternalId":   "Cognito requires the role's external ID whenever SmsConfiguration is set; remove SmsConfiguration to keep the pool's current SMS role",
 }
 
 func requiredHint(field string) string {
