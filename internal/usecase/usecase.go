@@ -14,10 +14,13 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// Cognito is what the use cases need from Cognito: reading live state and
-// the calls of a plan. *cognito.Client satisfies it; tests use the emulator.
+// Cognito is what the use cases need from Cognito: reading live state,
+// listing and reading a pool's users for import, and the calls of a plan.
+// *cognito.Client satisfies it; tests use the emulator.
 type Cognito interface {
 	ReadLive(ctx context.Context, rs state.ReadSet, progress func(done, total int)) (state.Live, error)
+	ListUsers(ctx context.Context, poolID, group string, page func(usernames []string) error) error
+	ReadUsers(ctx context.Context, poolID string, poolMode state.Mode, usernames []string) ([]*state.LiveUser, error)
 	apply.Cognito
 }
 

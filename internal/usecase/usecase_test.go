@@ -3,8 +3,11 @@ package usecase
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/state"
@@ -28,6 +31,7 @@ UserPools:
 type fakeCognito struct {
 	live         state.LivePool
 	reads        int
+	listed       int // ListUsers pages
 	writes       []string
 	ignoreWrites bool
 }
@@ -172,4 +176,31 @@ func TestLoadSavedRefusesAStalePlanAndAppliesAFreshOne(t *testing.T) {
 	if err != nil || !applied.Result.OK() || !applied.Verification.OK() {
 		t.Fatalf("apply of the saved plan: %v %+v", err, applied)
 	}
+}
+
+// ListUsers pages the fake's users in sorted order, 60 at a time; a group
+// is every user whose name starts with it.
+func (f *fakeCognito) ListUsers(_ context.Context, _ string, group string, page func([]string) error) error {
+	names := slices.Sorted(maps.Keys(f.live.Users))
+	names = slices.DeleteFunc(names, func(n string) bool { return !strings.HasPrefix(n, group) })
+	for chunk := range slices.Chunk(names, 60) {
+		f.listed++
+		if err := page(chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *fakeCognito) ReadUsers(_ context.Context, _ string, _ state.Mode, names []string) ([]*state.LiveUser, error) {
+	out := make([]*state.LiveUser, len(names))
+	for i, n := range names {
+		if u, ok := f.live.Users[n]; ok {
+			c := *u
+			out[i] = &c
+		} else {
+			out[i] = &state.LiveUser{Username: n}
+		}
+	}
+	return out, nil
 }

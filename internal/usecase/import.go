@@ -1,0 +1,154 @@
+package usecase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// UserSelection says which users of a pool import writes: none, all, the
+// members of one group, or the users named.
+type UserSelection struct {
+	All   bool
+	Group string   // members of this group (ListUsersInGroup)
+	Names []string // these users, in this order
+}
+
+// None reports whether the selection takes no user.
+func (s UserSelection) None() bool { return !s.All && s.Group == "" && len(s.Names) == 0 }
+
+// String is the selection as --users spells it.
+func (s UserSelection) String() string {
+	switch {
+	case s.All:
+		return "all"
+	case s.Group != "":
+		return "group:" + s.Group
+	case len(s.Names) > 0:
+		return strings.Join(s.Names, ",")
+	}
+	return "none"
+}
+
+// ParseUserSelection reads --users: none, all, group:NAME or NAME,NAME...
+func ParseUserSelection(s string) (UserSelection, error) {
+	switch s = strings.TrimSpace(s); {
+	case s == "" || s == "none":
+		return UserSelection{}, nil
+	case s == "all":
+		return UserSelection{All: true}, nil
+	case strings.HasPrefix(s, "group:"):
+		group := strings.TrimPrefix(s, "group:")
+		if group == "" {
+			return UserSelection{}, errors.New("--users group: needs a group name, e.g. group:admins")
+		}
+		return UserSelection{Group: group}, nil
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, n := range strings.Split(s, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			return UserSelection{}, fmt.Errorf("--users %q has an empty username; use none, all, group:NAME or NAME,NAME", s)
+		}
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	return UserSelection{Names: names}, nil
+}
+
+// ImportSink receives what import reads, in order: for each pool its
+// configuration, then its users one page at a time, then its end. Import
+// holds no user beyond the page it hands over, so a sink that writes each
+// page out keeps memory flat however large the pool.
+type ImportSink interface {
+	BeginPool(pool *state.LivePool) error
+	Users(poolID string, users []*state.LiveUser) error
+	EndPool(poolID string) error
+}
+
+// ImportOptions are the inputs of import.
+type ImportOptions struct {
+	PoolIDs []string
+	Users   UserSelection
+	// Progress, if set, is told after each page how many users of a pool
+	// have been handed to the sink.
+	Progress func(poolID string, users int)
+}
+
+// Import reads the live MFA state of each pool, and of the users selected,
+// and hands it to sink: the configuration that, written as a desired-state
+// file, plans to no change. A pool or named user that does not exist is an
+// error, as is any failed read; what the sink received until then stays.
+func (s *Session) Import(ctx context.Context, opts ImportOptions, sink ImportSink) error {
+	if len(opts.PoolIDs) == 0 {
+		return errors.New("import needs at least one --user-pool-id")
+	}
+	client, err := s.cognito(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range opts.PoolIDs {
+		if err := s.importPool(ctx, client, id, opts, sink); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Session) importPool(ctx context.Context, client Cognito, id string, opts ImportOptions, sink ImportSink) error {
+	live, err := client.ReadLive(ctx, state.ReadSet{id: nil}, nil)
+	if err != nil {
+		return fmt.Errorf("reading user pool %s: %w", id, err)
+	}
+	pool := live.Pools[id]
+	if pool == nil || !pool.Exists {
+		return fmt.Errorf("user pool %s does not exist (or these credentials cannot see it in %s)", id, state.Region(id))
+	}
+	if err := sink.BeginPool(pool); err != nil {
+		return err
+	}
+	mode := pool.Config.MfaConfiguration
+	written := 0
+	page := func(names []string) error {
+		users, err := client.ReadUsers(ctx, id, mode, names)
+		if err != nil {
+			return fmt.Errorf("reading users of %s: %w", id, err)
+		}
+		for _, u := range users {
+			if !u.Exists {
+				return fmt.Errorf("user %s does not exist in user pool %s", u.Username, id)
+			}
+		}
+		if err := sink.Users(id, users); err != nil {
+			return err
+		}
+		written += len(users)
+		if opts.Progress != nil {
+			opts.Progress(id, written)
+		}
+		return nil
+	}
+	sel := opts.Users
+	switch {
+	case sel.All || sel.Group != "":
+		err = client.ListUsers(ctx, id, sel.Group, page)
+	case len(sel.Names) > 0:
+		for start := 0; start < len(sel.Names) && err == nil; start += importPageSize {
+			err = page(sel.Names[start:min(start+importPageSize, len(sel.Names))])
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return sink.EndPool(id)
+}
+
+// importPageSize is how many named users import reads before handing them
+// on: a list page's worth, as for listed users.
+const importPageSize = 60

@@ -1,0 +1,102 @@
+package usecase
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// recordingSink records what import hands over, page by page.
+type recordingSink struct {
+	events []string
+	pages  []int
+}
+
+func (r *recordingSink) BeginPool(p *state.LivePool) error {
+	r.events = append(r.events, "begin "+p.UserPoolId+" "+string(p.Config.MfaConfiguration))
+	return nil
+}
+
+func (r *recordingSink) Users(id string, users []*state.LiveUser) error {
+	r.pages = append(r.pages, len(users))
+	names := make([]string, len(users))
+	for i, u := range users {
+		names[i] = u.Username
+	}
+	r.events = append(r.events, "users "+strings.Join(names, ","))
+	return nil
+}
+
+func (r *recordingSink) EndPool(id string) error {
+	r.events = append(r.events, "end "+id)
+	return nil
+}
+
+func TestParseUserSelection(t *testing.T) {
+	for in, want := range map[string]string{"": "none", "none": "none", "all": "all", "group:admins": "group:admins", "bob, alice,bob": "bob,alice"} {
+		got, err := ParseUserSelection(in)
+		if err != nil || got.String() != want {
+			t.Errorf("ParseUserSelection(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"group:", "alice,,bob"} {
+		if _, err := ParseUserSelection(bad); err == nil {
+			t.Errorf("ParseUserSelection(%q) accepted", bad)
+		}
+	}
+}
+
+func TestImportHandsOverOnePageAtATime(t *testing.T) {
+	fake := newFake()
+	for i := range 130 {
+		name := fmt.Sprintf("u%03d", i)
+		fake.live.Users[name] = &state.LiveUser{Username: name, Exists: true}
+	}
+	s := NewSession(func(context.Context) (Cognito, error) { return fake, nil })
+	var progress []int
+	sink := &recordingSink{}
+	err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: UserSelection{All: true},
+		Progress: func(_ string, n int) { progress = append(progress, n) }}, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 132 users: alice, bob and 130 more, listed in pages of 60.
+	if !slices.Equal(sink.pages, []int{60, 60, 12}) || !slices.Equal(progress, []int{60, 120, 132}) || fake.listed != 3 {
+		t.Fatalf("pages %v, progress %v, %d list calls", sink.pages, progress, fake.listed)
+	}
+	if sink.events[0] != "begin "+poolID+" OFF" || sink.events[len(sink.events)-1] != "end "+poolID {
+		t.Fatalf("events: %v", sink.events)
+	}
+}
+
+func TestImportSelections(t *testing.T) {
+	for _, tc := range []struct {
+		sel  UserSelection
+		want string
+	}{
+		{UserSelection{}, "begin " + poolID + " OFF|end " + poolID},
+		{UserSelection{Names: []string{"bob", "alice"}}, "begin " + poolID + " OFF|users bob,alice|end " + poolID},
+		{UserSelection{Group: "a"}, "begin " + poolID + " OFF|users alice|end " + poolID},
+	} {
+		sink := &recordingSink{}
+		s := NewSession(func(context.Context) (Cognito, error) { return newFake(), nil })
+		if err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: tc.sel}, sink); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(sink.events, "|"); got != tc.want {
+			t.Errorf("--users %s: %s, want %s", tc.sel, got, tc.want)
+		}
+	}
+}
+
+func TestImportRefusesAMissingUser(t *testing.T) {
+	s := NewSession(func(context.Context) (Cognito, error) { return newFake(), nil })
+	err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: UserSelection{Names: []string{"alice", "ghost"}}}, &recordingSink{})
+	if err == nil || !strings.Contains(err.Error(), "user ghost does not exist in user pool "+poolID) {
+		t.Fatalf("err = %v", err)
+	}
+}
