@@ -59,6 +59,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdSchema(f, nil),
 		NewCmdPlan(f, nil),
 		NewCmdApply(f, nil),
+		NewCmdImport(f, nil),
 		NewCmdEmulator(f, nil),
 	)
 	return root
