@@ -66,7 +66,29 @@ func (w *Writer) Pool(p *state.LivePool) {
 	w.inUsers = false
 	cfg := p.Config
 	w.linef("  - UserPoolId: %s", scalar(p.UserPoolId))
-	w.linef("    MfaConfiguration: %s", scalar(string(orOff(cfg.MfaConfiguration))))
+	mode := orOff(cfg.MfaConfiguration)
+	w.linef("    MfaConfiguration: %s", scalar(string(mode)))
+	if mode != state.ModeOff && !anyFactorOn(cfg) {
+		// Cognito accepts ON with an empty TOTP block, which mfactl's rules
+		// refuse to declare: leaving the factors unmanaged keeps the file
+		// valid and the plan empty, and the comment says what to fix.
+		w.linef("    # Cognito holds MfaConfiguration %s with no SMS, TOTP or email factor on, which mfactl refuses", mode)
+		w.line("    # to declare: the factor blocks are left unmanaged. Enable a factor here before anything else.")
+	} else {
+		w.factorBlocks(cfg)
+	}
+	if wa := cfg.WebAuthnConfiguration; wa != nil && (wa.RelyingPartyId != nil || wa.UserVerification != nil || wa.FactorConfiguration != nil) {
+		w.linef("    %s:", state.WebAuthn.PoolBlock)
+		w.optional("      ", "RelyingPartyId", wa.RelyingPartyId)
+		w.optional("      ", "UserVerification", wa.UserVerification)
+		w.optional("      ", "FactorConfiguration", wa.FactorConfiguration)
+	} else {
+		w.linef("    # %s: none in Cognito; left unmanaged.", state.WebAuthn.PoolBlock)
+	}
+}
+
+// factorBlocks writes the SMS, TOTP and email blocks, each with Enabled.
+func (w *Writer) factorBlocks(cfg state.PoolConfig) {
 	for _, f := range state.MFAFactors {
 		if _, enabled := f.PoolEnabled(cfg); !enabled {
 			w.linef("    %s: {Enabled: false}", f.PoolBlock)
@@ -85,14 +107,15 @@ func (w *Writer) Pool(p *state.LivePool) {
 			w.linef("    %s: {Enabled: true}", f.PoolBlock)
 		}
 	}
-	if wa := cfg.WebAuthnConfiguration; wa != nil && (wa.RelyingPartyId != nil || wa.UserVerification != nil || wa.FactorConfiguration != nil) {
-		w.linef("    %s:", state.WebAuthn.PoolBlock)
-		w.optional("      ", "RelyingPartyId", wa.RelyingPartyId)
-		w.optional("      ", "UserVerification", wa.UserVerification)
-		w.optional("      ", "FactorConfiguration", wa.FactorConfiguration)
-	} else {
-		w.linef("    # %s: none in Cognito; left unmanaged.", state.WebAuthn.PoolBlock)
+}
+
+func anyFactorOn(cfg state.PoolConfig) bool {
+	for _, f := range state.MFAFactors {
+		if _, enabled := f.PoolEnabled(cfg); enabled {
+			return true
+		}
 	}
+	return false
 }
 
 func (w *Writer) smsBlock(s *state.SmsMfaConfiguration) {

@@ -44,7 +44,11 @@ func goldenPools() []*state.LivePool {
 		"legacy": {Username: "legacy", Exists: true, LegacySMS: true, Settings: state.UserSettings{SMSMfaSettings: on},
 			Unknown: "the user has legacy MFAOptions (AdminSetUserSettings), which UserMFASettingList does not reflect"},
 	}
-	return []*state.LivePool{full, off1}
+	// Cognito accepts ON with an empty TOTP block (conformance
+	// pool/on-with-disabled-totp-block-is-accepted); mfactl refuses to declare it.
+	onNone := &state.LivePool{UserPoolId: "eu-west-1_OnNone1", Exists: true, Config: state.PoolConfig{MfaConfiguration: state.ModeOn,
+		SmsMfaConfiguration: &state.SmsMfaConfiguration{}, SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{}, EmailMfaConfiguration: &state.EmailMfaConfiguration{}}}
+	return []*state.LivePool{full, off1, onNone}
 }
 
 func TestImportGolden(t *testing.T) {
@@ -57,6 +61,7 @@ func TestImportGolden(t *testing.T) {
 	w.Users([]*state.LiveUser{u["legacy"]})
 	w.Pool(pools[1])
 	w.Users(nil)
+	w.Pool(pools[2])
 	if err := w.Err(); err != nil {
 		t.Fatal(err)
 	}

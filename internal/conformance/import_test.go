@@ -1,0 +1,84 @@
+package conformance
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mfactl/mfactl/internal/cmd"
+	"github.com/mfactl/mfactl/internal/views"
+)
+
+// TestImportRoundTrip runs every scenario of the suite against each target,
+// then imports the pool it left behind (with all its users) and plans the
+// imported file against the same target: the plan must be empty
+// (--detailed-exitcode exits 0) and the file must validate. Whatever state a
+// scenario reaches, import describes it as mfactl plans it.
+func TestImportRoundTrip(t *testing.T) {
+	targets, err := Targets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	isolateMfactl(t)
+	for _, target := range targets {
+		t.Run(target.Name, func(t *testing.T) {
+			backend := startBackend(t, target)
+			api := newClient(t, backend.Endpoint)
+			for _, sc := range scenarios {
+				t.Run(sc.name, func(t *testing.T) {
+					ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+					defer cancel()
+					s := &session{ctx: ctx, api: api}
+					if err := s.createPool(); err != nil {
+						t.Fatalf("setup: %v", err)
+					}
+					if _, err := sc.run(s); err != nil {
+						t.Skipf("the scenario did not reach its state on %s (TestScenarios reports it): %v", target.Name, err)
+					}
+					assertImportRoundTrip(t, ctx, backend.Endpoint, s.pool)
+				})
+			}
+		})
+	}
+}
+
+// isolateMfactl gives mfactl's own client fixed fake credentials and
+// nothing else to find.
+func isolateMfactl(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "conformance")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "conformance")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true") // never ask the instance metadata service
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_MAX_ATTEMPTS", "2")
+}
+
+// mfactl runs one mfactl command in-process and returns its exit code and output.
+func mfactl(ctx context.Context, args ...string) (int, string, string) {
+	ios, _, out, errOut := views.TestStreams()
+	root := cmd.NewRootCmd(cmd.NewFactory(ios))
+	root.SetArgs(args)
+	return cmd.ExitCode(root.ExecuteContext(ctx)), out.String(), errOut.String()
+}
+
+func assertImportRoundTrip(t *testing.T, ctx context.Context, endpoint, pool string) {
+	t.Helper()
+	code, imported, errOut := mfactl(ctx, "import", "--user-pool-id", pool, "--users", "all", "--endpoint-url", endpoint)
+	if code != cmd.ExitOK {
+		t.Fatalf("import: exit %d\n%s", code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "imported.yaml")
+	if err := os.WriteFile(file, []byte(imported), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := mfactl(ctx, "validate", "-f", file); code != cmd.ExitOK || strings.Contains(errOut, "warning") {
+		t.Fatalf("the imported file does not validate cleanly: exit %d\n%s%s\n%s", code, out, errOut, imported)
+	}
+	if code, out, errOut := mfactl(ctx, "plan", "-f", file, "--detailed-exitcode", "--endpoint-url", endpoint); code != cmd.ExitOK {
+		t.Fatalf("plan on the imported file: exit %d\n%s%s\n%s", code, out, errOut, imported)
+	}
+}
