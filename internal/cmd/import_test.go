@@ -24,11 +24,16 @@ func importArgs(users, out string) []string {
 	return args
 }
 
-// planIsEmpty runs plan --detailed-exitcode on files and fails unless it
-// exits 0 having read only.
+// planIsEmpty runs plan --detailed-exitcode -f files and fails unless it
+// exits 0, warning of nothing, having read only.
 func (h *harness) planIsEmpty(ctx context.Context, files ...string) {
 	h.t.Helper()
-	args := []string{"plan", "--detailed-exitcode"}
+	h.planIsEmptyWith(ctx, files, nil)
+}
+
+func (h *harness) planIsEmptyWith(ctx context.Context, files, flags []string) {
+	h.t.Helper()
+	args := append([]string{"plan", "--detailed-exitcode"}, flags...)
 	for _, f := range files {
 		args = append(args, "-f", f)
 	}
