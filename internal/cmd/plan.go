@@ -13,7 +13,7 @@ import (
 )
 
 // planFormats are the formats `mfactl plan -o` offers.
-var planFormats = []views.Format{views.Text, views.JSON}
+var planFormats = []views.Format{views.Text, views.JSON, views.CLI}
 
 // PlanOptions are the inputs of `mfactl plan`.
 type PlanOptions struct {
@@ -32,11 +32,13 @@ type PlanOptions struct {
 func NewCmdPlan(f *Factory, runF func(context.Context, *PlanOptions) error) *cobra.Command {
 	opts := &PlanOptions{IO: f.IO, NewClient: f.Cognito}
 	c := &cobra.Command{
-		Use:   "plan -f PATH... [--detailed-exitcode] [-o text|json] [--out PLANFILE]",
+		Use:   "plan -f PATH... [--detailed-exitcode] [-o text|json|cli] [--out PLANFILE]",
 		Short: "Show what apply would change, reading live state from Cognito",
 		Long: `Plan reads the live MFA state of every pool and user the files declare,
 diffs it against the files and prints the ordered API calls apply would make.
-It changes nothing.
+It changes nothing. -o cli prints the calls as aws cognito-idp commands
+(the SMS role's ExternalId is read from an environment variable, never
+printed), for a change someone runs or audits with the AWS CLI.
 
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 2 changes present with --detailed-exitcode (use it for drift checks),

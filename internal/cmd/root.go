@@ -60,6 +60,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdPlan(f, nil),
 		NewCmdApply(f, nil),
 		NewCmdImport(f, nil),
+		NewCmdShow(f, nil),
 		NewCmdEmulator(f, nil),
 	)
 	return root

@@ -17,6 +17,11 @@ import (
 // imported file against the same target: the plan must be empty
 // (--detailed-exitcode exits 0) and the file must validate. Whatever state a
 // scenario reaches, import describes it as mfactl plans it.
+//
+// Where a target states a divergence for a scenario, the state it reaches is
+// not one Cognito can hold (cognito-local accepts an SMS message without
+// {####}, a mode named SOMETIMES, ...): import must still succeed, and the
+// file it writes then fails validation, naming what Cognito would refuse.
 func TestImportRoundTrip(t *testing.T) {
 	targets, err := Targets()
 	if err != nil {
@@ -38,7 +43,8 @@ func TestImportRoundTrip(t *testing.T) {
 					if _, err := sc.run(s); err != nil {
 						t.Skipf("the scenario did not reach its state on %s (TestScenarios reports it): %v", target.Name, err)
 					}
-					assertImportRoundTrip(t, ctx, backend.Endpoint, s.pool)
+					_, divergence := target.Expect(sc.name, sc.want)
+					assertImportRoundTrip(t, ctx, backend.Endpoint, s.pool, divergence)
 				})
 			}
 		})
@@ -65,7 +71,7 @@ func mfactl(ctx context.Context, args ...string) (int, string, string) {
 	return cmd.ExitCode(root.ExecuteContext(ctx)), out.String(), errOut.String()
 }
 
-func assertImportRoundTrip(t *testing.T, ctx context.Context, endpoint, pool string) {
+func assertImportRoundTrip(t *testing.T, ctx context.Context, endpoint, pool string, divergence *Divergence) {
 	t.Helper()
 	code, imported, errOut := mfactl(ctx, "import", "--user-pool-id", pool, "--users", "all", "--endpoint-url", endpoint)
 	if code != cmd.ExitOK {
@@ -75,7 +81,12 @@ func assertImportRoundTrip(t *testing.T, ctx context.Context, endpoint, pool str
 	if err := os.WriteFile(file, []byte(imported), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errOut := mfactl(ctx, "validate", "-f", file); code != cmd.ExitOK || strings.Contains(errOut, "warning") {
+	code, out, errOut := mfactl(ctx, "validate", "-f", file)
+	if divergence != nil && code != cmd.ExitOK {
+		t.Logf("a state Cognito cannot hold (%s) is imported as it is and refused by validate:\n%s", divergence.Why, errOut)
+		return
+	}
+	if code != cmd.ExitOK || strings.Contains(errOut, "warning") {
 		t.Fatalf("the imported file does not validate cleanly: exit %d\n%s%s\n%s", code, out, errOut, imported)
 	}
 	if code, out, errOut := mfactl(ctx, "plan", "-f", file, "--detailed-exitcode", "--endpoint-url", endpoint); code != cmd.ExitOK {

@@ -181,3 +181,7 @@ func SavePlan(path string, p *plan.Plan) error {
 	}
 	return nil
 }
+
+// ShowSaved reads a plan file for display only: no client, no call to
+// Cognito, no secret resolved (a saved plan holds none).
+func ShowSaved(path string) (*plan.Plan, error) { return loadPlanFile(path) }

@@ -20,8 +20,11 @@ type Plan interface {
 
 // NewPlan returns the view of planning in format f.
 func NewPlan(f Format, io *IOStreams) Plan {
-	if f == JSON {
+	switch f {
+	case JSON:
 		return planJSON{io}
+	case CLI:
+		return planCLI{io}
 	}
 	return planText{io}
 }

@@ -1,0 +1,63 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mfactl/mfactl/internal/usecase"
+	"github.com/mfactl/mfactl/internal/views"
+)
+
+// showFormats are the formats `mfactl show -o` offers: plan's.
+var showFormats = planFormats
+
+// ShowOptions are the inputs of `mfactl show`.
+type ShowOptions struct {
+	IO       *views.IOStreams
+	PlanFile string
+	Output   string // one of showFormats
+}
+
+// NewCmdShow builds `mfactl show`; runF replaces showRun in tests.
+func NewCmdShow(f *Factory, runF func(*ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{IO: f.IO}
+	c := &cobra.Command{
+		Use:   "show PLANFILE [-o text|json|cli]",
+		Short: "Render a saved plan without contacting AWS",
+		Long: `Show renders a plan saved with mfactl plan --out as plan would have shown
+it: as text, JSON or AWS CLI commands. It needs no credentials and makes no
+network call, so one CI job can save a plan and another post it for review.
+It does not check whether the plan is still current: apply does that.`,
+		Example: `  mfactl plan -f mfa/ --out mfa.plan
+  mfactl show mfa.plan
+  mfactl show mfa.plan -o json > plan.json`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return &UsageError{Err: fmt.Errorf("show takes one plan file, not %d arguments", len(args)), Hint: "mfactl show PLANFILE"}
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			if _, err := views.ParseFormat(opts.Output, showFormats...); err != nil {
+				return &UsageError{Err: err}
+			}
+			opts.PlanFile = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return showRun(opts)
+		},
+	}
+	c.Flags().StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(showFormats...))
+	return c
+}
+
+func showRun(opts *ShowOptions) error {
+	format, _ := views.ParseFormat(opts.Output, showFormats...)
+	p, err := usecase.ShowSaved(opts.PlanFile)
+	if err != nil {
+		return err
+	}
+	return views.NewPlan(format, opts.IO).Plan(p)
+}
