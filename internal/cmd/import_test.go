@@ -170,3 +170,48 @@ func TestImportErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestInitWritesAValidStarterAndNeverOverwrites(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "mfa.yaml")
+	if _, errOut, code := h.run(ctx, "init", "--out", file); code != ExitOK {
+		t.Fatalf("init: exit %d\n%s", code, errOut)
+	}
+	data, _ := os.ReadFile(file)
+	for _, want := range []string{"# yaml-language-server: $schema=", "SmsMfaConfiguration:", "SoftwareTokenMfaConfiguration:", "EmailMfaConfiguration:",
+		"WebAuthnConfiguration:", "OFF | ON | OPTIONAL", "SINGLE_FACTOR | MULTI_FACTOR_WITH_USER_VERIFICATION", "- Username: alice"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("starter lacks %q", want)
+		}
+	}
+	if out, errOut, code := h.run(ctx, "validate", "-f", file); code != ExitOK || strings.Contains(errOut, "warning") {
+		t.Fatalf("the starter does not validate cleanly: %s%s", out, errOut)
+	}
+	if _, errOut, code := h.run(ctx, "init", "--out", file); code != ExitError || !strings.Contains(errOut, "already exists") {
+		t.Fatalf("second init: exit %d\n%s", code, errOut)
+	}
+
+	// With a pool ID, init is import --users none.
+	h.emu.ResetStats()
+	fromPool := filepath.Join(t.TempDir(), "prod.yaml")
+	if _, errOut, code := h.run(ctx, "init", "--user-pool-id", "eu-west-1_Prod0TOTP", "--out", fromPool); code != ExitOK {
+		t.Fatalf("init --user-pool-id: exit %d\n%s", code, errOut)
+	}
+	imported, _, _ := h.run(ctx, "import", "--user-pool-id", "eu-west-1_Prod0TOTP")
+	got, _ := os.ReadFile(fromPool)
+	if dropTimes(string(got)) != dropTimes(imported) {
+		t.Errorf("init --user-pool-id differs from import --users none:\n%s\n---\n%s", got, imported)
+	}
+	h.planIsEmpty(ctx, fromPool)
+}
+
+// dropTimes removes the import time from a header.
+func dropTimes(s string) string {
+	if i := strings.Index(s, " at "); i >= 0 {
+		if j := strings.Index(s[i:], ": "); j >= 0 {
+			return s[:i] + s[i+j:]
+		}
+	}
+	return s
+}

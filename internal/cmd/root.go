@@ -55,11 +55,12 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		return &UsageError{Err: err, Hint: fmt.Sprintf("see `%s --help`", c.CommandPath())}
 	})
 	root.AddCommand(
+		NewCmdInit(f, nil),
+		NewCmdImport(f, nil),
 		NewCmdValidate(f, nil),
 		NewCmdSchema(f, nil),
 		NewCmdPlan(f, nil),
 		NewCmdApply(f, nil),
-		NewCmdImport(f, nil),
 		NewCmdShow(f, nil),
 		NewCmdEmulator(f, nil),
 	)
