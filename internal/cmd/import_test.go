@@ -215,3 +215,24 @@ func dropTimes(s string) string {
 	}
 	return s
 }
+
+func TestAWSCLIInputFilesPlanAndApply(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	ctx := context.Background()
+	pool := "../../fixtures/awscli/set-user-pool-mfa-config.yaml"
+	user := "../../fixtures/awscli/admin-set-user-mfa-preference.yaml"
+	out, errOut, code := h.run(ctx, "apply", "-f", pool, "-f", user, "--auto-approve")
+	if code != ExitOK {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out+errOut, "declared off because absent: EmailMfaConfiguration") {
+		t.Errorf("apply does not say how the CLI input was read:\n%s%s", out, errOut)
+	}
+	if got := strings.Join(h.writes(), "; "); got != "SetUserPoolMfaConfig us-east-1_Retail7SMS; AdminSetUserMFAPreference us-east-1_Retail7SMS james.wilson" {
+		t.Errorf("writes: %s", got)
+	}
+	h.emu.ResetStats()
+	if _, _, code := h.run(ctx, "plan", "-f", pool, "-f", user, "--detailed-exitcode"); code != ExitOK {
+		t.Fatalf("plan after apply: exit %d", code)
+	}
+}

@@ -36,6 +36,7 @@ func (l *loader) addFile(name string, data []byte) {
 	docs, diags := parseFile(name, data)
 	l.diags = append(l.diags, diags...)
 	for _, doc := range docs {
+		l.diags = append(l.diags, adaptCLIInput(doc)...)
 		diags, faults := checkSchema(doc)
 		l.diags = append(l.diags, diags...)
 		if !doc.faulty {

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -56,12 +55,12 @@ func RenderPlanCLI(w io.Writer, p *plan.Plan) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	fmt.Fprintf(&b, "# %s\n", p.Summary())
+	fmt.Fprintf(&b, "# %s\n", PlanSummary(p))
 	b.WriteString("# The same calls apply would make, for the AWS CLI, in order: a pool's calls go stage by stage.\n")
 	b.WriteString("# Add --endpoint-url or --profile as you need. Check the plan is still current before running it.\n")
 	b.WriteString("set -e\n")
 	for i, c := range p.Calls {
-		body, err := json.Marshal(c.RequestBody())
+		body, err := c.RequestJSON()
 		if err != nil {
 			return err
 		}
