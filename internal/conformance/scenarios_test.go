@@ -274,6 +274,65 @@ func onPoolID(id string) func(*session) (string, error) {
 
 var userScenarios = []scenario{
 	{
+		// mfactl import lists a pool's users page by page (ListUsers,
+		// PaginationToken) and reads each with AdminGetUser.
+		name: "user/list-users-pages-through-every-user",
+		want: "pages=[2 1] users=[alice bob carol]",
+		run: func(s *session) (string, error) {
+			for _, name := range []string{"alice", "bob", "carol"} {
+				if err := s.createUser(name); err != nil {
+					return "", err
+				}
+			}
+			var pages []int
+			var names []string
+			var token *string
+			for {
+				out, err := s.api.ListUsers(s.ctx, &cip.ListUsersInput{UserPoolId: aws.String(s.pool), Limit: aws.Int32(2), PaginationToken: token})
+				if err != nil {
+					return outcome(err), nil
+				}
+				pages = append(pages, len(out.Users))
+				for _, u := range out.Users {
+					names = append(names, aws.ToString(u.Username))
+				}
+				if token = out.PaginationToken; aws.ToString(token) == "" || len(pages) > 5 {
+					break
+				}
+			}
+			slices.Sort(names)
+			return fmt.Sprintf("pages=%v users=%v", pages, names), nil
+		},
+	},
+	{
+		// mfactl import --users group:NAME lists a group's members (ListUsersInGroup).
+		name: "user/list-users-in-group-lists-its-members",
+		want: "members=[bob]; missing group: error ResourceNotFoundException",
+		run: func(s *session) (string, error) {
+			for _, name := range []string{"alice", "bob"} {
+				if err := s.createUser(name); err != nil {
+					return "", err
+				}
+			}
+			if _, err := s.api.CreateGroup(s.ctx, &cip.CreateGroupInput{UserPoolId: aws.String(s.pool), GroupName: aws.String("admins")}); err != nil {
+				return "CreateGroup: " + outcome(err), nil
+			}
+			if _, err := s.api.AdminAddUserToGroup(s.ctx, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(s.pool), Username: aws.String("bob"), GroupName: aws.String("admins")}); err != nil {
+				return "AdminAddUserToGroup: " + outcome(err), nil
+			}
+			out, err := s.api.ListUsersInGroup(s.ctx, &cip.ListUsersInGroupInput{UserPoolId: aws.String(s.pool), GroupName: aws.String("admins")})
+			if err != nil {
+				return outcome(err), nil
+			}
+			var names []string
+			for _, u := range out.Users {
+				names = append(names, aws.ToString(u.Username))
+			}
+			_, err = s.api.ListUsersInGroup(s.ctx, &cip.ListUsersInGroupInput{UserPoolId: aws.String(s.pool), GroupName: aws.String("nobody")})
+			return fmt.Sprintf("members=%v; missing group: %s", names, outcome(err)), nil
+		},
+	},
+	{
 		name: "user/created-user-reads-back",
 		want: "user=alice status=FORCE_CHANGE_PASSWORD enabled=true attributes=[email phone_number sub] " + noUserMfa,
 		run: func(s *session) (string, error) {
