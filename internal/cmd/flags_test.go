@@ -33,7 +33,7 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-f", "a.yaml", "-o", "yaml"}, "use text or json"},
+		{[]string{"-f", "a.yaml", "-o", "yaml"}, "use text, json or cli"},
 		{[]string{"-o", "json"}, `"file" not set`},
 		{[]string{"-f", "a.yaml", "extra"}, "desired-state files are given with -f: plan -f extra"},
 	} {
@@ -75,11 +75,11 @@ func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
 		want string
 	}{
 		{[]string{"users.yaml"}, "unknown command \"users.yaml\"\nto see what a file would change, give it to plan with -f: mfactl plan -f users.yaml"},
-		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are validate, schema, plan, apply and emulator; see `mfactl --help`"},
+		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are init, import, validate, schema, plan, show, apply and emulator; see `mfactl --help`"},
 		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f: mfactl plan -f users.yaml"},
 		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f: mfactl validate -f a.yaml -f b.yaml"},
 		{[]string{"plan", "-f", "a.yaml", "--nope"}, "unknown flag: --nope\nsee `mfactl plan --help`"},
-		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text or json"},
+		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text, json or cli"},
 	} {
 		ios, _, out, errOut := views.TestStreams()
 		root := NewRootCmd(&Factory{IO: ios})
