@@ -130,7 +130,6 @@ func TestUsableChecksUseScopeAndExpiry(t *testing.T) {
 	}
 }
 
-
 func TestReadFileAndEnv(t *testing.T) {
 	raw := jwt(t, claims(nil))
 	path := filepath.Join(t.TempDir(), "me.token")
