@@ -173,8 +173,8 @@ type DesiredUser struct {
 	// empty list clears them (AdminSetUserSettings).
 	MFAOptions *[]MFAOption
 	Pos        Pos
-	Path     string
-	FieldPos map[string]Pos
+	Path       string
+	FieldPos   map[string]Pos
 }
 
 // PosOf returns where field was declared, or the user's own position.
