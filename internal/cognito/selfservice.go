@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,7 +168,7 @@ func (c *Client) ReadSelf(ctx context.Context) (*state.LiveUser, error) {
 		Username: out.Username, UserAttributes: out.UserAttributes, MFAOptions: out.MFAOptions,
 		PreferredMfaSetting: out.PreferredMfaSetting, UserMFASettingList: out.UserMFASettingList,
 	}, state.ModeUnset)
-	setLegacyOptions(&user, out.MFAOptions)
+	setLegacyOptions(&user, out.MFAOptions, out.UserMFASettingList)
 	return &user, nil
 }
 
@@ -267,10 +268,12 @@ func tokenMeaning(code, message string) string {
 	return "Cognito does not accept the access token: it is not a token of this user pool, or it is malformed; sign in again; nothing was changed"
 }
 
-// setLegacyOptions records a user's legacy MFAOptions as Cognito reports them.
-func setLegacyOptions(u *state.LiveUser, opts []types.MFAOptionType) {
+// setLegacyOptions records a user's legacy MFAOptions as Cognito reports
+// them, and whether they alone turn SMS on (listed is UserMFASettingList).
+func setLegacyOptions(u *state.LiveUser, opts []types.MFAOptionType, listed []string) {
 	u.MFAOptions = nil
 	for _, o := range opts {
 		u.MFAOptions = append(u.MFAOptions, state.MFAOption{DeliveryMedium: string(o.DeliveryMedium), AttributeName: aws.ToString(o.AttributeName)})
 	}
+	u.LegacySMSOnly = u.LegacySMS && !slices.Contains(listed, state.SMS.CognitoName)
 }

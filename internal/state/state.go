@@ -236,6 +236,9 @@ type LiveUser struct {
 	LegacySMS bool // MFAOptions holds an SMS entry
 	// MFAOptions are the user's legacy entries as Cognito reports them.
 	MFAOptions []MFAOption
+	// LegacySMSOnly: SMS is on through MFAOptions alone; UserMFASettingList
+	// does not list it, so a preference call has never confirmed it.
+	LegacySMSOnly bool
 	// Unknown explains why Settings cannot be trusted (empty when it can):
 	// e.g. legacy MFAOptions or an empty list under an ON pool.
 	Unknown string
