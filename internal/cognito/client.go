@@ -39,6 +39,10 @@ type Options struct {
 	// MaxAttempts is the SDK's attempts per call for throttling, 5xx and
 	// dropped connections; 0 means AWS_MAX_ATTEMPTS / max_attempts, else 8.
 	MaxAttempts int
+	// AccessToken, when set, makes a self-service client (NewWithToken):
+	// the user's own calls, authorised by this token, with no AWS
+	// credentials and no shared configuration read.
+	AccessToken *token.Token
 	// Concurrency is how many user reads, and how many pool reads,
 	// ReadLive keeps in flight; 0 means 32. The quota buckets, not this,
 	// set the pace: it only has to cover the latency.
@@ -67,6 +71,9 @@ type Client struct {
 // SDK client per Region created on first use. Credentials are resolved
 // lazily by the SDK, so New itself makes no network call.
 func New(ctx context.Context, opts Options) (*Client, error) {
+	if opts.AccessToken != nil {
+		return NewWithToken(opts, opts.AccessToken)
+	}
 	rates, err := resolveRates(opts.Rates)
 	if err != nil {
 		return nil, err

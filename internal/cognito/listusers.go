@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -79,6 +80,10 @@ func (c *Client) LegacyUsers(ctx context.Context, poolID string) ([]string, erro
 		}
 		return nil
 	})
+	var ce *CallError
+	if errors.As(err, &ce) && ce.Code == "ResourceNotFoundException" {
+		return nil, nil // ReadLive reports the pool as missing
+	}
 	if err != nil {
 		return nil, err
 	}
