@@ -113,7 +113,7 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 	pp.addMigratedUsers()
 
 	seen := map[string]bool{}
-	for _, du := range dp.Users {
+	for _, du := range pp.dp.Users {
 		if seen[du.Username] {
 			continue // the loader reports duplicates; plan each user once
 		}
