@@ -27,6 +27,10 @@ type Cognito interface {
 	LegacyUsers(ctx context.Context, poolID string) ([]string, error)
 	// ReadSelf reads the user of a self-service client's access token.
 	ReadSelf(ctx context.Context) (*state.LiveUser, error)
+	// AssociateSoftwareToken and VerifySoftwareToken register an
+	// authenticator app for a self-service client's user.
+	AssociateSoftwareToken(ctx context.Context) (string, error)
+	VerifySoftwareToken(ctx context.Context, code, deviceName string) error
 	apply.Cognito
 }
 

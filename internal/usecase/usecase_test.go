@@ -97,6 +97,14 @@ func (f *fakeCognito) ReadSelf(context.Context) (*state.LiveUser, error) {
 	return nil, errors.New("fakeCognito: no self-service")
 }
 
+func (f *fakeCognito) AssociateSoftwareToken(context.Context) (string, error) {
+	return "", errors.New("fakeCognito: no self-service")
+}
+
+func (f *fakeCognito) VerifySoftwareToken(context.Context, string, string) error {
+	return errors.New("fakeCognito: no self-service")
+}
+
 func writeFile(t *testing.T, text string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "mfa.yaml")
