@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,7 +52,14 @@ func (s *Server) signToken(claims tokenClaims) string {
 var (
 	errInvalidToken = newError(CodeNotAuthorized, "Invalid Access Token")
 	errExpiredToken = newError(CodeNotAuthorized, "Access Token has expired")
+	errRevokedToken = newError(CodeNotAuthorized, "Access Token has been revoked")
+	errTokenScope   = newError(CodeNotAuthorized, "Access Token does not have required scopes")
 )
+
+// adminScope is the scope Cognito requires of an access token for the
+// user's own operations (GetUser, SetUserMFAPreference, the software-token
+// calls, GlobalSignOut).
+const adminScope = "aws.cognito.signin.user.admin"
 
 // parseAccessToken verifies an access token's signature, use and expiry.
 func (s *Server) parseAccessToken(token string) (tokenClaims, error) {
@@ -97,7 +105,62 @@ func (s *Server) userFromToken(token *string) (*pool, *user, error) {
 	if u == nil {
 		return nil, nil, userNotFound()
 	}
+	if claims.IssuedAt <= u.signedOutAt {
+		return nil, nil, errRevokedToken
+	}
+	if !slices.Contains(strings.Fields(claims.Scope), adminScope) {
+		return nil, nil, errTokenScope
+	}
 	return p, u, nil
+}
+
+// IssueAccessToken signs an access token for a user of a pool, as a
+// sign-in would, for tests that need one without a sign-in flow. The token
+// carries scopes, or aws.cognito.signin.user.admin when none are given (a
+// token without it is what an OAuth client limited to other scopes gets).
+func (s *Server) IssueAccessToken(poolID, username string, scopes ...string) (string, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p := s.pools[poolID]
+	if p == nil {
+		return "", fmt.Errorf("no user pool %s", poolID)
+	}
+	u := p.user(username)
+	if u == nil {
+		return "", fmt.Errorf("no user %s in user pool %s", username, poolID)
+	}
+	if len(scopes) == 0 {
+		scopes = []string{adminScope}
+	}
+	return s.accessToken(p, u, "emulator", strings.Join(scopes, " ")), nil
+}
+
+// accessToken signs an access token for u; the caller holds s.mu.
+func (s *Server) accessToken(p *pool, u *user, clientID, scope string) string {
+	now := s.now()
+	return s.signToken(tokenClaims{
+		Issuer:  fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", regionOf(p.id), p.id),
+		Subject: u.sub, Username: u.username, ClientID: clientID, TokenUse: "access",
+		Scope: scope, IssuedAt: now.Unix(), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
+	})
+}
+
+// globalSignOut revokes every token the user holds: tokens issued up to
+// now are refused from then on ("Access Token has been revoked").
+func globalSignOut(s *Server, c *call) (any, error) {
+	var in struct{ AccessToken *string }
+	if err := decode(c, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, u, err := s.userFromToken(in.AccessToken)
+	if err != nil {
+		return nil, err
+	}
+	u.signedOutAt = s.now().Unix()
+	s.changed()
+	return nil, nil
 }
 
 // authSession is a sign-in waiting for a challenge response.
@@ -152,16 +215,12 @@ func (s *Server) newSession(p *pool, u *user, clientID, challenge string) string
 
 func (s *Server) issueTokens(p *pool, u *user, clientID string) map[string]any {
 	now := s.now()
-	jti := newUUID()
-	claims := tokenClaims{
+	access := s.accessToken(p, u, clientID, adminScope)
+	id := s.signToken(tokenClaims{
 		Issuer:  fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", regionOf(p.id), p.id),
-		Subject: u.sub, Username: u.username, ClientID: clientID, TokenUse: "access",
-		Scope: "aws.cognito.signin.user.admin", IssuedAt: now.Unix(),
-		Expires: now.Add(accessTokenLifetime).Unix(), ID: jti,
-	}
-	access := s.signToken(claims)
-	claims.TokenUse, claims.Scope, claims.ID = "id", "", newUUID()
-	id := s.signToken(claims)
+		Subject: u.sub, Username: u.username, ClientID: clientID, TokenUse: "id",
+		IssuedAt: now.Unix(), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
+	})
 	refresh := make([]byte, 64)
 	_, _ = rand.Read(refresh)
 	return map[string]any{"AuthenticationResult": map[string]any{

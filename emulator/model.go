@@ -174,6 +174,9 @@ type user struct {
 	totpSecret        string // a verified authenticator
 	pendingTotpSecret string // associated, not yet verified
 	lastTotpCode      string // the last code accepted, which cannot be replayed
+	// signedOutAt is when GlobalSignOut last revoked the user's tokens
+	// (Unix seconds): tokens issued then or before are refused.
+	signedOutAt int64
 
 	groups  []*group
 	deleted bool

@@ -32,6 +32,7 @@ var operations = map[string]operation{
 	"SetUserMFAPreference":      {setUserMFAPreference, false},
 	"AssociateSoftwareToken":    {associateSoftwareToken, false},
 	"VerifySoftwareToken":       {verifySoftwareToken, false},
+	"GlobalSignOut":             {globalSignOut, false},
 }
 
 // Operations lists the operations the emulator serves.

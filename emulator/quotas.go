@@ -64,6 +64,7 @@ const perUserRate = 10
 var operationCategories = map[string]string{
 	"InitiateAuth":              UserAuthentication,
 	"RespondToAuthChallenge":    UserAuthentication,
+	"GlobalSignOut":             UserAuthentication,
 	"AdminCreateUser":           UserCreation,
 	"AdminSetUserPassword":      UserAccountRecovery,
 	"AdminGetUser":              UserRead,

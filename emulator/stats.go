@@ -32,6 +32,9 @@ type CallRecord struct {
 	UserPoolId string `json:",omitempty"`
 	Username   string `json:",omitempty"`
 	Error      string `json:",omitempty"`
+	// Signed: the request carried a SigV4 signature (AWS credentials);
+	// token-authorised calls need none.
+	Signed bool `json:",omitempty"`
 }
 
 type stats struct {
@@ -94,7 +97,7 @@ func (st *stats) end(c *call, code string) CallRecord {
 		st.log = append(st.log[:0], st.log[n:]...)
 		st.dropped += n
 	}
-	rec := CallRecord{Operation: c.op, UserPoolId: c.poolID, Username: c.username, Error: code}
+	rec := CallRecord{Operation: c.op, UserPoolId: c.poolID, Username: c.username, Error: code, Signed: c.signed}
 	st.log = append(st.log, rec)
 	return rec
 }

@@ -515,3 +515,45 @@ func TestMfaSetupAndNewPassword(t *testing.T) {
 		t.Fatalf("next sign-in: %q", out.ChallengeName)
 	}
 }
+
+func TestTokensNeedTheAdminScopeAndDieWithGlobalSignOut(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	id := e.mfaPool(types.UserPoolMfaTypeOptional)
+	e.user(id, "dave", "phone_number", "+15555550101")
+
+	narrow := must[string](t)(e.s.IssueAccessToken(id, "dave", "openid", "email"))
+	for name, call := range map[string]func() error{
+		"GetUser": func() error { _, err := e.c.GetUser(e.ctx, &cip.GetUserInput{AccessToken: &narrow}); return err },
+		"SetUserMFAPreference": func() error {
+			_, err := e.c.SetUserMFAPreference(e.ctx, &cip.SetUserMFAPreferenceInput{AccessToken: &narrow,
+				SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true}})
+			return err
+		},
+		"AssociateSoftwareToken": func() error {
+			_, err := e.c.AssociateSoftwareToken(e.ctx, &cip.AssociateSoftwareTokenInput{AccessToken: &narrow})
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			wantError(t, call(), "NotAuthorizedException", "Access Token does not have required scopes")
+		})
+	}
+
+	// A helper token and a sign-in token are equally good, and both die
+	// with GlobalSignOut.
+	helper := must[string](t)(e.s.IssueAccessToken(id, "dave"))
+	signedIn := e.signIn(id, "dave")
+	for _, tok := range []string{helper, signedIn} {
+		if me := must[*cip.GetUserOutput](t)(e.c.GetUser(e.ctx, &cip.GetUserInput{AccessToken: &tok})); *me.Username != "dave" {
+			t.Fatalf("GetUser: %s", *me.Username)
+		}
+	}
+	must[*cip.GlobalSignOutOutput](t)(e.c.GlobalSignOut(e.ctx, &cip.GlobalSignOutInput{AccessToken: &signedIn}))
+	for _, tok := range []string{helper, signedIn} {
+		_, err := e.c.GetUser(e.ctx, &cip.GetUserInput{AccessToken: &tok})
+		wantError(t, err, "NotAuthorizedException", "Access Token has been revoked")
+	}
+	if _, err := e.s.IssueAccessToken(id, "nobody"); err == nil {
+		t.Fatal("IssueAccessToken for an unknown user succeeded")
+	}
+}

@@ -13,6 +13,10 @@ import (
 type Cognito interface {
 	SetUserPoolMfaConfig(ctx context.Context, poolID string, cfg state.PoolConfig) error
 	AdminSetUserMFAPreference(ctx context.Context, poolID, username string, s state.UserSettings) error
+	// SetUserMFAPreference is the signed-in user's own call: the client
+	// holds their access token, whose pool must be poolID.
+	SetUserMFAPreference(ctx context.Context, poolID string, s state.UserSettings) error
+	AdminSetUserSettings(ctx context.Context, poolID, username string, opts []state.MFAOption) error
 }
 
 // Dispatch returns the Executor that makes each plan call with the Cognito
@@ -34,6 +38,16 @@ func (d dispatcher) Execute(ctx context.Context, call plan.Call) error {
 			return fmt.Errorf("%s for pool %s user %s: the call must carry a user request and nothing else", call.Operation, call.UserPoolId, call.Username)
 		}
 		return d.c.AdminSetUserMFAPreference(ctx, call.UserPoolId, call.Username, *call.UserRequest)
+	case plan.SetUserMFAPreference:
+		if call.UserRequest == nil || call.PoolRequest != nil || call.LegacyRequest != nil {
+			return fmt.Errorf("%s for pool %s user %s: the call must carry a user request and nothing else", call.Operation, call.UserPoolId, call.Username)
+		}
+		return d.c.SetUserMFAPreference(ctx, call.UserPoolId, *call.UserRequest)
+	case plan.AdminSetUserSettings:
+		if call.LegacyRequest == nil || call.PoolRequest != nil || call.UserRequest != nil {
+			return fmt.Errorf("%s for pool %s user %s: the call must carry MFAOptions and nothing else", call.Operation, call.UserPoolId, call.Username)
+		}
+		return d.c.AdminSetUserSettings(ctx, call.UserPoolId, call.Username, *call.LegacyRequest)
 	}
 	return fmt.Errorf("unknown operation %q for pool %s", call.Operation, call.UserPoolId)
 }

@@ -82,7 +82,8 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	update, finish := opts.IO.ReadProgress()
 	planned, err := session.Plan(ctx, usecase.PlanOptions{
 		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update,
-		Build: plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
+		Build:       plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
+		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != "",
 	})
 	finish()
 	if err != nil {
@@ -108,7 +109,8 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 // changed since.
 func applySavedPlan(ctx context.Context, session *usecase.Session, view *views.Apply, opts *ApplyOptions) error {
 	update, finish := opts.IO.ReadProgress()
-	saved, err := session.LoadSaved(ctx, usecase.SavedOptions{Path: opts.PlanFile, Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update})
+	saved, err := session.LoadSaved(ctx, usecase.SavedOptions{Path: opts.PlanFile, Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update,
+		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != ""})
 	finish()
 	if err != nil {
 		return err

@@ -2,10 +2,12 @@ package cmd
 
 import (
 	"context"
+	"os"
 
 	"github.com/spf13/pflag"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -17,6 +19,10 @@ type awsFlags struct {
 	Region      string
 	EndpointURL string
 	Rates       []string
+	// AccessTokenFile holds the signed-in user's access token, for files
+	// that declare Self. There is no flag for the token itself: it would
+	// be in the shell history and every process list.
+	AccessTokenFile string
 }
 
 func (a *awsFlags) register(fs *pflag.FlagSet) {
@@ -24,6 +30,16 @@ func (a *awsFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&a.Region, "region", "", "fallback AWS Region for the credential chain (each pool's Region comes from its ID)")
 	fs.StringVar(&a.EndpointURL, "endpoint-url", "", "send Cognito requests to this `URL` (e.g. mfactl emulator's); AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER is honoured too")
 	fs.StringArrayVar(&a.Rates, "rate", nil, "client-side request rate for a quota category, `CATEGORY=RPS` (repeatable; e.g. UserRead=300 after a quota raise)")
+	fs.StringVar(&a.AccessTokenFile, "access-token-file", "", "read your access token from `FILE`, for files that declare Self (no AWS credentials are used); "+token.EnvVar+" works too")
+}
+
+// accessToken reads the token from --access-token-file, else from the
+// environment; nil when neither has one.
+func (a *awsFlags) accessToken() (*token.Token, error) {
+	if a.AccessTokenFile != "" {
+		return token.ReadFile(a.AccessTokenFile)
+	}
+	return token.FromEnv(os.LookupEnv)
 }
 
 func (a *awsFlags) options() (cognito.Options, error) {
@@ -37,11 +53,12 @@ func (a *awsFlags) options() (cognito.Options, error) {
 // session returns the use-case session whose Cognito client is made, on
 // first use, from these flags.
 func (a *awsFlags) session(newClient func(context.Context, cognito.Options) (usecase.Cognito, error)) *usecase.Session {
-	return usecase.NewSession(func(ctx context.Context) (usecase.Cognito, error) {
+	return usecase.NewSession(func(ctx context.Context, tok *token.Token) (usecase.Cognito, error) {
 		opts, err := a.options()
 		if err != nil {
 			return nil, err
 		}
+		opts.AccessToken = tok
 		return newClient(ctx, opts)
 	})
 }

@@ -74,7 +74,8 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 	update, finish := opts.IO.ReadProgress()
 	planned, err := opts.AWS.session(opts.NewClient).Plan(ctx, usecase.PlanOptions{
 		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update,
-		Build: plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
+		Build:       plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
+		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != "",
 	})
 	finish()
 	if err != nil {

@@ -62,6 +62,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdPlan(f, nil),
 		NewCmdApply(f, nil),
 		NewCmdShow(f, nil),
+		NewCmdTOTP(f, nil),
 		NewCmdEmulator(f, nil),
 	)
 	return root

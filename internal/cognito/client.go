@@ -18,6 +18,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/token"
 )
 
 // Options configure a Client. The zero value means: the default AWS
@@ -38,6 +39,10 @@ type Options struct {
 	// MaxAttempts is the SDK's attempts per call for throttling, 5xx and
 	// dropped connections; 0 means AWS_MAX_ATTEMPTS / max_attempts, else 8.
 	MaxAttempts int
+	// AccessToken, when set, makes a self-service client (NewWithToken):
+	// the user's own calls, authorised by this token, with no AWS
+	// credentials and no shared configuration read.
+	AccessToken *token.Token
 	// Concurrency is how many user reads, and how many pool reads,
 	// ReadLive keeps in flight; 0 means 32. The quota buckets, not this,
 	// set the pace: it only has to cover the latency.
@@ -56,6 +61,7 @@ type Client struct {
 	concurrency int
 	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
 	sleep       func(context.Context, time.Duration) error // injected by tests
+	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
 
 	mu   sync.Mutex
 	apis map[string]API // by Region
@@ -65,14 +71,15 @@ type Client struct {
 // SDK client per Region created on first use. Credentials are resolved
 // lazily by the SDK, so New itself makes no network call.
 func New(ctx context.Context, opts Options) (*Client, error) {
+	if opts.AccessToken != nil {
+		return NewWithToken(opts, opts.AccessToken)
+	}
 	rates, err := resolveRates(opts.Rates)
 	if err != nil {
 		return nil, err
 	}
-	if opts.EndpointURL != "" {
-		if u, err := url.Parse(opts.EndpointURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("--endpoint-url %q is not an http:// or https:// URL", opts.EndpointURL)
-		}
+	if err := checkEndpoint(opts.EndpointURL); err != nil {
+		return nil, err
 	}
 	concurrency := concurrencyOf(opts)
 	// A buildable client keeps AWS_CA_BUNDLE working; enough idle
@@ -108,24 +115,40 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 			if opts.EndpointURL != "" {
 				o.BaseEndpoint = aws.String(opts.EndpointURL)
 			}
-			o.Retryer = &pacedRetryer{
-				RetryerV2: retry.NewStandard(func(so *retry.StandardOptions) {
-					so.MaxAttempts = maxAttempts
-					// The SDK's retry quota is meant to stop retry storms;
-					// here the quota buckets already pace every attempt,
-					// and a long run must not exhaust it and fail.
-					so.RateLimiter = ratelimit.None
-					so.Backoff = throttleBackoff{other: retry.NewExponentialJitterBackoff(so.MaxBackoff)}
-				}),
-				region: region,
-				limits: quotas,
-			}
+			o.Retryer = newPacedRetryer(region, maxAttempts, quotas)
 			o.RetryMaxAttempts = 0 // the retryer above already carries it
 		})
 	}
 	c := newClient(newAPI, concurrency)
 	c.quotas = quotas
 	return c, nil
+}
+
+// checkEndpoint checks an --endpoint-url ("" is none).
+func checkEndpoint(endpoint string) error {
+	if endpoint == "" {
+		return nil
+	}
+	if u, err := url.Parse(endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--endpoint-url %q is not an http:// or https:// URL", endpoint)
+	}
+	return nil
+}
+
+// newPacedRetryer is the SDK's standard retryer, paced by the quota buckets.
+func newPacedRetryer(region string, maxAttempts int, quotas *limits) *pacedRetryer {
+	return &pacedRetryer{
+		RetryerV2: retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = maxAttempts
+			// The SDK's retry quota is meant to stop retry storms;
+			// here the quota buckets already pace every attempt,
+			// and a long run must not exhaust it and fail.
+			so.RateLimiter = ratelimit.None
+			so.Backoff = throttleBackoff{other: retry.NewExponentialJitterBackoff(so.MaxBackoff)}
+		}),
+		region: region,
+		limits: quotas,
+	}
 }
 
 // NewWithAPI returns a Client over any API implementation, one per Region

@@ -112,6 +112,20 @@ var meanings = []meaning{
 	{"AdminSetUserMFAPreference", "PasswordResetRequiredException", "", "the user must reset their password before their MFA settings can change"},
 	{"AdminSetUserMFAPreference", "UserNotConfirmedException", "", "the user has not confirmed their account; confirm it first (e.g. AdminConfirmSignUp)"},
 
+	// SetUserMFAPreference: the user's own call (token errors: tokenMeaning).
+	{"SetUserMFAPreference", "InvalidParameterException", "phone", "the user has no phone_number attribute; add one or leave SMS off"},
+	{"SetUserMFAPreference", "InvalidParameterException", "software", "no authenticator app is registered for the user: register one with `mfactl totp enroll`, which also enables TOTP"},
+	{"SetUserMFAPreference", "InvalidParameterException", "", "Cognito rejected the MFA settings; the user may lack the attribute or registration the factor needs, or the pool has the factor off"},
+
+	// AdminSetUserSettings (legacy MFAOptions).
+	{"AdminSetUserSettings", "InvalidParameterException", "does not have a phone", "the user has no phone_number attribute, which a legacy SMS MFAOptions entry needs"},
+	{"AdminSetUserSettings", "InvalidParameterException", "", "Cognito accepts only SMS to phone_number in MFAOptions, and only for a user with a phone_number"},
+
+	// VerifySoftwareToken.
+	{"VerifySoftwareToken", "EnableSoftwareTokenMFAException", "", "the code did not match: check the authenticator's clock and enter the current code"},
+	{"VerifySoftwareToken", "CodeMismatchException", "", "the code did not match: check the authenticator's clock and enter the current code"},
+	{"", "SoftwareTokenMFANotFoundException", "", "the pool does not offer TOTP (SoftwareTokenMfaConfiguration), or no authenticator is being registered"},
+
 	// No answer from Cognito at all, after every retry.
 	{"", "", "get credentials", "no usable AWS credentials were found: pick a profile (--profile, AWS_PROFILE), refresh it (e.g. aws sso login), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
 	{"", "", "", "Cognito could not be reached; check the network, --endpoint-url and the pool's Region"},

@@ -57,6 +57,8 @@ var operationCategory = map[string]Category{
 	"AdminSetUserMFAPreference": UserResourceUpdate,
 	"SetUserMFAPreference":      UserResourceUpdate,
 	"AdminSetUserSettings":      UserResourceUpdate,
+	"AssociateSoftwareToken":    UserResourceUpdate,
+	"VerifySoftwareToken":       UserResourceUpdate,
 	"GetUserPoolMfaConfig":      UserPoolResourceRead,
 	"DescribeUserPool":          UserPoolRead,
 	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,

@@ -191,6 +191,7 @@ func (c *Client) readUser(ctx context.Context, poolID, username string, poolMode
 		return nil, newCallError("AdminGetUser", poolID, username, err)
 	}
 	user := liveUser(username, out, poolMode)
+	setLegacyOptions(&user, out.MFAOptions, out.UserMFASettingList)
 	return &user, nil
 }
 

@@ -29,10 +29,14 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 		diags diag.List
 		pools []PoolChange
 		calls []Call
+		// planned is desired with the users LegacyMfaOptions: Migrate
+		// adds: the targets, and the end state apply verifies.
+		planned state.Desired
 	)
 	for _, dp := range desired.Pools {
 		pp := newPoolPlan(dp, live.Pools[dp.UserPoolId], opts)
 		diags = append(diags, pp.diags...)
+		planned.Pools = append(planned.Pools, pp.dp)
 		if pp.change != nil {
 			pools = append(pools, *pp.change)
 			calls = append(calls, pp.calls...)
@@ -47,7 +51,8 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 		Pools:         pools,
 		Calls:         calls,
 		Diagnostics:   diags,
-		Targets:       Targets(live, desired),
+		Targets:       Targets(live, planned),
+		SelfService:   selfService(desired, live),
 	}
 }
 
@@ -57,6 +62,10 @@ type poolPlan struct {
 	dp   state.DesiredPool
 	lp   *state.LivePool
 	opts Options
+
+	// migration and migrated: the users LegacyMfaOptions: Migrate adds.
+	migration *LegacyMigration
+	migrated  map[string]bool
 
 	live    state.PoolConfig // normalised live configuration
 	desired state.PoolConfig // configuration after apply
@@ -81,6 +90,8 @@ type userPlan struct {
 	// notSent says which declared blocks are left out of an unknown user's
 	// request, and why.
 	notSent []string
+	// legacy is the user's AdminSetUserSettings request (nil: none).
+	legacy *[]state.MFAOption
 }
 
 func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPlan {
@@ -99,9 +110,10 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 	pp.live = normaliseLivePool(lp)
 	pp.desired = mergePool(dp.Config, pp.live, lp.Prerequisites.SmsConfiguration)
 	pp.checkDeclaredPool()
+	pp.addMigratedUsers()
 
 	seen := map[string]bool{}
-	for _, du := range dp.Users {
+	for _, du := range pp.dp.Users {
 		if seen[du.Username] {
 			continue // the loader reports duplicates; plan each user once
 		}
@@ -112,6 +124,7 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 	}
 	for _, up := range pp.users {
 		pp.checkUser(up)
+		pp.checkLegacy(up)
 	}
 	pp.orderCalls()
 	pp.checkPoolCalls()
@@ -153,7 +166,9 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 		declared := f.User(du.Settings) != nil
 		value := f.User(up.desired)
 		changed := !sameFactor(f.User(up.live), value)
-		unconfirmed := unknown && declared && value == nil
+		// Cognito confirms a factor by listing it; SMS that only legacy
+		// MFAOptions turn on is not listed.
+		unconfirmed := unknown && declared && (value == nil || (f == state.SMS && lu.LegacySMSOnly))
 		if !changed && !unconfirmed {
 			continue
 		}
@@ -163,7 +178,7 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 			// (amplify-js#5766), and it cannot be on anyway.
 			up.notSent = append(up.notSent, fmt.Sprintf("%s is not sent: the user has no %s, so that factor cannot be on", f.UserBlock, f.Attribute))
 			continue
-		case !changed && pp.desired.MfaConfiguration == state.ModeOn:
+		case !changed && value == nil && pp.desired.MfaConfiguration == state.ModeOn:
 			// An unconfirmed "off" under ON: a disable would not take
 			// effect anyway, so it is not a change to refuse.
 			up.notSent = append(up.notSent, fmt.Sprintf("%s: {Enabled: false} is not sent: under MfaConfiguration ON a per-user disable does not take effect (aws-sdk-js-v3#7961)", f.UserBlock))
@@ -190,6 +205,7 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 	if sending {
 		up.request = &req
 	}
+	up.legacy = legacyRequest(du, lu)
 	return up
 }
 
@@ -233,6 +249,8 @@ func (pp *poolPlan) orderCalls() {
 	widened := pp.widened()
 	var before, after []Call
 	switch {
+	case pp.dp.Self:
+		// A self-service plan neither reads nor writes the pool.
 	case samePool(widened, pp.desired):
 		if !samePool(pp.desired, pp.live) {
 			before = append(before, pp.poolCall(StageWidenPool, pp.desired, describePoolChange(pp.live, pp.desired)))
@@ -252,8 +270,14 @@ func (pp *poolPlan) orderCalls() {
 		if up.request == nil {
 			continue
 		}
-		call := Call{Operation: AdminSetUserMFAPreference, UserPoolId: pp.dp.UserPoolId, Username: up.du.Username, Stage: StageUsers, UserRequest: up.request}
+		call := Call{Operation: AdminSetUserMFAPreference, UserPoolId: pp.dp.UserPoolId, Username: up.du.Username, Stage: StageUsers, UserRequest: up.request,
+			LegacyMigration: pp.migrated[up.du.Username]}
+		if pp.dp.Self {
+			call.Operation = SetUserMFAPreference
+		}
 		switch {
+		case call.LegacyMigration:
+			call.Reason = "LegacyMfaOptions: Migrate: SMS as a current MFA setting, before its legacy entry is cleared"
 		case up.lu.Unknown != "":
 			call.Reason = "live settings unknown: sending the declared blocks Cognito does not confirm"
 		case up.request.WebAuthnMfaSettings != nil && onlyWebAuthn(up.request):
@@ -262,6 +286,7 @@ func (pp *poolPlan) orderCalls() {
 		pp.calls = append(pp.calls, call)
 	}
 	pp.calls = append(pp.calls, after...)
+	pp.calls = append(pp.calls, pp.legacyCalls()...)
 }
 
 // widened is the configuration the pool needs while the user calls run.
@@ -337,18 +362,26 @@ func (pp *poolPlan) reviewableChange() *PoolChange {
 		pc.Live, pc.Desired = &live, &desired
 	}
 	for _, up := range pp.users {
-		if up.request == nil {
+		if pp.migrated[up.du.Username] {
+			continue // counted in LegacyMigration
+		}
+		if up.request == nil && up.legacy == nil {
 			pc.UsersInSync++
 			continue
 		}
-		pc.Users = append(pc.Users, UserChange{
+		uc := UserChange{
 			Username: up.du.Username,
 			Pos:      up.du.Pos,
 			Live:     explicitUser(up.live),
 			Desired:  explicitUser(up.desired),
 			Unknown:  up.lu.Unknown,
-		})
+		}
+		if up.legacy != nil {
+			uc.MFAOptions = &MFAOptionsChange{Live: orEmpty(up.lu.MFAOptions), Desired: *up.legacy}
+		}
+		pc.Users = append(pc.Users, uc)
 	}
+	pc.LegacyMigration = pp.migration
 	return pc
 }
 

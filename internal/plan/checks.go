@@ -50,7 +50,9 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 	}
 
 	pos, path := du.PosOf(state.WebAuthn.UserBlock), joinPath(du.Path, state.WebAuthn.UserBlock)
-	if f := rules.WebAuthnNeedsMultiFactor(du.Username, du.Settings, webAuthnFactorConfiguration(pp.desired)); f != nil {
+	// A self-service plan does not know the pool's configuration: Cognito
+	// decides what depends on it.
+	if f := rules.WebAuthnNeedsMultiFactor(du.Username, du.Settings, webAuthnFactorConfiguration(pp.desired)); f != nil && !pp.dp.Self {
 		pp.add(f.At(pos, path))
 	}
 	if f := rules.WebAuthnNeedsOtherFactor(du.Username, up.desired, rules.Complete); f != nil {
@@ -61,7 +63,7 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 // checkEnable checks that factor f can be switched on for up.
 func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 	du, lu := up.du, up.lu
-	if finding := rules.FactorNotOffered(f, du.Username, *up.request, pp.desired, rules.Complete); finding != nil {
+	if finding := rules.FactorNotOffered(f, du.Username, *up.request, pp.desired, rules.Complete); finding != nil && !pp.dp.Self {
 		fact := fmt.Sprintf("user pool %s will not offer it after apply", pp.dp.UserPoolId)
 		if finding.Field == "MfaConfiguration" {
 			fact = fmt.Sprintf("MFA is OFF for user pool %s", pp.dp.UserPoolId)
@@ -79,7 +81,13 @@ func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 	// enables() is true for TOTP only when it is off live: for a known
 	// user, that means no authenticator app is registered as far as
 	// Cognito shows (an unknown user may have enrolled at sign-in).
-	if f == state.TOTP && lu.Unknown == "" {
+	if f == state.TOTP && lu.Unknown == "" && pp.dp.Self {
+		// GetUser does not show a registered authenticator either, but
+		// the user is the one who can register it: warn, and let Cognito
+		// decide.
+		pp.warnf(du.PosOf(f.UserBlock), path, "TOTP is off for you: Cognito refuses to enable it unless an authenticator app is registered",
+			"mfactl cannot see whether one is; if none is, register one with `mfactl totp enroll --access-token-file FILE`, which also enables TOTP (add --preferred to prefer it)")
+	} else if f == state.TOTP && lu.Unknown == "" {
 		pp.errorf(du.PosOf(f.UserBlock), path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
 			"an administrator cannot register one: the user must (AssociateSoftwareToken, then VerifySoftwareToken, from your app or when prompted at sign-in under MFA ON), after which TOTP shows as enabled; a user who registered one before and had TOTP turned off can switch it back on with SetUserMFAPreference; until then leave SoftwareTokenMfaSettings out for this user")
 	}
@@ -190,7 +198,9 @@ func (pp *poolPlan) warnAboutUsers() {
 		}
 	}
 	for _, up := range pp.users {
-		if up.lu.Unknown != "" {
+		// A migrated user is unknown for its legacy entry, which the
+		// migration itself replaces: LegacyMigration counts them.
+		if up.lu.Unknown != "" && !pp.migrated[up.du.Username] {
 			pp.warnUnknown(up)
 		}
 	}

@@ -39,6 +39,9 @@ type poolFingerprintData struct {
 	Exists        bool
 	Config        state.PoolConfig
 	Prerequisites state.Prerequisites
+	// LegacyUsers, when the pool was listed for them: a plan that migrates
+	// them is stale once the set changes.
+	LegacyUsers []string `json:",omitempty"`
 }
 
 func poolFingerprint(lp *state.LivePool) poolFingerprintData {
@@ -52,7 +55,11 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 	}
 	pre.FirstAuthFactors = slices.Clone(pre.FirstAuthFactors)
 	sort.Strings(pre.FirstAuthFactors) // a set; RecoveryMechanisms is ordered by priority
-	return poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre}
+	fp := poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre}
+	if lp.LegacyScanned {
+		fp.LegacyUsers = orEmptyNames(lp.LegacyUsers)
+	}
+	return fp
 }
 
 type userFingerprintData struct {
@@ -63,6 +70,8 @@ type userFingerprintData struct {
 	Settings       state.UserSettings
 	LegacySMS      bool
 	Unknown        string
+	MFAOptions     []state.MFAOption `json:",omitempty"`
+	LegacySMSOnly  bool              `json:",omitempty"`
 }
 
 func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
@@ -80,6 +89,8 @@ func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
 		Settings:       settings,
 		LegacySMS:      u.LegacySMS,
 		Unknown:        u.Unknown,
+		MFAOptions:     u.MFAOptions,
+		LegacySMSOnly:  u.LegacySMSOnly,
 	}
 }
 
@@ -93,7 +104,7 @@ func Targets(live state.Live, desired state.Desired) []Target {
 	for _, dp := range pools {
 		lp := live.Pools[dp.UserPoolId]
 		cfg := copyPool(dp.Config)
-		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: Fingerprint(lp, ""), DesiredConfig: &cfg})
+		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: Fingerprint(lp, ""), DesiredConfig: &cfg, LegacyMfaOptions: dp.LegacyMfaOptions})
 		seen := map[string]bool{}
 		for _, du := range dp.Users {
 			if seen[du.Username] {
@@ -101,7 +112,8 @@ func Targets(live state.Live, desired state.Desired) []Target {
 			}
 			seen[du.Username] = true
 			settings := copyUser(du.Settings)
-			targets = append(targets, Target{UserPoolId: dp.UserPoolId, Username: du.Username, Fingerprint: Fingerprint(lp, du.Username), DesiredSettings: &settings})
+			targets = append(targets, Target{UserPoolId: dp.UserPoolId, Username: du.Username, Fingerprint: Fingerprint(lp, du.Username), DesiredSettings: &settings,
+				DesiredMFAOptions: copyOptions(du.MFAOptions)})
 		}
 	}
 	return targets
@@ -115,13 +127,14 @@ func (p *Plan) DesiredState() state.Desired {
 	for _, t := range p.Targets {
 		switch {
 		case t.Username == "":
-			dp := state.DesiredPool{UserPoolId: t.UserPoolId}
+			dp := state.DesiredPool{UserPoolId: t.UserPoolId, LegacyMfaOptions: t.LegacyMfaOptions,
+				Self: p.SelfService != nil && p.SelfService.UserPoolId == t.UserPoolId}
 			if t.DesiredConfig != nil {
 				dp.Config = copyPool(*t.DesiredConfig)
 			}
 			d.Pools = append(d.Pools, dp)
 		case len(d.Pools) > 0 && d.Pools[len(d.Pools)-1].UserPoolId == t.UserPoolId:
-			du := state.DesiredUser{Username: t.Username}
+			du := state.DesiredUser{Username: t.Username, MFAOptions: copyOptions(t.DesiredMFAOptions)}
 			if t.DesiredSettings != nil {
 				du.Settings = copyUser(*t.DesiredSettings)
 			}
@@ -158,4 +171,19 @@ func StaleTargets(p *Plan, live state.Live) []Target {
 		}
 	}
 	return stale
+}
+
+func copyOptions(o *[]state.MFAOption) *[]state.MFAOption {
+	if o == nil {
+		return nil
+	}
+	c := append([]state.MFAOption{}, *o...)
+	return &c
+}
+
+func orEmptyNames(names []string) []string {
+	if names == nil {
+		return []string{}
+	}
+	return names
 }

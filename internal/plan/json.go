@@ -21,7 +21,8 @@ type planJSON struct {
 	Pools         []PoolChange
 	Diagnostics   diag.List
 	Calls         []Call
-	Targets       []Target `json:",omitempty"`
+	Targets       []Target     `json:",omitempty"`
+	SelfService   *SelfService `json:",omitempty"`
 }
 
 // WriteJSON writes p in its versioned JSON form: the changes, the
@@ -50,6 +51,7 @@ func writeJSON(w io.Writer, p *Plan, withTargets bool) error {
 		Pools:         p.Pools,
 		Diagnostics:   p.Diagnostics,
 		Calls:         p.Calls,
+		SelfService:   p.SelfService,
 	}
 	if out.FormatVersion == "" {
 		out.FormatVersion = FormatVersion
@@ -95,7 +97,10 @@ func Load(r io.Reader) (*Plan, error) {
 	if err := json.Unmarshal(data, &pj); err != nil {
 		return nil, fmt.Errorf("corrupt plan file: %w", err)
 	}
-	p := &Plan{FormatVersion: pj.FormatVersion, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets}
+	p := &Plan{FormatVersion: pj.FormatVersion, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService}
+	if s := p.SelfService; s != nil && s.AccessToken != AccessTokenMarker {
+		return nil, fmt.Errorf("corrupt plan file: SelfService.AccessToken holds a value; plan files never carry the access token (expected %q)", AccessTokenMarker)
+	}
 	if err := unmaskTargets(p.Targets); err != nil {
 		return nil, fmt.Errorf("corrupt plan file: %w", err)
 	}
@@ -140,13 +145,26 @@ func validateLoaded(p *Plan) error {
 			if err := rules.PoolRequest(*c.PoolRequest); err != nil {
 				return fmt.Errorf("call %d: %w", n, err)
 			}
-		case AdminSetUserMFAPreference:
+		case AdminSetUserMFAPreference, SetUserMFAPreference:
 			if c.Stage != StageUsers {
-				return fmt.Errorf("call %d: AdminSetUserMFAPreference in stage %d (allowed: %d)", n, c.Stage, StageUsers)
+				return fmt.Errorf("call %d: %s in stage %d (allowed: %d)", n, c.Operation, c.Stage, StageUsers)
 			}
 			if *c.UserRequest == (state.UserSettings{}) {
 				return fmt.Errorf("call %d: the request sets nothing", n)
 			}
+		case AdminSetUserSettings:
+			if c.Stage != StageLegacy {
+				return fmt.Errorf("call %d: AdminSetUserSettings in stage %d (allowed: %d)", n, c.Stage, StageLegacy)
+			}
+		}
+		// A self-service plan calls SetUserMFAPreference for its user
+		// and nothing else; any other plan never calls it.
+		self := p.SelfService
+		switch {
+		case self != nil && (c.Operation != SetUserMFAPreference || c.UserPoolId != self.UserPoolId || c.Username != self.Username):
+			return fmt.Errorf("call %d: a self-service plan (user %s of %s) makes %s for user %s of %s", n, self.Username, self.UserPoolId, c.Operation, c.Username, c.UserPoolId)
+		case self == nil && c.Operation == SetUserMFAPreference:
+			return fmt.Errorf("call %d: SetUserMFAPreference in a plan that is not self-service (no SelfService)", n)
 		}
 		if c.Stage < lastStage[c.UserPoolId] {
 			return fmt.Errorf("call %d: stage %d comes after stage %d of the same pool", n, c.Stage, lastStage[c.UserPoolId])
@@ -198,13 +216,28 @@ type userRequestBody struct {
 	state.UserSettings
 }
 
-type callJSON struct {
-	Operation  Operation
+// selfRequestBody is SetUserMFAPreference's body: the access token (always
+// its marker here) and the user's blocks.
+type selfRequestBody struct {
+	AccessToken string
+	state.UserSettings
+}
+
+// legacyRequestBody is AdminSetUserSettings's body.
+type legacyRequestBody struct {
 	UserPoolId string
-	Username   string `json:",omitempty"`
-	Stage      int
-	Reason     string `json:",omitempty"`
-	Request    json.RawMessage
+	Username   string
+	MFAOptions []state.MFAOption
+}
+
+type callJSON struct {
+	Operation       Operation
+	UserPoolId      string
+	Username        string `json:",omitempty"`
+	Stage           int
+	Reason          string `json:",omitempty"`
+	LegacyMigration bool   `json:",omitempty"`
+	Request         json.RawMessage
 }
 
 // RequestBody returns the body of the API request c makes, as Cognito
@@ -226,8 +259,12 @@ func (c Call) RequestBody() any {
 			body.EmailMfaConfiguration = &emailMfaConfigBody{Message: e.Message, Subject: e.Subject}
 		}
 		return body
+	case c.UserRequest != nil && c.Operation == SetUserMFAPreference:
+		return selfRequestBody{AccessToken: AccessTokenMarker, UserSettings: *c.UserRequest}
 	case c.UserRequest != nil:
 		return userRequestBody{UserPoolId: c.UserPoolId, Username: c.Username, UserSettings: *c.UserRequest}
+	case c.LegacyRequest != nil:
+		return legacyRequestBody{UserPoolId: c.UserPoolId, Username: c.Username, MFAOptions: orEmpty(*c.LegacyRequest)}
 	}
 	return nil
 }
@@ -245,7 +282,8 @@ func (c Call) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return marshalNoEscape(callJSON{Operation: c.Operation, UserPoolId: c.UserPoolId, Username: c.Username, Stage: c.Stage, Reason: c.Reason, Request: raw})
+	return marshalNoEscape(callJSON{Operation: c.Operation, UserPoolId: c.UserPoolId, Username: c.Username, Stage: c.Stage, Reason: c.Reason,
+		LegacyMigration: c.LegacyMigration, Request: raw})
 }
 
 // UnmarshalJSON reads a call written by MarshalJSON. A secret comes back
@@ -256,7 +294,7 @@ func (c *Call) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &cj); err != nil {
 		return err
 	}
-	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason}
+	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason, LegacyMigration: cj.LegacyMigration}
 	if len(cj.Request) == 0 || string(cj.Request) == "null" {
 		return fmt.Errorf("%s call for %s has no Request", cj.Operation, cj.UserPoolId)
 	}
@@ -300,8 +338,27 @@ func (c *Call) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("AdminSetUserMFAPreference call for user %q of %s has a request for user %q of %s", cj.Username, cj.UserPoolId, body.Username, body.UserPoolId)
 		}
 		c.UserRequest = &body.UserSettings
+	case SetUserMFAPreference:
+		var body selfRequestBody
+		if err := decodeStrict(cj.Request, &body); err != nil {
+			return fmt.Errorf("SetUserMFAPreference request for %s in %s: %w", cj.Username, cj.UserPoolId, err)
+		}
+		if body.AccessToken != AccessTokenMarker {
+			return fmt.Errorf("SetUserMFAPreference request for %s in %s holds an AccessToken value; plan files never carry the access token (expected %q)", cj.Username, cj.UserPoolId, AccessTokenMarker)
+		}
+		c.UserRequest = &body.UserSettings
+	case AdminSetUserSettings:
+		var body legacyRequestBody
+		if err := decodeStrict(cj.Request, &body); err != nil {
+			return fmt.Errorf("AdminSetUserSettings request for %s in %s: %w", cj.Username, cj.UserPoolId, err)
+		}
+		if body.UserPoolId != cj.UserPoolId || body.Username != cj.Username || cj.Username == "" || body.MFAOptions == nil {
+			return fmt.Errorf("AdminSetUserSettings call for user %q of %s has a request for user %q of %s, or no MFAOptions", cj.Username, cj.UserPoolId, body.Username, body.UserPoolId)
+		}
+		opts := body.MFAOptions
+		c.LegacyRequest = &opts
 	default:
-		return fmt.Errorf("unknown operation %q (known: %s, %s)", cj.Operation, SetUserPoolMfaConfig, AdminSetUserMFAPreference)
+		return fmt.Errorf("unknown operation %q (known: %s)", cj.Operation, operationNames())
 	}
 	return nil
 }
@@ -320,4 +377,12 @@ func marshalNoEscape(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
+
+func operationNames() string {
+	names := make([]string, len(Operations))
+	for i, op := range Operations {
+		names[i] = string(op)
+	}
+	return strings.Join(names, ", ")
 }

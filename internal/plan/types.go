@@ -7,7 +7,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format (output and plan files).
 // Bump the major part on any incompatible change.
-const FormatVersion = "1.1"
+const FormatVersion = "1.2"
 
 // Operation names a Cognito API operation a plan calls.
 type Operation string
@@ -15,7 +15,16 @@ type Operation string
 const (
 	SetUserPoolMfaConfig      Operation = "SetUserPoolMfaConfig"
 	AdminSetUserMFAPreference Operation = "AdminSetUserMFAPreference"
+	// SetUserMFAPreference is AdminSetUserMFAPreference of a self-service
+	// plan: the user's own call, authorised by their access token.
+	SetUserMFAPreference Operation = "SetUserMFAPreference"
+	// AdminSetUserSettings sets or clears a user's legacy MFAOptions.
+	AdminSetUserSettings Operation = "AdminSetUserSettings"
 )
+
+// Operations lists every operation a plan may call, in the order summaries
+// count them.
+var Operations = []Operation{SetUserPoolMfaConfig, AdminSetUserMFAPreference, SetUserMFAPreference, AdminSetUserSettings}
 
 // Stages of one pool's calls. Calls of one pool run stage by stage (a stage
 // is a barrier); calls inside a stage may run concurrently. Pools are
@@ -24,6 +33,7 @@ const (
 	StageWidenPool  = 1 // add factors users will need; OPTIONAL on the way to ON
 	StageUsers      = 2 // per-user preference calls
 	StageNarrowPool = 3 // the pool's exact desired configuration
+	StageLegacy     = 4 // legacy MFAOptions, after the preference calls that supersede them
 )
 
 // Plan is a value: everything apply needs, and nothing it has to recompute.
@@ -33,7 +43,24 @@ type Plan struct {
 	Calls         []Call       // what apply executes, in order
 	Diagnostics   diag.List
 	Targets       []Target // what was read, with fingerprints of its live state
+	// SelfService is set for a plan of the signed-in user's own settings
+	// (a file's Self): applying it needs that user's access token.
+	SelfService *SelfService `json:",omitempty"`
 }
+
+// SelfService says whose token a self-service plan was made with: the
+// pool and user its claims name (read, not verified: Cognito verifies the
+// token on every call). The token itself is never in a plan.
+type SelfService struct {
+	UserPoolId string
+	Username   string
+	Issuer     string // the token's iss claim, which names the pool and its Region
+	// AccessToken is always AccessTokenMarker: where apply takes the token from.
+	AccessToken string
+}
+
+// AccessTokenMarker stands for the access token in plans and plan files.
+const AccessTokenMarker = "(sensitive: the access token, from --access-token-file or MFACTL_ACCESS_TOKEN)"
 
 // PoolChange is the reviewable difference for one pool. Live and Desired are
 // nil when the pool-level configuration is in sync. Desired is the full
@@ -45,6 +72,18 @@ type PoolChange struct {
 	Desired     *state.PoolConfig `json:",omitempty"`
 	Users       []UserChange      `json:",omitempty"`
 	UsersInSync int
+	// LegacyMigration is what LegacyMfaOptions: Migrate does here: its
+	// users are counted, not listed one by one.
+	LegacyMigration *LegacyMigration `json:",omitempty"`
+}
+
+// LegacyMigration counts the users of a pool with legacy MFAOptions that a
+// plan migrates to SMSMfaSettings, and names those it cannot.
+type LegacyMigration struct {
+	Users        int      // users with a legacy entry found in ListUsers pages
+	Migrated     int      // users the plan migrates (AdminSetUserMFAPreference, then AdminSetUserSettings [])
+	WithoutPhone []string `json:",omitempty"` // not migrated: no phone_number
+	Declared     []string `json:",omitempty"` // declared in the files: their entry decides
 }
 
 // UserChange is the reviewable difference for one user. Unknown is set when
@@ -55,13 +94,22 @@ type UserChange struct {
 	Live     state.UserSettings
 	Desired  state.UserSettings
 	Unknown  string `json:",omitempty"`
+	// MFAOptions is set when the user's legacy MFAOptions change.
+	MFAOptions *MFAOptionsChange `json:",omitempty"`
+}
+
+// MFAOptionsChange is a user's legacy MFAOptions before and after apply.
+type MFAOptionsChange struct {
+	Live    []state.MFAOption
+	Desired []state.MFAOption
 }
 
 // Call is one API call apply will make. Exactly one of PoolRequest and
 // UserRequest is set, matching Operation. PoolRequest is always a complete
 // configuration (SetUserPoolMfaConfig replaces the whole thing); UserRequest
-// carries only the blocks that change. Reason is for display only and never
-// drives behaviour.
+// carries only the blocks that change; an AdminSetUserSettings call has
+// LegacyRequest instead. Reason is for display only and never drives
+// behaviour.
 type Call struct {
 	Operation   Operation
 	UserPoolId  string
@@ -74,6 +122,11 @@ type Call struct {
 	// (SecretFromLive or SecretFromFiles); empty when the request has none.
 	// Plan files hold this marker instead of the secret; see ResolveSecrets.
 	ExternalIdSource SecretSource `json:"-"`
+	// LegacyRequest is AdminSetUserSettings's MFAOptions (empty: clear).
+	LegacyRequest *[]state.MFAOption `json:"-"`
+	// LegacyMigration marks the calls of LegacyMfaOptions: Migrate, which
+	// views show as one line per pool.
+	LegacyMigration bool `json:"-"`
 }
 
 // Target is one thing the plan read from Cognito, with a fingerprint of its
@@ -87,4 +140,8 @@ type Target struct {
 	Fingerprint     string
 	DesiredConfig   *state.PoolConfig   `json:",omitempty"`
 	DesiredSettings *state.UserSettings `json:",omitempty"`
+	// DesiredMFAOptions is a user's declared legacy MFAOptions (nil: not managed).
+	DesiredMFAOptions *[]state.MFAOption `json:",omitempty"`
+	// LegacyMfaOptions is a pool's declared LegacyMfaOptions ("" or Migrate).
+	LegacyMfaOptions string `json:",omitempty"`
 }

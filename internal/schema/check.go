@@ -42,14 +42,17 @@ func checkSchema(doc *document) (diag.List, []fault) {
 			Summary: "cannot validate the document", Detail: err.Error()}}, []fault{{}}
 	}
 	all := leaves(ve, nil)
+	var diags diag.List
+	var faults []fault
+	if choice, rest := rootChoice(doc, all); choice != nil {
+		diags, faults, all = append(diags, *choice), append(faults, fault{"", "oneOf"}), rest
+	}
 	patternFaults := map[string]bool{}
 	for _, leaf := range all {
 		if keyword(leaf) == "pattern" {
 			patternFaults[leaf.InstanceLocation] = true
 		}
 	}
-	var diags diag.List
-	var faults []fault
 	for _, leaf := range all {
 		kw := keyword(leaf)
 		faults = append(faults, fault{leaf.InstanceLocation, kw})
@@ -346,7 +349,7 @@ func fieldRequired(ptr string) bool {
 			return true
 		}
 	}
-	return false
+	return requiredByChoice(parent, name)
 }
 
 // typeFault explains a value of the wrong JSON type, with the fix.

@@ -18,6 +18,7 @@ type loader struct {
 	diags diag.List
 	pools []*pool
 	byID  map[string]*pool
+	self  *selfDecl // the Self entry, if a file declares one
 }
 
 // pool is one pool being merged, with what the rules need to know about
@@ -28,6 +29,7 @@ type pool struct {
 	byName     map[string]int         // username → index in Users
 	byFolded   map[string]int         // lower-cased username → first index
 	userFields []map[string]state.Pos // per user: "SMSMfaSettings.Enabled" → position
+	legacyPos  state.Pos              // where LegacyMfaOptions is declared
 }
 
 func newLoader() *loader { return &loader{byID: map[string]*pool{}} }
@@ -49,6 +51,9 @@ func (l *loader) addFile(name string, data []byte) {
 func (l *loader) addDocument(doc *document, faults []fault) {
 	spoilt := spoiled(faults)
 	root, _ := doc.value.(map[string]any)
+	if self, ok := root["Self"].(map[string]any); ok && !spoilt.all {
+		l.addSelf(doc, self)
+	}
 	entries, _ := root["UserPools"].([]any)
 	for i, e := range entries {
 		entry, _ := e.(map[string]any)
@@ -61,6 +66,7 @@ func (l *loader) addDocument(doc *document, faults []fault) {
 		p := l.pool(id, doc.pos(resolve(at.node)), at.path)
 		if !spoilt.pool(i) {
 			l.addPoolFields(p, doc, entry, at)
+			l.addLegacyMode(p, doc, entry, at)
 		}
 		users, _ := entry["Users"].([]any)
 		for j, u := range users {
@@ -90,7 +96,7 @@ func (l *loader) pool(id string, pos state.Pos, path string) *pool {
 func (l *loader) addPoolFields(p *pool, doc *document, entry map[string]any, at place) {
 	fields := map[string]any{}
 	for k, v := range entry {
-		if k != "UserPoolId" && k != "Users" {
+		if k != "UserPoolId" && k != "Users" && k != legacyModeField {
 			fields[k] = v
 		}
 	}
@@ -102,7 +108,7 @@ func (l *loader) addPoolFields(p *pool, doc *document, entry map[string]any, at 
 	first := ""
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k := node.Content[i].Value
-		if k == "UserPoolId" || k == "Users" {
+		if k == "UserPoolId" || k == "Users" || k == legacyModeField {
 			continue
 		}
 		if first == "" {
@@ -158,7 +164,7 @@ func (l *loader) addUser(p *pool, doc *document, fields map[string]any, at place
 	}
 	settings := map[string]any{}
 	for k, v := range fields {
-		if k != "Username" {
+		if k != "Username" && k != legacyOptionsField {
 			settings[k] = v
 		}
 	}
@@ -167,12 +173,17 @@ func (l *loader) addUser(p *pool, doc *document, fields map[string]any, at place
 		l.diags = append(l.diags, internalError(doc, at, err))
 		return
 	}
+	legacy, err := legacyOptions(fields)
+	if err != nil {
+		l.diags = append(l.diags, internalError(doc, at, err))
+		return
+	}
 	positions := map[string]state.Pos{}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		recordPositions(doc, positions, node.Content[i].Value, node.Content[i], node.Content[i+1])
 	}
 	p.byName[name] = len(p.Users)
-	p.Users = append(p.Users, state.DesiredUser{Username: name, Settings: us, Pos: pos, Path: at.path, FieldPos: positions})
+	p.Users = append(p.Users, state.DesiredUser{Username: name, Settings: us, MFAOptions: legacy, Pos: pos, Path: at.path, FieldPos: positions})
 	p.userFields = append(p.userFields, positions)
 }
 
@@ -203,8 +214,10 @@ func posString(p state.Pos) string {
 // anchor, not once per use), and returns the desired state.
 func (l *loader) finish() state.Desired {
 	var d state.Desired
+	l.finishSelf(&d)
 	for _, p := range l.pools {
 		l.diags = append(l.diags, checkRules(p)...)
+		l.diags = append(l.diags, checkLegacy(p)...)
 		if p.FieldPos == nil {
 			p.FieldPos = map[string]state.Pos{}
 		}

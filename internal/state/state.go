@@ -98,10 +98,51 @@ type Pos struct {
 }
 
 // Desired is what the input files declare, merged across files: one entry
-// per pool, in order of first appearance.
+// per pool, in order of first appearance. Files declare pools, or the
+// signed-in user's own settings (Self), never both.
 type Desired struct {
 	Pools []DesiredPool
+	// Self is a self-service declaration: the settings of the user whose
+	// access token mfactl is given. ResolveSelf turns it into a pool entry
+	// once the token names the pool and the user.
+	Self *DesiredSelf
 }
+
+// DesiredSelf is a file's Self entry: a user entry without Username (the
+// token names the user), optionally pinned to a UserPoolId.
+type DesiredSelf struct {
+	DesiredUser
+	// UserPoolId, when declared, is the pool the token must be for.
+	UserPoolId string
+}
+
+// ResolveSelf returns the desired state of a Self declaration for the
+// user username of pool poolID: one self-service pool (Self set: its
+// configuration is neither read nor managed) with one user.
+func (d Desired) ResolveSelf(poolID, username string) Desired {
+	if d.Self == nil {
+		return d
+	}
+	u := d.Self.DesiredUser
+	u.Username = username
+	return Desired{Pools: []DesiredPool{{UserPoolId: poolID, Self: true, Users: []DesiredUser{u},
+		Pos: u.Pos, Path: u.Path, FieldPos: map[string]Pos{}}}}
+}
+
+// MFAOption is one entry of a user's legacy MFAOptions (AdminSetUserSettings,
+// which AWS calls no longer supported but still serves): SMS to the
+// phone_number attribute is the only entry Cognito accepts.
+type MFAOption struct {
+	DeliveryMedium string `json:"DeliveryMedium"`
+	AttributeName  string `json:"AttributeName"`
+}
+
+// LegacySMSOption is the one legacy MFAOptions entry Cognito still accepts.
+var LegacySMSOption = MFAOption{DeliveryMedium: "SMS", AttributeName: "phone_number"}
+
+// LegacyMigrate is a pool's LegacyMfaOptions: Migrate: move every user with
+// a legacy MFAOptions entry to SMSMfaSettings, then clear the entry.
+const LegacyMigrate = "Migrate"
 
 // DesiredPool is one pool's declared configuration and users. Path is the
 // field path of the pool entry that declared its pool-level fields (for
@@ -111,9 +152,15 @@ type DesiredPool struct {
 	UserPoolId string
 	Config     PoolConfig
 	Users      []DesiredUser
-	Pos        Pos
-	Path       string
-	FieldPos   map[string]Pos
+	// LegacyMfaOptions is "" or LegacyMigrate.
+	LegacyMfaOptions string
+	// Self: the pool of a self-service run (ResolveSelf). Its configuration
+	// is not read (that needs IAM credentials) and not managed; its one
+	// user is written with SetUserMFAPreference and the user's token.
+	Self     bool
+	Pos      Pos
+	Path     string
+	FieldPos map[string]Pos
 }
 
 // DesiredUser is one declared user. Path is e.g. "UserPools[0].Users[3]";
@@ -122,9 +169,12 @@ type DesiredPool struct {
 type DesiredUser struct {
 	Username string
 	Settings UserSettings
-	Pos      Pos
-	Path     string
-	FieldPos map[string]Pos
+	// MFAOptions is the user's legacy MFAOptions: nil is not managed, an
+	// empty list clears them (AdminSetUserSettings).
+	MFAOptions *[]MFAOption
+	Pos        Pos
+	Path       string
+	FieldPos   map[string]Pos
 }
 
 // PosOf returns where field was declared, or the user's own position.
@@ -156,7 +206,12 @@ type LivePool struct {
 	Exists        bool
 	Config        PoolConfig // normalised from GetUserPoolMfaConfig
 	Prerequisites Prerequisites
-	Users         map[string]*LiveUser // only the users the files declare
+	Users         map[string]*LiveUser // only the users the files declare, and LegacyUsers
+	// LegacyScanned says the pool's users were listed for legacy MFAOptions
+	// (LegacyMfaOptions: Migrate); LegacyUsers are those who have an entry,
+	// sorted. They are read into Users too.
+	LegacyScanned bool
+	LegacyUsers   []string
 }
 
 // Prerequisites are the DescribeUserPool facts that decide whether a factor can be used.
@@ -179,6 +234,11 @@ type LiveUser struct {
 	// Cognito does not report it.
 	Settings  UserSettings
 	LegacySMS bool // MFAOptions holds an SMS entry
+	// MFAOptions are the user's legacy entries as Cognito reports them.
+	MFAOptions []MFAOption
+	// LegacySMSOnly: SMS is on through MFAOptions alone; UserMFASettingList
+	// does not list it, so a preference call has never confirmed it.
+	LegacySMSOnly bool
 	// Unknown explains why Settings cannot be trusted (empty when it can):
 	// e.g. legacy MFAOptions or an empty list under an ON pool.
 	Unknown string

@@ -13,6 +13,7 @@ import (
 	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/token"
 )
 
 // ApplyOptions tune applying a plan.
@@ -45,7 +46,7 @@ func (v *Verification) OK() bool {
 // verifies against the desired state p records. The error is for what
 // stopped it from applying at all.
 func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*Applied, error) {
-	client, err := s.cognito(ctx)
+	client, err := s.cognito(ctx, s.token)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,7 @@ func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*
 
 func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan) *Verification {
 	v := &Verification{Desired: p.DesiredState()}
-	live, err := client.ReadLive(ctx, v.Desired.ReadSet(), nil)
+	live, err := readLive(ctx, client, v.Desired, nil)
 	if err != nil {
 		v.Err = fmt.Errorf("applied, but re-reading live state to confirm failed: %w", err)
 		return v
@@ -75,6 +76,10 @@ type SavedOptions struct {
 	Stdin io.Reader
 	// ReadProgress, if set, is told how far reading live state has got.
 	ReadProgress func(done, total int)
+	// AccessToken reads the signed-in user's token, which a self-service
+	// plan needs (and no other plan takes); as in PlanOptions.
+	AccessToken func() (*token.Token, error)
+	TokenGiven  bool
 }
 
 // Saved is a plan file made ready to apply. When the given files are
@@ -101,14 +106,23 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, err
 		}
 		desired = &d
 	}
-	if !p.HasChanges() {
-		return &Saved{Plan: p}, nil
-	}
-	client, err := s.cognito(ctx)
+	tok, err := savedPlanToken(p, opts)
 	if err != nil {
 		return nil, err
 	}
-	live, err := client.ReadLive(ctx, p.ReadSet(), opts.ReadProgress)
+	if !p.HasChanges() {
+		return &Saved{Plan: p}, nil
+	}
+	if tok != nil {
+		if err := tok.Usable(s.now()); err != nil {
+			return nil, err
+		}
+	}
+	client, err := s.cognito(ctx, tok)
+	if err != nil {
+		return nil, err
+	}
+	live, err := readLive(ctx, client, p.DesiredState(), opts.ReadProgress)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state to check the saved plan: %w", err)
 	}
@@ -185,3 +199,29 @@ func SavePlan(path string, p *plan.Plan) error {
 // ShowSaved reads a plan file for display only: no client, no call to
 // Cognito, no secret resolved (a saved plan holds none).
 func ShowSaved(path string) (*plan.Plan, error) { return loadPlanFile(path) }
+
+// savedPlanToken returns the token a saved plan needs: a self-service
+// plan's, for the pool and user it was made for; none for any other plan.
+func savedPlanToken(p *plan.Plan, opts SavedOptions) (*token.Token, error) {
+	self := p.SelfService
+	var tok *token.Token
+	if self != nil {
+		var err error
+		if tok, err = readToken(opts.AccessToken); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case self == nil && opts.TokenGiven:
+		return nil, fmt.Errorf("%s is not a self-service plan: it is applied with AWS credentials, not an access token", opts.Path)
+	case self == nil:
+		return nil, nil
+	case tok == nil:
+		return nil, fmt.Errorf("%s is a self-service plan for user %s of %s: give that user's access token with --access-token-file FILE or %s", opts.Path, self.Username, self.UserPoolId, token.EnvVar)
+	case tok.Claims.UserPoolId != self.UserPoolId:
+		return nil, fmt.Errorf("the access token from %s is for user pool %s, but the plan %s was made for user pool %s: give a token of that pool", tok.Source, tok.Claims.UserPoolId, opts.Path, self.UserPoolId)
+	case tok.Claims.Username != self.Username:
+		return nil, fmt.Errorf("the access token from %s is for user %s, but the plan %s was made for user %s", tok.Source, tok.Claims.Username, opts.Path, self.Username)
+	}
+	return tok, nil
+}

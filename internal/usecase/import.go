@@ -89,7 +89,7 @@ func (s *Session) Import(ctx context.Context, opts ImportOptions, sink ImportSin
 	if len(opts.PoolIDs) == 0 {
 		return errors.New("import needs at least one --user-pool-id")
 	}
-	client, err := s.cognito(ctx)
+	client, err := s.cognito(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/token"
 )
 
 // recordingSink records what import hands over, page by page.
@@ -56,7 +57,7 @@ func TestImportHandsOverOnePageAtATime(t *testing.T) {
 		name := fmt.Sprintf("u%03d", i)
 		fake.live.Users[name] = &state.LiveUser{Username: name, Exists: true}
 	}
-	s := NewSession(func(context.Context) (Cognito, error) { return fake, nil })
+	s := NewSession(func(context.Context, *token.Token) (Cognito, error) { return fake, nil })
 	var progress []int
 	sink := &recordingSink{}
 	err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: UserSelection{All: true},
@@ -83,7 +84,7 @@ func TestImportSelections(t *testing.T) {
 		{UserSelection{Group: "a"}, "begin " + poolID + " OFF|users alice|end " + poolID},
 	} {
 		sink := &recordingSink{}
-		s := NewSession(func(context.Context) (Cognito, error) { return newFake(), nil })
+		s := NewSession(func(context.Context, *token.Token) (Cognito, error) { return newFake(), nil })
 		if err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: tc.sel}, sink); err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +95,7 @@ func TestImportSelections(t *testing.T) {
 }
 
 func TestImportRefusesAMissingUser(t *testing.T) {
-	s := NewSession(func(context.Context) (Cognito, error) { return newFake(), nil })
+	s := NewSession(func(context.Context, *token.Token) (Cognito, error) { return newFake(), nil })
 	err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: UserSelection{Names: []string{"alice", "ghost"}}}, &recordingSink{})
 	if err == nil || !strings.Contains(err.Error(), "user ghost does not exist in user pool "+poolID) {
 		t.Fatalf("err = %v", err)

@@ -2,13 +2,17 @@ package usecase
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/schema"
+	"github.com/mfactl/mfactl/internal/token"
 )
+
+var errTokenWithoutSelf = errors.New("--access-token-file is for files that declare Self (your own MFA settings); these files declare UserPools, which mfactl reads and writes with AWS credentials")
 
 // PlanOptions are the inputs of planning.
 type PlanOptions struct {
@@ -17,6 +21,12 @@ type PlanOptions struct {
 	Build plan.Options
 	// ReadProgress, if set, is told how far reading live state has got.
 	ReadProgress func(done, total int)
+	// AccessToken reads the signed-in user's token, for files that
+	// declare Self; it is called only for them, and may return nil.
+	// TokenGiven says one was asked for (--access-token-file) rather than
+	// looked for in the environment, so that a run without Self refuses it.
+	AccessToken func() (*token.Token, error)
+	TokenGiven  bool
 }
 
 // Planned is the outcome of planning. When the files are invalid, Input
@@ -39,11 +49,24 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	if diags.HasErrors() {
 		return &Planned{Input: diags}, nil
 	}
-	client, err := s.cognito(ctx)
+	var tok *token.Token
+	switch {
+	case desired.Self != nil:
+		var err error
+		if tok, err = readToken(opts.AccessToken); err != nil {
+			return nil, err
+		}
+		if desired, err = resolveSelf(desired, tok, s.now()); err != nil {
+			return nil, err
+		}
+	case opts.TokenGiven:
+		return nil, errTokenWithoutSelf
+	}
+	client, err := s.cognito(ctx, tok)
 	if err != nil {
 		return nil, err
 	}
-	live, err := client.ReadLive(ctx, desired.ReadSet(), opts.ReadProgress)
+	live, err := readLive(ctx, client, desired, opts.ReadProgress)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}

@@ -8,10 +8,12 @@ package usecase
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/mfactl/mfactl/internal/apply"
 	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/token"
 )
 
 // Cognito is what the use cases need from Cognito: reading live state,
@@ -21,30 +23,42 @@ type Cognito interface {
 	ReadLive(ctx context.Context, rs state.ReadSet, progress func(done, total int)) (state.Live, error)
 	ListUsers(ctx context.Context, poolID, group string, page func(usernames []string) error) error
 	ReadUsers(ctx context.Context, poolID string, poolMode state.Mode, usernames []string) ([]*state.LiveUser, error)
+	// LegacyUsers lists a pool's users with legacy MFAOptions (ListUsers pages).
+	LegacyUsers(ctx context.Context, poolID string) ([]string, error)
+	// ReadSelf reads the user of a self-service client's access token.
+	ReadSelf(ctx context.Context) (*state.LiveUser, error)
+	// AssociateSoftwareToken and VerifySoftwareToken register an
+	// authenticator app for a self-service client's user.
+	AssociateSoftwareToken(ctx context.Context) (string, error)
+	VerifySoftwareToken(ctx context.Context, code, deviceName string) error
 	apply.Cognito
 }
 
-// Connect makes the Cognito client. A Session calls it at most once, and
-// only for use cases that talk to Cognito.
-type Connect func(ctx context.Context) (Cognito, error)
+// Connect makes the Cognito client: with tok, a self-service client that
+// makes the user's own calls with their access token and no AWS
+// credentials; without, one that uses AWS credentials. A Session calls it
+// at most once, and only for use cases that talk to Cognito.
+type Connect func(ctx context.Context, tok *token.Token) (Cognito, error)
 
 // Session runs use cases against one Cognito client, made on first use.
 // It is not safe for concurrent use.
 type Session struct {
 	connect Connect
 	client  Cognito
+	token   *token.Token // the access token the client was made with, if any
+	now     func() time.Time
 }
 
 // NewSession returns a session that makes its client with connect.
-func NewSession(connect Connect) *Session { return &Session{connect: connect} }
+func NewSession(connect Connect) *Session { return &Session{connect: connect, now: time.Now} }
 
-func (s *Session) cognito(ctx context.Context) (Cognito, error) {
+func (s *Session) cognito(ctx context.Context, tok *token.Token) (Cognito, error) {
 	if s.client == nil {
-		c, err := s.connect(ctx)
+		c, err := s.connect(ctx, tok)
 		if err != nil {
 			return nil, err
 		}
-		s.client = c
+		s.client, s.token = c, tok
 	}
 	return s.client, nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/token"
 )
 
 const poolID = "eu-west-1_Test1"
@@ -80,6 +81,30 @@ func (f *fakeCognito) AdminSetUserMFAPreference(_ context.Context, id, username 
 	return nil
 }
 
+func (f *fakeCognito) SetUserMFAPreference(context.Context, string, state.UserSettings) error {
+	return errors.New("fakeCognito: no self-service")
+}
+
+func (f *fakeCognito) AdminSetUserSettings(context.Context, string, string, []state.MFAOption) error {
+	return errors.New("fakeCognito: no legacy MFAOptions")
+}
+
+func (f *fakeCognito) LegacyUsers(context.Context, string) ([]string, error) {
+	return nil, errors.New("fakeCognito: no legacy MFAOptions")
+}
+
+func (f *fakeCognito) ReadSelf(context.Context) (*state.LiveUser, error) {
+	return nil, errors.New("fakeCognito: no self-service")
+}
+
+func (f *fakeCognito) AssociateSoftwareToken(context.Context) (string, error) {
+	return "", errors.New("fakeCognito: no self-service")
+}
+
+func (f *fakeCognito) VerifySoftwareToken(context.Context, string, string) error {
+	return errors.New("fakeCognito: no self-service")
+}
+
 func writeFile(t *testing.T, text string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "mfa.yaml")
@@ -90,7 +115,7 @@ func writeFile(t *testing.T, text string) string {
 }
 
 func sessionOf(f *fakeCognito, connects *int) *Session {
-	return NewSession(func(context.Context) (Cognito, error) {
+	return NewSession(func(context.Context, *token.Token) (Cognito, error) {
 		*connects++
 		return f, nil
 	})

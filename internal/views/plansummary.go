@@ -23,7 +23,7 @@ func PlanSummary(p *plan.Plan) string {
 	}
 	counts := p.CallCounts()
 	var parts []string
-	for _, op := range []plan.Operation{plan.SetUserPoolMfaConfig, plan.AdminSetUserMFAPreference} {
+	for _, op := range plan.Operations {
 		if counts[op] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[op], op))
 		}

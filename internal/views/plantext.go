@@ -26,6 +26,11 @@ func RenderPlanText(w io.Writer, p *plan.Plan, style Palette) error {
 			r.userCalls[userKey{c.UserPoolId, c.Username}] = c
 		}
 	}
+	if self := p.SelfService; self != nil {
+		r.line(0, r.s.Dim(fmt.Sprintf("Self-service: user %s of user pool %s, as the access token's claims say (issuer %s; read, not verified: Cognito verifies the token on every call).",
+			self.Username, self.UserPoolId, self.Issuer)))
+		r.line(0, "")
+	}
 	if !p.Diagnostics.HasErrors() {
 		for _, pc := range p.Pools {
 			if !pc.InSync() {
@@ -67,6 +72,10 @@ func (r textRenderer) pool(pc plan.PoolChange) {
 			r.line(4, r.symbolLine(d))
 		}
 	}
+	if m := pc.LegacyMigration; m != nil && m.Migrated > 0 {
+		r.line(4, r.s.Yellow(fmt.Sprintf("~ LegacyMfaOptions: Migrate: %s with legacy SMS MFAOptions move to SMSMfaSettings, then their MFAOptions are cleared",
+			Plural(m.Migrated, "user"))))
+	}
 	for _, uc := range pc.Users {
 		r.user(pc.UserPoolId, uc)
 	}
@@ -82,6 +91,9 @@ func (r textRenderer) user(poolID string, uc plan.UserChange) {
 		heading += r.s.Dim(" (live settings unknown: " + uc.Unknown + ")")
 	}
 	r.line(4, heading)
+	if m := uc.MFAOptions; m != nil {
+		r.line(8, r.symbolLine(fieldDiff{kind: '~', key: "MFAOptions", from: describeOptions(m.Live), to: describeOptions(m.Desired)}))
+	}
 	call := r.userCalls[userKey{poolID, uc.Username}]
 	if call == nil {
 		return
@@ -161,7 +173,16 @@ func (r textRenderer) multiLineSymbolLine(key, before, after string) string {
 func (r textRenderer) calls(calls []plan.Call) {
 	r.line(0, r.s.Cyan("Calls, in order (pools run independently; within a pool, each stage waits for the one before):"))
 	width := len(strconv.Itoa(len(calls)))
-	for i, c := range calls {
+	for i := 0; i < len(calls); i++ {
+		c := calls[i]
+		if n := migrationRun(calls[i:]); n > 1 {
+			// LegacyMfaOptions: Migrate: one line for the run of calls.
+			number := fmt.Sprintf("%*d-%d.", width, i+1, i+n)
+			r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s, %s", number, c.Operation, c.UserPoolId, Plural(n, "user")))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, stageName(c.Stage))))
+			r.line(2+len(number)+1, r.s.Dim("# "+c.Reason))
+			i += n - 1
+			continue
+		}
 		target := c.UserPoolId
 		if c.Username != "" {
 			target += " " + c.Username
@@ -191,6 +212,8 @@ func stageName(stage int) string {
 		return "users"
 	case plan.StageNarrowPool:
 		return "pool, after users"
+	case plan.StageLegacy:
+		return "legacy MFAOptions, after users"
 	}
 	return "?"
 }
@@ -395,4 +418,26 @@ func enabledOrNil(f *state.FactorSettings) *state.FactorSettings {
 		return nil
 	}
 	return f
+}
+
+// migrationRun counts the calls of LegacyMfaOptions: Migrate at the start
+// of calls that share an operation, a pool and a stage.
+func migrationRun(calls []plan.Call) int {
+	n := 0
+	for _, c := range calls {
+		if !c.LegacyMigration || c.Operation != calls[0].Operation || c.UserPoolId != calls[0].UserPoolId || c.Stage != calls[0].Stage {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// describeOptions shows legacy MFAOptions as the files write them.
+func describeOptions(opts []state.MFAOption) string {
+	parts := make([]string, len(opts))
+	for i, o := range opts {
+		parts[i] = fmt.Sprintf("{DeliveryMedium: %s, AttributeName: %s}", o.DeliveryMedium, o.AttributeName)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
 }

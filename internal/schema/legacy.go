@@ -1,0 +1,76 @@
+package schema
+
+import (
+	"fmt"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// Legacy MFAOptions (AdminSetUserSettings): a user's MFAOptions and a
+// pool's LegacyMfaOptions, which the loader takes apart from the fields
+// that map onto Cognito's current calls.
+
+const (
+	legacyOptionsField = "MFAOptions"       // on a user
+	legacyModeField    = "LegacyMfaOptions" // on a pool
+)
+
+// legacyOptions returns a user entry's MFAOptions: nil when absent (not
+// managed), an empty list to clear them.
+func legacyOptions(fields map[string]any) (*[]state.MFAOption, error) {
+	v, ok := fields[legacyOptionsField]
+	if !ok {
+		return nil, nil
+	}
+	opts := []state.MFAOption{}
+	if err := decodeStrict(v, &opts); err != nil {
+		return nil, err
+	}
+	return &opts, nil
+}
+
+// addLegacyMode takes a pool entry's LegacyMfaOptions, which one entry per
+// pool may set.
+func (l *loader) addLegacyMode(p *pool, doc *document, entry map[string]any, at place) {
+	mode, ok := entry[legacyModeField].(string)
+	if !ok {
+		return
+	}
+	pos := doc.pos(resolve(at.node))
+	node := resolve(at.node)
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == legacyModeField {
+			pos = doc.pos(node.Content[i])
+		}
+	}
+	if p.LegacyMfaOptions != "" {
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Pos: pos, Path: at.path + "." + legacyModeField,
+			Summary: fmt.Sprintf("%s of %s is already set at %s", legacyModeField, p.UserPoolId, posString(p.legacyPos)),
+			Detail:  "set it in one UserPools entry of the pool"})
+		return
+	}
+	p.LegacyMfaOptions, p.legacyPos = mode, pos
+}
+
+// checkLegacy records where the pool's LegacyMfaOptions is declared, and
+// warns about every user that sets a legacy entry: Cognito still serves
+// AdminSetUserSettings, but calls it no longer supported.
+func checkLegacy(p *pool) diag.List {
+	if p.LegacyMfaOptions != "" {
+		if p.FieldPos == nil {
+			p.FieldPos = map[string]state.Pos{}
+		}
+		p.FieldPos[legacyModeField] = p.legacyPos
+	}
+	var out diag.List
+	for _, u := range p.Users {
+		if u.MFAOptions == nil || len(*u.MFAOptions) == 0 {
+			continue
+		}
+		out = append(out, diag.Diagnostic{Severity: diag.Warning, Pos: u.PosOf(legacyOptionsField), Path: u.Path + "." + legacyOptionsField,
+			Summary: fmt.Sprintf("MFAOptions of user %s sets a legacy SMS entry (AdminSetUserSettings, deprecated)", u.Username),
+			Detail:  "AWS no longer supports AdminSetUserSettings, though it still serves it, and UserMFASettingList does not show its entries: prefer SMSMfaSettings: {Enabled: true} with MFAOptions: []"})
+	}
+	return out
+}
