@@ -204,6 +204,7 @@ type callJSON struct {
 	Username   string `json:",omitempty"`
 	Stage      int
 	Reason     string `json:",omitempty"`
+	Uncertain  string `json:",omitempty"`
 	Request    json.RawMessage
 }
 
@@ -245,7 +246,7 @@ func (c Call) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return marshalNoEscape(callJSON{Operation: c.Operation, UserPoolId: c.UserPoolId, Username: c.Username, Stage: c.Stage, Reason: c.Reason, Request: raw})
+	return marshalNoEscape(callJSON{Operation: c.Operation, UserPoolId: c.UserPoolId, Username: c.Username, Stage: c.Stage, Reason: c.Reason, Uncertain: c.Uncertain, Request: raw})
 }
 
 // UnmarshalJSON reads a call written by MarshalJSON. A secret comes back
@@ -256,7 +257,7 @@ func (c *Call) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &cj); err != nil {
 		return err
 	}
-	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason}
+	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason, Uncertain: cj.Uncertain}
 	if len(cj.Request) == 0 || string(cj.Request) == "null" {
 		return fmt.Errorf("%s call for %s has no Request", cj.Operation, cj.UserPoolId)
 	}

@@ -226,12 +226,28 @@ func TestLoadRefuses(t *testing.T) {
 
 func TestLoadAcceptsNewerMinorVersion(t *testing.T) {
 	_, _, _, saved := savedPlan(t)
-	newer := strings.Replace(string(saved), `"FormatVersion": "1.1"`, `"FormatVersion": "1.7"`, 1)
+	newer := strings.Replace(string(saved), `"FormatVersion": "`+FormatVersion+`"`, `"FormatVersion": "1.7"`, 1)
 	if newer == string(saved) {
 		t.Fatal("FormatVersion not found in the saved plan")
 	}
 	if _, err := Load(strings.NewReader(newer)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Plan files of 1.1 (before Calls[].Uncertain) still load: the key is optional.
+func TestLoadAcceptsOlderMinorVersion(t *testing.T) {
+	_, _, _, saved := savedPlan(t)
+	older := strings.Replace(string(saved), `"FormatVersion": "`+FormatVersion+`"`, `"FormatVersion": "1.1"`, 1)
+	if older == string(saved) || strings.Contains(older, `"Uncertain"`) {
+		t.Fatal("the saved plan is not a 1.1 plan once its version is changed")
+	}
+	p, err := Load(strings.NewReader(older))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.FormatVersion != "1.1" || p.UncertainCalls() != 0 {
+		t.Fatalf("loaded %s with %d uncertain calls", p.FormatVersion, p.UncertainCalls())
 	}
 }
 

@@ -7,7 +7,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format (output and plan files).
 // Bump the major part on any incompatible change.
-const FormatVersion = "1.1"
+const FormatVersion = "1.2"
 
 // Operation names a Cognito API operation a plan calls.
 type Operation string
@@ -61,13 +61,16 @@ type UserChange struct {
 // UserRequest is set, matching Operation. PoolRequest is always a complete
 // configuration (SetUserPoolMfaConfig replaces the whole thing); UserRequest
 // carries only the blocks that change. Reason is for display only and never
-// drives behaviour.
+// drives behaviour. Uncertain is set on a call that reads cannot tell
+// Cognito will accept: it says why, for people and for pipelines (the
+// call is planned and made all the same; apply contains a refusal).
 type Call struct {
 	Operation   Operation
 	UserPoolId  string
 	Username    string `json:",omitempty"`
 	Stage       int
 	Reason      string              `json:",omitempty"`
+	Uncertain   string              `json:",omitempty"`
 	PoolRequest *state.PoolConfig   `json:"-"`
 	UserRequest *state.UserSettings `json:"-"`
 	// ExternalIdSource says where PoolRequest's SMS ExternalId comes from
