@@ -136,6 +136,9 @@ type pool struct {
 	email             *emailConfiguration
 	sms               *smsConfiguration
 	recovery          *accountRecoverySetting
+	autoVerified      []string // AutoVerifiedAttributes
+	usernameAttrs     []string // UsernameAttributes
+	aliasAttrs        []string // AliasAttributes
 	policies          poolPolicies
 	// mfa's SmsMfaConfiguration carries no SmsConfiguration: the pool's sms
 	// field is the one place the SMS role lives.

@@ -268,3 +268,80 @@ func regionPrefix(id string) string {
 	}
 	return ""
 }
+
+// SMS MFA is tied to the pool's SMS configuration while that also verifies
+// phone numbers or lets users sign in with them (amplify-backend#1481). The
+// exact condition is inferred: the emulator is strict.
+func TestSmsMfaStaysOnWhileItServesPhoneNumbers(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	role := &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/sns"), ExternalId: aws.String("external-secret")}
+	create := func(in cip.CreateUserPoolInput) string {
+		t.Helper()
+		in.PoolName = aws.String("phones")
+		return *must[*cip.CreateUserPoolOutput](t)(e.c.CreateUserPool(e.ctx, &in)).UserPool.Id
+	}
+	set := func(id string, mode types.UserPoolMfaType, sms bool) error {
+		in := &cip.SetUserPoolMfaConfigInput{UserPoolId: &id, MfaConfiguration: mode}
+		if mode != types.UserPoolMfaTypeOff {
+			in.SoftwareTokenMfaConfiguration = &types.SoftwareTokenMfaConfigType{Enabled: true}
+		}
+		if sms {
+			in.SmsMfaConfiguration = smsConfig()
+		}
+		_, err := e.c.SetUserPoolMfaConfig(e.ctx, in)
+		return err
+	}
+	const refused = "Can't turn off SMS_MFA when SMS configuration is set for the user pool."
+
+	verifies := create(cip.CreateUserPoolInput{SmsConfiguration: role,
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail, types.VerifiedAttributeTypePhoneNumber}})
+	described := must[*cip.DescribeUserPoolOutput](t)(e.c.DescribeUserPool(e.ctx, &cip.DescribeUserPoolInput{UserPoolId: &verifies})).UserPool
+	if len(described.AutoVerifiedAttributes) != 2 || described.AutoVerifiedAttributes[1] != types.VerifiedAttributeTypePhoneNumber {
+		t.Fatalf("DescribeUserPool AutoVerifiedAttributes = %v", described.AutoVerifiedAttributes)
+	}
+	if err := set(verifies, types.UserPoolMfaTypeOptional, true); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, set(verifies, types.UserPoolMfaTypeOptional, false), "InvalidParameterException", refused)
+	wantError(t, set(verifies, types.UserPoolMfaTypeOn, false), "InvalidParameterException", refused)
+	wantError(t, set(verifies, types.UserPoolMfaTypeOff, false), "InvalidParameterException", refused)
+	if out := must[*cip.GetUserPoolMfaConfigOutput](t)(e.c.GetUserPoolMfaConfig(e.ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: &verifies})); out.SmsMfaConfiguration == nil {
+		t.Fatalf("a refused call changed the pool: %+v", out)
+	}
+	// Once phone numbers are no longer verified by SMS, SMS MFA can go.
+	must[*cip.UpdateUserPoolOutput](t)(e.c.UpdateUserPool(e.ctx, &cip.UpdateUserPoolInput{UserPoolId: &verifies, SmsConfiguration: role,
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}))
+	if err := set(verifies, types.UserPoolMfaTypeOptional, false); err != nil {
+		t.Fatalf("after UpdateUserPool: %v", err)
+	}
+
+	// Users sign in with phone numbers, MFA OFF: OPTIONAL needs SMS MFA.
+	signsIn := create(cip.CreateUserPoolInput{SmsConfiguration: role, UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypePhoneNumber}})
+	wantError(t, set(signsIn, types.UserPoolMfaTypeOptional, false), "InvalidParameterException", refused)
+	if err := set(signsIn, types.UserPoolMfaTypeOff, false); err != nil {
+		t.Fatalf("OFF while SMS MFA is off already: %v", err)
+	}
+	aliases := create(cip.CreateUserPoolInput{SmsConfiguration: role, AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypePhoneNumber}})
+	wantError(t, set(aliases, types.UserPoolMfaTypeOptional, false), "InvalidParameterException", refused)
+
+	// Without an SMS role nothing is sent to phone numbers: no tie.
+	noRole := create(cip.CreateUserPoolInput{AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypePhoneNumber}})
+	if err := set(noRole, types.UserPoolMfaTypeOptional, false); err != nil {
+		t.Fatalf("pool without an SMS role: %v", err)
+	}
+
+	_, err := e.c.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("both"),
+		UsernameAttributes: []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
+		AliasAttributes:    []types.AliasAttributeType{types.AliasAttributeTypePhoneNumber}})
+	wantCode(t, err, "InvalidParameterException")
+
+	err = e.s.Seed(strings.NewReader(`Pools:
+  - Id: us-east-1_SeedPhone
+    SmsConfiguration: {SnsCallerArn: "arn:aws:iam::123456789012:role/sns", ExternalId: x}
+    AutoVerifiedAttributes: [phone_number]
+    MfaConfig: {MfaConfiguration: OPTIONAL, SoftwareTokenMfaConfiguration: {Enabled: true}}
+`))
+	if err == nil || !strings.Contains(err.Error(), refused) {
+		t.Fatalf("seed of a pool verifying phone numbers without SMS MFA: %v", err)
+	}
+}

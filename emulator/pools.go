@@ -33,11 +33,37 @@ func (s *Server) lookupPool(c *call, id *string) (*pool, error) {
 
 // prerequisites are the pool settings that decide whether SMS and email MFA
 // can be used; CreateUserPool, UpdateUserPool and seeds share them.
+// AutoVerifiedAttributes is among them: verifying phone numbers by SMS ties
+// SMS MFA to the pool's SMS configuration (see smsServesPhoneNumbers).
 type prerequisites struct {
 	UserPoolTier           *string
 	EmailConfiguration     *emailConfiguration
 	SmsConfiguration       *smsConfiguration
 	AccountRecoverySetting *accountRecoverySetting
+	AutoVerifiedAttributes []string `json:",omitempty"`
+}
+
+// signInAttributes are what users sign in with besides their username:
+// CreateUserPool and seeds set them, and they cannot change afterwards.
+type signInAttributes struct {
+	UsernameAttributes []string `json:",omitempty"`
+	AliasAttributes    []string `json:",omitempty"`
+}
+
+func (a *signInAttributes) validate(v *validation) {
+	for _, name := range a.UsernameAttributes {
+		v.enum("UsernameAttributes.member", &name, "phone_number", "email")
+	}
+	for _, name := range a.AliasAttributes {
+		v.enum("AliasAttributes.member", &name, "phone_number", "email", "preferred_username")
+	}
+}
+
+func (a *signInAttributes) check() error {
+	if len(a.UsernameAttributes) > 0 && len(a.AliasAttributes) > 0 {
+		return invalidParameter("A user pool can have UsernameAttributes or AliasAttributes, not both.")
+	}
+	return nil
 }
 
 func (pr *prerequisites) validate(v *validation) {
@@ -51,6 +77,9 @@ func (pr *prerequisites) validate(v *validation) {
 	}
 	if sc := pr.SmsConfiguration; sc != nil {
 		validateSmsConfiguration(v, "SmsConfiguration", sc)
+	}
+	for _, name := range pr.AutoVerifiedAttributes {
+		v.enum("AutoVerifiedAttributes.member", &name, "phone_number", "email")
 	}
 	if r := pr.AccountRecoverySetting; r != nil {
 		n := len(r.RecoveryMechanisms)
@@ -102,6 +131,27 @@ func (pr *prerequisites) apply(p *pool, replace bool) {
 	if pr.AccountRecoverySetting != nil || replace {
 		p.recovery = pr.AccountRecoverySetting
 	}
+	if pr.AutoVerifiedAttributes != nil || replace {
+		p.autoVerified = slices.Clone(pr.AutoVerifiedAttributes)
+	}
+}
+
+// smsServesPhoneNumbers reports whether p's SMS configuration also sends
+// codes to phone numbers for something other than MFA: verification
+// (AutoVerifiedAttributes) or sign-in (UsernameAttributes, AliasAttributes).
+// Cognito then refuses to turn SMS MFA off ("Can't turn off SMS_MFA when SMS
+// configuration is set for the user pool", amplify-backend#1481). Which
+// settings exactly tie the two is not documented: any of them does here.
+func (p *pool) smsServesPhoneNumbers() bool {
+	if p.sms == nil || deref(p.sms.SnsCallerArn) == "" {
+		return false
+	}
+	for _, attrs := range [][]string{p.autoVerified, p.usernameAttrs, p.aliasAttrs} {
+		if slices.Contains(attrs, "phone_number") {
+			return true
+		}
+	}
+	return false
 }
 
 // emailOnlyRecovery reports whether account recovery relies on email alone,
@@ -125,6 +175,7 @@ type schemaAttribute struct {
 
 type createUserPoolInput struct {
 	prerequisites
+	signInAttributes
 	PoolName              *string
 	MfaConfiguration      *string
 	Policies              *poolPolicies
@@ -138,6 +189,7 @@ type createUserPoolInput struct {
 var modelledPoolMembers = []string{
 	"PoolName", "UserPoolTier", "MfaConfiguration", "EmailConfiguration", "SmsConfiguration",
 	"AccountRecoverySetting", "Policies", "UsernameConfiguration", "Schema", "UserPoolTags",
+	"AutoVerifiedAttributes", "UsernameAttributes", "AliasAttributes",
 }
 
 func createUserPool(s *Server, c *call) (any, error) {
@@ -151,6 +203,7 @@ func createUserPool(s *Server, c *call) (any, error) {
 	v.requiredStr("PoolName", in.PoolName, 1, 128, patPoolName)
 	v.enum("MfaConfiguration", in.MfaConfiguration, "OFF", "ON", "OPTIONAL")
 	in.prerequisites.validate(&v)
+	in.signInAttributes.validate(&v)
 	validatePolicies(&v, in.Policies)
 	chosenID, chose := in.UserPoolTags[PoolIDTag]
 	if chose {
@@ -160,6 +213,9 @@ func createUserPool(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	if err := in.prerequisites.check(); err != nil {
+		return nil, err
+	}
+	if err := in.signInAttributes.check(); err != nil {
 		return nil, err
 	}
 	mode := deref(in.MfaConfiguration)
@@ -184,6 +240,7 @@ func createUserPool(s *Server, c *call) (any, error) {
 	}
 	p := newPool(id, *in.PoolName, s.now())
 	in.prerequisites.apply(p, false)
+	p.setSignInAttributes(in.signInAttributes)
 	if p.email == nil {
 		p.email = &emailConfiguration{EmailSendingAccount: ptr("COGNITO_DEFAULT")}
 	}
@@ -268,6 +325,9 @@ type userPoolView struct {
 	EmailConfiguration     *emailConfiguration     `json:",omitempty"`
 	SmsConfiguration       *smsConfiguration       `json:",omitempty"`
 	AccountRecoverySetting *accountRecoverySetting `json:",omitempty"`
+	AutoVerifiedAttributes []string                `json:",omitempty"`
+	UsernameAttributes     []string                `json:",omitempty"`
+	AliasAttributes        []string                `json:",omitempty"`
 	Policies               poolPolicies
 	EstimatedNumberOfUsers int
 	UsernameConfiguration  struct{ CaseSensitive bool }
@@ -283,6 +343,7 @@ func (s *Server) describePool(p *pool) json.RawMessage {
 		CreationDate: epoch(p.created), LastModifiedDate: epoch(p.modified),
 		MfaConfiguration: p.mfa.MfaConfiguration, UserPoolTier: p.tier,
 		EmailConfiguration: p.email, SmsConfiguration: p.sms, AccountRecoverySetting: p.recovery,
+		AutoVerifiedAttributes: p.autoVerified, UsernameAttributes: p.usernameAttrs, AliasAttributes: p.aliasAttrs,
 		Policies: p.policies, EstimatedNumberOfUsers: p.userCount(), UserPoolTags: p.tags,
 	}
 	view.UsernameConfiguration.CaseSensitive = !p.caseInsensitive
@@ -369,7 +430,7 @@ func updateUserPool(s *Server, c *call) (any, error) {
 			return nil, err
 		}
 	}
-	p.tier, p.email, p.sms, p.recovery = next.tier, next.email, next.sms, next.recovery
+	p.tier, p.email, p.sms, p.recovery, p.autoVerified = next.tier, next.email, next.sms, next.recovery, next.autoVerified
 	p.modified = s.now()
 	s.changed()
 	return nil, nil
@@ -544,6 +605,8 @@ func checkMfaConfig(p *pool, cfg *mfaConfig) error {
 		return invalidParameter("Invalid MFA configuration given, can't turn off MFA and configure an MFA together.")
 	case mode != "OFF" && !factors:
 		return invalidParameter("Invalid MFA Configuration given. SMS MFA, Email MFA, or Software Token MFA must be enabled.")
+	case cfg.SmsMfaConfiguration == nil && (mode != "OFF" || p.smsOn()) && p.smsServesPhoneNumbers():
+		return invalidParameter("Can't turn off SMS_MFA when SMS configuration is set for the user pool.")
 	}
 	if sms := cfg.SmsMfaConfiguration; sms != nil {
 		sc := sms.SmsConfiguration
@@ -581,6 +644,10 @@ func (p *pool) totpOn() bool {
 }
 func (p *pool) emailOn() bool {
 	return p.mfa.MfaConfiguration != "OFF" && p.mfa.EmailMfaConfiguration != nil
+}
+
+func (p *pool) setSignInAttributes(a signInAttributes) {
+	p.usernameAttrs, p.aliasAttrs = slices.Clone(a.UsernameAttributes), slices.Clone(a.AliasAttributes)
 }
 
 func createGroup(s *Server, c *call) (any, error) {

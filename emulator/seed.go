@@ -30,6 +30,7 @@ type seedPool struct {
 	Id   string
 	Name string `json:",omitempty"`
 	prerequisites
+	signInAttributes
 	// MfaConfig has SetUserPoolMfaConfig's shape. An SMS block without
 	// SmsConfiguration takes the pool's.
 	MfaConfig             *mfaConfig        `json:",omitempty"`
@@ -200,11 +201,15 @@ func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 		v.str("Name", &sp.Name, 1, 128, patPoolName)
 	}
 	sp.prerequisites.validate(&v)
+	sp.signInAttributes.validate(&v)
 	validatePolicies(&v, sp.Policies)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if err := sp.prerequisites.check(); err != nil {
+		return nil, err
+	}
+	if err := sp.signInAttributes.check(); err != nil {
 		return nil, err
 	}
 	name := sp.Name
@@ -221,6 +226,7 @@ func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 		p.modified = time.Time(*sp.LastModifiedDate)
 	}
 	sp.prerequisites.apply(p, false)
+	p.setSignInAttributes(sp.signInAttributes)
 	if p.email == nil {
 		p.email = &emailConfiguration{EmailSendingAccount: ptr("COGNITO_DEFAULT")}
 	}
@@ -458,7 +464,8 @@ func (s *Server) dump() *seedFile {
 		sp := seedPool{
 			Id: p.id, Name: p.name,
 			prerequisites: prerequisites{UserPoolTier: ptr(p.tier), EmailConfiguration: p.email,
-				SmsConfiguration: p.sms, AccountRecoverySetting: p.recovery},
+				SmsConfiguration: p.sms, AccountRecoverySetting: p.recovery, AutoVerifiedAttributes: p.autoVerified},
+			signInAttributes:      signInAttributes{UsernameAttributes: p.usernameAttrs, AliasAttributes: p.aliasAttrs},
 			Policies:              &p.policies,
 			UsernameCaseSensitive: ptr(!p.caseInsensitive),
 			CustomAttributes:      sortedKeys(p.customAttrs),

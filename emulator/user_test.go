@@ -557,3 +557,42 @@ func TestTokensNeedTheAdminScopeAndDieWithGlobalSignOut(t *testing.T) {
 		t.Fatal("IssueAccessToken for an unknown user succeeded")
 	}
 }
+
+// The most common support case: a user registered an authenticator, and
+// TOTP was later switched off for them (or never switched on). Reads show no
+// TOTP either way; the admin's re-enable works only when one is registered.
+func TestAdminReEnablesARegisteredAuthenticator(t *testing.T) {
+	clk := &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newEnv(t, emulator.Options{Now: clk.now})
+	id := e.mfaPool(types.UserPoolMfaTypeOptional)
+	e.user(id, "dana", "email", "dana@example.com")
+	e.user(id, "eve", "email", "eve@example.com")
+	token := e.signIn(id, "dana")
+	assoc := must[*cip.AssociateSoftwareTokenOutput](t)(e.c.AssociateSoftwareToken(e.ctx, &cip.AssociateSoftwareTokenInput{AccessToken: &token}))
+	code, err := totp.GenerateCode(*assoc.SecretCode, clk.t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must[*cip.VerifySoftwareTokenOutput](t)(e.c.VerifySoftwareToken(e.ctx, &cip.VerifySoftwareTokenInput{AccessToken: &token, UserCode: &code}))
+	admin := func(username string, enabled bool) error {
+		_, err := e.c.AdminSetUserMFAPreference(e.ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: &id, Username: &username,
+			SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: enabled, PreferredMfa: enabled}})
+		return err
+	}
+	list := func(username string) []string {
+		return must[*cip.AdminGetUserOutput](t)(e.c.AdminGetUser(e.ctx, &cip.AdminGetUserInput{UserPoolId: &id, Username: &username})).UserMFASettingList
+	}
+	for _, step := range []bool{true, false, true} {
+		if err := admin("dana", step); err != nil {
+			t.Fatalf("admin sets dana's TOTP to %t: %v", step, err)
+		}
+	}
+	if got := list("dana"); !slices.Equal(got, []string{"SOFTWARE_TOKEN_MFA"}) {
+		t.Fatalf("after disable and re-enable: %v", got)
+	}
+	// eve looks the same to AdminGetUser before, but never registered one.
+	if got := list("eve"); len(got) != 0 {
+		t.Fatalf("eve: %v", got)
+	}
+	wantError(t, admin("eve", true), "InvalidParameterException", "User has not verified software token mfa")
+}

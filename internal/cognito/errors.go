@@ -92,6 +92,7 @@ var meanings = []meaning{
 	{"", "InternalErrorException", "", "Cognito failed internally; running again later usually works"},
 
 	// SetUserPoolMfaConfig.
+	{"SetUserPoolMfaConfig", "InvalidParameterException", "turn off sms_mfa", "the pool's SMS configuration also serves phone-number verification or sign-in (AutoVerifiedAttributes, UsernameAttributes or AliasAttributes hold phone_number), and Cognito keeps SMS MFA on while it does: keep SmsMfaConfiguration enabled, or remove phone_number from AutoVerifiedAttributes first"},
 	{"SetUserPoolMfaConfig", "InvalidParameterException", "turn off mfa and configure", "Cognito refuses SMS, email or TOTP settings while MfaConfiguration is OFF"},
 	{"SetUserPoolMfaConfig", "InvalidParameterException", "must be enabled", "MfaConfiguration ON or OPTIONAL needs SMS, email or TOTP MFA enabled on the pool"},
 	{"SetUserPoolMfaConfig", "InvalidParameterException", "external id", "SMS MFA needs SmsConfiguration with the SNS caller role ARN and its ExternalId"},
@@ -104,7 +105,7 @@ var meanings = []meaning{
 
 	// AdminSetUserMFAPreference.
 	{"AdminSetUserMFAPreference", "InvalidParameterException", "phone", "the user has no phone_number attribute; add one or leave SMS off"},
-	{"AdminSetUserMFAPreference", "InvalidParameterException", "software", "the user has not registered an authenticator app; only the user can (AssociateSoftwareToken + VerifySoftwareToken), so leave TOTP off until they have"},
+	{"AdminSetUserMFAPreference", "InvalidParameterException", "software", "the user has not registered an authenticator app, and only the user can: from your app (AssociateSoftwareToken, then VerifySoftwareToken) or when prompted at sign-in; once they have, run plan and apply again (or leave TOTP off for them)"},
 	{"AdminSetUserMFAPreference", "InvalidParameterException", "webauthn", "passkey MFA needs the pool's FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION and another MFA factor enabled for the user"},
 	{"AdminSetUserMFAPreference", "InvalidParameterException", "email", "the user has no email attribute; add one or leave email MFA off"},
 	{"AdminSetUserMFAPreference", "InvalidParameterException", "", "Cognito rejected the user's MFA settings; the user may lack the attribute or registration the factor needs, or the pool has the factor off"},

@@ -40,8 +40,9 @@ import (
 //     entry); PreferredMfa from PreferredMfaSetting.
 //   - Unknown says why the settings cannot be trusted, when they cannot.
 //
-// Prerequisites: lists Cognito treats as sets are sorted; recovery
-// mechanisms stay in priority order.
+// Prerequisites: lists Cognito treats as sets (first factors, verified,
+// username and alias attributes) are sorted; recovery mechanisms stay in
+// priority order.
 
 // livePoolConfig normalises a GetUserPoolMfaConfig answer.
 func livePoolConfig(out *cip.GetUserPoolMfaConfigOutput) state.PoolConfig {
@@ -109,7 +110,24 @@ func prerequisites(pool *types.UserPoolType) state.Prerequisites {
 		}
 		sort.Strings(p.FirstAuthFactors)
 	}
+	p.AutoVerifiedAttributes = sortedNames(pool.AutoVerifiedAttributes)
+	p.UsernameAttributes = sortedNames(pool.UsernameAttributes)
+	p.AliasAttributes = sortedNames(pool.AliasAttributes)
 	return p
+}
+
+// sortedNames returns a set of Cognito's enum values as sorted strings,
+// nil when empty.
+func sortedNames[T ~string](values []T) []string {
+	if len(values) == 0 {
+		return nil
+	}
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func priority(o types.RecoveryOptionType) int32 {

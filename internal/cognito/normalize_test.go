@@ -127,13 +127,17 @@ func TestPrerequisites(t *testing.T) {
 		Policies: &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{
 			AllowedFirstAuthFactors: []types.AuthFactorType{types.AuthFactorTypeWebAuthn, types.AuthFactorTypePassword, types.AuthFactorTypeEmailOtp},
 		}},
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypePhoneNumber, types.VerifiedAttributeTypeEmail},
+		AliasAttributes:        []types.AliasAttributeType{types.AliasAttributeTypePreferredUsername, types.AliasAttributeTypePhoneNumber},
 	}
 	want := state.Prerequisites{
-		Tier:                "ESSENTIALS",
-		EmailSendingAccount: "DEVELOPER",
-		SmsConfiguration:    &state.SmsConfiguration{SnsCallerArn: "arn:aws:iam::1:role/r", ExternalId: "x"},
-		RecoveryMechanisms:  []string{"verified_email", "verified_phone_number"},
-		FirstAuthFactors:    []string{"EMAIL_OTP", "PASSWORD", "WEB_AUTHN"},
+		Tier:                   "ESSENTIALS",
+		EmailSendingAccount:    "DEVELOPER",
+		SmsConfiguration:       &state.SmsConfiguration{SnsCallerArn: "arn:aws:iam::1:role/r", ExternalId: "x"},
+		RecoveryMechanisms:     []string{"verified_email", "verified_phone_number"},
+		FirstAuthFactors:       []string{"EMAIL_OTP", "PASSWORD", "WEB_AUTHN"},
+		AutoVerifiedAttributes: []string{"email", "phone_number"},
+		AliasAttributes:        []string{"phone_number", "preferred_username"},
 	}
 	if got := prerequisites(pool); !reflect.DeepEqual(got, want) {
 		t.Errorf("prerequisites()\n got %+v\nwant %+v", got, want)

@@ -20,6 +20,7 @@ const (
 	becauseTwoPreferred     = "SetUserMFAPreference accepts two preferred factors and keeps SMS as the preferred one"
 	becauseAdminUnsupported = "admin MFA operations are not implemented (HTTP 500 CognitoLocal#Unsupported)"
 	becauseNoListLimit      = "ListUsers ignores Limit and returns every user in one page, without a PaginationToken"
+	becauseNoPhoneTie       = "SMS MFA is not tied to phone-number verification: the request is accepted, and (being a patch) keeps SMS on"
 )
 
 // cognitoLocalDivergences is where cognito-local 5.3.0 knowingly departs
@@ -97,6 +98,10 @@ var cognitoLocalDivergences = map[string]Divergence{
 		Observed: "ok; mode=SOMETIMES sms=off totp=on",
 		Why:      becauseNoPoolValidation,
 	},
+	"pool/sms-mfa-stays-on-while-phone-numbers-are-verified": {
+		Observed: "ok; mode=OPTIONAL sms=on(" + smsOnFields + ") totp=on",
+		Why:      becauseNoPhoneTie,
+	},
 	"pool/rejects-malformed-pool-id": {
 		Observed: "get: error ResourceNotFoundException; set: error ResourceNotFoundException",
 		Why:      becauseNoIDValidation,
@@ -159,6 +164,10 @@ var cognitoLocalDivergences = map[string]Divergence{
 	},
 	"mfa/admin-totp-after-user-registration": {
 		Observed: "error Unsupported (HTTP 500); mfa=[SOFTWARE_TOKEN_MFA] preferred=none",
+		Why:      becauseAdminUnsupported,
+	},
+	"mfa/admin-re-enables-a-registered-authenticator": {
+		Observed: "error Unsupported (HTTP 500); mfa=[] preferred=none",
 		Why:      becauseAdminUnsupported,
 	},
 	"mfa/admin-omitted-factor-keeps-its-setting": {

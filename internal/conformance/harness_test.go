@@ -143,7 +143,13 @@ const (
 )
 
 func (s *session) createPool() error {
-	out, err := s.api.CreateUserPool(s.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("conformance")})
+	return s.createPoolWith(&cip.CreateUserPoolInput{})
+}
+
+// createPoolWith replaces the session's pool with a new one created from in.
+func (s *session) createPoolWith(in *cip.CreateUserPoolInput) error {
+	in.PoolName = aws.String("conformance")
+	out, err := s.api.CreateUserPool(s.ctx, in)
 	if err != nil {
 		return fmt.Errorf("CreateUserPool: %w", err)
 	}

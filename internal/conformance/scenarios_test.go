@@ -248,6 +248,26 @@ var poolValidationScenarios = []scenario{
 		run:  fromOptionalTotp("SOMETIMES", nil, totpOn),
 	},
 	{
+		// The pool's SMS configuration also verifies phone numbers: Cognito
+		// keeps SMS MFA on ("Can't turn off SMS_MFA when SMS configuration is
+		// set for the user pool", amplify-backend#1481, seen on a pool that
+		// signs in with phone numbers). Which settings tie the two is inferred.
+		name: "pool/sms-mfa-stays-on-while-phone-numbers-are-verified",
+		want: "error InvalidParameterException; " + poolOptionalSmsTotp,
+		run: func(s *session) (string, error) {
+			if err := s.createPoolWith(&cip.CreateUserPoolInput{
+				SmsConfiguration:       smsWith(smsMessage).SmsConfiguration,
+				AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypePhoneNumber},
+			}); err != nil {
+				return "", err
+			}
+			if err := s.mustSetMfa(types.UserPoolMfaTypeOptional, smsWith(smsMessage), totpOn); err != nil {
+				return "", err
+			}
+			return requestThenRead(s, types.UserPoolMfaTypeOptional, nil, totpOn)
+		},
+	},
+	{
 		name: "pool/unknown-pool-is-not-found",
 		want: "get: error ResourceNotFoundException; set: error ResourceNotFoundException",
 		run:  onPoolID("us-east-1_NoSuchPool"),
@@ -820,6 +840,33 @@ var userMfaScenarios = []scenario{
 		},
 	},
 	{
+		// Registered, switched off, switched on again by the user.
+		name: "mfa/totp-re-enabled-after-being-switched-off",
+		want: "ok; mfa=[SOFTWARE_TOKEN_MFA] preferred=SOFTWARE_TOKEN_MFA",
+		run: func(s *session) (string, error) {
+			token, err := registeredThenSwitchedOff(s)
+			if err != nil {
+				return "", err
+			}
+			return thenUser(s, s.setPreference(token, nil, enabledPreferred))
+		},
+	},
+	{
+		// The most common support case: the user registered an
+		// authenticator, TOTP is off for them (the app never called
+		// SetUserMFAPreference, or it was switched off, as here by the
+		// self-service call every target has), and the administrator turns
+		// it back on. AdminGetUser shows no TOTP beforehand either way.
+		name: "mfa/admin-re-enables-a-registered-authenticator",
+		want: "ok; mfa=[SOFTWARE_TOKEN_MFA] preferred=SOFTWARE_TOKEN_MFA",
+		run: func(s *session) (string, error) {
+			if _, err := registeredThenSwitchedOff(s); err != nil {
+				return "", err
+			}
+			return thenUser(s, s.adminSetPreference("alice", nil, enabledPreferred))
+		},
+	},
+	{
 		name: "mfa/admin-omitted-factor-keeps-its-setting",
 		want: "ok; mfa=[SMS_MFA SOFTWARE_TOKEN_MFA] preferred=SMS_MFA",
 		run: func(s *session) (string, error) {
@@ -861,6 +908,28 @@ var userMfaScenarios = []scenario{
 			return thenUser(s, err)
 		},
 	},
+}
+
+// registeredThenSwitchedOff signs alice in, registers an authenticator,
+// turns TOTP on and off again, and checks that reads then show no TOTP.
+func registeredThenSwitchedOff(s *session) (string, error) {
+	token, err := poolForUserMfa(s)
+	if err != nil {
+		return "", err
+	}
+	if err := s.registerTOTP(token); err != nil {
+		return "", err
+	}
+	if err := s.mustSetPreference(token, nil, enabledPreferred); err != nil {
+		return "", err
+	}
+	if err := s.mustSetPreference(token, nil, disabled); err != nil {
+		return "", err
+	}
+	if view, err := s.userView("alice"); err != nil || view != noUserMfa {
+		return "", fmt.Errorf("after switching TOTP off, AdminGetUser shows %q (%v), want %q", view, err, noUserMfa)
+	}
+	return token, nil
 }
 
 // wrongCode returns a six-digit code that matches none of the time steps a

@@ -69,6 +69,7 @@ type poolPlan struct {
 
 	live    state.PoolConfig // normalised live configuration
 	desired state.PoolConfig // configuration after apply
+	during  state.PoolConfig // configuration while the user calls run (widened)
 	users   []*userPlan
 
 	change *PoolChange
@@ -92,6 +93,9 @@ type userPlan struct {
 	notSent []string
 	// legacy is the user's AdminSetUserSettings request (nil: none).
 	legacy *[]state.MFAOption
+	// uncertain says why Cognito may refuse the request for a reason reads
+	// cannot show (it enables a factor the user must have registered).
+	uncertain string
 }
 
 func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPlan {
@@ -122,12 +126,14 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 			pp.users = append(pp.users, up)
 		}
 	}
+	pp.during = pp.widened()
 	for _, up := range pp.users {
 		pp.checkUser(up)
 		pp.checkLegacy(up)
 	}
 	pp.orderCalls()
 	pp.checkPoolCalls()
+	pp.checkPhoneNumberUses()
 	pp.warnAboutUsers()
 	if !pp.diags.HasErrors() {
 		pp.assertValidRequests()
@@ -204,9 +210,23 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 	}
 	if sending {
 		up.request = &req
+		up.uncertain = uncertainRequest(du.Username, req, up.live)
 	}
 	up.legacy = legacyRequest(du, lu)
 	return up
+}
+
+// uncertainRequest says why Cognito may refuse req for a reason its reads
+// cannot show, or returns "": req enables a factor the user must have
+// registered themselves (TOTP: an authenticator app) while Cognito does not
+// list it as on. A user whose factor is off may or may not have one.
+func uncertainRequest(username string, req, live state.UserSettings) string {
+	for _, f := range state.MFAFactors {
+		if v := f.User(req); f.Registration != "" && v != nil && v.Enabled && normaliseFactor(f.User(live)) == nil {
+			return fmt.Sprintf("Cognito cannot show whether %s has registered %s; if not, Cognito refuses this call", username, f.Registration)
+		}
+	}
+	return ""
 }
 
 // enables reports whether up's request switches factor f on (as far as
@@ -246,7 +266,7 @@ func (up *userPlan) sends(f *state.Factor) bool {
 // single pool call before the users; when it is the live one, a single
 // call after them; when nothing differs, none.
 func (pp *poolPlan) orderCalls() {
-	widened := pp.widened()
+	widened := pp.during
 	var before, after []Call
 	switch {
 	case pp.dp.Self:
@@ -259,7 +279,7 @@ func (pp *poolPlan) orderCalls() {
 		if !samePool(widened, pp.live) {
 			reason := "widen before the user calls: " + describePoolChange(pp.live, widened)
 			if widened.MfaConfiguration == state.ModeOptional && pp.desired.MfaConfiguration == state.ModeOn {
-				reason += "; OPTIONAL until the users are enrolled, ON after them"
+				reason += "; " + pp.whyOptional()
 			}
 			before = append(before, pp.poolCall(StageWidenPool, widened, reason))
 		}
@@ -271,7 +291,7 @@ func (pp *poolPlan) orderCalls() {
 			continue
 		}
 		call := Call{Operation: AdminSetUserMFAPreference, UserPoolId: pp.dp.UserPoolId, Username: up.du.Username, Stage: StageUsers, UserRequest: up.request,
-			LegacyMigration: pp.migrated[up.du.Username]}
+			Uncertain: up.uncertain, LegacyMigration: pp.migrated[up.du.Username]}
 		if pp.dp.Self {
 			call.Operation = SetUserMFAPreference
 		}
@@ -293,13 +313,7 @@ func (pp *poolPlan) orderCalls() {
 func (pp *poolPlan) widened() state.PoolConfig {
 	w := copyPool(pp.desired)
 	live := pp.live
-	enrols, disables := false, false
-	for _, up := range pp.users {
-		for _, f := range state.MFAFactors {
-			enrols = enrols || up.enables(f)
-			disables = disables || up.disables(f)
-		}
-	}
+	enrols, disables := pp.enrols(), len(pp.disabledFactors()) > 0
 	// Keep each factor the user calls still touch: they move users off it
 	// (or change their preference on it) while the pool offers it.
 	for _, f := range state.MFAFactors {
@@ -314,7 +328,11 @@ func (pp *poolPlan) widened() state.PoolConfig {
 		}
 	}
 	switch {
-	case pp.desired.MfaConfiguration == state.ModeOn && live.MfaConfiguration != state.ModeOn && enrols:
+	case pp.desired.MfaConfiguration == state.ModeOn && (disables || live.MfaConfiguration != state.ModeOn && enrols):
+		// ON waits until the users are enrolled (under ON a user without a
+		// factor is sent to MFA_SETUP) and until they are moved off the
+		// factors they lose (under ON a per-user disable does not take
+		// effect, aws-sdk-js-v3#7961): OPTIONAL is the stepping stone.
 		w.MfaConfiguration = state.ModeOptional
 	case w.MfaConfiguration == state.ModeOff && hasMfaFactor(w):
 		// OFF is the target but factors are kept for the user calls: stay
@@ -325,6 +343,43 @@ func (pp *poolPlan) widened() state.PoolConfig {
 		}
 	}
 	return w
+}
+
+// enrols reports whether a user call switches a factor on.
+func (pp *poolPlan) enrols() bool {
+	for _, up := range pp.users {
+		for _, f := range state.MFAFactors {
+			if up.enables(f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// disabledFactors lists the factors that user calls switch off, in table order.
+func (pp *poolPlan) disabledFactors() []*state.Factor {
+	var out []*state.Factor
+	for _, f := range state.MFAFactors {
+		if slices.ContainsFunc(pp.users, func(up *userPlan) bool { return up.disables(f) }) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// whyOptional says why the pool is OPTIONAL while the user calls run,
+// on its way to ON.
+func (pp *poolPlan) whyOptional() string {
+	off := pp.disabledFactors()
+	if len(off) == 0 {
+		return "OPTIONAL until the users are enrolled, ON after them"
+	}
+	users := "moved off " + factorLabels(off)
+	if pp.live.MfaConfiguration != state.ModeOn && pp.enrols() {
+		users = "enrolled and " + users
+	}
+	return "OPTIONAL while the users are " + users + " (under ON a per-user disable does not take effect), ON after them"
 }
 
 func (pp *poolPlan) poolCall(stage int, cfg state.PoolConfig, reason string) Call {
@@ -344,6 +399,11 @@ func (pp *poolPlan) assertValidRequests() {
 		if err := rules.PoolRequest(*c.PoolRequest); err != nil {
 			pp.errorf(pp.dp.Pos, pp.dp.Path, "internal error: planned an invalid SetUserPoolMfaConfig request: "+err.Error(), "please report this bug; nothing was changed")
 		}
+	}
+	// Under ON a per-user disable answers 200 and does not take effect
+	// (aws-sdk-js-v3#7961): the user calls must never run under ON.
+	if off := pp.disabledFactors(); len(off) > 0 && pp.during.MfaConfiguration == state.ModeOn {
+		pp.errorf(pp.dp.Pos, pp.dp.Path, fmt.Sprintf("internal error: planned to disable %s MFA for users while the pool is ON", off[0].Label), "please report this bug; nothing was changed")
 	}
 }
 

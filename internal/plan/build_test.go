@@ -2,7 +2,10 @@ package plan
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/mfactl/mfactl/internal/diag"
 
 	"github.com/mfactl/mfactl/internal/state"
 )
@@ -227,6 +230,38 @@ func TestOrdering(t *testing.T) {
 			want: []string{"SetUserPoolMfaConfig@1(OPTIONAL)", "AdminSetUserMFAPreference@2(alice)", "SetUserPoolMfaConfig@3(OFF)"},
 		},
 		{
+			name: "ON pool drops SMS while users move to TOTP: OPTIONAL with both, users, ON",
+			live: live(state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: smsOn(), SoftwareTokenMfaConfiguration: totpOn()},
+				users(state.UserSettings{SMSMfaSettings: preferred(), SoftwareTokenMfaSettings: enabled()})),
+			desired: desiredPool(state.PoolConfig{SmsMfaConfiguration: &state.SmsMfaConfiguration{}},
+				user("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred(), SMSMfaSettings: disabled()})),
+			want: []string{"SetUserPoolMfaConfig@1(OPTIONAL)", "AdminSetUserMFAPreference@2(alice)", "SetUserPoolMfaConfig@3(ON)"},
+		},
+		{
+			name: "ON pool keeps its factors while users move off SMS: OPTIONAL, users, ON",
+			live: live(state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: smsOn(), SoftwareTokenMfaConfiguration: totpOn()},
+				users(state.UserSettings{SMSMfaSettings: preferred(), SoftwareTokenMfaSettings: enabled()})),
+			desired: desiredPool(state.PoolConfig{},
+				user("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred(), SMSMfaSettings: disabled()})),
+			want: []string{"SetUserPoolMfaConfig@1(OPTIONAL)", "AdminSetUserMFAPreference@2(alice)", "SetUserPoolMfaConfig@3(ON)"},
+		},
+		{
+			name: "OPTIONAL to ON with users moved off a factor: users, then ON",
+			live: live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn(), SoftwareTokenMfaConfiguration: totpOn()},
+				users(state.UserSettings{SMSMfaSettings: preferred(), SoftwareTokenMfaSettings: enabled()})),
+			desired: desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn},
+				user("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred(), SMSMfaSettings: disabled()})),
+			want: []string{"AdminSetUserMFAPreference@2(alice)", "SetUserPoolMfaConfig@3(ON)"},
+		},
+		{
+			name: "ON pool with a preference change only: no stepping stone",
+			live: live(state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: smsOn(), SoftwareTokenMfaConfiguration: totpOn()},
+				users(state.UserSettings{SMSMfaSettings: preferred(), SoftwareTokenMfaSettings: enabled()})),
+			desired: desiredPool(state.PoolConfig{},
+				user("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred()})),
+			want: []string{"AdminSetUserMFAPreference@2(alice)"},
+		},
+		{
 			name:    "a pool change alone: one call",
 			live:    live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SoftwareTokenMfaConfiguration: totpOn()}),
 			desired: desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}),
@@ -273,6 +308,73 @@ func TestWidenKeepsFactorsUsersAreMovedOff(t *testing.T) {
 	}
 	if want := "narrow after the user calls: disable SMS"; p.Calls[2].Reason != want {
 		t.Fatalf("narrow reason = %q, want %q", p.Calls[2].Reason, want)
+	}
+}
+
+func TestMovingUsersOffAFactorUnderOn(t *testing.T) {
+	l := live(state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: smsOn(), SoftwareTokenMfaConfiguration: totpOn()},
+		withUsers(liveUser("alice", state.UserSettings{SMSMfaSettings: preferred(), SoftwareTokenMfaSettings: enabled()})))
+	d := desiredPool(state.PoolConfig{SmsMfaConfiguration: &state.SmsMfaConfiguration{}},
+		user("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred(), SMSMfaSettings: disabled()}))
+	p := build(t, d, l, Options{})
+	requireNoErrors(t, p)
+	if len(p.Calls) != 3 {
+		t.Fatalf("calls = %v", callSummary(p))
+	}
+	widen, narrow := p.Calls[0], p.Calls[2]
+	if widen.PoolRequest.SmsMfaConfiguration == nil || !widen.PoolRequest.SoftwareTokenMfaConfiguration.Enabled {
+		t.Fatalf("widen must offer SMS and TOTP while users move: %s", mustJSON(t, widen.PoolRequest))
+	}
+	if want := "widen before the user calls: MfaConfiguration ON -> OPTIONAL; OPTIONAL while the users are moved off SMS (under ON a per-user disable does not take effect), ON after them"; widen.Reason != want {
+		t.Fatalf("widen reason:\n got %q\nwant %q", widen.Reason, want)
+	}
+	want := state.PoolConfig{MfaConfiguration: state.ModeOn, SoftwareTokenMfaConfiguration: totpOn()}
+	if !reflect.DeepEqual(normalisePool(*narrow.PoolRequest), normalisePool(want)) {
+		t.Fatalf("narrow = %s, want %s", mustJSON(t, narrow.PoolRequest), mustJSON(t, want))
+	}
+	if req := p.Calls[1].UserRequest; !sameFactor(req.SMSMfaSettings, disabled()) || !sameFactor(req.SoftwareTokenMfaSettings, preferred()) {
+		t.Fatalf("user request = %s", mustJSON(t, req))
+	}
+}
+
+func TestEnablingTOTPCognitoDoesNotListIsUncertain(t *testing.T) {
+	l := live(state.PoolConfig{MfaConfiguration: state.ModeOff}, withUsers(
+		liveUser("alice", state.UserSettings{}), // registered or not: reads cannot tell
+		liveUser("bob", state.UserSettings{SoftwareTokenMfaSettings: enabled()}),
+		liveUser("carol", state.UserSettings{SoftwareTokenMfaSettings: enabled()}),
+		liveUser("dave", state.UserSettings{}),
+	))
+	d := desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn, SoftwareTokenMfaConfiguration: totpOn()},
+		user("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred()}),
+		user("bob", state.UserSettings{SoftwareTokenMfaSettings: preferred()}), // listed: certain
+		user("carol", state.UserSettings{SoftwareTokenMfaSettings: disabled()}),
+		user("dave", state.UserSettings{SoftwareTokenMfaSettings: enabled()}))
+	p := build(t, d, l, Options{})
+	requireNoErrors(t, p)
+	want := []string{"SetUserPoolMfaConfig@1(OPTIONAL)", "AdminSetUserMFAPreference@2(alice)", "AdminSetUserMFAPreference@2(bob)",
+		"AdminSetUserMFAPreference@2(carol)", "AdminSetUserMFAPreference@2(dave)", "SetUserPoolMfaConfig@3(ON)"}
+	if got := callSummary(p); !reflect.DeepEqual(got, want) {
+		t.Fatalf("calls:\n got %q\nwant %q", got, want)
+	}
+	uncertain := map[string]string{}
+	for _, c := range p.Calls {
+		uncertain[c.Username] = c.Uncertain
+	}
+	if want := "Cognito cannot show whether alice has registered an authenticator app; if not, Cognito refuses this call"; uncertain["alice"] != want {
+		t.Fatalf("alice's call: Uncertain = %q, want %q", uncertain["alice"], want)
+	}
+	if uncertain["bob"] != "" || uncertain["carol"] != "" || uncertain[""] != "" || uncertain["dave"] == "" {
+		t.Fatalf("Uncertain on the wrong calls: %q", uncertain)
+	}
+	if n := p.UncertainCalls(); n != 2 {
+		t.Fatalf("UncertainCalls = %d, want 2", n)
+	}
+	w := findDiag(p.Diagnostics, diag.Warning, "Cognito cannot show whether 2 declared users have registered an authenticator app")
+	if w == nil || !strings.HasSuffix(w.Summary, ": alice, dave") || w.Path != "UserPools[0].Users" {
+		t.Fatalf("no warning naming alice and dave:\n%s", diagText(p.Diagnostics))
+	}
+	if !strings.Contains(w.Detail, "does not start this pool's last stage (MfaConfiguration OPTIONAL -> ON)") {
+		t.Fatalf("the warning does not say the pool stays short of ON: %s", w.Detail)
 	}
 }
 

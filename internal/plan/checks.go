@@ -43,10 +43,6 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 		if up.enables(f) {
 			pp.checkEnable(up, f, path)
 		}
-		if up.disables(f) && pp.desired.MfaConfiguration == state.ModeOn {
-			pp.errorf(du.PosOf(f.UserBlock), path, fmt.Sprintf("%s MFA cannot be disabled for user %s while MfaConfiguration is ON", f.Label, du.Username),
-				"under ON Cognito accepts the call (HTTP 200) but keeps challenging the user with the factor (aws-sdk-js-v3#7961); change only PreferredMfa, or set the pool's MfaConfiguration to OPTIONAL")
-		}
 	}
 
 	pos, path := du.PosOf(state.WebAuthn.UserBlock), joinPath(du.Path, state.WebAuthn.UserBlock)
@@ -78,19 +74,16 @@ func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 		pp.errorf(du.PosOf(f.UserBlock), path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.Attribute),
 			fmt.Sprintf("set the user's %s attribute first%s, or leave %s out for this user", f.Attribute, note, f.UserBlock))
 	}
-	// enables() is true for TOTP only when it is off live: for a known
-	// user, that means no authenticator app is registered as far as
-	// Cognito shows (an unknown user may have enrolled at sign-in).
 	if f == state.TOTP && lu.Unknown == "" && pp.dp.Self {
 		// GetUser does not show a registered authenticator either, but
 		// the user is the one who can register it: warn, and let Cognito
 		// decide.
 		pp.warnf(du.PosOf(f.UserBlock), path, "TOTP is off for you: Cognito refuses to enable it unless an authenticator app is registered",
 			"mfactl cannot see whether one is; if none is, register one with `mfactl totp enroll --access-token-file FILE`, which also enables TOTP (add --preferred to prefer it)")
-	} else if f == state.TOTP && lu.Unknown == "" {
-		pp.errorf(du.PosOf(f.UserBlock), path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: Cognito shows no registered authenticator app", du.Username),
-			"an administrator cannot register one: the user must (AssociateSoftwareToken, then VerifySoftwareToken, from your app or when prompted at sign-in under MFA ON), after which TOTP shows as enabled; a user who registered one before and had TOTP turned off can switch it back on with SetUserMFAPreference; until then leave SoftwareTokenMfaSettings out for this user")
 	}
+	// For an administrator, a factor the user must have registered (TOTP)
+	// is not checked here either: reads cannot show it, so the call is
+	// planned as uncertain (warnUncertain) and apply contains a refusal.
 }
 
 // checkPoolCalls checks the pool configurations the calls will send.
@@ -166,10 +159,13 @@ func (pp *poolPlan) checkEmailPrerequisites(pre state.Prerequisites) {
 // warnAboutUsers reports what will surprise users at sign-in, and what
 // mfactl cannot verify.
 func (pp *poolPlan) warnAboutUsers() {
-	if pp.desired.MfaConfiguration == state.ModeOn && pp.live.MfaConfiguration != state.ModeOn {
+	if pp.desired.MfaConfiguration == state.ModeOn && (pp.live.MfaConfiguration != state.ModeOn || pp.during.MfaConfiguration != state.ModeOn) {
+		// Going ON, or back to ON after the users stage: name who will
+		// have no factor then (under a pool that stays ON, only the users
+		// this plan moves off one).
 		var names []string
 		for _, up := range pp.users {
-			if !hasUsableFactor(up.desired) {
+			if !hasUsableFactor(up.desired) && (pp.live.MfaConfiguration != state.ModeOn || slices.ContainsFunc(state.MFAFactors, up.disables)) {
 				names = append(names, up.du.Username)
 			}
 		}
@@ -197,6 +193,11 @@ func (pp *poolPlan) warnAboutUsers() {
 				fmt.Sprintf("what Cognito does when they sign in is not documented; declare %s: {Enabled: false} and another factor for them to move them off it first", f.UserBlock))
 		}
 	}
+	if pp.live.MfaConfiguration == state.ModeOn && pp.during.MfaConfiguration == state.ModeOptional && pp.desired.MfaConfiguration == state.ModeOn {
+		pos, path := pp.poolField("MfaConfiguration")
+		pp.warnf(pos, path, fmt.Sprintf("user pool %s is OPTIONAL while its users are moved off %s, and ON again after them", pp.dp.UserPoolId, factorLabels(pp.disabledFactors())),
+			"under ON a per-user disable answers 200 but does not take effect (aws-sdk-js-v3#7961), so the pool steps through OPTIONAL, as on the way from OFF to ON; for the duration of the users stage, users with no MFA factor enabled sign in without MFA, and if a user call fails apply does not start the last stage, so the pool stays OPTIONAL until plan and apply run again")
+	}
 	for _, up := range pp.users {
 		// A migrated user is unknown for its legacy entry, which the
 		// migration itself replaces: LegacyMigration counts them.
@@ -204,6 +205,7 @@ func (pp *poolPlan) warnAboutUsers() {
 			pp.warnUnknown(up)
 		}
 	}
+	pp.warnUncertain()
 	var withheld []*userPlan
 	for _, up := range pp.users {
 		if up.withheldWebAuthn {
@@ -223,6 +225,40 @@ func (pp *poolPlan) warnAboutUsers() {
 		}
 		pp.warnf(pp.dp.Pos, joinPath(pp.dp.Path, "Users"), fmt.Sprintf("WebAuthnMfaSettings of %d users cannot be verified: %s", len(names), nameList(names)), why)
 	}
+}
+
+// warnUncertain reports the user calls that Cognito may refuse for a
+// reason reads cannot show: each is marked on its call (Call.Uncertain),
+// and this says what happens if it is refused.
+func (pp *poolPlan) warnUncertain() {
+	if pp.dp.Self {
+		return // checkEnable tells the user, who is the one who can register
+	}
+	var uncertain []*userPlan
+	for _, up := range pp.users {
+		if up.uncertain != "" {
+			uncertain = append(uncertain, up)
+		}
+	}
+	if len(uncertain) == 0 {
+		return
+	}
+	refused := "If Cognito refuses a call, apply reports it and finishes the other user calls"
+	if !samePool(pp.during, pp.desired) {
+		refused += fmt.Sprintf(", but does not start this pool's last stage (%s), so the pool is never narrowed over a user whose call failed", describePoolChange(pp.during, pp.desired))
+	}
+	detail := "Cognito enables TOTP only for a user who has registered an authenticator app, and its reads do not show whether a user whose TOTP is off has one (users whose app never called SetUserMFAPreference, or whose TOTP was switched off, have one). An administrator cannot register one: the user must, with AssociateSoftwareToken then VerifySoftwareToken (from your app, or when prompted at sign-in). " +
+		refused + "; plan and apply again once the user has registered"
+	if len(uncertain) == 1 {
+		up := uncertain[0]
+		pp.warnf(up.du.PosOf(state.TOTP.UserBlock), joinPath(up.du.Path, state.TOTP.UserBlock), up.uncertain, detail)
+		return
+	}
+	names := make([]string, len(uncertain))
+	for i, up := range uncertain {
+		names[i] = up.du.Username
+	}
+	pp.warnf(pp.dp.Pos, joinPath(pp.dp.Path, "Users"), fmt.Sprintf("Cognito cannot show whether %d declared users have registered an authenticator app, and refuses to enable TOTP for those who have not: %s", len(names), nameList(names)), detail)
 }
 
 func (pp *poolPlan) warnUnknown(up *userPlan) {
@@ -250,10 +286,63 @@ func (pp *poolPlan) warnUnknown(up *userPlan) {
 	for _, why := range up.notSent {
 		detail += "; " + why
 	}
-	if up.enables(state.TOTP) {
-		detail += "; Cognito refuses SoftwareTokenMfaSettings unless the user has registered an authenticator app"
-	}
 	pp.warnf(up.du.Pos, up.du.Path, fmt.Sprintf("live MFA settings of user %s are unknown: %s", up.du.Username, up.lu.Unknown), detail)
+}
+
+// checkPhoneNumberUses refuses a plan whose pool calls would leave SMS MFA
+// off while the pool's SMS configuration also serves phone-number
+// verification or sign-in: Cognito answers "Can't turn off SMS_MFA when
+// SMS configuration is set for the user pool" (amplify-backend#1481).
+// Which settings exactly couple the two is inferred, so the check is
+// strict: any of them, for any request ON or OPTIONAL without SMS, and for
+// OFF while SMS is on. The emulator refuses the same calls.
+func (pp *poolPlan) checkPhoneNumberUses() {
+	uses := pp.lp.Prerequisites.PhoneNumberUses()
+	if len(uses) == 0 {
+		return
+	}
+	before := pp.live
+	for _, c := range pp.calls {
+		if c.PoolRequest == nil {
+			continue
+		}
+		req := *c.PoolRequest
+		off := !state.SMS.PoolHas(req) && (req.MfaConfiguration != state.ModeOff || state.SMS.PoolHas(before))
+		before = req
+		if !off {
+			continue
+		}
+		var serves, change []string
+		for _, u := range uses {
+			serves = append(serves, fmt.Sprintf("%s (%s: phone_number)", u.Purpose, u.Setting))
+			if u.Setting == "AutoVerifiedAttributes" {
+				change = append(change, "remove phone_number from its AutoVerifiedAttributes (UpdateUserPool)")
+			} else {
+				change = append(change, fmt.Sprintf("%s cannot change once a pool exists, so a pool whose users sign in with phone numbers keeps SMS MFA", u.Setting))
+			}
+		}
+		field := "MfaConfiguration"
+		if state.SMS.PoolHas(pp.dp.Config) {
+			field = state.SMS.PoolBlock // the files switch it off
+		}
+		pos, path := pp.poolField(field)
+		pp.errorf(pos, path,
+			fmt.Sprintf("SMS MFA cannot be off in user pool %s: its SMS configuration also serves %s", pp.dp.UserPoolId, strings.Join(serves, " and ")),
+			fmt.Sprintf(`Cognito refuses to turn SMS MFA off, or to set MfaConfiguration ON or OPTIONAL without it, while the pool's SMS configuration sends codes to phone numbers for anything else ("Can't turn off SMS_MFA when SMS configuration is set for the user pool", amplify-backend#1481); the exact condition is not documented, so mfactl is strict. Keep SmsMfaConfiguration enabled, or change the pool first (mfactl does not change it): %s`, strings.Join(change, "; ")))
+		return
+	}
+}
+
+func factorLabels(fs []*state.Factor) string {
+	labels := make([]string, len(fs))
+	for i, f := range fs {
+		labels[i] = f.Label
+	}
+	return strings.Join(labels, " and ")
+}
+
+func describeMode(c state.PoolConfig) string {
+	return "MfaConfiguration " + string(c.MfaConfiguration)
 }
 
 func webAuthnFactorConfiguration(c state.PoolConfig) string {

@@ -76,11 +76,34 @@ func TestChecks(t *testing.T) {
 			severity: diag.Error, summary: "has no email", path: "UserPools[0].Users[0].EmailMfaSettings", line: 20,
 		},
 		{
-			name:     "TOTP for a user with no authenticator",
+			// Reads cannot show a registered authenticator: planned, with a warning.
+			name:     "TOTP for a user Cognito shows without it",
 			desired:  desiredPool(state.PoolConfig{}, user("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred()})),
 			live:     live(optionalTOTP, withUsers(liveUser("alice", state.UserSettings{}))),
-			severity: diag.Error, summary: "no registered authenticator", path: "UserPools[0].Users[0].SoftwareTokenMfaSettings", line: 20,
-			detail: "AssociateSoftwareToken, then VerifySoftwareToken",
+			severity: diag.Warning, summary: "Cognito cannot show whether alice has registered an authenticator app; if not, Cognito refuses this call", path: "UserPools[0].Users[0].SoftwareTokenMfaSettings", line: 20,
+			detail: "AssociateSoftwareToken then VerifySoftwareToken",
+		},
+		{
+			name:     "SMS MFA removed while the pool verifies phone numbers",
+			desired:  desiredPool(state.PoolConfig{SmsMfaConfiguration: &state.SmsMfaConfiguration{}}),
+			live:     live(optionalAll, prerequisites(func(p *state.Prerequisites) { p.AutoVerifiedAttributes = []string{"email", "phone_number"} })),
+			severity: diag.Error, summary: "SMS MFA cannot be off in user pool eu-west-1_AbCdEf123: its SMS configuration also serves phone-number verification (AutoVerifiedAttributes: phone_number)", path: "UserPools[0].SmsMfaConfiguration", line: 5,
+			detail: "remove phone_number from its AutoVerifiedAttributes",
+		},
+		{
+			name:    "OPTIONAL without SMS MFA while users sign in with phone numbers",
+			desired: desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOptional, SoftwareTokenMfaConfiguration: totpOn()}),
+			live: live(state.PoolConfig{MfaConfiguration: state.ModeOff},
+				prerequisites(func(p *state.Prerequisites) { p.UsernameAttributes = []string{"phone_number"} })),
+			severity: diag.Error, summary: "also serves sign-in with phone numbers (UsernameAttributes: phone_number)", path: "UserPools[0].MfaConfiguration", line: 3,
+			detail: "UsernameAttributes cannot change once a pool exists",
+		},
+		{
+			name:     "MFA turned OFF while phone numbers are aliases",
+			desired:  desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOff}),
+			live:     live(optionalAll, prerequisites(func(p *state.Prerequisites) { p.AliasAttributes = []string{"phone_number", "preferred_username"} })),
+			severity: diag.Error, summary: "(AliasAttributes: phone_number)", path: "UserPools[0].MfaConfiguration", line: 3,
+			detail: "Can't turn off SMS_MFA when SMS configuration is set for the user pool",
 		},
 		{
 			name:     "email MFA on the Lite tier",
@@ -138,21 +161,23 @@ func TestChecks(t *testing.T) {
 			severity: diag.Error, summary: "OFF in Cognito and not set in the files", path: "UserPools[0].SoftwareTokenMfaConfiguration", line: 4,
 		},
 		{
+			// The pool steps through OPTIONAL for the users stage (TestPerUserDisablesUnderOn).
 			name: "per-user disable while the pool stays ON",
 			desired: desiredPool(state.PoolConfig{},
 				user("alice", state.UserSettings{SMSMfaSettings: disabled(), SoftwareTokenMfaSettings: preferred()})),
 			live: live(state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: smsOn(), SoftwareTokenMfaConfiguration: totpOn()},
 				withUsers(liveUser("alice", state.UserSettings{SMSMfaSettings: preferred(), SoftwareTokenMfaSettings: enabled()}))),
-			severity: diag.Error, summary: "SMS MFA cannot be disabled for user alice while MfaConfiguration is ON", path: "UserPools[0].Users[0].SMSMfaSettings", line: 20,
-			detail: "aws-sdk-js-v3#7961",
+			severity: diag.Warning, summary: "user pool eu-west-1_AbCdEf123 is OPTIONAL while its users are moved off SMS, and ON again after them", path: "UserPools[0].MfaConfiguration", line: 3,
+			detail: "the pool stays OPTIONAL until plan and apply run again",
 		},
 		{
-			name: "per-user disable while the pool goes ON",
-			desired: desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn},
-				user("alice", state.UserSettings{SMSMfaSettings: disabled(), SoftwareTokenMfaSettings: preferred()})),
-			live: live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn(), SoftwareTokenMfaConfiguration: totpOn()},
-				withUsers(liveUser("alice", state.UserSettings{SMSMfaSettings: preferred(), SoftwareTokenMfaSettings: enabled()}))),
-			severity: diag.Error, summary: "cannot be disabled for user alice while MfaConfiguration is ON", path: "UserPools[0].Users[0].SMSMfaSettings", line: 20,
+			name: "users moved off their only factor under ON",
+			desired: desiredPool(state.PoolConfig{},
+				user("alice", state.UserSettings{SMSMfaSettings: disabled()}), user("bob", state.UserSettings{})),
+			live: live(state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: smsOn(), SoftwareTokenMfaConfiguration: totpOn()},
+				withUsers(liveUser("alice", state.UserSettings{SMSMfaSettings: preferred()}), liveUser("bob", state.UserSettings{SMSMfaSettings: preferred()}))),
+			severity: diag.Warning, summary: "MfaConfiguration goes ON while 1 declared user has no MFA factor: alice", path: "UserPools[0].MfaConfiguration", line: 3,
+			detail: "MFA_SETUP",
 		},
 		{
 			name:     "ON while the sign-in policy allows EMAIL_OTP first",
@@ -264,10 +289,13 @@ func TestChecksReportEveryProblem(t *testing.T) {
 		user("bob", state.UserSettings{SoftwareTokenMfaSettings: enabled()}),
 		user("carol", state.UserSettings{}))
 	p := build(t, d, l, Options{})
-	for _, want := range []string{"Lite tier", "EmailSendingAccount", "relies on email alone", "alice: the user has no email", "TOTP MFA cannot be enabled for user bob", "user carol does not exist"} {
+	for _, want := range []string{"Lite tier", "EmailSendingAccount", "relies on email alone", "alice: the user has no email", "user carol does not exist"} {
 		if findDiag(p.Diagnostics, diag.Error, want) == nil {
 			t.Errorf("missing error %q", want)
 		}
+	}
+	if findDiag(p.Diagnostics, diag.Warning, "whether bob has registered an authenticator app") == nil {
+		t.Errorf("missing the warning on bob's TOTP")
 	}
 	if t.Failed() {
 		t.Logf("got:\n%s", diagText(p.Diagnostics))
@@ -297,8 +325,12 @@ func TestUnknownUserIsNotOff(t *testing.T) {
 			t.Fatalf("request = %s", mustJSON(t, req))
 		}
 		w := findDiag(p.Diagnostics, diag.Warning, "are unknown")
-		if w == nil || !strings.Contains(w.Detail, "SMSMfaSettings is not sent: the user has no phone_number") || !strings.Contains(w.Detail, "registered an authenticator") {
+		if w == nil || !strings.Contains(w.Detail, "SMSMfaSettings is not sent: the user has no phone_number") {
 			t.Fatalf("warning does not explain what is sent: %+v", w)
+		}
+		// Enabling TOTP is uncertain for an unknown user as for any other.
+		if findDiag(p.Diagnostics, diag.Warning, "whether alice has registered an authenticator app") == nil || p.Calls[0].Uncertain == "" {
+			t.Fatalf("the TOTP call is not marked uncertain: %s\n%s", mustJSON(t, p.Calls[0]), diagText(p.Diagnostics))
 		}
 		if p.Pools[0].Users[0].Unknown == "" {
 			t.Fatalf("the change does not carry Unknown")

@@ -12,6 +12,18 @@ func (p *Plan) CallCounts() map[Operation]int {
 	return counts
 }
 
+// UncertainCalls returns how many of p's calls Cognito may refuse for a
+// reason reads cannot show (Call.Uncertain).
+func (p *Plan) UncertainCalls() int {
+	n := 0
+	for _, c := range p.Calls {
+		if c.Uncertain != "" {
+			n++
+		}
+	}
+	return n
+}
+
 // UsersInSync returns how many declared users need no call.
 func (p *Plan) UsersInSync() int {
 	n := 0

@@ -53,8 +53,11 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 	if pre.SmsConfiguration != nil && pre.SmsConfiguration.ExternalId != "" {
 		pre.SmsConfiguration.ExternalId = state.SecretMarker
 	}
-	pre.FirstAuthFactors = slices.Clone(pre.FirstAuthFactors)
-	sort.Strings(pre.FirstAuthFactors) // a set; RecoveryMechanisms is ordered by priority
+	// Sets are sorted; RecoveryMechanisms is ordered by priority.
+	for _, set := range []*[]string{&pre.FirstAuthFactors, &pre.AutoVerifiedAttributes, &pre.UsernameAttributes, &pre.AliasAttributes} {
+		*set = slices.Clone(*set)
+		sort.Strings(*set)
+	}
 	fp := poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre}
 	if lp.LegacyScanned {
 		fp.LegacyUsers = orEmptyNames(lp.LegacyUsers)

@@ -13,6 +13,7 @@ func TestFingerprintIgnoresRepresentation(t *testing.T) {
 		withUsers(liveUser("alice", state.UserSettings{SoftwareTokenMfaSettings: preferred()})))
 	lpA := a.Pools[poolID]
 	lpA.Prerequisites.FirstAuthFactors = []string{"PASSWORD", "EMAIL_OTP"}
+	lpA.Prerequisites.AutoVerifiedAttributes = []string{"phone_number", "email"}
 
 	// The same state with off blocks left out and a set in another order.
 	b := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SoftwareTokenMfaConfiguration: totpOn()},
@@ -21,6 +22,7 @@ func TestFingerprintIgnoresRepresentation(t *testing.T) {
 	lpB.Config.SmsMfaConfiguration, lpB.Config.EmailMfaConfiguration = nil, nil
 	lpB.Users["alice"].Settings.SMSMfaSettings = nil
 	lpB.Prerequisites.FirstAuthFactors = []string{"EMAIL_OTP", "PASSWORD"}
+	lpB.Prerequisites.AutoVerifiedAttributes = []string{"email", "phone_number"}
 
 	for _, name := range []string{"", "alice"} {
 		if Fingerprint(lpA, name) != Fingerprint(lpB, name) {
@@ -66,6 +68,9 @@ func TestFingerprintChangesWithState(t *testing.T) {
 		{"recovery priority", "", func(lp *state.LivePool) {
 			lp.Prerequisites.RecoveryMechanisms = []string{"verified_phone_number", "verified_email"}
 		}},
+		{"phone-number verification", "", func(lp *state.LivePool) { lp.Prerequisites.AutoVerifiedAttributes = []string{"phone_number"} }},
+		{"sign-in attributes", "", func(lp *state.LivePool) { lp.Prerequisites.UsernameAttributes = []string{"phone_number"} }},
+		{"alias attributes", "", func(lp *state.LivePool) { lp.Prerequisites.AliasAttributes = []string{"email"} }},
 		{"existence", "", func(lp *state.LivePool) { lp.Exists = false }},
 		{"a preference", "alice", func(lp *state.LivePool) { lp.Users["alice"].Settings.SMSMfaSettings.PreferredMfa = false }},
 		{"a phone number", "alice", func(lp *state.LivePool) { lp.Users["alice"].HasPhoneNumber = false }},

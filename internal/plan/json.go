@@ -236,6 +236,7 @@ type callJSON struct {
 	Username        string `json:",omitempty"`
 	Stage           int
 	Reason          string `json:",omitempty"`
+	Uncertain       string `json:",omitempty"`
 	LegacyMigration bool   `json:",omitempty"`
 	Request         json.RawMessage
 }
@@ -283,7 +284,7 @@ func (c Call) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	return marshalNoEscape(callJSON{Operation: c.Operation, UserPoolId: c.UserPoolId, Username: c.Username, Stage: c.Stage, Reason: c.Reason,
-		LegacyMigration: c.LegacyMigration, Request: raw})
+		Uncertain: c.Uncertain, LegacyMigration: c.LegacyMigration, Request: raw})
 }
 
 // UnmarshalJSON reads a call written by MarshalJSON. A secret comes back
@@ -294,7 +295,7 @@ func (c *Call) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &cj); err != nil {
 		return err
 	}
-	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason, LegacyMigration: cj.LegacyMigration}
+	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason, Uncertain: cj.Uncertain, LegacyMigration: cj.LegacyMigration}
 	if len(cj.Request) == 0 || string(cj.Request) == "null" {
 		return fmt.Errorf("%s call for %s has no Request", cj.Operation, cj.UserPoolId)
 	}

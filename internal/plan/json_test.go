@@ -235,6 +235,22 @@ func TestLoadAcceptsNewerMinorVersion(t *testing.T) {
 	}
 }
 
+// Plan files of 1.1 (before Calls[].Uncertain) still load: the key is optional.
+func TestLoadAcceptsOlderMinorVersion(t *testing.T) {
+	_, _, _, saved := savedPlan(t)
+	older := strings.Replace(string(saved), `"FormatVersion": "`+FormatVersion+`"`, `"FormatVersion": "1.1"`, 1)
+	if older == string(saved) || strings.Contains(older, `"Uncertain"`) {
+		t.Fatal("the saved plan is not a 1.1 plan once its version is changed")
+	}
+	p, err := Load(strings.NewReader(older))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.FormatVersion != "1.1" || p.UncertainCalls() != 0 {
+		t.Fatalf("loaded %s with %d uncertain calls", p.FormatVersion, p.UncertainCalls())
+	}
+}
+
 func TestSaveRefusesFailedPlan(t *testing.T) {
 	p := build(t, desiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}), state.Live{}, Options{})
 	if err := Save(&bytes.Buffer{}, p); err == nil {

@@ -109,13 +109,16 @@ type MFAOptionsChange struct {
 // configuration (SetUserPoolMfaConfig replaces the whole thing); UserRequest
 // carries only the blocks that change; an AdminSetUserSettings call has
 // LegacyRequest instead. Reason is for display only and never drives
-// behaviour.
+// behaviour. Uncertain is set on a call that reads cannot tell Cognito will
+// accept: it says why, for people and for pipelines (the call is planned
+// and made all the same; apply contains a refusal).
 type Call struct {
 	Operation   Operation
 	UserPoolId  string
 	Username    string `json:",omitempty"`
 	Stage       int
 	Reason      string              `json:",omitempty"`
+	Uncertain   string              `json:",omitempty"`
 	PoolRequest *state.PoolConfig   `json:"-"`
 	UserRequest *state.UserSettings `json:"-"`
 	// ExternalIdSource says where PoolRequest's SMS ExternalId comes from

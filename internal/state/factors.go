@@ -20,6 +20,12 @@ type Factor struct {
 	// Attribute is the user attribute the factor needs ("phone_number",
 	// "email"), "" when it needs none.
 	Attribute string
+	// Registration is what a user must register themselves before the
+	// factor can be enabled for them ("an authenticator app"), "" when
+	// nothing. An administrator cannot register it, and Cognito's reads do
+	// not show whether a user whose factor is off has one: enabling it is
+	// a call only Cognito's answer can tell will work.
+	Registration string
 	// CognitoName is the factor's name in AdminGetUser's
 	// UserMFASettingList and PreferredMfaSetting ("SMS_MFA"); "" when
 	// Cognito never reports it (WebAuthn).
@@ -78,6 +84,7 @@ var (
 	}
 	TOTP = &Factor{
 		PoolBlock: "SoftwareTokenMfaConfiguration", UserBlock: "SoftwareTokenMfaSettings", Label: "TOTP",
+		Registration:     "an authenticator app",
 		CognitoName:      "SOFTWARE_TOKEN_MFA",
 		AnswersChallenge: true,
 		poolEnabled: func(c PoolConfig) (bool, bool) {

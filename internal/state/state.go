@@ -9,7 +9,10 @@
 // In live state a nil block means Cognito reported no such block.
 package state
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Mode is a pool's MfaConfiguration.
 type Mode string
@@ -221,6 +224,45 @@ type Prerequisites struct {
 	SmsConfiguration    *SmsConfiguration // the pool's SMS role, if any
 	RecoveryMechanisms  []string          // AccountRecoverySetting names in priority order
 	FirstAuthFactors    []string          // sign-in policy AllowedFirstAuthFactors
+	// What else the pool's SMS configuration serves: attributes Cognito
+	// verifies by sending a code (AutoVerifiedAttributes), and those users
+	// sign in with (UsernameAttributes, or AliasAttributes). Sets, sorted.
+	// Left out of JSON when empty, so that fingerprints of pools that have
+	// none stay what they were before mfactl read them.
+	AutoVerifiedAttributes []string `json:",omitempty"`
+	UsernameAttributes     []string `json:",omitempty"`
+	AliasAttributes        []string `json:",omitempty"`
+}
+
+// PhoneNumberUse is one pool setting that has Cognito send SMS to users'
+// phone numbers for something other than MFA.
+type PhoneNumberUse struct {
+	Setting string // AutoVerifiedAttributes, UsernameAttributes or AliasAttributes
+	Purpose string // what it uses the phone number for, in a few words
+}
+
+// PhoneNumberUses lists the settings of a pool that use its SMS
+// configuration for phone numbers besides MFA: verification codes, or
+// sign-in with the phone number. It is empty when the pool has no SMS
+// role, which nothing could be sent with.
+func (p Prerequisites) PhoneNumberUses() []PhoneNumberUse {
+	if p.SmsConfiguration == nil || p.SmsConfiguration.SnsCallerArn == "" {
+		return nil
+	}
+	var uses []PhoneNumberUse
+	for _, s := range []struct {
+		setting, purpose string
+		attrs            []string
+	}{
+		{"AutoVerifiedAttributes", "phone-number verification", p.AutoVerifiedAttributes},
+		{"UsernameAttributes", "sign-in with phone numbers", p.UsernameAttributes},
+		{"AliasAttributes", "sign-in with phone numbers", p.AliasAttributes},
+	} {
+		if slices.Contains(s.attrs, "phone_number") {
+			uses = append(uses, PhoneNumberUse{Setting: s.setting, Purpose: s.purpose})
+		}
+	}
+	return uses
 }
 
 // LiveUser is one user as read with AdminGetUser.

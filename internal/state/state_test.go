@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -44,5 +45,34 @@ func TestReadSetNamesDeclaredPoolsAndUsers(t *testing.T) {
 	want := ReadSet{"eu-west-1_A": {"bob", "alice"}, "us-east-1_B": {}}
 	if got := d.ReadSet(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("ReadSet = %v, want %v", got, want)
+	}
+}
+
+func TestPhoneNumberUses(t *testing.T) {
+	role := &SmsConfiguration{SnsCallerArn: "arn:aws:iam::123456789012:role/sms"}
+	tests := []struct {
+		name string
+		pre  Prerequisites
+		want []string
+	}{
+		{"no phone use", Prerequisites{SmsConfiguration: role, AutoVerifiedAttributes: []string{"email"}}, nil},
+		{"verification", Prerequisites{SmsConfiguration: role, AutoVerifiedAttributes: []string{"email", "phone_number"}}, []string{"AutoVerifiedAttributes"}},
+		{"sign-in and verification", Prerequisites{SmsConfiguration: role, AutoVerifiedAttributes: []string{"phone_number"}, UsernameAttributes: []string{"phone_number"}},
+			[]string{"AutoVerifiedAttributes", "UsernameAttributes"}},
+		{"alias", Prerequisites{SmsConfiguration: role, AliasAttributes: []string{"preferred_username", "phone_number"}}, []string{"AliasAttributes"}},
+		// Nothing can be sent without an SMS role.
+		{"no SMS role", Prerequisites{AutoVerifiedAttributes: []string{"phone_number"}}, nil},
+		{"a role without a caller ARN", Prerequisites{SmsConfiguration: &SmsConfiguration{}, UsernameAttributes: []string{"phone_number"}}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, u := range tt.pre.PhoneNumberUses() {
+				got = append(got, u.Setting)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("PhoneNumberUses() = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/apply"
+	"github.com/mfactl/mfactl/internal/plan"
 )
 
 // APIError is implemented by errors that carry Cognito's error code and
@@ -109,6 +110,9 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 			for _, op := range g.ops {
 				b.WriteString("     " + op.String(style) + "\n")
 			}
+			if left := poolLeftAt(r, g.pool); left != "" {
+				b.WriteString("     " + left + "\n")
+			}
 		}
 	}
 
@@ -138,6 +142,29 @@ func notStartedReason(failed []apply.CallResult, pool string) string {
 		}
 	}
 	return "skipped on interrupt"
+}
+
+// poolLeftAt says in which MFA mode a pool is left when this run changed
+// its mode and a later pool call that changes it again did not start (a
+// pool is never narrowed, to ON for instance, over a failed user call).
+func poolLeftAt(r *apply.Result, pool string) string {
+	var applied, pending *plan.Call
+	for i := range r.Calls {
+		c := &r.Calls[i]
+		if c.Call.UserPoolId != pool || c.Call.PoolRequest == nil {
+			continue
+		}
+		switch c.Outcome {
+		case apply.Applied:
+			applied = &c.Call
+		case apply.NotStarted:
+			pending = &c.Call
+		}
+	}
+	if applied == nil || pending == nil || applied.PoolRequest.MfaConfiguration == pending.PoolRequest.MfaConfiguration {
+		return ""
+	}
+	return fmt.Sprintf("the pool stays MfaConfiguration %s, not %s, until these calls run", applied.PoolRequest.MfaConfiguration, pending.PoolRequest.MfaConfiguration)
 }
 
 type poolGroup struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/mfactl/mfactl/internal/apply"
 	"github.com/mfactl/mfactl/internal/apply/applytest"
 	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/state"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
@@ -91,6 +92,17 @@ func TestRenderSummary(t *testing.T) {
 				&apiError{"UserNotFoundException", "User does not exist."})
 			fake.Fail["us-east-1_B/1/"] = errors.New("dial tcp 127.0.0.1:9: connect: connection refused")
 			return apply.Run(context.Background(), twoPools(), fake, apply.Options{})
+		}, Plain},
+		{"failed_short_of_on", func(t *testing.T) *apply.Result {
+			// OFF -> OPTIONAL, users, ON: a refused user call leaves the pool OPTIONAL.
+			p := applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("alice", 3)})
+			p.Calls[len(p.Calls)-1].PoolRequest.MfaConfiguration = state.ModeOn
+			fake := &applytest.Executor{Fail: map[string]error{"eu-west-1_A/2/alice001": &callError{
+				code:    "InvalidParameterException",
+				message: "User has not verified software token mfa",
+				meaning: "the user has not registered an authenticator app",
+			}}}
+			return apply.Run(context.Background(), p, fake, apply.Options{})
 		}, Plain},
 		{"failed_coloured", func(t *testing.T) *apply.Result {
 			fake := &applytest.Executor{Fail: map[string]error{}}

@@ -73,6 +73,10 @@ func RenderPlanCLI(w io.Writer, p *plan.Plan) error {
 			fmt.Fprintf(&b, ": %s", oneLine(c.Reason))
 		}
 		b.WriteString("\n")
+		if c.Uncertain != "" {
+			// set -e stops at a refusal, before the pool's later stages.
+			fmt.Fprintf(&b, "# Uncertain: %s.\n", oneLine(c.Uncertain))
+		}
 		input, secretVar := shellJSON(string(body), c.UserPoolId)
 		if secretVar != "" {
 			fmt.Fprintf(&b, "# Needs the SMS role's external ID in %s (mfactl never prints it).\n", secretVar)

@@ -4,6 +4,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/state"
 )
 
 // The quoted body reads back, through a POSIX shell, as the JSON it was;
@@ -30,5 +33,25 @@ func TestShellJSONQuotesForTheShell(t *testing.T) {
 	}
 	if q, v := shellJSON(`{"a":"b'c"}`, "x_Y"); q != `'{"a":"b'\''c"}'` || v != "" {
 		t.Errorf("plain body: %s %q", q, v)
+	}
+}
+
+func TestPlanCLIMarksUncertainCalls(t *testing.T) {
+	p := &plan.Plan{Calls: []plan.Call{{
+		Operation: plan.AdminSetUserMFAPreference, UserPoolId: "eu-west-1_A", Username: "alice", Stage: plan.StageUsers,
+		UserRequest: &state.UserSettings{SoftwareTokenMfaSettings: &state.FactorSettings{Enabled: true, PreferredMfa: true}},
+		Uncertain:   "Cognito cannot show whether alice has registered an authenticator app; if not, Cognito refuses this call",
+	}}}
+	var b strings.Builder
+	if err := RenderPlanCLI(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"# Plan: 1 AdminSetUserMFAPreference call (1 uncertain); 0 users in sync.",
+		"# Uncertain: Cognito cannot show whether alice has registered an authenticator app; if not, Cognito refuses this call.\naws cognito-idp admin-set-user-mfa-preference",
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("script lacks %q:\n%s", want, b.String())
+		}
 	}
 }

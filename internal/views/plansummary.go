@@ -9,7 +9,9 @@ import (
 )
 
 // PlanSummary is the one-line outcome of a plan, e.g.
-// "Plan: 1 SetUserPoolMfaConfig, 12 AdminSetUserMFAPreference calls; 88 users in sync."
+// "Plan: 1 SetUserPoolMfaConfig, 12 AdminSetUserMFAPreference calls; 88 users in sync.",
+// with "(N uncertain)" after the calls when Cognito may refuse some of them
+// for a reason reads cannot show (plan.Call.Uncertain).
 func PlanSummary(p *plan.Plan) string {
 	if errs, warns := diagnosticCounts(p.Diagnostics); errs > 0 {
 		counts := Plural(errs, "error")
@@ -31,6 +33,9 @@ func PlanSummary(p *plan.Plan) string {
 	calls := "calls"
 	if len(p.Calls) == 1 {
 		calls = "call"
+	}
+	if n := p.UncertainCalls(); n > 0 {
+		calls += fmt.Sprintf(" (%d uncertain)", n)
 	}
 	return fmt.Sprintf("Plan: %s %s; %s in sync.", strings.Join(parts, ", "), calls, Plural(p.UsersInSync(), "user"))
 }

@@ -124,6 +124,9 @@ func (r textRenderer) user(poolID string, uc plan.UserChange) {
 		}
 		r.line(8, r.symbolLine(fieldDiff{kind: '~', key: "WebAuthnMfaSettings", from: "(cannot be read)", to: to}))
 	}
+	if call.Uncertain != "" {
+		r.line(8, r.s.Yellow("! "+call.Uncertain))
+	}
 }
 
 func describeFactor(f *state.FactorSettings) string {
