@@ -21,13 +21,20 @@ const (
 
 // Diagnostic is one problem. Pos may be zero for problems that come from live
 // state rather than a file; Path is the field path such as
-// "UserPools[0].Users[3].SMSMfaSettings".
+// "UserPools[0].Users[3].SMSMfaSettings". Code names the kind of problem:
+// one of the rules of this package's catalogue (Rules), stable across
+// releases, so that tools can key on it (SARIF rule IDs, JUnit types).
+// UserPoolId and Username say which pool and user it is about, when it is
+// about one.
 type Diagnostic struct {
-	Severity Severity  `json:"Severity"`
-	Pos      state.Pos `json:"Pos"`
-	Path     string    `json:"Path,omitempty"`
-	Summary  string    `json:"Summary"`          // what is wrong
-	Detail   string    `json:"Detail,omitempty"` // what is allowed, or how to fix it
+	Severity   Severity  `json:"Severity"`
+	Code       string    `json:"Code,omitempty"`
+	Pos        state.Pos `json:"Pos"`
+	Path       string    `json:"Path,omitempty"`
+	UserPoolId string    `json:"UserPoolId,omitempty"`
+	Username   string    `json:"Username,omitempty"`
+	Summary    string    `json:"Summary"`          // what is wrong
+	Detail     string    `json:"Detail,omitempty"` // what is allowed, or how to fix it
 }
 
 // String renders "file:line:col: severity: Path: summary (detail)" on one line.

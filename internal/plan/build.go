@@ -101,12 +101,12 @@ type userPlan struct {
 func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPlan {
 	pp := &poolPlan{dp: dp, lp: lp, opts: opts}
 	if lp == nil {
-		pp.errorf(dp.Pos, dp.Path, fmt.Sprintf("no live state was read for user pool %s", dp.UserPoolId),
+		pp.errorf("internal-error", "", dp.Pos, dp.Path, fmt.Sprintf("no live state was read for user pool %s", dp.UserPoolId),
 			"mfactl cannot plan what it did not read; this is a bug, please report it")
 		return pp
 	}
 	if !lp.Exists {
-		pp.errorf(dp.Pos, dp.Path,
+		pp.errorf("pool-not-found", "", dp.Pos, dp.Path,
 			fmt.Sprintf("user pool %s does not exist", dp.UserPoolId),
 			fmt.Sprintf("check the UserPoolId, and the AWS account and Region mfactl uses (this ID is in %s)", state.Region(dp.UserPoolId)))
 		return pp
@@ -152,12 +152,12 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 	lu := pp.lp.Users[du.Username]
 	if lu == nil {
-		pp.errorf(du.Pos, du.Path, fmt.Sprintf("no live state was read for user %s of user pool %s", du.Username, pp.dp.UserPoolId),
+		pp.errorf("internal-error", du.Username, du.Pos, du.Path, fmt.Sprintf("no live state was read for user %s of user pool %s", du.Username, pp.dp.UserPoolId),
 			"mfactl cannot plan what it did not read; this is a bug, please report it")
 		return nil
 	}
 	if !lu.Exists {
-		pp.errorf(du.Pos, du.Path,
+		pp.errorf("user-not-found", du.Username, du.Pos, du.Path,
 			fmt.Sprintf("user %s does not exist in user pool %s", du.Username, pp.dp.UserPoolId),
 			"mfactl sets MFA for existing users only: create the user first, or remove it from the files")
 		return nil
@@ -397,13 +397,13 @@ func (pp *poolPlan) assertValidRequests() {
 			continue
 		}
 		if err := rules.PoolRequest(*c.PoolRequest); err != nil {
-			pp.errorf(pp.dp.Pos, pp.dp.Path, "internal error: planned an invalid SetUserPoolMfaConfig request: "+err.Error(), "please report this bug; nothing was changed")
+			pp.errorf("internal-error", "", pp.dp.Pos, pp.dp.Path, "internal error: planned an invalid SetUserPoolMfaConfig request: "+err.Error(), "please report this bug; nothing was changed")
 		}
 	}
 	// Under ON a per-user disable answers 200 and does not take effect
 	// (aws-sdk-js-v3#7961): the user calls must never run under ON.
 	if off := pp.disabledFactors(); len(off) > 0 && pp.during.MfaConfiguration == state.ModeOn {
-		pp.errorf(pp.dp.Pos, pp.dp.Path, fmt.Sprintf("internal error: planned to disable %s MFA for users while the pool is ON", off[0].Label), "please report this bug; nothing was changed")
+		pp.errorf("internal-error", "", pp.dp.Pos, pp.dp.Path, fmt.Sprintf("internal error: planned to disable %s MFA for users while the pool is ON", off[0].Label), "please report this bug; nothing was changed")
 	}
 }
 
@@ -480,14 +480,20 @@ func describePoolChange(from, to state.PoolConfig) string {
 	return strings.Join(parts, "; ")
 }
 
-func (pp *poolPlan) add(d diag.Diagnostic) { pp.diags = append(pp.diags, d) }
-
-func (pp *poolPlan) errorf(pos state.Pos, path, summary, detail string) {
-	pp.diags = append(pp.diags, diag.Diagnostic{Severity: diag.Error, Pos: pos, Path: path, Summary: summary, Detail: detail})
+// add records a diagnostic about this pool.
+func (pp *poolPlan) add(d diag.Diagnostic) {
+	d.UserPoolId = pp.dp.UserPoolId
+	pp.diags = append(pp.diags, d)
 }
 
-func (pp *poolPlan) warnf(pos state.Pos, path, summary, detail string) {
-	pp.diags = append(pp.diags, diag.Diagnostic{Severity: diag.Warning, Pos: pos, Path: path, Summary: summary, Detail: detail})
+// errorf and warnf record a diagnostic of rule code (diag.Rules) about
+// user ("" for the pool).
+func (pp *poolPlan) errorf(code, user string, pos state.Pos, path, summary, detail string) {
+	pp.add(diag.Diagnostic{Severity: diag.Error, Code: code, Username: user, Pos: pos, Path: path, Summary: summary, Detail: detail})
+}
+
+func (pp *poolPlan) warnf(code, user string, pos state.Pos, path, summary, detail string) {
+	pp.add(diag.Diagnostic{Severity: diag.Warning, Code: code, Username: user, Pos: pos, Path: path, Summary: summary, Detail: detail})
 }
 
 // poolField returns where a pool-level field ("SmsMfaConfiguration" or

@@ -71,14 +71,14 @@ func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 		if f == state.SMS {
 			note = " (it need not be verified)"
 		}
-		pp.errorf(du.PosOf(f.UserBlock), path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.Attribute),
+		pp.errorf("user-lacks-attribute", du.Username, du.PosOf(f.UserBlock), path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.Attribute),
 			fmt.Sprintf("set the user's %s attribute first%s, or leave %s out for this user", f.Attribute, note, f.UserBlock))
 	}
 	if f == state.TOTP && lu.Unknown == "" && pp.dp.Self {
 		// GetUser does not show a registered authenticator either, but
 		// the user is the one who can register it: warn, and let Cognito
 		// decide.
-		pp.warnf(du.PosOf(f.UserBlock), path, "TOTP is off for you: Cognito refuses to enable it unless an authenticator app is registered",
+		pp.warnf("totp-registration-unknown", du.Username, du.PosOf(f.UserBlock), path, "TOTP is off for you: Cognito refuses to enable it unless an authenticator app is registered",
 			"mfactl cannot see whether one is; if none is, register one with `mfactl totp enroll --access-token-file FILE`, which also enables TOTP (add --preferred to prefer it)")
 	}
 	// For an administrator, a factor the user must have registered (TOTP)
@@ -106,7 +106,7 @@ func (pp *poolPlan) checkPoolCalls() {
 		}
 		if len(missing) > 0 {
 			pos, path := pp.poolField("SmsMfaConfiguration.SmsConfiguration")
-			pp.errorf(pos, path, "SMS MFA needs an SNS role, but SmsConfiguration has no "+strings.Join(missing, " and "),
+			pp.errorf("sms-role-missing", "", pos, path, "SMS MFA needs an SNS role, but SmsConfiguration has no "+strings.Join(missing, " and "),
 				"neither the files nor the pool (GetUserPoolMfaConfig, DescribeUserPool) provide it: set SmsConfiguration: {SnsCallerArn: <IAM role ARN>, ExternalId: <its external ID>}")
 		}
 	}
@@ -115,19 +115,19 @@ func (pp *poolPlan) checkPoolCalls() {
 	}
 	if fc := webAuthnFactorConfiguration(d); fc == state.MultiFactorWithUserVerification && fc != webAuthnFactorConfiguration(pp.live) && pre.Tier == "LITE" {
 		pos, path := pp.poolField("WebAuthnConfiguration.FactorConfiguration")
-		pp.errorf(pos, path, fmt.Sprintf("FactorConfiguration %s is not available on the Lite tier of user pool %s", fc, pp.dp.UserPoolId),
+		pp.errorf("tier-unavailable", "", pos, path, fmt.Sprintf("FactorConfiguration %s is not available on the Lite tier of user pool %s", fc, pp.dp.UserPoolId),
 			"Cognito refuses it with FeatureUnavailableInTierException: move the pool to the Essentials or Plus tier first")
 	}
 	if d.MfaConfiguration == state.ModeOn {
 		pos, path := pp.poolField("MfaConfiguration")
 		for _, factor := range []string{"EMAIL_OTP", "SMS_OTP"} {
 			if slices.Contains(pre.FirstAuthFactors, factor) {
-				pp.errorf(pos, path, fmt.Sprintf("MfaConfiguration ON is refused while the sign-in policy allows %s as a first factor", factor),
+				pp.errorf("first-factor-blocks-on", "", pos, path, fmt.Sprintf("MfaConfiguration ON is refused while the sign-in policy allows %s as a first factor", factor),
 					"remove EMAIL_OTP and SMS_OTP from the pool's AllowedFirstAuthFactors (mfactl does not change the sign-in policy), or use OPTIONAL")
 			}
 		}
 		if fc := webAuthnFactorConfiguration(d); slices.Contains(pre.FirstAuthFactors, "WEB_AUTHN") && fc != state.MultiFactorWithUserVerification {
-			pp.errorf(pos, path, "MfaConfiguration ON is refused while WEB_AUTHN is a first factor and WebAuthnConfiguration.FactorConfiguration is "+orNotSet(fc),
+			pp.errorf("first-factor-blocks-on", "", pos, path, "MfaConfiguration ON is refused while WEB_AUTHN is a first factor and WebAuthnConfiguration.FactorConfiguration is "+orNotSet(fc),
 				fmt.Sprintf("set WebAuthnConfiguration.FactorConfiguration: %s, or remove WEB_AUTHN from the pool's AllowedFirstAuthFactors", state.MultiFactorWithUserVerification))
 		}
 	}
@@ -140,18 +140,18 @@ func (pp *poolPlan) checkEmailPrerequisites(pre state.Prerequisites) {
 	id := pp.dp.UserPoolId
 	switch pre.Tier {
 	case "LITE":
-		pp.errorf(pos, path, fmt.Sprintf("email MFA is not available on the Lite tier of user pool %s", id),
+		pp.errorf("tier-unavailable", "", pos, path, fmt.Sprintf("email MFA is not available on the Lite tier of user pool %s", id),
 			"Cognito refuses it with FeatureUnavailableInTierException: move the pool to the Essentials or Plus tier first")
 	case "":
-		pp.warnf(pos, path, fmt.Sprintf("the feature tier of user pool %s is unknown", id),
+		pp.warnf("tier-unknown", "", pos, path, fmt.Sprintf("the feature tier of user pool %s is unknown", id),
 			"Cognito did not report it; email MFA needs the Essentials or Plus tier (FeatureUnavailableInTierException otherwise)")
 	}
 	if pre.EmailSendingAccount != "DEVELOPER" {
-		pp.errorf(pos, path, fmt.Sprintf("email MFA needs user pool %s to send email with Amazon SES, but its EmailSendingAccount is %s", id, orNotSet(pre.EmailSendingAccount)),
+		pp.errorf("ses-required", "", pos, path, fmt.Sprintf("email MFA needs user pool %s to send email with Amazon SES, but its EmailSendingAccount is %s", id, orNotSet(pre.EmailSendingAccount)),
 			"configure the pool's EmailConfiguration with an SES identity and EmailSendingAccount: DEVELOPER first (mfactl does not change it)")
 	}
 	if len(pre.RecoveryMechanisms) == 1 && pre.RecoveryMechanisms[0] == "verified_email" {
-		pp.errorf(pos, path, fmt.Sprintf("email MFA cannot be used while account recovery of user pool %s relies on email alone", id),
+		pp.errorf("recovery-email-only", "", pos, path, fmt.Sprintf("email MFA cannot be used while account recovery of user pool %s relies on email alone", id),
 			"add verified_phone_number or admin_only to the pool's AccountRecoverySetting first (mfactl does not change it)")
 	}
 }
@@ -171,7 +171,7 @@ func (pp *poolPlan) warnAboutUsers() {
 		}
 		if len(names) > 0 {
 			pos, path := pp.poolField("MfaConfiguration")
-			pp.warnf(pos, path, fmt.Sprintf("MfaConfiguration goes ON while %s no MFA factor: %s", countUsers(len(names), "has", "have"), nameList(names)),
+			pp.warnf("on-leaves-users-without-mfa", "", pos, path, fmt.Sprintf("MfaConfiguration goes ON while %s no MFA factor: %s", countUsers(len(names), "has", "have"), nameList(names)),
 				"Cognito will make them set up MFA (MFA_SETUP challenge) at their next sign-in; users not declared in the files were not read and may be in the same situation")
 		}
 	}
@@ -189,13 +189,13 @@ func (pp *poolPlan) warnAboutUsers() {
 		}
 		if len(names) > 0 {
 			pos, path := pp.poolField(f.PoolBlock)
-			pp.warnf(pos, path, fmt.Sprintf("%s MFA is removed from the pool while %s it enabled: %s", f.Label, countUsers(len(names), "keeps", "keep"), nameList(names)),
+			pp.warnf("factor-removed-while-in-use", "", pos, path, fmt.Sprintf("%s MFA is removed from the pool while %s it enabled: %s", f.Label, countUsers(len(names), "keeps", "keep"), nameList(names)),
 				fmt.Sprintf("what Cognito does when they sign in is not documented; declare %s: {Enabled: false} and another factor for them to move them off it first", f.UserBlock))
 		}
 	}
 	if pp.live.MfaConfiguration == state.ModeOn && pp.during.MfaConfiguration == state.ModeOptional && pp.desired.MfaConfiguration == state.ModeOn {
 		pos, path := pp.poolField("MfaConfiguration")
-		pp.warnf(pos, path, fmt.Sprintf("user pool %s is OPTIONAL while its users are moved off %s, and ON again after them", pp.dp.UserPoolId, factorLabels(pp.disabledFactors())),
+		pp.warnf("on-steps-through-optional", "", pos, path, fmt.Sprintf("user pool %s is OPTIONAL while its users are moved off %s, and ON again after them", pp.dp.UserPoolId, factorLabels(pp.disabledFactors())),
 			"under ON a per-user disable answers 200 but does not take effect (aws-sdk-js-v3#7961), so the pool steps through OPTIONAL, as on the way from OFF to ON; for the duration of the users stage, users with no MFA factor enabled sign in without MFA, and if a user call fails apply does not start the last stage, so the pool stays OPTIONAL until plan and apply run again")
 	}
 	for _, up := range pp.users {
@@ -217,13 +217,13 @@ func (pp *poolPlan) warnAboutUsers() {
 	case 0:
 	case 1:
 		up := withheld[0]
-		pp.warnf(up.du.PosOf("WebAuthnMfaSettings"), joinPath(up.du.Path, "WebAuthnMfaSettings"), fmt.Sprintf("WebAuthnMfaSettings of user %s cannot be verified", up.du.Username), why)
+		pp.warnf("webauthn-unverifiable", up.du.Username, up.du.PosOf("WebAuthnMfaSettings"), joinPath(up.du.Path, "WebAuthnMfaSettings"), fmt.Sprintf("WebAuthnMfaSettings of user %s cannot be verified", up.du.Username), why)
 	default:
 		names := make([]string, len(withheld))
 		for i, up := range withheld {
 			names[i] = up.du.Username
 		}
-		pp.warnf(pp.dp.Pos, joinPath(pp.dp.Path, "Users"), fmt.Sprintf("WebAuthnMfaSettings of %d users cannot be verified: %s", len(names), nameList(names)), why)
+		pp.warnf("webauthn-unverifiable", "", pp.dp.Pos, joinPath(pp.dp.Path, "Users"), fmt.Sprintf("WebAuthnMfaSettings of %d users cannot be verified: %s", len(names), nameList(names)), why)
 	}
 }
 
@@ -251,14 +251,14 @@ func (pp *poolPlan) warnUncertain() {
 		refused + "; plan and apply again once the user has registered"
 	if len(uncertain) == 1 {
 		up := uncertain[0]
-		pp.warnf(up.du.PosOf(state.TOTP.UserBlock), joinPath(up.du.Path, state.TOTP.UserBlock), up.uncertain, detail)
+		pp.warnf("totp-registration-unknown", up.du.Username, up.du.PosOf(state.TOTP.UserBlock), joinPath(up.du.Path, state.TOTP.UserBlock), up.uncertain, detail)
 		return
 	}
 	names := make([]string, len(uncertain))
 	for i, up := range uncertain {
 		names[i] = up.du.Username
 	}
-	pp.warnf(pp.dp.Pos, joinPath(pp.dp.Path, "Users"), fmt.Sprintf("Cognito cannot show whether %d declared users have registered an authenticator app, and refuses to enable TOTP for those who have not: %s", len(names), nameList(names)), detail)
+	pp.warnf("totp-registration-unknown", "", pp.dp.Pos, joinPath(pp.dp.Path, "Users"), fmt.Sprintf("Cognito cannot show whether %d declared users have registered an authenticator app, and refuses to enable TOTP for those who have not: %s", len(names), nameList(names)), detail)
 }
 
 func (pp *poolPlan) warnUnknown(up *userPlan) {
@@ -286,7 +286,7 @@ func (pp *poolPlan) warnUnknown(up *userPlan) {
 	for _, why := range up.notSent {
 		detail += "; " + why
 	}
-	pp.warnf(up.du.Pos, up.du.Path, fmt.Sprintf("live MFA settings of user %s are unknown: %s", up.du.Username, up.lu.Unknown), detail)
+	pp.warnf("user-settings-unknown", up.du.Username, up.du.Pos, up.du.Path, fmt.Sprintf("live MFA settings of user %s are unknown: %s", up.du.Username, up.lu.Unknown), detail)
 }
 
 // checkPhoneNumberUses refuses a plan whose pool calls would leave SMS MFA
@@ -326,7 +326,7 @@ func (pp *poolPlan) checkPhoneNumberUses() {
 			field = state.SMS.PoolBlock // the files switch it off
 		}
 		pos, path := pp.poolField(field)
-		pp.errorf(pos, path,
+		pp.errorf("sms-serves-phone-numbers", "", pos, path,
 			fmt.Sprintf("SMS MFA cannot be off in user pool %s: its SMS configuration also serves %s", pp.dp.UserPoolId, strings.Join(serves, " and ")),
 			fmt.Sprintf(`Cognito refuses to turn SMS MFA off, or to set MfaConfiguration ON or OPTIONAL without it, while the pool's SMS configuration sends codes to phone numbers for anything else ("Can't turn off SMS_MFA when SMS configuration is set for the user pool", amplify-backend#1481); the exact condition is not documented, so mfactl is strict. Keep SmsMfaConfiguration enabled, or change the pool first (mfactl does not change it): %s`, strings.Join(change, "; ")))
 		return

@@ -60,6 +60,11 @@ func checkInvariants(t *testing.T, p *Plan) {
 	if p.Diagnostics.HasErrors() && (len(p.Calls) > 0 || len(p.Pools) > 0) {
 		t.Fatalf("a plan with errors has calls or changes: %+v", p)
 	}
+	for _, d := range p.Diagnostics {
+		if !diag.KnownCode(d.Code) || d.Code == diag.Unclassified || d.UserPoolId == "" {
+			t.Fatalf("diagnostic without a catalogued code or a pool: %s (Code %q, UserPoolId %q)", d, d.Code, d.UserPoolId)
+		}
+	}
 	lastStage := map[string]int{}
 	for i, c := range p.Calls {
 		if (c.PoolRequest == nil) == (c.UserRequest == nil) {

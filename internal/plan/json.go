@@ -18,6 +18,7 @@ import (
 // files (which add Targets). docs/planning.md describes every field.
 type planJSON struct {
 	FormatVersion string
+	Partial       []string `json:",omitempty"`
 	Pools         []PoolChange
 	Diagnostics   diag.List
 	Calls         []Call
@@ -48,6 +49,7 @@ func Save(w io.Writer, p *Plan) error {
 func writeJSON(w io.Writer, p *Plan, withTargets bool) error {
 	out := planJSON{
 		FormatVersion: p.FormatVersion,
+		Partial:       p.Partial,
 		Pools:         p.Pools,
 		Diagnostics:   p.Diagnostics,
 		Calls:         p.Calls,
@@ -97,7 +99,7 @@ func Load(r io.Reader) (*Plan, error) {
 	if err := json.Unmarshal(data, &pj); err != nil {
 		return nil, fmt.Errorf("corrupt plan file: %w", err)
 	}
-	p := &Plan{FormatVersion: pj.FormatVersion, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService}
+	p := &Plan{FormatVersion: pj.FormatVersion, Partial: pj.Partial, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService}
 	if s := p.SelfService; s != nil && s.AccessToken != AccessTokenMarker {
 		return nil, fmt.Errorf("corrupt plan file: SelfService.AccessToken holds a value; plan files never carry the access token (expected %q)", AccessTokenMarker)
 	}

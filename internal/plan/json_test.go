@@ -226,7 +226,7 @@ func TestLoadRefuses(t *testing.T) {
 
 func TestLoadAcceptsNewerMinorVersion(t *testing.T) {
 	_, _, _, saved := savedPlan(t)
-	newer := strings.Replace(string(saved), `"FormatVersion": "`+FormatVersion+`"`, `"FormatVersion": "1.7"`, 1)
+	newer := strings.Replace(string(saved), `"FormatVersion": "`+FormatVersion+`"`, `"FormatVersion": "1.99"`, 1)
 	if newer == string(saved) {
 		t.Fatal("FormatVersion not found in the saved plan")
 	}

@@ -25,12 +25,12 @@ func (pp *poolPlan) addMigratedUsers() {
 	}
 	pos, path := pp.poolField("LegacyMfaOptions")
 	if !pp.lp.LegacyScanned {
-		pp.errorf(pos, path, fmt.Sprintf("the users of user pool %s were not listed for legacy MFAOptions", pp.dp.UserPoolId),
+		pp.errorf("internal-error", "", pos, path, fmt.Sprintf("the users of user pool %s were not listed for legacy MFAOptions", pp.dp.UserPoolId),
 			"mfactl cannot plan what it did not read; this is a bug, please report it")
 		return
 	}
 	if !state.SMS.PoolHas(pp.desired) {
-		pp.errorf(pos, path, fmt.Sprintf("LegacyMfaOptions: Migrate moves users to SMS MFA, which user pool %s will not offer", pp.dp.UserPoolId),
+		pp.errorf("legacy-migration-needs-sms", "", pos, path, fmt.Sprintf("LegacyMfaOptions: Migrate moves users to SMS MFA, which user pool %s will not offer", pp.dp.UserPoolId),
 			"enable SmsMfaConfiguration (and MfaConfiguration OPTIONAL or ON) for the pool, or remove LegacyMfaOptions")
 		return
 	}
@@ -71,7 +71,7 @@ func (pp *poolPlan) addMigratedUsers() {
 	pp.dp.Users = users
 	pp.migration = m
 	if len(m.WithoutPhone) > 0 {
-		pp.warnf(pos, path, fmt.Sprintf("%s with legacy MFAOptions %s no phone_number and %s not migrated: %s",
+		pp.warnf("legacy-without-phone", "", pos, path, fmt.Sprintf("%s with legacy MFAOptions %s no phone_number and %s not migrated: %s",
 			countOf(len(m.WithoutPhone), "user", "users"), verb(len(m.WithoutPhone), "has", "have"), verb(len(m.WithoutPhone), "is", "are"), nameList(m.WithoutPhone)),
 			"their legacy SMS entry names an attribute they lack, so SMS cannot reach them; set their phone_number and plan again, or clear the entry with MFAOptions: [] for each")
 	}
@@ -136,11 +136,11 @@ func (pp *poolPlan) checkLegacy(up *userPlan) {
 	du := up.du
 	pos, path := du.PosOf("MFAOptions"), joinPath(du.Path, "MFAOptions")
 	if !up.lu.HasPhoneNumber {
-		pp.errorf(pos, path, fmt.Sprintf("legacy SMS MFAOptions cannot be set for user %s: the user has no phone_number", du.Username),
+		pp.errorf("user-lacks-attribute", du.Username, pos, path, fmt.Sprintf("legacy SMS MFAOptions cannot be set for user %s: the user has no phone_number", du.Username),
 			"set the user's phone_number attribute first, or use MFAOptions: [] for this user")
 	}
 	if !pp.dp.Self && !state.SMS.PoolHas(pp.desired) {
-		pp.warnf(pos, path, fmt.Sprintf("legacy SMS MFAOptions are set for user %s while user pool %s does not offer SMS MFA", du.Username, pp.dp.UserPoolId),
+		pp.warnf("legacy-sms-not-offered", du.Username, pos, path, fmt.Sprintf("legacy SMS MFAOptions are set for user %s while user pool %s does not offer SMS MFA", du.Username, pp.dp.UserPoolId),
 			"what Cognito does with a legacy SMS entry while the pool has SMS off is not documented; enable SmsMfaConfiguration, or use MFAOptions: []")
 	}
 }

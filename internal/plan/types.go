@@ -7,7 +7,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format (output and plan files).
 // Bump the major part on any incompatible change.
-const FormatVersion = "1.2"
+const FormatVersion = "1.3"
 
 // Operation names a Cognito API operation a plan calls.
 type Operation string
@@ -46,6 +46,10 @@ type Plan struct {
 	// SelfService is set for a plan of the signed-in user's own settings
 	// (a file's Self): applying it needs that user's access token.
 	SelfService *SelfService `json:",omitempty"`
+	// Partial lists the --target arguments a partial plan was made for
+	// ("POOL_ID" or "POOL_ID/USERNAME"); empty for a plan of everything
+	// the files declare.
+	Partial []string `json:",omitempty"`
 }
 
 // SelfService says whose token a self-service plan was made with: the

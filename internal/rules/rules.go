@@ -44,14 +44,18 @@ type Finding struct {
 	Factors []*state.Factor
 	// Field is the declaration that breaks the rule, relative to the pool
 	// or the user ("SmsMfaConfiguration.Enabled", "SMSMfaSettings.PreferredMfa").
-	Field   string
+	Field string
+	// Code is the rule's diagnostic code (diag.Rules); User is the user the
+	// finding is about, if any.
+	Code    string
+	User    string
 	Summary string // what is wrong
 	Detail  string // how to fix it
 }
 
 // At returns the finding as a diagnostic at pos and path.
 func (f Finding) At(pos state.Pos, path string) diag.Diagnostic {
-	return diag.Diagnostic{Severity: f.Severity, Pos: pos, Path: path, Summary: f.Summary, Detail: f.Detail}
+	return diag.Diagnostic{Severity: f.Severity, Code: f.Code, Username: f.User, Pos: pos, Path: path, Summary: f.Summary, Detail: f.Detail}
 }
 
 // Because returns f with fact, something only the caller knows (where the
@@ -63,8 +67,8 @@ func (f Finding) Because(fact string) Finding {
 	return f
 }
 
-func errorFinding(factor *state.Factor, field, summary, detail string) Finding {
-	return Finding{Severity: diag.Error, Factor: factor, Field: field, Summary: summary, Detail: detail}
+func errorFinding(code, user string, factor *state.Factor, field, summary, detail string) Finding {
+	return Finding{Severity: diag.Error, Code: code, User: user, Factor: factor, Field: field, Summary: summary, Detail: detail}
 }
 
 // labels joins the factors' labels: "SMS, TOTP and email".
@@ -103,7 +107,7 @@ func EnabledUnderOff(declared state.PoolConfig, mode state.Mode, modeDeclared bo
 	var out []Finding
 	for _, f := range state.MFAFactors {
 		if _, enabled := f.PoolEnabled(declared); enabled {
-			out = append(out, errorFinding(f, f.PoolBlock+".Enabled",
+			out = append(out, errorFinding("enabled-under-off", "", f, f.PoolBlock+".Enabled",
 				fmt.Sprintf("%s MFA is enabled but %s", f.Label, off),
 				`Cognito refuses any MFA factor while MFA is OFF ("can't turn off MFA and configure an MFA together"): set MfaConfiguration to OPTIONAL or ON, or set Enabled: false`))
 		}
@@ -124,7 +128,7 @@ func ModeNeedsFactor(c state.PoolConfig, k Known) *Finding {
 			return nil
 		}
 	}
-	fd := errorFinding(nil, "MfaConfiguration",
+	fd := errorFinding("mode-needs-factor", "", nil, "MfaConfiguration",
 		fmt.Sprintf("MfaConfiguration %s needs an MFA factor, but %s MFA are all off", c.MfaConfiguration, labels(state.MFAFactors, "and")),
 		fmt.Sprintf("enable %s (WebAuthn alone does not count), or set MfaConfiguration: OFF", poolBlocks(state.MFAFactors, "or")))
 	return &fd
@@ -136,7 +140,7 @@ func PreferredNotEnabled(user string, s state.UserSettings) []Finding {
 	var out []Finding
 	for _, f := range state.MFAFactors {
 		if v := f.User(s); v != nil && v.PreferredMfa && !v.Enabled {
-			out = append(out, errorFinding(f, f.UserBlock+".PreferredMfa",
+			out = append(out, errorFinding("preferred-not-enabled", user, f, f.UserBlock+".PreferredMfa",
 				fmt.Sprintf("%s is preferred but not enabled for user %s", f.UserBlock, user),
 				"a preferred factor must be enabled: set Enabled: true, or PreferredMfa: false"))
 		}
@@ -161,7 +165,7 @@ func MorePreferred(user string, s state.UserSettings) *Finding {
 	for i, f := range preferred {
 		names[i] = f.UserBlock
 	}
-	fd := errorFinding(nil, preferred[1].UserBlock+".PreferredMfa",
+	fd := errorFinding("more-than-one-preferred", user, nil, preferred[1].UserBlock+".PreferredMfa",
 		fmt.Sprintf("more than one preferred MFA factor for user %s: %s", user, strings.Join(names, ", ")),
 		"a user has at most one preferred factor: set PreferredMfa: true on one of them only")
 	fd.Factors = preferred
@@ -180,7 +184,7 @@ func FactorNotOffered(f *state.Factor, user string, s state.UserSettings, pool s
 	}
 	summary := fmt.Sprintf("%s MFA is enabled for user %s, but the pool does not offer it", f.Label, user)
 	if pool.MfaConfiguration == state.ModeOff {
-		fd := errorFinding(f, "MfaConfiguration", summary,
+		fd := errorFinding("factor-not-offered", user, f, "MfaConfiguration", summary,
 			fmt.Sprintf("set the pool's MfaConfiguration to OPTIONAL or ON and enable %s, or set Enabled: false for the user", f.PoolBlock))
 		return &fd
 	}
@@ -192,7 +196,7 @@ func FactorNotOffered(f *state.Factor, user string, s state.UserSettings, pool s
 	if k == Declared {
 		field += ".Enabled"
 	}
-	fd := errorFinding(f, field, summary,
+	fd := errorFinding("factor-not-offered", user, f, field, summary,
 		fmt.Sprintf("enable %s on the pool as well (mfactl turns it on before the user calls), or set Enabled: false for the user", f.PoolBlock))
 	return &fd
 }
@@ -209,7 +213,7 @@ func WebAuthnNeedsMultiFactor(user string, s state.UserSettings, factorConfigura
 	if is == "" {
 		is = "not set"
 	}
-	fd := errorFinding(state.WebAuthn, state.WebAuthn.UserBlock+".Enabled",
+	fd := errorFinding("webauthn-needs-multi-factor", user, state.WebAuthn, state.WebAuthn.UserBlock+".Enabled",
 		fmt.Sprintf("WebAuthn MFA for user %s needs the pool's WebAuthnConfiguration.FactorConfiguration %s, but it is %s", user, state.MultiFactorWithUserVerification, is),
 		fmt.Sprintf("a passkey counts as MFA only with FactorConfiguration: %s; set it on the pool", state.MultiFactorWithUserVerification))
 	return &fd
@@ -228,7 +232,7 @@ func WebAuthnNeedsOtherFactor(user string, s state.UserSettings, k Known) *Findi
 			return nil
 		}
 	}
-	fd := errorFinding(state.WebAuthn, state.WebAuthn.UserBlock+".Enabled",
+	fd := errorFinding("webauthn-needs-other-factor", user, state.WebAuthn, state.WebAuthn.UserBlock+".Enabled",
 		fmt.Sprintf("WebAuthn MFA for user %s needs another MFA factor enabled for the user", user),
 		fmt.Sprintf("Cognito accepts a passkey as MFA only next to %s MFA: enable one of them for this user as well", labels(state.MFAFactors, "or")))
 	return &fd

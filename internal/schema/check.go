@@ -38,7 +38,7 @@ func checkSchema(doc *document) (diag.List, []fault) {
 	}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
-		return diag.List{{Severity: diag.Error, Pos: doc.pos(doc.root),
+		return diag.List{{Severity: diag.Error, Code: "schema-invalid", Pos: doc.pos(doc.root),
 			Summary: "cannot validate the document", Detail: err.Error()}}, []fault{{}}
 	}
 	all := leaves(ve, nil)
@@ -269,7 +269,7 @@ func (d *document) describe(e *jsonschema.ValidationError) diag.List {
 		return nil
 	}
 	one := func(pos state.Pos, path, summary, detail string) diag.List {
-		return diag.List{{Severity: diag.Error, Pos: pos, Path: path, Summary: summary, Detail: detail}}
+		return diag.List{{Severity: diag.Error, Code: schemaCode(kw), Pos: pos, Path: path, Summary: summary, Detail: detail}}
 	}
 
 	switch kw {
@@ -554,7 +554,7 @@ func (d *document) unknownKeys(p place, sch map[string]any) diag.List {
 		if p.path != "" {
 			path = p.path + "." + k.Value
 		}
-		out = append(out, diag.Diagnostic{Severity: diag.Error, Pos: d.pos(k), Path: path,
+		out = append(out, diag.Diagnostic{Severity: diag.Error, Code: "schema-unknown-field", Pos: d.pos(k), Path: path,
 			Summary: "unknown field " + k.Value, Detail: unknownKeyHint(k.Value, p.name, allowed)})
 	}
 	return out
@@ -654,4 +654,25 @@ func orList(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// schemaCode is the diagnostic code (diag.Rules) of a failed JSON Schema keyword.
+func schemaCode(keyword string) string {
+	switch keyword {
+	case "type":
+		return "schema-type"
+	case "const", "enum":
+		return "schema-value"
+	case "required":
+		return "schema-required"
+	case "additionalProperties":
+		return "schema-unknown-field"
+	case "minLength", "maxLength":
+		return "schema-length"
+	case "pattern":
+		return "schema-pattern"
+	case "minItems", "minProperties":
+		return "schema-empty"
+	}
+	return "schema-invalid"
 }

@@ -144,7 +144,7 @@ func readAsReplacement(doc *document, entry *yaml.Node, value map[string]any) di
 	if _, ok := value[state.WebAuthn.PoolBlock]; !ok {
 		detail += "; " + state.WebAuthn.PoolBlock + " is absent and left as it is (it has no off switch)"
 	}
-	return diag.List{{Severity: diag.Warning, Pos: pos,
+	return diag.List{{Severity: diag.Warning, Code: "cli-input-absent-is-off", Pos: pos,
 		Summary: fmt.Sprintf("read as an aws cognito-idp %s input: declared off because absent: %s", cliPoolInput, strings.Join(off, ", ")),
 		Detail:  detail}}
 }

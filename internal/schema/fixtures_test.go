@@ -101,6 +101,11 @@ func TestInvalidFixtures(t *testing.T) {
 			if !diags.HasErrors() {
 				t.Fatalf("%s loaded without errors", input)
 			}
+			for _, d := range diags {
+				if !diag.KnownCode(d.Code) || d.Code == diag.Unclassified {
+					t.Errorf("diagnostic without a catalogued code (diag.Rules): %s (Code %q)", d, d.Code)
+				}
+			}
 			got := render(diags)
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {

@@ -45,7 +45,7 @@ func (l *loader) addLegacyMode(p *pool, doc *document, entry map[string]any, at 
 		}
 	}
 	if p.LegacyMfaOptions != "" {
-		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Pos: pos, Path: at.path + "." + legacyModeField,
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "pool-declared-twice", UserPoolId: p.UserPoolId, Pos: pos, Path: at.path + "." + legacyModeField,
 			Summary: fmt.Sprintf("%s of %s is already set at %s", legacyModeField, p.UserPoolId, posString(p.legacyPos)),
 			Detail:  "set it in one UserPools entry of the pool"})
 		return
@@ -68,7 +68,7 @@ func checkLegacy(p *pool) diag.List {
 		if u.MFAOptions == nil || len(*u.MFAOptions) == 0 {
 			continue
 		}
-		out = append(out, diag.Diagnostic{Severity: diag.Warning, Pos: u.PosOf(legacyOptionsField), Path: u.Path + "." + legacyOptionsField,
+		out = append(out, diag.Diagnostic{Severity: diag.Warning, Code: "legacy-mfa-options", Username: u.Username, Pos: u.PosOf(legacyOptionsField), Path: u.Path + "." + legacyOptionsField,
 			Summary: fmt.Sprintf("MFAOptions of user %s sets a legacy SMS entry (AdminSetUserSettings, deprecated)", u.Username),
 			Detail:  "AWS no longer supports AdminSetUserSettings, though it still serves it, and UserMFASettingList does not show its entries: prefer SMSMfaSettings: {Enabled: true} with MFAOptions: []"})
 	}

@@ -84,7 +84,7 @@ func expandInputs(inputs []string) ([]string, diag.List) {
 		}
 	}
 	if len(inputs) == 0 {
-		diags = append(diags, diag.Diagnostic{Severity: diag.Error,
+		diags = append(diags, diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable",
 			Summary: "no input files", Detail: "give -f with a file, a directory or - for standard input"})
 	}
 	for _, in := range inputs {
@@ -121,7 +121,7 @@ func expandInputs(inputs []string) ([]string, diag.List) {
 			diags = append(diags, cannotRead(in, err))
 		}
 		if found == 0 {
-			diags = append(diags, diag.Diagnostic{Severity: diag.Error,
+			diags = append(diags, diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable",
 				Summary: fmt.Sprintf("no *.yaml or *.yml files in %s", in),
 				Detail:  "give the directory that holds the desired-state files, or the files themselves"})
 		}
@@ -139,7 +139,7 @@ func cannotRead(name string, err error) diag.Diagnostic {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return diag.Diagnostic{Severity: diag.Error, Summary: fmt.Sprintf("cannot read %s: %v", name, err)}
+	return diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable", Summary: fmt.Sprintf("cannot read %s: %v", name, err)}
 }
 
 func tooLarge(name string, size int64) diag.Diagnostic {
@@ -147,7 +147,7 @@ func tooLarge(name string, size int64) diag.Diagnostic {
 	if size < 0 {
 		what = "input is larger than " + mebibytes(MaxFileSize)
 	}
-	return diag.Diagnostic{Severity: diag.Error, Pos: state.Pos{File: name, Line: 1, Column: 1},
+	return diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable", Pos: state.Pos{File: name, Line: 1, Column: 1},
 		Summary: what + ", more than the limit of " + mebibytes(MaxFileSize),
 		Detail:  "split it into several files: one pool's users may be spread over many files"}
 }

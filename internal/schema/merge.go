@@ -117,7 +117,7 @@ func (l *loader) addPoolFields(p *pool, doc *document, entry map[string]any, at 
 		recordPositions(doc, fieldPos, k, node.Content[i], node.Content[i+1])
 	}
 	if p.configured {
-		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Pos: fieldPos[first], Path: at.path + "." + first,
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "pool-declared-twice", UserPoolId: p.UserPoolId, Pos: fieldPos[first], Path: at.path + "." + first,
 			Summary: fmt.Sprintf("pool-level fields of %s are already set at %s (%s)", p.UserPoolId, posString(p.Pos), p.Path),
 			Detail:  "set MfaConfiguration and the factor blocks of a pool in one UserPools entry; other entries for the same pool may only list Users"})
 		return
@@ -149,14 +149,14 @@ func (l *loader) addUser(p *pool, doc *document, fields map[string]any, at place
 	node := resolve(at.node)
 	pos := doc.pos(node)
 	if j, dup := p.byName[name]; dup {
-		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Pos: pos, Path: at.path,
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "duplicate-user", UserPoolId: p.UserPoolId, Username: name, Pos: pos, Path: at.path,
 			Summary: fmt.Sprintf("user %s is already declared for %s at %s", name, p.UserPoolId, posString(p.Users[j].Pos)),
 			Detail:  "declare each user once per pool"})
 		return
 	}
 	if j, ok := p.byFolded[strings.ToLower(name)]; ok {
 		other := p.Users[j]
-		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Warning, Pos: pos, Path: at.path,
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Warning, Code: "username-case", UserPoolId: p.UserPoolId, Username: name, Pos: pos, Path: at.path,
 			Summary: fmt.Sprintf("user %s differs from %s (%s) only in case", name, other.Username, posString(other.Pos)),
 			Detail:  "in a pool with case-insensitive usernames, Cognito's default, both name the same user; declare it once"})
 	} else {
@@ -201,7 +201,7 @@ func decodeStrict(v any, out any) error {
 }
 
 func internalError(doc *document, at place, err error) diag.Diagnostic {
-	return diag.Diagnostic{Severity: diag.Error, Pos: doc.pos(resolve(at.node)), Path: at.path,
+	return diag.Diagnostic{Severity: diag.Error, Code: "internal-error", Pos: doc.pos(resolve(at.node)), Path: at.path,
 		Summary: "internal error: the schema accepted what mfactl cannot read", Detail: err.Error()}
 }
 

@@ -35,7 +35,7 @@ func checkRules(p *pool) diag.List {
 			if present, enabled := f.PoolEnabled(p.Config); present && !enabled {
 				for _, name := range f.PoolSettings {
 					if pos, ok := p.FieldPos[f.PoolBlock+"."+name]; ok {
-						out = append(out, diag.Diagnostic{Severity: diag.Warning, Pos: pos, Path: p.Path + "." + f.PoolBlock + "." + name,
+						out = append(out, diag.Diagnostic{Severity: diag.Warning, Code: "setting-without-effect", UserPoolId: p.UserPoolId, Pos: pos, Path: p.Path + "." + f.PoolBlock + "." + name,
 							Summary: fmt.Sprintf("%s has no effect while %s MFA is disabled", name, f.Label),
 							Detail:  "mfactl sends no settings for a disabled factor; set Enabled: true or remove " + name})
 					}
@@ -79,6 +79,9 @@ func checkRules(p *pool) diag.List {
 		if f := rules.WebAuthnNeedsOtherFactor(u.Username, u.Settings, rules.Declared); f != nil {
 			atUser(*f, f.Field)
 		}
+	}
+	for i := range out {
+		out[i].UserPoolId = p.UserPoolId
 	}
 	return out
 }

@@ -33,11 +33,11 @@ func rootChoice(doc *document, all []*jsonschema.ValidationError) (*diag.Diagnos
 	_, pools := root["UserPools"]
 	_, self := root["Self"]
 	if !pools && !self {
-		return &diag.Diagnostic{Severity: diag.Error, Pos: doc.pos(doc.root), Summary: "missing required field UserPools",
+		return &diag.Diagnostic{Severity: diag.Error, Code: "schema-required", Pos: doc.pos(doc.root), Summary: "missing required field UserPools",
 			Detail: requiredHint("UserPools") + "; or, for your own MFA settings with your access token, \"Self:\" and its blocks"}, rest
 	}
 	at := doc.locate([]string{"Self"})
-	return &diag.Diagnostic{Severity: diag.Error, Pos: doc.fieldPos(at), Path: "Self",
+	return &diag.Diagnostic{Severity: diag.Error, Code: "self-with-pools", Pos: doc.fieldPos(at), Path: "Self",
 		Summary: "a document declares UserPools or Self, not both",
 		Detail:  "Self is planned with the signed-in user's access token, UserPools with AWS credentials: put them in separate files and plan them separately"}, rest
 }
@@ -68,7 +68,7 @@ func (l *loader) addSelf(doc *document, fields map[string]any) {
 	at := doc.locate([]string{"Self"})
 	pos := doc.fieldPos(at)
 	if l.self != nil {
-		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Pos: pos, Path: "Self",
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "self-declared-twice", Pos: pos, Path: "Self",
 			Summary: "Self is already declared at " + posString(l.self.Pos),
 			Detail:  "declare your own settings once; one access token is one user"})
 		return
@@ -104,7 +104,7 @@ func (l *loader) finishSelf(d *state.Desired) {
 		return
 	}
 	if len(l.pools) > 0 {
-		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Pos: l.self.Pos, Path: "Self",
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "self-with-pools", Pos: l.self.Pos, Path: "Self",
 			Summary: fmt.Sprintf("Self cannot be planned together with UserPools (%s, %s)", l.pools[0].UserPoolId, posString(l.pools[0].Pos)),
 			Detail:  "Self is planned with the signed-in user's access token, UserPools with AWS credentials: give the files to separate runs"})
 		return

@@ -54,7 +54,7 @@ var (
 func parseFile(name string, data []byte) ([]*document, diag.List) {
 	at := func(line, col int) state.Pos { return state.Pos{File: name, Line: line, Column: col} }
 	if bytes.HasPrefix(data, utf16BOMBE) || bytes.HasPrefix(data, utf16BOMLE) {
-		return nil, diag.List{{Severity: diag.Error, Pos: at(1, 1),
+		return nil, diag.List{{Severity: diag.Error, Code: "input-unreadable", Pos: at(1, 1),
 			Summary: "file is UTF-16 encoded", Detail: "save it as UTF-8"}}
 	}
 	// yaml.v3 would skip a BOM too; stripping it here keeps columns on line 1 right.
@@ -87,7 +87,7 @@ func parseFile(name string, data []byte) ([]*document, diag.List) {
 		docs = append(docs, doc)
 	}
 	if len(docs) == 0 && len(diags) == 0 {
-		diags = append(diags, diag.Diagnostic{Severity: diag.Error, Pos: at(1, 1),
+		diags = append(diags, diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable", Pos: at(1, 1),
 			Summary: "empty file", Detail: "expected a YAML document with Version and UserPools"})
 	}
 	return docs, diags
@@ -130,7 +130,7 @@ func checkText(name string, data []byte) (diag.Diagnostic, bool) {
 			problem = fmt.Sprintf("control character %U is not allowed in YAML", r)
 		}
 		if problem != "" {
-			return diag.Diagnostic{Severity: diag.Error,
+			return diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable",
 				Pos:     state.Pos{File: name, Line: line, Column: col},
 				Summary: problem, Detail: "save the file as UTF-8 text without control characters"}, false
 		}
@@ -207,7 +207,7 @@ func syntaxError(name string, data []byte, err error) diag.Diagnostic {
 			break
 		}
 	}
-	return diag.Diagnostic{Severity: diag.Error, Pos: state.Pos{File: name, Line: line, Column: col},
+	return diag.Diagnostic{Severity: diag.Error, Code: "yaml-syntax", Pos: state.Pos{File: name, Line: line, Column: col},
 		Summary: "invalid YAML: " + msg, Detail: detail}
 }
 
@@ -288,7 +288,7 @@ type converter struct {
 func (c *converter) fail(n *yaml.Node, path, summary, detail string) {
 	c.doc.faulty = true
 	c.doc.bad[n] = true
-	c.diags = append(c.diags, diag.Diagnostic{Severity: diag.Error,
+	c.diags = append(c.diags, diag.Diagnostic{Severity: diag.Error, Code: "yaml-unsupported",
 		Pos: state.Pos{File: c.doc.file, Line: n.Line, Column: n.Column}, Path: path, Summary: summary, Detail: detail})
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/plan"
@@ -19,6 +20,10 @@ type PlanOptions struct {
 	Files []string
 	Stdin io.Reader // for a file named "-"
 	Build plan.Options
+	// Targets, if set, narrow the plan to these pools ("POOL_ID") and users
+	// ("POOL_ID/USERNAME"): only they are read and planned, and the plan
+	// records them as Partial.
+	Targets []string
 	// ReadProgress, if set, is told how far reading live state has got.
 	ReadProgress func(done, total int)
 	// AccessToken reads the signed-in user's token, for files that
@@ -62,6 +67,10 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	case opts.TokenGiven:
 		return nil, errTokenWithoutSelf
 	}
+	desired, err := narrow(desired, opts.Targets)
+	if err != nil {
+		return nil, err
+	}
 	client, err := s.cognito(ctx, tok)
 	if err != nil {
 		return nil, err
@@ -71,6 +80,7 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
 	p := plan.Build(desired, live, opts.Build)
+	p.Partial = slices.Clone(opts.Targets)
 	// The files' own warnings travel with the plan, so every view shows them once.
 	p.Diagnostics = append(diags, p.Diagnostics...)
 	p.Diagnostics.Sort()

@@ -9,8 +9,8 @@ import (
 )
 
 // PlanSummary is the one-line outcome of a plan, e.g.
-// "Plan: 1 SetUserPoolMfaConfig, 12 AdminSetUserMFAPreference calls; 88 users in sync.",
-// with "(N uncertain)" after the calls when Cognito may refuse some of them
+// "Plan: 13 calls (1 SetUserPoolMfaConfig, 12 AdminSetUserMFAPreference); 88 users in sync.",
+// with "N uncertain" in the parentheses when Cognito may refuse some of them
 // for a reason reads cannot show (plan.Call.Uncertain).
 func PlanSummary(p *plan.Plan) string {
 	if errs, warns := diagnosticCounts(p.Diagnostics); errs > 0 {
@@ -23,6 +23,12 @@ func PlanSummary(p *plan.Plan) string {
 	if !p.HasChanges() {
 		return fmt.Sprintf("No changes. %s and %s in sync.", Plural(len(p.Pools), "pool"), Plural(p.UsersInSync(), "user"))
 	}
+	return fmt.Sprintf("Plan: %s; %s in sync.", CallCountText(p), Plural(p.UsersInSync(), "user"))
+}
+
+// CallCountText counts a plan's calls: "2 AdminSetUserMFAPreference calls",
+// or, with both operations, "3 calls (1 SetUserPoolMfaConfig, 2 AdminSetUserMFAPreference)".
+func CallCountText(p *plan.Plan) string {
 	counts := p.CallCounts()
 	var parts []string
 	for _, op := range plan.Operations {
@@ -30,14 +36,22 @@ func PlanSummary(p *plan.Plan) string {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[op], op))
 		}
 	}
-	calls := "calls"
-	if len(p.Calls) == 1 {
-		calls = "call"
-	}
+	uncertain := ""
 	if n := p.UncertainCalls(); n > 0 {
-		calls += fmt.Sprintf(" (%d uncertain)", n)
+		uncertain = fmt.Sprintf("%d uncertain", n)
 	}
-	return fmt.Sprintf("Plan: %s %s; %s in sync.", strings.Join(parts, ", "), calls, Plural(p.UsersInSync(), "user"))
+	if len(parts) == 1 {
+		calls := parts[0] + map[bool]string{true: " call", false: " calls"}[len(p.Calls) == 1]
+		if uncertain != "" {
+			calls += " (" + uncertain + ")"
+		}
+		return calls
+	}
+	inside := strings.Join(parts, ", ")
+	if uncertain != "" {
+		inside += "; " + uncertain
+	}
+	return fmt.Sprintf("%s (%s)", Plural(len(p.Calls), "call"), inside)
 }
 
 func diagnosticCounts(l diag.List) (errs, warns int) {

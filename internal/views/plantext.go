@@ -14,21 +14,31 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// RenderPlanText writes p for people: for each pool and user that changes,
-// what changes (live -> desired); then the calls in order with their
-// requests; then the diagnostics and a summary line. Secrets never appear:
-// it shows only the plan's review form and masked request bodies.
+// RenderPlanText writes p for people, compactly: for each pool that
+// changes, what changes (live -> desired), users that change alike grouped;
+// then the calls summarised per pool and stage, the diagnostics (the same
+// problem for many users said once) and a summary line. Secrets never
+// appear: it shows only the plan's review form.
 func RenderPlanText(w io.Writer, p *plan.Plan, style Palette) error {
+	return renderPlanText(w, p, style, false)
+}
+
+// RenderPlanTextVerbose is RenderPlanText with every user and every call
+// and its request body (secrets masked).
+func RenderPlanTextVerbose(w io.Writer, p *plan.Plan, style Palette) error {
+	return renderPlanText(w, p, style, true)
+}
+
+func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose bool) error {
 	bw := bufio.NewWriter(w)
-	r := textRenderer{w: bw, s: style, userCalls: map[userKey]*plan.Call{}}
-	for i := range p.Calls {
-		if c := &p.Calls[i]; c.UserRequest != nil {
-			r.userCalls[userKey{c.UserPoolId, c.Username}] = c
-		}
-	}
+	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: verbose}
 	if self := p.SelfService; self != nil {
 		r.line(0, r.s.Dim(fmt.Sprintf("Self-service: user %s of user pool %s, as the access token's claims say (issuer %s; read, not verified: Cognito verifies the token on every call).",
 			self.Username, self.UserPoolId, self.Issuer)))
+		r.line(0, "")
+	}
+	if len(p.Partial) > 0 {
+		r.line(0, style.Yellow("Partial plan: only --target "+strings.Join(p.Partial, ", ")+" was read and planned; the rest of the files was not."))
 		r.line(0, "")
 	}
 	if !p.Diagnostics.HasErrors() {
@@ -37,19 +47,24 @@ func RenderPlanText(w io.Writer, p *plan.Plan, style Palette) error {
 				r.pool(pc)
 			}
 		}
-		if len(p.Calls) > 0 {
+		switch {
+		case len(p.Calls) == 0:
+		case verbose:
 			r.calls(p.Calls)
+		default:
+			r.stages(p.Calls)
 		}
 	}
-	r.diagnostics(p.Diagnostics)
+	r.diagnostics(shownDiagnostics(p))
 	fmt.Fprintln(bw, style.Bold(PlanSummary(p)))
 	return bw.Flush()
 }
 
 type textRenderer struct {
-	w         *bufio.Writer
-	s         Palette
-	userCalls map[userKey]*plan.Call
+	w       *bufio.Writer
+	s       Palette
+	users   poolUsers
+	verbose bool
 }
 
 type userKey struct{ poolID, username string }
@@ -68,16 +83,33 @@ func at(pos state.Pos) string {
 func (r textRenderer) pool(pc plan.PoolChange) {
 	r.line(0, r.s.Yellow("~ user pool "+pc.UserPoolId)+r.s.Dim(at(pc.Pos)))
 	if pc.Live != nil && pc.Desired != nil {
-		for _, d := range diffPool(*pc.Live, *pc.Desired) {
+		diffs := diffPool(*pc.Live, *pc.Desired)
+		for i, d := range diffs {
 			r.line(4, r.symbolLine(d))
+			if lastSmsLine(diffs, i) && keepsSmsRole(*pc.Live, *pc.Desired) {
+				r.line(6, r.s.Dim("# "+smsRoleKept))
+			}
 		}
 	}
 	if m := pc.LegacyMigration; m != nil && m.Migrated > 0 {
 		r.line(4, r.s.Yellow(fmt.Sprintf("~ LegacyMfaOptions: Migrate: %s with legacy SMS MFAOptions move to SMSMfaSettings, then their MFAOptions are cleared",
 			Plural(m.Migrated, "user"))))
 	}
-	for _, uc := range pc.Users {
-		r.user(pc.UserPoolId, uc)
+	groups := r.users.groups(pc)
+	if r.verbose || !anyLarge(groups) {
+		for _, uc := range pc.Users {
+			r.user(uc, r.users.lines(pc.UserPoolId, uc))
+		}
+	} else {
+		for _, g := range groups {
+			if len(g.Users) < groupAtLeast {
+				for _, uc := range g.Users {
+					r.user(uc, g.Lines)
+				}
+				continue
+			}
+			r.group(g)
+		}
 	}
 	if pc.UsersInSync > 0 {
 		r.line(4, r.s.Dim(Plural(pc.UsersInSync, "declared user")+" in sync"))
@@ -85,48 +117,30 @@ func (r textRenderer) pool(pc plan.PoolChange) {
 	r.line(0, "")
 }
 
-func (r textRenderer) user(poolID string, uc plan.UserChange) {
+func (r textRenderer) user(uc plan.UserChange, lines []fieldDiff) {
 	heading := r.s.Yellow("~ user "+uc.Username) + r.s.Dim(at(uc.Pos))
 	if uc.Unknown != "" {
 		heading += r.s.Dim(" (live settings unknown: " + uc.Unknown + ")")
 	}
 	r.line(4, heading)
-	if m := uc.MFAOptions; m != nil {
-		r.line(8, r.symbolLine(fieldDiff{kind: '~', key: "MFAOptions", from: describeOptions(m.Live), to: describeOptions(m.Desired)}))
+	for _, d := range lines {
+		r.line(8, r.symbolLine(d))
 	}
-	call := r.userCalls[userKey{poolID, uc.Username}]
-	if call == nil {
-		return
+}
+
+func (r textRenderer) group(g *userGroup) {
+	heading := r.s.Yellow("~ " + Plural(len(g.Users), "user"))
+	if g.Label != "" {
+		heading += r.s.Yellow(" (" + g.Label + ")")
 	}
-	for _, f := range state.MFAFactors {
-		sent := f.User(*call.UserRequest)
-		if sent == nil {
-			continue
-		}
-		was := enabledOrNil(f.User(uc.Live))
-		from, to := describeFactor(was), describeFactor(sent)
-		if uc.Unknown != "" {
-			from = "unknown"
-		}
-		kind := byte('~')
-		switch {
-		case uc.Unknown == "" && was == nil && sent.Enabled:
-			kind = '+'
-		case uc.Unknown == "" && was != nil && !sent.Enabled:
-			kind = '-'
-		}
-		r.line(8, r.symbolLine(fieldDiff{kind: kind, key: f.UserBlock, from: from, to: to}))
+	if g.Unknown != "" {
+		heading += r.s.Dim(" (live settings unknown: " + g.Unknown + ")")
 	}
-	if w := call.UserRequest.WebAuthnMfaSettings; w != nil {
-		to := "disabled"
-		if w.Enabled {
-			to = "enabled"
-		}
-		r.line(8, r.symbolLine(fieldDiff{kind: '~', key: "WebAuthnMfaSettings", from: "(cannot be read)", to: to}))
+	r.line(4, heading)
+	for _, d := range g.Lines {
+		r.line(8, r.symbolLine(d))
 	}
-	if call.Uncertain != "" {
-		r.line(8, r.s.Yellow("! "+call.Uncertain))
-	}
+	r.line(8, r.s.Dim(g.names()))
 }
 
 func describeFactor(f *state.FactorSettings) string {
@@ -142,6 +156,8 @@ func describeFactor(f *state.FactorSettings) string {
 
 func (r textRenderer) symbolLine(d fieldDiff) string {
 	switch d.kind {
+	case '!':
+		return r.s.Yellow("! " + d.to)
 	case '+':
 		return r.s.Green(fmt.Sprintf("+ %s: %s", d.key, d.to))
 	case '-':
@@ -207,6 +223,25 @@ func (r textRenderer) calls(calls []plan.Call) {
 	r.line(0, "")
 }
 
+// stages summarises the calls per pool and stage, in order: "stage 2: 200
+// AdminSetUserMFAPreference", with the reason of a pool call.
+func (r textRenderer) stages(calls []plan.Call) {
+	r.line(0, r.s.Cyan("Calls (pools run independently; within a pool, each stage waits for the one before):"))
+	for _, ps := range callStages(calls) {
+		r.line(2, r.s.Cyan(ps.pool))
+		for _, st := range ps.stages {
+			text := fmt.Sprintf("stage %d: %s", st.stage, st.counts())
+			line := r.s.Cyan(text)
+			if st.reason != "" {
+				line += r.s.Dim("  # " + st.reason)
+			}
+			r.line(4, line)
+		}
+	}
+	r.line(2, r.s.Dim("(--verbose or -o json shows every call and its request)"))
+	r.line(0, "")
+}
+
 func stageName(stage int) string {
 	switch stage {
 	case plan.StageWidenPool:
@@ -222,24 +257,23 @@ func stageName(stage int) string {
 }
 
 func (r textRenderer) diagnostics(l diag.List) {
-	for _, d := range l {
+	for _, g := range groupDiagnostics(l) {
 		label := r.s.Yellow("Warning:")
-		if d.Severity == diag.Error {
+		if g.Severity == diag.Error {
 			label = r.s.Red("Error:")
 		}
-		r.line(0, label+" "+d.Summary)
-		var where []string
-		if d.Pos.File != "" {
-			where = append(where, fmt.Sprintf("%s:%d:%d", d.Pos.File, d.Pos.Line, d.Pos.Column))
+		r.line(0, label+" "+g.Summary)
+		if len(g.members) > 1 {
+			r.line(2, "users: "+g.users())
 		}
-		if d.Path != "" {
-			where = append(where, d.Path)
+		if w := where(g.Diagnostic); w != "" {
+			if more := len(g.members) - 1; more > 0 {
+				w += fmt.Sprintf(" and %s", Plural(more, "more place"))
+			}
+			r.line(2, r.s.Dim("at "+w))
 		}
-		if len(where) > 0 {
-			r.line(2, r.s.Dim("at "+strings.Join(where, ", ")))
-		}
-		if d.Detail != "" {
-			r.line(2, d.Detail)
+		if g.Detail != "" {
+			r.line(2, g.Detail)
 		}
 		r.line(0, "")
 	}
@@ -307,7 +341,8 @@ func restyle(n *yaml.Node, root bool) {
 	}
 }
 
-// fieldDiff is one line of a diff: '+' added, '-' removed, '~' changed.
+// fieldDiff is one line of a diff: '+' added, '-' removed, '~' changed;
+// '!' is a note on the call (to: why Cognito may refuse it).
 type fieldDiff struct {
 	kind     byte
 	key      string
@@ -393,11 +428,34 @@ func quotePtr(s *string) (string, bool) {
 	return strconv.Quote(*s), true
 }
 
+// smsRoleKept says why a plan that switches SMS MFA off shows no change
+// to the SMS role.
+const smsRoleKept = "the pool keeps its SMS role (SmsConfiguration): switching SMS MFA off does not remove it"
+
+// lastSmsLine reports whether diffs[i] is the last of the SMS lines.
+func lastSmsLine(diffs []fieldDiff, i int) bool {
+	const sms = "SmsMfaConfiguration."
+	return strings.HasPrefix(diffs[i].key, sms) && (i+1 == len(diffs) || !strings.HasPrefix(diffs[i+1].key, sms))
+}
+
+// keepsSmsRole reports whether SMS MFA goes off while live has an SMS role:
+// SetUserPoolMfaConfig without an SMS block switches SMS MFA off, but the
+// pool keeps its SmsConfiguration (DescribeUserPool still shows it, and
+// mfactl reuses it when SMS comes back), so the role is not "removed".
+func keepsSmsRole(live, desired state.PoolConfig) bool {
+	return live.SmsMfaConfiguration != nil && live.SmsMfaConfiguration.SmsConfiguration != nil &&
+		(desired.SmsMfaConfiguration == nil || !desired.SmsMfaConfiguration.Enabled)
+}
+
 // diffPool lists the fields that differ between two masked pool
 // configurations. A desired secret marked SecretFromLive is the live one.
 func diffPool(live, desired state.PoolConfig) []fieldDiff {
 	var out []fieldDiff
+	keepRole := keepsSmsRole(live, desired)
 	for _, f := range poolFields {
+		if keepRole && strings.HasPrefix(f.key, "SmsMfaConfiguration.SmsConfiguration.") {
+			continue
+		}
 		from, inLive := f.get(live)
 		to, inDesired := f.get(desired)
 		if inLive && inDesired && to == string(plan.SecretFromLive) {

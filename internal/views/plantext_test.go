@@ -2,6 +2,7 @@ package views
 
 import (
 	"bytes"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,18 +27,29 @@ func TestRenderTextColours(t *testing.T) {
 		"<yellow>~ user pool eu-west-1_AbCdEf123</yellow><dim>  # mfa.yaml:2:5</dim>",
 		`<yellow>~ EmailMfaConfiguration.Enabled: false -> true</yellow>`,
 		`<green>+ EmailMfaConfiguration.Subject: "Your code"</green>`,
-		`<red>- SmsMfaConfiguration.SmsConfiguration.ExternalId: (sensitive)</red>`,
+		"<dim># the pool keeps its SMS role (SmsConfiguration): switching SMS MFA off does not remove it</dim>",
 		"<red>- SMSMfaSettings: enabled, preferred</red>",
 		"<yellow>~ SoftwareTokenMfaSettings: enabled -> enabled, preferred</yellow>",
-		"<cyan>1. SetUserPoolMfaConfig eu-west-1_AbCdEf123</cyan><dim>  [stage 1: pool, before users]</dim>",
-		"<bold>Plan: 2 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference calls; 0 users in sync.</bold>",
+		"<cyan>stage 1: SetUserPoolMfaConfig</cyan><dim>  # widen before the user calls: enable email</dim>",
+		"<cyan>stage 2: AdminSetUserMFAPreference</cyan>",
+		"<bold>Plan: 3 calls (2 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference); 0 users in sync.</bold>",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
+	if strings.Contains(out, "SmsConfiguration.ExternalId") || strings.Contains(out, "SnsCallerArn") {
+		t.Errorf("switching SMS MFA off shows the pool's SMS role as removed")
+	}
 	if t.Failed() {
 		t.Logf("output:\n%s", out)
+	}
+	b.Reset()
+	if err := RenderPlanTextVerbose(&b, p, tags); err != nil {
+		t.Fatal(err)
+	}
+	if want := "<cyan>1. SetUserPoolMfaConfig eu-west-1_AbCdEf123</cyan><dim>  [stage 1: pool, before users]</dim>"; !strings.Contains(b.String(), want) {
+		t.Errorf("verbose output lacks %q:\n%s", want, b.String())
 	}
 	var plainOut, zeroOut bytes.Buffer
 	_ = RenderPlanText(&plainOut, p, Plain)
@@ -84,7 +96,7 @@ func TestPlanSummary(t *testing.T) {
 	}
 	changes := buildPlan(t, plantest.DesiredPool(state.PoolConfig{SoftwareTokenMfaConfiguration: plantest.TotpOn()},
 		plantest.User("alice", state.UserSettings{SMSMfaSettings: plantest.Enabled()}), plantest.User("bob", state.UserSettings{})), l, plan.Options{})
-	if got := PlanSummary(changes); got != "Plan: 1 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference calls; 1 user in sync." {
+	if got := PlanSummary(changes); got != "Plan: 2 calls (1 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference); 1 user in sync." {
 		t.Errorf("Summary = %q", got)
 	}
 	failed := plan.Build(plantest.DesiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}), state.Live{}, plan.Options{})
@@ -120,14 +132,18 @@ func TestGoldenPlanTexts(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			d, l, o := plantest.LoadScenario(t, dir)
 			p := plan.Build(d, l, plan.Options{ResendWriteOnly: o.ResendWriteOnly})
-			var text bytes.Buffer
-			if err := RenderPlanText(&text, p, Plain); err != nil {
-				t.Fatal(err)
+			for name, render := range map[string]func(io.Writer, *plan.Plan, Palette) error{
+				"plan.txt": RenderPlanText, "plan-verbose.txt": RenderPlanTextVerbose,
+			} {
+				var text bytes.Buffer
+				if err := render(&text, p, Plain); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(text.String(), plantest.Secret) || strings.Contains(text.String(), plantest.NewSecret) {
+					t.Fatalf("a secret reached the text:\n%s", text.String())
+				}
+				golden(t, filepath.Join(dir, name), text.String())
 			}
-			if strings.Contains(text.String(), plantest.Secret) || strings.Contains(text.String(), plantest.NewSecret) {
-				t.Fatalf("a secret reached the text:\n%s", text.String())
-			}
-			golden(t, filepath.Join(dir, "plan.txt"), text.String())
 		})
 	}
 }

@@ -1,0 +1,89 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/plan"
+)
+
+// shownDiagnostics is what the people-facing formats (text, Markdown,
+// annotations, JUnit, SARIF) show of a plan's diagnostics: all of them,
+// except, in a plan that changes nothing, the warnings of rules that
+// matter only next to a change (diag.Rule.QuietInSync), so that a
+// converged plan is quiet. -o json keeps every diagnostic.
+func shownDiagnostics(p *plan.Plan) diag.List {
+	if p.HasChanges() || p.Diagnostics.HasErrors() {
+		return p.Diagnostics
+	}
+	var out diag.List
+	for _, d := range p.Diagnostics {
+		if d.Severity == diag.Warning && diag.RuleOf(d).QuietInSync {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// diagGroup is diagnostics that say the same thing about different users
+// of one pool: shown once, with the users named.
+type diagGroup struct {
+	diag.Diagnostic // the first; for a group, Summary names the count instead of the user
+	members         []diag.Diagnostic
+}
+
+// groupDiagnostics merges diagnostics that differ only in the user they
+// are about (same severity, rule, pool, detail, and summary but for the
+// username), in order of their first member.
+func groupDiagnostics(l diag.List) []diagGroup {
+	var out []diagGroup
+	byKey := map[string]int{}
+	for _, d := range l {
+		key := ""
+		if d.Username != "" && strings.Contains(d.Summary, "user "+d.Username) {
+			key = strings.Join([]string{string(d.Severity), d.Code, d.UserPoolId, d.Detail,
+				strings.Replace(d.Summary, "user "+d.Username, "user \x00", 1)}, "\x00")
+		}
+		if i, ok := byKey[key]; ok && key != "" {
+			out[i].members = append(out[i].members, d)
+			continue
+		}
+		if key != "" {
+			byKey[key] = len(out)
+		}
+		out = append(out, diagGroup{Diagnostic: d, members: []diag.Diagnostic{d}})
+	}
+	for i := range out {
+		if g := &out[i]; len(g.members) > 1 {
+			g.Summary = strings.Replace(g.members[0].Summary, "user "+g.members[0].Username, Plural(len(g.members), "user"), 1)
+		}
+	}
+	return out
+}
+
+// users names the users of a group, at most groupNamesShown.
+func (g diagGroup) users() string {
+	names := make([]string, 0, min(len(g.members), groupNamesShown))
+	for _, m := range g.members[:min(len(g.members), groupNamesShown)] {
+		names = append(names, m.Username)
+	}
+	s := strings.Join(names, ", ")
+	if more := len(g.members) - len(names); more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
+}
+
+// where says where a diagnostic is: "file:line:col, Path".
+func where(d diag.Diagnostic) string {
+	var parts []string
+	if d.Pos.File != "" {
+		parts = append(parts, fmt.Sprintf("%s:%d:%d", d.Pos.File, d.Pos.Line, d.Pos.Column))
+	}
+	if d.Path != "" {
+		parts = append(parts, d.Path)
+	}
+	return strings.Join(parts, ", ")
+}
