@@ -4,7 +4,7 @@ import (
 	"context"
 	"os"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/token"
@@ -25,11 +25,13 @@ type awsFlags struct {
 	AccessTokenFile string
 }
 
-func (a *awsFlags) register(fs *pflag.FlagSet) {
+func (a *awsFlags) register(c *cobra.Command) {
+	fs := c.Flags()
 	fs.StringVar(&a.Profile, "profile", "", "AWS shared-config profile for credentials")
 	fs.StringVar(&a.Region, "region", "", "fallback AWS Region for the credential chain (each pool's Region comes from its ID)")
 	fs.StringVar(&a.EndpointURL, "endpoint-url", "", "send Cognito requests to this `URL` (e.g. mfactl emulator's); AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER is honoured too")
 	fs.StringArrayVar(&a.Rates, "rate", nil, "client-side request rate for a quota category, `CATEGORY=RPS` (repeatable; e.g. UserRead=300 after a quota raise)")
+	_ = c.RegisterFlagCompletionFunc("rate", completeRates)
 	fs.StringVar(&a.AccessTokenFile, "access-token-file", "", "read your access token from `FILE`, for files that declare Self (no AWS credentials are used); "+token.EnvVar+" works too")
 }
 

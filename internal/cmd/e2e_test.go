@@ -83,7 +83,7 @@ func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
 	if code != ExitChanges {
 		t.Fatalf("first plan exit = %d, want %d\n%s", code, ExitChanges, out)
 	}
-	if !strings.Contains(out, "Plan: 5 SetUserPoolMfaConfig, 16 AdminSetUserMFAPreference calls") {
+	if !strings.Contains(out, "Plan: 21 calls (5 SetUserPoolMfaConfig, 16 AdminSetUserMFAPreference)") {
 		t.Errorf("plan summary missing:\n%s", out)
 	}
 	if got := h.writes(); len(got) != 0 {

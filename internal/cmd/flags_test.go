@@ -15,12 +15,13 @@ func TestPlanFlagsReachTheOptions(t *testing.T) {
 	c := NewCmdPlan(&Factory{IO: ios}, func(_ context.Context, o *PlanOptions) error { got = o; return nil })
 	c.SetArgs([]string{"-f", "a.yaml", "--file", "dir/", "--detailed-exitcode", "-o", "json", "--out", "p.plan",
 		"--resend-write-only", "--profile", "prod", "--region", "eu-west-1", "--endpoint-url", "http://127.0.0.1:9",
-		"--rate", "UserRead=300", "--rate", "UserResourceUpdate=50"})
+		"--rate", "UserRead=300", "--rate", "UserResourceUpdate=50", "--verbose", "--target", "eu-west-1_A/bob",
+		"--report", "junit=r.xml", "--report", "sarif=r.sarif"})
 	if err := c.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	want := PlanOptions{IO: ios, Files: []string{"a.yaml", "dir/"}, Output: "json", OutFile: "p.plan",
-		DetailedExitCode: true, ResendWriteOnly: true,
+	want := PlanOptions{IO: ios, Files: []string{"a.yaml", "dir/"}, Out: outputFlags{Output: "json", Reports: []string{"junit=r.xml", "sarif=r.sarif"}, offered: planFormats},
+		OutFile: "p.plan", DetailedExitCode: true, ResendWriteOnly: true, Verbose: true, Targets: []string{"eu-west-1_A/bob"},
 		AWS: awsFlags{Profile: "prod", Region: "eu-west-1", EndpointURL: "http://127.0.0.1:9", Rates: []string{"UserRead=300", "UserResourceUpdate=50"}}}
 	got.NewClient = nil
 	if !reflect.DeepEqual(*got, want) {
@@ -33,7 +34,10 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"-f", "a.yaml", "-o", "yaml"}, "use text, json or cli"},
+		{[]string{"-f", "a.yaml", "-o", "yaml"}, "use text, json, cli, markdown, github, junit or sarif"},
+		{[]string{"-f", "a.yaml", "--report", "junit"}, "want FORMAT=FILE"},
+		{[]string{"-f", "a.yaml", "--report", "yaml=x"}, "use text, json, cli, markdown, github, junit or sarif"},
+		{[]string{"-f", "a.yaml", "--report", "junit=x", "--report", "sarif=x"}, "already the file of another --report"},
 		{[]string{"-o", "json"}, `"file" not set`},
 		{[]string{"-f", "a.yaml", "extra"}, "desired-state files are given with -f: plan -f extra"},
 	} {

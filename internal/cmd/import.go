@@ -69,7 +69,7 @@ files are never overwritten.`,
 	fs.StringVar(&opts.Users, "users", "none", "which users to import: none, all, group:NAME or NAME,NAME...")
 	fs.StringVar(&opts.Out, "out", "", "write to this `FILE`, or to this DIR (one file per pool); stdout when not given")
 	fs.IntVar(&opts.UsersPerFile, "users-per-file", 0, "with --out DIR, at most `N` users per file (0: all in the pool's file)")
-	opts.AWS.register(fs)
+	opts.AWS.register(c)
 	_ = c.MarkFlagRequired("user-pool-id")
 	return c
 }

@@ -58,7 +58,7 @@ It never overwrites a file (default: ` + defaultInitFile + `).`,
 	fs := c.Flags()
 	fs.StringVar(&opts.PoolID, "user-pool-id", "", "import this pool's configuration instead of writing the example")
 	fs.StringVar(&opts.Out, "out", "", "the `FILE` to write (default "+defaultInitFile+"); - for stdout")
-	opts.AWS.register(fs)
+	opts.AWS.register(c)
 	return c
 }
 

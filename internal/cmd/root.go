@@ -48,6 +48,14 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		Args:          unknownCommand,
 		RunE:          func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
+	var noColor bool
+	root.PersistentFlags().BoolVar(&noColor, "no-color", false, "never colour the output (as NO_COLOR=1 does)")
+	root.PersistentPreRun = func(*cobra.Command, []string) {
+		if noColor {
+			f.IO.NoColor = true
+		}
+	}
+	views.Version = Version
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)

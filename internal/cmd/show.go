@@ -17,16 +17,18 @@ type ShowOptions struct {
 	IO       *views.IOStreams
 	PlanFile string
 	Output   string // one of showFormats
+	Verbose  bool
 }
 
 // NewCmdShow builds `mfactl show`; runF replaces showRun in tests.
 func NewCmdShow(f *Factory, runF func(*ShowOptions) error) *cobra.Command {
 	opts := &ShowOptions{IO: f.IO}
 	c := &cobra.Command{
-		Use:   "show PLANFILE [-o text|json|cli]",
+		Use:   "show PLANFILE [-o FORMAT] [--verbose]",
 		Short: "Render a saved plan without contacting AWS",
 		Long: `Show renders a plan saved with mfactl plan --out as plan would have shown
-it: as text, JSON or AWS CLI commands. It needs no credentials and makes no
+it: as text, JSON, AWS CLI commands, or a CI format (markdown, github,
+junit, sarif; see docs/ci.md). It needs no credentials and makes no
 network call, so one CI job can save a plan and another post it for review.
 It does not check whether the plan is still current: apply does that.`,
 		Example: `  mfactl plan -f mfa/ --out mfa.plan
@@ -50,6 +52,8 @@ It does not check whether the plan is still current: apply does that.`,
 		},
 	}
 	c.Flags().StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(showFormats...))
+	_ = c.RegisterFlagCompletionFunc("output", completeFormats(showFormats, ""))
+	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "show every user and every call with its request")
 	return c
 }
 
@@ -59,5 +63,5 @@ func showRun(opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	return views.NewPlan(format, opts.IO).Plan(p)
+	return views.NewPlan(format, opts.IO, views.PlanOptions{Verbose: opts.Verbose, FullPlan: fullPlanHint(opts.PlanFile)}).Plan(p)
 }

@@ -1,27 +1,29 @@
 package cmd
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
-// validateFormats are the formats `mfactl validate -o` offers.
-var validateFormats = []views.Format{views.Text, views.JSON}
+// validateFormats are the formats `mfactl validate -o` and --report offer.
+var validateFormats = []views.Format{views.Text, views.JSON, views.Markdown, views.GitHub, views.JUnit, views.SARIF}
 
 // ValidateOptions are the inputs of `mfactl validate`.
 type ValidateOptions struct {
-	IO     *views.IOStreams
-	Files  []string
-	Output string // one of validateFormats
+	IO    *views.IOStreams
+	Files []string
+	Out   outputFlags // -o, one of validateFormats, and --report
 }
 
 // NewCmdValidate builds `mfactl validate`; runF replaces validateRun in tests.
 func NewCmdValidate(f *Factory, runF func(*ValidateOptions) error) *cobra.Command {
 	opts := &ValidateOptions{IO: f.IO}
 	c := &cobra.Command{
-		Use:   "validate -f PATH... [-o text|json]",
+		Use:   "validate -f PATH... [-o FORMAT] [--report FORMAT=FILE]...",
 		Short: "Check desired-state files without contacting AWS",
 		Long: `Validate checks desired-state files in three layers — YAML syntax and
 duplicate keys, the JSON Schema (see mfactl schema), and Cognito's
@@ -32,11 +34,12 @@ and makes no network call.
 Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable.`,
 		Example: `  mfactl validate -f mfa/
   mfactl validate -f pool.yaml -f users/ -o json
+  mfactl validate -f mfa/ -o github --report sarif=mfactl.sarif
   generate-users | mfactl validate -f -`,
 		Args: filesWithF,
 		RunE: func(c *cobra.Command, _ []string) error {
-			if _, err := views.ParseFormat(opts.Output, validateFormats...); err != nil {
-				return &UsageError{Err: err}
+			if _, _, err := opts.Out.parse(); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(opts)
@@ -46,15 +49,16 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable.`,
 	}
 	fs := c.Flags()
 	fs.StringArrayVarP(&opts.Files, "file", "f", nil, "desired-state file, directory or - for stdin (repeatable)")
-	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(validateFormats...))
+	opts.Out.register(c, validateFormats, true)
 	_ = c.MarkFlagRequired("file")
 	return c
 }
 
 func validateRun(opts *ValidateOptions) error {
-	format, _ := views.ParseFormat(opts.Output, validateFormats...)
+	format, reports, _ := opts.Out.parse()
+	rf := newReportFiles(opts.IO, reports)
 	r := usecase.Validate(opts.Files, opts.IO.In)
-	if err := views.NewValidate(format, opts.IO).Result(r); err != nil {
+	if err := errors.Join(newValidateFanOut(format, opts.IO, rf).Result(r), rf.write()); err != nil {
 		return err
 	}
 	if r.Diagnostics.HasErrors() {

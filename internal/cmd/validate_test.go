@@ -38,7 +38,7 @@ func TestValidateFlags(t *testing.T) {
 	if err := c.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(got.Files, "|") != "a.yaml|dir,with,commas|-" || got.Output != "json" {
+	if strings.Join(got.Files, "|") != "a.yaml|dir,with,commas|-" || got.Out.Output != "json" {
 		t.Errorf("%+v", got)
 	}
 
@@ -131,7 +131,7 @@ func TestValidateJSON(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stdout)
 	}
 	_, want := schema.Load([]string{"fixtures/invalid/schema-many-faults.yaml"}, nil)
-	if report.FormatVersion != "1.0" || report.Valid || len(report.Diagnostics) != len(want) {
+	if report.FormatVersion != "1.1" || report.Valid || len(report.Diagnostics) != len(want) {
 		t.Fatalf("%+v", report)
 	}
 	for i := range want {
@@ -164,7 +164,7 @@ func TestValidateWarningsAreNotErrors(t *testing.T) {
 
 func TestValidateErrorIsSilent(t *testing.T) {
 	ios, _, _, errOut := views.TestStreams()
-	err := validateRun(&ValidateOptions{IO: ios, Files: []string{"../../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Output: "text"})
+	err := validateRun(&ValidateOptions{IO: ios, Files: []string{"../../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: validateFormats}})
 	var silent *SilentError
 	if !errors.As(err, &silent) || !strings.HasSuffix(errOut.String(), "1 error, 0 warnings\n") {
 		t.Errorf("err %v, stderr %q", err, errOut.String())

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
@@ -87,7 +91,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 		t.MaxIdleConnsPerHost = concurrency + 4
 	})
-	loadOpts := []func(*config.LoadOptions) error{config.WithHTTPClient(httpClient)}
+	loadOpts := []func(*config.LoadOptions) error{config.WithHTTPClient(httpClient), config.WithLogger(quietLogger{os.Stderr})}
 	if opts.Profile != "" {
 		loadOpts = append(loadOpts, config.WithSharedConfigProfile(opts.Profile))
 	}
@@ -222,4 +226,17 @@ func (c *Client) withRetries(ctx context.Context, call func() error) error {
 			return err
 		}
 	}
+}
+
+// quietLogger writes the SDK's log to w, except the instance metadata
+// client's "falling back to IMDSv1" warning: that fallback is the SDK's
+// normal path where IMDSv2 tokens cannot be had (a container, a host
+// without a metadata service), and mfactl's output is not the place for it.
+type quietLogger struct{ w io.Writer }
+
+func (l quietLogger) Logf(classification logging.Classification, format string, v ...any) {
+	if strings.HasPrefix(format, "falling back to IMDSv1") {
+		return
+	}
+	fmt.Fprintf(l.w, "SDK %s %s\n", classification, fmt.Sprintf(format, v...))
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/aws/smithy-go/logging"
+
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -277,5 +279,18 @@ func TestNewHonoursMaxAttemptsFromTheEnvironment(t *testing.T) {
 	}
 	if calls != 2 {
 		t.Errorf("%d attempts; want AWS_MAX_ATTEMPTS=2", calls)
+	}
+}
+
+func TestQuietLoggerDropsOnlyTheIMDSv1Fallback(t *testing.T) {
+	var b strings.Builder
+	l := quietLogger{&b}
+	l.Logf(logging.Warn, "falling back to IMDSv1: %v", "token request failed")
+	if b.Len() != 0 {
+		t.Fatalf("the IMDSv1 fallback reached stderr: %q", b.String())
+	}
+	l.Logf(logging.Warn, "Response has no supported checksum")
+	if !strings.Contains(b.String(), "WARN Response has no supported checksum") {
+		t.Fatalf("another SDK warning was dropped: %q", b.String())
 	}
 }

@@ -73,14 +73,21 @@ func DefaultRates() map[Category]float64 { return maps.Clone(defaultRates) }
 func CategoryOf(operation string) Category { return operationCategory[operation] }
 
 // categoryNames lists the categories in a stable order, for messages.
-func categoryNames() string {
+func categoryNames() string { return strings.Join(Categories(), ", ") }
+
+// Categories returns the names of the quota categories, sorted, with the
+// default rate of each in DefaultRate.
+func Categories() []string {
 	names := make([]string, 0, len(defaultRates))
 	for c := range defaultRates {
 		names = append(names, string(c))
 	}
 	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return names
 }
+
+// DefaultRate is Cognito's default quota of a category, in requests per second.
+func DefaultRate(c Category) float64 { return defaultRates[c] }
 
 // ParseRate parses one --rate flag value, CATEGORY=RPS (e.g. "UserRead=300").
 func ParseRate(s string) (Category, float64, error) {

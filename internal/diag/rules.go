@@ -8,6 +8,8 @@ type Rule struct {
 	ID   string
 	Name string // a short title, as a heading says it
 	Help string // what the rule is about and what to do, in a sentence or two
+	// Severity is what the rule's diagnostics are: Error unless set.
+	Severity Severity
 	// QuietInSync marks a warning that is worth saying only when the plan
 	// changes something: people-facing formats leave it out of a plan with
 	// no changes (a drift check from cron stays clean); -o json keeps it.
@@ -40,8 +42,8 @@ var rules = []Rule{
 	{ID: "schema-invalid", Name: "Document does not match the schema", Help: "The document breaks the JSON Schema in a way that has no more specific rule; the message says where."},
 	{ID: "pool-declared-twice", Name: "Pool configured twice", Help: "The pool-level fields of one user pool are set in two UserPools entries. Set them in one entry; other entries for the same pool may only list Users."},
 	{ID: "duplicate-user", Name: "User declared twice", Help: "A user is declared twice for the same pool. Declare each user once per pool."},
-	{ID: "username-case", Name: "Usernames differ only in case", Help: "Two declared usernames differ only in case. In a pool with case-insensitive usernames (Cognito's default) both name the same user."},
-	{ID: "setting-without-effect", Name: "Setting has no effect", Help: "A setting is declared on a factor that is disabled, so it is never sent. Enable the factor or remove the setting."},
+	{ID: "username-case", Severity: Warning, Name: "Usernames differ only in case", Help: "Two declared usernames differ only in case. In a pool with case-insensitive usernames (Cognito's default) both name the same user."},
+	{ID: "setting-without-effect", Severity: Warning, Name: "Setting has no effect", Help: "A setting is declared on a factor that is disabled, so it is never sent. Enable the factor or remove the setting."},
 	{ID: "self-with-pools", Name: "Self together with UserPools", Help: "Self (your own settings, planned with your access token) and UserPools (planned with AWS credentials) go in separate files and separate runs."},
 	{ID: "self-declared-twice", Name: "Self declared twice", Help: "Self is declared in more than one place; one access token is one user, so declare your own settings once."},
 	{ID: "legacy-mfa-options", Name: "Legacy SMS MFAOptions", Help: "A user is given a legacy SMS entry with MFAOptions (AdminSetUserSettings, deprecated, and not shown by UserMFASettingList). Prefer SMSMfaSettings: {Enabled: true} with MFAOptions: []."},
@@ -62,7 +64,7 @@ var rules = []Rule{
 	{ID: "user-lacks-attribute", Name: "User lacks the attribute a factor needs", Help: "SMS MFA needs a phone_number attribute and email MFA an email attribute. Set the attribute first, or leave the factor out for this user."},
 	{ID: "totp-not-registered", Name: "No authenticator app registered", Help: "TOTP can be enabled only for a user who registered an authenticator app; an administrator cannot register one for them."},
 	{ID: "sms-role-missing", Name: "SMS MFA without an SNS role", Help: "SMS MFA needs SmsConfiguration with an SnsCallerArn and ExternalId, from the files or from the pool."},
-	{ID: "tier-unknown", Name: "Feature tier unknown", Help: "Cognito did not report the pool's feature tier; email MFA needs the Essentials or Plus tier."},
+	{ID: "tier-unknown", Severity: Warning, Name: "Feature tier unknown", Help: "Cognito did not report the pool's feature tier; email MFA needs the Essentials or Plus tier."},
 	{ID: "tier-unavailable", Name: "Not available on the pool's tier", Help: "Email MFA and FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION need the Essentials or Plus tier. Move the pool to a higher tier first."},
 	{ID: "ses-required", Name: "Email MFA needs Amazon SES", Help: "Email MFA needs the pool to send email through Amazon SES (EmailSendingAccount DEVELOPER). mfactl does not change the pool's EmailConfiguration."},
 	{ID: "recovery-email-only", Name: "Account recovery relies on email alone", Help: "Email MFA cannot be used while account recovery relies on verified_email alone. Add verified_phone_number or admin_only first."},
@@ -70,18 +72,21 @@ var rules = []Rule{
 	{ID: "sms-serves-phone-numbers", Name: "SMS MFA held on by phone-number use", Help: "Cognito refuses to turn SMS MFA off while the pool's SMS configuration also sends codes for phone-number verification or sign-in. Keep SMS MFA enabled, or change the pool first."},
 	{ID: "totp-registration-unknown", Name: "Authenticator registration cannot be seen", Help: "Cognito's reads do not show whether a user whose TOTP is off has registered an authenticator app, and Cognito refuses to enable TOTP for one who has not. The call is planned as uncertain; apply reports a refusal and finishes the other calls."},
 	{ID: "on-steps-through-optional", Name: "Pool steps through OPTIONAL", Help: "Moving users off a factor under MfaConfiguration ON needs the pool OPTIONAL during the user calls (a per-user disable does not take effect under ON); users without a factor sign in without MFA meanwhile."},
-	{ID: "on-leaves-users-without-mfa", Name: "MFA ON for users without a factor", Help: "The pool goes ON while declared users have no factor: Cognito makes them set up MFA at their next sign-in."},
-	{ID: "factor-removed-while-in-use", Name: "Factor removed while users keep it", Help: "A factor is removed from the pool while declared users keep it enabled; what Cognito does when they sign in is not documented. Move them off it first."},
-	{ID: "user-settings-unknown", Name: "User's live MFA settings unknown", Help: "Cognito's list of the user's factors cannot be trusted (legacy MFAOptions, or TOTP set up at sign-in). The user is shown as unknown, not off, and every declared block Cognito does not confirm is sent."},
-	{ID: "webauthn-unverifiable", Name: "WebAuthn setting cannot be verified", Help: "Cognito does not report WebAuthnMfaSettings, so mfactl cannot tell whether it is in sync; it is sent only with another change to the same user, or with --resend-write-only. Text, Markdown and annotation output leave this warning out of plans that change nothing.", QuietInSync: true},
+	{ID: "on-leaves-users-without-mfa", Severity: Warning, Name: "MFA ON for users without a factor", Help: "The pool goes ON while declared users have no factor: Cognito makes them set up MFA at their next sign-in."},
+	{ID: "factor-removed-while-in-use", Severity: Warning, Name: "Factor removed while users keep it", Help: "A factor is removed from the pool while declared users keep it enabled; what Cognito does when they sign in is not documented. Move them off it first."},
+	{ID: "user-settings-unknown", Severity: Warning, Name: "User's live MFA settings unknown", Help: "Cognito's list of the user's factors cannot be trusted (legacy MFAOptions, or TOTP set up at sign-in). The user is shown as unknown, not off, and every declared block Cognito does not confirm is sent."},
+	{ID: "webauthn-unverifiable", Severity: Warning, Name: "WebAuthn setting cannot be verified", Help: "Cognito does not report WebAuthnMfaSettings, so mfactl cannot tell whether it is in sync; it is sent only with another change to the same user, or with --resend-write-only. Text, Markdown and annotation output leave this warning out of plans that change nothing.", QuietInSync: true},
 	{ID: "internal-error", Name: "Internal error", Help: "mfactl found a fault in itself (an invalid planned request, a state it did not read). Nothing was changed; please report it."},
 	{ID: Unclassified, Name: "Other problem", Help: "A problem without a more specific rule; the message says what it is."},
 }
 
 var byID = func() map[string]Rule {
 	m := make(map[string]Rule, len(rules))
-	for _, r := range rules {
-		m[r.ID] = r
+	for i := range rules {
+		if rules[i].Severity == "" {
+			rules[i].Severity = Error
+		}
+		m[rules[i].ID] = rules[i]
 	}
 	return m
 }()

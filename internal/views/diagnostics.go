@@ -9,7 +9,7 @@ import (
 )
 
 // diagnosticsFormatVersion versions the JSON form of a diagnostics report.
-const diagnosticsFormatVersion = "1.0"
+const diagnosticsFormatVersion = "1.1"
 
 // diagnosticsReport is the JSON shape of `validate -o json` and of a plan
 // that stopped at input errors.

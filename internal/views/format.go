@@ -9,8 +9,12 @@ import (
 type Format string
 
 const (
-	Text Format = "text"
-	JSON Format = "json"
+	Text     Format = "text"     // for people at a terminal or reading a log
+	JSON     Format = "json"     // versioned JSON, for programs
+	Markdown Format = "markdown" // a pull-request comment
+	GitHub   Format = "github"   // text plus GitHub Actions annotations and a job summary
+	JUnit    Format = "junit"    // JUnit XML, for the test reports of GitLab, Jenkins, CircleCI
+	SARIF    Format = "sarif"    // SARIF 2.1.0, for code scanning
 )
 
 // ParseFormat returns the format named name, if it is one of offered (the

@@ -1,10 +1,14 @@
 package views
 
 import (
+	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/state"
 )
 
 // Plan shows the outcome of planning in one format.
@@ -14,45 +18,155 @@ type Plan interface {
 	Plan(p *plan.Plan) error
 	// InputErrors shows why the files could not be planned.
 	InputErrors(diags diag.List) error
-	// Saved says where the plan was saved.
-	Saved(path string)
+	// Saved says where the plan was saved, and how to apply it: files are
+	// the -f arguments it was made from.
+	Saved(path string, p *plan.Plan, files []string)
 }
 
-// NewPlan returns the view of planning in format f.
-func NewPlan(f Format, io *IOStreams) Plan {
+// PlanOptions shape a plan view.
+type PlanOptions struct {
+	// Verbose shows every user and every call with its request (text).
+	Verbose bool
+	// FullPlan says where the whole plan is, for a truncated Markdown comment.
+	FullPlan string
+}
+
+// NewPlan returns the view of planning in format f. Text run by GitHub
+// Actions annotates the files' lines too.
+func NewPlan(f Format, io *IOStreams, o PlanOptions) Plan {
+	text := planText{io: io, verbose: o.Verbose}
 	switch f {
 	case JSON:
-		return planJSON{io}
+		return planJSON{text}
 	case CLI:
-		return planCLI{io}
+		return planCLI{text}
+	case Markdown:
+		return planMarkdown{text, o}
+	case GitHub:
+		text.annotate, text.summary = true, true
+		text.markdown = MarkdownOptions{CI: io.CI, FullPlan: o.FullPlan}
+	case JUnit:
+		return planJUnit{text}
+	case SARIF:
+		return planSARIF{text}
+	default:
+		text.annotate = io.CI.GitHubActions
 	}
-	return planText{io}
+	return text
 }
 
-type planText struct{ io *IOStreams }
+type planText struct {
+	io       *IOStreams
+	verbose  bool
+	annotate bool // add GitHub workflow commands for the diagnostics
+	summary  bool // append the Markdown to $GITHUB_STEP_SUMMARY
+	markdown MarkdownOptions
+}
 
 func (v planText) Plan(p *plan.Plan) error {
+	out, style := v.io.Out, v.io.Palette()
 	if p.Diagnostics.HasErrors() {
-		return RenderPlanText(v.io.ErrOut, p, v.io.ErrPalette())
+		out, style = v.io.ErrOut, v.io.ErrPalette()
 	}
-	return RenderPlanText(v.io.Out, p, v.io.Palette())
+	if err := renderPlanText(out, p, style, v.verbose); err != nil {
+		return err
+	}
+	if v.annotate {
+		if err := WriteAnnotations(out, v.io.CI, shownDiagnostics(p)); err != nil {
+			return err
+		}
+	}
+	if v.summary {
+		var md bytes.Buffer
+		if err := RenderPlanMarkdown(&md, p, v.markdown); err != nil {
+			return err
+		}
+		appendStepSummary(v.io, md.String())
+	}
+	return nil
 }
 
 func (v planText) InputErrors(diags diag.List) error {
 	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	if v.annotate {
+		if err := WriteAnnotations(v.io.ErrOut, v.io.CI, diags); err != nil {
+			return err
+		}
+	}
+	if v.summary {
+		var md bytes.Buffer
+		if err := RenderDiagnosticsMarkdown(&md, inputHeadline("mfactl plan", diags), diags, v.markdown); err != nil {
+			return err
+		}
+		appendStepSummary(v.io, md.String())
+	}
 	return nil
 }
 
-func (v planText) Saved(path string) {
-	fmt.Fprintf(v.io.ErrOut, "Saved the plan to %s. Apply it with: mfactl apply %s\n", path, path)
+// Saved goes to stderr whatever the format, so that stdout holds one document.
+func (v planText) Saved(path string, p *plan.Plan, files []string) {
+	how := "mfactl apply " + path
+	if needsFiles(p) {
+		how += " -f " + strings.Join(files, " -f ")
+		fmt.Fprintf(v.io.ErrOut, "Saved the plan to %s. It holds no secret: apply needs the files for the new SMS ExternalId. Apply it with: %s\n", path, how)
+		return
+	}
+	fmt.Fprintf(v.io.ErrOut, "Saved the plan to %s. Apply it with: %s\n", path, how)
+}
+
+// needsFiles reports whether applying p needs the files given again: a
+// call sends a secret that only they hold.
+func needsFiles(p *plan.Plan) bool {
+	return slices.ContainsFunc(p.Calls, func(c plan.Call) bool { return c.ExternalIdSource == plan.SecretFromFiles })
+}
+
+func inputHeadline(command string, diags diag.List) string {
+	errs, warns := diagnosticCounts(diags)
+	s := fmt.Sprintf("%s: the files are invalid: %s", command, Plural(errs, "error"))
+	if warns > 0 {
+		s += ", " + Plural(warns, "warning")
+	}
+	return s
 }
 
 // planJSON writes one JSON document on stdout whatever happened, so that a
 // program reading it never gets text.
-type planJSON struct{ io *IOStreams }
+type planJSON struct{ planText }
 
 func (v planJSON) Plan(p *plan.Plan) error { return plan.WriteJSON(v.io.Out, p) }
 
 func (v planJSON) InputErrors(diags diag.List) error { return WriteDiagnosticsJSON(v.io.Out, diags) }
 
-func (v planJSON) Saved(path string) { planText(v).Saved(path) } // on stderr either way
+// planMarkdown writes a pull-request comment on stdout.
+type planMarkdown struct {
+	planText
+	o PlanOptions
+}
+
+func (v planMarkdown) options() MarkdownOptions {
+	return MarkdownOptions{CI: v.io.CI, FullPlan: v.o.FullPlan}
+}
+
+func (v planMarkdown) Plan(p *plan.Plan) error { return RenderPlanMarkdown(v.io.Out, p, v.options()) }
+
+func (v planMarkdown) InputErrors(diags diag.List) error {
+	return RenderDiagnosticsMarkdown(v.io.Out, inputHeadline("mfactl plan", diags), diags, v.options())
+}
+
+// planJUnit writes JUnit XML on stdout.
+type planJUnit struct{ planText }
+
+func (v planJUnit) Plan(p *plan.Plan) error { return WritePlanJUnit(v.io.Out, p) }
+
+func (v planJUnit) InputErrors(diags diag.List) error {
+	return writeJUnit(v.io.Out, "mfactl plan", fileSuites(nil, state.Desired{}, diags))
+}
+
+// planSARIF writes a SARIF log on stdout.
+type planSARIF struct{ planText }
+
+func (v planSARIF) Plan(p *plan.Plan) error {
+	return WriteSARIF(v.io.Out, v.io.CI, shownDiagnostics(p))
+}
+
+func (v planSARIF) InputErrors(diags diag.List) error { return WriteSARIF(v.io.Out, v.io.CI, diags) }

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
 )
@@ -29,7 +28,7 @@ var stageNames = map[int]string{
 
 // planCLI writes the script on stdout and everything else, as the text
 // view does, on stderr.
-type planCLI struct{ io *IOStreams }
+type planCLI struct{ planText }
 
 func (v planCLI) Plan(p *plan.Plan) error {
 	if p.Diagnostics.HasErrors() {
@@ -38,10 +37,6 @@ func (v planCLI) Plan(p *plan.Plan) error {
 	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), p.Diagnostics)
 	return RenderPlanCLI(v.io.Out, p)
 }
-
-func (v planCLI) InputErrors(diags diag.List) error { return planText(v).InputErrors(diags) }
-
-func (v planCLI) Saved(path string) { planText(v).Saved(path) }
 
 // RenderPlanCLI writes p's calls, in order, as `aws cognito-idp` commands
 // with --cli-input-json bodies: the same requests apply sends. The SMS

@@ -8,6 +8,8 @@ package views
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,8 +29,71 @@ type IOStreams struct {
 	StdinTTY  bool
 	StdoutTTY bool
 	StderrTTY bool
-	// NoColor is set by NO_COLOR or a non-TTY stdout; colour is off then.
+	// NoColor is set by NO_COLOR, --no-color or a non-TTY stdout; colour is off then.
 	NoColor bool
+
+	// CI is what the CI system running mfactl tells it, if any.
+	CI CI
+}
+
+// CI is what the environment says about the CI run mfactl is part of: the
+// views use it to link to source lines and to the run, and to annotate.
+type CI struct {
+	// GitHubActions is set when GITHUB_ACTIONS=true: text output then adds
+	// workflow commands that annotate the lines of the pull request.
+	GitHubActions bool
+	// StepSummary is the file of $GITHUB_STEP_SUMMARY, where -o github
+	// appends the Markdown of the run.
+	StepSummary string
+	// SourceURL is the address of the checked-out files, to which a
+	// path and "#L<line>" are added ("https://github.com/o/r/blob/<sha>");
+	// empty when unknown, and positions are then shown, not linked.
+	SourceURL string
+	// RunURL is the address of the CI run (where its full log is).
+	RunURL string
+	// Workspace is the directory the CI checked the repository out to;
+	// annotation and SARIF paths are relative to it.
+	Workspace string
+}
+
+// CIFromEnv reads what GitHub Actions and GitLab CI say about the run.
+func CIFromEnv(getenv func(string) string) CI {
+	var ci CI
+	if getenv("GITHUB_ACTIONS") == "true" {
+		ci.GitHubActions = true
+		ci.StepSummary = getenv("GITHUB_STEP_SUMMARY")
+		ci.Workspace = getenv("GITHUB_WORKSPACE")
+		server, repo := getenv("GITHUB_SERVER_URL"), getenv("GITHUB_REPOSITORY")
+		if server != "" && repo != "" {
+			// On a pull request GITHUB_SHA is the merge commit, whose
+			// lines are those of the head; MFACTL_SOURCE_SHA may name the head.
+			sha := firstOf(getenv("MFACTL_SOURCE_SHA"), getenv("GITHUB_SHA"))
+			if sha != "" {
+				ci.SourceURL = server + "/" + repo + "/blob/" + sha
+			}
+			if run := getenv("GITHUB_RUN_ID"); run != "" {
+				ci.RunURL = server + "/" + repo + "/actions/runs/" + run
+			}
+		}
+		return ci
+	}
+	if getenv("GITLAB_CI") == "true" {
+		ci.Workspace = getenv("CI_PROJECT_DIR")
+		if project, sha := getenv("CI_PROJECT_URL"), firstOf(getenv("MFACTL_SOURCE_SHA"), getenv("CI_COMMIT_SHA")); project != "" && sha != "" {
+			ci.SourceURL = project + "/-/blob/" + sha
+		}
+		ci.RunURL = getenv("CI_JOB_URL")
+	}
+	return ci
+}
+
+func firstOf(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // System returns streams bound to the process's stdin, stdout and stderr.
@@ -38,8 +103,9 @@ func System() *IOStreams {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		StdinTTY: isTTY(os.Stdin), StdoutTTY: isTTY(os.Stdout), StderrTTY: isTTY(os.Stderr),
 	}
-	_, noColor := os.LookupEnv("NO_COLOR")
-	s.NoColor = noColor || !s.StdoutTTY || os.Getenv("TERM") == "dumb"
+	// no-color.org: NO_COLOR set to a non-empty value turns colour off.
+	s.NoColor = os.Getenv("NO_COLOR") != "" || !s.StdoutTTY || os.Getenv("TERM") == "dumb"
+	s.CI = CIFromEnv(os.Getenv)
 	return s
 }
 
@@ -107,13 +173,28 @@ func (s *IOStreams) ErrPalette() Palette { return palette(!s.NoColor && s.Stderr
 // CanPrompt reports whether a person can answer a question.
 func (s *IOStreams) CanPrompt() bool { return s.StdinTTY && s.StderrTTY }
 
-// Confirm asks a yes/no question on stderr; only "y" or "yes" is yes.
-func (s *IOStreams) Confirm(question string) (bool, error) {
-	fmt.Fprintf(s.ErrOut, "%s [y/N] ", question)
-	line, err := bufio.NewReader(s.In).ReadString('\n')
-	if err != nil && line == "" {
-		return false, nil
+// ErrPromptInterrupted is returned by Confirm when ctx ends (Ctrl-C) before
+// an answer.
+var ErrPromptInterrupted = errors.New("interrupted at the prompt")
+
+// Confirm asks a question on stderr and waits for the answer; as with
+// Terraform, only the word "yes" approves. It returns ErrPromptInterrupted
+// when ctx is cancelled first (the signal handler cancels it on Ctrl-C,
+// while the read is still blocked).
+func (s *IOStreams) Confirm(ctx context.Context, question string) (bool, error) {
+	fmt.Fprintf(s.ErrOut, "%s ", question)
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(s.In).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		return false, ErrPromptInterrupted
+	case line := <-answer:
+		if ctx.Err() != nil {
+			return false, ErrPromptInterrupted
+		}
+		return strings.TrimSpace(line) == "yes", nil
 	}
-	answer := strings.ToLower(strings.TrimSpace(line))
-	return answer == "y" || answer == "yes", nil
 }

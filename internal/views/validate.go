@@ -1,6 +1,7 @@
 package views
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/mfactl/mfactl/internal/schema"
@@ -11,23 +12,55 @@ type Validate interface {
 	Result(r schema.Result) error
 }
 
-// NewValidate returns the view of validation in format f.
+// NewValidate returns the view of validation in format f. Text run by
+// GitHub Actions annotates the files' lines too.
 func NewValidate(f Format, io *IOStreams) Validate {
-	if f == JSON {
+	switch f {
+	case JSON:
 		return validateJSON{io}
+	case Markdown:
+		return validateMarkdown{io}
+	case GitHub:
+		return validateText{io: io, annotate: true, summary: true}
+	case JUnit:
+		return validateJUnit{io}
+	case SARIF:
+		return validateSARIF{io}
 	}
-	return validateText{io}
+	return validateText{io: io, annotate: io.CI.GitHubActions}
 }
 
-type validateText struct{ io *IOStreams }
+type validateText struct {
+	io       *IOStreams
+	annotate bool // add GitHub workflow commands for the diagnostics
+	summary  bool // append the Markdown to $GITHUB_STEP_SUMMARY
+}
 
 // Result prints the diagnostics on stderr and, for valid files, a summary
 // line on stdout.
 func (v validateText) Result(r schema.Result) error {
 	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+	if v.annotate {
+		if err := WriteAnnotations(v.io.ErrOut, v.io.CI, r.Diagnostics); err != nil {
+			return err
+		}
+	}
+	if v.summary {
+		var md bytes.Buffer
+		if err := RenderDiagnosticsMarkdown(&md, validateHeadline(r), r.Diagnostics, MarkdownOptions{CI: v.io.CI}); err != nil {
+			return err
+		}
+		appendStepSummary(v.io, md.String())
+	}
 	if r.Diagnostics.HasErrors() {
 		return nil
 	}
+	_, err := fmt.Fprintln(v.io.Out, v.io.Palette().Green(validSummary(r)))
+	return err
+}
+
+// validSummary is the line of valid files: "6 files valid: 5 pools, 20 users".
+func validSummary(r schema.Result) string {
 	users := 0
 	for _, p := range r.Desired.Pools {
 		users += len(p.Users)
@@ -37,12 +70,34 @@ func (v validateText) Result(r schema.Result) error {
 	if n := len(r.Diagnostics); n > 0 {
 		summary += fmt.Sprintf(" (%s)", Plural(n, "warning"))
 	}
-	_, err := fmt.Fprintln(v.io.Out, v.io.Palette().Green(summary))
-	return err
+	return summary
+}
+
+func validateHeadline(r schema.Result) string {
+	if r.Diagnostics.HasErrors() {
+		return inputHeadline("mfactl validate", r.Diagnostics)
+	}
+	return "mfactl validate: " + validSummary(r)
 }
 
 type validateJSON struct{ io *IOStreams }
 
 func (v validateJSON) Result(r schema.Result) error {
 	return WriteDiagnosticsJSON(v.io.Out, r.Diagnostics)
+}
+
+type validateMarkdown struct{ io *IOStreams }
+
+func (v validateMarkdown) Result(r schema.Result) error {
+	return RenderDiagnosticsMarkdown(v.io.Out, validateHeadline(r), r.Diagnostics, MarkdownOptions{CI: v.io.CI})
+}
+
+type validateJUnit struct{ io *IOStreams }
+
+func (v validateJUnit) Result(r schema.Result) error { return WriteValidateJUnit(v.io.Out, r) }
+
+type validateSARIF struct{ io *IOStreams }
+
+func (v validateSARIF) Result(r schema.Result) error {
+	return WriteSARIF(v.io.Out, v.io.CI, r.Diagnostics)
 }

@@ -1,0 +1,92 @@
+package views
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/schema"
+)
+
+// sourcePath is a diagnostic's file as CI tools want it: relative to the
+// checkout (the working directory, or ci.Workspace), with forward slashes.
+// It is "" for a diagnostic without a file or about standard input.
+func sourcePath(ci CI, file string) string {
+	if file == "" || file == schema.StdinName {
+		return ""
+	}
+	if filepath.IsAbs(file) && ci.Workspace != "" {
+		if rel, err := filepath.Rel(ci.Workspace, file); err == nil && !strings.HasPrefix(rel, "..") {
+			file = rel
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(file))
+}
+
+// WriteAnnotations writes one GitHub Actions workflow command per
+// diagnostic (::error file=...,line=...,col=...,title=...::message), so that
+// each appears on its line of the pull request.
+func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
+	var b strings.Builder
+	for _, d := range l {
+		command := "warning"
+		if d.Severity == diag.Error {
+			command = "error"
+		}
+		var props []string
+		if file := sourcePath(ci, d.Pos.File); file != "" {
+			props = append(props, "file="+escapeProperty(file))
+			if d.Pos.Line > 0 {
+				props = append(props, "line="+strconv.Itoa(d.Pos.Line))
+			}
+			if d.Pos.Column > 0 {
+				props = append(props, "col="+strconv.Itoa(d.Pos.Column))
+			}
+		}
+		props = append(props, "title="+escapeProperty("mfactl: "+diag.RuleOf(d).Name))
+		message := d.Summary
+		if d.Path != "" {
+			message = d.Path + ": " + message
+		}
+		if d.Detail != "" {
+			message += "\n" + d.Detail
+		}
+		fmt.Fprintf(&b, "::%s %s::%s\n", command, strings.Join(props, ","), escapeData(message))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// escapeData escapes a workflow command's message, as the runner's
+// toolkit does: %, CR and LF.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value: the message
+// escapes, and : and , that separate properties.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// appendStepSummary appends markdown to the job summary file, if the run
+// has one. Failing to write it does not fail the command, but is said.
+func appendStepSummary(io *IOStreams, markdown string) {
+	if io.CI.StepSummary == "" {
+		return
+	}
+	f, err := os.OpenFile(io.CI.StepSummary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, err = f.WriteString(markdown + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(io.ErrOut, "mfactl: could not write the job summary to $GITHUB_STEP_SUMMARY: %v\n", err)
+	}
+}

@@ -1,0 +1,361 @@
+package views
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/plan"
+)
+
+// CommentLimit is GitHub's limit on the body of a pull-request comment, in
+// characters.
+const CommentLimit = 65536
+
+// commentBudget is what the Markdown views fill: the limit less room for
+// what comment actions add (a hidden marker of a sticky comment, a header).
+const commentBudget = CommentLimit - 1536
+
+// MarkdownOptions shape the Markdown of a plan or of validation.
+type MarkdownOptions struct {
+	CI CI // links to source lines and to the run
+	// FullPlan says where the whole plan is when the comment is truncated
+	// ("the saved plan mfa.plan"); the run's log when empty and known.
+	FullPlan string
+	// Budget is the most characters to write; commentBudget when 0.
+	Budget int
+}
+
+func (o MarkdownOptions) budget() int {
+	if o.Budget > 0 {
+		return o.Budget
+	}
+	return commentBudget
+}
+
+// PlanHeadline is the one-line outcome of a plan for a comment:
+// "3 pools, 41 calls: 2 pool changes, 39 users".
+func PlanHeadline(p *plan.Plan) string {
+	pools := Plural(len(p.Pools), "pool")
+	if errs, warns := diagnosticCounts(p.Diagnostics); errs > 0 {
+		s := "plan failed: " + Plural(errs, "error")
+		if warns > 0 {
+			s += ", " + Plural(warns, "warning")
+		}
+		return s + "; nothing will be changed"
+	}
+	if !p.HasChanges() {
+		return fmt.Sprintf("%s, no changes: %s in sync", pools, Plural(p.UsersInSync(), "user"))
+	}
+	counts := p.CallCounts()
+	return fmt.Sprintf("%s, %s: %s, %s", pools, Plural(len(p.Calls), "call"),
+		Plural(counts[plan.SetUserPoolMfaConfig], "pool change"), Plural(counts[plan.AdminSetUserMFAPreference], "user"))
+}
+
+// RenderPlanMarkdown writes p as a pull-request comment: the headline, the
+// errors and warnings with links to their lines, then a collapsible
+// section per pool that changes, with its diff and its calls per stage. It
+// stays under GitHub's comment limit: what does not fit is left out, and a
+// last line says what and where the full plan is. Secrets never appear.
+func RenderPlanMarkdown(w io.Writer, p *plan.Plan, o MarkdownOptions) error {
+	md := newMarkdown(o)
+	md.add(fmt.Sprintf("### mfactl plan: %s\n", mdEscape(PlanHeadline(p))))
+	if len(p.Partial) > 0 {
+		md.add(fmt.Sprintf("> **Partial plan**: only `--target %s` was read and planned.\n", strings.Join(p.Partial, ", ")))
+	}
+	md.diagnostics(shownDiagnostics(p))
+	if !p.Diagnostics.HasErrors() {
+		users := newPoolUsers(p)
+		stages := map[string]*poolStages{}
+		for _, ps := range callStages(p.Calls) {
+			stages[ps.pool] = ps
+		}
+		for _, pc := range p.Pools {
+			if !pc.InSync() {
+				md.pool(pc, users, stages[pc.UserPoolId])
+			}
+		}
+		if n := p.PoolsInSync(); n > 0 && md.fits(0) {
+			md.add(fmt.Sprintf("%s in sync.\n", Plural(n, "more pool")))
+		}
+	}
+	return md.finish(w)
+}
+
+// RenderDiagnosticsMarkdown writes the outcome of validation (or of a plan
+// that stopped at the files) as a comment: a headline and every problem
+// with a link to its line.
+func RenderDiagnosticsMarkdown(w io.Writer, headline string, l diag.List, o MarkdownOptions) error {
+	md := newMarkdown(o)
+	md.add(fmt.Sprintf("### %s\n", mdEscape(headline)))
+	md.diagnostics(l)
+	return md.finish(w)
+}
+
+// markdown builds a comment within a budget, counting what it leaves out.
+type markdown struct {
+	o      MarkdownOptions
+	b      strings.Builder
+	budget int
+	full   bool // something did not fit: add nothing more
+
+	droppedPools, droppedDiags int
+}
+
+// truncationReserve is kept free for the line that says what was left out.
+const truncationReserve = 600
+
+func newMarkdown(o MarkdownOptions) *markdown {
+	return &markdown{o: o, budget: o.budget() - truncationReserve}
+}
+
+func (md *markdown) fits(n int) bool { return !md.full && md.b.Len()+n <= md.budget }
+
+// add writes s, or nothing if it does not fit; it reports which.
+func (md *markdown) add(s string) bool {
+	if !md.fits(len(s)) {
+		md.full = true
+		return false
+	}
+	md.b.WriteString(s)
+	return true
+}
+
+func (md *markdown) finish(w io.Writer) error {
+	if md.droppedPools > 0 || md.droppedDiags > 0 {
+		var left []string
+		if md.droppedDiags > 0 {
+			left = append(left, Plural(md.droppedDiags, "error or warning")+" (grouped)")
+		}
+		if md.droppedPools > 0 {
+			left = append(left, Plural(md.droppedPools, "pool")+"' changes")
+		}
+		where := md.o.FullPlan
+		if where == "" && md.o.CI.RunURL != "" {
+			where = fmt.Sprintf("the [log of this run](%s)", md.o.CI.RunURL)
+		}
+		if where == "" {
+			where = "the output of the same command with `-o text`"
+		}
+		fmt.Fprintf(&md.b, "\n> **Truncated** to stay under GitHub's %d-character comment limit: %s not shown. The full plan is in %s.\n",
+			CommentLimit, strings.Join(left, " and "), where)
+	}
+	_, err := io.WriteString(w, md.b.String())
+	return err
+}
+
+func (md *markdown) diagnostics(l diag.List) {
+	groups := groupDiagnostics(l)
+	for _, severity := range []diag.Severity{diag.Error, diag.Warning} {
+		heading := "**Errors**\n\n"
+		if severity == diag.Warning {
+			heading = "**Warnings**\n\n"
+		}
+		first := true
+		for _, g := range groups {
+			if g.Severity != severity {
+				continue
+			}
+			if first && !md.add(heading) {
+				md.droppedDiags++
+				continue
+			}
+			first = false
+			if !md.add(md.diagnostic(g)) {
+				md.droppedDiags++
+			}
+		}
+		if !first {
+			md.add("\n")
+		}
+	}
+}
+
+func (md *markdown) diagnostic(g diagGroup) string {
+	var b strings.Builder
+	icon := ":warning:"
+	if g.Severity == diag.Error {
+		icon = ":x:"
+	}
+	fmt.Fprintf(&b, "- %s %s", icon, mdEscape(g.Summary))
+	if loc := md.location(g.Diagnostic); loc != "" {
+		b.WriteString(" (" + loc)
+		if more := len(g.members) - 1; more > 0 {
+			fmt.Fprintf(&b, " and %s", Plural(more, "more place"))
+		}
+		b.WriteString(")")
+	}
+	if len(g.members) > 1 {
+		b.WriteString("<br>users: " + mdEscape(g.users()))
+	}
+	if g.Detail != "" {
+		b.WriteString("<br>" + mdEscape(g.Detail))
+	}
+	fmt.Fprintf(&b, " <sub>[%s](%s)</sub>\n", diag.RuleOf(g.Diagnostic).ID, diag.HelpURI(diag.RuleOf(g.Diagnostic).ID))
+	return b.String()
+}
+
+// location is a diagnostic's file:line, linked to the line when the run
+// says where the files are.
+func (md *markdown) location(d diag.Diagnostic) string {
+	file := sourcePath(md.o.CI, d.Pos.File)
+	if file == "" {
+		if d.Path != "" {
+			return "`" + d.Path + "`"
+		}
+		return ""
+	}
+	text := fmt.Sprintf("%s:%d", file, d.Pos.Line)
+	if md.o.CI.SourceURL != "" {
+		return fmt.Sprintf("[`%s`](%s/%s#L%d)", text, md.o.CI.SourceURL, file, d.Pos.Line)
+	}
+	return "`" + text + "`"
+}
+
+func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages) {
+	if md.full {
+		md.droppedPools++
+		return
+	}
+	var counts []string
+	if pc.Desired != nil {
+		counts = append(counts, "pool configuration")
+	}
+	if len(pc.Users) > 0 {
+		counts = append(counts, Plural(len(pc.Users), "user"))
+	}
+	summary := fmt.Sprintf("<details><summary><code>%s</code>: %s changes", htmlEscape(pc.UserPoolId), strings.Join(counts, " and "))
+	if pc.UsersInSync > 0 {
+		summary += fmt.Sprintf(", %s in sync", Plural(pc.UsersInSync, "user"))
+	}
+	summary += "</summary>\n\n"
+
+	var diff []string
+	diff = append(diff, "  user pool "+pc.UserPoolId+atLine(md, pc.Pos.File, pc.Pos.Line))
+	if pc.Live != nil && pc.Desired != nil {
+		for _, d := range diffPool(*pc.Live, *pc.Desired) {
+			diff = append(diff, diffLines(d, "")...)
+		}
+		if keepsSmsRole(*pc.Live, *pc.Desired) {
+			diff = append(diff, "  # "+smsRoleKept)
+		}
+	}
+	groups := users.groups(pc)
+	large := anyLarge(groups)
+	for _, g := range groups {
+		if large && len(g.Users) >= groupAtLeast {
+			heading := "  " + Plural(len(g.Users), "user")
+			if g.Label != "" {
+				heading += " (" + g.Label + ")"
+			}
+			heading += ": " + g.names()
+			if g.Unknown != "" {
+				heading += " (live settings unknown)"
+			}
+			diff = append(diff, heading)
+			for _, d := range g.Lines {
+				diff = append(diff, diffLines(d, "    ")...)
+			}
+			continue
+		}
+		for _, uc := range g.Users {
+			heading := "  user " + uc.Username
+			if uc.Unknown != "" {
+				heading += " (live settings unknown)"
+			}
+			diff = append(diff, heading)
+			for _, d := range g.Lines {
+				diff = append(diff, diffLines(d, "    ")...)
+			}
+		}
+	}
+	var calls strings.Builder
+	if stages != nil {
+		calls.WriteString("\nCalls, in order (each stage waits for the one before):\n\n")
+		for _, st := range stages.stages {
+			fmt.Fprintf(&calls, "1. stage %d: %s", st.stage, mdCode(st.counts()))
+			if st.reason != "" {
+				calls.WriteString(" — " + mdEscape(st.reason))
+			}
+			calls.WriteString("\n")
+		}
+	}
+	body := summary + fenced("diff", diff) + calls.String() + "\n</details>\n\n"
+	if md.add(body) {
+		return
+	}
+	// Too long: the diff is cut to what fits, and says so.
+	md.full = false
+	room := md.budget - md.b.Len() - len(summary) - len(calls.String()) - 200
+	var kept []string
+	size := 0
+	for _, l := range diff {
+		if size+len(l)+1 > room {
+			break
+		}
+		kept = append(kept, l)
+		size += len(l) + 1
+	}
+	if len(kept) < 2 {
+		md.full = true
+		md.droppedPools++
+		return
+	}
+	kept = append(kept, fmt.Sprintf("  # ... %d more lines of this pool's diff not shown", len(diff)-len(kept)))
+	if !md.add(summary + fenced("diff", kept) + calls.String() + "\n</details>\n\n") {
+		md.droppedPools++
+	}
+	md.full = true
+}
+
+func atLine(md *markdown, file string, line int) string {
+	if f := sourcePath(md.o.CI, file); f != "" {
+		return fmt.Sprintf("  # %s:%d", f, line)
+	}
+	return ""
+}
+
+// diffLines is a field change as a diff block shows it: - the old value,
+// + the new one.
+func diffLines(d fieldDiff, indent string) []string {
+	switch d.kind {
+	case '+':
+		return []string{"+ " + indent + d.key + ": " + d.to}
+	case '-':
+		return []string{"- " + indent + d.key + ": " + d.from}
+	}
+	return []string{"- " + indent + d.key + ": " + d.from, "+ " + indent + d.key + ": " + d.to}
+}
+
+// fenced is a code block that no line of its content can close.
+func fenced(lang string, lines []string) string {
+	fence := "```"
+	for _, l := range lines {
+		for strings.Contains(l, fence) {
+			fence += "`"
+		}
+	}
+	return fence + lang + "\n" + strings.Join(lines, "\n") + "\n" + fence + "\n"
+}
+
+// mdEscape makes text literal in Markdown and in the HTML GitHub allows.
+func mdEscape(s string) string {
+	return strings.NewReplacer(
+		`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "|", `\|`, "#", `\#`,
+		"&", "&amp;", "<", "&lt;", ">", "&gt;", "\n", " ",
+	).Replace(s)
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// mdCode is s as inline code, whatever backticks it holds.
+func mdCode(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	return fence + s + fence
+}
