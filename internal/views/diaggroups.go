@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
@@ -36,7 +37,8 @@ type diagGroup struct {
 
 // groupDiagnostics merges diagnostics that differ only in the user they
 // are about (same severity, rule, pool, detail, and summary but for the
-// username), in order of their first member.
+// username), in order of their first member. Two about the same user (at
+// two places) stay apart.
 func groupDiagnostics(l diag.List) []diagGroup {
 	var out []diagGroup
 	byKey := map[string]int{}
@@ -46,11 +48,11 @@ func groupDiagnostics(l diag.List) []diagGroup {
 			key = strings.Join([]string{string(d.Severity), d.Code, d.UserPoolId, d.Detail,
 				strings.Replace(d.Summary, "user "+d.Username, "user \x00", 1)}, "\x00")
 		}
-		if i, ok := byKey[key]; ok && key != "" {
+		if i, ok := byKey[key]; ok && key != "" && !slices.ContainsFunc(out[i].members, func(m diag.Diagnostic) bool { return m.Username == d.Username }) {
 			out[i].members = append(out[i].members, d)
 			continue
 		}
-		if key != "" {
+		if _, taken := byKey[key]; key != "" && !taken {
 			byKey[key] = len(out)
 		}
 		out = append(out, diagGroup{Diagnostic: d, members: []diag.Diagnostic{d}})

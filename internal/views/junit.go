@@ -182,13 +182,37 @@ func fileSuites(files []string, d state.Desired, l diag.List) []*suiteBuilder {
 		// The longest declared path that contains the diagnostic's.
 		best := ""
 		for prefix, p := range paths[file] {
-			if len(prefix) > len(best) && (dg.Path == prefix || strings.HasPrefix(dg.Path, prefix+".")) {
+			if within(dg.Path, prefix) && len(prefix) > len(best) {
 				best, c = prefix, s.byKey[p.key]
 			}
+		}
+		// A user the files could not declare (its entry is invalid) is a
+		// case of its own, named by its path.
+		if user := userPath(dg.Path); user != "" && userPath(best) == "" {
+			c = s.at("path "+user, user)
 		}
 		c.diags = append(c.diags, dg)
 	}
 	return suites
+}
+
+// within reports whether path is prefix or a field inside it.
+func within(path, prefix string) bool {
+	return prefix != "" && (path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"["))
+}
+
+// userPath is the part of a field path that names a user entry,
+// "UserPools[0].Users[3]", or "".
+func userPath(path string) string {
+	i := strings.Index(path, ".Users[")
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(path[i:], "]")
+	if j < 0 {
+		return ""
+	}
+	return path[:i+j+1]
 }
 
 // WritePlanJUnit writes a plan as JUnit: a suite per pool, a case for its

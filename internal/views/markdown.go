@@ -39,7 +39,7 @@ func (o MarkdownOptions) budget() int {
 func PlanHeadline(p *plan.Plan) string {
 	pools := Plural(len(p.Pools), "pool")
 	if errs, warns := diagnosticCounts(p.Diagnostics); errs > 0 {
-		s := "plan failed: " + Plural(errs, "error")
+		s := "failed: " + Plural(errs, "error")
 		if warns > 0 {
 			s += ", " + Plural(warns, "warning")
 		}
@@ -60,7 +60,7 @@ func PlanHeadline(p *plan.Plan) string {
 // last line says what and where the full plan is. Secrets never appear.
 func RenderPlanMarkdown(w io.Writer, p *plan.Plan, o MarkdownOptions) error {
 	md := newMarkdown(o)
-	md.add(fmt.Sprintf("### mfactl plan: %s\n", mdEscape(PlanHeadline(p))))
+	md.add(fmt.Sprintf("### mfactl plan: %s\n\n", mdEscape(PlanHeadline(p))))
 	if len(p.Partial) > 0 {
 		md.add(fmt.Sprintf("> **Partial plan**: only `--target %s` was read and planned.\n", strings.Join(p.Partial, ", ")))
 	}
@@ -88,7 +88,7 @@ func RenderPlanMarkdown(w io.Writer, p *plan.Plan, o MarkdownOptions) error {
 // with a link to its line.
 func RenderDiagnosticsMarkdown(w io.Writer, headline string, l diag.List, o MarkdownOptions) error {
 	md := newMarkdown(o)
-	md.add(fmt.Sprintf("### %s\n", mdEscape(headline)))
+	md.add(fmt.Sprintf("### %s\n\n", mdEscape(headline)))
 	md.diagnostics(l)
 	return md.finish(w)
 }
@@ -218,14 +218,18 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 		md.droppedPools++
 		return
 	}
-	var counts []string
-	if pc.Desired != nil {
-		counts = append(counts, "pool configuration")
+	var what string
+	switch n := len(pc.Users); {
+	case pc.Desired != nil && n > 0:
+		what = fmt.Sprintf("the pool configuration and %s change", Plural(n, "user"))
+	case pc.Desired != nil:
+		what = "the pool configuration changes"
+	case n == 1:
+		what = "1 user changes"
+	default:
+		what = fmt.Sprintf("%d users change", n)
 	}
-	if len(pc.Users) > 0 {
-		counts = append(counts, Plural(len(pc.Users), "user"))
-	}
-	summary := fmt.Sprintf("<details><summary><code>%s</code>: %s changes", htmlEscape(pc.UserPoolId), strings.Join(counts, " and "))
+	summary := fmt.Sprintf("<details><summary><code>%s</code>: %s", htmlEscape(pc.UserPoolId), what)
 	if pc.UsersInSync > 0 {
 		summary += fmt.Sprintf(", %s in sync", Plural(pc.UsersInSync, "user"))
 	}
@@ -241,10 +245,26 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 			diff = append(diff, "  # "+smsRoleKept)
 		}
 	}
+	user := func(uc plan.UserChange, lines []fieldDiff) {
+		heading := "  user " + uc.Username
+		if uc.Unknown != "" {
+			heading += " (live settings unknown)"
+		}
+		diff = append(diff, heading)
+		for _, d := range lines {
+			diff = append(diff, diffLines(d, "    ")...)
+		}
+	}
 	groups := users.groups(pc)
-	large := anyLarge(groups)
+	if !anyLarge(groups) {
+		for _, uc := range pc.Users {
+			user(uc, users.lines(pc.UserPoolId, uc))
+		}
+	}
 	for _, g := range groups {
-		if large && len(g.Users) >= groupAtLeast {
+		switch {
+		case !anyLarge(groups):
+		case len(g.Users) >= groupAtLeast:
 			heading := "  " + Plural(len(g.Users), "user")
 			if g.Label != "" {
 				heading += " (" + g.Label + ")"
@@ -257,16 +277,9 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 			for _, d := range g.Lines {
 				diff = append(diff, diffLines(d, "    ")...)
 			}
-			continue
-		}
-		for _, uc := range g.Users {
-			heading := "  user " + uc.Username
-			if uc.Unknown != "" {
-				heading += " (live settings unknown)"
-			}
-			diff = append(diff, heading)
-			for _, d := range g.Lines {
-				diff = append(diff, diffLines(d, "    ")...)
+		default:
+			for _, uc := range g.Users {
+				user(uc, g.Lines)
 			}
 		}
 	}
@@ -274,7 +287,7 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 	if stages != nil {
 		calls.WriteString("\nCalls, in order (each stage waits for the one before):\n\n")
 		for _, st := range stages.stages {
-			fmt.Fprintf(&calls, "1. stage %d: %s", st.stage, mdCode(st.counts()))
+			fmt.Fprintf(&calls, "1. stage %d: %s", st.stage, st.markdownCounts())
 			if st.reason != "" {
 				calls.WriteString(" — " + mdEscape(st.reason))
 			}

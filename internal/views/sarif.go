@@ -123,7 +123,7 @@ func WriteSARIF(w io.Writer, ci CI, l diag.List) error {
 			text = d.Path + ": " + text
 		}
 		if d.Detail != "" {
-			text += ". " + d.Detail
+			text += "; " + d.Detail
 		}
 		res := sarifResult{RuleID: rule.ID, RuleIndex: index[rule.ID], Level: level, Message: sarifText{text}}
 		var loc sarifLocation

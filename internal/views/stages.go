@@ -35,6 +35,18 @@ func (s *stageCalls) counts() string {
 	return strings.Join(parts, ", ")
 }
 
+// markdownCounts is counts for Markdown: "`SetUserPoolMfaConfig`", "200 × `AdminSetUserMFAPreference`".
+func (s *stageCalls) markdownCounts() string {
+	parts := make([]string, len(s.ops))
+	for i, op := range s.ops {
+		parts[i] = mdCode(string(op))
+		if n := s.count[op]; n > 1 {
+			parts[i] = fmt.Sprintf("%d × %s", n, parts[i])
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // callStages groups calls by pool (in order of first call) and stage.
 func callStages(calls []plan.Call) []*poolStages {
 	var out []*poolStages
