@@ -1,6 +1,8 @@
 package diag
 
 import (
+	"flag"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -27,25 +29,54 @@ func TestRuleCatalogue(t *testing.T) {
 	}
 }
 
-// TestEveryRuleIsDocumented holds docs/diagnostics.md to the catalogue: a
-// section per rule, whose anchor (the heading) is the ID, so that every
-// helpUri leads somewhere.
+var update = flag.Bool("update", false, "rewrite docs/diagnostics.md from the catalogue")
+
+// TestEveryRuleIsDocumented holds docs/diagnostics.md to the catalogue: it
+// is made from it (a section per rule, whose heading, and so anchor, is the
+// ID), so every helpUri leads somewhere. Regenerate with
+//
+//	go test ./internal/diag -run TestEveryRuleIsDocumented -update
 func TestEveryRuleIsDocumented(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/diagnostics.md")
+	var b strings.Builder
+	b.WriteString(`# Diagnostics
+
+Every problem mfactl reports has a rule: a stable ID that ` + "`-o json`" + ` gives as
+` + "`Code`" + `, SARIF as ` + "`ruleId`" + ` (with this page as ` + "`helpUri`" + `) and JUnit as the
+failure's ` + "`type`" + `. IDs are never renamed or reused. This page is made from
+the catalogue in ` + "`internal/diag/rules.go`" + ` (` + "`go test ./internal/diag -update`" + `).
+
+Warnings marked *quiet when in sync* are left out of text, Markdown,
+annotation, JUnit and SARIF output when the plan changes nothing, so that a
+converged plan (a nightly drift check) is quiet; ` + "`-o json`" + ` keeps them.
+
+| rule | severity |
+|---|---|
+`)
+	for _, r := range Rules() {
+		fmt.Fprintf(&b, "| [%s](#%s) | %s |\n", r.ID, r.ID, r.Severity)
+	}
+	for _, r := range Rules() {
+		fmt.Fprintf(&b, "\n### %s\n\n**%s** (%s", r.ID, r.Name, r.Severity)
+		if r.QuietInSync {
+			b.WriteString(", quiet when in sync")
+		}
+		fmt.Fprintf(&b, ")\n\n%s\n", r.Help)
+	}
+	const path = "../../docs/diagnostics.md"
+	if *update {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	headings := map[string]bool{}
-	for _, m := range regexp.MustCompile("(?m)^### `?([a-z0-9-]+)`?$").FindAllStringSubmatch(string(doc), -1) {
-		headings[m[1]] = true
+	if string(doc) != b.String() {
+		t.Fatalf("docs/diagnostics.md is not the catalogue's; run go test ./internal/diag -run TestEveryRuleIsDocumented -update")
 	}
-	for _, r := range Rules() {
-		if !headings[r.ID] {
-			t.Errorf("docs/diagnostics.md has no \"### %s\" section", r.ID)
-		}
-		delete(headings, r.ID)
-	}
-	for h := range headings {
-		t.Errorf("docs/diagnostics.md documents %q, which is not in the catalogue", h)
+	headings := regexp.MustCompile("(?m)^### ([a-z0-9-]+)$").FindAllStringSubmatch(string(doc), -1)
+	if len(headings) != len(Rules()) {
+		t.Fatalf("%d sections for %d rules", len(headings), len(Rules()))
 	}
 }
