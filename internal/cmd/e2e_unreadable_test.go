@@ -19,6 +19,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -148,7 +149,7 @@ func TestTotpReEnableConvergesInOnePlanAndApply(t *testing.T) {
 			marked = append(marked, c.Username)
 		}
 	}
-	if p.FormatVersion != "1.2" || !slices.Equal(marked, []string{"alice", "bob"}) {
+	if p.FormatVersion != plan.FormatVersion || !slices.Equal(marked, []string{"alice", "bob"}) {
 		t.Fatalf("JSON plan %s marks %v uncertain, want alice and bob", p.FormatVersion, marked)
 	}
 

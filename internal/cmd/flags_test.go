@@ -83,7 +83,7 @@ func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
 		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f: mfactl plan -f users.yaml"},
 		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f: mfactl validate -f a.yaml -f b.yaml"},
 		{[]string{"plan", "-f", "a.yaml", "--nope"}, "unknown flag: --nope\nsee `mfactl plan --help`"},
-		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text, json or cli"},
+		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text, json, cli, markdown, github, junit or sarif"},
 	} {
 		ios, _, out, errOut := views.TestStreams()
 		root := NewRootCmd(&Factory{IO: ios})

@@ -99,7 +99,7 @@ UserPools:
 `)
 	fast := []string{"--rate", "UserResourceUpdate=2000", "--rate", "UserRead=2000", "--rate", "UserList=2000"}
 
-	out, errOut, code := h.run(ctx, append([]string{"plan", "-f", f, "--detailed-exitcode"}, fast...)...)
+	out, errOut, code := h.run(ctx, append([]string{"plan", "-f", f, "--detailed-exitcode", "--verbose"}, fast...)...)
 	if code != ExitChanges {
 		t.Fatalf("plan: exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -109,7 +109,7 @@ UserPools:
 		"AdminSetUserSettings eu-west-1_Legacy1, 1001 users  [stage 4: legacy MFAOptions, after users]",
 		"~ MFAOptions: [] -> [{DeliveryMedium: SMS, AttributeName: phone_number}]",
 		"Warning: MFAOptions of user set.me sets a legacy SMS entry",
-		"Plan: 1001 AdminSetUserMFAPreference, 1002 AdminSetUserSettings calls",
+		"Plan: 2003 calls (1001 AdminSetUserMFAPreference, 1002 AdminSetUserSettings)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan lacks %q", want)

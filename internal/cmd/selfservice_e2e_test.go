@@ -73,7 +73,7 @@ func TestSelfServicePlanApplyConvergesWithOnlyAnAccessToken(t *testing.T) {
 	planFile := filepath.Join(t.TempDir(), "me.plan")
 	var streams []string
 
-	out, errOut, code := h.run(ctx, "plan", "-f", me, "--access-token-file", tokFile, "--detailed-exitcode", "--out", planFile)
+	out, errOut, code := h.run(ctx, "plan", "-f", me, "--access-token-file", tokFile, "--detailed-exitcode", "--out", planFile, "--verbose")
 	streams = append(streams, out, errOut)
 	if code != ExitChanges {
 		t.Fatalf("plan: exit %d\n%s\n%s", code, out, errOut)

@@ -45,7 +45,7 @@ func TestShowRendersASavedPlanAsPlanDidWithoutAWS(t *testing.T) {
 	}{
 		{[]string{"show"}, "show takes one plan file"},
 		{[]string{"show", filepath.Join(t.TempDir(), "none.plan")}, "reading the plan file"},
-		{[]string{"show", planFile, "-o", "yaml"}, `invalid --output "yaml": use text, json or cli`},
+		{[]string{"show", planFile, "-o", "yaml"}, `invalid --output "yaml": use text, json, cli, markdown, github, junit or sarif`},
 	} {
 		_, errOut, code := h.run(ctx, tc.args...)
 		if code != ExitError || !strings.Contains(errOut, tc.want) {

@@ -274,12 +274,12 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 				heading += " (live settings unknown)"
 			}
 			diff = append(diff, heading)
-			for _, d := range g.Lines {
+			for _, d := range g.groupLines() {
 				diff = append(diff, diffLines(d, "    ")...)
 			}
 		default:
 			for _, uc := range g.Users {
-				user(uc, g.Lines)
+				user(uc, users.lines(pc.UserPoolId, uc))
 			}
 		}
 	}
@@ -333,6 +333,8 @@ func atLine(md *markdown, file string, line int) string {
 // + the new one.
 func diffLines(d fieldDiff, indent string) []string {
 	switch d.kind {
+	case '!':
+		return []string{"! " + indent + d.to}
 	case '+':
 		return []string{"+ " + indent + d.key + ": " + d.to}
 	case '-':

@@ -95,7 +95,11 @@ func (pu poolUsers) groups(pc plan.PoolChange) []*userGroup {
 		var key strings.Builder
 		key.WriteString(uc.Unknown)
 		for _, l := range lines {
-			key.WriteString("\x00" + string(l.kind) + l.key + "\x00" + l.from + "\x00" + l.to)
+			to := l.to
+			if l.kind == '!' {
+				to = strings.ReplaceAll(to, uc.Username, "\x00") // the same note about another user
+			}
+			key.WriteString("\x00" + string(l.kind) + l.key + "\x00" + l.from + "\x00" + to)
 		}
 		g := byKey[key.String()]
 		if g == nil {
@@ -104,6 +108,19 @@ func (pu poolUsers) groups(pc plan.PoolChange) []*userGroup {
 			out = append(out, g)
 		}
 		g.Users = append(g.Users, uc)
+	}
+	return out
+}
+
+// groupLines is what a group's users share: its lines, with a note about
+// one user (an uncertain call) said of each of them.
+func (g *userGroup) groupLines() []fieldDiff {
+	out := make([]fieldDiff, len(g.Lines))
+	for i, l := range g.Lines {
+		if l.kind == '!' {
+			l.to = strings.ReplaceAll(l.to, g.Users[0].Username, "each of them")
+		}
+		out[i] = l
 	}
 	return out
 }

@@ -104,7 +104,7 @@ func (r textRenderer) pool(pc plan.PoolChange) {
 		for _, g := range groups {
 			if len(g.Users) < groupAtLeast {
 				for _, uc := range g.Users {
-					r.user(uc, g.Lines)
+					r.user(uc, r.users.lines(pc.UserPoolId, uc))
 				}
 				continue
 			}
@@ -137,7 +137,7 @@ func (r textRenderer) group(g *userGroup) {
 		heading += r.s.Dim(" (live settings unknown: " + g.Unknown + ")")
 	}
 	r.line(4, heading)
-	for _, d := range g.Lines {
+	for _, d := range g.groupLines() {
 		r.line(8, r.symbolLine(d))
 	}
 	r.line(8, r.s.Dim(g.names()))
