@@ -271,7 +271,10 @@ var filterableAttributes = map[string]bool{
 	"family_name": true, "preferred_username": true, "cognito:user_status": true, "status": true, "sub": true,
 }
 
-// parseFilter turns a ListUsers Filter into a predicate.
+// parseFilter turns a ListUsers Filter into a predicate, with Cognito's
+// semantics: one attribute of a fixed list, = (equals) or ^= (starts
+// with), a quoted value with backslash escapes; an empty filter matches
+// everyone.
 func parseFilter(filter string) (func(*user) bool, error) {
 	if strings.TrimSpace(filter) == "" {
 		return func(*user) bool { return true }, nil
@@ -281,32 +284,24 @@ func parseFilter(filter string) (func(*user) bool, error) {
 		return nil, invalidParameter("Error while parsing filter.")
 	}
 	name, op := m[1], m[2]
-	want, err := strconv.Unquote(`"` + m[3] + `"`)
+	want, err := unquoteFilterValue(m[3])
 	if err != nil {
 		return nil, invalidParameter("Error while parsing filter.")
 	}
 	if !filterableAttributes[name] {
 		return nil, invalidParameter("Invalid search attribute: %s", name)
 	}
-	value := func(u *user) string {
-		switch name {
-		case "username":
-			return u.username
-		case "cognito:user_status":
-			return u.status
-		case "status":
-			if u.enabled {
-				return "Enabled"
-			}
-			return "Disabled"
+	return func(u *user) bool {
+		v, fold := filterValue(u, name)
+		w := want
+		if fold {
+			v, w = strings.ToLower(v), strings.ToLower(w)
 		}
-		v, _ := u.attr(name)
-		return v
-	}
-	if op == "^=" {
-		return func(u *user) bool { return strings.HasPrefix(value(u), want) }, nil
-	}
-	return func(u *user) bool { return value(u) == want }, nil
+		if op == "^=" {
+			return strings.HasPrefix(v, w)
+		}
+		return v == w
+	}, nil
 }
 
 func pageLimit(v *validation, limit *int) int {

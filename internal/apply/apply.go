@@ -63,6 +63,10 @@ const (
 	NotStarted Outcome = iota // never sent: an earlier stage failed, or the run was interrupted
 	Applied                   // Cognito accepted it
 	Failed                    // it failed for good, after the Executor's retries
+	// Ineligible: Cognito refused a policy's call because the user cannot
+	// take the factor (no registered authenticator), and the call's
+	// Ineligible mode counts that as ineligible rather than failed.
+	Ineligible
 )
 
 func (o Outcome) String() string {
@@ -73,6 +77,8 @@ func (o Outcome) String() string {
 		return "applied"
 	case Failed:
 		return "failed"
+	case Ineligible:
+		return "ineligible"
 	}
 	return "unknown outcome"
 }
@@ -82,7 +88,7 @@ type CallResult struct {
 	Index    int
 	Call     plan.Call
 	Outcome  Outcome
-	Err      error         // set when Outcome is Failed
+	Err      error         // set when Outcome is Failed or Ineligible
 	Duration time.Duration // time spent in Execute; zero when not started
 }
 
@@ -100,13 +106,17 @@ func (r *Result) Applied() []CallResult { return r.with(Applied) }
 // Failed returns the calls that failed, in plan order.
 func (r *Result) Failed() []CallResult { return r.with(Failed) }
 
+// Ineligible returns the calls refused because the user cannot take the
+// factor, under a policy that counts that as ineligible, in plan order.
+func (r *Result) Ineligible() []CallResult { return r.with(Ineligible) }
+
 // NotStarted returns the calls that were never sent, in plan order.
 func (r *Result) NotStarted() []CallResult { return r.with(NotStarted) }
 
-// OK reports whether every call was applied.
+// OK reports whether every call was applied, or refused as ineligible.
 func (r *Result) OK() bool {
 	for _, c := range r.Calls {
-		if c.Outcome != Applied {
+		if c.Outcome != Applied && c.Outcome != Ineligible {
 			return false
 		}
 	}
@@ -223,6 +233,9 @@ func (r *runner) call(i int) (applied bool) {
 	switch {
 	case err == nil:
 		res.Outcome = Applied
+	case res.Call.Ineligible.Contains() && refusesUser(err):
+		res.Outcome, res.Err = Ineligible, err
+		err = nil // it does not hold back the pool's later stages
 	case r.ctx.Err() != nil && errors.Is(err, r.ctx.Err()):
 		// Interrupted before the executor sent it.
 		res.Outcome = NotStarted
@@ -234,6 +247,15 @@ func (r *runner) call(i int) (applied bool) {
 		r.hooks.PostCall(i, res.Call, err, res.Duration)
 	}
 	return err == nil
+}
+
+// userRefusal is an error that can say it is Cognito refusing a user a
+// factor the user cannot take (*cognito.CallError says so).
+type userRefusal interface{ RefusesUser() bool }
+
+func refusesUser(err error) bool {
+	var r userRefusal
+	return errors.As(err, &r) && r.RefusesUser()
 }
 
 // byPool splits the plan's call indexes by pool, pools in order of first

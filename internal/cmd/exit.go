@@ -16,7 +16,7 @@ import (
 const (
 	ExitOK          = 0   // success; no changes
 	ExitError       = 1   // any error, including invalid input, usage errors and failed calls
-	ExitChanges     = 2   // changes present (plan --detailed-exitcode) or drift
+	ExitChanges     = 2   // changes present (plan --detailed-exitcode) or drift; report --detailed-exitcode: users lack MFA or violate a policy
 	ExitInterrupted = 130 // SIGINT or SIGTERM during plan or apply
 )
 
@@ -66,7 +66,7 @@ func ExitCode(err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.Is(err, ErrChangesPresent):
+	case errors.Is(err, ErrChangesPresent), errors.Is(err, ErrFindings):
 		return ExitChanges
 	case errors.Is(err, ErrInterrupted), errors.Is(err, context.Canceled):
 		return ExitInterrupted
@@ -95,7 +95,7 @@ func unknownCommand(c *cobra.Command, args []string) error {
 	if looksLikeFile(args[0]) {
 		return &UsageError{Err: err, Hint: fmt.Sprintf("to see what a file would change, give it to plan with -f: mfactl plan -f %s", args[0])}
 	}
-	return &UsageError{Err: err, Hint: "the commands are init, import, validate, schema, plan, show, apply and emulator; see `mfactl --help`"}
+	return &UsageError{Err: err, Hint: "the commands are init, import, validate, schema, plan, show, apply, report and emulator; see `mfactl --help`"}
 }
 
 // filesWithF refuses positional arguments of a command that takes its

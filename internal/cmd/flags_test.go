@@ -79,7 +79,7 @@ func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
 		want string
 	}{
 		{[]string{"users.yaml"}, "unknown command \"users.yaml\"\nto see what a file would change, give it to plan with -f: mfactl plan -f users.yaml"},
-		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are init, import, validate, schema, plan, show, apply and emulator; see `mfactl --help`"},
+		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are init, import, validate, schema, plan, show, apply, report and emulator; see `mfactl --help`"},
 		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f: mfactl plan -f users.yaml"},
 		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f: mfactl validate -f a.yaml -f b.yaml"},
 		{[]string{"plan", "-f", "a.yaml", "--nope"}, "unknown flag: --nope\nsee `mfactl plan --help`"},

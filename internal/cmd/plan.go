@@ -28,6 +28,7 @@ type PlanOptions struct {
 	ResendWriteOnly  bool
 	Verbose          bool
 	Targets          []string
+	ShowUsers        bool
 	AWS              awsFlags
 }
 
@@ -72,6 +73,7 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 	opts.Out.register(c, planFormats, true)
 	fs.StringVar(&opts.OutFile, "out", "", "save the plan to `PLANFILE`, for mfactl apply PLANFILE")
 	fs.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes")
+	fs.BoolVar(&opts.ShowUsers, "show-users", false, "list every user a policy changes and every ineligible user, not the first few and a count (-o json always has all)")
 	fs.BoolVar(&opts.ResendWriteOnly, "resend-write-only", false, "send declared WebAuthnMfaSettings even for users with nothing else to change (Cognito cannot report them)")
 	fs.BoolVarP(&opts.Verbose, "verbose", "v", false, "show every user and every call with its request")
 	registerTargets(c, &opts.Targets)
@@ -83,7 +85,7 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 func planRun(ctx context.Context, opts *PlanOptions) error {
 	format, reports, _ := opts.Out.parse()
 	rf := newReportFiles(opts.IO, reports)
-	view := newPlanFanOut(format, opts.IO, views.PlanOptions{Verbose: opts.Verbose, FullPlan: fullPlanHint(opts.OutFile)}, rf)
+	view := newPlanFanOut(format, opts.IO, views.PlanOptions{Verbose: opts.Verbose, ShowUsers: opts.ShowUsers, FullPlan: fullPlanHint(opts.OutFile)}, rf)
 	err := planAndShow(ctx, opts, view)
 	return errors.Join(err, rf.write())
 }

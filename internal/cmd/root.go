@@ -71,6 +71,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdApply(f, nil),
 		NewCmdShow(f, nil),
 		NewCmdTOTP(f, nil),
+		NewCmdReport(f, nil),
 		NewCmdEmulator(f, nil),
 	)
 	return root

@@ -272,3 +272,8 @@ func dump(v any) string {
 	}
 	return string(b)
 }
+
+// Groups' precedence is tested against the emulator (list_test.go).
+func (a *fakeAPI) GetGroup(context.Context, *cip.GetGroupInput, ...func(*cip.Options)) (*cip.GetGroupOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "UnknownOperationException", Message: "the fake does not read groups"}
+}

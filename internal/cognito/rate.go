@@ -60,6 +60,7 @@ var operationCategory = map[string]Category{
 	"AssociateSoftwareToken":    UserResourceUpdate,
 	"VerifySoftwareToken":       UserResourceUpdate,
 	"GetUserPoolMfaConfig":      UserPoolResourceRead,
+	"GetGroup":                  UserPoolResourceRead,
 	"DescribeUserPool":          UserPoolRead,
 	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
 }

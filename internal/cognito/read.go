@@ -133,6 +133,9 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 		Prerequisites: prerequisites(described.UserPool),
 		Users:         map[string]*state.LiveUser{},
 	}
+	if described.UserPool != nil {
+		pool.EstimatedUsers = int(described.UserPool.EstimatedNumberOfUsers)
+	}
 	r.mu.Lock()
 	r.live.Pools[id] = pool
 	r.mu.Unlock()

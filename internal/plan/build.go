@@ -29,18 +29,19 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 		diags diag.List
 		pools []PoolChange
 		calls []Call
-		// planned is desired with the users LegacyMfaOptions: Migrate
-		// adds: the targets, and the end state apply verifies.
+		// planned is desired as planned: with the users LegacyMfaOptions:
+		// Migrate adds and those policies give settings to; the targets,
+		// and the end state apply verifies.
 		planned state.Desired
 	)
 	for _, dp := range desired.Pools {
 		pp := newPoolPlan(dp, live.Pools[dp.UserPoolId], opts)
 		diags = append(diags, pp.diags...)
-		planned.Pools = append(planned.Pools, pp.dp)
 		if pp.change != nil {
 			pools = append(pools, *pp.change)
 			calls = append(calls, pp.calls...)
 		}
+		planned.Pools = append(planned.Pools, pp.expandedPool())
 	}
 	diags.Sort()
 	if diags.HasErrors() {
@@ -53,6 +54,7 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 		Diagnostics:   diags,
 		Targets:       Targets(live, planned),
 		SelfService:   selfService(desired, live),
+		Selections:    Selections(live, desired),
 	}
 }
 
@@ -71,6 +73,9 @@ type poolPlan struct {
 	desired state.PoolConfig // configuration after apply
 	during  state.PoolConfig // configuration while the user calls run (widened)
 	users   []*userPlan
+	// policies is the expansion of the pool's policies: the users they
+	// give settings to are among users.
+	policies *expansion
 
 	change *PoolChange
 	calls  []Call
@@ -115,9 +120,13 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 	pp.desired = mergePool(dp.Config, pp.live, lp.Prerequisites.SmsConfiguration)
 	pp.checkDeclaredPool()
 	pp.addMigratedUsers()
+	pp.policies = expandPolicies(pp.dp, lp)
+	for _, d := range pp.policies.diags {
+		pp.add(d)
+	}
 
 	seen := map[string]bool{}
-	for _, du := range pp.dp.Users {
+	for _, du := range slices.Concat(pp.dp.Users, pp.policies.users) {
 		if seen[du.Username] {
 			continue // the loader reports duplicates; plan each user once
 		}
@@ -131,6 +140,7 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 		pp.checkUser(up)
 		pp.checkLegacy(up)
 	}
+	pp.checkPolicies()
 	pp.orderCalls()
 	pp.checkPoolCalls()
 	pp.checkPhoneNumberUses()
@@ -292,6 +302,14 @@ func (pp *poolPlan) orderCalls() {
 		}
 		call := Call{Operation: AdminSetUserMFAPreference, UserPoolId: pp.dp.UserPoolId, Username: up.du.Username, Stage: StageUsers, UserRequest: up.request,
 			Uncertain: up.uncertain, LegacyMigration: pp.migrated[up.du.Username]}
+		if up.du.FromPolicy() {
+			call.Policy = strings.Join(up.du.Policies, ", ")
+			if up.uncertain != "" && up.du.Ineligible.Contains() {
+				// Cognito may refuse it for lack of a registration that
+				// reads cannot show: that counts as ineligible.
+				call.Ineligible = up.du.Ineligible
+			}
+		}
 		if pp.dp.Self {
 			call.Operation = SetUserMFAPreference
 		}
@@ -432,6 +450,7 @@ func (pp *poolPlan) reviewableChange() *PoolChange {
 		uc := UserChange{
 			Username: up.du.Username,
 			Pos:      up.du.Pos,
+			Policy:   strings.Join(up.du.Policies, ", "),
 			Live:     explicitUser(up.live),
 			Desired:  explicitUser(up.desired),
 			Unknown:  up.lu.Unknown,
@@ -442,7 +461,44 @@ func (pp *poolPlan) reviewableChange() *PoolChange {
 		pc.Users = append(pc.Users, uc)
 	}
 	pc.LegacyMigration = pp.migration
+	pc.Policies = pp.policyOutcomes()
 	return pc
+}
+
+// policyOutcomes completes the expansion's outcomes with what the plan
+// does for each policy's users.
+func (pp *poolPlan) policyOutcomes() []PolicyOutcome {
+	outcomes := slices.Clone(pp.policies.outcomes)
+	byName := map[string]*PolicyOutcome{}
+	for i := range outcomes {
+		byName[outcomes[i].Name] = &outcomes[i]
+	}
+	for _, up := range pp.users {
+		for _, name := range up.du.Policies {
+			switch o := byName[name]; {
+			case o == nil: // planned from a plan's DesiredState, policies already expanded
+			case up.request == nil:
+				o.InSync++
+			default:
+				o.Changes++
+				if up.uncertain != "" {
+					o.Uncertain++
+				}
+			}
+		}
+	}
+	return outcomes
+}
+
+// expandedPool is the pool as planned: its configuration and every user
+// planned, the files' and the policies', policies expanded.
+func (pp *poolPlan) expandedPool() state.DesiredPool {
+	dp := pp.dp
+	dp.Policies = nil
+	if pp.policies != nil {
+		dp.Users = slices.Concat(dp.Users, pp.policies.users)
+	}
+	return dp
 }
 
 func samePool(a, b state.PoolConfig) bool {

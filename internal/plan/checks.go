@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+
+	"github.com/mfactl/mfactl/internal/diag"
 	"slices"
 	"strings"
 
@@ -31,10 +33,13 @@ func (pp *poolPlan) checkDeclaredPool() {
 // live attributes and the pool's configuration.
 func (pp *poolPlan) checkUser(up *userPlan) {
 	du := up.du
-	for _, f := range rules.PreferredNotEnabled(du.Username, du.Settings) {
+	if du.FromPolicy() {
+		return // checkPolicies checks them, a policy at a time
+	}
+	for _, f := range rules.PreferredNotEnabled(rules.User(du.Username), du.Settings) {
 		pp.add(f.At(du.PosOf(f.Field), joinPath(du.Path, f.Factor.UserBlock)))
 	}
-	if f := rules.MorePreferred(du.Username, du.Settings); f != nil {
+	if f := rules.MorePreferred(rules.User(du.Username), du.Settings); f != nil {
 		pp.add(f.At(du.Pos, du.Path))
 	}
 
@@ -48,10 +53,10 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 	pos, path := du.PosOf(state.WebAuthn.UserBlock), joinPath(du.Path, state.WebAuthn.UserBlock)
 	// A self-service plan does not know the pool's configuration: Cognito
 	// decides what depends on it.
-	if f := rules.WebAuthnNeedsMultiFactor(du.Username, du.Settings, webAuthnFactorConfiguration(pp.desired)); f != nil && !pp.dp.Self {
+	if f := rules.WebAuthnNeedsMultiFactor(rules.User(du.Username), du.Settings, webAuthnFactorConfiguration(pp.desired)); f != nil && !pp.dp.Self {
 		pp.add(f.At(pos, path))
 	}
-	if f := rules.WebAuthnNeedsOtherFactor(du.Username, up.desired, rules.Complete); f != nil {
+	if f := rules.WebAuthnNeedsOtherFactor(rules.User(du.Username), up.desired, rules.Complete); f != nil {
 		pp.add(f.At(pos, path))
 	}
 }
@@ -59,7 +64,7 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 // checkEnable checks that factor f can be switched on for up.
 func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 	du, lu := up.du, up.lu
-	if finding := rules.FactorNotOffered(f, du.Username, *up.request, pp.desired, rules.Complete); finding != nil && !pp.dp.Self {
+	if finding := rules.FactorNotOffered(f, rules.User(du.Username), *up.request, pp.desired, rules.Complete); finding != nil && !pp.dp.Self {
 		fact := fmt.Sprintf("user pool %s will not offer it after apply", pp.dp.UserPoolId)
 		if finding.Field == "MfaConfiguration" {
 			fact = fmt.Sprintf("MFA is OFF for user pool %s", pp.dp.UserPoolId)
@@ -84,6 +89,107 @@ func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 	// For an administrator, a factor the user must have registered (TOTP)
 	// is not checked here either: reads cannot show it, so the call is
 	// planned as uncertain (warnUncertain) and apply contains a refusal.
+}
+
+// checkPolicies checks the users policies give settings to, a policy at a
+// time: a policy's settings broke the validate rules already, so what is
+// left is what live state decides, said once per policy with the users it
+// concerns (a policy may have thousands).
+func (pp *poolPlan) checkPolicies() {
+	type finding struct {
+		code        string
+		pos         state.Pos
+		path        string
+		summary     func(users string) string
+		detail      string
+		users       []string
+		severityErr bool
+	}
+	var order []string
+	found := map[string]*finding{}
+	note := func(key string, f finding, user string) {
+		if found[key] == nil {
+			order = append(order, key)
+			found[key] = &f
+		}
+		found[key].users = append(found[key].users, user)
+	}
+	unknown := map[string][]string{}
+	uncertain := map[string]int{} // by policy: users whose call Cognito may refuse
+	for _, up := range pp.users {
+		du := up.du
+		if !du.FromPolicy() {
+			continue
+		}
+		pol := pp.policy(du.Policies[0])
+		for _, f := range state.MFAFactors {
+			path := joinPath(pol.Path, f.UserBlock)
+			if up.enables(f) {
+				if nf := rules.FactorNotOffered(f, rules.Policy(pol.Name), *up.request, pp.desired, rules.Complete); nf != nil {
+					fact := fmt.Sprintf("user pool %s will not offer it after apply", pp.dp.UserPoolId)
+					if nf.Field == "MfaConfiguration" {
+						fact = fmt.Sprintf("MFA is OFF for user pool %s", pp.dp.UserPoolId)
+					}
+					d := nf.Because(fact).At(pol.PosOf(f.UserBlock), path)
+					note("offered "+pol.Name+f.UserBlock, finding{code: d.Code, pos: d.Pos, path: d.Path, summary: func(string) string { return d.Summary }, detail: d.Detail, severityErr: true}, du.Username)
+				}
+			}
+		}
+		pos, path := pol.PosOf(state.WebAuthn.UserBlock), joinPath(pol.Path, state.WebAuthn.UserBlock)
+		if f := rules.WebAuthnNeedsMultiFactor(rules.Policy(pol.Name), du.Settings, webAuthnFactorConfiguration(pp.desired)); f != nil {
+			d := f.At(pos, path)
+			note("webauthn-mf "+pol.Name, finding{code: d.Code, pos: pos, path: path, summary: func(string) string { return d.Summary }, detail: d.Detail, severityErr: true}, du.Username)
+		}
+		if f := rules.WebAuthnNeedsOtherFactor(rules.User(du.Username), up.desired, rules.Complete); f != nil {
+			name := pol.Name
+			note("webauthn-other "+pol.Name, finding{code: f.Code, pos: pos, path: path, severityErr: true,
+				summary: func(users string) string {
+					return fmt.Sprintf("WebAuthn MFA of policy %s needs another MFA factor enabled for each user, and these have none: %s", name, users)
+				}, detail: f.Detail}, du.Username)
+		}
+		if up.lu.Unknown != "" {
+			unknown[pol.Name] = append(unknown[pol.Name], du.Username)
+		}
+		if up.uncertain != "" {
+			for _, name := range du.Policies {
+				uncertain[name]++
+			}
+		}
+	}
+	for _, key := range order {
+		f := found[key]
+		severity := diag.Warning
+		if f.severityErr {
+			severity = diag.Error
+		}
+		pp.add(diag.Diagnostic{Severity: severity, Code: f.code, UserPoolId: pp.dp.UserPoolId, Pos: f.pos, Path: f.path, Summary: f.summary(nameList(f.users)), Detail: f.detail})
+	}
+	for _, out := range pp.policies.outcomes {
+		pol := pp.policy(out.Name)
+		if names := unknown[out.Name]; len(names) > 0 {
+			pp.warnf("user-settings-unknown", "", pol.Pos, pol.Path, fmt.Sprintf("live MFA settings of %s selected by policy %s are unknown: %s", countOf(len(names), "user", "users"), out.Name, nameList(names)),
+				"Cognito's list of their factors cannot be trusted (legacy MFAOptions, or TOTP set up at sign-in under ON): they are shown as unknown, not off, and mfactl sends each block of the policy that Cognito does not confirm")
+		}
+		if n := uncertain[out.Name]; n > 0 {
+			what := "a refusal for lack of an authenticator counts as ineligible, not as a failed apply, and does not hold back the pool's later stages"
+			if out.Ineligible == state.IneligibleError {
+				what = "with Ineligible: Error, a refusal fails as any call does"
+			}
+			pp.warnf("totp-registration-unknown", "", pol.PosOf("SoftwareTokenMfaSettings"), joinPath(pol.Path, "SoftwareTokenMfaSettings"),
+				fmt.Sprintf("policy %s switches TOTP on for %s whose authenticator Cognito cannot show", out.Name, countOf(n, "user", "users")),
+				"Cognito accepts it only for a user who registered an authenticator app (AssociateSoftwareToken, VerifySoftwareToken), and no read shows who has; "+what)
+		}
+	}
+}
+
+// policy returns the pool's policy of that name.
+func (pp *poolPlan) policy(name string) state.Policy {
+	for _, p := range pp.dp.Policies {
+		if p.Name == name {
+			return p
+		}
+	}
+	return state.Policy{Name: name}
 }
 
 // checkPoolCalls checks the pool configurations the calls will send.
@@ -200,8 +306,9 @@ func (pp *poolPlan) warnAboutUsers() {
 	}
 	for _, up := range pp.users {
 		// A migrated user is unknown for its legacy entry, which the
-		// migration itself replaces: LegacyMigration counts them.
-		if up.lu.Unknown != "" && !pp.migrated[up.du.Username] {
+		// migration itself replaces: LegacyMigration counts them. A
+		// policy's users are counted per policy (checkPolicies).
+		if up.lu.Unknown != "" && !pp.migrated[up.du.Username] && !up.du.FromPolicy() {
 			pp.warnUnknown(up)
 		}
 	}
@@ -236,7 +343,7 @@ func (pp *poolPlan) warnUncertain() {
 	}
 	var uncertain []*userPlan
 	for _, up := range pp.users {
-		if up.uncertain != "" {
+		if up.uncertain != "" && !up.du.FromPolicy() { // checkPolicies counts a policy's users
 			uncertain = append(uncertain, up)
 		}
 	}

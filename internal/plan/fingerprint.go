@@ -116,7 +116,7 @@ func Targets(live state.Live, desired state.Desired) []Target {
 			seen[du.Username] = true
 			settings := copyUser(du.Settings)
 			targets = append(targets, Target{UserPoolId: dp.UserPoolId, Username: du.Username, Fingerprint: Fingerprint(lp, du.Username), DesiredSettings: &settings,
-				DesiredMFAOptions: copyOptions(du.MFAOptions)})
+				DesiredMFAOptions: copyOptions(du.MFAOptions), Policies: slices.Clone(du.Policies), Ineligible: du.Ineligible})
 		}
 	}
 	return targets
@@ -137,7 +137,7 @@ func (p *Plan) DesiredState() state.Desired {
 			}
 			d.Pools = append(d.Pools, dp)
 		case len(d.Pools) > 0 && d.Pools[len(d.Pools)-1].UserPoolId == t.UserPoolId:
-			du := state.DesiredUser{Username: t.Username, MFAOptions: copyOptions(t.DesiredMFAOptions)}
+			du := state.DesiredUser{Username: t.Username, MFAOptions: copyOptions(t.DesiredMFAOptions), Policies: slices.Clone(t.Policies), Ineligible: t.Ineligible}
 			if t.DesiredSettings != nil {
 				du.Settings = copyUser(*t.DesiredSettings)
 			}
@@ -189,4 +189,101 @@ func orEmptyNames(names []string) []string {
 		return []string{}
 	}
 	return names
+}
+
+// Selections lists the listings desired's policies were expanded from,
+// with fingerprints, pools by ID and policies in declaration order.
+func Selections(live state.Live, desired state.Desired) []SelectionTarget {
+	pools := slices.Clone(desired.Pools)
+	sort.SliceStable(pools, func(i, j int) bool { return pools[i].UserPoolId < pools[j].UserPoolId })
+	var out []SelectionTarget
+	for _, dp := range pools {
+		lp := live.Pools[dp.UserPoolId]
+		for _, pol := range dp.Policies {
+			var sel *state.LiveSelection
+			if lp != nil {
+				sel = lp.Selections[pol.Name]
+			}
+			st := SelectionTarget{UserPoolId: dp.UserPoolId, Policy: pol.Name, Select: pol.Select, Fingerprint: SelectionFingerprint(pol.Select, sel)}
+			if sel != nil {
+				st.Usernames = sortedUnique(sel.Usernames)
+			}
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// SelectionFingerprint is a digest of what a listing found: the users
+// listed (in any order) and, for a group, whether it exists and its
+// precedence, which decides between Group policies.
+func SelectionFingerprint(sel state.Selection, live *state.LiveSelection) string {
+	v := struct {
+		Select      state.Selection
+		Read        bool
+		Usernames   []string
+		GroupExists bool
+		Precedence  *int
+	}{Select: sel}
+	if live != nil {
+		v.Read, v.Usernames, v.GroupExists, v.Precedence = true, sortedUnique(live.Usernames), live.GroupExists, live.Precedence
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("plan: fingerprint: " + err.Error()) // plain data; cannot happen
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+func sortedUnique(names []string) []string {
+	out := slices.Clone(names)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// SelectionChange is how a listing differs from the one a plan recorded.
+type SelectionChange struct {
+	SelectionTarget
+	Joined, Left []string // users listed now and not then, and then and not now
+	// Group says the group itself changed (created, deleted, precedence).
+	Group bool
+}
+
+// StaleSelections returns how each of p's listings differs now, for those
+// that changed since the plan was made. Apply must not run a plan with any.
+func StaleSelections(p *Plan, live state.Live) []SelectionChange {
+	var stale []SelectionChange
+	for _, st := range p.Selections {
+		var sel *state.LiveSelection
+		if lp := live.Pools[st.UserPoolId]; lp != nil {
+			sel = lp.Selections[st.Policy]
+		}
+		if SelectionFingerprint(st.Select, sel) == st.Fingerprint {
+			continue
+		}
+		change := SelectionChange{SelectionTarget: st}
+		var now []string
+		if sel != nil {
+			now = sortedUnique(sel.Usernames)
+		}
+		then := map[string]bool{}
+		for _, n := range st.Usernames {
+			then[n] = true
+		}
+		for _, n := range now {
+			if !then[n] {
+				change.Joined = append(change.Joined, n)
+			}
+			delete(then, n)
+		}
+		for _, n := range st.Usernames {
+			if then[n] {
+				change.Left = append(change.Left, n)
+			}
+		}
+		change.Group = len(change.Joined) == 0 && len(change.Left) == 0
+		stale = append(stale, change)
+	}
+	return stale
 }

@@ -136,7 +136,7 @@ func TestTargetsAndStaleness(t *testing.T) {
 	}
 	l.Pools[poolID].Users["alice"].Settings.EmailMfaSettings.Enabled = true
 	stale := StaleTargets(p, l)
-	if len(stale) != 1 || stale[0].Username != "alice" || stale[0] != targets[3] {
+	if len(stale) != 1 || stale[0].Username != "alice" || !reflect.DeepEqual(stale[0], targets[3]) {
 		t.Fatalf("stale = %+v, want alice's recorded target", stale)
 	}
 	delete(l.Pools, other.UserPoolId)

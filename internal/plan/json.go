@@ -22,8 +22,9 @@ type planJSON struct {
 	Pools         []PoolChange
 	Diagnostics   diag.List
 	Calls         []Call
-	Targets       []Target     `json:",omitempty"`
-	SelfService   *SelfService `json:",omitempty"`
+	Targets       []Target          `json:",omitempty"`
+	SelfService   *SelfService      `json:",omitempty"`
+	Selections    []SelectionTarget `json:",omitempty"`
 }
 
 // WriteJSON writes p in its versioned JSON form: the changes, the
@@ -69,6 +70,7 @@ func writeJSON(w io.Writer, p *Plan, withTargets bool) error {
 	}
 	if withTargets {
 		out.Targets = maskedTargets(p.Targets)
+		out.Selections = p.Selections
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -99,7 +101,7 @@ func Load(r io.Reader) (*Plan, error) {
 	if err := json.Unmarshal(data, &pj); err != nil {
 		return nil, fmt.Errorf("corrupt plan file: %w", err)
 	}
-	p := &Plan{FormatVersion: pj.FormatVersion, Partial: pj.Partial, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService}
+	p := &Plan{FormatVersion: pj.FormatVersion, Partial: pj.Partial, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService, Selections: pj.Selections}
 	if s := p.SelfService; s != nil && s.AccessToken != AccessTokenMarker {
 		return nil, fmt.Errorf("corrupt plan file: SelfService.AccessToken holds a value; plan files never carry the access token (expected %q)", AccessTokenMarker)
 	}
@@ -123,7 +125,8 @@ func validateLoaded(p *Plan) error {
 	if p.Diagnostics.HasErrors() {
 		return errors.New("it records a plan that failed its checks")
 	}
-	targets := map[Target]bool{}
+	type targetKey struct{ pool, user string }
+	targets := map[targetKey]bool{}
 	for _, t := range p.Targets {
 		if t.Fingerprint == "" {
 			return fmt.Errorf("target %s has no fingerprint", targetName(t))
@@ -131,7 +134,7 @@ func validateLoaded(p *Plan) error {
 		if (t.Username == "" && (t.DesiredConfig == nil || t.DesiredSettings != nil)) || (t.Username != "" && (t.DesiredSettings == nil || t.DesiredConfig != nil)) {
 			return fmt.Errorf("target %s does not record what the files declare for it (DesiredConfig for a pool, DesiredSettings for a user)", targetName(t))
 		}
-		targets[Target{UserPoolId: t.UserPoolId, Username: t.Username}] = true
+		targets[targetKey{t.UserPoolId, t.Username}] = true
 	}
 	lastStage := map[string]int{}
 	for i, c := range p.Calls {
@@ -141,6 +144,9 @@ func validateLoaded(p *Plan) error {
 		}
 		switch c.Operation {
 		case SetUserPoolMfaConfig:
+			if c.Ineligible != "" {
+				return fmt.Errorf("call %d: Ineligible on a SetUserPoolMfaConfig call", n)
+			}
 			if c.Stage != StageWidenPool && c.Stage != StageNarrowPool {
 				return fmt.Errorf("call %d: SetUserPoolMfaConfig in stage %d (allowed: %d or %d)", n, c.Stage, StageWidenPool, StageNarrowPool)
 			}
@@ -153,6 +159,9 @@ func validateLoaded(p *Plan) error {
 			}
 			if *c.UserRequest == (state.UserSettings{}) {
 				return fmt.Errorf("call %d: the request sets nothing", n)
+			}
+			if c.Ineligible != "" && (!c.Ineligible.Contains() || state.TOTP.User(*c.UserRequest) == nil) {
+				return fmt.Errorf("call %d: Ineligible %q on a call that does not switch on TOTP for a policy (allowed: %s, %s)", n, c.Ineligible, state.IneligibleReport, state.IneligibleSkip)
 			}
 		case AdminSetUserSettings:
 			if c.Stage != StageLegacy {
@@ -172,10 +181,10 @@ func validateLoaded(p *Plan) error {
 			return fmt.Errorf("call %d: stage %d comes after stage %d of the same pool", n, c.Stage, lastStage[c.UserPoolId])
 		}
 		lastStage[c.UserPoolId] = c.Stage
-		if !targets[Target{UserPoolId: c.UserPoolId}] {
+		if !targets[targetKey{c.UserPoolId, ""}] {
 			return fmt.Errorf("call %d: user pool %s is not among the targets, so apply could not tell whether the plan is stale", n, c.UserPoolId)
 		}
-		if c.Username != "" && !targets[Target{UserPoolId: c.UserPoolId, Username: c.Username}] {
+		if c.Username != "" && !targets[targetKey{c.UserPoolId, c.Username}] {
 			return fmt.Errorf("call %d: user %s of %s is not among the targets, so apply could not tell whether the plan is stale", n, c.Username, c.UserPoolId)
 		}
 	}
@@ -237,9 +246,11 @@ type callJSON struct {
 	UserPoolId      string
 	Username        string `json:",omitempty"`
 	Stage           int
-	Reason          string `json:",omitempty"`
-	Uncertain       string `json:",omitempty"`
-	LegacyMigration bool   `json:",omitempty"`
+	Reason          string           `json:",omitempty"`
+	Uncertain       string           `json:",omitempty"`
+	LegacyMigration bool             `json:",omitempty"`
+	Policy          string           `json:",omitempty"`
+	Ineligible      state.Ineligible `json:",omitempty"`
 	Request         json.RawMessage
 }
 
@@ -286,7 +297,7 @@ func (c Call) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	return marshalNoEscape(callJSON{Operation: c.Operation, UserPoolId: c.UserPoolId, Username: c.Username, Stage: c.Stage, Reason: c.Reason,
-		Uncertain: c.Uncertain, LegacyMigration: c.LegacyMigration, Request: raw})
+		Uncertain: c.Uncertain, LegacyMigration: c.LegacyMigration, Policy: c.Policy, Ineligible: c.Ineligible, Request: raw})
 }
 
 // UnmarshalJSON reads a call written by MarshalJSON. A secret comes back
@@ -297,7 +308,8 @@ func (c *Call) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &cj); err != nil {
 		return err
 	}
-	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason, Uncertain: cj.Uncertain, LegacyMigration: cj.LegacyMigration}
+	*c = Call{Operation: cj.Operation, UserPoolId: cj.UserPoolId, Username: cj.Username, Stage: cj.Stage, Reason: cj.Reason, Uncertain: cj.Uncertain, LegacyMigration: cj.LegacyMigration,
+		Policy: cj.Policy, Ineligible: cj.Ineligible}
 	if len(cj.Request) == 0 || string(cj.Request) == "null" {
 		return fmt.Errorf("%s call for %s has no Request", cj.Operation, cj.UserPoolId)
 	}

@@ -7,7 +7,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format (output and plan files).
 // Bump the major part on any incompatible change.
-const FormatVersion = "1.3"
+const FormatVersion = "1.4"
 
 // Operation names a Cognito API operation a plan calls.
 type Operation string
@@ -50,6 +50,9 @@ type Plan struct {
 	// ("POOL_ID" or "POOL_ID/USERNAME"); empty for a plan of everything
 	// the files declare.
 	Partial []string `json:",omitempty"`
+	// Selections are the listings the policies' users came from, with
+	// fingerprints, so that apply refuses a plan whose listings changed.
+	Selections []SelectionTarget `json:",omitempty"`
 }
 
 // SelfService says whose token a self-service plan was made with: the
@@ -79,6 +82,9 @@ type PoolChange struct {
 	// LegacyMigration is what LegacyMfaOptions: Migrate does here: its
 	// users are counted, not listed one by one.
 	LegacyMigration *LegacyMigration `json:",omitempty"`
+	// Policies says, per policy of the pool, what it selected and what
+	// became of its users.
+	Policies []PolicyOutcome `json:",omitempty"`
 }
 
 // LegacyMigration counts the users of a pool with legacy MFAOptions that a
@@ -95,9 +101,12 @@ type LegacyMigration struct {
 type UserChange struct {
 	Username string
 	Pos      state.Pos `json:",omitzero"` // where the user is declared
-	Live     state.UserSettings
-	Desired  state.UserSettings
-	Unknown  string `json:",omitempty"`
+	// Policy names the policies whose settings the user gets ("" for a
+	// user the files name).
+	Policy  string `json:",omitempty"`
+	Live    state.UserSettings
+	Desired state.UserSettings
+	Unknown string `json:",omitempty"`
 	// MFAOptions is set when the user's legacy MFAOptions change.
 	MFAOptions *MFAOptionsChange `json:",omitempty"`
 }
@@ -117,12 +126,19 @@ type MFAOptionsChange struct {
 // accept: it says why, for people and for pipelines (the call is planned
 // and made all the same; apply contains a refusal).
 type Call struct {
-	Operation   Operation
-	UserPoolId  string
-	Username    string `json:",omitempty"`
-	Stage       int
-	Reason      string              `json:",omitempty"`
-	Uncertain   string              `json:",omitempty"`
+	Operation  Operation
+	UserPoolId string
+	Username   string `json:",omitempty"`
+	Stage      int
+	Reason     string `json:",omitempty"`
+	Uncertain  string `json:",omitempty"`
+	// Policy names the policies a user call carries out, for display.
+	Policy string `json:",omitempty"`
+	// Ineligible is set (Report or Skip) on an Uncertain call for a
+	// policy's user: if Cognito refuses it for lack of the registration
+	// reads cannot show, the user counts as ineligible and the pool's
+	// later stages still run.
+	Ineligible  state.Ineligible    `json:",omitempty"`
 	PoolRequest *state.PoolConfig   `json:"-"`
 	UserRequest *state.UserSettings `json:"-"`
 	// ExternalIdSource says where PoolRequest's SMS ExternalId comes from
@@ -151,4 +167,19 @@ type Target struct {
 	DesiredMFAOptions *[]state.MFAOption `json:",omitempty"`
 	// LegacyMfaOptions is a pool's declared LegacyMfaOptions ("" or Migrate).
 	LegacyMfaOptions string `json:",omitempty"`
+	// Policies and Ineligible are a policy's user's attribution (see
+	// state.DesiredUser), so that DesiredState plans it alike.
+	Policies   []string         `json:",omitempty"`
+	Ineligible state.Ineligible `json:",omitempty"`
+}
+
+// SelectionTarget is one policy's listing as the plan read it: the users
+// listed and a fingerprint of the listing (and, for a group, its
+// precedence), which apply compares with a listing made again.
+type SelectionTarget struct {
+	UserPoolId  string
+	Policy      string
+	Select      state.Selection
+	Fingerprint string
+	Usernames   []string
 }

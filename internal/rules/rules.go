@@ -23,6 +23,42 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 )
 
+// Subject is whom a rule about a user's settings speaks of: one user, or
+// every user a policy selects.
+type Subject struct {
+	name   string
+	policy bool
+}
+
+// User is the subject of one user's settings.
+func User(name string) Subject { return Subject{name: name} }
+
+// Policy is the subject of a policy's settings.
+func Policy(name string) Subject { return Subject{name: name, policy: true} }
+
+// String is the subject in a message: "user alice", "policy admins-use-totp".
+func (s Subject) String() string {
+	if s.policy {
+		return "policy " + s.name
+	}
+	return "user " + s.name
+}
+
+// username is the user a finding is about, "" for a policy's.
+func (s Subject) username() string {
+	if s.policy {
+		return ""
+	}
+	return s.name
+}
+
+func (s Subject) them() string {
+	if s.policy {
+		return "its users"
+	}
+	return "the user"
+}
+
 // Known says how to read a block, or a mode, that a configuration leaves out.
 type Known int
 
@@ -136,12 +172,12 @@ func ModeNeedsFactor(c state.PoolConfig, k Known) *Finding {
 
 // PreferredNotEnabled finds each factor s prefers without enabling it.
 // Field is the factor's "<UserBlock>.PreferredMfa".
-func PreferredNotEnabled(user string, s state.UserSettings) []Finding {
+func PreferredNotEnabled(user Subject, s state.UserSettings) []Finding {
 	var out []Finding
 	for _, f := range state.MFAFactors {
 		if v := f.User(s); v != nil && v.PreferredMfa && !v.Enabled {
-			out = append(out, errorFinding("preferred-not-enabled", user, f, f.UserBlock+".PreferredMfa",
-				fmt.Sprintf("%s is preferred but not enabled for user %s", f.UserBlock, user),
+			out = append(out, errorFinding("preferred-not-enabled", user.username(), f, f.UserBlock+".PreferredMfa",
+				fmt.Sprintf("%s is preferred but not enabled for %s", f.UserBlock, user),
 				"a preferred factor must be enabled: set Enabled: true, or PreferredMfa: false"))
 		}
 	}
@@ -151,7 +187,7 @@ func PreferredNotEnabled(user string, s state.UserSettings) []Finding {
 // MorePreferred finds settings that prefer more than one enabled factor.
 // Factors are the preferred ones, in table order; Field is the second's
 // "<UserBlock>.PreferredMfa".
-func MorePreferred(user string, s state.UserSettings) *Finding {
+func MorePreferred(user Subject, s state.UserSettings) *Finding {
 	var preferred []*state.Factor
 	for _, f := range state.MFAFactors {
 		if v := f.User(s); v != nil && v.PreferredMfa && v.Enabled {
@@ -165,8 +201,8 @@ func MorePreferred(user string, s state.UserSettings) *Finding {
 	for i, f := range preferred {
 		names[i] = f.UserBlock
 	}
-	fd := errorFinding("more-than-one-preferred", user, nil, preferred[1].UserBlock+".PreferredMfa",
-		fmt.Sprintf("more than one preferred MFA factor for user %s: %s", user, strings.Join(names, ", ")),
+	fd := errorFinding("more-than-one-preferred", user.username(), nil, preferred[1].UserBlock+".PreferredMfa",
+		fmt.Sprintf("more than one preferred MFA factor for %s: %s", user, strings.Join(names, ", ")),
 		"a user has at most one preferred factor: set PreferredMfa: true on one of them only")
 	fd.Factors = preferred
 	return &fd
@@ -178,13 +214,13 @@ func MorePreferred(user string, s state.UserSettings) *Finding {
 // OFF, else "<PoolBlock>.Enabled" (Declared) or "<PoolBlock>" (Complete).
 // It returns nil when s does not enable f, or when the pool offers it or
 // (Declared) the files leave it open.
-func FactorNotOffered(f *state.Factor, user string, s state.UserSettings, pool state.PoolConfig, k Known) *Finding {
+func FactorNotOffered(f *state.Factor, user Subject, s state.UserSettings, pool state.PoolConfig, k Known) *Finding {
 	if v := f.User(s); v == nil || !v.Enabled {
 		return nil
 	}
-	summary := fmt.Sprintf("%s MFA is enabled for user %s, but the pool does not offer it", f.Label, user)
+	summary := fmt.Sprintf("%s MFA is enabled for %s, but the pool does not offer it", f.Label, user)
 	if pool.MfaConfiguration == state.ModeOff {
-		fd := errorFinding("factor-not-offered", user, f, "MfaConfiguration", summary,
+		fd := errorFinding("factor-not-offered", user.username(), f, "MfaConfiguration", summary,
 			fmt.Sprintf("set the pool's MfaConfiguration to OPTIONAL or ON and enable %s, or set Enabled: false for the user", f.PoolBlock))
 		return &fd
 	}
@@ -196,7 +232,7 @@ func FactorNotOffered(f *state.Factor, user string, s state.UserSettings, pool s
 	if k == Declared {
 		field += ".Enabled"
 	}
-	fd := errorFinding("factor-not-offered", user, f, field, summary,
+	fd := errorFinding("factor-not-offered", user.username(), f, field, summary,
 		fmt.Sprintf("enable %s on the pool as well (mfactl turns it on before the user calls), or set Enabled: false for the user", f.PoolBlock))
 	return &fd
 }
@@ -205,7 +241,7 @@ func FactorNotOffered(f *state.Factor, user string, s state.UserSettings, pool s
 // pool's WebAuthnConfiguration.FactorConfiguration is factorConfiguration
 // ("" when not set): a passkey counts as MFA only with
 // MULTI_FACTOR_WITH_USER_VERIFICATION. Field is "WebAuthnMfaSettings.Enabled".
-func WebAuthnNeedsMultiFactor(user string, s state.UserSettings, factorConfiguration string) *Finding {
+func WebAuthnNeedsMultiFactor(user Subject, s state.UserSettings, factorConfiguration string) *Finding {
 	if w := s.WebAuthnMfaSettings; w == nil || !w.Enabled || factorConfiguration == state.MultiFactorWithUserVerification {
 		return nil
 	}
@@ -213,8 +249,8 @@ func WebAuthnNeedsMultiFactor(user string, s state.UserSettings, factorConfigura
 	if is == "" {
 		is = "not set"
 	}
-	fd := errorFinding("webauthn-needs-multi-factor", user, state.WebAuthn, state.WebAuthn.UserBlock+".Enabled",
-		fmt.Sprintf("WebAuthn MFA for user %s needs the pool's WebAuthnConfiguration.FactorConfiguration %s, but it is %s", user, state.MultiFactorWithUserVerification, is),
+	fd := errorFinding("webauthn-needs-multi-factor", user.username(), state.WebAuthn, state.WebAuthn.UserBlock+".Enabled",
+		fmt.Sprintf("WebAuthn MFA for %s needs the pool's WebAuthnConfiguration.FactorConfiguration %s, but it is %s", user, state.MultiFactorWithUserVerification, is),
 		fmt.Sprintf("a passkey counts as MFA only with FactorConfiguration: %s; set it on the pool", state.MultiFactorWithUserVerification))
 	return &fd
 }
@@ -222,7 +258,7 @@ func WebAuthnNeedsMultiFactor(user string, s state.UserSettings, factorConfigura
 // WebAuthnNeedsOtherFactor finds a user who enables WebAuthn MFA with no
 // factor that answers a challenge known to be on: Cognito accepts a
 // passkey as MFA only next to one. Field is "WebAuthnMfaSettings.Enabled".
-func WebAuthnNeedsOtherFactor(user string, s state.UserSettings, k Known) *Finding {
+func WebAuthnNeedsOtherFactor(user Subject, s state.UserSettings, k Known) *Finding {
 	if w := s.WebAuthnMfaSettings; w == nil || !w.Enabled {
 		return nil
 	}
@@ -232,8 +268,8 @@ func WebAuthnNeedsOtherFactor(user string, s state.UserSettings, k Known) *Findi
 			return nil
 		}
 	}
-	fd := errorFinding("webauthn-needs-other-factor", user, state.WebAuthn, state.WebAuthn.UserBlock+".Enabled",
-		fmt.Sprintf("WebAuthn MFA for user %s needs another MFA factor enabled for the user", user),
+	fd := errorFinding("webauthn-needs-other-factor", user.username(), state.WebAuthn, state.WebAuthn.UserBlock+".Enabled",
+		fmt.Sprintf("WebAuthn MFA for %s needs another MFA factor enabled for %s", user, user.them()),
 		fmt.Sprintf("Cognito accepts a passkey as MFA only next to %s MFA: enable one of them for this user as well", labels(state.MFAFactors, "or")))
 	return &fd
 }

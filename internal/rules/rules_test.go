@@ -77,17 +77,17 @@ func TestModeNeedsFactor(t *testing.T) {
 
 func TestPreferences(t *testing.T) {
 	s := state.UserSettings{SMSMfaSettings: preferred(), SoftwareTokenMfaSettings: &state.FactorSettings{PreferredMfa: true}, EmailMfaSettings: preferred()}
-	got := PreferredNotEnabled("alice", s)
+	got := PreferredNotEnabled(User("alice"), s)
 	if len(got) != 1 || got[0].Factor != state.TOTP || got[0].Field != "SoftwareTokenMfaSettings.PreferredMfa" ||
 		got[0].Summary != "SoftwareTokenMfaSettings is preferred but not enabled for user alice" {
 		t.Fatalf("PreferredNotEnabled = %+v", got)
 	}
-	more := MorePreferred("alice", s)
+	more := MorePreferred(User("alice"), s)
 	if more == nil || more.Summary != "more than one preferred MFA factor for user alice: SMSMfaSettings, EmailMfaSettings" ||
 		more.Field != "EmailMfaSettings.PreferredMfa" || len(more.Factors) != 2 || more.Factors[0] != state.SMS {
 		t.Fatalf("MorePreferred = %+v", more)
 	}
-	if MorePreferred("alice", state.UserSettings{SMSMfaSettings: preferred(), EmailMfaSettings: on()}) != nil {
+	if MorePreferred(User("alice"), state.UserSettings{SMSMfaSettings: preferred(), EmailMfaSettings: on()}) != nil {
 		t.Error("one preferred factor is reported")
 	}
 }
@@ -108,7 +108,7 @@ func TestFactorNotOffered(t *testing.T) {
 		{"complete, offered", state.SMS, state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: sms(true)}, Complete, ""},
 		{"the user does not enable it", state.Email, state.PoolConfig{MfaConfiguration: state.ModeOff}, Complete, ""},
 	} {
-		got := FactorNotOffered(tt.f, "alice", user, tt.pool, tt.k)
+		got := FactorNotOffered(tt.f, User("alice"), user, tt.pool, tt.k)
 		switch {
 		case tt.field == "" && got != nil:
 			t.Errorf("%s: unexpected %+v", tt.name, got)
@@ -118,7 +118,7 @@ func TestFactorNotOffered(t *testing.T) {
 			t.Errorf("%s: summary %q", tt.name, got.Summary)
 		}
 	}
-	got := FactorNotOffered(state.SMS, "alice", user, state.PoolConfig{MfaConfiguration: state.ModeOff}, Complete).Because("MFA is OFF for user pool X")
+	got := FactorNotOffered(state.SMS, User("alice"), user, state.PoolConfig{MfaConfiguration: state.ModeOff}, Complete).Because("MFA is OFF for user pool X")
 	if !strings.HasPrefix(got.Detail, "MFA is OFF for user pool X; set the pool's MfaConfiguration to OPTIONAL or ON and enable SmsMfaConfiguration") {
 		t.Errorf("detail = %q", got.Detail)
 	}
@@ -126,14 +126,14 @@ func TestFactorNotOffered(t *testing.T) {
 
 func TestWebAuthn(t *testing.T) {
 	s := state.UserSettings{WebAuthnMfaSettings: webAuthnOn}
-	if got := WebAuthnNeedsMultiFactor("alice", s, state.SingleFactor); got == nil || !strings.HasSuffix(got.Summary, "but it is SINGLE_FACTOR") {
+	if got := WebAuthnNeedsMultiFactor(User("alice"), s, state.SingleFactor); got == nil || !strings.HasSuffix(got.Summary, "but it is SINGLE_FACTOR") {
 		t.Errorf("single factor: %+v", got)
 	}
-	if got := WebAuthnNeedsMultiFactor("alice", s, ""); got == nil || !strings.HasSuffix(got.Summary, "but it is not set") {
+	if got := WebAuthnNeedsMultiFactor(User("alice"), s, ""); got == nil || !strings.HasSuffix(got.Summary, "but it is not set") {
 		t.Errorf("not set: %+v", got)
 	}
-	if WebAuthnNeedsMultiFactor("alice", s, state.MultiFactorWithUserVerification) != nil ||
-		WebAuthnNeedsMultiFactor("alice", state.UserSettings{WebAuthnMfaSettings: &state.WebAuthnSettings{}}, "") != nil {
+	if WebAuthnNeedsMultiFactor(User("alice"), s, state.MultiFactorWithUserVerification) != nil ||
+		WebAuthnNeedsMultiFactor(User("alice"), state.UserSettings{WebAuthnMfaSettings: &state.WebAuthnSettings{}}, "") != nil {
 		t.Error("reported with multi-factor passkeys, or with WebAuthn off")
 	}
 
@@ -150,7 +150,7 @@ func TestWebAuthn(t *testing.T) {
 		{"complete, TOTP on", state.UserSettings{SoftwareTokenMfaSettings: on(), WebAuthnMfaSettings: webAuthnOn}, Complete, false},
 		{"WebAuthn off", state.UserSettings{WebAuthnMfaSettings: &state.WebAuthnSettings{}}, Complete, false},
 	} {
-		if got := WebAuthnNeedsOtherFactor("alice", tt.s, tt.k); (got != nil) != tt.want {
+		if got := WebAuthnNeedsOtherFactor(User("alice"), tt.s, tt.k); (got != nil) != tt.want {
 			t.Errorf("%s: finding = %+v, want one: %v", tt.name, got, tt.want)
 		}
 	}
@@ -200,5 +200,22 @@ func TestFindingPlacement(t *testing.T) {
 	}
 	if f.Because("").Detail != "d" {
 		t.Error("an empty fact changed the detail")
+	}
+}
+
+// A policy's settings break the same rules in the same words, about the
+// policy rather than a user.
+func TestRulesSpeakOfPolicies(t *testing.T) {
+	s := state.UserSettings{SMSMfaSettings: &state.FactorSettings{PreferredMfa: true}, WebAuthnMfaSettings: &state.WebAuthnSettings{Enabled: true}}
+	got := PreferredNotEnabled(Policy("admins-use-totp"), s)
+	if len(got) != 1 || got[0].Summary != "SMSMfaSettings is preferred but not enabled for policy admins-use-totp" {
+		t.Errorf("PreferredNotEnabled for a policy: %+v", got)
+	}
+	w := WebAuthnNeedsOtherFactor(Policy("p"), state.UserSettings{SMSMfaSettings: &state.FactorSettings{}, WebAuthnMfaSettings: &state.WebAuthnSettings{Enabled: true}}, Complete)
+	if w == nil || w.Summary != "WebAuthn MFA for policy p needs another MFA factor enabled for its users" {
+		t.Errorf("WebAuthnNeedsOtherFactor for a policy: %+v", w)
+	}
+	if User("alice").String() != "user alice" {
+		t.Error(User("alice").String())
 	}
 }

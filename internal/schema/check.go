@@ -76,8 +76,8 @@ type spoilage struct {
 }
 
 type entrySpoilage struct {
-	id, pool, users bool // its UserPoolId (so everything), its pool-level part, its Users list
-	user            map[string]bool
+	id, pool, users, policies bool // its UserPoolId (so everything), its pool-level part, its Users list, its Policies list
+	user, policy              map[string]bool
 }
 
 func spoiled(faults []fault) spoilage {
@@ -90,7 +90,7 @@ func spoiled(faults []fault) spoilage {
 		}
 		e := s.entries[t[1]]
 		if e == nil {
-			e = &entrySpoilage{user: map[string]bool{}}
+			e = &entrySpoilage{user: map[string]bool{}, policy: map[string]bool{}}
 			s.entries[t[1]] = e
 		}
 		switch {
@@ -98,6 +98,10 @@ func spoiled(faults []fault) spoilage {
 			e.pool = true
 		case len(t) == 2, t[2] == "UserPoolId":
 			e.id = true
+		case t[2] == "Policies" && len(t) == 3:
+			e.policies = true
+		case t[2] == "Policies":
+			e.policy[t[3]] = true
 		case t[2] != "Users":
 			e.pool = true
 		case len(t) == 3:
@@ -125,6 +129,12 @@ func (s spoilage) pool(i int) bool {
 func (s spoilage) user(i, j int) bool {
 	e := s.entries[strconv.Itoa(i)]
 	return s.entry(i) || e != nil && (e.users || e.user[strconv.Itoa(j)])
+}
+
+// policy reports whether policy j of entry i is unreadable.
+func (s spoilage) policy(i, j int) bool {
+	e := s.entries[strconv.Itoa(i)]
+	return s.entry(i) || e != nil && (e.policies || e.policy[strconv.Itoa(j)])
 }
 
 // leaves returns the errors that are not explained by deeper ones.
@@ -277,6 +287,10 @@ func (d *document) describe(e *jsonschema.ValidationError) diag.List {
 		summary, detail := typeFault(p, sch, fieldRequired(parentPtr))
 		return one(d.valuePos(p), p.path, summary, detail)
 	case "const":
+		if p.name == "AllUsers" {
+			return one(d.valuePos(p), p.path, "AllUsers: false selects nobody",
+				"write AllUsers: true for every user of the pool, or choose users with Group or Filter instead")
+		}
 		return one(d.valuePos(p), p.path, fmt.Sprintf("unsupported %s %s", p.name, p.node.Value),
 			fmt.Sprintf("this mfactl reads %s %v", p.name, sch["const"]))
 	case "enum":
@@ -313,7 +327,21 @@ func (d *document) describe(e *jsonschema.ValidationError) diag.List {
 			detail = "list at least one pool, such as \"- UserPoolId: eu-west-1_AbCdEf123\""
 		}
 		return one(d.fieldPos(p), p.path, p.name+" is empty", detail)
-	case "minProperties":
+	case "minProperties", "maxProperties":
+		if p.name == "Select" {
+			summary, detail := "Select is empty", "choose users with one of Group: <name>, AllUsers: true or Filter: '<attribute> = \"<value>\"'"
+			if kw == "maxProperties" {
+				detail = "a policy chooses its users one way; for users chosen two ways, write two policies"
+				obj, _ := p.value.(map[string]any)
+				names := make([]string, 0, len(obj))
+				for k := range obj {
+					names = append(names, k)
+				}
+				sort.Strings(names)
+				summary = "Select names more than one way to choose users: " + strings.Join(names, ", ")
+			}
+			return one(d.fieldPos(p), p.path, summary, detail)
+		}
 		return one(d.fieldPos(p), p.path, p.name+" is empty",
 			fmt.Sprintf("set at least one of %s, or remove %s to leave it unmanaged", orList(propertyNames(sch)), p.name))
 	}
@@ -533,6 +561,10 @@ func patternFault(field, s string) (summary, detail string) {
 		return "Subject contains characters Cognito does not accept", "letters, digits, marks, symbols, punctuation and ordinary white space only"
 	case "SnsCallerArn":
 		return fmt.Sprintf("%q is not an ARN", shorten(s, 60)), "expected an IAM role ARN such as arn:aws:iam::123456789012:role/cognito-sms"
+	case "Name":
+		return fmt.Sprintf("%q is not a valid policy name", shorten(s, 60)), "start with a letter or digit; then letters, digits, '.', '_' or '-', such as admins-use-totp"
+	case "Group":
+		return fmt.Sprintf("%q is not a valid group name", shorten(s, 60)), "letters, digits, marks, symbols and punctuation only: no spaces or control characters"
 	case "Username":
 		return fmt.Sprintf("%q is not a valid username", shorten(s, 60)), "letters, digits, marks, symbols and punctuation only: no spaces or control characters"
 	}

@@ -30,6 +30,7 @@ type pool struct {
 	byFolded   map[string]int         // lower-cased username → first index
 	userFields []map[string]state.Pos // per user: "SMSMfaSettings.Enabled" → position
 	legacyPos  state.Pos              // where LegacyMfaOptions is declared
+	byPolicy   map[string]int         // policy name → index in Policies
 }
 
 func newLoader() *loader { return &loader{byID: map[string]*pool{}} }
@@ -68,6 +69,15 @@ func (l *loader) addDocument(doc *document, faults []fault) {
 			l.addPoolFields(p, doc, entry, at)
 			l.addLegacyMode(p, doc, entry, at)
 		}
+		policies, _ := entry["Policies"].([]any)
+		for j, pol := range policies {
+			if spoilt.policy(i, j) {
+				continue
+			}
+			if fields, ok := pol.(map[string]any); ok {
+				l.addPolicy(p, doc, fields, doc.locate(pointerTokens(ptr+"/Policies/"+strconv.Itoa(j))))
+			}
+		}
 		users, _ := entry["Users"].([]any)
 		for j, u := range users {
 			if spoilt.user(i, j) {
@@ -85,18 +95,22 @@ func (l *loader) pool(id string, pos state.Pos, path string) *pool {
 		return p
 	}
 	p := &pool{DesiredPool: state.DesiredPool{UserPoolId: id, Pos: pos, Path: path},
-		byName: map[string]int{}, byFolded: map[string]int{}}
+		byName: map[string]int{}, byFolded: map[string]int{}, byPolicy: map[string]int{}}
 	l.byID[id] = p
 	l.pools = append(l.pools, p)
 	return p
 }
+
+// entryLists are the keys of a UserPools entry that are not pool-level
+// fields: the pool's ID and the lists any entry for the pool may add to.
+var entryLists = map[string]bool{"UserPoolId": true, "Users": true, "Policies": true}
 
 // addPoolFields takes an entry's pool-level fields, which only one entry
 // per pool may set.
 func (l *loader) addPoolFields(p *pool, doc *document, entry map[string]any, at place) {
 	fields := map[string]any{}
 	for k, v := range entry {
-		if k != "UserPoolId" && k != "Users" && k != legacyModeField {
+		if !entryLists[k] && k != legacyModeField {
 			fields[k] = v
 		}
 	}
@@ -108,7 +122,7 @@ func (l *loader) addPoolFields(p *pool, doc *document, entry map[string]any, at 
 	first := ""
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k := node.Content[i].Value
-		if k == "UserPoolId" || k == "Users" || k == legacyModeField {
+		if entryLists[k] || k == legacyModeField {
 			continue
 		}
 		if first == "" {
@@ -185,6 +199,39 @@ func (l *loader) addUser(p *pool, doc *document, fields map[string]any, at place
 	p.byName[name] = len(p.Users)
 	p.Users = append(p.Users, state.DesiredUser{Username: name, Settings: us, MFAOptions: legacy, Pos: pos, Path: at.path, FieldPos: positions})
 	p.userFields = append(p.userFields, positions)
+}
+
+// addPolicy takes one policy of an entry; its name must be new to the pool.
+func (l *loader) addPolicy(p *pool, doc *document, fields map[string]any, at place) {
+	name, _ := fields["Name"].(string)
+	node := resolve(at.node)
+	pos := doc.pos(node)
+	positions := map[string]state.Pos{}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		recordPositions(doc, positions, node.Content[i].Value, node.Content[i], node.Content[i+1])
+	}
+	if j, dup := p.byPolicy[name]; dup {
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "policy-declared-twice", UserPoolId: p.UserPoolId, Pos: positions["Name"], Path: at.path + ".Name",
+			Summary: fmt.Sprintf("policy %s is already declared for %s at %s", name, p.UserPoolId, posString(p.Policies[j].Pos)),
+			Detail:  "give each policy of a pool its own Name: plans and reports name policies by it"})
+		return
+	}
+	var decoded struct {
+		Name       string
+		Select     state.Selection
+		Ineligible state.Ineligible
+		state.UserSettings
+	}
+	if err := decodeStrict(fields, &decoded); err != nil {
+		l.diags = append(l.diags, internalError(doc, at, err))
+		return
+	}
+	if decoded.Ineligible == "" {
+		decoded.Ineligible = state.IneligibleReport
+	}
+	p.byPolicy[name] = len(p.Policies)
+	p.Policies = append(p.Policies, state.Policy{Name: name, Select: decoded.Select, Settings: decoded.UserSettings,
+		Ineligible: decoded.Ineligible, Pos: pos, Path: at.path, FieldPos: positions})
 }
 
 // decodeStrict maps schema-valid JSON values onto the state types, whose

@@ -46,42 +46,81 @@ func checkRules(p *pool) diag.List {
 
 	for i, u := range p.Users {
 		at := p.userFields[i]
-		atUser := func(f rules.Finding, field string) {
-			out = append(out, f.At(at[field], u.Path+"."+field))
-		}
-		for _, f := range rules.PreferredNotEnabled(u.Username, u.Settings) {
-			atUser(f, f.Field)
-		}
-		if f := rules.MorePreferred(u.Username, u.Settings); f != nil {
-			// At each preferred factor after the first: each is one to change.
-			for _, factor := range f.Factors[1:] {
-				atUser(*f, factor.UserBlock+".PreferredMfa")
-			}
-		}
-		if p.configured {
-			for _, factor := range state.MFAFactors {
-				f := rules.FactorNotOffered(factor, u.Username, u.Settings, p.Config, rules.Declared)
-				if f == nil {
-					continue
-				}
-				fact := "the pool disables it at " + posString(p.FieldPos[f.Field])
-				if f.Field == "MfaConfiguration" {
-					fact = "the pool's MfaConfiguration is OFF at " + posString(p.FieldPos[f.Field])
-				}
-				atUser(f.Because(fact), factor.UserBlock+".Enabled")
-			}
-		}
-		if wa := p.Config.WebAuthnConfiguration; wa != nil && wa.FactorConfiguration != nil {
-			if f := rules.WebAuthnNeedsMultiFactor(u.Username, u.Settings, *wa.FactorConfiguration); f != nil {
-				atUser(f.Because("FactorConfiguration is declared at "+posString(p.FieldPos["WebAuthnConfiguration.FactorConfiguration"])), f.Field)
-			}
-		}
-		if f := rules.WebAuthnNeedsOtherFactor(u.Username, u.Settings, rules.Declared); f != nil {
-			atUser(*f, f.Field)
-		}
+		out = append(out, settingsRules(p, rules.User(u.Username), u.Settings, func(field string) (state.Pos, string) {
+			return at[field], u.Path + "." + field
+		})...)
+	}
+	for _, pol := range p.Policies {
+		out = append(out, policyRules(p, pol)...)
 	}
 	for i := range out {
 		out[i].UserPoolId = p.UserPoolId
 	}
 	return out
+}
+
+// settingsRules applies the rules on a user's settings blocks, which a
+// policy's blocks obey as well; where places a field of the entry.
+func settingsRules(p *pool, who rules.Subject, s state.UserSettings, where func(field string) (state.Pos, string)) diag.List {
+	var out diag.List
+	add := func(f rules.Finding, field string) {
+		pos, path := where(field)
+		out = append(out, f.At(pos, path))
+	}
+	for _, f := range rules.PreferredNotEnabled(who, s) {
+		add(f, f.Field)
+	}
+	if f := rules.MorePreferred(who, s); f != nil {
+		// At each preferred factor after the first: each is one to change.
+		for _, factor := range f.Factors[1:] {
+			add(*f, factor.UserBlock+".PreferredMfa")
+		}
+	}
+	if p.configured {
+		for _, factor := range state.MFAFactors {
+			f := rules.FactorNotOffered(factor, who, s, p.Config, rules.Declared)
+			if f == nil {
+				continue
+			}
+			fact := "the pool disables it at " + posString(p.FieldPos[f.Field])
+			if f.Field == "MfaConfiguration" {
+				fact = "the pool's MfaConfiguration is OFF at " + posString(p.FieldPos[f.Field])
+			}
+			add(f.Because(fact), factor.UserBlock+".Enabled")
+		}
+	}
+	if wa := p.Config.WebAuthnConfiguration; wa != nil && wa.FactorConfiguration != nil {
+		if f := rules.WebAuthnNeedsMultiFactor(who, s, *wa.FactorConfiguration); f != nil {
+			add(f.Because("FactorConfiguration is declared at "+posString(p.FieldPos["WebAuthnConfiguration.FactorConfiguration"])), f.Field)
+		}
+	}
+	if f := rules.WebAuthnNeedsOtherFactor(who, s, rules.Declared); f != nil {
+		add(*f, f.Field)
+	}
+	return out
+}
+
+// policyRules checks one policy: its filter as Cognito would parse it, that
+// it sets something, and its settings blocks by the users' rules.
+func policyRules(p *pool, pol state.Policy) diag.List {
+	where := func(field string) (state.Pos, string) { return pol.PosOf(field), pol.Path + "." + field }
+	var out diag.List
+	if pol.Select.Filter != "" {
+		if _, err := rules.ParseFilter(pol.Select.Filter); err != nil {
+			fe := err.(*rules.FilterError)
+			detail := fe.Detail
+			if best := closest(fe.Attribute, rules.FilterAttributes); fe.Attribute != "" && best != "" {
+				detail = "did you mean " + best + "? " + detail
+			}
+			pos, path := where("Select.Filter")
+			out = append(out, diag.Diagnostic{Severity: diag.Error, Code: "filter-invalid", UserPoolId: p.UserPoolId, Pos: pos, Path: path,
+				Summary: fmt.Sprintf("the Select.Filter of policy %s is not one Cognito accepts: %s", pol.Name, fe.Summary), Detail: detail})
+		}
+	}
+	if pol.Settings == (state.UserSettings{}) {
+		out = append(out, diag.Diagnostic{Severity: diag.Error, Code: "policy-sets-nothing", UserPoolId: p.UserPoolId, Pos: pol.Pos, Path: pol.Path,
+			Summary: fmt.Sprintf("policy %s sets nothing", pol.Name),
+			Detail:  "give it the settings its users should have: one or more of SMSMfaSettings, SoftwareTokenMfaSettings, EmailMfaSettings and WebAuthnMfaSettings"})
+	}
+	return append(out, settingsRules(p, rules.Policy(pol.Name), pol.Settings, where)...)
 }

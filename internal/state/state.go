@@ -160,7 +160,10 @@ type DesiredPool struct {
 	// Self: the pool of a self-service run (ResolveSelf). Its configuration
 	// is not read (that needs IAM credentials) and not managed; its one
 	// user is written with SetUserMFAPreference and the user's token.
-	Self     bool
+	Self bool
+	// Policies are the pool's policies, in declaration order; plan expands
+	// them into users once their selections have been read.
+	Policies []Policy
 	Pos      Pos
 	Path     string
 	FieldPos map[string]Pos
@@ -169,16 +172,84 @@ type DesiredPool struct {
 // DesiredUser is one declared user. Path is e.g. "UserPools[0].Users[3]";
 // FieldPos says where each of its fields was declared, keyed by name
 // ("SMSMfaSettings", "SMSMfaSettings.Enabled").
+//
+// A user a policy selects (rather than one named in the files) carries the
+// names of the policies whose settings it gets, and the Ineligible mode
+// that applies to it; its position and path are its policy's.
 type DesiredUser struct {
 	Username string
 	Settings UserSettings
 	// MFAOptions is the user's legacy MFAOptions: nil is not managed, an
 	// empty list clears them (AdminSetUserSettings).
 	MFAOptions *[]MFAOption
+	Policies   []string
+	Ineligible Ineligible
 	Pos        Pos
 	Path       string
 	FieldPos   map[string]Pos
 }
+
+// FromPolicy reports whether the user was selected by a policy.
+func (u DesiredUser) FromPolicy() bool { return len(u.Policies) > 0 }
+
+// Policy is a pool's rule for many users: every user Select chooses should
+// have Settings, unless it is named in the files (a named entry wins).
+// Path is e.g. "UserPools[0].Policies[1]"; FieldPos is keyed as a user's.
+type Policy struct {
+	Name       string
+	Select     Selection
+	Settings   UserSettings
+	Ineligible Ineligible
+	Pos        Pos
+	Path       string
+	FieldPos   map[string]Pos
+}
+
+// PosOf returns where field was declared, or the policy's own position.
+func (p Policy) PosOf(field string) Pos {
+	if pos, ok := p.FieldPos[field]; ok {
+		return pos
+	}
+	return p.Pos
+}
+
+// Selection is how a policy chooses its users: exactly one of a group's
+// members, every user, or the users a ListUsers filter matches.
+type Selection struct {
+	Group    string `json:"Group,omitempty"`
+	AllUsers bool   `json:"AllUsers,omitempty"`
+	Filter   string `json:"Filter,omitempty"`
+}
+
+// String names the selection as the files write it: "Group admins",
+// "AllUsers", `Filter email ^= "support-"`.
+func (s Selection) String() string {
+	switch {
+	case s.Group != "":
+		return "Group " + s.Group
+	case s.AllUsers:
+		return "AllUsers"
+	default:
+		return "Filter " + s.Filter
+	}
+}
+
+// Ineligible is what a policy does with a user it selects who cannot take
+// its factor (no phone_number, no email, no registered authenticator).
+type Ineligible string
+
+const (
+	// IneligibleReport leaves the user out and lists it (the default).
+	IneligibleReport Ineligible = "Report"
+	// IneligibleError stops the plan.
+	IneligibleError Ineligible = "Error"
+	// IneligibleSkip leaves the user out and only counts it.
+	IneligibleSkip Ineligible = "Skip"
+)
+
+// Contains reports whether a refusal from Cognito for lack of the factor
+// counts as ineligible rather than as a failed call.
+func (i Ineligible) Contains() bool { return i == IneligibleReport || i == IneligibleSkip }
 
 // PosOf returns where field was declared, or the user's own position.
 func (u DesiredUser) PosOf(field string) Pos {
@@ -209,12 +280,30 @@ type LivePool struct {
 	Exists        bool
 	Config        PoolConfig // normalised from GetUserPoolMfaConfig
 	Prerequisites Prerequisites
-	Users         map[string]*LiveUser // only the users the files declare, and LegacyUsers
+	// EstimatedUsers is DescribeUserPool's EstimatedNumberOfUsers: how
+	// many users a whole-pool listing will find, for progress only.
+	EstimatedUsers int
+	// Users are the users the files name, those their policies select,
+	// and LegacyUsers.
+	Users map[string]*LiveUser
 	// LegacyScanned says the pool's users were listed for legacy MFAOptions
 	// (LegacyMfaOptions: Migrate); LegacyUsers are those who have an entry,
 	// sorted. They are read into Users too.
 	LegacyScanned bool
 	LegacyUsers   []string
+	// Selections are what each policy's selection found, by policy name.
+	Selections map[string]*LiveSelection
+}
+
+// LiveSelection is what Cognito listed for one policy's selection.
+type LiveSelection struct {
+	// Usernames are the users listed, each once, in listing order.
+	Usernames []string
+	// Group is the selected group (Group selections only): GroupExists is
+	// false when Cognito has no such group, and Precedence is nil when the
+	// group has none.
+	GroupExists bool
+	Precedence  *int
 }
 
 // Prerequisites are the DescribeUserPool facts that decide whether a factor can be used.

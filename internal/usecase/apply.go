@@ -53,13 +53,13 @@ func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*
 	result := apply.Run(ctx, p, apply.Dispatch(client), apply.Options{Concurrency: opts.Concurrency, Hooks: opts.Hooks})
 	out := &Applied{Result: result}
 	if result.OK() {
-		out.Verification = s.verify(ctx, client, p)
+		out.Verification = s.verify(ctx, client, p, result)
 	}
 	return out, nil
 }
 
-func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan) *Verification {
-	v := &Verification{Desired: p.DesiredState()}
+func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, result *apply.Result) *Verification {
+	v := &Verification{Desired: withoutRefused(p.DesiredState(), result.Ineligible())}
 	live, err := readLive(ctx, client, v.Desired, nil)
 	if err != nil {
 		v.Err = fmt.Errorf("applied, but re-reading live state to confirm failed: %w", err)
@@ -67,6 +67,30 @@ func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan) *Ver
 	}
 	v.Again = plan.Build(v.Desired, live, plan.Options{})
 	return v
+}
+
+// withoutRefused leaves out of d the users whose calls Cognito refused as
+// ineligible: their policy does not apply to them, so nothing is verified.
+func withoutRefused(d state.Desired, refused []apply.CallResult) state.Desired {
+	if len(refused) == 0 {
+		return d
+	}
+	type key struct{ pool, user string }
+	gone := map[key]bool{}
+	for _, c := range refused {
+		gone[key{c.Call.UserPoolId, c.Call.Username}] = true
+	}
+	for i := range d.Pools {
+		dp := &d.Pools[i]
+		kept := dp.Users[:0]
+		for _, u := range dp.Users {
+			if !gone[key{dp.UserPoolId, u.Username}] {
+				kept = append(kept, u)
+			}
+		}
+		dp.Users = kept
+	}
+	return d
 }
 
 // SavedOptions are the inputs of loading a saved plan for applying.
@@ -126,8 +150,21 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, err
 	if err != nil {
 		return nil, fmt.Errorf("reading live state to check the saved plan: %w", err)
 	}
-	if stale := plan.StaleTargets(p, live); len(stale) > 0 {
-		return nil, &StaleError{Path: opts.Path, Targets: stale}
+	var sels []selection
+	for _, st := range p.Selections {
+		if lp := live.Pools[st.UserPoolId]; lp != nil && lp.Exists {
+			sels = append(sels, selection{st.UserPoolId, st.Policy, st.Select})
+		}
+	}
+	if len(sels) > 0 {
+		r := &selectionReader{client: client, live: live}
+		if err := r.run(ctx, sels); err != nil {
+			return nil, fmt.Errorf("listing what the saved plan's policies select: %w", err)
+		}
+	}
+	stale, staleSels := plan.StaleTargets(p, live), plan.StaleSelections(p, live)
+	if len(stale) > 0 || len(staleSels) > 0 {
+		return nil, &StaleError{Path: opts.Path, Targets: stale, Selections: staleSels}
 	}
 	if err := plan.ResolveSecrets(p, live, desired); err != nil {
 		return nil, err
@@ -150,8 +187,9 @@ func loadPlanFile(path string) (*plan.Plan, error) {
 
 // StaleError refuses a saved plan whose targets changed since it was made.
 type StaleError struct {
-	Path    string
-	Targets []plan.Target
+	Path       string
+	Targets    []plan.Target
+	Selections []plan.SelectionChange
 }
 
 // staleShown is how many stale targets the message names.
@@ -159,7 +197,10 @@ const staleShown = 10
 
 func (e *StaleError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the saved plan %s is stale: live state changed since it was made for", e.Path)
+	b.WriteString("the saved plan " + e.Path + " is stale: live state changed since it was made")
+	if len(e.Targets) > 0 {
+		b.WriteString(" for")
+	}
 	for i, t := range e.Targets {
 		if i == staleShown {
 			fmt.Fprintf(&b, "\n  … and %d more", len(e.Targets)-staleShown)
@@ -171,8 +212,29 @@ func (e *StaleError) Error() string {
 			fmt.Fprintf(&b, "\n  pool %s", t.UserPoolId)
 		}
 	}
+	for _, c := range e.Selections {
+		fmt.Fprintf(&b, "\n  the listing of %s for policy %s in pool %s", c.Select, c.Policy, c.UserPoolId)
+		switch {
+		case c.Group:
+			b.WriteString(": the group itself changed (created, deleted, or its Precedence)")
+		default:
+			if len(c.Joined) > 0 {
+				fmt.Fprintf(&b, ": %d joined (%s)", len(c.Joined), shortList(c.Joined))
+			}
+			if len(c.Left) > 0 {
+				fmt.Fprintf(&b, ": %d left (%s)", len(c.Left), shortList(c.Left))
+			}
+		}
+	}
 	b.WriteString("\nRun `mfactl plan` again to make a new plan.")
 	return b.String()
+}
+
+func shortList(names []string) string {
+	if len(names) <= staleShown {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:staleShown], ", "), len(names)-staleShown)
 }
 
 // SavePlan writes p to path atomically (temp file + rename), readable only

@@ -75,8 +75,22 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	if err != nil {
 		return nil, err
 	}
-	live, err := readLive(ctx, client, desired, opts.ReadProgress)
+	base := 0
+	progress := opts.ReadProgress
+	if progress != nil {
+		progress = func(done, total int) {
+			base = total
+			opts.ReadProgress(done, total)
+		}
+	}
+	live, err := readLive(ctx, client, desired, progress)
 	if err != nil {
+		return nil, fmt.Errorf("reading live state: %w", err)
+	}
+	if err := readSelections(ctx, client, desired, live, base, opts.ReadProgress); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
 	p := plan.Build(desired, live, opts.Build)

@@ -31,6 +31,7 @@ type Cognito interface {
 	// authenticator app for a self-service client's user.
 	AssociateSoftwareToken(ctx context.Context) (string, error)
 	VerifySoftwareToken(ctx context.Context, code, deviceName string) error
+	Selecting
 	apply.Cognito
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
 )
@@ -31,6 +32,8 @@ UserPools:
 // ignoreWrites is set (a Cognito that answers 200 and does nothing).
 type fakeCognito struct {
 	live         state.LivePool
+	groups       map[string][]string // group → members
+	listings     int                 // ListUsersFiltered and ListUsersInGroup calls
 	reads        int
 	listed       int // ListUsers pages
 	writes       []string
@@ -103,6 +106,44 @@ func (f *fakeCognito) AssociateSoftwareToken(context.Context) (string, error) {
 
 func (f *fakeCognito) VerifySoftwareToken(context.Context, string, string) error {
 	return errors.New("fakeCognito: no self-service")
+}
+
+// The fake lists every user for AllUsers and the members of groups; it
+// filters nothing (filters are tested against the emulator).
+func (f *fakeCognito) ListUsersFiltered(_ context.Context, _, filter string, _ []string, each func(cognito.ListedUser) error) error {
+	if filter != "" {
+		return errors.New("the fake does not filter")
+	}
+	return f.listNames(slices.Sorted(maps.Keys(f.live.Users)), each)
+}
+
+func (f *fakeCognito) ListUsersInGroup(_ context.Context, _, group string, each func(cognito.ListedUser) error) error {
+	return f.listNames(f.groups[group], each)
+}
+
+func (f *fakeCognito) listNames(names []string, each func(cognito.ListedUser) error) error {
+	f.listings++
+	for _, n := range names {
+		if err := each(cognito.ListedUser{Username: n}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f *fakeCognito) GetGroup(_ context.Context, _, name string) (cognito.Group, error) {
+	_, ok := f.groups[name]
+	return cognito.Group{Name: name, Exists: ok}, nil
+}
+
+func (f *fakeCognito) ReadUser(_ context.Context, _, username string, _ state.Mode) (*state.LiveUser, error) {
+	f.reads++
+	u, ok := f.live.Users[username]
+	if !ok {
+		return &state.LiveUser{Username: username}, nil
+	}
+	v := *u
+	return &v, nil
 }
 
 func writeFile(t *testing.T, text string) string {

@@ -67,23 +67,32 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 	applied, failed, notStarted := r.Applied(), r.Failed(), r.NotStarted()
 	var b strings.Builder
 
+	ineligible := r.Ineligible()
 	if r.OK() {
-		if len(r.Calls) == 0 {
+		switch {
+		case len(r.Calls) == 0:
 			fmt.Fprintf(&b, "%s nothing to do.\n", style.Green("Apply complete:"))
-		} else {
+		case len(ineligible) > 0:
+			fmt.Fprintf(&b, "%s %s applied, %s refused as ineligible.\n", style.Green("Apply complete:"), Plural(len(applied), "call"), Plural(len(ineligible), "call"))
+		default:
 			fmt.Fprintf(&b, "%s %s applied.\n", style.Green("Apply complete:"), Plural(len(applied), "call"))
 		}
+		writeIneligible(&b, ineligible, style)
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
 
 	counts := fmt.Sprintf("%d applied, %d failed, %d not started.", len(applied), len(failed), len(notStarted))
+	if len(ineligible) > 0 {
+		counts = fmt.Sprintf("%d applied, %d ineligible, %d failed, %d not started.", len(applied), len(ineligible), len(failed), len(notStarted))
+	}
 	if r.Interrupted {
 		fmt.Fprintf(&b, "%s %s Calls in flight were allowed to finish.\n", style.Yellow("Interrupted:"), counts)
 	} else {
 		fmt.Fprintf(&b, "%s %s\n", style.Red("Apply failed:"), counts)
 	}
 
+	writeIneligible(&b, ineligible, style)
 	if len(failed) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", style.Bold("Failed:"))
 		for _, c := range failed {
@@ -123,6 +132,37 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeIneligible lists the users Cognito refused a policy's factor, per
+// pool and policy: a policy whose Ineligible mode counts such a refusal as
+// ineligible, not as a failure.
+func writeIneligible(b *strings.Builder, calls []apply.CallResult, style Palette) {
+	if len(calls) == 0 {
+		return
+	}
+	type key struct{ pool, policy string }
+	var order []key
+	users := map[key][]string{}
+	for _, c := range calls {
+		k := key{c.Call.UserPoolId, c.Call.Policy}
+		if users[k] == nil {
+			order = append(order, k)
+		}
+		users[k] = append(users[k], c.Call.Username)
+	}
+	fmt.Fprintf(b, "\n%s (Cognito refused the factor: no registered authenticator, or no phone_number or email)\n", style.Bold("Ineligible:"))
+	for _, k := range order {
+		fmt.Fprintf(b, "  %s, policy %s: %s: %s\n", k.pool, k.policy, Plural(len(users[k]), "user"), NameList(users[k], 10))
+	}
+}
+
+// NameList joins names, showing at most limit of them.
+func NameList(names []string, limit int) string {
+	if limit <= 0 || len(names) <= limit {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
 }
 
 // target names what a call acts on, without its request.

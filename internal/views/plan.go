@@ -27,6 +27,9 @@ type Plan interface {
 type PlanOptions struct {
 	// Verbose shows every user and every call with its request (text).
 	Verbose bool
+	// ShowUsers names every user of a group and every user a policy
+	// cannot apply to, instead of the first few and a count (text).
+	ShowUsers bool
 	// FullPlan says where the whole plan is, for a truncated Markdown comment.
 	FullPlan string
 }
@@ -34,7 +37,7 @@ type PlanOptions struct {
 // NewPlan returns the view of planning in format f. Text run by GitHub
 // Actions annotates the files' lines too.
 func NewPlan(f Format, io *IOStreams, o PlanOptions) Plan {
-	text := planText{io: io, verbose: o.Verbose}
+	text := planText{io: io, verbose: o.Verbose, showUsers: o.ShowUsers}
 	switch f {
 	case JSON:
 		return planJSON{text}
@@ -56,11 +59,12 @@ func NewPlan(f Format, io *IOStreams, o PlanOptions) Plan {
 }
 
 type planText struct {
-	io       *IOStreams
-	verbose  bool
-	annotate bool // add GitHub workflow commands for the diagnostics
-	summary  bool // append the Markdown to $GITHUB_STEP_SUMMARY
-	markdown MarkdownOptions
+	io        *IOStreams
+	verbose   bool
+	showUsers bool
+	annotate  bool // add GitHub workflow commands for the diagnostics
+	summary   bool // append the Markdown to $GITHUB_STEP_SUMMARY
+	markdown  MarkdownOptions
 }
 
 func (v planText) Plan(p *plan.Plan) error {
@@ -68,7 +72,7 @@ func (v planText) Plan(p *plan.Plan) error {
 	if p.Diagnostics.HasErrors() {
 		out, style = v.io.ErrOut, v.io.ErrPalette()
 	}
-	if err := renderPlanText(out, p, style, v.verbose); err != nil {
+	if err := renderPlanText(out, p, style, v.verbose, v.showUsers); err != nil {
 		return err
 	}
 	if v.annotate {

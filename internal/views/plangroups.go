@@ -17,10 +17,10 @@ const groupNamesShown = 10
 
 // userGroup is users of one pool whose changes are the same: the same
 // change lines, and the same reason their live settings are unknown.
-// Label names what the users have in common besides the change (empty for
-// now; a policy name, say, once the files can declare one); it is part of
-// what groups them, so that two policies that happen to change alike stay
-// apart.
+// Label names what the users have in common besides the change: the
+// policies that give them their settings ("policy admins-use-totp"),
+// empty for users the files name. It is part of what groups them, so that
+// two policies that happen to change alike stay apart.
 type userGroup struct {
 	Label   string
 	Unknown string
@@ -93,7 +93,7 @@ func (pu poolUsers) groups(pc plan.PoolChange) []*userGroup {
 	for _, uc := range pc.Users {
 		lines := pu.lines(pc.UserPoolId, uc)
 		var key strings.Builder
-		key.WriteString(uc.Unknown)
+		key.WriteString(uc.Policy + "\x00" + uc.Unknown)
 		for _, l := range lines {
 			to := l.to
 			if l.kind == '!' {
@@ -104,6 +104,9 @@ func (pu poolUsers) groups(pc plan.PoolChange) []*userGroup {
 		g := byKey[key.String()]
 		if g == nil {
 			g = &userGroup{Unknown: uc.Unknown, Lines: lines}
+			if uc.Policy != "" {
+				g.Label = "policy " + uc.Policy
+			}
 			byKey[key.String()] = g
 			out = append(out, g)
 		}
@@ -136,9 +139,16 @@ func anyLarge(groups []*userGroup) bool {
 }
 
 // names lists a group's usernames, at most groupNamesShown of them.
-func (g *userGroup) names() string {
-	names := make([]string, 0, min(len(g.Users), groupNamesShown))
-	for _, u := range g.Users[:min(len(g.Users), groupNamesShown)] {
+func (g *userGroup) names() string { return g.namesUpTo(groupNamesShown) }
+
+// namesUpTo lists a group's usernames, at most limit of them (all when
+// limit is 0).
+func (g *userGroup) namesUpTo(limit int) string {
+	if limit <= 0 {
+		limit = len(g.Users)
+	}
+	names := make([]string, 0, min(len(g.Users), limit))
+	for _, u := range g.Users[:min(len(g.Users), limit)] {
 		names = append(names, u.Username)
 	}
 	s := strings.Join(names, ", ")

@@ -20,18 +20,18 @@ import (
 // problem for many users said once) and a summary line. Secrets never
 // appear: it shows only the plan's review form.
 func RenderPlanText(w io.Writer, p *plan.Plan, style Palette) error {
-	return renderPlanText(w, p, style, false)
+	return renderPlanText(w, p, style, false, false)
 }
 
 // RenderPlanTextVerbose is RenderPlanText with every user and every call
 // and its request body (secrets masked).
 func RenderPlanTextVerbose(w io.Writer, p *plan.Plan, style Palette) error {
-	return renderPlanText(w, p, style, true)
+	return renderPlanText(w, p, style, true, false)
 }
 
-func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose bool) error {
+func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers bool) error {
 	bw := bufio.NewWriter(w)
-	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: verbose}
+	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: verbose, showUsers: showUsers}
 	if self := p.SelfService; self != nil {
 		r.line(0, r.s.Dim(fmt.Sprintf("Self-service: user %s of user pool %s, as the access token's claims say (issuer %s; read, not verified: Cognito verifies the token on every call).",
 			self.Username, self.UserPoolId, self.Issuer)))
@@ -61,10 +61,11 @@ func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose bool) erro
 }
 
 type textRenderer struct {
-	w       *bufio.Writer
-	s       Palette
-	users   poolUsers
-	verbose bool
+	w         *bufio.Writer
+	s         Palette
+	users     poolUsers
+	verbose   bool
+	showUsers bool
 }
 
 type userKey struct{ poolID, username string }
@@ -111,14 +112,61 @@ func (r textRenderer) pool(pc plan.PoolChange) {
 			r.group(g)
 		}
 	}
+	for _, o := range pc.Policies {
+		r.policy(o)
+	}
 	if pc.UsersInSync > 0 {
 		r.line(4, r.s.Dim(Plural(pc.UsersInSync, "declared user")+" in sync"))
 	}
 	r.line(0, "")
 }
 
+// policyNamesShown is how many users a policy's lists name without
+// --show-users.
+const policyNamesShown = 5
+
+// names lists users: the first few and a count, or all with ShowUsers.
+func (r textRenderer) names(users []string) string {
+	if r.showUsers {
+		return NameList(users, 0)
+	}
+	return NameList(users, policyNamesShown)
+}
+
+// policy summarises what one policy selected and what became of its users.
+func (r textRenderer) policy(o plan.PolicyOutcome) {
+	line := fmt.Sprintf("policy %s (%s): %s selected; it applies to %d: %d change, %d in sync", o.Name, o.Select, Plural(o.Selected, "user"), o.Applied, o.Changes, o.InSync)
+	r.line(4, r.s.Dim(line+at(o.Pos)))
+	if o.Uncertain > 0 {
+		outcome := "a failed call"
+		if o.Ineligible.Contains() {
+			outcome = "ineligible, not a failure"
+		}
+		r.line(8, r.s.Dim(fmt.Sprintf("%s without an authenticator Cognito can show: TOTP may be refused; under Ineligible %s that counts as %s", Plural(o.Uncertain, "user"), o.Ineligible, outcome)))
+	}
+	if n := len(o.DeclaredByName); n > 0 {
+		r.line(8, r.s.Dim(fmt.Sprintf("%s declared by name, whose entry wins: %s", Plural(n, "user"), r.names(o.DeclaredByName))))
+	}
+	for _, ov := range o.Overridden {
+		r.line(8, r.s.Dim(fmt.Sprintf("%s also selected by policy %s, whose group has the lower Precedence, so it applies to them: %s", Plural(len(ov.Usernames), "user"), ov.By, r.names(ov.Usernames))))
+	}
+	if n := len(o.IneligibleUsers); n > 0 {
+		names := make([]string, n)
+		for i, u := range o.IneligibleUsers {
+			names[i] = u.Username + " (" + u.Reason + ")"
+		}
+		r.line(8, r.s.Yellow(fmt.Sprintf("%s ineligible, left out: %s", Plural(n, "user"), r.names(names))))
+	}
+	if o.Skipped > 0 {
+		r.line(8, r.s.Dim(fmt.Sprintf("%s ineligible, skipped (Ineligible: Skip)", Plural(o.Skipped, "user"))))
+	}
+}
+
 func (r textRenderer) user(uc plan.UserChange, lines []fieldDiff) {
 	heading := r.s.Yellow("~ user "+uc.Username) + r.s.Dim(at(uc.Pos))
+	if uc.Policy != "" {
+		heading += r.s.Dim(" — policy " + uc.Policy)
+	}
 	if uc.Unknown != "" {
 		heading += r.s.Dim(" (live settings unknown: " + uc.Unknown + ")")
 	}
@@ -140,7 +188,11 @@ func (r textRenderer) group(g *userGroup) {
 	for _, d := range g.groupLines() {
 		r.line(8, r.symbolLine(d))
 	}
-	r.line(8, r.s.Dim(g.names()))
+	if r.showUsers {
+		r.line(8, r.s.Dim(g.namesUpTo(0)))
+	} else {
+		r.line(8, r.s.Dim(g.names()))
+	}
 }
 
 func describeFactor(f *state.FactorSettings) string {

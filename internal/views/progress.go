@@ -16,7 +16,7 @@ import (
 // terminal (it rewrites its line and is erased when the work ends), or for
 // logs a plain line at every tenth of the work:
 //
-//	read 200/2000
+//	read 200/2000 (118/s, about 15s left)
 //	applied 998/2000 calls, 2 failed
 //
 // Small work finishes too fast for either to help and shows nothing.
@@ -25,7 +25,9 @@ import (
 const readsWorthReporting = 200
 
 // ReadProgress returns the progress callback of reading live state, and
-// the function that ends it once reading returns.
+// the function that ends it once reading returns. The total may grow while
+// reading (listings find users page by page); both forms show the rate and
+// an estimate of the time left.
 func (s *IOStreams) ReadProgress() (update func(done, total int), finish func()) {
 	var once sync.Once
 	var p *progress
@@ -38,8 +40,11 @@ func (s *IOStreams) ReadProgress() (update func(done, total int), finish func())
 				p = newBar(s.ErrOut, total, "reading live state", "reads")
 			} else {
 				p = newLines(s.ErrOut, total, max(total/10, 1), "read %d/%d", "")
+				p.eta, p.now = true, s.clock()
+				p.start = p.now()
 			}
 		})
+		p.grow(total)
 		p.set(done, 0)
 	}
 	return update, func() {
@@ -75,15 +80,38 @@ type progress struct {
 
 	total, done, failed int
 	description         string
+
+	eta   bool             // lines say the rate and the time left
+	now   func() time.Time // the clock, for the rate
+	start time.Time        // when the work started
+}
+
+// etaAfter is how long work runs before its rate means anything.
+const etaAfter = time.Second
+
+// grow raises the total to total, when the work turned out larger.
+func (p *progress) grow(total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if total <= p.total {
+		return
+	}
+	p.total = total
+	if p.bar != nil {
+		p.bar.ChangeMax(total)
+		return
+	}
+	p.every = max(total/10, 1)
 }
 
 func newBar(w io.Writer, total int, description, unit string) *progress {
-	return &progress{description: description, bar: progressbar.NewOptions(total,
+	return &progress{description: description, total: total, bar: progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetVisibility(total > 0),
 		progressbar.OptionSetDescription(description),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),
+		progressbar.OptionSetPredictTime(true), // [elapsed:left]
 		progressbar.OptionSetItsString(unit),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
@@ -134,6 +162,12 @@ func (p *progress) advance(done, failed int) {
 	text := fmt.Sprintf(p.line, p.done-p.failed, p.total)
 	if p.failed > 0 {
 		text += fmt.Sprintf(p.failedLine, p.failed)
+	}
+	if p.eta && p.done > 0 && p.done < p.total && p.now().Sub(p.start) >= etaAfter {
+		elapsed := p.now().Sub(p.start)
+		rate := float64(p.done) / elapsed.Seconds()
+		left := time.Duration(float64(p.total-p.done) / rate * float64(time.Second))
+		text += fmt.Sprintf(" (%.0f/s, about %s left)", rate, left.Round(time.Second))
 	}
 	fmt.Fprintln(p.w, text)
 }

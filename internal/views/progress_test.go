@@ -118,3 +118,24 @@ func TestReadProgressInLogsIsATenthPerLineAndNothingForSmallReads(t *testing.T) 
 		t.Errorf("got\n%s\nwant\n%s", errOut.String(), want)
 	}
 }
+
+// Reading a whole pool: the total grows as listings find users, and log
+// lines carry the rate and the time left once a second has passed.
+func TestReadProgressGrowsAndEstimatesTimeLeft(t *testing.T) {
+	ios, _, _, errOut := TestStreams()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ios.Now = func() time.Time { return now }
+	update, finish := ios.ReadProgress()
+	update(0, 1000)
+	now = now.Add(10 * time.Second)
+	update(100, 1000) // a tenth: 10/s, 900 left
+	update(150, 2000) // the listing found more: a tenth is now 200
+	now = now.Add(10 * time.Second)
+	update(200, 2000) // 10/s, 1800 left
+	update(2000, 2000)
+	finish()
+	want := "read 100/1000 (10/s, about 1m30s left)\nread 200/2000 (10/s, about 3m0s left)\nread 2000/2000\n"
+	if errOut.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", errOut.String(), want)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mattn/go-isatty"
 )
@@ -34,6 +35,15 @@ type IOStreams struct {
 
 	// CI is what the CI system running mfactl tells it, if any.
 	CI CI
+	// Now is the clock progress estimates time left by; time.Now if nil.
+	Now func() time.Time
+}
+
+func (s *IOStreams) clock() func() time.Time {
+	if s.Now != nil {
+		return s.Now
+	}
+	return time.Now
 }
 
 // CI is what the environment says about the CI run mfactl is part of: the

@@ -61,12 +61,16 @@ func (v validateText) Result(r schema.Result) error {
 
 // validSummary is the line of valid files: "6 files valid: 5 pools, 20 users".
 func validSummary(r schema.Result) string {
-	users := 0
+	users, policies := 0, 0
 	for _, p := range r.Desired.Pools {
 		users += len(p.Users)
+		policies += len(p.Policies)
 	}
 	summary := fmt.Sprintf("%s valid: %s, %s", Plural(len(r.Files), "file"),
 		Plural(len(r.Desired.Pools), "pool"), Plural(users, "user"))
+	if policies > 0 {
+		summary += ", " + Plural(policies, "policy")
+	}
 	if n := len(r.Diagnostics); n > 0 {
 		summary += fmt.Sprintf(" (%s)", Plural(n, "warning"))
 	}

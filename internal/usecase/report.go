@@ -1,0 +1,373 @@
+package usecase
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/schema"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// ReportFormatVersion is the version of the report's JSON form.
+const ReportFormatVersion = "1.0"
+
+// The states a report counts users by. Each user is counted once: legacy
+// MFAOptions and unknown settings first (what Cognito shows cannot be
+// trusted), then by the strongest factor enabled (TOTP, then email, then
+// SMS), then no factor at all.
+const (
+	StateNoMFA            = "NoMFA"
+	StateSMSOnly          = "SMSOnly"
+	StateTOTP             = "TOTP"
+	StateEmail            = "Email"
+	StateLegacyMFAOptions = "LegacyMFAOptions"
+	StateUnknown          = "Unknown"
+)
+
+// ReportStates lists the states in the order reports show them.
+var ReportStates = []string{StateNoMFA, StateSMSOnly, StateTOTP, StateEmail, StateLegacyMFAOptions, StateUnknown}
+
+// NoPreferredFactor is the Preferred count of users who prefer no factor.
+const NoPreferredFactor = "None"
+
+// ReportOptions say what to report on: the pools and selections of files,
+// or one whole pool (optionally one group or filter).
+type ReportOptions struct {
+	Files []string
+	Stdin io.Reader
+
+	UserPoolId    string
+	Group, Filter string
+
+	// ReadProgress, if set, is told how far reading has got; total grows
+	// as listings find users.
+	ReadProgress func(done, total int)
+}
+
+// Report is the MFA state of pools' users: read-only, from Cognito.
+type Report struct {
+	FormatVersion string
+	Pools         []PoolReport
+	Diagnostics   diag.List
+	// Interrupted: reading stopped early (Ctrl-C); the report holds the
+	// users read until then.
+	Interrupted bool
+}
+
+// PoolReport is one pool's part of a report.
+type PoolReport struct {
+	UserPoolId       string
+	MfaConfiguration state.Mode
+	// Factors are the factors the pool offers, by label.
+	Factors []string
+	// Selection says which users were read: "AllUsers", "Group admins",
+	// "Filter ..." or, with files, what the files name and select.
+	Selection string
+	// Listed counts the users listed; Read those read (fewer when interrupted).
+	Listed, Read int
+	// Counts are the users by state (ReportStates), Preferred by the
+	// factor they prefer (a label, or None).
+	Counts    map[string]int
+	Preferred map[string]int
+	// UsersWithoutMfa are the users in state NoMFA, by name.
+	UsersWithoutMfa []string
+	// Unknown are the users in state Unknown, with why.
+	Unknown []UnknownUser `json:",omitempty"`
+	// Violations are the users a policy of the files covers who do not
+	// comply, and why.
+	Violations []Violation
+	// Users is every user read, for the per-user forms (CSV).
+	Users []UserReport `json:"-"`
+}
+
+// UnknownUser is a user whose MFA settings Cognito cannot confirm.
+type UnknownUser struct {
+	Username string
+	Reason   string
+}
+
+// Violation is a user a policy covers who does not comply with it.
+type Violation struct {
+	Username string
+	Policy   string
+	Reason   string
+}
+
+// UserReport is one user's line of a report.
+type UserReport struct {
+	Username  string
+	State     string
+	Preferred string
+	Enabled   []string // factor labels
+	Reason    string   // why the state is Unknown or LegacyMFAOptions
+}
+
+// HasFindings reports whether any user lacks MFA or violates a policy.
+func (r *Report) HasFindings() bool {
+	for _, p := range r.Pools {
+		if len(p.UsersWithoutMfa) > 0 || len(p.Violations) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// reportPolicy names the selection of a report on a whole pool.
+const reportPolicy = "report"
+
+// Report reads the pools and users opts names and counts their MFA state.
+// Invalid files stop it before any API call (Report.Diagnostics). When ctx
+// ends while users are read, it returns what was read with Interrupted set
+// and ctx's error.
+func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, error) {
+	rep := &Report{FormatVersion: ReportFormatVersion}
+	var desired state.Desired
+	fromFiles := len(opts.Files) > 0
+	if fromFiles {
+		d, diags := schema.Load(opts.Files, opts.Stdin)
+		if diags.HasErrors() {
+			rep.Diagnostics = diags
+			return rep, nil
+		}
+		rep.Diagnostics = diags
+		desired = d
+	} else {
+		sel := state.Selection{AllUsers: true}
+		switch {
+		case opts.Group != "":
+			sel = state.Selection{Group: opts.Group}
+		case opts.Filter != "":
+			sel = state.Selection{Filter: opts.Filter}
+		}
+		desired = state.Desired{Pools: []state.DesiredPool{{UserPoolId: opts.UserPoolId,
+			Policies: []state.Policy{{Name: reportPolicy, Select: sel}}}}}
+	}
+	client, err := s.cognito(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	base := 0
+	progress := opts.ReadProgress
+	if progress != nil {
+		progress = func(done, total int) { base = total; opts.ReadProgress(done, total) }
+	}
+	live, err := client.ReadLive(ctx, desired.ReadSet(), progress)
+	if err != nil {
+		return nil, fmt.Errorf("reading live state: %w", err)
+	}
+	for _, dp := range desired.Pools {
+		if lp := live.Pools[dp.UserPoolId]; lp != nil && !lp.Exists {
+			return nil, fmt.Errorf("user pool %s does not exist (check the ID, and the AWS account and Region mfactl uses)", dp.UserPoolId)
+		}
+	}
+	readErr := readSelections(ctx, client, desired, live, base, opts.ReadProgress)
+	switch {
+	case readErr != nil && ctx.Err() != nil:
+		rep.Interrupted = true
+	case readErr != nil:
+		return nil, fmt.Errorf("reading live state: %w", readErr)
+	}
+
+	var p *plan.Plan
+	if fromFiles && !rep.Interrupted {
+		p = plan.Build(desired, live, plan.Options{})
+		rep.Diagnostics = append(rep.Diagnostics, p.Diagnostics...)
+		rep.Diagnostics.Sort()
+	}
+	for _, dp := range desired.Pools {
+		rep.Pools = append(rep.Pools, poolReport(dp, live.Pools[dp.UserPoolId], p, fromFiles))
+	}
+	sort.Slice(rep.Pools, func(i, j int) bool { return rep.Pools[i].UserPoolId < rep.Pools[j].UserPoolId })
+	if rep.Interrupted {
+		return rep, ctx.Err()
+	}
+	return rep, nil
+}
+
+// poolReport counts one pool's users. p is the plan of the files (nil for
+// a whole pool, or when interrupted): its policy users that change, or
+// that are ineligible, are the violations.
+func poolReport(dp state.DesiredPool, lp *state.LivePool, p *plan.Plan, fromFiles bool) PoolReport {
+	pr := PoolReport{UserPoolId: dp.UserPoolId, MfaConfiguration: lp.Config.MfaConfiguration,
+		Counts: map[string]int{}, Preferred: map[string]int{}, UsersWithoutMfa: []string{}, Violations: []Violation{}}
+	for _, f := range state.Factors {
+		if on(f, lp.Config) {
+			pr.Factors = append(pr.Factors, f.Label)
+		}
+	}
+	for _, st := range ReportStates {
+		pr.Counts[st] = 0
+	}
+	for _, f := range state.MFAFactors {
+		pr.Preferred[f.Label] = 0
+	}
+	pr.Preferred[NoPreferredFactor] = 0
+
+	// The users: those the files name, then those the selections list, each once.
+	var names []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	var what []string
+	if fromFiles && len(dp.Users) > 0 {
+		what = append(what, "users named in the files")
+	}
+	for _, u := range dp.Users {
+		add(u.Username)
+	}
+	for _, pol := range dp.Policies {
+		if pol.Name == reportPolicy && !fromFiles {
+			what = append(what, pol.Select.String())
+		} else {
+			what = append(what, "policy "+pol.Name+" ("+pol.Select.String()+")")
+		}
+		if sel := lp.Selections[pol.Name]; sel != nil {
+			for _, n := range sel.Usernames {
+				add(n)
+			}
+		}
+	}
+	pr.Selection = strings.Join(what, ", ")
+	sort.Strings(names)
+	pr.Listed = len(names)
+	for _, n := range names {
+		lu := lp.Users[n]
+		if lu == nil || !lu.Exists {
+			continue // not read (interrupted), or deleted since listed
+		}
+		pr.Read++
+		ur := classify(lu)
+		pr.Users = append(pr.Users, ur)
+		pr.Counts[ur.State]++
+		pr.Preferred[ur.Preferred]++
+		switch ur.State {
+		case StateNoMFA:
+			pr.UsersWithoutMfa = append(pr.UsersWithoutMfa, n)
+		case StateUnknown:
+			pr.Unknown = append(pr.Unknown, UnknownUser{n, ur.Reason})
+		}
+	}
+	if p != nil {
+		pr.Violations = violations(p, dp.UserPoolId)
+	}
+	return pr
+}
+
+// on reports whether the pool offers factor f.
+func on(f *state.Factor, c state.PoolConfig) bool {
+	present, enabled := f.PoolEnabled(c)
+	if f.AnswersChallenge {
+		return enabled && c.MfaConfiguration != state.ModeOff
+	}
+	return present
+}
+
+// classify puts a user in one state.
+func classify(lu *state.LiveUser) UserReport {
+	ur := UserReport{Username: lu.Username, Preferred: NoPreferredFactor}
+	for _, f := range state.MFAFactors {
+		v := f.User(lu.Settings)
+		if v == nil || !v.Enabled {
+			continue
+		}
+		ur.Enabled = append(ur.Enabled, f.Label)
+		if v.PreferredMfa {
+			ur.Preferred = f.Label
+		}
+	}
+	enabled := func(f *state.Factor) bool {
+		v := f.User(lu.Settings)
+		return v != nil && v.Enabled
+	}
+	switch {
+	case lu.LegacySMS:
+		ur.State, ur.Reason = StateLegacyMFAOptions, lu.Unknown
+	case lu.Unknown != "":
+		ur.State, ur.Reason = StateUnknown, lu.Unknown
+	case enabled(state.TOTP):
+		ur.State = StateTOTP
+	case enabled(state.Email):
+		ur.State = StateEmail
+	case enabled(state.SMS):
+		ur.State = StateSMSOnly
+	default:
+		ur.State = StateNoMFA
+	}
+	return ur
+}
+
+// violations are the users of a pool's policies who do not comply: those
+// the plan would change, and those who cannot take the policy's factor.
+func violations(p *plan.Plan, poolID string) []Violation {
+	out := []Violation{}
+	if p.Diagnostics.HasErrors() {
+		return out // the diagnostics say why nothing could be planned
+	}
+	for _, pc := range p.Pools {
+		if pc.UserPoolId != poolID {
+			continue
+		}
+		calls := map[string]plan.Call{}
+		for _, c := range p.Calls {
+			if c.UserPoolId == poolID && c.Username != "" {
+				calls[c.Username] = c
+			}
+		}
+		for _, uc := range pc.Users {
+			if uc.Policy == "" {
+				continue
+			}
+			out = append(out, Violation{Username: uc.Username, Policy: uc.Policy, Reason: "not yet applied: " + changeText(uc, calls[uc.Username])})
+		}
+		for _, o := range pc.Policies {
+			for _, u := range o.IneligibleUsers {
+				out = append(out, Violation{Username: u.Username, Policy: o.Name, Reason: "ineligible: " + u.Reason})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Username != out[j].Username {
+			return out[i].Username < out[j].Username
+		}
+		return out[i].Policy < out[j].Policy
+	})
+	return out
+}
+
+// changeText says what a policy would change for a user.
+func changeText(uc plan.UserChange, c plan.Call) string {
+	if c.UserRequest == nil {
+		return "settings differ"
+	}
+	var parts []string
+	for _, f := range state.MFAFactors {
+		if v := f.User(*c.UserRequest); v != nil {
+			parts = append(parts, fmt.Sprintf("%s %s, wants %s", f.UserBlock, factorText(f.User(uc.Live), uc.Unknown != ""), factorText(v, false)))
+		}
+	}
+	if c.Ineligible != "" {
+		parts = append(parts, "Cognito may refuse TOTP if no authenticator is registered")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func factorText(v *state.FactorSettings, unknown bool) string {
+	switch {
+	case unknown:
+		return "unknown"
+	case v == nil || !v.Enabled:
+		return "off"
+	case v.PreferredMfa:
+		return "enabled, preferred"
+	}
+	return "enabled"
+}

@@ -1,0 +1,249 @@
+package usecase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/state"
+)
+
+// Selecting is what reading policies' selections needs from Cognito, on
+// top of ReadLive: listings at the UserList quota, a group's precedence,
+// and one AdminGetUser per listed user at the UserRead quota.
+type Selecting interface {
+	ListUsersFiltered(ctx context.Context, poolID, filter string, attributes []string, each func(cognito.ListedUser) error) error
+	ListUsersInGroup(ctx context.Context, poolID, group string, each func(cognito.ListedUser) error) error
+	GetGroup(ctx context.Context, poolID, name string) (cognito.Group, error)
+	ReadUser(ctx context.Context, poolID, username string, poolMode state.Mode) (*state.LiveUser, error)
+}
+
+// selection is one listing to make: a policy's selection in a pool.
+type selection struct {
+	poolID, policy string
+	sel            state.Selection
+}
+
+// selectionsOf lists the selections of desired's policies, for the pools
+// live has read and found.
+func selectionsOf(desired state.Desired, live state.Live) []selection {
+	var out []selection
+	for _, dp := range desired.Pools {
+		if lp := live.Pools[dp.UserPoolId]; lp == nil || !lp.Exists {
+			continue
+		}
+		for _, pol := range dp.Policies {
+			out = append(out, selection{dp.UserPoolId, pol.Name, pol.Select})
+		}
+	}
+	return out
+}
+
+// readWorkers is how many AdminGetUser reads of listed users are in
+// flight: enough to cover the latency; the UserRead bucket sets the pace.
+const readWorkers = 32
+
+// selectionReader lists selections and reads the users they list, the two
+// overlapping: each listed user is handed to the readers as soon as its
+// page arrives, and a page is asked for only once the readers have taken
+// the one before, so memory holds what the plan needs and a page at most.
+type selectionReader struct {
+	client   Selecting
+	live     state.Live
+	read     bool                   // read the listed users too (not when only checking a saved plan)
+	progress func(listed, read int) // may be nil; called under mu
+
+	mu            sync.Mutex
+	listed, readN int
+	queued        map[string]map[string]bool // pool → usernames already read or queued
+	failures      []error
+}
+
+type userRead struct{ poolID, username string }
+
+// run lists every selection and, with read, reads each user listed that
+// live does not hold yet, recording both in live. It returns ctx's error
+// when interrupted, and otherwise an error naming what could not be read.
+func (r *selectionReader) run(ctx context.Context, sels []selection) error {
+	r.queued = map[string]map[string]bool{}
+	for _, s := range sels {
+		lp := r.live.Pools[s.poolID]
+		if lp.Selections == nil {
+			lp.Selections = map[string]*state.LiveSelection{}
+		}
+		if r.queued[s.poolID] == nil {
+			r.queued[s.poolID] = map[string]bool{}
+			for name := range lp.Users {
+				r.queued[s.poolID][name] = true
+			}
+		}
+	}
+	reads := make(chan userRead, 2*cognito.ListPageSize)
+	var readers sync.WaitGroup
+	if r.read {
+		for range readWorkers {
+			readers.Go(func() {
+				for job := range reads {
+					r.readUser(ctx, job)
+				}
+			})
+		}
+	}
+	var lists sync.WaitGroup
+	for _, s := range sels {
+		lists.Go(func() {
+			if err := r.list(ctx, s, reads); err != nil && ctx.Err() == nil {
+				r.fail(err)
+			}
+		})
+	}
+	lists.Wait()
+	close(reads)
+	readers.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(r.failures) > 0 {
+		return r.error()
+	}
+	return nil
+}
+
+// list makes one selection's listing and queues its new users for reading.
+func (r *selectionReader) list(ctx context.Context, s selection, reads chan<- userRead) error {
+	lp := r.live.Pools[s.poolID]
+	live := &state.LiveSelection{}
+	r.mu.Lock()
+	lp.Selections[s.policy] = live
+	r.mu.Unlock()
+	each := func(u cognito.ListedUser) error {
+		r.mu.Lock()
+		live.Usernames = append(live.Usernames, u.Username)
+		r.listed++
+		fresh := r.read && !r.queued[s.poolID][u.Username]
+		if fresh {
+			r.queued[s.poolID][u.Username] = true
+		}
+		r.report()
+		r.mu.Unlock()
+		if fresh {
+			select {
+			case reads <- userRead{s.poolID, u.Username}:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	}
+	switch {
+	case s.sel.Group != "":
+		g, err := r.client.GetGroup(ctx, s.poolID, s.sel.Group)
+		if err != nil {
+			return err
+		}
+		r.mu.Lock()
+		live.GroupExists, live.Precedence = g.Exists, g.Precedence
+		r.mu.Unlock()
+		if !g.Exists {
+			return nil
+		}
+		err = r.client.ListUsersInGroup(ctx, s.poolID, s.sel.Group, each)
+		var callErr *cognito.CallError
+		if errors.As(err, &callErr) && callErr.Code == "ResourceNotFoundException" {
+			r.mu.Lock()
+			live.GroupExists, live.Usernames = false, nil // deleted while listed
+			r.mu.Unlock()
+			return nil
+		}
+		return err
+	case s.sel.AllUsers:
+		return r.client.ListUsersFiltered(ctx, s.poolID, "", []string{"sub"}, each)
+	default:
+		return r.client.ListUsersFiltered(ctx, s.poolID, s.sel.Filter, []string{"sub"}, each)
+	}
+}
+
+func (r *selectionReader) readUser(ctx context.Context, job userRead) {
+	lp := r.live.Pools[job.poolID]
+	u, err := r.client.ReadUser(ctx, job.poolID, job.username, lp.Config.MfaConfiguration)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case ctx.Err() != nil:
+		return
+	case err != nil:
+		r.failures = append(r.failures, err)
+	default:
+		lp.Users[job.username] = u
+	}
+	r.readN++
+	r.report()
+}
+
+func (r *selectionReader) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.failures = append(r.failures, err)
+}
+
+// report tells progress how far listing and reading have got; r.mu is held.
+func (r *selectionReader) report() {
+	if r.progress != nil {
+		r.progress(r.listed, r.readN)
+	}
+}
+
+// failuresShown is how many failures the error names.
+const failuresShown = 10
+
+func (r *selectionReader) error() error {
+	msgs := make([]string, len(r.failures))
+	for i, f := range r.failures {
+		msgs[i] = f.Error()
+	}
+	sort.Strings(msgs)
+	var b strings.Builder
+	fmt.Fprintf(&b, "could not read what the policies select (%d failed calls)", len(msgs))
+	for i, m := range msgs {
+		if i == failuresShown {
+			fmt.Fprintf(&b, "\n  … and %d more", len(msgs)-failuresShown)
+			break
+		}
+		b.WriteString("\n  " + m)
+	}
+	return errors.New(b.String())
+}
+
+// estimatedUsers is how many users the selections will list, as far as
+// known before listing: a whole pool's EstimatedNumberOfUsers.
+func estimatedUsers(sels []selection, live state.Live) int {
+	n := 0
+	counted := map[string]bool{}
+	for _, s := range sels {
+		if s.sel.AllUsers && !counted[s.poolID] {
+			counted[s.poolID] = true
+			n += live.Pools[s.poolID].EstimatedUsers
+		}
+	}
+	return n
+}
+
+// readSelections lists desired's selections and reads the users they list
+// into live, telling progress (done, total) on top of base reads already
+// made; total grows as listings find users.
+func readSelections(ctx context.Context, client Selecting, desired state.Desired, live state.Live, base int, progress func(done, total int)) error {
+	sels := selectionsOf(desired, live)
+	if len(sels) == 0 {
+		return nil
+	}
+	estimate := estimatedUsers(sels, live)
+	r := &selectionReader{client: client, live: live, read: true}
+	if progress != nil {
+		r.progress = func(listed, read int) { progress(base+read, base+max(listed, estimate, read)) }
+	}
+	return r.run(ctx, sels)
+}

@@ -1,0 +1,295 @@
+package views
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/usecase"
+)
+
+// TextOptions tune the people-facing forms of a report.
+type TextOptions struct {
+	// ShowUsers names every user of a list instead of the first few.
+	ShowUsers bool
+}
+
+// The formats of a report. Markdown suits a pull request comment or a
+// wiki page; CSV has one line per user, for spreadsheets.
+const CSV Format = "csv"
+
+// Report shows a report in one format.
+type Report interface {
+	// Report shows the report (also a partial one, when interrupted).
+	Report(r *usecase.Report) error
+	// InputErrors shows why the files could not be read.
+	InputErrors(diags diag.List) error
+}
+
+// NewReport returns the view of a report in format f. opts.ShowUsers lists
+// every user without MFA and every violation in text and Markdown.
+func NewReport(f Format, io *IOStreams, opts TextOptions) Report {
+	switch f {
+	case JSON:
+		return reportJSON{io}
+	case CSV:
+		return reportCSV{io}
+	case Markdown:
+		return reportMarkdown{io, opts}
+	}
+	return reportText{io, opts}
+}
+
+// reportNamesShown is how many users a list in text or Markdown names
+// without ShowUsers.
+const reportNamesShown = 20
+
+func namesLimit(opts TextOptions) int {
+	if opts.ShowUsers {
+		return 0
+	}
+	return reportNamesShown
+}
+
+// stateLabels are the states as people read them.
+var stateLabels = map[string]string{
+	usecase.StateNoMFA:            "no MFA factor",
+	usecase.StateSMSOnly:          "SMS only",
+	usecase.StateTOTP:             "TOTP",
+	usecase.StateEmail:            "email",
+	usecase.StateLegacyMFAOptions: "legacy MFAOptions",
+	usecase.StateUnknown:          "unknown",
+}
+
+type reportText struct {
+	io   *IOStreams
+	opts TextOptions
+}
+
+func (v reportText) Report(r *usecase.Report) error {
+	w := bufio.NewWriter(v.io.Out)
+	s := v.io.Palette()
+	for _, p := range r.Pools {
+		fmt.Fprintf(w, "%s\n", s.Bold("user pool "+p.UserPoolId))
+		fmt.Fprintf(w, "  MFA %s, factors: %s\n", p.MfaConfiguration, orNone(p.Factors))
+		fmt.Fprintf(w, "  users: %s (%s)\n", readCount(p), p.Selection)
+		for _, st := range usecase.ReportStates {
+			line := fmt.Sprintf("    %-18s %d", stateLabels[st]+":", p.Counts[st])
+			if st == usecase.StateNoMFA && p.Counts[st] > 0 {
+				line = s.Yellow(line)
+			}
+			fmt.Fprintln(w, line)
+		}
+		fmt.Fprintf(w, "  preferred factor: %s\n", preferredLine(p))
+		if len(p.UsersWithoutMfa) > 0 {
+			fmt.Fprintf(w, "  %s %s\n", s.Yellow("without MFA:"), NameList(p.UsersWithoutMfa, namesLimit(v.opts)))
+		}
+		if len(p.Unknown) > 0 {
+			fmt.Fprintf(w, "  unknown, and why:\n")
+			for _, why := range unknownReasons(p) {
+				fmt.Fprintf(w, "    %d: %s\n", why.n, why.reason)
+			}
+		}
+		if len(p.Violations) > 0 {
+			fmt.Fprintf(w, "  %s\n", s.Yellow(fmt.Sprintf("policy violations: %d", len(p.Violations))))
+			limit := namesLimit(v.opts)
+			for i, x := range p.Violations {
+				if limit > 0 && i == limit {
+					fmt.Fprintf(w, "    … and %d more (--show-users lists them all)\n", len(p.Violations)-limit)
+					break
+				}
+				fmt.Fprintf(w, "    %s (policy %s): %s\n", x.Username, x.Policy, x.Reason)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	if len(r.Diagnostics) > 0 {
+		WriteDiagnostics(w, s, r.Diagnostics)
+	}
+	if r.Interrupted {
+		fmt.Fprintln(w, s.Yellow("Interrupted: the report shows the users read until then."))
+	}
+	return w.Flush()
+}
+
+func (v reportText) InputErrors(diags diag.List) error {
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	return nil
+}
+
+func readCount(p usecase.PoolReport) string {
+	if p.Read == p.Listed {
+		return fmt.Sprint(p.Read)
+	}
+	return fmt.Sprintf("%d of %d listed", p.Read, p.Listed)
+}
+
+func preferredLine(p usecase.PoolReport) string {
+	var parts []string
+	for _, k := range preferredOrder(p) {
+		parts = append(parts, fmt.Sprintf("%s %d", k, p.Preferred[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func preferredOrder(p usecase.PoolReport) []string {
+	var keys []string
+	for _, k := range []string{"SMS", "TOTP", "email", usecase.NoPreferredFactor} {
+		if _, ok := p.Preferred[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+type reasonCount struct {
+	reason string
+	n      int
+}
+
+// unknownReasons counts the unknown users by reason, in order of first appearance.
+func unknownReasons(p usecase.PoolReport) []reasonCount {
+	var out []reasonCount
+	at := map[string]int{}
+	for _, u := range p.Unknown {
+		i, ok := at[u.Reason]
+		if !ok {
+			i = len(out)
+			at[u.Reason] = i
+			out = append(out, reasonCount{reason: u.Reason})
+		}
+		out[i].n++
+	}
+	return out
+}
+
+func orNone(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
+}
+
+// reportJSON writes one versioned JSON document, also for invalid files.
+type reportJSON struct{ io *IOStreams }
+
+func (v reportJSON) Report(r *usecase.Report) error {
+	out := struct {
+		*usecase.Report
+		Diagnostics diag.List
+	}{r, r.Diagnostics}
+	if out.Diagnostics == nil {
+		out.Diagnostics = diag.List{}
+	}
+	if r.Pools == nil {
+		r.Pools = []usecase.PoolReport{}
+	}
+	enc := json.NewEncoder(v.io.Out)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func (v reportJSON) InputErrors(diags diag.List) error {
+	return v.Report(&usecase.Report{FormatVersion: usecase.ReportFormatVersion, Diagnostics: diags})
+}
+
+// reportCSV writes one line per user read, with a header line.
+type reportCSV struct{ io *IOStreams }
+
+// CSVHeader is the first line of a report in CSV.
+var CSVHeader = []string{"UserPoolId", "Username", "State", "Preferred", "Enabled", "Reason", "Policy", "Violation"}
+
+func (v reportCSV) Report(r *usecase.Report) error {
+	w := csv.NewWriter(v.io.Out)
+	if err := w.Write(CSVHeader); err != nil {
+		return err
+	}
+	for _, p := range r.Pools {
+		violations := map[string][]string{}
+		policies := map[string][]string{}
+		for _, x := range p.Violations {
+			violations[x.Username] = append(violations[x.Username], x.Reason)
+			policies[x.Username] = append(policies[x.Username], x.Policy)
+		}
+		for _, u := range p.Users {
+			rec := []string{p.UserPoolId, u.Username, u.State, u.Preferred, strings.Join(u.Enabled, " "), u.Reason,
+				strings.Join(policies[u.Username], " "), strings.Join(violations[u.Username], "; ")}
+			if err := w.Write(rec); err != nil {
+				return err
+			}
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	if len(r.Diagnostics) > 0 {
+		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+	}
+	return nil
+}
+
+func (v reportCSV) InputErrors(diags diag.List) error {
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	return nil
+}
+
+type reportMarkdown struct {
+	io   *IOStreams
+	opts TextOptions
+}
+
+func (v reportMarkdown) Report(r *usecase.Report) error {
+	w := bufio.NewWriter(v.io.Out)
+	fmt.Fprintln(w, "# MFA report")
+	for _, p := range r.Pools {
+		fmt.Fprintf(w, "\n## User pool `%s`\n\n", p.UserPoolId)
+		fmt.Fprintf(w, "MFA **%s**, factors: %s. Users: %s (%s).\n\n", p.MfaConfiguration, orNone(p.Factors), readCount(p), mdEscape(p.Selection))
+		fmt.Fprintln(w, "| state | users |")
+		fmt.Fprintln(w, "|---|---:|")
+		for _, st := range usecase.ReportStates {
+			fmt.Fprintf(w, "| %s | %d |\n", stateLabels[st], p.Counts[st])
+		}
+		fmt.Fprintf(w, "\nPreferred factor: %s.\n", preferredLine(p))
+		if len(p.UsersWithoutMfa) > 0 {
+			fmt.Fprintf(w, "\n**Without MFA (%d):** %s\n", len(p.UsersWithoutMfa), mdEscape(NameList(p.UsersWithoutMfa, namesLimit(v.opts))))
+		}
+		if len(p.Unknown) > 0 {
+			fmt.Fprintln(w, "\n**Unknown, and why:**")
+			for _, why := range unknownReasons(p) {
+				fmt.Fprintf(w, "- %d: %s\n", why.n, mdEscape(why.reason))
+			}
+		}
+		if len(p.Violations) > 0 {
+			fmt.Fprintf(w, "\n**Policy violations (%d):**\n\n| user | policy | why |\n|---|---|---|\n", len(p.Violations))
+			limit := namesLimit(v.opts)
+			for i, x := range p.Violations {
+				if limit > 0 && i == limit {
+					fmt.Fprintf(w, "\n… and %d more.\n", len(p.Violations)-limit)
+					break
+				}
+				fmt.Fprintf(w, "| %s | %s | %s |\n", mdEscape(x.Username), mdEscape(x.Policy), mdEscape(x.Reason))
+			}
+		}
+	}
+	if r.Interrupted {
+		fmt.Fprintln(w, "\n_Interrupted: the report shows the users read until then._")
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if len(r.Diagnostics) > 0 {
+		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+	}
+	return nil
+}
+
+func (v reportMarkdown) InputErrors(diags diag.List) error {
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	return nil
+}
+
