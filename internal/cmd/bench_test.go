@@ -7,6 +7,7 @@ import (
 	"github.com/mfactl/mfactl/internal/views"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -82,4 +83,65 @@ func BenchmarkApplyAtQuota(b *testing.B) {
 	b.ReportMetric(rate, "writes/s")
 	b.ReportMetric(rate/quota, "ratio-to-quota")
 	b.ReportMetric(float64(throttled)/float64(b.N), "throttled/op")
+}
+
+// BenchmarkPolicyPlanAtQuota measures how close planning an AllUsers
+// policy runs to the UserRead quota, the physical floor (N reads at the
+// quota): the emulator enforces Cognito's quotas at 10× (UserRead 1200/s,
+// UserList 300/s) and mfactl is told the same rates. Listing pages and reads
+// overlap, so the ratio counts the whole plan, from its first request to its
+// last. MFACTL_BENCH_USERS sets N (default 12,000; 100,000 takes ~90 s a run).
+func BenchmarkPolicyPlanAtQuota(b *testing.B) {
+	const scale = 10.0
+	users := 12000
+	if n, err := strconv.Atoi(os.Getenv("MFACTL_BENCH_USERS")); err == nil && n > 0 {
+		users = n
+	}
+	quota := emulator.CategoryRate("UserRead") * scale
+	isolateAWSEnv(b)
+	file := filepath.Join(b.TempDir(), "mfa.yaml")
+	policy := "Version: 1\nUserPools:\n  - UserPoolId: " + reportPool + "\n    Policies:\n      - {Name: everyone-email, Select: {AllUsers: true}, EmailMfaSettings: {Enabled: true}}\n"
+	if err := os.WriteFile(file, []byte(policy), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	var totalReads int
+	var totalTime time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		var mu sync.Mutex
+		var first, last time.Time
+		emu, url := emulator.NewTestServer(b, emulator.Options{QuotaScale: scale, OnCall: func(rec emulator.CallRecord, _ time.Duration) {
+			if rec.Error != "" {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			now := time.Now()
+			if first.IsZero() {
+				first = now
+			}
+			last = now
+		}})
+		seedMixedPool(b, emu, users)
+		ios, _, out, _ := views.TestStreams()
+		root := NewRootCmd(NewFactory(ios))
+		root.SetArgs([]string{"plan", "-f", file, "--endpoint-url", url,
+			"--rate", fmt.Sprintf("UserRead=%g", quota), "--rate", fmt.Sprintf("UserList=%g", 30*scale)})
+		b.StartTimer()
+		err := root.ExecuteContext(context.Background())
+		b.StopTimer()
+		if err != nil {
+			b.Fatalf("plan: %v\n%s", err, out)
+		}
+		stats := emu.Stats()
+		reads := stats.Operations["AdminGetUser"].Calls - stats.Operations["AdminGetUser"].Throttled
+		if reads != users {
+			b.Fatalf("%d reads for %d users", reads, users)
+		}
+		totalReads += reads
+		totalTime += last.Sub(first)
+	}
+	floor := time.Duration(float64(totalReads) / quota * float64(time.Second))
+	b.ReportMetric(float64(totalReads)/totalTime.Seconds(), "reads/s")
+	b.ReportMetric(floor.Seconds()/totalTime.Seconds(), "ratio-to-quota")
 }

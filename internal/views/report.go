@@ -292,4 +292,3 @@ func (v reportMarkdown) InputErrors(diags diag.List) error {
 	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
 	return nil
 }
-
