@@ -64,6 +64,16 @@ var stateLabels = map[string]string{
 	usecase.StateUnknown:          "unknown",
 }
 
+// legacyHint says how to migrate a pool's users still on legacy
+// MFAOptions, which UserMFASettingList does not show; "" when there are none.
+func legacyHint(p usecase.PoolReport) string {
+	n := p.Counts[usecase.StateLegacyMFAOptions]
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s on legacy MFAOptions SMS (AdminSetUserSettings): to migrate, set LegacyMfaOptions: Migrate on the pool in the files and apply; each gets SMSMfaSettings and the legacy entry is cleared (docs/file-format.md#legacy-mfaoptions)", Plural(n, "user"))
+}
+
 type reportText struct {
 	io   *IOStreams
 	opts TextOptions
@@ -86,6 +96,9 @@ func (v reportText) Report(r *usecase.Report) error {
 		fmt.Fprintf(w, "  preferred factor: %s\n", preferredLine(p))
 		if len(p.UsersWithoutMfa) > 0 {
 			fmt.Fprintf(w, "  %s %s\n", s.Yellow("without MFA:"), NameList(p.UsersWithoutMfa, namesLimit(v.opts)))
+		}
+		if hint := legacyHint(p); hint != "" {
+			fmt.Fprintf(w, "  %s\n", s.Yellow(hint))
 		}
 		if len(p.Unknown) > 0 {
 			fmt.Fprintf(w, "  unknown, and why:\n")
@@ -257,6 +270,9 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 		fmt.Fprintf(w, "\nPreferred factor: %s.\n", preferredLine(p))
 		if len(p.UsersWithoutMfa) > 0 {
 			fmt.Fprintf(w, "\n**Without MFA (%d):** %s\n", len(p.UsersWithoutMfa), mdEscape(NameList(p.UsersWithoutMfa, namesLimit(v.opts))))
+		}
+		if hint := legacyHint(p); hint != "" {
+			fmt.Fprintf(w, "\n%s\n", hint)
 		}
 		if len(p.Unknown) > 0 {
 			fmt.Fprintln(w, "\n**Unknown, and why:**")
