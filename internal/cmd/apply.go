@@ -28,6 +28,7 @@ type ApplyOptions struct {
 	Verbose         bool
 	Targets         []string
 	Concurrency     int
+	Verify          string // changed | all
 	AWS             awsFlags
 }
 
@@ -38,8 +39,8 @@ func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *c
 		Use:   "apply (-f PATH... [--auto-approve] [--target POOL_ID[/USERNAME]]... | PLANFILE) [-o text|json]",
 		Short: "Make Cognito match the files, or execute a saved plan",
 		Long: `Apply plans from the files (or loads a saved plan), then executes exactly the
-plan's calls, pool by pool and stage by stage, and finally re-reads the
-targets to confirm they match.
+plan's calls, pool by pool and stage by stage, and finally re-reads what
+it changed to confirm it matches (--verify all re-reads every target).
 
 With files it shows the plan and asks before changing anything (only
 "yes" approves); without a terminal it refuses unless --auto-approve is
@@ -56,6 +57,9 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.PlanFile = args[0]
+			}
+			if _, err := usecase.ParseVerifyScope(opts.Verify); err != nil {
+				return &UsageError{Err: err}
 			}
 			if opts.PlanFile == "" && len(opts.Files) == 0 {
 				return &UsageError{Err: errors.New("nothing to apply"), Hint: "give desired-state files with -f, or a saved plan file: mfactl apply -f mfa/ or mfactl apply mfa.plan"}
@@ -80,6 +84,7 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(views.ApplyFormats...))
 	_ = c.RegisterFlagCompletionFunc("output", completeFormats(views.ApplyFormats, ""))
 	fs.BoolVarP(&opts.Verbose, "verbose", "v", false, "show every user and every call with its request")
+	fs.StringVar(&opts.Verify, "verify", string(usecase.VerifyChanged), "what to read again after apply: changed (the pools and users apply wrote) or all (every target)")
 	registerTargets(c, &opts.Targets)
 	opts.AWS.register(c)
 	return c
@@ -180,7 +185,8 @@ func applySavedPlan(ctx context.Context, session *usecase.Session, view views.Ap
 // the error that sets the exit code.
 func execute(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions, p *plan.Plan) error {
 	hooks, finish := opts.IO.ApplyProgress(len(p.Calls))
-	applied, err := session.Apply(ctx, p, usecase.ApplyOptions{Concurrency: opts.Concurrency, Hooks: hooks})
+	scope, _ := usecase.ParseVerifyScope(opts.Verify) // checked with the flags
+	applied, err := session.Apply(ctx, p, usecase.ApplyOptions{Concurrency: opts.Concurrency, Hooks: hooks, Verify: scope})
 	finish()
 	if err != nil {
 		return err

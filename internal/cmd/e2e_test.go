@@ -95,8 +95,12 @@ func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("apply exit = %d\n%s\n%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "Apply complete: 21 calls applied.") || !strings.Contains(out, "Verified: 5 pools and 20 users match") {
+	if !strings.Contains(out, "Apply complete: 21 calls applied.") || !strings.Contains(out, "Verified: what apply changed (5 pools, 16 users) matches the desired state.") {
 		t.Errorf("apply output:\n%s", out)
+	}
+	// Every declared user is read to plan; only the 16 it wrote are read again.
+	if got := h.emu.Stats().Operations["AdminGetUser"].Calls; got != 20+16 {
+		t.Errorf("apply made %d AdminGetUser calls, want 20 to plan + 16 to verify", got)
 	}
 	writes := h.writes()
 	if len(writes) != 21 {
@@ -128,6 +132,43 @@ func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
 	}
 	if got := h.writes(); len(got) != 0 {
 		t.Fatalf("no-op plan and second apply made writes: %v", got)
+	}
+}
+
+func TestApplyVerifyAllReadsEveryTargetAgain(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"apply", "-f", examples, "--auto-approve", "--verify", "all"}, "Verified: 5 pools and 20 users match the desired state."},
+		{[]string{"apply", "PLANFILE", "--verify", "all"}, "Verified: 5 pools and 20 users match the desired state."},
+		{[]string{"apply", "PLANFILE"}, "Verified: what apply changed (5 pools, 16 users) matches the desired state."},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			h := newHarness(t, emulator.Options{})
+			ctx := context.Background()
+			reads := 20 // to plan, or to check that the saved plan is not stale
+			if tc.args[1] == "PLANFILE" {
+				planFile := filepath.Join(t.TempDir(), "mfa.plan")
+				if _, errOut, code := h.run(ctx, "plan", "-f", examples, "--out", planFile); code != ExitOK {
+					t.Fatalf("plan --out: %s", errOut)
+				}
+				tc.args[1] = planFile
+			}
+			h.emu.ResetStats()
+			out, errOut, code := h.run(ctx, tc.args...)
+			if code != ExitOK || !strings.Contains(out, tc.want) {
+				t.Fatalf("exit %d, want output with %q\n%s\n%s", code, tc.want, out, errOut)
+			}
+			if slices.Contains(tc.args, "all") {
+				reads += 20
+			} else {
+				reads += 16 // the users apply wrote
+			}
+			if got := h.emu.Stats().Operations["AdminGetUser"].Calls; got != reads {
+				t.Errorf("AdminGetUser calls = %d, want %d", got, reads)
+			}
+		})
 	}
 }
 

@@ -71,6 +71,16 @@ func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
 	if _, err := run(); err == nil || !strings.Contains(err.Error(), "nothing to apply") {
 		t.Fatalf("no input: %v", err)
 	}
+	if o, err = run("-f", "mfa/"); err != nil || o.Verify != "changed" {
+		t.Fatalf("--verify default: %+v, %v", o, err)
+	}
+	if o, err = run("mfa.plan", "--verify", "all"); err != nil || o.Verify != "all" {
+		t.Fatalf("--verify all: %+v, %v", o, err)
+	}
+	o, err = run("-f", "mfa/", "--verify", "some")
+	if err == nil || o != nil || err.Error() != `invalid --verify "some": use changed (the pools and users apply wrote) or all (every target of the plan)` {
+		t.Fatalf("--verify some: ran %v, err %v; want a usage error before running", o != nil, err)
+	}
 }
 
 func TestUsageErrorsSayWhatWasMeant(t *testing.T) {

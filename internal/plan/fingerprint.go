@@ -126,17 +126,47 @@ func Targets(live state.Live, desired state.Desired) []Target {
 // it again against live state after apply must find nothing left to do.
 // Verification after `apply -f` and after `apply PLANFILE` both use it.
 func (p *Plan) DesiredState() state.Desired {
+	return p.desiredState(func(Target) bool { return true })
+}
+
+// WrittenState is DesiredState restricted to what the plan's calls write:
+// each pool it calls for or whose users it calls for, and those users. The
+// other targets were read moments before apply and left alone, so
+// verification need not read them again.
+func (p *Plan) WrittenState() state.Desired {
+	pools, users := map[string]bool{}, map[[2]string]bool{}
+	for _, c := range p.Calls {
+		pools[c.UserPoolId] = true
+		if c.Username != "" {
+			users[[2]string{c.UserPoolId, c.Username}] = true
+		}
+	}
+	return p.desiredState(func(t Target) bool {
+		if t.Username == "" {
+			return pools[t.UserPoolId]
+		}
+		return users[[2]string{t.UserPoolId, t.Username}]
+	})
+}
+
+// desiredState is what the targets that keep accepts declare. A user
+// target is kept only with its pool's.
+func (p *Plan) desiredState(keep func(Target) bool) state.Desired {
 	var d state.Desired
+	inPool := false // the last pool target was kept
 	for _, t := range p.Targets {
 		switch {
 		case t.Username == "":
+			if inPool = keep(t); !inPool {
+				continue
+			}
 			dp := state.DesiredPool{UserPoolId: t.UserPoolId, LegacyMfaOptions: t.LegacyMfaOptions,
 				Self: p.SelfService != nil && p.SelfService.UserPoolId == t.UserPoolId}
 			if t.DesiredConfig != nil {
 				dp.Config = copyPool(*t.DesiredConfig)
 			}
 			d.Pools = append(d.Pools, dp)
-		case len(d.Pools) > 0 && d.Pools[len(d.Pools)-1].UserPoolId == t.UserPoolId:
+		case inPool && d.Pools[len(d.Pools)-1].UserPoolId == t.UserPoolId && keep(t):
 			du := state.DesiredUser{Username: t.Username, MFAOptions: copyOptions(t.DesiredMFAOptions), Policies: slices.Clone(t.Policies), Ineligible: t.Ineligible}
 			if t.DesiredSettings != nil {
 				du.Settings = copyUser(*t.DesiredSettings)

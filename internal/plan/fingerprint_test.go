@@ -144,3 +144,34 @@ func TestTargetsAndStaleness(t *testing.T) {
 		t.Fatalf("a pool gone missing is not stale: %+v", stale)
 	}
 }
+
+func TestWrittenStateIsTheDesiredStateOfWhatTheCallsWrite(t *testing.T) {
+	sms := state.UserSettings{SMSMfaSettings: preferred()}
+	totp := state.UserSettings{SoftwareTokenMfaSettings: preferred()}
+	const quiet, poolOnly = "ap-south-1_Quiet", "us-east-1_PoolOnly"
+	d := state.Desired{Pools: []state.DesiredPool{
+		{UserPoolId: poolID, Config: state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()},
+			Users: []state.DesiredUser{user("bob", sms), user("alice", totp), user("carol", sms)}},
+		{UserPoolId: quiet, Users: []state.DesiredUser{user("dave", totp)}},
+		{UserPoolId: poolOnly, Config: state.PoolConfig{MfaConfiguration: state.ModeOff}, Users: []state.DesiredUser{user("erin", state.UserSettings{})}},
+	}}
+	p := &Plan{Targets: Targets(state.Live{}, d), Calls: []Call{
+		{Operation: AdminSetUserMFAPreference, UserPoolId: poolID, Username: "carol", Stage: StageUsers},
+		{Operation: AdminSetUserMFAPreference, UserPoolId: poolID, Username: "bob", Stage: StageUsers},
+		{Operation: SetUserPoolMfaConfig, UserPoolId: poolOnly, Stage: StageNarrowPool},
+	}}
+	got := p.WrittenState()
+	all := p.DesiredState()
+	// Pools in target order (by ID), users in declaration order; the quiet
+	// pool and the users without a call are left out, the rest is as recorded.
+	want := state.Desired{Pools: []state.DesiredPool{
+		{UserPoolId: poolID, Config: all.Pools[1].Config, Users: []state.DesiredUser{all.Pools[1].Users[0], all.Pools[1].Users[2]}},
+		{UserPoolId: poolOnly, Config: all.Pools[2].Config},
+	}}
+	if all.Pools[1].UserPoolId != poolID || all.Pools[2].UserPoolId != poolOnly || !reflect.DeepEqual(got, want) {
+		t.Fatalf("WrittenState = %+v\nwant %+v", got, want)
+	}
+	if rs := got.ReadSet(); !reflect.DeepEqual(rs, state.ReadSet{poolID: {"bob", "carol"}, poolOnly: {}}) {
+		t.Fatalf("its ReadSet = %v", rs)
+	}
+}

@@ -20,6 +20,28 @@ import (
 type ApplyOptions struct {
 	Concurrency int         // calls in flight per stage of a pool; apply.DefaultConcurrency when 0
 	Hooks       apply.Hooks // told about each call (progress); may be nil
+	Verify      VerifyScope // what is read again after apply; VerifyChanged when empty
+}
+
+// VerifyScope says which targets verification reads again after apply.
+type VerifyScope string
+
+const (
+	// VerifyChanged reads again only what the plan's calls wrote: their
+	// pools and users. The other targets were read moments before and left
+	// alone.
+	VerifyChanged VerifyScope = "changed"
+	// VerifyAll reads every target of the plan again.
+	VerifyAll VerifyScope = "all"
+)
+
+// ParseVerifyScope reads a --verify value.
+func ParseVerifyScope(s string) (VerifyScope, error) {
+	switch v := VerifyScope(s); v {
+	case VerifyChanged, VerifyAll:
+		return v, nil
+	}
+	return "", fmt.Errorf("invalid --verify %q: use %s (the pools and users apply wrote) or %s (every target of the plan)", s, VerifyChanged, VerifyAll)
 }
 
 // Applied is the outcome of applying a plan: what happened to each call,
@@ -32,7 +54,8 @@ type Applied struct {
 // Verification is the plan's desired state planned again against the
 // live state read after apply: nothing may be left to do.
 type Verification struct {
-	Desired state.Desired // what was verified: the plan's DesiredState
+	Scope   VerifyScope
+	Desired state.Desired // what was verified: the plan's DesiredState, or its WrittenState
 	Again   *plan.Plan    // nil when Err is set
 	Err     error         // re-reading live state failed
 }
@@ -53,13 +76,21 @@ func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*
 	result := apply.Run(ctx, p, apply.Dispatch(client), apply.Options{Concurrency: opts.Concurrency, Hooks: opts.Hooks})
 	out := &Applied{Result: result}
 	if result.OK() {
-		out.Verification = s.verify(ctx, client, p, result)
+		out.Verification = s.verify(ctx, client, p, result, opts.Verify)
 	}
 	return out, nil
 }
 
-func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, result *apply.Result) *Verification {
-	v := &Verification{Desired: withoutRefused(p.DesiredState(), result.Ineligible())}
+// verify plans the desired state of the targets in scope again against
+// their live state, less the users whose calls Cognito refused as
+// ineligible. Restricting the targets keeps the definition: it is the
+// plan's recorded desired state, only for fewer targets.
+func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, result *apply.Result, scope VerifyScope) *Verification {
+	v := &Verification{Scope: VerifyChanged, Desired: p.WrittenState()}
+	if scope == VerifyAll {
+		v.Scope, v.Desired = VerifyAll, p.DesiredState()
+	}
+	v.Desired = withoutRefused(v.Desired, result.Ineligible())
 	live, err := readLive(ctx, client, v.Desired, nil)
 	if err != nil {
 		v.Err = fmt.Errorf("applied, but re-reading live state to confirm failed: %w", err)

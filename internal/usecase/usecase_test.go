@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -36,6 +37,7 @@ type fakeCognito struct {
 	listings     int                 // ListUsersFiltered and ListUsersInGroup calls
 	reads        int
 	listed       int // ListUsers pages
+	readSets     []state.ReadSet
 	writes       []string
 	ignoreWrites bool
 }
@@ -57,6 +59,7 @@ func newFake() *fakeCognito {
 
 func (f *fakeCognito) ReadLive(_ context.Context, rs state.ReadSet, _ func(done, total int)) (state.Live, error) {
 	f.reads++
+	f.readSets = append(f.readSets, rs)
 	lp := f.live
 	lp.Users = map[string]*state.LiveUser{}
 	for _, name := range rs[poolID] {
@@ -188,7 +191,7 @@ func TestApplyVerifiesAgainstThePlansDesiredState(t *testing.T) {
 			if err != nil || planned.InputInvalid() || planned.Plan.Diagnostics.HasErrors() {
 				t.Fatalf("plan: %v %+v", err, planned)
 			}
-			applied, err := s.Apply(context.Background(), planned.Plan, ApplyOptions{})
+			applied, err := s.Apply(context.Background(), planned.Plan, ApplyOptions{Verify: VerifyAll})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -206,6 +209,45 @@ func TestApplyVerifiesAgainstThePlansDesiredState(t *testing.T) {
 			}
 			if connects != 1 || f.reads != 2 {
 				t.Errorf("connects = %d, reads = %d; want one client, a read to plan and one to verify", connects, f.reads)
+			}
+		})
+	}
+}
+
+func TestApplyVerifiesOnlyWhatItWroteByDefault(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		ignoreWrites bool
+		verified     bool
+	}{{"Cognito takes the calls", false, true}, {"Cognito drops the calls", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, connects := newFake(), 0
+			f.ignoreWrites = tc.ignoreWrites
+			s := sessionOf(f, &connects)
+			planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{writeFile(t, desiredYAML)}})
+			if err != nil || planned.InputInvalid() {
+				t.Fatalf("plan: %v %+v", err, planned)
+			}
+			f.readSets = nil
+			applied, err := s.Apply(context.Background(), planned.Plan, ApplyOptions{})
+			if err != nil || !applied.Result.OK() {
+				t.Fatalf("apply: %v %+v", err, applied)
+			}
+			v := applied.Verification
+			if v.OK() != tc.verified || v.Scope != VerifyChanged {
+				t.Fatalf("verified = %v in scope %q; want %v in scope changed (again: %+v)", v.OK(), v.Scope, tc.verified, v.Again)
+			}
+			// alice gets a call and bob none: bob is not read again.
+			if want := []state.ReadSet{{poolID: {"alice"}}}; !reflect.DeepEqual(f.readSets, want) {
+				t.Errorf("verification read %v; want %v", f.readSets, want)
+			}
+			if len(v.Desired.Pools) != 1 || len(v.Desired.Pools[0].Users) != 1 || v.Desired.Pools[0].Users[0].Username != "alice" {
+				t.Errorf("verified %+v; want the pool and alice", v.Desired)
+			}
+			// Restricted, but the same definition: the plan's recorded desired state.
+			all := planned.Plan.DesiredState()
+			if !reflect.DeepEqual(v.Desired.Pools[0].Config, all.Pools[0].Config) || !reflect.DeepEqual(v.Desired.Pools[0].Users[0], all.Pools[0].Users[0]) {
+				t.Errorf("verified %+v; want the plan's desired state of the pool and alice %+v", v.Desired, all)
 			}
 		})
 	}

@@ -82,7 +82,12 @@ func (v *applyText) verification(ver *usecase.Verification) error {
 		for _, dp := range ver.Desired.Pools {
 			users += len(dp.Users)
 		}
-		_, err := fmt.Fprintf(io.Out, "%s %s and %s match the desired state.\n", pal.Green("Verified:"), Plural(len(ver.Desired.Pools), "pool"), Plural(users, "user"))
+		pools := Plural(len(ver.Desired.Pools), "pool")
+		if ver.Scope == usecase.VerifyAll {
+			_, err := fmt.Fprintf(io.Out, "%s %s and %s match the desired state.\n", pal.Green("Verified:"), pools, Plural(users, "user"))
+			return err
+		}
+		_, err := fmt.Fprintf(io.Out, "%s what apply changed (%s, %s) matches the desired state.\n", pal.Green("Verified:"), pools, Plural(users, "user"))
 		return err
 	}
 	fmt.Fprintln(io.Out, pal.Yellow("Verification: live state still differs after apply:"))
@@ -127,8 +132,9 @@ type applyCall struct {
 
 type applyVerification struct {
 	Verified  bool
-	Error     string          `json:",omitempty"`
-	Remaining json.RawMessage `json:",omitempty"` // what is left to do, as a plan
+	Scope     usecase.VerifyScope // what was read again: changed (what apply wrote) or all
+	Error     string              `json:",omitempty"`
+	Remaining json.RawMessage     `json:",omitempty"` // what is left to do, as a plan
 }
 
 // applyJSON collects the outcome and writes one document when Done.
@@ -185,7 +191,7 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 		v.doc.Outcome = OutcomeApplied
 	}
 	if ver := a.Verification; ver != nil {
-		av := &applyVerification{Verified: ver.OK()}
+		av := &applyVerification{Verified: ver.OK(), Scope: ver.Scope}
 		switch {
 		case ver.Err != nil:
 			av.Error = ver.Err.Error()
