@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/mfactl/mfactl/internal/views"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/views"
 )
 
 // BenchmarkApplyAtQuota measures how close apply's writes run to Cognito's
@@ -144,4 +144,89 @@ func BenchmarkPolicyPlanAtQuota(b *testing.B) {
 	floor := time.Duration(float64(totalReads) / quota * float64(time.Second))
 	b.ReportMetric(float64(totalReads)/totalTime.Seconds(), "reads/s")
 	b.ReportMetric(floor.Seconds()/totalTime.Seconds(), "ratio-to-quota")
+}
+
+// BenchmarkApplyChangedUsers measures a whole `apply -f --auto-approve` of
+// N declared users of which k change, against the emulator enforcing
+// Cognito's quotas at 10× (UserRead 1,200/s, UserResourceUpdate 250/s),
+// with mfactl told the same rates. It reports the AdminGetUser calls as a
+// ratio to the minimum N + k (N to plan, k to verify what was written), the
+// writes, and the run's time as a ratio to the quota floor: reading N + k
+// users and writing k at the quotas, one after the other ((N+k)/R + k/W),
+// and the floor when reads and writes overlap (max((N+k)/R, k/W)).
+func BenchmarkApplyChangedUsers(b *testing.B) {
+	for _, tc := range []struct{ users, changed int }{{2000, 37}, {2000, 400}} {
+		b.Run(fmt.Sprintf("%dof%d", tc.changed, tc.users), func(b *testing.B) {
+			benchmarkApplyChanged(b, tc.users, tc.changed)
+		})
+	}
+}
+
+func benchmarkApplyChanged(b *testing.B, users, changed int) {
+	const scale = 10.0
+	readRate := emulator.CategoryRate("UserRead") * scale
+	writeRate := emulator.CategoryRate("UserResourceUpdate") * scale
+	isolateAWSEnv(b)
+
+	// Every user has TOTP on; the first `changed` users do not prefer it
+	// yet, the rest already do, as the files declare.
+	var seed, desired strings.Builder
+	seed.WriteString(`{"Pools":[{"Id":"us-east-1_Bench","MfaConfig":{"MfaConfiguration":"OPTIONAL","SoftwareTokenMfaConfiguration":{"Enabled":true}},"Users":[`)
+	desired.WriteString("Version: 1\nUserPools:\n  - UserPoolId: us-east-1_Bench\n    Users:\n")
+	for i := range users {
+		if i > 0 {
+			seed.WriteString(",")
+		}
+		settings := `,"MfaSettings":{"SoftwareTokenMfaSettings":{"Enabled":true,"PreferredMfa":true}}`
+		if i < changed {
+			settings = `,"MfaSettings":{"SoftwareTokenMfaSettings":{"Enabled":true}}`
+		}
+		fmt.Fprintf(&seed, `{"Username":"user%05d","TotpSecret":"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"%s}`, i, settings)
+		fmt.Fprintf(&desired, "      - {Username: user%05d, SoftwareTokenMfaSettings: {Enabled: true, PreferredMfa: true}}\n", i)
+	}
+	seed.WriteString("]}]}")
+	file := filepath.Join(b.TempDir(), "users.yaml")
+	if err := os.WriteFile(file, []byte(desired.String()), 0o600); err != nil {
+		b.Fatal(err)
+	}
+
+	var reads, writes int
+	var elapsed time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		emu, url := emulator.NewTestServer(b, emulator.Options{QuotaScale: scale})
+		if err := emu.Seed(strings.NewReader(seed.String())); err != nil {
+			b.Fatal(err)
+		}
+		ios, _, out, _ := views.TestStreams()
+		root := NewRootCmd(NewFactory(ios))
+		root.SetArgs([]string{"apply", "-f", file, "--auto-approve", "--endpoint-url", url,
+			"--rate", fmt.Sprintf("UserRead=%g", readRate), "--rate", fmt.Sprintf("UserResourceUpdate=%g", writeRate)})
+		b.StartTimer()
+		start := time.Now()
+		err := root.ExecuteContext(context.Background())
+		elapsed += time.Since(start)
+		b.StopTimer()
+		if err != nil || !strings.Contains(out.String(), "Verified:") {
+			b.Fatalf("apply: %v\n%s", err, out)
+		}
+		stats := emu.Stats()
+		if t := stats.Categories["UserRead"].Throttled + stats.Categories["UserResourceUpdate"].Throttled; t > 0 {
+			b.Fatalf("%d requests throttled", t)
+		}
+		reads += stats.Operations["AdminGetUser"].Calls
+		writes += stats.Operations["AdminSetUserMFAPreference"].Calls
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	minReads := float64(users + changed)
+	seconds := elapsed.Seconds() / n
+	sequential := minReads/readRate + float64(changed)/writeRate
+	overlapped := max(minReads/readRate, float64(changed)/writeRate)
+	b.ReportMetric(float64(reads)/n, "reads/op")
+	b.ReportMetric(float64(reads)/n/minReads, "reads-ratio-to-N+k")
+	b.ReportMetric(float64(writes)/n, "writes/op")
+	b.ReportMetric(seconds, "s/op")
+	b.ReportMetric(seconds/sequential, "ratio-to-sequential-floor")
+	b.ReportMetric(seconds/overlapped, "ratio-to-overlap-floor")
 }
