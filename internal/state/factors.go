@@ -52,6 +52,7 @@ type Factor struct {
 	poolOff      func(*PoolConfig) // sets an explicit off block
 	clearPool    func(*PoolConfig)
 	user         func(*UserSettings) **FactorSettings // nil when AnswersChallenge is false
+	userGet      func(UserSettings) *FactorSettings   // the same block, read from a value: no copy escapes
 	userPresent  func(UserSettings) bool
 	hasAttribute func(*LiveUser) *bool // nil when Attribute is ""
 }
@@ -79,6 +80,7 @@ var (
 		poolOff:      func(c *PoolConfig) { c.SmsMfaConfiguration = &SmsMfaConfiguration{} },
 		clearPool:    func(c *PoolConfig) { c.SmsMfaConfiguration = nil },
 		user:         func(s *UserSettings) **FactorSettings { return &s.SMSMfaSettings },
+		userGet:      func(s UserSettings) *FactorSettings { return s.SMSMfaSettings },
 		userPresent:  func(s UserSettings) bool { return s.SMSMfaSettings != nil },
 		hasAttribute: func(u *LiveUser) *bool { return &u.HasPhoneNumber },
 	}
@@ -100,6 +102,7 @@ var (
 		poolOff:     func(c *PoolConfig) { c.SoftwareTokenMfaConfiguration = &SoftwareTokenMfaConfiguration{} },
 		clearPool:   func(c *PoolConfig) { c.SoftwareTokenMfaConfiguration = nil },
 		user:        func(s *UserSettings) **FactorSettings { return &s.SoftwareTokenMfaSettings },
+		userGet:     func(s UserSettings) *FactorSettings { return s.SoftwareTokenMfaSettings },
 		userPresent: func(s UserSettings) bool { return s.SoftwareTokenMfaSettings != nil },
 	}
 	Email = &Factor{
@@ -119,6 +122,7 @@ var (
 		poolOff:      func(c *PoolConfig) { c.EmailMfaConfiguration = &EmailMfaConfiguration{} },
 		clearPool:    func(c *PoolConfig) { c.EmailMfaConfiguration = nil },
 		user:         func(s *UserSettings) **FactorSettings { return &s.EmailMfaSettings },
+		userGet:      func(s UserSettings) *FactorSettings { return s.EmailMfaSettings },
 		userPresent:  func(s UserSettings) bool { return s.EmailMfaSettings != nil },
 		hasAttribute: func(u *LiveUser) *bool { return &u.HasEmail },
 	}
@@ -225,10 +229,10 @@ func (f *Factor) ClearPoolBlock(c *PoolConfig) { f.clearPool(c) }
 // User returns s's block for the factor (nil when absent). It is nil for
 // WebAuthn, whose block is s.WebAuthnMfaSettings, of another type.
 func (f *Factor) User(s UserSettings) *FactorSettings {
-	if f.user == nil {
+	if f.userGet == nil {
 		return nil
 	}
-	return *f.user(&s)
+	return f.userGet(s)
 }
 
 // SetUser sets s's block for the factor to v. It panics for WebAuthn,
