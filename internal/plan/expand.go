@@ -152,7 +152,7 @@ func expandPolicies(dp state.DesiredPool, lp *state.LivePool) *expansion {
 		}
 		first := dp.Policies[r.policies[0]]
 		du := state.DesiredUser{Username: name, Settings: r.settings, Ineligible: mode,
-			Pos: first.Pos, Path: first.Path, FieldPos: first.FieldPos}
+			Pos: first.Pos, Path: first.Path, Fields: first.Fields}
 		for _, i := range r.policies {
 			du.Policies = append(du.Policies, dp.Policies[i].Name)
 			x.outcomes[i].Applied++

@@ -39,17 +39,15 @@ const (
 
 // cliInputKindOf recognises an AWS CLI input document by its shape.
 func cliInputKindOf(doc *document) (cliInputKind, bool) {
-	root, ok := doc.value.(map[string]any)
-	if !ok || resolve(doc.root).Kind != yaml.MappingNode {
+	root := resolve(doc.root)
+	if root.Kind != yaml.MappingNode {
 		return "", false
 	}
-	_, hasVersion := root["Version"]
-	_, hasPools := root["UserPools"]
-	_, hasPool := root["UserPoolId"]
-	if hasVersion || hasPools || !hasPool {
+	has := func(key string) bool { return valueOf(root, key) != nil }
+	if has("Version") || has("UserPools") || !has("UserPoolId") {
 		return "", false
 	}
-	if _, hasUser := root["Username"]; hasUser {
+	if has("Username") {
 		return cliUserInput, true
 	}
 	return cliPoolInput, true
@@ -61,6 +59,9 @@ func adaptCLIInput(doc *document) diag.List {
 	kind, ok := cliInputKindOf(doc)
 	if !ok {
 		return nil
+	}
+	if doc.value == nil {
+		doc.convert() // a plain tree: nothing to report
 	}
 	root := resolve(doc.root)
 	values := maps.Clone(doc.value.(map[string]any))

@@ -2,6 +2,9 @@ package schema
 
 import (
 	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
@@ -16,15 +19,14 @@ const (
 	legacyModeField    = "LegacyMfaOptions" // on a pool
 )
 
-// legacyOptions returns a user entry's MFAOptions: nil when absent (not
-// managed), an empty list to clear them.
-func legacyOptions(fields map[string]any) (*[]state.MFAOption, error) {
-	v, ok := fields[legacyOptionsField]
-	if !ok {
+// legacyOptions returns a user entry's MFAOptions from its value node:
+// nil when absent (not managed), an empty list to clear them.
+func legacyOptions(n *yaml.Node) (*[]state.MFAOption, error) {
+	if n == nil {
 		return nil, nil
 	}
 	opts := []state.MFAOption{}
-	if err := decodeStrict(v, &opts); err != nil {
+	if err := decodeStrict(jsonValue(n), &opts); err != nil {
 		return nil, err
 	}
 	return &opts, nil
@@ -32,25 +34,25 @@ func legacyOptions(fields map[string]any) (*[]state.MFAOption, error) {
 
 // addLegacyMode takes a pool entry's LegacyMfaOptions, which one entry per
 // pool may set.
-func (l *loader) addLegacyMode(p *pool, doc *document, entry map[string]any, at place) {
-	mode, ok := entry[legacyModeField].(string)
-	if !ok {
+func (l *loader) addLegacyMode(p *pool, doc *document, node *yaml.Node, path string) {
+	value := valueOf(node, legacyModeField)
+	if value == nil || !isString(value) {
 		return
 	}
-	pos := doc.pos(resolve(at.node))
-	node := resolve(at.node)
+	mode := value.Value
+	pos := doc.pos(node)
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		if node.Content[i].Value == legacyModeField {
 			pos = doc.pos(node.Content[i])
 		}
 	}
 	if p.LegacyMfaOptions != "" {
-		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "pool-declared-twice", UserPoolId: p.UserPoolId, Pos: pos, Path: at.path + "." + legacyModeField,
+		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "pool-declared-twice", UserPoolId: p.UserPoolId, Pos: pos, Path: path + "." + legacyModeField,
 			Summary: fmt.Sprintf("%s of %s is already set at %s", legacyModeField, p.UserPoolId, posString(p.legacyPos)),
 			Detail:  "set it in one UserPools entry of the pool"})
 		return
 	}
-	p.LegacyMfaOptions, p.legacyPos = mode, pos
+	p.LegacyMfaOptions, p.legacyPos = strings.Clone(mode), pos
 }
 
 // checkLegacy records where the pool's LegacyMfaOptions is declared, and

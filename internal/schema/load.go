@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -162,24 +163,33 @@ func mebibytes(n int64) string {
 // readInput reads one file, or stdin, refusing anything above MaxFileSize
 // without reading more than one byte past the limit.
 func readInput(name string, stdin io.Reader) ([]byte, diag.Diagnostic, bool) {
-	var r io.Reader
 	if name == StdinName {
 		if stdin == nil {
 			return nil, cannotRead("standard input", errors.New("not available")), false
 		}
-		r = stdin
-	} else {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, cannotRead(name, err), false
-		}
-		defer f.Close()
-		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > MaxFileSize {
-			return nil, tooLarge(name, info.Size()), false
-		}
-		r = f
+		return readAll(name, stdin, 0)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, cannotRead(name, err), false
+	}
+	defer f.Close()
+	var size int64
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		if size = info.Size(); size > MaxFileSize {
+			return nil, tooLarge(name, size), false
+		}
+	}
+	return readAll(name, f, size)
+}
+
+// readAll reads r, refusing more than MaxFileSize. size is what r is
+// expected to hold (0 when unknown): reading into a buffer of that size
+// spares the copies of a growing one.
+func readAll(name string, r io.Reader, size int64) ([]byte, diag.Diagnostic, bool) {
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err := buf.ReadFrom(io.LimitReader(r, MaxFileSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, cannotRead(name, err), false
 	}

@@ -99,21 +99,27 @@ UserPools:
 		},
 		Pos:  state.Pos{File: "test.yaml", Line: 19, Column: 9},
 		Path: "UserPools[0].Users[0]",
-		FieldPos: map[string]state.Pos{
-			"Username":                              {File: "test.yaml", Line: 19, Column: 9},
-			"SoftwareTokenMfaSettings":              {File: "test.yaml", Line: 20, Column: 9},
-			"SoftwareTokenMfaSettings.Enabled":      {File: "test.yaml", Line: 20, Column: 36},
-			"SoftwareTokenMfaSettings.PreferredMfa": {File: "test.yaml", Line: 20, Column: 51},
-			"SMSMfaSettings":                        {File: "test.yaml", Line: 21, Column: 9},
-			"SMSMfaSettings.Enabled":                {File: "test.yaml", Line: 21, Column: 26},
-			"EmailMfaSettings":                      {File: "test.yaml", Line: 22, Column: 9},
-			"EmailMfaSettings.Enabled":              {File: "test.yaml", Line: 22, Column: 28},
-			"WebAuthnMfaSettings":                   {File: "test.yaml", Line: 23, Column: 9},
-			"WebAuthnMfaSettings.Enabled":           {File: "test.yaml", Line: 23, Column: 31},
+		Fields: []state.FieldPos{
+			{Field: "Username", Line: 19, Column: 9},
+			{Field: "SoftwareTokenMfaSettings", Line: 20, Column: 9},
+			{Field: "SoftwareTokenMfaSettings.Enabled", Line: 20, Column: 36},
+			{Field: "SoftwareTokenMfaSettings.PreferredMfa", Line: 20, Column: 51},
+			{Field: "SMSMfaSettings", Line: 21, Column: 9},
+			{Field: "SMSMfaSettings.Enabled", Line: 21, Column: 26},
+			{Field: "EmailMfaSettings", Line: 22, Column: 9},
+			{Field: "EmailMfaSettings.Enabled", Line: 22, Column: 28},
+			{Field: "WebAuthnMfaSettings", Line: 23, Column: 9},
+			{Field: "WebAuthnMfaSettings.Enabled", Line: 23, Column: 31},
 		},
 	}
 	if len(p.Users) != 1 || !reflect.DeepEqual(p.Users[0], wantUser) {
 		t.Errorf("users:\n got %+v\nwant %+v", p.Users, wantUser)
+	}
+	if got := wantUser.PosOf("SMSMfaSettings.Enabled"); got != (state.Pos{File: "test.yaml", Line: 21, Column: 26}) {
+		t.Errorf("PosOf(SMSMfaSettings.Enabled) = %+v", got)
+	}
+	if got := wantUser.PosOf("SMSMfaSettings.PreferredMfa"); got != wantUser.Pos {
+		t.Errorf("PosOf an undeclared field = %+v, want the user's position", got)
 	}
 	if p.UserPoolId != "eu-west-1_AbCdEf123" || p.Path != "UserPools[0]" || p.Pos != (state.Pos{File: "test.yaml", Line: 3, Column: 5}) {
 		t.Errorf("pool identity: %q %q %+v", p.UserPoolId, p.Path, p.Pos)
@@ -374,6 +380,37 @@ w.yaml:11:9: warning: UserPools[0].Users[1]: user maria differs from Maria (w.ya
 	}
 	if diags.HasErrors() {
 		t.Error("warnings only, but HasErrors")
+	}
+}
+
+// A repeated username is an error at the repeat, naming the first
+// declaration of that exact name; a name that differs only in case from an
+// earlier one is a warning naming the first of its case-folded name.
+func TestRepeatedAndCaseVariantUsernames(t *testing.T) {
+	d, diags := LoadBytes("u.yaml", []byte(`Version: 1
+UserPools:
+  - UserPoolId: us-east-1_Retail7SMS
+    Users:
+      - Username: maria
+      - Username: Maria
+      - Username: Maria
+      - Username: maria
+      - Username: MARIA
+`))
+	want := `u.yaml:6:9: warning: UserPools[0].Users[1]: user Maria differs from maria (u.yaml:5:9) only in case; in a pool with case-insensitive usernames, Cognito's default, both name the same user; declare it once
+u.yaml:7:9: error: UserPools[0].Users[2]: user Maria is already declared for us-east-1_Retail7SMS at u.yaml:6:9; declare each user once per pool
+u.yaml:8:9: error: UserPools[0].Users[3]: user maria is already declared for us-east-1_Retail7SMS at u.yaml:5:9; declare each user once per pool
+u.yaml:9:9: warning: UserPools[0].Users[4]: user MARIA differs from maria (u.yaml:5:9) only in case; in a pool with case-insensitive usernames, Cognito's default, both name the same user; declare it once
+`
+	if got := render(diags); got != want {
+		t.Errorf("got\n%swant\n%s", got, want)
+	}
+	var names []string
+	for _, u := range d.Pools[0].Users {
+		names = append(names, u.Username)
+	}
+	if strings.Join(names, ",") != "maria,Maria,MARIA" {
+		t.Errorf("users = %v, want each name once", names)
 	}
 }
 

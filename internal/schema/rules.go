@@ -44,10 +44,10 @@ func checkRules(p *pool) diag.List {
 		}
 	}
 
-	for i, u := range p.Users {
-		at := p.userFields[i]
+	for _, u := range p.Users {
 		out = append(out, settingsRules(p, rules.User(u.Username), u.Settings, func(field string) (state.Pos, string) {
-			return at[field], u.Path + "." + field
+			pos, _ := u.DeclaredAt(field)
+			return pos, u.Path + "." + field
 		})...)
 	}
 	for _, pol := range p.Policies {

@@ -60,7 +60,6 @@ func requiredByChoice(parent, name string) bool {
 // selfDecl is the loader's record of a Self entry.
 type selfDecl struct {
 	state.DesiredSelf
-	fields map[string]state.Pos
 }
 
 // addSelf takes a document's Self entry, which one file of a run may declare.
@@ -81,19 +80,19 @@ func (l *loader) addSelf(doc *document, fields map[string]any) {
 	}
 	var us state.UserSettings
 	if err := decodeStrict(settings, &us); err != nil {
-		l.diags = append(l.diags, internalError(doc, at, err))
+		l.diags = append(l.diags, internalError(doc, resolve(at.node), at.path, err))
 		return
 	}
-	positions := map[string]state.Pos{}
 	node := resolve(at.node)
+	positions := make([]state.FieldPos, 0, countFields(node))
 	for i := 0; i+1 < len(node.Content); i += 2 {
-		recordPositions(doc, positions, node.Content[i].Value, node.Content[i], node.Content[i+1])
+		positions = userFieldPositions(positions, "", node.Content[i], node.Content[i+1])
 	}
 	id, _ := fields["UserPoolId"].(string)
 	l.self = &selfDecl{DesiredSelf: state.DesiredSelf{
-		DesiredUser: state.DesiredUser{Settings: us, Pos: pos, Path: "Self", FieldPos: positions},
+		DesiredUser: state.DesiredUser{Settings: us, Pos: pos, Path: "Self", Fields: positions},
 		UserPoolId:  id,
-	}, fields: positions}
+	}}
 }
 
 // finishSelf checks the Self entry with the rules of a user entry (the
@@ -111,7 +110,7 @@ func (l *loader) finishSelf(d *state.Desired) {
 	}
 	u := l.self.DesiredUser
 	u.Username = "(you)"
-	p := &pool{DesiredPool: state.DesiredPool{Users: []state.DesiredUser{u}}, userFields: []map[string]state.Pos{l.self.fields}}
+	p := &pool{DesiredPool: state.DesiredPool{Users: []state.DesiredUser{u}}}
 	l.diags = append(l.diags, checkRules(p)...)
 	self := l.self.DesiredSelf
 	d.Self = &self

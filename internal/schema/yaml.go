@@ -23,7 +23,10 @@ import (
 type document struct {
 	file  string
 	root  *yaml.Node // the document's content node
-	value any        // map[string]any, []any, string, json.Number, bool or nil
+	value any        // map[string]any, []any, string, json.Number, bool or nil; see convert
+	// plain is set when parsePlain read the document: its tree has nothing
+	// the YAML layer would report, and value is made only when needed.
+	plain bool
 	// faulty is set when the YAML layer reported an error inside the
 	// document; its content is then not trusted for the desired state.
 	faulty bool
@@ -51,7 +54,9 @@ var (
 // the file: YAML cannot resynchronise after it), duplicate keys and the
 // YAML features mfactl does not accept. Empty documents are skipped; a file
 // with no document at all is an error.
-func parseFile(name string, data []byte) ([]*document, diag.List) {
+//
+// slabs, if not nil, lends the memory for plain trees (see nodeSlabs).
+func parseFile(name string, data []byte, slabs *nodeSlabs) ([]*document, diag.List) {
 	at := func(line, col int) state.Pos { return state.Pos{File: name, Line: line, Column: col} }
 	if bytes.HasPrefix(data, utf16BOMBE) || bytes.HasPrefix(data, utf16BOMLE) {
 		return nil, diag.List{{Severity: diag.Error, Code: "input-unreadable", Pos: at(1, 1),
@@ -59,8 +64,19 @@ func parseFile(name string, data []byte) ([]*document, diag.List) {
 	}
 	// yaml.v3 would skip a BOM too; stripping it here keeps columns on line 1 right.
 	data = bytes.TrimPrefix(data, utf8BOM)
-	if d, ok := checkText(name, data); !ok {
+	d, ok, plain := checkText(name, data)
+	if !ok {
 		return nil, diag.List{d}
+	}
+
+	if plain {
+		if roots, ok := parsePlain(data, slabs); ok {
+			docs := make([]*document, len(roots))
+			for i, root := range roots {
+				docs[i] = &document{file: name, root: root, plain: true}
+			}
+			return docs, nil
+		}
 	}
 
 	var docs []*document
@@ -79,11 +95,8 @@ func parseFile(name string, data []byte) ([]*document, diag.List) {
 		if isEmptyDocument(&node) {
 			continue
 		}
-		doc := &document{file: name, root: node.Content[0], bad: map[*yaml.Node]bool{}}
-		c := converter{doc: doc, memo: map[*yaml.Node]any{}, sizes: map[*yaml.Node]int{}, expanding: map[*yaml.Node]bool{}}
-		c.budget = 4*countNodes(doc.root) + aliasAllowance
-		doc.value = c.convert(doc.root, "", 0)
-		diags = append(diags, c.diags...)
+		doc := &document{file: name, root: node.Content[0]}
+		diags = append(diags, doc.convert()...)
 		docs = append(docs, doc)
 	}
 	if len(docs) == 0 && len(diags) == 0 {
@@ -91,6 +104,16 @@ func parseFile(name string, data []byte) ([]*document, diag.List) {
 			Summary: "empty file", Detail: "expected a YAML document with Version and UserPools"})
 	}
 	return docs, diags
+}
+
+// convert makes doc.value from the node tree and reports what the YAML
+// layer does not accept in it.
+func (d *document) convert() diag.List {
+	d.bad = map[*yaml.Node]bool{}
+	c := converter{doc: d, memo: map[*yaml.Node]any{}, sizes: map[*yaml.Node]int{}, expanding: map[*yaml.Node]bool{}}
+	c.budget = 4*countNodes(d.root) + aliasAllowance
+	d.value = c.convert(d.root, "", 0)
+	return c.diags
 }
 
 // decodeSafely turns a panic inside the YAML library into an error, so that
@@ -114,34 +137,55 @@ func isEmptyDocument(doc *yaml.Node) bool {
 
 // checkText finds the first byte sequence YAML does not allow: invalid
 // UTF-8 or a control character other than tab, line feed and carriage
-// return. The YAML library reports these without a position.
-func checkText(name string, data []byte) (diag.Diagnostic, bool) {
+// return. The YAML library reports these without a position. It also
+// reports whether the text is plain enough for parsePlain: without tabs,
+// carriage returns, the Unicode line breaks YAML knows (NEL, U+2028,
+// U+2029) and byte-order marks.
+func checkText(name string, data []byte) (d diag.Diagnostic, ok, plain bool) {
+	plain = true
 	line, col := 1, 1
 	for i := 0; i < len(data); {
+		switch c := data[i]; {
+		case c >= 0x20 && c < 0x7F: // printable ASCII, nearly all of a file
+			col++
+			i++
+			continue
+		case c == '\n':
+			line, col = line+1, 1
+			i++
+			continue
+		case c == '\t':
+			plain = false
+			col++
+			i++
+			continue
+		case c == '\r':
+			plain = false
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRune(data[i:])
 		var problem string
 		switch {
 		case r == utf8.RuneError && size == 1:
 			problem = fmt.Sprintf("invalid UTF-8 byte 0x%02X", data[i])
-		case r < 0x20 && r != '\t' && r != '\n' && r != '\r',
+		case r < 0x20,
 			r == 0x7F,
 			r >= 0x80 && r <= 0x9F && r != 0x85,
 			r == 0xFFFE || r == 0xFFFF:
 			problem = fmt.Sprintf("control character %U is not allowed in YAML", r)
+		case r == 0x85, r == 0x2028, r == 0x2029, r == 0xFEFF:
+			plain = false
 		}
 		if problem != "" {
 			return diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable",
 				Pos:     state.Pos{File: name, Line: line, Column: col},
-				Summary: problem, Detail: "save the file as UTF-8 text without control characters"}, false
+				Summary: problem, Detail: "save the file as UTF-8 text without control characters"}, false, false
 		}
-		if r == '\n' {
-			line, col = line+1, 1
-		} else if r != '\r' {
-			col++
-		}
+		col++
 		i += size
 	}
-	return diag.Diagnostic{}, true
+	return diag.Diagnostic{}, true, plain
 }
 
 var (

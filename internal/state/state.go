@@ -170,12 +170,11 @@ type DesiredPool struct {
 }
 
 // DesiredUser is one declared user. Path is e.g. "UserPools[0].Users[3]";
-// FieldPos says where each of its fields was declared, keyed by name
-// ("SMSMfaSettings", "SMSMfaSettings.Enabled").
+// Fields says where each of its fields was declared, in the file of Pos.
 //
 // A user a policy selects (rather than one named in the files) carries the
 // names of the policies whose settings it gets, and the Ineligible mode
-// that applies to it; its position and path are its policy's.
+// that applies to it; its position, path and fields are its policy's.
 type DesiredUser struct {
 	Username string
 	Settings UserSettings
@@ -186,7 +185,25 @@ type DesiredUser struct {
 	Ineligible Ineligible
 	Pos        Pos
 	Path       string
-	FieldPos   map[string]Pos
+	Fields     []FieldPos
+}
+
+// FieldPos is where one field of a user was declared. Field is its name,
+// or a block's name and the field's: "SMSMfaSettings",
+// "SMSMfaSettings.Enabled".
+type FieldPos struct {
+	Field        string
+	Line, Column int
+}
+
+// DeclaredAt returns where field was declared, if it was.
+func (u DesiredUser) DeclaredAt(field string) (Pos, bool) {
+	for _, f := range u.Fields {
+		if f.Field == field {
+			return Pos{File: u.Pos.File, Line: f.Line, Column: f.Column}, true
+		}
+	}
+	return Pos{}, false
 }
 
 // FromPolicy reports whether the user was selected by a policy.
@@ -194,7 +211,7 @@ func (u DesiredUser) FromPolicy() bool { return len(u.Policies) > 0 }
 
 // Policy is a pool's rule for many users: every user Select chooses should
 // have Settings, unless it is named in the files (a named entry wins).
-// Path is e.g. "UserPools[0].Policies[1]"; FieldPos is keyed as a user's.
+// Path is e.g. "UserPools[0].Policies[1]"; Fields are named as a user's.
 type Policy struct {
 	Name       string
 	Select     Selection
@@ -202,15 +219,12 @@ type Policy struct {
 	Ineligible Ineligible
 	Pos        Pos
 	Path       string
-	FieldPos   map[string]Pos
+	Fields     []FieldPos
 }
 
 // PosOf returns where field was declared, or the policy's own position.
 func (p Policy) PosOf(field string) Pos {
-	if pos, ok := p.FieldPos[field]; ok {
-		return pos
-	}
-	return p.Pos
+	return DesiredUser{Pos: p.Pos, Fields: p.Fields}.PosOf(field)
 }
 
 // Selection is how a policy chooses its users: exactly one of a group's
@@ -253,7 +267,7 @@ func (i Ineligible) Contains() bool { return i == IneligibleReport || i == Ineli
 
 // PosOf returns where field was declared, or the user's own position.
 func (u DesiredUser) PosOf(field string) Pos {
-	if pos, ok := u.FieldPos[field]; ok {
+	if pos, ok := u.DeclaredAt(field); ok {
 		return pos
 	}
 	return u.Pos
