@@ -125,8 +125,13 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 		pp.add(d)
 	}
 
-	seen := map[string]bool{}
-	for _, du := range slices.Concat(pp.dp.Users, pp.policies.users) {
+	users := pp.dp.Users
+	if len(pp.policies.users) > 0 {
+		users = slices.Concat(pp.dp.Users, pp.policies.users)
+	}
+	seen := make(map[string]bool, len(users))
+	pp.users = make([]*userPlan, 0, len(users))
+	for _, du := range users {
 		if seen[du.Username] {
 			continue // the loader reports duplicates; plan each user once
 		}

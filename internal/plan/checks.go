@@ -44,20 +44,21 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 	}
 
 	for _, f := range state.MFAFactors {
-		path := joinPath(du.Path, f.UserBlock)
 		if up.enables(f) {
-			pp.checkEnable(up, f, path)
+			pp.checkEnable(up, f, joinPath(du.Path, f.UserBlock))
 		}
 	}
 
-	pos, path := du.PosOf(state.WebAuthn.UserBlock), joinPath(du.Path, state.WebAuthn.UserBlock)
+	webAuthn := func(f *rules.Finding) {
+		pp.add(f.At(du.PosOf(state.WebAuthn.UserBlock), joinPath(du.Path, state.WebAuthn.UserBlock)))
+	}
 	// A self-service plan does not know the pool's configuration: Cognito
 	// decides what depends on it.
 	if f := rules.WebAuthnNeedsMultiFactor(rules.User(du.Username), du.Settings, webAuthnFactorConfiguration(pp.desired)); f != nil && !pp.dp.Self {
-		pp.add(f.At(pos, path))
+		webAuthn(f)
 	}
 	if f := rules.WebAuthnNeedsOtherFactor(rules.User(du.Username), up.desired, rules.Complete); f != nil {
-		pp.add(f.At(pos, path))
+		webAuthn(f)
 	}
 }
 

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,20 +20,70 @@ import (
 // keeps the live secret sends the value the pool has at apply time. A nil
 // pool or a missing user has the fingerprint of a target that does not exist.
 func Fingerprint(live *state.LivePool, username string) string {
-	var v any
+	return newFingerprinter().of(live, username)
+}
+
+// fingerprinter computes fingerprints, encoding the data of each form of
+// user once: the data of users that differ only in name share everything
+// after the Username, so a plan of many users marshals few.
+type fingerprinter struct {
+	rest map[userFingerprintKey][]byte // a form's encoding after its Username
+	buf  []byte
+}
+
+func newFingerprinter() *fingerprinter {
+	return &fingerprinter{rest: map[userFingerprintKey][]byte{}}
+}
+
+func (fp *fingerprinter) of(live *state.LivePool, username string) string {
 	if username == "" {
-		v = poolFingerprint(live)
-	} else {
-		v = userFingerprint(live, username)
+		return digest(marshal(poolFingerprint(live)))
 	}
-	// Struct fields marshal in a fixed order and map keys sorted, so the
-	// encoding is canonical.
+	k, ok := userKey(live, username)
+	if !ok {
+		return digest(marshal(userFingerprint(live, username)))
+	}
+	rest, ok := fp.rest[k]
+	if !ok {
+		d := userFingerprint(live, username)
+		d.Username = ""
+		rest, ok = bytes.CutPrefix(marshal(d), []byte(`{"Username":""`))
+		if !ok {
+			panic("plan: fingerprint: Username is not the first field") // see userFingerprintData
+		}
+		fp.rest[k] = rest
+	}
+	fp.buf = appendJSONString(append(fp.buf[:0], `{"Username":`...), username)
+	fp.buf = append(fp.buf, rest...)
+	return digest(fp.buf)
+}
+
+// marshal encodes fingerprint data. Struct fields marshal in a fixed order
+// and map keys sorted, so the encoding is canonical.
+func marshal(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic("plan: fingerprint: " + err.Error()) // plain data; cannot happen
 	}
+	return b
+}
+
+// appendJSONString appends s as encoding/json writes it.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7F || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return append(b, marshal(s)...) // escapes: encoding/json's own
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
+}
+
+func digest(b []byte) string {
 	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
+	var out [len("sha256:") + 2*sha256.Size]byte
+	copy(out[:], "sha256:")
+	hex.Encode(out[len("sha256:"):], sum[:])
+	return string(out[:])
 }
 
 type poolFingerprintData struct {
@@ -65,6 +116,8 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 	return fp
 }
 
+// userFingerprintData is what a user's fingerprint digests. Username must
+// stay the first field (fingerprinter splices it in).
 type userFingerprintData struct {
 	Username       string
 	Exists         bool
@@ -77,11 +130,49 @@ type userFingerprintData struct {
 	LegacySMSOnly  bool              `json:",omitempty"`
 }
 
+// userFingerprintKey is userFingerprintData without its Username, as a
+// comparable value: every field, and each settings block's presence and
+// fields (TestFingerprintKeyHoldsAllTheData keeps it complete).
+type userFingerprintKey struct {
+	Exists, HasPhoneNumber, HasEmail, LegacySMS, LegacySMSOnly bool
+	Unknown                                                    string
+	Present                                                    [3]bool // by state.MFAFactors
+	Factors                                                    [3]state.FactorSettings
+}
+
+// userKey is the key of what userFingerprint makes for username, without
+// making it: settings as normaliseUser leaves them (only enabled blocks, and
+// no WebAuthn, which Cognito never reports). It reports false for a user
+// with legacy MFAOptions, rare data the key does not hold.
+func userKey(lp *state.LivePool, username string) (userFingerprintKey, bool) {
+	var u *state.LiveUser
+	if lp != nil {
+		u = lp.Users[username]
+	}
+	if u == nil || !u.Exists {
+		return userFingerprintKey{}, true
+	}
+	if len(u.MFAOptions) > 0 {
+		return userFingerprintKey{}, false
+	}
+	k := userFingerprintKey{Exists: true, HasPhoneNumber: u.HasPhoneNumber, HasEmail: u.HasEmail, LegacySMS: u.LegacySMS,
+		LegacySMSOnly: u.LegacySMSOnly, Unknown: u.Unknown}
+	for i, f := range state.MFAFactors {
+		if v := f.User(u.Settings); v != nil && v.Enabled {
+			k.Present[i], k.Factors[i] = true, state.FactorSettings{Enabled: true, PreferredMfa: v.PreferredMfa}
+		}
+	}
+	return k, true
+}
+
 func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
-	if lp == nil || lp.Users[username] == nil || !lp.Users[username].Exists {
+	var u *state.LiveUser
+	if lp != nil {
+		u = lp.Users[username]
+	}
+	if u == nil || !u.Exists {
 		return userFingerprintData{Username: username}
 	}
-	u := lp.Users[username]
 	settings := normaliseUser(u.Settings)
 	settings.WebAuthnMfaSettings = nil // never read from Cognito
 	return userFingerprintData{
@@ -103,19 +194,28 @@ func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
 func Targets(live state.Live, desired state.Desired) []Target {
 	pools := slices.Clone(desired.Pools)
 	sort.SliceStable(pools, func(i, j int) bool { return pools[i].UserPoolId < pools[j].UserPoolId })
+	n := len(pools)
+	for _, dp := range pools {
+		n += len(dp.Users)
+	}
 	var targets []Target
+	if n > 0 {
+		targets = make([]Target, 0, n)
+	}
+	fp := newFingerprinter()
+	settings := make([]state.UserSettings, 0, n) // one allocation for all users' copies
 	for _, dp := range pools {
 		lp := live.Pools[dp.UserPoolId]
 		cfg := copyPool(dp.Config)
-		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: Fingerprint(lp, ""), DesiredConfig: &cfg, LegacyMfaOptions: dp.LegacyMfaOptions})
-		seen := map[string]bool{}
+		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: fp.of(lp, ""), DesiredConfig: &cfg, LegacyMfaOptions: dp.LegacyMfaOptions})
+		seen := make(map[string]bool, len(dp.Users))
 		for _, du := range dp.Users {
 			if seen[du.Username] {
 				continue
 			}
 			seen[du.Username] = true
-			settings := copyUser(du.Settings)
-			targets = append(targets, Target{UserPoolId: dp.UserPoolId, Username: du.Username, Fingerprint: Fingerprint(lp, du.Username), DesiredSettings: &settings,
+			settings = append(settings, copyUser(du.Settings))
+			targets = append(targets, Target{UserPoolId: dp.UserPoolId, Username: du.Username, Fingerprint: fp.of(lp, du.Username), DesiredSettings: &settings[len(settings)-1],
 				DesiredMFAOptions: copyOptions(du.MFAOptions), Policies: slices.Clone(du.Policies), Ineligible: du.Ineligible})
 		}
 	}
@@ -198,8 +298,9 @@ func (p *Plan) ReadSet() state.ReadSet {
 // one the plan was made from. Apply must not run a plan with any.
 func StaleTargets(p *Plan, live state.Live) []Target {
 	var stale []Target
+	fp := newFingerprinter()
 	for _, t := range p.Targets {
-		if Fingerprint(live.Pools[t.UserPoolId], t.Username) != t.Fingerprint {
+		if fp.of(live.Pools[t.UserPoolId], t.Username) != t.Fingerprint {
 			stale = append(stale, t)
 		}
 	}

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"reflect"
 	"strings"
 	"testing"
@@ -173,5 +175,47 @@ func TestWrittenStateIsTheDesiredStateOfWhatTheCallsWrite(t *testing.T) {
 	}
 	if rs := got.ReadSet(); !reflect.DeepEqual(rs, state.ReadSet{poolID: {"bob", "carol"}, poolOnly: {}}) {
 		t.Fatalf("its ReadSet = %v", rs)
+	}
+}
+
+// TestFingerprintKeyHoldsAllTheData keeps fingerprinter exact: its key must
+// tell apart any two users' data that differ in more than the name, and its
+// spliced encoding must be encoding/json's.
+func TestFingerprintKeyHoldsAllTheData(t *testing.T) {
+	for typ, fields := range map[reflect.Type]int{
+		reflect.TypeFor[userFingerprintData](): 9, reflect.TypeFor[state.UserSettings](): 4,
+		reflect.TypeFor[state.FactorSettings](): 2, reflect.TypeFor[state.WebAuthnSettings](): 1,
+	} {
+		if typ.NumField() != fields {
+			t.Errorf("%s has %d fields, not %d: userFingerprintKey must hold the new ones", typ, typ.NumField(), fields)
+		}
+	}
+	blocks := []*state.FactorSettings{nil, {}, {Enabled: true}, {PreferredMfa: true}, {Enabled: true, PreferredMfa: true}}
+	var users []*state.LiveUser
+	names := []string{"alice", `quo"te`, "<b>&", "jörg", "tab\there", "x\u2028y", "\xff"}
+	for i, sms := range blocks {
+		for j, totp := range blocks {
+			for _, email := range blocks[:3] {
+				for flags := range 32 {
+					users = append(users, &state.LiveUser{Username: names[(i+j+flags)%len(names)], Exists: true,
+						HasPhoneNumber: flags&1 != 0, HasEmail: flags&2 != 0, LegacySMS: flags&4 != 0, Unknown: []string{"", "legacy"}[flags>>3&1],
+						LegacySMSOnly: flags&16 != 0,
+						Settings:      state.UserSettings{SMSMfaSettings: sms, SoftwareTokenMfaSettings: totp, EmailMfaSettings: email}})
+				}
+			}
+		}
+	}
+	users = append(users, &state.LiveUser{Username: "gone"}, &state.LiveUser{Username: "webauthn", Exists: true,
+		Settings: state.UserSettings{WebAuthnMfaSettings: &state.WebAuthnSettings{Enabled: true}}},
+		&state.LiveUser{Username: "legacy1", Exists: true, MFAOptions: []state.MFAOption{{DeliveryMedium: "SMS", AttributeName: "phone_number"}}},
+		&state.LiveUser{Username: "legacy2", Exists: true, MFAOptions: []state.MFAOption{{DeliveryMedium: "SMS", AttributeName: "email"}}},
+		&state.LiveUser{Username: "legacy3", Exists: true, MFAOptions: []state.MFAOption{}})
+	fp := newFingerprinter() // one for all: each user after the first of its form is spliced
+	for _, u := range append(users, users...) {
+		lp := &state.LivePool{Users: map[string]*state.LiveUser{u.Username: u}}
+		sum := sha256.Sum256(marshal(userFingerprint(lp, u.Username)))
+		if got, want := fp.of(lp, u.Username), "sha256:"+hex.EncodeToString(sum[:]); got != want {
+			t.Fatalf("fingerprint of %+v = %s, want %s", *u, got, want)
+		}
 	}
 }

@@ -186,13 +186,15 @@ func mergeUser(desired, live state.UserSettings) state.UserSettings {
 	return out
 }
 
-// sameFactor compares two normalised-or-not factor settings by meaning.
+// sameFactor compares two normalised-or-not factor settings by meaning:
+// as normaliseFactor makes them, without making them (it is called for
+// every factor of every user).
 func sameFactor(a, b *state.FactorSettings) bool {
-	a, b = normaliseFactor(a), normaliseFactor(b)
-	if a == nil || b == nil {
-		return a == nil && b == nil
+	onA, onB := a != nil && a.Enabled, b != nil && b.Enabled
+	if !onA || !onB {
+		return onA == onB
 	}
-	return *a == *b
+	return a.PreferredMfa == b.PreferredMfa
 }
 
 // hasMfaFactor reports whether a normalised pool configuration offers a

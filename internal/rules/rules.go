@@ -218,9 +218,11 @@ func FactorNotOffered(f *state.Factor, user Subject, s state.UserSettings, pool 
 	if v := f.User(s); v == nil || !v.Enabled {
 		return nil
 	}
-	summary := fmt.Sprintf("%s MFA is enabled for %s, but the pool does not offer it", f.Label, user)
+	summary := func() string { // only for a finding: this runs for every enabled factor of every user
+		return fmt.Sprintf("%s MFA is enabled for %s, but the pool does not offer it", f.Label, user)
+	}
 	if pool.MfaConfiguration == state.ModeOff {
-		fd := errorFinding("factor-not-offered", user.username(), f, "MfaConfiguration", summary,
+		fd := errorFinding("factor-not-offered", user.username(), f, "MfaConfiguration", summary(),
 			fmt.Sprintf("set the pool's MfaConfiguration to OPTIONAL or ON and enable %s, or set Enabled: false for the user", f.PoolBlock))
 		return &fd
 	}
@@ -232,7 +234,7 @@ func FactorNotOffered(f *state.Factor, user Subject, s state.UserSettings, pool 
 	if k == Declared {
 		field += ".Enabled"
 	}
-	fd := errorFinding("factor-not-offered", user.username(), f, field, summary,
+	fd := errorFinding("factor-not-offered", user.username(), f, field, summary(),
 		fmt.Sprintf("enable %s on the pool as well (mfactl turns it on before the user calls), or set Enabled: false for the user", f.PoolBlock))
 	return &fd
 }

@@ -53,6 +53,7 @@ func benchmarkPlanLocal(b *testing.B, n int) {
 	s := NewSession(func(context.Context) (Cognito, error) { return liveOnly{live}, nil })
 	want := n / 10 // users that change
 
+	b.ReportAllocs()
 	runtime.GC()
 	peak := watchHeap()
 	before := cpuTime()
