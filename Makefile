@@ -24,7 +24,7 @@ fuzz:
 	$(GO) test ./internal/schema -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
 
 # Installs cognito-local (pinned, npm ci) and the Debian awscli if missing.
 peers:
