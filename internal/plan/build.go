@@ -500,7 +500,7 @@ func (pp *poolPlan) policyOutcomes() []PolicyOutcome {
 func (pp *poolPlan) expandedPool() state.DesiredPool {
 	dp := pp.dp
 	dp.Policies = nil
-	if pp.policies != nil {
+	if pp.policies != nil && len(pp.policies.users) > 0 { // a copy of every user otherwise for nothing
 		dp.Users = slices.Concat(dp.Users, pp.policies.users)
 	}
 	return dp
