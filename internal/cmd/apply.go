@@ -160,7 +160,7 @@ func poolList(p *plan.Plan) string {
 // changed since.
 func applySavedPlan(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions) error {
 	update, finish := opts.IO.ReadProgress()
-	saved, err := session.LoadSaved(ctx, usecase.SavedOptions{Path: opts.PlanFile, Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update,
+	saved, err := session.LoadSaved(ctx, usecase.SavedOptions{Path: opts.PlanFile, Files: opts.Files, Stdin: opts.IO.In, Key: planKey(), ReadProgress: update,
 		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != ""})
 	finish()
 	if err != nil {

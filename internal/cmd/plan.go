@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -106,7 +107,7 @@ func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error 
 		return err
 	}
 	if opts.OutFile != "" {
-		if err := usecase.SavePlan(opts.OutFile, p); err != nil {
+		if err := usecase.SavePlan(opts.OutFile, p, planKey()); err != nil {
 			return err
 		}
 		view.Saved(opts.OutFile, p, opts.Files)
@@ -129,6 +130,10 @@ func fullPlanHint(outFile string) string {
 func registerTargets(c *cobra.Command, targets *[]string) {
 	c.Flags().StringArrayVar(targets, "target", nil, "plan only this pool or user, `POOL_ID` or POOL_ID/USERNAME (repeatable); the plan says it is partial")
 }
+
+// planKey is the key plan files are signed with and checked against, if
+// the environment sets one.
+func planKey() []byte { return []byte(os.Getenv(plan.KeyEnv)) }
 
 // planShower is the part of a view that shows the outcome of planning.
 type planShower interface {

@@ -45,7 +45,7 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 	}
 	diags.Sort()
 	if diags.HasErrors() {
-		return &Plan{FormatVersion: FormatVersion, Diagnostics: diags}
+		return &Plan{FormatVersion: FormatVersion, Diagnostics: diags, Options: opts}
 	}
 	return &Plan{
 		FormatVersion: FormatVersion,
@@ -55,6 +55,7 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 		Targets:       Targets(live, planned),
 		SelfService:   selfService(desired, live),
 		Selections:    Selections(live, desired),
+		Options:       opts,
 	}
 }
 

@@ -19,8 +19,10 @@ import (
 // would let anyone holding the file test guesses offline. A saved plan that
 // keeps the live secret sends the value the pool has at apply time. A nil
 // pool or a missing user has the fingerprint of a target that does not exist.
-func Fingerprint(live *state.LivePool, username string) string {
-	return newFingerprinter().of(live, username)
+// The pool's ID is part of it, so a plan for one pool does not pass for a
+// plan for another pool in the same state.
+func Fingerprint(poolID string, live *state.LivePool, username string) string {
+	return newFingerprinter().of(poolID, live, username)
 }
 
 // fingerprinter computes fingerprints, encoding the data of each form of
@@ -35,13 +37,13 @@ func newFingerprinter() *fingerprinter {
 	return &fingerprinter{rest: map[userFingerprintKey][]byte{}}
 }
 
-func (fp *fingerprinter) of(live *state.LivePool, username string) string {
+func (fp *fingerprinter) of(poolID string, live *state.LivePool, username string) string {
 	if username == "" {
-		return digest(marshal(poolFingerprint(live)))
+		return digest(poolID, marshal(poolFingerprint(live)))
 	}
 	k, ok := userKey(live, username)
 	if !ok {
-		return digest(marshal(userFingerprint(live, username)))
+		return digest(poolID, marshal(userFingerprint(live, username)))
 	}
 	rest, ok := fp.rest[k]
 	if !ok {
@@ -55,7 +57,7 @@ func (fp *fingerprinter) of(live *state.LivePool, username string) string {
 	}
 	fp.buf = appendJSONString(append(fp.buf[:0], `{"Username":`...), username)
 	fp.buf = append(fp.buf, rest...)
-	return digest(fp.buf)
+	return digest(poolID, fp.buf)
 }
 
 // marshal encodes fingerprint data. Struct fields marshal in a fixed order
@@ -78,8 +80,14 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(append(append(b, '"'), s...), '"')
 }
 
-func digest(b []byte) string {
-	sum := sha256.Sum256(b)
+// digest hashes a target's encoding after its pool's ID.
+func digest(poolID string, b []byte) string {
+	h := sha256.New()
+	h.Write([]byte(poolID))
+	h.Write([]byte{'\n'})
+	h.Write(b)
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
 	var out [len("sha256:") + 2*sha256.Size]byte
 	copy(out[:], "sha256:")
 	hex.Encode(out[len("sha256:"):], sum[:])
@@ -189,11 +197,11 @@ func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
 }
 
 // Targets lists what a plan for desired reads, with fingerprints of its
-// live state and what desired declares for each: every pool (by ID),
-// followed by its users in declaration order.
+// live state and what desired declares for each: every pool, in
+// declaration order (the order of the plan's calls), followed by its users
+// in declaration order.
 func Targets(live state.Live, desired state.Desired) []Target {
-	pools := slices.Clone(desired.Pools)
-	sort.SliceStable(pools, func(i, j int) bool { return pools[i].UserPoolId < pools[j].UserPoolId })
+	pools := desired.Pools
 	n := len(pools)
 	for _, dp := range pools {
 		n += len(dp.Users)
@@ -207,7 +215,8 @@ func Targets(live state.Live, desired state.Desired) []Target {
 	for _, dp := range pools {
 		lp := live.Pools[dp.UserPoolId]
 		cfg := copyPool(dp.Config)
-		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: fp.of(lp, ""), DesiredConfig: &cfg, LegacyMfaOptions: dp.LegacyMfaOptions})
+		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: fp.of(dp.UserPoolId, lp, ""), DesiredConfig: &cfg,
+			DesiredSecret: secretSource(externalID(&cfg), lp), LegacyMfaOptions: dp.LegacyMfaOptions})
 		seen := make(map[string]bool, len(dp.Users))
 		for _, du := range dp.Users {
 			if seen[du.Username] {
@@ -215,7 +224,7 @@ func Targets(live state.Live, desired state.Desired) []Target {
 			}
 			seen[du.Username] = true
 			settings = append(settings, copyUser(du.Settings))
-			targets = append(targets, Target{UserPoolId: dp.UserPoolId, Username: du.Username, Fingerprint: fp.of(lp, du.Username), DesiredSettings: &settings[len(settings)-1],
+			targets = append(targets, Target{UserPoolId: dp.UserPoolId, Username: du.Username, Fingerprint: fp.of(dp.UserPoolId, lp, du.Username), DesiredSettings: &settings[len(settings)-1],
 				DesiredMFAOptions: copyOptions(du.MFAOptions), Policies: slices.Clone(du.Policies), Ineligible: du.Ineligible})
 		}
 	}
@@ -300,7 +309,7 @@ func StaleTargets(p *Plan, live state.Live) []Target {
 	var stale []Target
 	fp := newFingerprinter()
 	for _, t := range p.Targets {
-		if fp.of(live.Pools[t.UserPoolId], t.Username) != t.Fingerprint {
+		if fp.of(t.UserPoolId, live.Pools[t.UserPoolId], t.Username) != t.Fingerprint {
 			stale = append(stale, t)
 		}
 	}

@@ -27,14 +27,14 @@ func TestFingerprintIgnoresRepresentation(t *testing.T) {
 	lpB.Prerequisites.AutoVerifiedAttributes = []string{"email", "phone_number"}
 
 	for _, name := range []string{"", "alice"} {
-		if Fingerprint(lpA, name) != Fingerprint(lpB, name) {
+		if Fingerprint(poolID, lpA, name) != Fingerprint(poolID, lpB, name) {
 			t.Errorf("fingerprint of %q differs between two forms of the same state", name)
 		}
 	}
 	if !reflect.DeepEqual(lpA.Prerequisites.FirstAuthFactors, []string{"PASSWORD", "EMAIL_OTP"}) {
 		t.Errorf("Fingerprint changed its input")
 	}
-	if fp := Fingerprint(lpA, ""); !strings.HasPrefix(fp, "sha256:") || len(fp) != len("sha256:")+64 {
+	if fp := Fingerprint(poolID, lpA, ""); !strings.HasPrefix(fp, "sha256:") || len(fp) != len("sha256:")+64 {
 		t.Errorf("fingerprint %q is not sha256:<hex>", fp)
 	}
 }
@@ -44,10 +44,10 @@ func TestFingerprintIgnoresRepresentation(t *testing.T) {
 func TestFingerprintDoesNotDependOnTheSecretsValue(t *testing.T) {
 	lp := live(state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: smsOn()}).Pools[poolID]
 	lp.Prerequisites.SmsConfiguration = &state.SmsConfiguration{SnsCallerArn: "arn:aws:iam::123456789012:role/sms", ExternalId: "guess-1"}
-	before := Fingerprint(lp, "")
+	before := Fingerprint(poolID, lp, "")
 	lp.Config.SmsMfaConfiguration.SmsConfiguration.ExternalId = "guess-2"
 	lp.Prerequisites.SmsConfiguration.ExternalId = "guess-2"
-	if after := Fingerprint(lp, ""); after != before {
+	if after := Fingerprint(poolID, lp, ""); after != before {
 		t.Fatal("the fingerprint changes with the ExternalId's value")
 	}
 }
@@ -82,18 +82,18 @@ func TestFingerprintChangesWithState(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			lp := base()
-			before := Fingerprint(lp, tt.username)
+			before := Fingerprint(poolID, lp, tt.username)
 			tt.change(lp)
-			if Fingerprint(lp, tt.username) == before {
+			if Fingerprint(poolID, lp, tt.username) == before {
 				t.Fatalf("fingerprint unchanged")
 			}
 		})
 	}
 	t.Run("a user change leaves the pool's fingerprint alone", func(t *testing.T) {
 		lp := base()
-		before := Fingerprint(lp, "")
+		before := Fingerprint(poolID, lp, "")
 		lp.Users["alice"].HasEmail = false
-		if Fingerprint(lp, "") != before {
+		if Fingerprint(poolID, lp, "") != before {
 			t.Fatal("pool fingerprint covers users")
 		}
 	})
@@ -116,18 +116,20 @@ func TestTargetsAndStaleness(t *testing.T) {
 	for _, tg := range targets {
 		names = append(names, tg.UserPoolId+"/"+tg.Username)
 	}
-	want := []string{"ap-south-1_Other/", poolID + "/", poolID + "/bob", poolID + "/alice"}
+	// Declaration order, the order of the plan's calls: apply rebuilds the
+	// calls from the targets and compares them in order.
+	want := []string{poolID + "/", poolID + "/bob", poolID + "/alice", "ap-south-1_Other/"}
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("targets = %v, want %v", names, want)
 	}
 	p := &Plan{Targets: targets}
 	again := p.DesiredState()
-	if len(again.Pools) != 2 || again.Pools[1].Config.MfaConfiguration != state.ModeOptional ||
-		len(again.Pools[1].Users) != 2 || !reflect.DeepEqual(again.Pools[1].Users[0].Settings, sms) || again.Pools[1].Users[1].Username != "alice" {
+	if len(again.Pools) != 2 || again.Pools[0].Config.MfaConfiguration != state.ModeOptional ||
+		len(again.Pools[0].Users) != 2 || !reflect.DeepEqual(again.Pools[0].Users[0].Settings, sms) || again.Pools[0].Users[1].Username != "alice" {
 		t.Fatalf("DesiredState = %+v; want what the targets were made from", again)
 	}
 	sms.SMSMfaSettings.Enabled = false
-	if !again.Pools[1].Users[0].Settings.SMSMfaSettings.Enabled {
+	if !again.Pools[0].Users[0].Settings.SMSMfaSettings.Enabled {
 		t.Fatal("targets alias the desired state they were made from")
 	}
 	if got := p.ReadSet(); !reflect.DeepEqual(got, state.ReadSet{poolID: {"bob", "alice"}, other.UserPoolId: {}}) {
@@ -138,7 +140,7 @@ func TestTargetsAndStaleness(t *testing.T) {
 	}
 	l.Pools[poolID].Users["alice"].Settings.EmailMfaSettings.Enabled = true
 	stale := StaleTargets(p, l)
-	if len(stale) != 1 || stale[0].Username != "alice" || !reflect.DeepEqual(stale[0], targets[3]) {
+	if len(stale) != 1 || stale[0].Username != "alice" || !reflect.DeepEqual(stale[0], targets[2]) {
 		t.Fatalf("stale = %+v, want alice's recorded target", stale)
 	}
 	delete(l.Pools, other.UserPoolId)
@@ -164,13 +166,14 @@ func TestWrittenStateIsTheDesiredStateOfWhatTheCallsWrite(t *testing.T) {
 	}}
 	got := p.WrittenState()
 	all := p.DesiredState()
-	// Pools in target order (by ID), users in declaration order; the quiet
-	// pool and the users without a call are left out, the rest is as recorded.
+	// Pools in target order (declaration order), users in declaration order;
+	// the quiet pool and the users without a call are left out, the rest is
+	// as recorded.
 	want := state.Desired{Pools: []state.DesiredPool{
-		{UserPoolId: poolID, Config: all.Pools[1].Config, Users: []state.DesiredUser{all.Pools[1].Users[0], all.Pools[1].Users[2]}},
+		{UserPoolId: poolID, Config: all.Pools[0].Config, Users: []state.DesiredUser{all.Pools[0].Users[0], all.Pools[0].Users[2]}},
 		{UserPoolId: poolOnly, Config: all.Pools[2].Config},
 	}}
-	if all.Pools[1].UserPoolId != poolID || all.Pools[2].UserPoolId != poolOnly || !reflect.DeepEqual(got, want) {
+	if all.Pools[0].UserPoolId != poolID || all.Pools[2].UserPoolId != poolOnly || !reflect.DeepEqual(got, want) {
 		t.Fatalf("WrittenState = %+v\nwant %+v", got, want)
 	}
 	if rs := got.ReadSet(); !reflect.DeepEqual(rs, state.ReadSet{poolID: {"bob", "carol"}, poolOnly: {}}) {
@@ -213,8 +216,8 @@ func TestFingerprintKeyHoldsAllTheData(t *testing.T) {
 	fp := newFingerprinter() // one for all: each user after the first of its form is spliced
 	for _, u := range append(users, users...) {
 		lp := &state.LivePool{Users: map[string]*state.LiveUser{u.Username: u}}
-		sum := sha256.Sum256(marshal(userFingerprint(lp, u.Username)))
-		if got, want := fp.of(lp, u.Username), "sha256:"+hex.EncodeToString(sum[:]); got != want {
+		sum := sha256.Sum256(append([]byte(poolID+"\n"), marshal(userFingerprint(lp, u.Username))...))
+		if got, want := fp.of(poolID, lp, u.Username), "sha256:"+hex.EncodeToString(sum[:]); got != want {
 			t.Fatalf("fingerprint of %+v = %s, want %s", *u, got, want)
 		}
 	}

@@ -63,6 +63,9 @@ func checkSaveLoad(t *testing.T, p *Plan, l state.Live, d state.Desired) {
 	if stale := StaleTargets(loaded, l); len(stale) > 0 {
 		t.Fatalf("a fresh plan is stale: %+v", stale)
 	}
+	if err := CheckRebuild(loaded, l); err != nil {
+		t.Fatalf("a fresh plan is not what its own desired state makes: %v", err)
+	}
 	if err := ResolveSecrets(loaded, l, &d); err != nil {
 		t.Fatal(err)
 	}

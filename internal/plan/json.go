@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
@@ -25,29 +26,51 @@ type planJSON struct {
 	Targets       []Target          `json:",omitempty"`
 	SelfService   *SelfService      `json:",omitempty"`
 	Selections    []SelectionTarget `json:",omitempty"`
+	// Options and Signature are in plan files only.
+	Options   *Options `json:",omitempty"`
+	Signature string   `json:",omitempty"`
 }
 
 // WriteJSON writes p in its versioned JSON form: the changes, the
 // diagnostics and the ordered calls with their full request bodies, secrets
 // masked. The JSON view of plan (package views) is this form.
 func WriteJSON(w io.Writer, p *Plan) error {
-	return writeJSON(w, p, false)
+	return writeJSON(w, p)
 }
 
 // Save writes p as a plan file: the JSON of WriteJSON plus the targets
-// and their fingerprints, which apply checks before running anything. Plan
-// files never hold a secret (see ResolveSecrets).
-func Save(w io.Writer, p *Plan) error {
+// and their fingerprints, which apply checks before running anything, and
+// the options Build was given. Plan files never hold a secret (see
+// ResolveSecrets).
+func Save(w io.Writer, p *Plan) error { return SaveSigned(w, p, nil) }
+
+// SaveSigned is Save, with a Signature (HMAC-SHA256 under key) when key is
+// not empty: LoadVerified with the same key then refuses any edit.
+func SaveSigned(w io.Writer, p *Plan, key []byte) error {
 	if p.Diagnostics.HasErrors() {
 		return errors.New("the plan has errors: there is nothing to save")
 	}
 	if len(p.Calls) > 0 && len(p.Targets) == 0 {
 		return errors.New("the plan has no targets: apply could not tell whether it is stale")
 	}
-	return writeJSON(w, p, true)
+	out := jsonOf(p)
+	out.Targets = maskedTargets(p.Targets)
+	out.Selections = p.Selections
+	opts := p.Options
+	out.Options = &opts
+	if len(key) > 0 {
+		sig, err := signature(out, key)
+		if err != nil {
+			return err
+		}
+		out.Signature = sig
+	}
+	return encodePlan(w, out)
 }
 
-func writeJSON(w io.Writer, p *Plan, withTargets bool) error {
+func writeJSON(w io.Writer, p *Plan) error { return encodePlan(w, jsonOf(p)) }
+
+func jsonOf(p *Plan) planJSON {
 	out := planJSON{
 		FormatVersion: p.FormatVersion,
 		Partial:       p.Partial,
@@ -68,10 +91,10 @@ func writeJSON(w io.Writer, p *Plan, withTargets bool) error {
 	if out.Calls == nil {
 		out.Calls = []Call{}
 	}
-	if withTargets {
-		out.Targets = maskedTargets(p.Targets)
-		out.Selections = p.Selections
-	}
+	return out
+}
+
+func encodePlan(w io.Writer, out planJSON) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -79,10 +102,22 @@ func writeJSON(w io.Writer, p *Plan, withTargets bool) error {
 }
 
 // Load reads a plan file written by Save. It refuses a file that is not
-// valid JSON, was written in another major FormatVersion, or whose calls
-// are not what Build makes: complete pool requests, one stage order, every
-// call covered by a target, and no secret anywhere.
-func Load(r io.Reader) (*Plan, error) {
+// valid JSON, was written in another major FormatVersion, is signed (only
+// LoadVerified with the key can check it), or whose calls are not what
+// Build makes: complete pool requests, one stage order, every call covered
+// by a target, and no secret anywhere. Whether the calls are exactly what
+// the plan's own desired state makes is for CheckRebuild, against live state.
+func Load(r io.Reader) (*Plan, error) { return LoadVerified(r, nil) }
+
+// LoadVerified is Load for a plan that must carry a valid Signature under
+// key; with an empty key it is Load.
+func LoadVerified(r io.Reader, key []byte) (*Plan, error) { return load(r, key, true) }
+
+// LoadForDisplay is Load without the signature check, for showing a plan
+// file (mfactl show): nothing is applied from it.
+func LoadForDisplay(r io.Reader) (*Plan, error) { return load(r, nil, false) }
+
+func load(r io.Reader, key []byte, checkSignature bool) (*Plan, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan file: %w", err)
@@ -101,7 +136,15 @@ func Load(r io.Reader) (*Plan, error) {
 	if err := json.Unmarshal(data, &pj); err != nil {
 		return nil, fmt.Errorf("corrupt plan file: %w", err)
 	}
+	if checkSignature {
+		if err := verifySignature(pj, key); err != nil {
+			return nil, err
+		}
+	}
 	p := &Plan{FormatVersion: pj.FormatVersion, Partial: pj.Partial, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService, Selections: pj.Selections}
+	if pj.Options != nil {
+		p.Options = *pj.Options
+	}
 	if s := p.SelfService; s != nil && s.AccessToken != AccessTokenMarker {
 		return nil, fmt.Errorf("corrupt plan file: SelfService.AccessToken holds a value; plan files never carry the access token (expected %q)", AccessTokenMarker)
 	}
@@ -117,6 +160,34 @@ func Load(r io.Reader) (*Plan, error) {
 func major(version string) string {
 	m, _, _ := strings.Cut(version, ".")
 	return m
+}
+
+// oldestPlanFile is the oldest plan-file format this mfactl applies: 1.5
+// put the pool ID into fingerprints and the build options into the file.
+// Older files still load (to be shown), but apply refuses them.
+const oldestPlanFile = "1.5"
+
+// Applicable says why a loaded plan file cannot be applied by this mfactl
+// although it can be read: it was made in an older minor format whose
+// fingerprints and calls this one cannot check.
+func (p *Plan) Applicable() error {
+	if olderThan(p.FormatVersion, oldestPlanFile) {
+		return fmt.Errorf("the plan file has format version %s, made by an older mfactl whose plan files this one cannot check (it applies %s and later): make the plan again with this mfactl", p.FormatVersion, oldestPlanFile)
+	}
+	return nil
+}
+
+// olderThan reports whether version's minor part is below oldest's (same major).
+func olderThan(version, oldest string) bool {
+	minor := func(v string) int {
+		_, m, _ := strings.Cut(v, ".")
+		n, err := strconv.Atoi(m)
+		if err != nil {
+			return 0
+		}
+		return n
+	}
+	return minor(version) < minor(oldest)
 }
 
 var userPoolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)

@@ -127,23 +127,36 @@ func ResolveSecrets(p *Plan, live state.Live, desired *state.Desired) error {
 		}
 	}
 	for _, t := range p.Targets {
-		if hasSmsRole(t.DesiredConfig) && externalID(t.DesiredConfig) == "" {
-			if id := declaredExternalID(desired, t.UserPoolId); id != "" {
-				setExternalID(t.DesiredConfig, id)
-			}
+		if !hasSmsRole(t.DesiredConfig) || externalID(t.DesiredConfig) != "" {
+			continue
+		}
+		id := ""
+		switch t.DesiredSecret {
+		case SecretFromLive:
+			id = liveExternalID(live.Pools[t.UserPoolId])
+		case SecretFromFiles:
+			id = declaredExternalID(desired, t.UserPoolId)
+		}
+		if id != "" {
+			setExternalID(t.DesiredConfig, id)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// maskedTargets returns targets with each declared secret replaced by
-// SecretFromFiles: a declared ExternalId is one only the files hold.
+// maskedTargets returns targets with each declared secret replaced by its
+// source: SecretFromLive when the files declare the pool's current value,
+// SecretFromFiles when they declare a new one.
 func maskedTargets(targets []Target) []Target {
 	out := slices.Clone(targets)
 	for i := range out {
 		if cfg := out[i].DesiredConfig; cfg != nil && externalID(cfg) != "" {
 			masked := copyPool(*cfg)
-			setExternalID(&masked, string(SecretFromFiles))
+			source := out[i].DesiredSecret
+			if source == "" {
+				source = SecretFromFiles
+			}
+			setExternalID(&masked, string(source))
 			out[i].DesiredConfig = &masked
 		}
 	}
@@ -151,17 +164,20 @@ func maskedTargets(targets []Target) []Target {
 }
 
 // unmaskTargets empties the declared secrets of targets read from a plan
-// file, which hold SecretFromFiles in their place. An empty ExternalId is
-// unmanaged, so verification compares it only once ResolveSecrets has put
-// the files' value back; any other value is refused.
+// file, which hold their source in place of the value, and records the
+// source in DesiredSecret. An empty ExternalId is unmanaged, so
+// verification compares it only once ResolveSecrets has put the value
+// back; any other value is refused.
 func unmaskTargets(targets []Target) error {
-	for _, t := range targets {
-		switch id := externalID(t.DesiredConfig); id {
+	for i := range targets {
+		t := &targets[i]
+		switch id := SecretSource(externalID(t.DesiredConfig)); id {
 		case "":
-		case string(SecretFromFiles):
+		case SecretFromFiles, SecretFromLive:
+			t.DesiredSecret = id
 			setExternalID(t.DesiredConfig, "")
 		default:
-			return fmt.Errorf("target %s holds an ExternalId value; plan files never carry secrets (expected %q)", targetName(t), SecretFromFiles)
+			return fmt.Errorf("target %s holds an ExternalId value; plan files never carry secrets (expected %q or %q)", targetName(*t), SecretFromLive, SecretFromFiles)
 		}
 	}
 	return nil

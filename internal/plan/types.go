@@ -7,7 +7,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format (output and plan files).
 // Bump the major part on any incompatible change.
-const FormatVersion = "1.4"
+const FormatVersion = "1.5"
 
 // Operation names a Cognito API operation a plan calls.
 type Operation string
@@ -53,6 +53,9 @@ type Plan struct {
 	// Selections are the listings the policies' users came from, with
 	// fingerprints, so that apply refuses a plan whose listings changed.
 	Selections []SelectionTarget `json:",omitempty"`
+	// Options are those Build was given: apply builds the plan again from
+	// its desired state with them, and refuses a plan whose calls differ.
+	Options Options
 }
 
 // SelfService says whose token a self-service plan was made with: the
@@ -167,6 +170,10 @@ type Target struct {
 	DesiredMFAOptions *[]state.MFAOption `json:",omitempty"`
 	// LegacyMfaOptions is a pool's declared LegacyMfaOptions ("" or Migrate).
 	LegacyMfaOptions string `json:",omitempty"`
+	// DesiredSecret says whether DesiredConfig's SMS ExternalId, if it
+	// declares one, is the pool's current one (SecretFromLive) or a new one
+	// (SecretFromFiles). Plan files hold this marker in place of the value.
+	DesiredSecret SecretSource `json:"-"`
 	// Policies and Ineligible are a policy's user's attribution (see
 	// state.DesiredUser), so that DesiredState plans it alike.
 	Policies   []string         `json:",omitempty"`

@@ -129,6 +129,9 @@ type SavedOptions struct {
 	Path  string
 	Files []string // only to supply secrets the plan file does not hold
 	Stdin io.Reader
+	// Key, when set, is the key the plan file must be signed with
+	// (plan.KeyEnv); a plan file signed with a key needs it.
+	Key []byte
 	// ReadProgress, if set, is told how far reading live state has got.
 	ReadProgress func(done, total int)
 	// AccessToken reads the signed-in user's token, which a self-service
@@ -144,14 +147,19 @@ type Saved struct {
 	Plan  *plan.Plan
 }
 
-// LoadSaved reads a plan file and, if it has calls, reads again what it
-// read, refuses it when that changed since (*StaleError), and puts back the
-// secrets the file does not hold. A plan without changes is returned as it
-// is, and Cognito is not contacted.
+// LoadSaved reads a plan file, reads again what it read, and refuses it,
+// before any call, when that changed since (*StaleError) or when its calls
+// are not exactly the ones its own desired state and options make against
+// that live state (*plan.InconsistentError: an edited plan); then it puts
+// back the secrets the file does not hold. Only a plan that read nothing
+// is returned without contacting Cognito.
 func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, error) {
-	p, err := loadPlanFile(opts.Path)
+	p, err := loadPlanFile(opts.Path, opts.Key)
 	if err != nil {
 		return nil, err
+	}
+	if err := p.Applicable(); err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Path, err)
 	}
 	var desired *state.Desired
 	if len(opts.Files) > 0 {
@@ -165,7 +173,7 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, err
 	if err != nil {
 		return nil, err
 	}
-	if !p.HasChanges() {
+	if len(p.Targets) == 0 { // read nothing: nothing to check, nothing to apply
 		return &Saved{Plan: p}, nil
 	}
 	if tok != nil {
@@ -197,19 +205,26 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, err
 	if len(stale) > 0 || len(staleSels) > 0 {
 		return nil, &StaleError{Path: opts.Path, Targets: stale, Selections: staleSels}
 	}
+	if err := plan.CheckRebuild(p, live); err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Path, err)
+	}
 	if err := plan.ResolveSecrets(p, live, desired); err != nil {
 		return nil, err
 	}
 	return &Saved{Plan: p}, nil
 }
 
-func loadPlanFile(path string) (*plan.Plan, error) {
+func loadPlanFile(path string, key []byte) (*plan.Plan, error) {
+	return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return plan.LoadVerified(r, key) })
+}
+
+func openPlanFile(path string, load func(io.Reader) (*plan.Plan, error)) (*plan.Plan, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan file: %w", err)
 	}
 	defer f.Close()
-	p, err := plan.Load(f)
+	p, err := load(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -269,14 +284,15 @@ func shortList(names []string) string {
 }
 
 // SavePlan writes p to path atomically (temp file + rename), readable only
-// by its owner: it names users and pools.
-func SavePlan(path string, p *plan.Plan) error {
+// by its owner: it names users and pools. A non-empty key signs it
+// (plan.KeyEnv).
+func SavePlan(path string, p *plan.Plan, key []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".mfactl-plan-*")
 	if err != nil {
 		return fmt.Errorf("saving the plan: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := plan.Save(tmp, p); err != nil {
+	if err := plan.SaveSigned(tmp, p, key); err != nil {
 		tmp.Close()
 		return fmt.Errorf("saving the plan: %w", err)
 	}
@@ -291,7 +307,9 @@ func SavePlan(path string, p *plan.Plan) error {
 
 // ShowSaved reads a plan file for display only: no client, no call to
 // Cognito, no secret resolved (a saved plan holds none).
-func ShowSaved(path string) (*plan.Plan, error) { return loadPlanFile(path) }
+func ShowSaved(path string) (*plan.Plan, error) {
+	return openPlanFile(path, plan.LoadForDisplay)
+}
 
 // savedPlanToken returns the token a saved plan needs: a self-service
 // plan's, for the pool and user it was made for; none for any other plan.

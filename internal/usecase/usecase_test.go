@@ -262,7 +262,7 @@ func TestLoadSavedRefusesAStalePlanAndAppliesAFreshOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "mfa.plan")
-	if err := SavePlan(path, planned.Plan); err != nil {
+	if err := SavePlan(path, planned.Plan, nil); err != nil {
 		t.Fatal(err)
 	}
 
