@@ -35,7 +35,9 @@ type Executor interface {
 
 // Hooks is told about each call as it starts and ends, from the goroutine
 // that runs it: implementations must be safe for concurrent use. i is the
-// call's index in the plan's Calls.
+// call's index in the plan's Calls. A call the executor did not send (an
+// interrupt or a stopped run caught it waiting) gets PreCall but no
+// PostCall: it is not started, neither applied nor failed.
 type Hooks interface {
 	PreCall(i int, c plan.Call)
 	PostCall(i int, c plan.Call, err error, d time.Duration)
@@ -98,7 +100,18 @@ type Result struct {
 	// Interrupted is set when the context was cancelled before every call
 	// that was due to start had started.
 	Interrupted bool
+	// Stopped is the error that stopped the whole run (see Stopper), if any.
+	Stopped error
 }
+
+// Stopper is implemented by Executor errors after which no call can
+// succeed (Cognito cannot be reached, no credentials): Run starts nothing
+// more, in any pool.
+type Stopper interface{ StopsRun() bool }
+
+// Unsent is implemented by Executor errors for a call that was not sent:
+// it counts as not started.
+type Unsent interface{ Unsent() bool }
 
 // Applied returns the calls Cognito accepted, in plan order.
 func (r *Result) Applied() []CallResult { return r.with(Applied) }
@@ -115,6 +128,9 @@ func (r *Result) NotStarted() []CallResult { return r.with(NotStarted) }
 
 // OK reports whether every call was applied, or refused as ineligible.
 func (r *Result) OK() bool {
+	if r.Stopped != nil {
+		return false
+	}
 	for _, c := range r.Calls {
 		if c.Outcome != Applied && c.Outcome != Ineligible {
 			return false
@@ -158,6 +174,9 @@ func Run(ctx context.Context, p *plan.Plan, ex Executor, opts Options) *Result {
 	}
 	wg.Wait()
 	res.Interrupted = r.interrupted.Load()
+	if stopped := r.stopped.Load(); stopped != nil {
+		res.Stopped = *stopped
+	}
 	return res
 }
 
@@ -171,6 +190,7 @@ type runner struct {
 	concurrency int
 	results     []CallResult
 	interrupted atomic.Bool
+	stopped     atomic.Pointer[error] // the first Stopper error
 }
 
 // runPool runs one pool's calls (indexes into the plan, in plan order)
@@ -203,6 +223,10 @@ func (r *runner) runStage(calls []int) (complete bool) {
 				incomplete.Store(true)
 				return
 			}
+			if r.stopped.Load() != nil {
+				incomplete.Store(true)
+				return
+			}
 			if !r.call(calls[k]) {
 				incomplete.Store(true)
 			}
@@ -230,6 +254,11 @@ func (r *runner) call(i int) (applied bool) {
 	start := time.Now()
 	err := r.ex.Execute(r.ctx, res.Call)
 	res.Duration = time.Since(start)
+	var stopper Stopper
+	var unsent Unsent
+	if errors.As(err, &stopper) && stopper.StopsRun() {
+		r.stopped.CompareAndSwap(nil, &err)
+	}
 	switch {
 	case err == nil:
 		res.Outcome = Applied
@@ -240,10 +269,12 @@ func (r *runner) call(i int) (applied bool) {
 		// Interrupted before the executor sent it.
 		res.Outcome = NotStarted
 		r.interrupted.Store(true)
+	case errors.As(err, &unsent) && unsent.Unsent():
+		res.Outcome = NotStarted
 	default:
 		res.Outcome, res.Err = Failed, err
 	}
-	if r.hooks != nil {
+	if r.hooks != nil && res.Outcome != NotStarted {
 		r.hooks.PostCall(i, res.Call, err, res.Duration)
 	}
 	return err == nil

@@ -448,3 +448,60 @@ func TestRunOfAnEmptyPlan(t *testing.T) {
 		t.Errorf("empty plan: %+v", r)
 	}
 }
+
+// stopErr is an executor error after which nothing can succeed; notSent
+// is what the executor returns for the calls it then does not send.
+type stopErr struct{}
+
+func (stopErr) Error() string  { return "connection refused" }
+func (stopErr) StopsRun() bool { return true }
+
+type notSent struct{ stopErr }
+
+func (notSent) Unsent() bool { return true }
+
+func TestAStoppingErrorStartsNothingMoreInAnyPool(t *testing.T) {
+	p := applytest.Plan(
+		applytest.Pool{ID: "eu-west-1_A", Widen: true, Users: applytest.Users("a", 3)},
+		applytest.Pool{ID: "us-east-1_B", Widen: true, Users: applytest.Users("b", 3)},
+	)
+	fake := newFake()
+	fake.fail[applytest.Key(p.Calls[0])] = stopErr{}
+	// Pool B's widen call, in flight meanwhile, finds the run stopped.
+	fake.fail[applytest.Key(p.Calls[4])] = notSent{}
+	released := make(chan struct{})
+	fake.block[applytest.Key(p.Calls[4])] = released
+	hooks := &releaseAfter{recordingHooks: newRecordingHooks(), index: 0, release: released}
+	r := runWithTimeout(t, context.Background(), p, fake, Options{Concurrency: 1, Hooks: hooks})
+	if r.OK() || r.Stopped == nil || r.Interrupted {
+		t.Fatalf("OK %v, Stopped %v, Interrupted %v; want stopped", r.OK(), r.Stopped, r.Interrupted)
+	}
+	if got := r.Calls[0].Outcome; got != Failed {
+		t.Errorf("the stopping call: %v; want failed", got)
+	}
+	for _, c := range r.Calls[1:] {
+		if c.Outcome != NotStarted {
+			t.Errorf("call %d: %v; want not started", c.Index+1, c.Outcome)
+		}
+	}
+	if _, ok := hooks.recordingHooks.post[4]; ok {
+		t.Error("PostCall for a call that was not sent")
+	}
+	if started := fake.startedKeys(); len(started) > 2 {
+		t.Errorf("started %v after the run stopped", started)
+	}
+}
+
+// releaseAfter closes release once call index has ended.
+type releaseAfter struct {
+	*recordingHooks
+	index   int
+	release chan struct{}
+}
+
+func (h *releaseAfter) PostCall(i int, c plan.Call, err error, d time.Duration) {
+	h.recordingHooks.PostCall(i, c, err, d)
+	if i == h.index {
+		close(h.release)
+	}
+}

@@ -104,7 +104,7 @@ func applyRun(ctx context.Context, opts *ApplyOptions) error {
 }
 
 func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) error {
-	session := opts.AWS.session(opts.NewClient)
+	session := opts.AWS.session(opts.NewClient, opts.IO)
 	if opts.PlanFile != "" {
 		return applySavedPlan(ctx, session, view, opts)
 	}

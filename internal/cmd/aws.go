@@ -9,6 +9,7 @@ import (
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/internal/usecase"
+	"github.com/mfactl/mfactl/internal/views"
 )
 
 var _ usecase.Cognito = (*cognito.Client)(nil)
@@ -53,14 +54,18 @@ func (a *awsFlags) options() (cognito.Options, error) {
 }
 
 // session returns the use-case session whose Cognito client is made, on
-// first use, from these flags.
-func (a *awsFlags) session(newClient func(context.Context, cognito.Options) (usecase.Cognito, error)) *usecase.Session {
+// first use, from these flags; retries of requests that cannot reach
+// Cognito are shown on io's stderr as they happen.
+func (a *awsFlags) session(newClient func(context.Context, cognito.Options) (usecase.Cognito, error), io *views.IOStreams) *usecase.Session {
 	return usecase.NewSession(func(ctx context.Context, tok *token.Token) (usecase.Cognito, error) {
 		opts, err := a.options()
 		if err != nil {
 			return nil, err
 		}
 		opts.AccessToken = tok
+		opts.OnRetry = func(r cognito.Retry) {
+			io.Retry(r.Operation, r.UserPoolId, r.Username, r.Reason, r.Attempt, r.Attempts, r.Delay)
+		}
 		return newClient(ctx, opts)
 	})
 }

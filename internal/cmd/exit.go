@@ -80,7 +80,7 @@ func exitCode(err error, io *views.IOStreams) int {
 	code := ExitCode(err)
 	var silent *SilentError
 	if code == ExitError && !errors.As(err, &silent) {
-		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrPalette().Red("Error:"), err)
+		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrPalette().Red("Error:"), views.SafeError(err))
 	}
 	return code
 }

@@ -111,7 +111,7 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 		}
 	}
 	progress, finish := opts.IO.ImportProgress()
-	err := opts.AWS.session(opts.NewClient).Import(ctx, usecase.ImportOptions{PoolIDs: opts.PoolIDs, Users: sel, Progress: progress}, out)
+	err := opts.AWS.session(opts.NewClient, opts.IO).Import(ctx, usecase.ImportOptions{PoolIDs: opts.PoolIDs, Users: sel, Progress: progress}, out)
 	finish()
 	err = errors.Join(err, out.Close(err))
 	views.ImportSummary(opts.IO, out.Written(), opts.Out == "" || opts.Out == "-", err)

@@ -93,7 +93,7 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 
 func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error {
 	update, finish := opts.IO.ReadProgress()
-	planned, err := opts.AWS.session(opts.NewClient).Plan(ctx, usecase.PlanOptions{
+	planned, err := opts.AWS.session(opts.NewClient, opts.IO).Plan(ctx, usecase.PlanOptions{
 		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update, Targets: opts.Targets,
 		Build:       plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
 		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != "",

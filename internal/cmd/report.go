@@ -115,7 +115,7 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	format, _ := views.ParseFormat(opts.Output, reportFormats...)
 	view := views.NewReport(format, opts.IO, views.TextOptions{ShowUsers: opts.ShowUsers})
 	update, finish := opts.IO.ReadProgress()
-	rep, err := opts.AWS.session(opts.NewClient).Report(ctx, usecase.ReportOptions{
+	rep, err := opts.AWS.session(opts.NewClient, opts.IO).Report(ctx, usecase.ReportOptions{
 		Files: opts.Files, Stdin: opts.IO.In,
 		UserPoolId: opts.UserPoolId, Group: opts.Group, Filter: opts.Filter,
 		ReadProgress: update,

@@ -64,7 +64,7 @@ The token comes from --access-token-file or the environment variable
 
 func totpEnrollRun(ctx context.Context, opts *TOTPEnrollOptions) error {
 	view := views.NewTOTPEnroll(opts.IO)
-	enrolled, err := opts.AWS.session(opts.NewClient).EnrollTOTP(ctx, usecase.EnrollOptions{
+	enrolled, err := opts.AWS.session(opts.NewClient, opts.IO).EnrollTOTP(ctx, usecase.EnrollOptions{
 		AccessToken: opts.AWS.accessToken,
 		Preferred:   opts.Preferred,
 		DeviceName:  opts.DeviceName,

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -47,6 +49,9 @@ type Options struct {
 	// the user's own calls, authorised by this token, with no AWS
 	// credentials and no shared configuration read.
 	AccessToken *token.Token
+	// OnRetry, if set, is told about each retry of a request that could
+	// not reach Cognito, before it waits (called concurrently).
+	OnRetry func(Retry)
 	// Concurrency is how many user reads, and how many pool reads,
 	// ReadLive keeps in flight; 0 means 32. The quota buckets, not this,
 	// set the pace: it only has to cover the latency.
@@ -66,6 +71,8 @@ type Client struct {
 	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
 	sleep       func(context.Context, time.Duration) error // injected by tests
 	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
+	onRetry     func(Retry)
+	stopped     atomic.Pointer[StoppedError] // set by the first failure that stops the run
 
 	mu   sync.Mutex
 	apis map[string]API // by Region
@@ -90,6 +97,8 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	// connections per host that concurrent reads reuse them.
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 		t.MaxIdleConnsPerHost = concurrency + 4
+	}).WithDialerOptions(func(d *net.Dialer) {
+		d.Timeout = connectTimeout
 	})
 	loadOpts := []func(*config.LoadOptions) error{config.WithHTTPClient(httpClient), config.WithLogger(quietLogger{os.Stderr})}
 	if opts.Profile != "" {
@@ -125,6 +134,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	}
 	c := newClient(newAPI, concurrency)
 	c.quotas = quotas
+	c.onRetry = opts.OnRetry
 	return c, nil
 }
 
@@ -159,7 +169,9 @@ func newPacedRetryer(region string, maxAttempts int, quotas *limits) *pacedRetry
 // (created on first use). Used by tests with fakes; requests are not paced,
 // because pacing lives in the SDK client's retryer.
 func NewWithAPI(newAPI func(region string) API, opts Options) *Client {
-	return newClient(newAPI, concurrencyOf(opts))
+	c := newClient(newAPI, concurrencyOf(opts))
+	c.onRetry = opts.OnRetry
+	return c
 }
 
 func newClient(newAPI func(region string) API, concurrency int) *Client {
@@ -205,10 +217,18 @@ var callRetries = map[string]retryPolicy{
 	"InvalidSmsRoleAccessPolicyException":      {attempts: 4, firstDelay: 2 * time.Second},
 }
 
-// withRetries runs call, retrying the errors in callRetries with growing,
-// jittered delays. It returns ctx's error as soon as ctx ends.
-func (c *Client) withRetries(ctx context.Context, call func() error) error {
+// withRetries runs call, the request op makes for a pool (and user),
+// retrying the errors in callRetries, and the ones that mean Cognito
+// could not be reached (see unreachable), with growing, jittered delays;
+// every retry of the latter is told to OnRetry. It returns ctx's error as
+// soon as ctx ends. Once a request could not reach Cognito after its
+// retries, or could not be signed, it returns a *StoppedError, and from
+// then on every call returns a *NotSentError without sending anything.
+func (c *Client) withRetries(ctx context.Context, op, poolID, username string, call func() error) error {
 	for attempt := 1; ; attempt++ {
+		if stopped := c.stopped.Load(); stopped != nil {
+			return &NotSentError{Stopped: stopped}
+		}
 		err := call()
 		if err == nil {
 			return nil
@@ -217,11 +237,25 @@ func (c *Client) withRetries(ctx context.Context, call func() error) error {
 			return ctxErr
 		}
 		policy, retryable := callRetries[errorCode(err)]
+		reason, reachable := unreachable(err)
+		switch {
+		case reason != "":
+			policy, retryable = retryPolicy{attempts: unreachableAttempts, firstDelay: unreachableFirstDelay}, reachable
+		case isCredentialError(err):
+			return c.stop(op, poolID, username, err, attempt)
+		}
 		if !retryable || attempt >= policy.attempts {
+			if reason != "" {
+				return c.stop(op, poolID, username, err, attempt)
+			}
 			return err
 		}
 		delay := policy.firstDelay << (attempt - 1)
 		delay = delay/2 + rand.N(delay/2+1) // jitter spreads concurrent retries
+		if reason != "" && c.onRetry != nil {
+			c.onRetry(Retry{Operation: op, UserPoolId: poolID, Username: username, Reason: reason,
+				Attempt: attempt + 1, Attempts: policy.attempts, Delay: delay})
+		}
 		if err := c.sleep(ctx, delay); err != nil {
 			return err
 		}
@@ -239,4 +273,16 @@ func (l quietLogger) Logf(classification logging.Classification, format string, 
 		return
 	}
 	fmt.Fprintf(l.w, "SDK %s %s\n", classification, fmt.Sprintf(format, v...))
+}
+
+// stop records the failure that stops the run; the first one wins.
+func (c *Client) stop(op, poolID, username string, err error, attempts int) error {
+	stopped := &StoppedError{Call: newCallError(op, poolID, username, err), Attempts: attempts}
+	if reason, _ := unreachable(err); reason != "" {
+		stopped.Call.Message = reason
+	}
+	if !c.stopped.CompareAndSwap(nil, stopped) {
+		return &NotSentError{Stopped: c.stopped.Load()}
+	}
+	return stopped
 }

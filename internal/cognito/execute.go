@@ -65,9 +65,16 @@ func (c *Client) execute(ctx context.Context, operation, poolID, username string
 		return err
 	}
 	sending := withPrepaidAttempt(context.WithoutCancel(ctx))
-	err = c.withRetries(sending, func() error { return send(sending, api) })
-	if err == nil {
+	err = c.withRetries(sending, operation, poolID, username, func() error { return send(sending, api) })
+	var stopped *StoppedError
+	var notSent *NotSentError
+	switch {
+	case err == nil:
 		return nil
+	case errors.As(err, &notSent):
+		return notSent
+	case errors.As(err, &stopped):
+		return stopped
 	}
 	return newCallError(operation, poolID, username, err, secrets...)
 }

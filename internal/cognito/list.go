@@ -122,7 +122,7 @@ func (c *Client) listPages(ctx context.Context, operation, poolID string, page f
 	for {
 		var users []ListedUser
 		var next *string
-		err := c.withRetries(ctx, func() (err error) {
+		err := c.withRetries(ctx, operation, poolID, "", func() (err error) {
 			users, next, err = fetch(api)
 			return err
 		})
@@ -172,7 +172,7 @@ func (c *Client) GetGroup(ctx context.Context, poolID, name string) (Group, erro
 		return Group{}, newCallError("GetGroup", poolID, "", err)
 	}
 	var out *cip.GetGroupOutput
-	err = c.withRetries(ctx, func() (err error) {
+	err = c.withRetries(ctx, "GetGroup", poolID, "", func() (err error) {
 		out, err = api.GetGroup(ctx, &cip.GetGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(name)})
 		return err
 	})

@@ -258,6 +258,16 @@ type pacedRetryer struct {
 	limits *limits
 }
 
+// IsErrorRetryable leaves requests that could not reach Cognito to
+// Client.withRetries, which gives them a short budget of their own and
+// reports each retry; the SDK would retry them like throttling.
+func (r *pacedRetryer) IsErrorRetryable(err error) bool {
+	if reason, _ := unreachable(err); reason != "" {
+		return false
+	}
+	return r.RetryerV2.IsErrorRetryable(err)
+}
+
 func (r *pacedRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
 	b := r.limits.bucket(r.region, smithymw.GetOperationName(ctx))
 	if b != nil && !takePrepaidAttempt(ctx) {

@@ -81,6 +81,9 @@ func (c *Client) ReadLive(ctx context.Context, rs state.ReadSet, progress func(d
 	if err := ctx.Err(); err != nil {
 		return state.Live{}, err
 	}
+	if stopped := c.stopped.Load(); stopped != nil {
+		return state.Live{}, stopped
+	}
 	if len(r.failures) > 0 {
 		sortFailures(r.failures)
 		return r.live, &ReadError{Failures: r.failures, Skipped: r.skipped}
@@ -111,7 +114,7 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 		return nil
 	}
 	var mfa *cip.GetUserPoolMfaConfigOutput
-	err = c.withRetries(ctx, func() (err error) {
+	err = c.withRetries(ctx, "GetUserPoolMfaConfig", id, "", func() (err error) {
 		mfa, err = api.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String(id)})
 		return err
 	})
@@ -119,7 +122,7 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 		return r.poolError(ctx, "GetUserPoolMfaConfig", id, err, userCount)
 	}
 	var described *cip.DescribeUserPoolOutput
-	err = c.withRetries(ctx, func() (err error) {
+	err = c.withRetries(ctx, "DescribeUserPool", id, "", func() (err error) {
 		described, err = api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(id)})
 		return err
 	})
@@ -183,7 +186,7 @@ func (c *Client) readUser(ctx context.Context, poolID, username string, poolMode
 		return nil, newCallError("AdminGetUser", poolID, username, err)
 	}
 	var out *cip.AdminGetUserOutput
-	err = c.withRetries(ctx, func() (err error) {
+	err = c.withRetries(ctx, "AdminGetUser", poolID, username, func() (err error) {
 		out, err = api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(username)})
 		return err
 	})

@@ -152,7 +152,7 @@ func (c *Client) ReadSelf(ctx context.Context) (*state.LiveUser, error) {
 		return nil, err
 	}
 	var out *cip.GetUserOutput
-	err = c.withRetries(ctx, func() (err error) {
+	err = c.withRetries(ctx, "GetUser", poolID, username, func() (err error) {
 		out, err = api.GetUser(ctx, &cip.GetUserInput{AccessToken: aws.String(c.token.Value())})
 		return err
 	})

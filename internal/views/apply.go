@@ -48,6 +48,7 @@ func Explain(err error) ErrorDetail {
 	if errors.As(err, &ex) {
 		d.Meaning = ex.UserMeaning()
 	}
+	d.Code, d.Message = Sanitize(d.Code), Sanitize(Redact(d.Message))
 	return d
 }
 
@@ -86,9 +87,12 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 	if len(ineligible) > 0 {
 		counts = fmt.Sprintf("%d applied, %d ineligible, %d failed, %d not started.", len(applied), len(ineligible), len(failed), len(notStarted))
 	}
-	if r.Interrupted {
+	switch {
+	case r.Interrupted:
 		fmt.Fprintf(&b, "%s %s Calls in flight were allowed to finish.\n", style.Yellow("Interrupted:"), counts)
-	} else {
+	case r.Stopped != nil:
+		fmt.Fprintf(&b, "%s %s Nothing more was sent after the first request that could not reach Cognito.\n", style.Red("Apply stopped:"), counts)
+	default:
 		fmt.Fprintf(&b, "%s %s\n", style.Red("Apply failed:"), counts)
 	}
 
@@ -115,7 +119,7 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 	if len(notStarted) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", style.Bold("Not started:"))
 		for _, g := range groupByPool(notStarted) {
-			fmt.Fprintf(&b, "  %s: %s, %s\n", g.pool, Plural(g.calls, "call"), notStartedReason(failed, g.pool))
+			fmt.Fprintf(&b, "  %s: %s, %s\n", g.pool, Plural(g.calls, "call"), notStartedReason(r, failed, g.pool))
 			for _, op := range g.ops {
 				b.WriteString("     " + op.String(style) + "\n")
 			}
@@ -174,12 +178,16 @@ func target(c apply.CallResult) string {
 }
 
 // notStartedReason says why a pool's calls were not started: a failed call
-// in that pool stopped its later stages; otherwise the run was interrupted.
-func notStartedReason(failed []apply.CallResult, pool string) string {
+// in that pool stopped its later stages; otherwise the run was stopped or
+// interrupted.
+func notStartedReason(r *apply.Result, failed []apply.CallResult, pool string) string {
 	for _, c := range failed {
 		if c.Call.UserPoolId == pool {
 			return fmt.Sprintf("skipped after #%d failed", c.Index+1)
 		}
+	}
+	if r.Stopped != nil && !r.Interrupted {
+		return "not sent: the run stopped"
 	}
 	return "skipped on interrupt"
 }

@@ -181,3 +181,14 @@ func (p *progress) finish() {
 		_ = p.bar.Finish() // with clear-on-finish, finishing erases the bar without drawing it full
 	}
 }
+
+// Retry shows, on stderr as it happens, one retry of a request that could
+// not reach Cognito: "AdminGetUser (alice in eu-west-1_Ab1): connection
+// refused, retry 2/3 in 0.4 s".
+func (s *IOStreams) Retry(operation, poolID, username, reason string, attempt, attempts int, delay time.Duration) {
+	target := poolID
+	if username != "" {
+		target = username + " in " + poolID
+	}
+	fmt.Fprintf(s.ErrOut, "%s (%s): %s, retry %d/%d in %.1f s\n", operation, Quote(target), reason, attempt, attempts, delay.Seconds())
+}
