@@ -61,6 +61,9 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 			if _, err := usecase.ParseVerifyScope(opts.Verify); err != nil {
 				return &UsageError{Err: err}
 			}
+			if opts.Concurrency < 1 {
+				return &UsageError{Err: fmt.Errorf("--concurrency %d: want at least 1 call in flight", opts.Concurrency), Hint: fmt.Sprintf("the default is %d; the rate limits, not this, set the pace", apply.DefaultConcurrency)}
+			}
 			if opts.PlanFile == "" && len(opts.Files) == 0 {
 				return &UsageError{Err: errors.New("nothing to apply"), Hint: "give desired-state files with -f, or a saved plan file: mfactl apply -f mfa/ or mfactl apply mfa.plan"}
 			}

@@ -54,7 +54,7 @@ func (h *harness) run(ctx context.Context, args ...string) (string, string, int)
 	h.t.Helper()
 	ios, _, out, errOut := views.TestStreams()
 	root := NewRootCmd(NewFactory(ios))
-	if args[0] == "plan" || args[0] == "apply" || args[0] == "import" || args[0] == "totp" || (args[0] == "init" && slices.Contains(args, "--user-pool-id")) {
+	if !slices.Contains(args, "--endpoint-url") && (args[0] == "plan" || args[0] == "apply" || args[0] == "import" || args[0] == "totp" || (args[0] == "init" && slices.Contains(args, "--user-pool-id"))) {
 		args = append(args, "--endpoint-url", h.url)
 	}
 	root.SetArgs(args)

@@ -39,6 +39,10 @@ func (v planFanOut) InputErrors(diags diag.List) error {
 	return v.each(func(view views.Plan) error { return view.InputErrors(diags) })
 }
 
+func (v planFanOut) Failed(err error, interrupted bool) error {
+	return v.each(func(view views.Plan) error { return view.Failed(err, interrupted) })
+}
+
 // Saved is said once, by the -o view.
 func (v planFanOut) Saved(path string, p *plan.Plan, files []string) { v.main.Saved(path, p, files) }
 

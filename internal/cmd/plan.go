@@ -100,6 +100,9 @@ func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error 
 	})
 	finish()
 	if err != nil {
+		if viewErr := view.Failed(err, ExitCode(err) == ExitInterrupted); viewErr != nil {
+			return viewErr
+		}
 		return err
 	}
 	p, err := showPlan(view, planned)

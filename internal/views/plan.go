@@ -21,6 +21,11 @@ type Plan interface {
 	// Saved says where the plan was saved, and how to apply it: files are
 	// the -f arguments it was made from.
 	Saved(path string, p *plan.Plan, files []string)
+	// Failed shows that planning stopped with err before it had a plan
+	// (interrupted: by Ctrl-C or SIGTERM). Views for people leave it to
+	// Main, which prints every error once on stderr; the JSON view prints
+	// its one document.
+	Failed(err error, interrupted bool) error
 }
 
 // PlanOptions shape a plan view.
@@ -133,13 +138,30 @@ func inputHeadline(command string, diags diag.List) string {
 	return s
 }
 
+// Failed leaves the error to Main, which prints it once on stderr.
+func (v planText) Failed(error, bool) error { return nil }
+
 // planJSON writes one JSON document on stdout whatever happened, so that a
 // program reading it never gets text.
 type planJSON struct{ planText }
 
 func (v planJSON) Plan(p *plan.Plan) error { return plan.WriteJSON(v.io.Out, p) }
 
-func (v planJSON) InputErrors(diags diag.List) error { return WriteDiagnosticsJSON(v.io.Out, diags) }
+// InputErrors prints a plan document with no calls, the outcome
+// "invalid-input" and the files' diagnostics.
+func (v planJSON) InputErrors(diags diag.List) error {
+	return writeFailureJSON(v.io.Out, OutcomeInvalidInput, nil, diags)
+}
+
+// Failed prints a plan document with no calls, the outcome and the error:
+// stdout is JSON whatever happened.
+func (v planJSON) Failed(err error, interrupted bool) error {
+	outcome := OutcomeFailed
+	if interrupted {
+		outcome = OutcomeInterrupted
+	}
+	return writeFailureJSON(v.io.Out, outcome, err, nil)
+}
 
 // planMarkdown writes a pull-request comment on stdout.
 type planMarkdown struct {
