@@ -51,4 +51,3 @@ func writeFailureJSON(w io.Writer, outcome string, err error, diags diag.List) e
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
 }
-
