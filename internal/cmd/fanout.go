@@ -64,3 +64,11 @@ func (v validateFanOut) Result(r schema.Result) error {
 	}
 	return errors.Join(errs...)
 }
+
+func (v validateFanOut) Interrupted(err error) error {
+	var errs []error
+	for _, view := range v {
+		errs = append(errs, view.Interrupted(err))
+	}
+	return errors.Join(errs...)
+}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 
 	"github.com/spf13/cobra"
@@ -44,7 +45,7 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return validateRun(opts)
+			return validateRun(c.Context(), opts)
 		},
 	}
 	fs := c.Flags()
@@ -54,11 +55,18 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable.`,
 	return c
 }
 
-func validateRun(opts *ValidateOptions) error {
+func validateRun(ctx context.Context, opts *ValidateOptions) error {
 	format, reports, _ := opts.Out.parse()
 	rf := newReportFiles(opts.IO, reports)
-	r := usecase.Validate(opts.Files, opts.IO.In)
-	if err := errors.Join(newValidateFanOut(format, opts.IO, rf).Result(r), rf.write()); err != nil {
+	view := newValidateFanOut(format, opts.IO, rf)
+	r, err := usecase.Validate(ctx, opts.Files, opts.IO.In)
+	if err != nil {
+		if viewErr := view.Interrupted(err); viewErr != nil {
+			return viewErr
+		}
+		return err
+	}
+	if err := errors.Join(view.Result(r), rf.write()); err != nil {
 		return err
 	}
 	if r.Diagnostics.HasErrors() {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"github.com/mfactl/mfactl/internal/views"
@@ -164,7 +165,7 @@ func TestValidateWarningsAreNotErrors(t *testing.T) {
 
 func TestValidateErrorIsSilent(t *testing.T) {
 	ios, _, _, errOut := views.TestStreams()
-	err := validateRun(&ValidateOptions{IO: ios, Files: []string{"../../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: validateFormats}})
+	err := validateRun(context.Background(), &ValidateOptions{IO: ios, Files: []string{"../../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: validateFormats}})
 	var silent *SilentError
 	if !errors.As(err, &silent) || !strings.HasSuffix(errOut.String(), "1 error, 0 warnings\n") {
 		t.Errorf("err %v, stderr %q", err, errOut.String())

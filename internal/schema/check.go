@@ -66,6 +66,10 @@ func checkSchema(doc *document) (diag.List, []fault) {
 		if (kw == "minLength" || kw == "maxLength") && patternFaults[leaf.InstanceLocation] {
 			continue // "not an ARN" says it all; "too short" would only repeat it
 		}
+		if len(diags) >= MaxDiagnostics {
+			doc.undescribed++ // counted, not kept (see capDiagnostics)
+			continue
+		}
 		diags = append(diags, doc.describe(leaf)...)
 	}
 	return diags, faults
@@ -701,12 +705,13 @@ func (d *document) unknownKeys(p place, sch map[string]any) diag.List {
 		if _, ok := sch["properties"].(map[string]any)[k.Value]; ok || d.bad[k] {
 			continue
 		}
-		path := k.Value
+		key := displayKey(k.Value)
+		path := key
 		if p.path != "" {
-			path = p.path + "." + k.Value
+			path = p.path + "." + key
 		}
 		out = append(out, diag.Diagnostic{Severity: diag.Error, Code: "schema-unknown-field", Pos: d.pos(k), Path: path,
-			Summary: "unknown field " + k.Value, Detail: unknownKeyHint(k.Value, p.name, allowed)})
+			Summary: "unknown field " + key, Detail: unknownKeyHint(k.Value, p.name, allowed)})
 	}
 	return out
 }

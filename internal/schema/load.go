@@ -47,7 +47,8 @@ func LoadBytes(name string, data []byte) (state.Desired, diag.List) {
 	} else {
 		l.addFile(name, data)
 	}
-	return l.finish(), l.diags
+	desired := l.finish()
+	return desired, capDiagnostics(l.diags, l.dropped)
 }
 
 // Read is Load that also says which files it read.
@@ -63,7 +64,8 @@ func Read(inputs []string, stdin io.Reader) Result {
 		}
 		l.addFile(f, data)
 	}
-	return Result{Desired: l.finish(), Diagnostics: l.diags, Files: files}
+	desired := l.finish()
+	return Result{Desired: desired, Diagnostics: capDiagnostics(l.diags, l.dropped), Files: files}
 }
 
 // expandInputs turns -f arguments into the list of files to read, each
@@ -75,9 +77,7 @@ func expandInputs(inputs []string) ([]string, diag.List) {
 	add := func(name string) {
 		key := name
 		if name != StdinName {
-			if abs, err := filepath.Abs(name); err == nil {
-				key = abs
-			}
+			key = resolvedKey(name)
 		}
 		if !seen[key] {
 			seen[key] = true
@@ -111,7 +111,10 @@ func expandInputs(inputs []string) ([]string, diag.List) {
 			if d.IsDir() || !isYAMLName(path) {
 				return nil
 			}
-			if info, err := os.Stat(path); err != nil || info.IsDir() { // follows symlinks
+			if read, problem := checkDirEntry(path); !read {
+				if problem != nil {
+					diags = append(diags, *problem)
+				}
 				return nil
 			}
 			found++

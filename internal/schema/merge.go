@@ -18,11 +18,12 @@ import (
 
 // loader merges the documents of all files into one desired state.
 type loader struct {
-	diags diag.List
-	pools []*pool
-	byID  map[string]*pool
-	self  *selfDecl // the Self entry, if a file declares one
-	slabs nodeSlabs // for the files' trees, one file after the other
+	diags   diag.List
+	pools   []*pool
+	byID    map[string]*pool
+	self    *selfDecl // the Self entry, if a file declares one
+	slabs   nodeSlabs // for the files' trees, one file after the other
+	dropped int       // diagnostics counted but not kept (see capDiagnostics)
 }
 
 // pool is one pool being merged, with what the rules need to know about
@@ -34,6 +35,7 @@ type pool struct {
 	variants   map[string]int // username → index, for the users after the first of their lower case
 	legacyPos  state.Pos      // where LegacyMfaOptions is declared
 	byPolicy   map[string]int // policy name → index in Policies
+	byNormal   map[string]int // NFC username → index, for names not in ASCII (see normalisedCollision)
 	// lists holds the users, one slice per Users list, so that a pool of a
 	// million users is not copied again and again to grow one slice;
 	// finish joins them into Users. count is how many there are.
@@ -60,8 +62,10 @@ func (l *loader) addFile(name string, data []byte) {
 	l.diags = append(l.diags, diags...)
 	for _, doc := range docs {
 		l.diags = append(l.diags, adaptCLIInput(doc)...)
+		l.diags = append(l.diags, integerNotation(doc)...)
 		diags, faults := checkSchema(doc)
 		l.diags = append(l.diags, diags...)
+		l.dropped += doc.undescribed
 		if !doc.faulty {
 			l.addDocument(doc, faults)
 		}
@@ -219,6 +223,10 @@ func (l *loader) addUser(p *pool, doc *document, node *yaml.Node, path string) {
 		l.diags = append(l.diags, diag.Diagnostic{Severity: diag.Error, Code: "duplicate-user", UserPoolId: p.UserPoolId, Username: name, Pos: pos, Path: path,
 			Summary: fmt.Sprintf("user %s is already declared for %s at %s", name, p.UserPoolId, posString(p.user(declared).Pos)),
 			Detail:  "declare each user once per pool"})
+		return
+	}
+	if d := normalisedCollision(p, name, pos, path); d != nil {
+		l.diags = append(l.diags, *d)
 		return
 	}
 	if seen {

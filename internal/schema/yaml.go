@@ -33,6 +33,10 @@ type document struct {
 	// bad holds nodes the YAML layer already reported; schema errors at
 	// them would only repeat the same fault.
 	bad map[*yaml.Node]bool
+	// size is the file's length, which bounds the text aliases may add.
+	size int
+	// undescribed counts schema faults past MaxDiagnostics, not described.
+	undescribed int
 }
 
 const (
@@ -95,7 +99,7 @@ func parseFile(name string, data []byte, slabs *nodeSlabs) ([]*document, diag.Li
 		if isEmptyDocument(&node) {
 			continue
 		}
-		doc := &document{file: name, root: node.Content[0]}
+		doc := &document{file: name, root: node.Content[0], size: len(data)}
 		diags = append(diags, doc.convert()...)
 		docs = append(docs, doc)
 	}
@@ -112,6 +116,7 @@ func (d *document) convert() diag.List {
 	d.bad = map[*yaml.Node]bool{}
 	c := converter{doc: d, memo: map[*yaml.Node]any{}, sizes: map[*yaml.Node]int{}, expanding: map[*yaml.Node]bool{}}
 	c.budget = 4*countNodes(d.root) + aliasAllowance
+	c.text = newAliasBytes(d.size)
 	d.value = c.convert(d.root, "", 0)
 	return c.diags
 }
@@ -327,6 +332,7 @@ type converter struct {
 	budget    int
 	values    int
 	exceeded  bool
+	text      aliasBytes // the same budget in bytes of text
 }
 
 func (c *converter) fail(n *yaml.Node, path, summary, detail string) {
@@ -349,10 +355,11 @@ func (c *converter) convert(n *yaml.Node, path string, depth int) any {
 	}
 	// Anchored values are converted once and shared by their aliases.
 	c.expanding[n] = true
-	before := c.values
+	before, textBefore := c.values, c.text.used
 	v := c.convertNode(n, path, depth)
 	delete(c.expanding, n)
 	c.memo[n], c.sizes[n] = v, c.values-before
+	c.text.anchored(n, textBefore)
 	return v
 }
 
@@ -371,6 +378,7 @@ func (c *converter) convertNode(n *yaml.Node, path string, depth int) any {
 		}
 		return items
 	case yaml.ScalarNode:
+		c.text.scalar(n)
 		return c.scalar(n, path)
 	}
 	c.fail(n, path, "unsupported YAML node", "")
@@ -397,6 +405,12 @@ func (c *converter) alias(n *yaml.Node, path string, depth int) any {
 		c.exceeded = true
 		c.fail(n, path, fmt.Sprintf("aliases expand this document to more than %d values", c.budget),
 			"use fewer aliases (*name); this limit stops documents that expand exponentially")
+		return nil
+	}
+	if !c.text.alias(target) {
+		c.exceeded = true
+		c.fail(n, path, fmt.Sprintf("aliases expand this document to more than %s of text", mebibytes(int64(c.text.budget))),
+			"use fewer aliases (*name) of long values; this limit keeps validation fast")
 		return nil
 	}
 	return v

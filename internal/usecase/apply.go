@@ -11,7 +11,6 @@ import (
 	"github.com/mfactl/mfactl/internal/apply"
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/plan"
-	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
 )
@@ -163,7 +162,10 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, err
 	}
 	var desired *state.Desired
 	if len(opts.Files) > 0 {
-		d, diags := schema.Load(opts.Files, opts.Stdin)
+		d, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
+		if err != nil {
+			return nil, err
+		}
 		if diags.HasErrors() {
 			return &Saved{Input: diags}, nil
 		}

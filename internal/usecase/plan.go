@@ -9,7 +9,6 @@ import (
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/plan"
-	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/token"
 )
 
@@ -50,7 +49,10 @@ func (p *Planned) InputInvalid() bool { return p.Plan == nil }
 // builds the plan. Input errors stop it before any API call. The error is
 // for what stopped it from planning at all (no client, a failed read).
 func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) {
-	desired, diags := schema.Load(opts.Files, opts.Stdin)
+	desired, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
+	if err != nil {
+		return nil, err
+	}
 	if diags.HasErrors() {
 		return &Planned{Input: diags}, nil
 	}
@@ -67,7 +69,7 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	case opts.TokenGiven:
 		return nil, errTokenWithoutSelf
 	}
-	desired, err := narrow(desired, opts.Targets)
+	desired, err = narrow(desired, opts.Targets)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/internal/apply"
+	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
@@ -64,5 +65,32 @@ func (s *Session) cognito(ctx context.Context, tok *token.Token) (Cognito, error
 	return s.client, nil
 }
 
-// Validate checks desired-state files without contacting Cognito.
-func Validate(files []string, stdin io.Reader) schema.Result { return schema.Read(files, stdin) }
+// Validate checks desired-state files without contacting Cognito. It
+// returns ctx's error as soon as ctx ends (see load).
+func Validate(ctx context.Context, files []string, stdin io.Reader) (schema.Result, error) {
+	return load(ctx, func() schema.Result { return schema.Read(files, stdin) })
+}
+
+// loadFiles is schema.Load under ctx (see load).
+func loadFiles(ctx context.Context, files []string, stdin io.Reader) (state.Desired, diag.List, error) {
+	r, err := load(ctx, func() schema.Result { return schema.Read(files, stdin) })
+	return r.Desired, r.Diagnostics, err
+}
+
+// load runs a load of the files and returns its result, or ctx's error as
+// soon as ctx ends: an interrupt stops mfactl at once even while a hostile
+// file keeps the loader busy. The abandoned load has nothing to clean up
+// and ends with the process.
+func load(ctx context.Context, read func() schema.Result) (schema.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return schema.Result{}, err
+	}
+	done := make(chan schema.Result, 1)
+	go func() { done <- read() }()
+	select {
+	case r := <-done:
+		return r, nil
+	case <-ctx.Done():
+		return schema.Result{}, ctx.Err()
+	}
+}

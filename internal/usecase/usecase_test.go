@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/state"
@@ -311,4 +313,37 @@ func (f *fakeCognito) ReadUsers(_ context.Context, _ string, _ state.Mode, names
 		}
 	}
 	return out, nil
+}
+
+// An interrupt stops loading at once, even while the loader is still busy
+// (here: waiting on a stdin that never ends).
+func TestAnInterruptStopsLoadingAtOnce(t *testing.T) {
+	stdin, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	go func() {
+		_, err := Validate(ctx, []string{"-"}, stdin)
+		errs <- err
+	}()
+	connects := 0
+	s := sessionOf(newFake(), &connects)
+	go func() {
+		_, err := s.Plan(ctx, PlanOptions{Files: []string{"-"}, Stdin: stdin})
+		errs <- err
+	}()
+	cancel()
+	for range 2 {
+		select {
+		case err := <-errs:
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v; want context.Canceled", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("loading went on after the interrupt")
+		}
+	}
+	if connects != 0 {
+		t.Fatal("an interrupted plan connected to Cognito")
+	}
 }

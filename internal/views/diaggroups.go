@@ -82,7 +82,7 @@ func (g diagGroup) users() string {
 func where(d diag.Diagnostic) string {
 	var parts []string
 	if d.Pos.File != "" {
-		parts = append(parts, fmt.Sprintf("%s:%d:%d", d.Pos.File, d.Pos.Line, d.Pos.Column))
+		parts = append(parts, fmt.Sprintf("%s:%d:%d", Quote(d.Pos.File), d.Pos.Line, d.Pos.Column))
 	}
 	if d.Path != "" {
 		parts = append(parts, d.Path)

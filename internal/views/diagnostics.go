@@ -24,7 +24,7 @@ type diagnosticsReport struct {
 func WriteDiagnostics(w io.Writer, p Palette, diags diag.List) {
 	errs, warns := 0, 0
 	for _, d := range diags {
-		line := d.String()
+		line := SanitizeLine(d.String())
 		switch d.Severity {
 		case diag.Error:
 			errs++

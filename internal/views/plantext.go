@@ -78,7 +78,7 @@ func at(pos state.Pos) string {
 	if pos.File == "" {
 		return ""
 	}
-	return fmt.Sprintf("  # %s:%d:%d", pos.File, pos.Line, pos.Column)
+	return fmt.Sprintf("  # %s:%d:%d", Quote(pos.File), pos.Line, pos.Column)
 }
 
 func (r textRenderer) pool(pc plan.PoolChange) {
@@ -314,18 +314,18 @@ func (r textRenderer) diagnostics(l diag.List) {
 		if g.Severity == diag.Error {
 			label = r.s.Red("Error:")
 		}
-		r.line(0, label+" "+g.Summary)
+		r.line(0, label+" "+SanitizeLine(g.Summary))
 		if len(g.members) > 1 {
-			r.line(2, "users: "+g.users())
+			r.line(2, "users: "+SanitizeLine(g.users()))
 		}
 		if w := where(g.Diagnostic); w != "" {
 			if more := len(g.members) - 1; more > 0 {
 				w += fmt.Sprintf(" and %s", Plural(more, "more place"))
 			}
-			r.line(2, r.s.Dim("at "+w))
+			r.line(2, r.s.Dim("at "+SanitizeLine(w)))
 		}
 		if g.Detail != "" {
-			r.line(2, g.Detail)
+			r.line(2, SanitizeLine(g.Detail))
 		}
 		r.line(0, "")
 	}

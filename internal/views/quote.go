@@ -37,8 +37,14 @@ func printable(s string) bool {
 // character, bidi control, zero-width character or invalid byte is
 // replaced by its escape (\x1b, \u202e). Text from inputs gets to
 // messages in many ways; this is the last step before output.
-func Sanitize(s string) string {
-	if safeText(s) {
+func Sanitize(s string) string { return sanitize(s, true) }
+
+// SanitizeLine is Sanitize for text that must stay on one line (a
+// diagnostic): newlines are escaped too.
+func SanitizeLine(s string) string { return sanitize(s, false) }
+
+func sanitize(s string, keepNewlines bool) string {
+	if safeText(s, keepNewlines) {
 		return s
 	}
 	var b strings.Builder
@@ -48,7 +54,7 @@ func Sanitize(s string) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i]), 16))
-		case r == '\n' || r == '\t' || unicode.IsPrint(r):
+		case r == '\n' && keepNewlines, r == '\t', unicode.IsPrint(r):
 			b.WriteRune(r)
 		default:
 			q := strconv.QuoteRune(r)
@@ -58,12 +64,12 @@ func Sanitize(s string) string {
 	return b.String()
 }
 
-func safeText(s string) bool {
+func safeText(s string, keepNewlines bool) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
-		if r != '\n' && r != '\t' && !unicode.IsPrint(r) {
+		if (r != '\n' || !keepNewlines) && r != '\t' && !unicode.IsPrint(r) {
 			return false
 		}
 	}

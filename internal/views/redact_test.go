@@ -4,6 +4,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/state"
 )
 
 func TestRedactHidesWhatTheSDKQuotes(t *testing.T) {
@@ -35,5 +38,17 @@ func TestSafeErrorEscapesControlsAndBidi(t *testing.T) {
 	}
 	if Quote("x\n::error::forged") != `"x\n::error::forged"` || Quote("alice.nguyen") != "alice.nguyen" {
 		t.Fatalf("Quote: %s %s", Quote("x\n::error::forged"), Quote("alice.nguyen"))
+	}
+}
+
+// Whatever a diagnostic holds from its input (a file name, a key), it is
+// printed on one line, without control characters.
+func TestDiagnosticsPrintOnOneLineWhateverTheyHold(t *testing.T) {
+	var b strings.Builder
+	WriteDiagnostics(&b, palette(false), diag.List{{Severity: diag.Error,
+		Pos: state.Pos{File: "x\n::error file=prod.yaml,line=1::forged.yaml", Line: 1, Column: 1}, Summary: "bad \x1b[2J\u202e"}})
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 2 || strings.HasPrefix(lines[1], "::") || strings.ContainsAny(b.String(), "\x1b\u202e") {
+		t.Fatalf("output:\n%s", b.String())
 	}
 }

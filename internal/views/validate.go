@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/schema"
 )
 
 // Validate shows the outcome of validating files in one format.
 type Validate interface {
 	Result(r schema.Result) error
+	// Interrupted shows that validation was stopped (Ctrl-C, SIGTERM)
+	// before it had a result; the text view leaves it to Main.
+	Interrupted(err error) error
 }
 
 // NewValidate returns the view of validation in format f. Text run by
@@ -84,7 +88,15 @@ func validateHeadline(r schema.Result) string {
 	return "mfactl validate: " + validSummary(r)
 }
 
+func (v validateText) Interrupted(error) error { return nil }
+
 type validateJSON struct{ io *IOStreams }
+
+// Interrupted prints a report that is not valid, with the interrupt as
+// its one error: stdout is JSON whatever happened.
+func (v validateJSON) Interrupted(err error) error {
+	return WriteDiagnosticsJSON(v.io.Out, diag.List{{Severity: diag.Error, Summary: "validation was interrupted: " + SafeError(err)}})
+}
 
 func (v validateJSON) Result(r schema.Result) error {
 	return WriteDiagnosticsJSON(v.io.Out, r.Diagnostics)
@@ -101,6 +113,11 @@ type validateJUnit struct{ io *IOStreams }
 func (v validateJUnit) Result(r schema.Result) error { return WriteValidateJUnit(v.io.Out, r) }
 
 type validateSARIF struct{ io *IOStreams }
+
+// The CI formats leave an interrupt to Main, which prints it on stderr.
+func (v validateMarkdown) Interrupted(error) error { return nil }
+func (v validateJUnit) Interrupted(error) error    { return nil }
+func (v validateSARIF) Interrupted(error) error    { return nil }
 
 func (v validateSARIF) Result(r schema.Result) error {
 	return WriteSARIF(v.io.Out, v.io.CI, r.Diagnostics)
