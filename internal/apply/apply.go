@@ -56,6 +56,19 @@ type Options struct {
 	Concurrency int
 	// Hooks, if not nil, is told about every call that starts.
 	Hooks Hooks
+	// BeforeStage, if not nil, is asked before each stage of a pool starts,
+	// with the pool's calls applied so far, in order; an error stops that
+	// pool (its calls from this stage on are not started) and is reported
+	// in Result.Halted. It is how apply notices that a pool changed under
+	// it (Cognito has no conditional writes).
+	BeforeStage func(ctx context.Context, poolID string, stage int, applied []plan.Call) error
+}
+
+// Halt is a pool that BeforeStage stopped.
+type Halt struct {
+	UserPoolId string
+	Stage      int
+	Err        error
 }
 
 // Outcome is what happened to one call.
@@ -102,6 +115,8 @@ type Result struct {
 	Interrupted bool
 	// Stopped is the error that stopped the whole run (see Stopper), if any.
 	Stopped error
+	// Halted lists the pools that Options.BeforeStage stopped.
+	Halted []Halt
 }
 
 // Stopper is implemented by Executor errors after which no call can
@@ -128,7 +143,7 @@ func (r *Result) NotStarted() []CallResult { return r.with(NotStarted) }
 
 // OK reports whether every call was applied, or refused as ineligible.
 func (r *Result) OK() bool {
-	if r.Stopped != nil {
+	if r.Stopped != nil || len(r.Halted) > 0 {
 		return false
 	}
 	for _, c := range r.Calls {
@@ -162,6 +177,7 @@ func Run(ctx context.Context, p *plan.Plan, ex Executor, opts Options) *Result {
 		ctx:         ctx,
 		ex:          ex,
 		hooks:       opts.Hooks,
+		beforeStage: opts.BeforeStage,
 		concurrency: opts.Concurrency,
 		results:     res.Calls,
 	}
@@ -177,6 +193,7 @@ func Run(ctx context.Context, p *plan.Plan, ex Executor, opts Options) *Result {
 	if stopped := r.stopped.Load(); stopped != nil {
 		res.Stopped = *stopped
 	}
+	res.Halted = r.halted
 	return res
 }
 
@@ -191,15 +208,36 @@ type runner struct {
 	results     []CallResult
 	interrupted atomic.Bool
 	stopped     atomic.Pointer[error] // the first Stopper error
+	beforeStage func(ctx context.Context, poolID string, stage int, applied []plan.Call) error
+
+	mu     sync.Mutex
+	halted []Halt
 }
 
 // runPool runs one pool's calls (indexes into the plan, in plan order)
 // stage after stage, and stops at the first stage that does not complete.
 func (r *runner) runPool(calls []int) {
+	var applied []plan.Call
 	for len(calls) > 0 {
 		n := stageLen(r.results, calls)
+		first := r.results[calls[0]].Call
+		if r.beforeStage != nil && r.ctx.Err() == nil && r.stopped.Load() == nil {
+			if err := r.beforeStage(r.ctx, first.UserPoolId, first.Stage, applied); err != nil {
+				if r.ctx.Err() != nil {
+					r.interrupted.Store(true)
+					return
+				}
+				r.mu.Lock()
+				r.halted = append(r.halted, Halt{UserPoolId: first.UserPoolId, Stage: first.Stage, Err: err})
+				r.mu.Unlock()
+				return
+			}
+		}
 		if !r.runStage(calls[:n]) {
 			return
+		}
+		for _, i := range calls[:n] {
+			applied = append(applied, r.results[i].Call)
 		}
 		calls = calls[n:]
 	}

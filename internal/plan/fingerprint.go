@@ -427,3 +427,27 @@ func StaleSelections(p *Plan, live state.Live) []SelectionChange {
 	}
 	return stale
 }
+
+// PoolAsExpected reports whether a pool's live state, read again before a
+// stage of apply, is the one apply expects there: the state the plan was
+// made from while none of the plan's pool calls has been applied
+// (lastApplied nil), else the configuration of the last one applied.
+// Cognito has no conditional writes, so this is how apply notices another
+// writer (a second apply) between its stages.
+func PoolAsExpected(p *Plan, poolID string, lp *state.LivePool, lastApplied *state.PoolConfig) bool {
+	if lastApplied != nil {
+		return lp != nil && lp.Exists && samePool(normaliseLivePool(lp), *lastApplied)
+	}
+	for _, t := range p.Targets {
+		if t.UserPoolId == poolID && t.Username == "" {
+			if t.LegacyMfaOptions == state.LegacyMigrate {
+				// Its fingerprint covers the list of legacy users, which a
+				// read of the pool alone does not make: checked after its
+				// first pool call only.
+				return true
+			}
+			return Fingerprint(poolID, lp, "") == t.Fingerprint
+		}
+	}
+	return false
+}

@@ -72,12 +72,52 @@ func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	result := apply.Run(ctx, p, apply.Dispatch(client), apply.Options{Concurrency: opts.Concurrency, Hooks: opts.Hooks})
+	result := apply.Run(ctx, p, apply.Dispatch(client), apply.Options{
+		Concurrency: opts.Concurrency, Hooks: opts.Hooks, BeforeStage: poolCheck(client, p),
+	})
 	out := &Applied{Result: result}
 	if result.OK() {
 		out.Verification = s.verify(ctx, client, p, result, opts.Verify)
 	}
 	return out, nil
+}
+
+// PoolMovedError stops a pool whose configuration changed between two
+// stages of apply: another writer (most likely a second apply) is at work.
+type PoolMovedError struct {
+	UserPoolId string
+	Stage      int
+}
+
+func (e *PoolMovedError) Error() string {
+	return fmt.Sprintf("user pool %s changed while this apply ran (another apply, or a change by hand, between its stages); stopped before stage %d of that pool", e.UserPoolId, e.Stage)
+}
+
+// poolCheck re-reads a pool's configuration before each of its stages and
+// refuses to go on when it is not the one this apply left (see
+// plan.PoolAsExpected): Cognito has no conditional writes, so two applies
+// on one pool could otherwise interleave into a state neither planned,
+// such as users' SMS off while the pool is ON.
+func poolCheck(client Cognito, p *plan.Plan) func(context.Context, string, int, []plan.Call) error {
+	if p.SelfService != nil {
+		return nil // the user's token cannot read the pool
+	}
+	return func(ctx context.Context, poolID string, stage int, applied []plan.Call) error {
+		var last *state.PoolConfig
+		for _, c := range applied {
+			if c.PoolRequest != nil {
+				last = c.PoolRequest
+			}
+		}
+		live, err := client.ReadLive(ctx, state.ReadSet{poolID: {}}, nil)
+		if err != nil {
+			return fmt.Errorf("re-reading user pool %s before stage %d: %w", poolID, stage, err)
+		}
+		if !plan.PoolAsExpected(p, poolID, live.Pools[poolID], last) {
+			return &PoolMovedError{UserPoolId: poolID, Stage: stage}
+		}
+		return nil
+	}
 }
 
 // verify plans the desired state of the targets in scope again against

@@ -3,8 +3,8 @@ package usecase
 import (
 	"context"
 	"errors"
-	"maps"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -42,6 +42,8 @@ type fakeCognito struct {
 	readSets     []state.ReadSet
 	writes       []string
 	ignoreWrites bool
+	// ignoreUserWrites drops only the user calls.
+	ignoreUserWrites bool
 }
 
 func newFake() *fakeCognito {
@@ -81,7 +83,7 @@ func (f *fakeCognito) SetUserPoolMfaConfig(_ context.Context, id string, cfg sta
 
 func (f *fakeCognito) AdminSetUserMFAPreference(_ context.Context, id, username string, s state.UserSettings) error {
 	f.writes = append(f.writes, "user "+username)
-	if !f.ignoreWrites && s.SMSMfaSettings != nil {
+	if !f.ignoreWrites && !f.ignoreUserWrites && s.SMSMfaSettings != nil {
 		u := *f.live.Users[username]
 		u.Settings.SMSMfaSettings = s.SMSMfaSettings
 		f.live.Users[username] = &u
@@ -181,13 +183,13 @@ func TestPlanStopsAtInvalidFilesWithoutConnecting(t *testing.T) {
 
 func TestApplyVerifiesAgainstThePlansDesiredState(t *testing.T) {
 	for _, tc := range []struct {
-		name         string
-		ignoreWrites bool
-		verified     bool
-	}{{"Cognito takes the calls", false, true}, {"Cognito drops the calls", true, false}} {
+		name             string
+		ignoreUserWrites bool
+		verified         bool
+	}{{"Cognito takes the calls", false, true}, {"Cognito drops the user calls", true, false}} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, connects := newFake(), 0
-			f.ignoreWrites = tc.ignoreWrites
+			f.ignoreUserWrites = tc.ignoreUserWrites
 			s := sessionOf(f, &connects)
 			planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{writeFile(t, desiredYAML)}})
 			if err != nil || planned.InputInvalid() || planned.Plan.Diagnostics.HasErrors() {
@@ -209,8 +211,8 @@ func TestApplyVerifiesAgainstThePlansDesiredState(t *testing.T) {
 			if want := []string{"pool " + poolID, "user alice"}; len(f.writes) != 2 || f.writes[0] != want[0] || f.writes[1] != want[1] {
 				t.Errorf("writes = %q; want %q", f.writes, want)
 			}
-			if connects != 1 || f.reads != 2 {
-				t.Errorf("connects = %d, reads = %d; want one client, a read to plan and one to verify", connects, f.reads)
+			if connects != 1 || f.reads != 4 {
+				t.Errorf("connects = %d, reads = %d; want one client, a read to plan, one of the pool before each of its two stages and one to verify", connects, f.reads)
 			}
 		})
 	}
@@ -218,13 +220,15 @@ func TestApplyVerifiesAgainstThePlansDesiredState(t *testing.T) {
 
 func TestApplyVerifiesOnlyWhatItWroteByDefault(t *testing.T) {
 	for _, tc := range []struct {
-		name         string
-		ignoreWrites bool
-		verified     bool
-	}{{"Cognito takes the calls", false, true}, {"Cognito drops the calls", true, false}} {
+		name             string
+		ignoreUserWrites bool
+		verified         bool
+	}{{"Cognito takes the calls", false, true}, {"Cognito drops the user calls", true, false}} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, connects := newFake(), 0
-			f.ignoreWrites = tc.ignoreWrites
+			// Dropping the pool call too would stop the pool before its
+			// user stage (TestApplyStopsAPoolThatMovedBetweenStages).
+			f.ignoreUserWrites = tc.ignoreUserWrites
 			s := sessionOf(f, &connects)
 			planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{writeFile(t, desiredYAML)}})
 			if err != nil || planned.InputInvalid() {
@@ -239,7 +243,9 @@ func TestApplyVerifiesOnlyWhatItWroteByDefault(t *testing.T) {
 			if v.OK() != tc.verified || v.Scope != VerifyChanged {
 				t.Fatalf("verified = %v in scope %q; want %v in scope changed (again: %+v)", v.OK(), v.Scope, tc.verified, v.Again)
 			}
-			// alice gets a call and bob none: bob is not read again.
+			// alice gets a call and bob none: bob is not read again. (The
+			// reads of the pool alone are apply's checks before each stage.)
+			f.readSets = slices.DeleteFunc(f.readSets, func(rs state.ReadSet) bool { return len(rs) == 1 && len(rs[poolID]) == 0 })
 			if want := []state.ReadSet{{poolID: {"alice"}}}; !reflect.DeepEqual(f.readSets, want) {
 				t.Errorf("verification read %v; want %v", f.readSets, want)
 			}
@@ -252,6 +258,31 @@ func TestApplyVerifiesOnlyWhatItWroteByDefault(t *testing.T) {
 				t.Errorf("verified %+v; want the plan's desired state of the pool and alice %+v", v.Desired, all)
 			}
 		})
+	}
+}
+
+// A Cognito that drops the pool call (or another writer that undoes it)
+// is noticed before the next stage: the pool stops there, and its user
+// calls are not sent under a configuration nobody planned.
+func TestApplyStopsAPoolThatMovedBetweenStages(t *testing.T) {
+	f, connects := newFake(), 0
+	f.ignoreWrites = true
+	s := sessionOf(f, &connects)
+	planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{writeFile(t, desiredYAML)}})
+	if err != nil || planned.InputInvalid() {
+		t.Fatalf("plan: %v %+v", err, planned)
+	}
+	applied, err := s.Apply(context.Background(), planned.Plan, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := applied.Result
+	var moved *PoolMovedError
+	if r.OK() || len(r.Halted) != 1 || !errors.As(r.Halted[0].Err, &moved) || moved.Stage != 2 || applied.Verification != nil {
+		t.Fatalf("result = %+v; want the pool halted before stage 2", r)
+	}
+	if len(f.writes) != 1 || f.writes[0] != "pool "+poolID {
+		t.Errorf("writes = %q; want only the widen call", f.writes)
 	}
 }
 

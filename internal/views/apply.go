@@ -116,6 +116,13 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 		}
 	}
 
+	if len(r.Halted) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", style.Bold("Stopped pools:"))
+		for _, h := range r.Halted {
+			fmt.Fprintf(&b, "  %s: %s\n", h.UserPoolId, SafeError(h.Err))
+		}
+	}
+
 	if len(notStarted) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", style.Bold("Not started:"))
 		for _, g := range groupByPool(notStarted) {
@@ -129,7 +136,7 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 		}
 	}
 
-	if len(failed) > 0 {
+	if len(failed) > 0 || len(r.Halted) > 0 {
 		fmt.Fprintf(&b, "\nFix the causes above, then %s\n", ResumeHint)
 	} else {
 		fmt.Fprintf(&b, "\nTo finish, %s\n", ResumeHint)
@@ -184,6 +191,11 @@ func notStartedReason(r *apply.Result, failed []apply.CallResult, pool string) s
 	for _, c := range failed {
 		if c.Call.UserPoolId == pool {
 			return fmt.Sprintf("skipped after #%d failed", c.Index+1)
+		}
+	}
+	for _, h := range r.Halted {
+		if h.UserPoolId == pool {
+			return fmt.Sprintf("skipped from stage %d: the pool changed while applying", h.Stage)
 		}
 	}
 	if r.Stopped != nil && !r.Interrupted {

@@ -109,6 +109,33 @@ func TestRenderSummary(t *testing.T) {
 			fake.Fail["eu-west-1_A/1/"] = &apiError{code: "ConcurrentModificationException"}
 			return apply.Run(context.Background(), twoPools(), fake, apply.Options{})
 		}, tags},
+		{"stopped", func(t *testing.T) *apply.Result {
+			// Cognito stopped answering at pool A's third user.
+			stopped := &stoppingError{"AdminSetUserMFAPreference pool eu-west-1_A user alice002: connection refused (3 attempts); stopped: nothing more was sent to Cognito"}
+			r := &apply.Result{Stopped: stopped}
+			for i, c := range twoPools().Calls {
+				cr := apply.CallResult{Index: i, Call: c}
+				switch {
+				case i < 3:
+					cr.Outcome = apply.Applied
+				case i == 3:
+					cr.Outcome, cr.Err = apply.Failed, stopped
+				}
+				r.Calls = append(r.Calls, cr)
+			}
+			return r
+		}, Plain},
+		{"halted", func(t *testing.T) *apply.Result {
+			// Pool B moved after its widen call: its users were not sent.
+			r := apply.Run(context.Background(), twoPools(), &applytest.Executor{}, apply.Options{
+				BeforeStage: func(_ context.Context, pool string, stage int, _ []plan.Call) error {
+					if pool == "us-east-1_B" && stage == 2 {
+						return errors.New("user pool us-east-1_B changed while this apply ran (another apply, or a change by hand, between its stages); stopped before stage 2 of that pool")
+					}
+					return nil
+				}})
+			return r
+		}, Plain},
 		{"interrupted", func(t *testing.T) *apply.Result {
 			// Interrupted after pool A's widen call and three of its users.
 			r := &apply.Result{Interrupted: true}
@@ -151,6 +178,11 @@ func golden(t *testing.T, path, got string) {
 		t.Errorf("output differs from %s (run with -update to accept):\n--- got\n%s--- want\n%s", path, got, want)
 	}
 }
+
+type stoppingError struct{ msg string }
+
+func (e *stoppingError) Error() string  { return e.msg }
+func (e *stoppingError) StopsRun() bool { return true }
 
 type failingWriter struct{}
 
