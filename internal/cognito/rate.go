@@ -144,19 +144,25 @@ func resolveRates(overrides map[Category]float64) (map[Category]float64, error) 
 	return rates, nil
 }
 
-// AIMD tuning. A throttle cuts its bucket's rate by decreaseFactor, at most
-// once per cutEvery: the throttles that follow a cut within that time answer
-// requests sent (or already scheduled) at the old rate, and acting on each
-// would collapse the rate to the floor. Each increaseEvery of throttle-free
-// traffic adds increaseStep of the configured rate back, never above it. So
-// a bucket set above the real quota (a shared account, a lowered quota)
-// settles just under it, and a bucket set right never strays far.
+// AIMD tuning. Each bucket looks back over windows of one second: a window
+// in which at least sustainedFraction of the attempts (and at least
+// minThrottles of them) were throttled cuts the rate by decreaseFactor; a
+// window with fewer than half as many adds increaseStep of the configured
+// rate back, never above it. Judging a window rather than each throttle
+// tells a quota that is really exceeded (everything above it is throttled:
+// a large share) from throttles that come and go (a shared account's
+// neighbour, injected faults: a small share), which are retried and cost
+// little; cutting at each of them once drove the rate to 14% of the quota
+// under 5% random throttles. So a bucket set above the real quota (a shared
+// account, a lowered quota) settles just under it, and a bucket set right
+// never strays far.
 const (
-	decreaseFactor = 0.7
-	cutEvery       = time.Second
-	increaseStep   = 0.05
-	increaseEvery  = time.Second
-	floorFraction  = 0.05 // never slower than this share of the configured rate
+	window            = time.Second
+	sustainedFraction = 0.10
+	minThrottles      = 2
+	decreaseFactor    = 0.7
+	increaseStep      = 0.05
+	floorFraction     = 0.05 // never slower than this share of the configured rate
 )
 
 // bucket paces one (Region, category) pair.
@@ -166,18 +172,18 @@ type bucket struct {
 	floor   rate.Limit
 	now     func() time.Time
 
-	mu         sync.Mutex
-	lastCut    time.Time
-	lastChange time.Time
+	mu                  sync.Mutex
+	windowStart         time.Time
+	attempts, throttles int // in the current window
 }
 
 func newBucket(rps float64, now func() time.Time) *bucket {
 	return &bucket{
-		limiter:    rate.NewLimiter(rate.Limit(rps), 1),
-		ceiling:    rate.Limit(rps),
-		floor:      rate.Limit(rps * floorFraction),
-		now:        now,
-		lastChange: now(),
+		limiter:     rate.NewLimiter(rate.Limit(rps), 1),
+		ceiling:     rate.Limit(rps),
+		floor:       rate.Limit(rps * floorFraction),
+		now:         now,
+		windowStart: now(),
 	}
 }
 
@@ -192,19 +198,35 @@ func (b *bucket) wait(ctx context.Context) error {
 	return nil
 }
 
-// observe adjusts the rate after an attempt.
-func (b *bucket) observe(throttled, succeeded bool) {
+// observe counts an attempt and, once its window has ended, adjusts the
+// rate from the window's share of throttles. Failures that are not
+// throttles count as attempts only.
+func (b *bucket) observe(throttled, _ bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
+	if now.Sub(b.windowStart) >= window {
+		b.judgeWindow()
+		b.windowStart, b.attempts, b.throttles = now, 0, 0
+	}
+	b.attempts++
+	if throttled {
+		b.throttles++
+	}
+}
+
+// judgeWindow cuts or raises the rate after a window; b.mu is held.
+func (b *bucket) judgeWindow() {
+	if b.attempts == 0 {
+		return
+	}
+	share := float64(b.throttles) / float64(b.attempts)
 	limit := b.limiter.Limit()
 	switch {
-	case throttled && (b.lastCut.IsZero() || now.Sub(b.lastCut) >= cutEvery):
+	case b.throttles >= minThrottles && share >= sustainedFraction:
 		b.limiter.SetLimit(max(limit*decreaseFactor, b.floor))
-		b.lastCut, b.lastChange = now, now
-	case succeeded && limit < b.ceiling && now.Sub(b.lastChange) >= increaseEvery:
+	case share < sustainedFraction/2 && limit < b.ceiling:
 		b.limiter.SetLimit(min(limit+b.ceiling*increaseStep, b.ceiling))
-		b.lastChange = now
 	}
 }
 

@@ -103,45 +103,58 @@ func TestBucketAIMD(t *testing.T) {
 			t.Fatalf("%s: rate = %v; want %v", step, got, want)
 		}
 	}
-	b.observe(false, true)
+	// window runs one window of attempts, throttles of them throttled,
+	// and judges it with the first attempt of the next.
+	window := func(attempts, throttles int) {
+		for i := range attempts {
+			b.observe(i < throttles, i >= throttles)
+		}
+		clock.advance(time.Second)
+	}
+	judge := func() { b.observe(false, true); clock.advance(time.Second) }
+
+	window(100, 0)
+	judge()
 	assertRate("success at the configured rate changes nothing", 100)
-	b.observe(true, false)
-	assertRate("a throttle cuts", 70)
 
-	// Throttles right after a cut answer requests sent at the old rate.
-	clock.advance(cutEvery / 2)
-	b.observe(true, false)
-	b.observe(true, false)
-	assertRate("throttles within cutEvery of a cut are ignored", 70)
+	window(100, 5)
+	judge()
+	assertRate("5% of throttles, which come and go, change nothing", 100)
+	window(3, 1)
+	judge()
+	assertRate("a single throttle is not sustained, even as a third of a small window", 100)
 
-	clock.advance(cutEvery / 2)
-	b.observe(true, false)
-	assertRate("a throttle after cutEvery cuts again", 49)
-
-	clock.advance(increaseEvery / 2)
+	b = newBucket(100, clock.now)
+	window(100, 30)
 	b.observe(false, true)
-	assertRate("no increase within increaseEvery of the cut", 49)
-	clock.advance(increaseEvery / 2)
+	assertRate("a window with 30% throttled cuts", 70)
+	b.observe(true, false)
+	b.observe(true, false)
+	assertRate("throttles within the window after a cut wait for its end", 70)
+	clock.advance(time.Second)
 	b.observe(false, true)
-	assertRate("a period of success adds 5% of the ceiling", 54)
-	b.observe(false, true)
-	assertRate("at most one step per period", 54)
+	assertRate("two throttles of three, a sustained share, cut again at the window's end", 49)
 
-	b.observe(false, false)
-	clock.advance(increaseEvery)
-	b.observe(false, false)
-	assertRate("failures that are not throttles change nothing", 54)
+	clock.advance(time.Second)
+	b.observe(false, true)
+	assertRate("a window with no throttle adds 5% of the ceiling", 54)
+	b.observe(false, true)
+	assertRate("at most one step per window", 54)
+	clock.advance(time.Second)
+	window(20, 1)
+	b.observe(false, true)
+	assertRate("under half the sustained share still recovers", 59)
 
 	for range 20 {
-		clock.advance(increaseEvery)
-		b.observe(false, true)
+		window(10, 0)
 	}
+	judge()
 	assertRate("recovery stops at the configured rate", 100)
 
 	for range 50 {
-		clock.advance(cutEvery)
-		b.observe(true, false)
+		window(10, 10)
 	}
+	judge()
 	assertRate("never below the floor", 100*floorFraction)
 }
 
@@ -151,15 +164,23 @@ func TestPacedRetryerObservesEveryAttempt(t *testing.T) {
 	r := &pacedRetryer{RetryerV2: retry.NewStandard(), region: "eu-west-1", limits: l}
 	ctx := smithymw.WithOperationName(context.Background(), "AdminGetUser")
 
-	release, err := r.GetAttemptToken(ctx)
-	if err != nil {
-		t.Fatal(err)
+	attempt := func(opErr error) {
+		t.Helper()
+		release, err := r.GetAttemptToken(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := release(opErr); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := release(&types.TooManyRequestsException{Message: aws.String("Rate exceeded")}); err != nil {
-		t.Fatal(err)
-	}
+	// A window of throttled attempts, judged at the next attempt.
+	attempt(&types.TooManyRequestsException{Message: aws.String("Rate exceeded")})
+	attempt(&types.TooManyRequestsException{Message: aws.String("Rate exceeded")})
+	clock.advance(time.Second)
+	attempt(nil)
 	if got := l.bucket("eu-west-1", "AdminGetUser").rateNow(); got != 700 {
-		t.Errorf("UserRead in eu-west-1 = %v after a throttle; want 700", got)
+		t.Errorf("UserRead in eu-west-1 = %v after a throttled window; want 700", got)
 	}
 	if got := l.bucket("us-east-1", "AdminGetUser").rateNow(); got != 1000 {
 		t.Errorf("UserRead in us-east-1 = %v; want untouched 1000", got)
@@ -168,7 +189,7 @@ func TestPacedRetryerObservesEveryAttempt(t *testing.T) {
 		t.Errorf("UserResourceUpdate in eu-west-1 = %v; want untouched 1000", got)
 	}
 	// An operation without a quota is not paced and changes nothing.
-	release, err = r.GetAttemptToken(smithymw.WithOperationName(context.Background(), "DeleteUserPool"))
+	release, err := r.GetAttemptToken(smithymw.WithOperationName(context.Background(), "DeleteUserPool"))
 	if err != nil {
 		t.Fatal(err)
 	}
