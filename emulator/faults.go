@@ -14,14 +14,23 @@ import (
 
 // Fault kinds beyond Cognito's error codes.
 const (
-	// FaultDrop closes the connection without answering.
+	// FaultDrop closes the connection without answering, before the call
+	// has any effect.
 	FaultDrop = "drop"
+	// FaultReset resets the connection (TCP RST) mid-request, before the
+	// call has any effect.
+	FaultReset = "reset"
+	// FaultLost applies the call, then closes the connection without
+	// answering: the effect happened, the response is lost. A client that
+	// retries applies the call twice.
+	FaultLost = "lost"
 )
 
 // FaultRule makes calls of Operation ("*" for any) fail with Kind with
 // probability Rate (0..1). Kind is a Cognito error code such as
 // "InternalErrorException" (answered with HTTP 500), "TooManyRequestsException"
-// or "ConcurrentModificationException" (HTTP 400), or FaultDrop.
+// or "ConcurrentModificationException" (HTTP 400), FaultDrop, FaultReset
+// or FaultLost.
 type FaultRule struct {
 	Operation string
 	Kind      string
@@ -34,6 +43,8 @@ var faultAliases = map[string]string{
 	"throttle": CodeTooManyRequests,
 	"conflict": CodeConcurrentModification,
 	"drop":     FaultDrop,
+	"reset":    FaultReset,
+	"lost":     FaultLost,
 }
 
 // ParseFaultRule parses "OP=KIND:RATE", e.g. "AdminSetUserMFAPreference=throttle:0.1"
@@ -66,11 +77,17 @@ func faultCode(kind string) (string, error) {
 	if strings.HasSuffix(kind, "Exception") {
 		return kind, nil
 	}
-	return "", fmt.Errorf("unknown fault kind %q; use internal, throttle, conflict, drop or a Cognito error code ending in Exception", kind)
+	return "", fmt.Errorf("unknown fault kind %q; use internal, throttle, conflict, drop, reset, lost or a Cognito error code ending in Exception", kind)
 }
 
-// errDropConnection makes ServeHTTP close the connection unanswered.
-var errDropConnection = errors.New("drop connection")
+// errDropConnection makes ServeHTTP close the connection unanswered;
+// errResetConnection makes it reset the connection; errResponseLost is a
+// call that was applied and whose answer is then dropped.
+var (
+	errDropConnection  = errors.New("drop connection")
+	errResetConnection = errors.New("reset connection")
+	errResponseLost    = errors.New("response lost")
+)
 
 // faults decides, for the nth call of an operation, whether it waits and
 // whether it fails. Random draws are a hash of (seed, operation, n), so a
@@ -185,7 +202,8 @@ func (f *faults) script(op string, current uint64, offsets []uint64, code string
 // FailNext makes the next n calls of op ("*" for any operation) fail with
 // code: a Cognito error code such as "InternalErrorException" (answered
 // with HTTP 500), "ConcurrentModificationException",
-// "InvalidSmsRoleTrustRelationshipException" (HTTP 400), or FaultDrop.
+// "InvalidSmsRoleTrustRelationshipException" (HTTP 400), FaultDrop,
+// FaultReset or FaultLost.
 // Scripted faults take precedence over random ones and over quotas.
 func (s *Server) FailNext(op string, n int, code string) {
 	offsets := make([]uint64, 0, n)

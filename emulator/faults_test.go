@@ -349,7 +349,7 @@ func TestStatsEndpointHoldsNoSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := st.Calls[len(st.Calls)-1]
-	if last != (emulator.CallRecord{Operation: "GetUser", UserPoolId: id, Username: "dave"}) {
+	if last != (emulator.CallRecord{Operation: "GetUser", UserPoolId: id, Username: "dave", Applied: true}) {
 		t.Fatalf("GetUser record %+v", last)
 	}
 	if st.Operations["SetUserPoolMfaConfig"].Calls != 1 {
@@ -368,5 +368,52 @@ func TestStatsEndpointHoldsNoSecrets(t *testing.T) {
 	}
 	if n := len(e.s.Stats().Calls); n != 0 {
 		t.Fatalf("%d calls after reset", n)
+	}
+}
+
+// A reset connection fails before the call has any effect; a lost response
+// comes after it: the change is made, the client hears nothing. The call
+// log says which.
+func TestResetConnectionAndLostResponse(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	id := e.pool("shop")
+	set := func(mode types.UserPoolMfaType) error {
+		_, err := e.c.SetUserPoolMfaConfig(e.ctx, &cip.SetUserPoolMfaConfigInput{UserPoolId: &id, MfaConfiguration: mode,
+			SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true}})
+		return err
+	}
+	mode := func() types.UserPoolMfaType {
+		out := must[*cip.GetUserPoolMfaConfigOutput](t)(e.c.GetUserPoolMfaConfig(e.ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: &id}))
+		return out.MfaConfiguration
+	}
+	e.s.ResetStats()
+	e.s.FailNext("SetUserPoolMfaConfig", 1, emulator.FaultReset)
+	var apiErr smithy.APIError
+	if err := set(types.UserPoolMfaTypeOptional); err == nil || errors.As(err, &apiErr) {
+		t.Fatalf("a reset connection must be a transport error, got %v", err)
+	}
+	if got := mode(); got != types.UserPoolMfaTypeOff {
+		t.Fatalf("after a reset the pool is %s; want it untouched (OFF)", got)
+	}
+	e.s.FailNext("SetUserPoolMfaConfig", 1, emulator.FaultLost)
+	if err := set(types.UserPoolMfaTypeOptional); err == nil || errors.As(err, &apiErr) {
+		t.Fatalf("a lost response must be a transport error, got %v", err)
+	}
+	if got := mode(); got != types.UserPoolMfaTypeOptional {
+		t.Fatalf("after a lost response the pool is %s; want the change made (OPTIONAL)", got)
+	}
+	var writes []emulator.CallRecord
+	for _, c := range e.s.Stats().Calls {
+		if c.Operation == "SetUserPoolMfaConfig" {
+			writes = append(writes, c)
+		}
+	}
+	if len(writes) != 2 || writes[0].Error != "reset" || writes[0].Applied || writes[1].Error != "lost" || !writes[1].Applied {
+		t.Fatalf("call log: %+v", writes)
+	}
+	for _, kind := range []string{"reset", "lost"} {
+		if r, err := emulator.ParseFaultRule("*=" + kind + ":0.1"); err != nil || r.Kind != kind {
+			t.Errorf("%s: %+v %v", kind, r, err)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -119,6 +120,9 @@ type call struct {
 	// userSub is the sub of the user the call names, if that user exists:
 	// one user has one quota whether named by username or by sub.
 	userSub string
+	// applied is set once the handler has succeeded: the call had its
+	// effect, whether or not its answer reaches the client.
+	applied bool
 }
 
 // ServeHTTP answers Cognito API calls on POST / and the emulator's own
@@ -147,8 +151,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &call{op: op, region: region, signed: signed, body: body}
 	out, err := s.serveCall(r, c)
-	if err == errDropConnection {
-		dropConnection(w)
+	switch err {
+	case errDropConnection, errResponseLost:
+		dropConnection(w, false)
+		return
+	case errResetConnection:
+		dropConnection(w, true)
 		return
 	}
 	if err != nil {
@@ -183,10 +191,16 @@ func (s *Server) serveCall(r *http.Request, c *call) (out any, err error) {
 	if err := s.faults.delay(r.Context(), c.op, seq); err != nil {
 		return nil, errDropConnection
 	}
-	if code := s.faults.inject(c.op, seq, anySeq); code != "" {
-		if code == FaultDrop {
-			return nil, errDropConnection
-		}
+	lose := false
+	switch code := s.faults.inject(c.op, seq, anySeq); code {
+	case "":
+	case FaultDrop:
+		return nil, errDropConnection
+	case FaultReset:
+		return nil, errResetConnection
+	case FaultLost:
+		lose = true
+	default:
 		return nil, &apiError{Code: code, Message: defaultMessage(code)}
 	}
 	// Authentication comes before quotas: an unsigned call spends nothing.
@@ -196,7 +210,12 @@ func (s *Server) serveCall(r *http.Request, c *call) (out any, err error) {
 	if !s.quotas.allow(c) {
 		return nil, &apiError{Code: CodeTooManyRequests, Message: "Rate exceeded"}
 	}
-	return h.fn(s, c)
+	out, err = h.fn(s, c)
+	c.applied = err == nil
+	if c.applied && lose {
+		return nil, errResponseLost
+	}
+	return out, err
 }
 
 // identify fills in the pool and user a call is about, for the call log
@@ -322,16 +341,23 @@ func errorCode(err error) string {
 		return ""
 	case err == errDropConnection:
 		return FaultDrop
+	case err == errResetConnection:
+		return FaultReset
+	case err == errResponseLost:
+		return FaultLost
 	default:
 		return asAPIError(err).Code
 	}
 }
 
 // dropConnection closes the client's connection without an answer, the way
-// a network failure looks to the SDK.
-func dropConnection(w http.ResponseWriter) {
+// a network failure looks to the SDK; with reset, as a TCP RST.
+func dropConnection(w http.ResponseWriter, reset bool) {
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
+			if tcp, ok := conn.(*net.TCPConn); ok && reset {
+				_ = tcp.SetLinger(0) // close with RST rather than FIN
+			}
 			_ = conn.Close()
 			return
 		}

@@ -24,9 +24,11 @@ type Counters struct {
 	Failed    int
 }
 
-// CallRecord is one call: which operation, about which pool and user, and
-// the error code it was answered with ("" on success, "drop" when the
-// connection was dropped).
+// CallRecord is one call: which operation, about which pool and user, the
+// error code it was answered with ("" on success; "drop" or "reset" when
+// the connection was dropped or reset before the call had any effect;
+// "lost" when it had its effect and the answer was then dropped), and
+// whether it had its effect (Applied: "" and "lost").
 type CallRecord struct {
 	Operation  string
 	UserPoolId string `json:",omitempty"`
@@ -35,6 +37,8 @@ type CallRecord struct {
 	// Signed: the request carried a SigV4 signature (AWS credentials);
 	// token-authorised calls need none.
 	Signed bool `json:",omitempty"`
+	// Applied: the call had its effect (every success, and a lost answer).
+	Applied bool `json:",omitempty"`
 }
 
 type stats struct {
@@ -97,7 +101,7 @@ func (st *stats) end(c *call, code string) CallRecord {
 		st.log = append(st.log[:0], st.log[n:]...)
 		st.dropped += n
 	}
-	rec := CallRecord{Operation: c.op, UserPoolId: c.poolID, Username: c.username, Error: code, Signed: c.signed}
+	rec := CallRecord{Operation: c.op, UserPoolId: c.poolID, Username: c.username, Error: code, Signed: c.signed, Applied: c.applied}
 	st.log = append(st.log, rec)
 	return rec
 }
