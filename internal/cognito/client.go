@@ -158,7 +158,7 @@ func newPacedRetryer(region string, maxAttempts int, quotas *limits) *pacedRetry
 			// here the quota buckets already pace every attempt,
 			// and a long run must not exhaust it and fail.
 			so.RateLimiter = ratelimit.None
-			so.Backoff = throttleBackoff{other: retry.NewExponentialJitterBackoff(so.MaxBackoff)}
+			so.Backoff = retryBackoff{}
 		}),
 		region: region,
 		limits: quotas,

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	smithymw "github.com/aws/smithy-go/middleware"
 	"golang.org/x/time/rate"
 )
@@ -327,20 +326,27 @@ func takePrepaidAttempt(ctx context.Context) bool {
 	return ok && p.taken.CompareAndSwap(false, true)
 }
 
-// throttleBackoff is the SDK retryer's delay before retrying an attempt:
-// short and jittered for throttling, because the bucket (already slowed by
-// the throttle) is what spaces the retries; the SDK's exponential delay for
-// anything else.
-type throttleBackoff struct{ other retry.BackoffDelayer }
+// retryBackoff is the SDK retryer's delay before retrying an attempt:
+// short and jittered for throttling, because the bucket (slowed when the
+// throttling is sustained) is what spaces the retries; for 5xx and
+// connections lost mid-request, exponential with full jitter from 250 ms
+// up to 20 s. The SDK's own starts at up to 2 s: with a fifth of calls
+// failing once, the workers spent most of their time asleep (11% of the
+// quota achieved); from 250 ms a single failure costs little, and a
+// lasting outage still gets about a minute of retries over 8 attempts.
+type retryBackoff struct{}
 
 const (
 	throttleRetryBase = 100 * time.Millisecond
 	throttleRetryMax  = 2 * time.Second
+	serverRetryBase   = 250 * time.Millisecond
+	serverRetryMax    = 20 * time.Second
 )
 
-func (b throttleBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+func (retryBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
 	if !isThrottle(err) {
-		return b.other.BackoffDelay(attempt, err)
+		ceiling := min(serverRetryBase<<min(attempt-1, 10), serverRetryMax)
+		return rand.N(ceiling + 1), nil
 	}
 	ceiling := min(throttleRetryBase<<min(attempt, 8), throttleRetryMax)
 	return ceiling/2 + rand.N(ceiling/2+1), nil
