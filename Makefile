@@ -4,7 +4,7 @@ BIN     := bin/mfactl
 PEERS   := tools/peers
 FUZZTIME ?= 30s
 
-.PHONY: build test demo lint fuzz bench conformance peers clean
+.PHONY: build test demo lint fuzz bench conformance peers chaos clean
 
 build:
 	CGO_ENABLED=0 $(GO) build -o $(BIN) .
@@ -25,6 +25,15 @@ fuzz:
 
 bench:
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...
+
+# The fault-and-kill suite (docs/reliability.md): CHAOS=full for the figures,
+# CHAOS=ci for the bounded form .ci/run uses. Its figures are the last lines.
+CHAOS ?= full
+chaos:
+	@mkdir -p bin
+	MFACTL_CHAOS=$(CHAOS) MFACTL_CHAOS_FIGURES=$(CURDIR)/bin/chaos-figures.txt \
+	  $(GO) test ./internal/chaos -count=1 -timeout 90m
+	@cat bin/chaos-figures.txt
 
 # Installs cognito-local (pinned, npm ci) and the Debian awscli if missing.
 peers:
