@@ -176,6 +176,12 @@ func TestTamperedPlansAreRefusedBeforeAnyCall(t *testing.T) {
 			m.call(9)["UserPoolId"] = retail
 			m.request(9)["UserPoolId"] = retail
 		}, "not among the targets"},
+		{"a username that forges a line of output", func(m planMap) {
+			forged := "alice.nguyen\n::error file=prod.yaml::forged"
+			m.target(prod, "alice.nguyen")["Username"] = forged
+			m.call(17)["Username"] = forged
+			m.request(17)["Username"] = forged
+		}, "is not a Cognito username"},
 		{"an operation changed", func(m planMap) {
 			m.call(0)["Operation"] = "AdminSetUserMFAPreference"
 		}, "corrupt plan file"},
@@ -201,6 +207,9 @@ func TestTamperedPlansAreRefusedBeforeAnyCall(t *testing.T) {
 			out, errOut, code := h.run(ctx, "apply", path)
 			if code != ExitError || !strings.Contains(errOut, tt.want) {
 				t.Fatalf("exit %d, want 1 with %q in stderr\nstdout:\n%s\nstderr:\n%s", code, tt.want, out, errOut)
+			}
+			if strings.Contains(errOut, "\n::error") {
+				t.Fatalf("a forged line reached the output:\n%s", errOut)
 			}
 			if w := h.writes(); len(w) != 0 {
 				t.Fatalf("a tampered plan made writes: %v", w)

@@ -190,7 +190,13 @@ func olderThan(version, oldest string) bool {
 	return minor(version) < minor(oldest)
 }
 
-var userPoolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+var (
+	userPoolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	// usernamePattern is Cognito's (and the file format's): a plan file's
+	// names end up in messages, so one that holds a newline or a control
+	// character is refused rather than printed.
+	usernamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`)
+)
 
 func validateLoaded(p *Plan) error {
 	if p.Diagnostics.HasErrors() {
@@ -199,6 +205,12 @@ func validateLoaded(p *Plan) error {
 	type targetKey struct{ pool, user string }
 	targets := map[targetKey]bool{}
 	for _, t := range p.Targets {
+		if !userPoolIDPattern.MatchString(t.UserPoolId) {
+			return fmt.Errorf("target %q is not a user pool ID", t.UserPoolId)
+		}
+		if t.Username != "" && !usernamePattern.MatchString(t.Username) {
+			return fmt.Errorf("target %q of %s is not a Cognito username (1 to 128 letters, marks, numbers, symbols or punctuation)", t.Username, t.UserPoolId)
+		}
 		if t.Fingerprint == "" {
 			return fmt.Errorf("target %s has no fingerprint", targetName(t))
 		}
