@@ -113,11 +113,22 @@ const (
 type applyDoc struct {
 	FormatVersion string
 	Outcome       string
-	Error         string             `json:",omitempty"` // why it stopped, when it did
-	Diagnostics   diag.List          `json:",omitempty"` // of the files or of the checks, when they stopped it
-	Plan          json.RawMessage    `json:",omitempty"` // the plan applied, in plan -o json's form
-	Calls         []applyCall        `json:",omitempty"`
-	Verification  *applyVerification `json:",omitempty"`
+	Error         string          `json:",omitempty"` // why it stopped, when it did
+	Diagnostics   diag.List       `json:",omitempty"` // of the files or of the checks, when they stopped it
+	Plan          json.RawMessage `json:",omitempty"` // the plan applied, in plan -o json's form
+	Calls         []applyCall     `json:",omitempty"`
+	// StoppedPools are the pools apply stopped because they changed under
+	// it (another apply); Stopped is the failure that stopped the whole run
+	// (Cognito unreachable, no credentials).
+	StoppedPools []applyHalt        `json:",omitempty"`
+	Stopped      string             `json:",omitempty"`
+	Verification *applyVerification `json:",omitempty"`
+}
+
+type applyHalt struct {
+	UserPoolId string
+	Stage      int // the stage it was stopped before
+	Error      string
 }
 
 type applyCall struct {
@@ -182,6 +193,12 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 		}
 		v.doc.Calls = append(v.doc.Calls, ac)
 	}
+	for _, h := range r.Halted {
+		v.doc.StoppedPools = append(v.doc.StoppedPools, applyHalt{UserPoolId: h.UserPoolId, Stage: h.Stage, Error: SafeError(h.Err)})
+	}
+	if r.Stopped != nil {
+		v.doc.Stopped = SafeError(r.Stopped)
+	}
 	switch {
 	case r.Interrupted:
 		v.doc.Outcome = OutcomeInterrupted
@@ -194,7 +211,7 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 		av := &applyVerification{Verified: ver.OK(), Scope: ver.Scope}
 		switch {
 		case ver.Err != nil:
-			av.Error = ver.Err.Error()
+			av.Error = SafeError(ver.Err)
 		case !ver.OK():
 			var b bytes.Buffer
 			if err := plan.WriteJSON(&b, ver.Again); err != nil {
@@ -212,7 +229,7 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 
 func (v *applyJSON) Done(err error) error {
 	if err != nil && v.doc.Error == "" {
-		v.doc.Error = err.Error()
+		v.doc.Error = SafeError(err)
 	}
 	enc := json.NewEncoder(v.io.Out)
 	enc.SetEscapeHTML(false)

@@ -1,9 +1,16 @@
 package views
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/mfactl/mfactl/internal/apply"
+	"github.com/mfactl/mfactl/internal/apply/applytest"
+	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/internal/usecase"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
@@ -50,5 +57,45 @@ func TestDiagnosticsPrintOnOneLineWhateverTheyHold(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	if len(lines) != 2 || strings.HasPrefix(lines[1], "::") || strings.ContainsAny(b.String(), "\x1b\u202e") {
 		t.Fatalf("output:\n%s", b.String())
+	}
+}
+
+// apply -o json says which pools were stopped and what stopped the run,
+// redacted like the text.
+func TestApplyJSONNamesStoppedPoolsAndTheStop(t *testing.T) {
+	p := applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Widen: true, Users: applytest.Users("a", 2)})
+	r := apply.Run(context.Background(), p, &applytest.Executor{}, apply.Options{
+		BeforeStage: func(_ context.Context, pool string, stage int, _ []plan.Call) error {
+			if stage == 2 {
+				return errors.New("user pool eu-west-1_A changed while this apply ran")
+			}
+			return nil
+		}})
+	r.Stopped = errors.New(`get credentials: parse failed of process output: {"SecretAccessKey": "wJalrSECRET"}, error: EOF`)
+	ios, _, out, _ := TestStreams()
+	v := NewApply(JSON, ios, PlanOptions{})
+	if err := v.Applied(&usecase.Applied{Result: r}); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Done(nil); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Outcome      string
+		StoppedPools []struct {
+			UserPoolId string
+			Stage      int
+			Error      string
+		}
+		Stopped string
+	}
+	if err := json.Unmarshal([]byte(out.String()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Outcome != OutcomeFailed || len(doc.StoppedPools) != 1 || doc.StoppedPools[0].Stage != 2 || !strings.Contains(doc.StoppedPools[0].Error, "changed while") {
+		t.Errorf("document: %s", out.String())
+	}
+	if strings.Contains(out.String(), "wJalrSECRET") || !strings.Contains(doc.Stopped, "(hidden") {
+		t.Errorf("Stopped: %q", doc.Stopped)
 	}
 }
