@@ -169,11 +169,8 @@ func applySavedPlan(ctx context.Context, session *usecase.Session, view views.Ap
 	if err != nil {
 		return err
 	}
-	if saved.Plan == nil {
-		if err := view.InputErrors(saved.Input); err != nil {
-			return err
-		}
-		return &SilentError{Err: saved.Input.AsError()}
+	if err := stopAtInvalidFiles(view, saved); err != nil {
+		return err
 	}
 	if err := view.SavedPlan(opts.PlanFile, saved.Plan); err != nil {
 		return err

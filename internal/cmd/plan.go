@@ -138,6 +138,18 @@ func registerTargets(c *cobra.Command, targets *[]string) {
 // the environment sets one.
 func planKey() []byte { return []byte(os.Getenv(plan.KeyEnv)) }
 
+// stopAtInvalidFiles shows why the files could not be used, and returns the
+// error that exits 1, when planning (or loading a saved plan) stopped there.
+func stopAtInvalidFiles(view interface{ InputErrors(diag.List) error }, planned *usecase.Planned) error {
+	if !planned.InputInvalid() {
+		return nil
+	}
+	if err := view.InputErrors(planned.Input); err != nil {
+		return err
+	}
+	return &SilentError{Err: planned.Input.AsError()}
+}
+
 // planShower is the part of a view that shows the outcome of planning.
 type planShower interface {
 	Plan(p *plan.Plan) error
@@ -147,11 +159,8 @@ type planShower interface {
 // showPlan renders the outcome of planning; invalid files and a plan whose
 // checks failed are shown and returned as the error that exits 1.
 func showPlan(view planShower, planned *usecase.Planned) (*plan.Plan, error) {
-	if planned.InputInvalid() {
-		if err := view.InputErrors(planned.Input); err != nil {
-			return nil, err
-		}
-		return nil, &SilentError{Err: planned.Input.AsError()}
+	if err := stopAtInvalidFiles(view, planned); err != nil {
+		return nil, err
 	}
 	p := planned.Plan
 	if err := view.Plan(p); err != nil {

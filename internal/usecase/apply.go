@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/apply"
-	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
@@ -179,20 +178,14 @@ type SavedOptions struct {
 	TokenGiven  bool
 }
 
-// Saved is a plan file made ready to apply. When the given files are
-// invalid, Input holds their diagnostics and Plan is nil.
-type Saved struct {
-	Input diag.List
-	Plan  *plan.Plan
-}
-
 // LoadSaved reads a plan file, reads again what it read, and refuses it,
 // before any call, when that changed since (*StaleError) or when its calls
 // are not exactly the ones its own desired state and options make against
 // that live state (*plan.InconsistentError: an edited plan); then it puts
 // back the secrets the file does not hold. Only a plan that read nothing
-// is returned without contacting Cognito.
-func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, error) {
+// is returned without contacting Cognito. As with Plan, invalid files (given
+// for secrets) leave Plan nil and their diagnostics in Input.
+func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, error) {
 	p, err := loadPlanFile(opts.Path, opts.Key)
 	if err != nil {
 		return nil, err
@@ -207,7 +200,7 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, err
 			return nil, err
 		}
 		if diags.HasErrors() {
-			return &Saved{Input: diags}, nil
+			return &Planned{Input: diags}, nil
 		}
 		desired = &d
 	}
@@ -216,7 +209,7 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, err
 		return nil, err
 	}
 	if len(p.Targets) == 0 { // read nothing: nothing to check, nothing to apply
-		return &Saved{Plan: p}, nil
+		return &Planned{Plan: p}, nil
 	}
 	if tok != nil {
 		if err := tok.Usable(s.now()); err != nil {
@@ -253,7 +246,7 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Saved, err
 	if err := plan.ResolveSecrets(p, live, desired); err != nil {
 		return nil, err
 	}
-	return &Saved{Plan: p}, nil
+	return &Planned{Plan: p}, nil
 }
 
 func loadPlanFile(path string, key []byte) (*plan.Plan, error) {
