@@ -31,17 +31,18 @@ func (c *Client) ListUsersFiltered(ctx context.Context, poolID, filter string, a
 	if filter != "" {
 		in.Filter = aws.String(filter)
 	}
-	return c.listPages(ctx, "ListUsers", poolID, eachOf(each), func(api API) ([]ListedUser, *string, error) {
+	return c.listUserPages(ctx, in, eachOf(each))
+}
+
+// listUserPages pages through ListUsers with in, handing each page on.
+func (c *Client) listUserPages(ctx context.Context, in *cip.ListUsersInput, page func([]ListedUser) error) error {
+	return c.listPages(ctx, "ListUsers", aws.ToString(in.UserPoolId), page, func(api API) ([]ListedUser, *string, error) {
 		out, err := api.ListUsers(ctx, in)
 		if err != nil {
 			return nil, nil, err
 		}
-		users := make([]ListedUser, len(out.Users))
-		for i, u := range out.Users {
-			users[i] = listedUser(u)
-		}
 		in.PaginationToken = out.PaginationToken
-		return users, out.PaginationToken, nil
+		return listedUsers(out.Users), out.PaginationToken, nil
 	})
 }
 
@@ -67,19 +68,7 @@ func (c *Client) ListUsers(ctx context.Context, poolID, group string, page func(
 	if group != "" {
 		return c.listGroupPages(ctx, poolID, group, names)
 	}
-	in := &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(ListPageSize)}
-	return c.listPages(ctx, "ListUsers", poolID, names, func(api API) ([]ListedUser, *string, error) {
-		out, err := api.ListUsers(ctx, in)
-		if err != nil {
-			return nil, nil, err
-		}
-		users := make([]ListedUser, len(out.Users))
-		for i, u := range out.Users {
-			users[i] = listedUser(u)
-		}
-		in.PaginationToken = out.PaginationToken
-		return users, out.PaginationToken, nil
-	})
+	return c.listUserPages(ctx, &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(ListPageSize)}, names)
 }
 
 func (c *Client) listGroupPages(ctx context.Context, poolID, group string, page func([]ListedUser) error) error {
@@ -89,12 +78,8 @@ func (c *Client) listGroupPages(ctx context.Context, poolID, group string, page 
 		if err != nil {
 			return nil, nil, err
 		}
-		users := make([]ListedUser, len(out.Users))
-		for i, u := range out.Users {
-			users[i] = listedUser(u)
-		}
 		in.NextToken = out.NextToken
-		return users, out.NextToken, nil
+		return listedUsers(out.Users), out.NextToken, nil
 	})
 }
 
@@ -144,6 +129,14 @@ func (c *Client) listPages(ctx context.Context, operation, poolID string, page f
 }
 
 // listedUser is what a listing page carries of one user.
+func listedUsers(us []types.UserType) []ListedUser {
+	out := make([]ListedUser, len(us))
+	for i, u := range us {
+		out[i] = listedUser(u)
+	}
+	return out
+}
+
 func listedUser(u types.UserType) ListedUser {
 	lu := ListedUser{Username: aws.ToString(u.Username), Status: string(u.UserStatus), Enabled: u.Enabled, Attributes: make(map[string]string, len(u.Attributes))}
 	for _, a := range u.Attributes {
