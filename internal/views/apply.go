@@ -168,14 +168,6 @@ func writeIneligible(b *strings.Builder, calls []apply.CallResult, style Palette
 	}
 }
 
-// NameList joins names, showing at most limit of them.
-func NameList(names []string, limit int) string {
-	if limit <= 0 || len(names) <= limit {
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
-}
-
 // target names what a call acts on, without its request.
 func target(c apply.CallResult) string {
 	if c.Call.Username != "" {

@@ -67,15 +67,11 @@ func groupDiagnostics(l diag.List) []diagGroup {
 
 // users names the users of a group, at most groupNamesShown.
 func (g diagGroup) users() string {
-	names := make([]string, 0, min(len(g.members), groupNamesShown))
-	for _, m := range g.members[:min(len(g.members), groupNamesShown)] {
-		names = append(names, m.Username)
+	names := make([]string, len(g.members))
+	for i, m := range g.members {
+		names[i] = m.Username
 	}
-	s := strings.Join(names, ", ")
-	if more := len(g.members) - len(names); more > 0 {
-		s += fmt.Sprintf(" and %d more", more)
-	}
-	return s
+	return NameList(names, groupNamesShown)
 }
 
 // where says where a diagnostic is: "file:line:col, Path".

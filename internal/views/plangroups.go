@@ -1,7 +1,6 @@
 package views
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/plan"
@@ -144,16 +143,9 @@ func (g *userGroup) names() string { return g.namesUpTo(groupNamesShown) }
 // namesUpTo lists a group's usernames, at most limit of them (all when
 // limit is 0).
 func (g *userGroup) namesUpTo(limit int) string {
-	if limit <= 0 {
-		limit = len(g.Users)
+	names := make([]string, len(g.Users))
+	for i, u := range g.Users {
+		names[i] = u.Username
 	}
-	names := make([]string, 0, min(len(g.Users), limit))
-	for _, u := range g.Users[:min(len(g.Users), limit)] {
-		names = append(names, u.Username)
-	}
-	s := strings.Join(names, ", ")
-	if more := len(g.Users) - len(names); more > 0 {
-		s += fmt.Sprintf(" and %d more", more)
-	}
-	return s
+	return NameList(names, limit)
 }
