@@ -21,7 +21,7 @@ demo: build
 	./scripts/demo.sh
 
 fuzz:
-	$(GO) test ./internal/schema -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./schema -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 bench:
 	$(GO) test -p 1 -run '^$$' -bench . -benchmem ./...

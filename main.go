@@ -4,7 +4,7 @@ package main
 import (
 	"os"
 
-	"github.com/mfactl/mfactl/internal/cmd"
+	"github.com/mfactl/mfactl/cmd"
 )
 
 func main() { os.Exit(cmd.Main()) }

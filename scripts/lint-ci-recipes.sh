@@ -21,6 +21,6 @@ echo "lint-ci-recipes: actionlint docs/ci/github/*.yml"
 go run "$ACTIONLINT" -no-color docs/ci/github/*.yml
 
 echo "lint-ci-recipes: the mfactl command lines, the GitLab file and the IAM documents (TestCIRecipes); cron.sh"
-go test ./internal/cmd -run TestCIRecipes -count=1
+go test ./cmd -run TestCIRecipes -count=1
 shellcheck docs/ci/cron.sh
 echo "lint-ci-recipes: ok"

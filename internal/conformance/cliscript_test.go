@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfactl/mfactl/internal/cmd"
+	"github.com/mfactl/mfactl/cmd"
 )
 
 // TestPlanCLIScriptConverges gives the AWS CLI what mfactl plan -o cli

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfactl/mfactl/internal/cmd"
+	"github.com/mfactl/mfactl/cmd"
 	"github.com/mfactl/mfactl/internal/views"
 )
 

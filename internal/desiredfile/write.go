@@ -1,5 +1,5 @@
 // Package desiredfile writes desired-state files: the YAML that
-// internal/schema reads. mfactl import writes what Cognito holds, so that
+// schema reads. mfactl import writes what Cognito holds, so that
 // mfactl plan on the file shows no change; mfactl init writes a commented
 // starter. It is a file-format writer, not a view: its output is input to
 // mfactl, held to the schema and the round trip, and never coloured or

@@ -11,8 +11,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/mfactl/mfactl/internal/apply"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // ApplyOptions tune applying a plan.

@@ -8,8 +8,8 @@ import (
 	"slices"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/token"
+	"github.com/mfactl/mfactl/plan"
 )
 
 var errTokenWithoutSelf = errors.New("--access-token-file is for files that declare Self (your own MFA settings); these files declare UserPools, which mfactl reads and writes with AWS credentials")

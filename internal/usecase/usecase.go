@@ -10,11 +10,11 @@ import (
 	"io"
 	"time"
 
-	"github.com/mfactl/mfactl/internal/apply"
+	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
+	"github.com/mfactl/mfactl/schema"
 )
 
 // Cognito is what the use cases need from Cognito: reading live state,

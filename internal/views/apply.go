@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mfactl/mfactl/internal/apply"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // APIError is implemented by errors that carry Cognito's error code and

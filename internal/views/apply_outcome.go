@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/mfactl/mfactl/internal/apply"
+	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/usecase"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // Apply shows applying: the plan about to be applied, what happened to

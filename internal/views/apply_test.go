@@ -11,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mfactl/mfactl/internal/apply"
-	"github.com/mfactl/mfactl/internal/apply/applytest"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/apply/applytest"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")

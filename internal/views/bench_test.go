@@ -5,9 +5,9 @@ import (
 	"io"
 	"testing"
 
-	"github.com/mfactl/mfactl/internal/plan"
-	"github.com/mfactl/mfactl/internal/plan/plantest"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/plantest"
 )
 
 // BenchmarkRenderPlanText10kUsers renders a plan that changes half of

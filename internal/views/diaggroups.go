@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // shownDiagnostics is what the people-facing formats (text, Markdown,

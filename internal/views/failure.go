@@ -5,7 +5,7 @@ import (
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // OutcomeInvalidInput is the outcome of a plan whose files are invalid

@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
-	"github.com/mfactl/mfactl/internal/plan/plantest"
-	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/plantest"
+	"github.com/mfactl/mfactl/schema"
 )
 
 // formatGoldens are the machine and CI formats with their golden file names.

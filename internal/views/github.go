@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/schema"
+	"github.com/mfactl/mfactl/schema"
 )
 
 // sourcePath is a diagnostic's file as CI tools want it: relative to the

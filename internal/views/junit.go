@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
-	"github.com/mfactl/mfactl/internal/schema"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/schema"
 )
 
 // The JUnit XML that GitLab, Jenkins and CircleCI read: the shape of

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // CommentLimit is GitHub's limit on the body of a pull-request comment, in

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // Plan shows the outcome of planning in one format.

@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // CLI is `-o cli`: the plan's calls as the equivalent AWS CLI commands, a

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // The quoted body reads back, through a POSIX shell, as the JSON it was;

@@ -3,8 +3,8 @@ package views
 import (
 	"strings"
 
-	"github.com/mfactl/mfactl/internal/plan"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // groupAtLeast is how many users must change the same way before a

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // PlanSummary is the one-line outcome of a plan, e.g.

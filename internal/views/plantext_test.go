@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mfactl/mfactl/internal/plan"
-	"github.com/mfactl/mfactl/internal/plan/plantest"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/plantest"
 )
 
 func TestRenderTextColours(t *testing.T) {
@@ -123,7 +123,7 @@ func TestPlanTextShowsASecretChangeButNotTheSecret(t *testing.T) {
 }
 
 // TestGoldenPlanTexts renders each scenario of fixtures/plans (see
-// internal/plan's TestGoldenPlans) as text. Regenerate with
+// plan's TestGoldenPlans) as text. Regenerate with
 //
 //	go test ./internal/views -run TestGoldenPlanTexts -update
 func TestGoldenPlanTexts(t *testing.T) {

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mfactl/mfactl/internal/plan"
-	"github.com/mfactl/mfactl/internal/plan/plantest"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/plantest"
 )
 
 // policyPlan is a plan whose policy gives email MFA to n users, one of

@@ -8,8 +8,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/mfactl/mfactl/internal/apply"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // Progress of long work goes to stderr, in one of two forms: a bar on a

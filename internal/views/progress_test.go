@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfactl/mfactl/internal/apply"
-	"github.com/mfactl/mfactl/internal/apply/applytest"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/apply/applytest"
+	"github.com/mfactl/mfactl/plan"
 )
 
 func TestLineProgressWritesEveryNCallsAndAtTheEnd(t *testing.T) {

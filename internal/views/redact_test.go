@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mfactl/mfactl/internal/apply"
-	"github.com/mfactl/mfactl/internal/apply/applytest"
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/apply/applytest"
 	"github.com/mfactl/mfactl/internal/usecase"
+	"github.com/mfactl/mfactl/plan"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mfactl/mfactl/internal/plan"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // poolStages is one pool's calls, stage by stage, as the compact plan

@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/internal/schema"
+	"github.com/mfactl/mfactl/schema"
 )
 
 // Validate shows the outcome of validating files in one format.

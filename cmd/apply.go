@@ -1,0 +1,208 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/usecase"
+	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/plan"
+)
+
+// ApplyOptions are the inputs of `mfactl apply`.
+type ApplyOptions struct {
+	IO        *views.IOStreams
+	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
+
+	PlanFile        string // set when a saved plan is applied
+	Files           []string
+	Output          string // one of views.ApplyFormats
+	AutoApprove     bool
+	ResendWriteOnly bool
+	Verbose         bool
+	Targets         []string
+	Concurrency     int
+	Verify          string // changed | all
+	AWS             awsFlags
+}
+
+// NewCmdApply builds `mfactl apply`; runF replaces applyRun in tests.
+func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
+	opts := &ApplyOptions{IO: f.IO, NewClient: f.Cognito}
+	c := &cobra.Command{
+		Use:   "apply (-f PATH... [--auto-approve] [--target POOL_ID[/USERNAME]]... | PLANFILE) [-o text|json]",
+		Short: "Make Cognito match the files, or execute a saved plan",
+		Long: `Apply plans from the files (or loads a saved plan), then executes exactly the
+plan's calls, pool by pool and stage by stage, and finally re-reads what
+it changed to confirm it matches (--verify all re-reads every target).
+
+With files it shows the plan and asks before changing anything (only
+"yes" approves); without a terminal it refuses unless --auto-approve is
+given. A saved plan is shown and applied without asking, but only if
+nothing it read has changed since. -o json prints one JSON document with
+the outcome (applied, failed, interrupted or not started) and every call's.
+
+Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
+130 interrupted (calls in flight finish; the summary says what was applied).`,
+		Example: `  mfactl apply -f mfa/
+  mfactl apply -f mfa/ --auto-approve
+  mfactl plan -f mfa/ --out mfa.plan && mfactl apply mfa.plan`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.PlanFile = args[0]
+			}
+			if _, err := usecase.ParseVerifyScope(opts.Verify); err != nil {
+				return &UsageError{Err: err}
+			}
+			if opts.Concurrency < 1 {
+				return &UsageError{Err: fmt.Errorf("--concurrency %d: want at least 1 call in flight", opts.Concurrency), Hint: fmt.Sprintf("the default is %d; the rate limits, not this, set the pace", apply.DefaultConcurrency)}
+			}
+			if opts.PlanFile == "" && len(opts.Files) == 0 {
+				return &UsageError{Err: errors.New("nothing to apply"), Hint: "give desired-state files with -f, or a saved plan file: mfactl apply -f mfa/ or mfactl apply mfa.plan"}
+			}
+			if _, err := views.ParseFormat(opts.Output, views.ApplyFormats...); err != nil {
+				return &UsageError{Err: err}
+			}
+			if opts.PlanFile != "" && len(opts.Targets) > 0 {
+				return &UsageError{Err: errors.New("--target cannot narrow a saved plan"), Hint: "make the partial plan with mfactl plan --target ... --out PLANFILE, then apply it"}
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return applyRun(c.Context(), opts)
+		},
+	}
+	fs := c.Flags()
+	fs.StringArrayVarP(&opts.Files, "file", "f", nil, "desired-state file, directory or - for stdin (repeatable); with PLANFILE, only used to supply secrets the plan file does not hold")
+	fs.BoolVar(&opts.AutoApprove, "auto-approve", false, "apply without asking (required when stdin is not a terminal)")
+	fs.BoolVar(&opts.ResendWriteOnly, "resend-write-only", false, "send declared WebAuthnMfaSettings even for users with nothing else to change")
+	fs.IntVar(&opts.Concurrency, "concurrency", apply.DefaultConcurrency, "calls in flight per stage of a pool (the rate limits set the pace)")
+	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(views.ApplyFormats...))
+	_ = c.RegisterFlagCompletionFunc("output", completeFormats(views.ApplyFormats, ""))
+	fs.BoolVarP(&opts.Verbose, "verbose", "v", false, "show every user and every call with its request")
+	fs.StringVar(&opts.Verify, "verify", string(usecase.VerifyChanged), "what to read again after apply: changed (the pools and users apply wrote) or all (every target)")
+	registerTargets(c, &opts.Targets)
+	opts.AWS.register(c)
+	return c
+}
+
+func applyRun(ctx context.Context, opts *ApplyOptions) error {
+	format, _ := views.ParseFormat(opts.Output, views.ApplyFormats...)
+	view := views.NewApply(format, opts.IO, views.PlanOptions{Verbose: opts.Verbose})
+	err := applyAndShow(ctx, opts, view)
+	if verr := view.Done(err); verr != nil {
+		return verr
+	}
+	if err != nil && format == views.JSON && ExitCode(err) == ExitError {
+		return &SilentError{Err: err} // the JSON document says it
+	}
+	return err
+}
+
+func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) error {
+	session := opts.AWS.session(opts.NewClient, opts.IO)
+	if opts.PlanFile != "" {
+		return applySavedPlan(ctx, session, view, opts)
+	}
+	// Refuse before reading anything: a pipeline without --auto-approve is a mistake.
+	if !opts.AutoApprove && !opts.IO.CanPrompt() {
+		return errors.New("refusing to apply without confirmation: mfactl can only ask when stdin and stderr are a terminal; review with `mfactl plan` and pass --auto-approve")
+	}
+	update, finish := opts.IO.ReadProgress()
+	planned, err := session.Plan(ctx, usecase.PlanOptions{
+		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update, Targets: opts.Targets,
+		Build:       plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
+		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != "",
+	})
+	finish()
+	if err != nil {
+		return err
+	}
+	p, err := showPlan(view, planned)
+	if err != nil || !p.HasChanges() {
+		return err
+	}
+	if !opts.AutoApprove {
+		ok, err := opts.IO.Confirm(ctx, fmt.Sprintf("\nmfactl will make %s to change %s.\nOnly 'yes' will be accepted to approve.\n\nApply?", views.Plural(len(p.Calls), "call"), poolList(p)))
+		if errors.Is(err, views.ErrPromptInterrupted) {
+			fmt.Fprintln(opts.IO.ErrOut, "\nInterrupted at the prompt: nothing was sent to Cognito.")
+			return ErrInterrupted
+		}
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errors.New("apply cancelled; nothing was changed")
+		}
+	}
+	return execute(ctx, session, view, opts, p)
+}
+
+// poolList names the pools a plan changes: "user pool eu-west-1_A" or "3 user pools".
+func poolList(p *plan.Plan) string {
+	var pools []string
+	for _, pc := range p.Pools {
+		if !pc.InSync() {
+			pools = append(pools, pc.UserPoolId)
+		}
+	}
+	if len(pools) == 1 {
+		return "user pool " + pools[0]
+	}
+	return views.Plural(len(pools), "user pool") + " (" + strings.Join(pools, ", ") + ")"
+}
+
+// applySavedPlan runs a plan file after checking that what it read has not
+// changed since.
+func applySavedPlan(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions) error {
+	update, finish := opts.IO.ReadProgress()
+	saved, err := session.LoadSaved(ctx, usecase.SavedOptions{Path: opts.PlanFile, Files: opts.Files, Stdin: opts.IO.In, Key: planKey(), ReadProgress: update,
+		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != ""})
+	finish()
+	if err != nil {
+		return err
+	}
+	if err := stopAtInvalidFiles(view, saved); err != nil {
+		return err
+	}
+	if err := view.SavedPlan(opts.PlanFile, saved.Plan); err != nil {
+		return err
+	}
+	if !saved.Plan.HasChanges() {
+		return nil
+	}
+	return execute(ctx, session, view, opts, saved.Plan)
+}
+
+// execute applies p with progress on stderr, shows the outcome and returns
+// the error that sets the exit code.
+func execute(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions, p *plan.Plan) error {
+	hooks, finish := opts.IO.ApplyProgress(len(p.Calls))
+	scope, _ := usecase.ParseVerifyScope(opts.Verify) // checked with the flags
+	applied, err := session.Apply(ctx, p, usecase.ApplyOptions{Concurrency: opts.Concurrency, Hooks: hooks, Verify: scope})
+	finish()
+	if err != nil {
+		return err
+	}
+	if err := view.Applied(applied); err != nil {
+		return err
+	}
+	switch r := applied.Result; {
+	case r.Interrupted:
+		return ErrInterrupted
+	case !r.OK():
+		return &SilentError{Err: fmt.Errorf("%d calls failed", len(r.Failed()))}
+	case applied.Verification.Err != nil:
+		return applied.Verification.Err
+	case !applied.Verification.OK():
+		return &SilentError{Err: errors.New("live state does not match after apply")}
+	}
+	return nil
+}
