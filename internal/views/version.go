@@ -1,0 +1,64 @@
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// VersionDoc is what `mfactl version` says: the build, and the Cognito API
+// this build understands.
+type VersionDoc struct {
+	FormatVersion string
+	Command       string
+	Version       string
+	Commit        string
+	Date          string
+	GoVersion     string
+	Platform      string
+	Cognito       CognitoAPI
+}
+
+// CognitoAPI is the Cognito API a build can speak: the SDK module its client
+// comes from, the date of the API model that SDK was generated from, and the
+// operations it sends beyond that SDK.
+type CognitoAPI struct {
+	SDKModule           string
+	SDKVersion          string
+	APIModelDate        string
+	OperationsBeyondSDK []string
+}
+
+// versionFormatVersion versions the JSON form of `mfactl version`.
+const versionFormatVersion = "1.0"
+
+// RenderVersion writes doc as text or JSON.
+func RenderVersion(w io.Writer, format Format, doc VersionDoc) error {
+	if format == JSON {
+		doc.FormatVersion, doc.Command = versionFormatVersion, "version"
+		if doc.Cognito.OperationsBeyondSDK == nil {
+			doc.Cognito.OperationsBeyondSDK = []string{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "mfactl %s\n", doc.Version)
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "  %-11s %s\n", k+":", v)
+		}
+	}
+	row("commit", doc.Commit)
+	row("built", doc.Date)
+	row("go", doc.GoVersion+" "+doc.Platform)
+	sdk := strings.TrimPrefix(doc.Cognito.SDKModule, "github.com/") + " " + doc.Cognito.SDKVersion
+	row("cognito", fmt.Sprintf("%s (API model of %s)", sdk, doc.Cognito.APIModelDate))
+	if ops := doc.Cognito.OperationsBeyondSDK; len(ops) > 0 {
+		row("beyond SDK", strings.Join(ops, ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
