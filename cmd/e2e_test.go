@@ -59,6 +59,7 @@ func (h *harness) run(ctx context.Context, args ...string) (string, string, int)
 	}
 	root.SetArgs(args)
 	code := exitCode(root.ExecuteContext(ctx), ios)
+	checkJSONOutput(h.t, args, out.String())
 	return out.String(), errOut.String(), code
 }
 

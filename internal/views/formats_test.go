@@ -37,7 +37,7 @@ func TestGoldenPlanFormats(t *testing.T) {
 			p := plan.Build(d, l, plan.Options{ResendWriteOnly: o.ResendWriteOnly})
 			for _, g := range formatGoldens {
 				ios, _, out, errOut := TestStreams()
-				if err := NewPlan(g.format, ios, PlanOptions{}).Plan(p); err != nil {
+				if err := must(NewPlan(g.format, ios, PlanOptions{})).Plan(p); err != nil {
 					t.Fatal(err)
 				}
 				got := out.String() + errOut.String()
@@ -64,7 +64,7 @@ func TestGoldenValidateFormats(t *testing.T) {
 			r := schema.Read(files, strings.NewReader(""))
 			for _, g := range formatGoldens {
 				ios, _, out, errOut := TestStreams()
-				if err := NewValidate(g.format, ios).Result(r); err != nil {
+				if err := must(NewValidate(g.format, ios)).Result(r); err != nil {
 					t.Fatal(err)
 				}
 				got := out.String() + errOut.String()
@@ -202,7 +202,7 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 	}
 	for _, f := range []Format{Text, Markdown, GitHub, JUnit, SARIF} {
 		ios, _, out, errOut := TestStreams()
-		if err := NewPlan(f, ios, PlanOptions{}).Plan(p); err != nil {
+		if err := must(NewPlan(f, ios, PlanOptions{})).Plan(p); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(out.String()+errOut.String(), "of user noor cannot be verified") {
@@ -210,7 +210,7 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 		}
 	}
 	ios, _, out, _ := TestStreams()
-	_ = NewPlan(JSON, ios, PlanOptions{}).Plan(p)
+	_ = must(NewPlan(JSON, ios, PlanOptions{})).Plan(p)
 	if !strings.Contains(out.String(), "webauthn-unverifiable") {
 		t.Errorf("-o json lost the warning:\n%s", out.String())
 	}
@@ -221,7 +221,7 @@ func TestTextUnderGitHubActionsAnnotates(t *testing.T) {
 	r := schema.Read([]string{"fixtures/invalid/rule-two-preferred-factors.yaml"}, nil)
 	ios, _, out, errOut := TestStreams()
 	ios.CI = CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
-	if err := NewValidate(Text, ios).Result(r); err != nil {
+	if err := must(NewValidate(Text, ios)).Result(r); err != nil {
 		t.Fatal(err)
 	}
 	want := "::error file=fixtures/invalid/rule-two-preferred-factors.yaml,line=12,col=51,title=mfactl%3A More than one preferred factor::"
@@ -229,7 +229,7 @@ func TestTextUnderGitHubActionsAnnotates(t *testing.T) {
 		t.Fatalf("no annotation %q in:\n%s", want, errOut.String())
 	}
 	ios, _, _, errOut = TestStreams()
-	if err := NewValidate(Text, ios).Result(r); err != nil || strings.Contains(errOut.String(), "::error") {
+	if err := must(NewValidate(Text, ios)).Result(r); err != nil || strings.Contains(errOut.String(), "::error") {
 		t.Fatalf("text outside GitHub Actions annotates:\n%s", errOut.String())
 	}
 	_ = out
@@ -246,7 +246,7 @@ func TestGitHubWritesTheJobSummary(t *testing.T) {
 	ios, _, _, _ := TestStreams()
 	ios.CI = CIFromEnv(func(k string) string { return env[k] })
 	r := schema.Read([]string{"fixtures/invalid/rule-two-preferred-factors.yaml"}, nil)
-	if err := NewValidate(GitHub, ios).Result(r); err != nil {
+	if err := must(NewValidate(GitHub, ios)).Result(r); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(summary)
@@ -268,4 +268,12 @@ func TestAnnotationEscaping(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("got  %q\nwant %q", b.String(), want)
 	}
+}
+
+// must returns a view the registry holds, or stops the test.
+func must[V any](v V, err error) V {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

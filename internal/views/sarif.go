@@ -21,9 +21,27 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	Results    []sarifResult `json:"results"`
-	ColumnKind string        `json:"columnKind"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations,omitempty"`
+	Results     []sarifResult     `json:"results"`
+	ColumnKind  string            `json:"columnKind"`
+}
+
+// sarifInvocation says whether the run succeeded; a failed one carries
+// the error as a tool execution notification.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level      string           `json:"level"`
+	Message    sarifText        `json:"message"`
+	Descriptor *sarifDescriptor `json:"descriptor,omitempty"`
+}
+
+type sarifDescriptor struct {
+	ID string `json:"id"`
 }
 
 type sarifTool struct {
@@ -92,7 +110,10 @@ type sarifLogicalLocation struct {
 var Version = "dev"
 
 // WriteSARIF writes diagnostics as a SARIF 2.1.0 log.
-func WriteSARIF(w io.Writer, ci CI, l diag.List) error {
+func WriteSARIF(w io.Writer, ci CI, l diag.List) error { return writeSARIFLog(w, ci, l, nil) }
+
+// writeSARIFLog writes diagnostics and, when given, the invocations.
+func writeSARIFLog(w io.Writer, ci CI, l diag.List, invocations []sarifInvocation) error {
 	rules := diag.Rules()
 	index := map[string]int{}
 	driver := sarifDriver{Name: "mfactl", Version: Version, InformationURI: "https://github.com/mfactl/mfactl"}
@@ -111,7 +132,7 @@ func WriteSARIF(w io.Writer, ci CI, l diag.List) error {
 			DefaultConfiguration: sarifRuleDefault{level},
 		})
 	}
-	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
+	run := sarifRun{Tool: sarifTool{driver}, Invocations: invocations, Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
 	for _, d := range l {
 		rule := diag.RuleOf(d)
 		level := "warning"
