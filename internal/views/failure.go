@@ -79,7 +79,7 @@ func renderFailureMarkdown(w io.Writer, f runFailure) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### :x: %s\n\n", mdEscape(f.headline()))
 	if e.Code != "" {
-		fmt.Fprintf(&b, "Cognito answered `%s`.\n\n", mdCode(e.Code))
+		fmt.Fprintf(&b, "Cognito answered %s.\n\n", mdCode(e.Code))
 	}
 	b.WriteString(fenced("text", strings.Split(e.Message, "\n")))
 	if e.Meaning != "" && !strings.Contains(e.Message, e.Meaning) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/plantest"
@@ -22,7 +23,21 @@ var formatGoldens = []struct {
 	format Format
 	file   string
 }{
-	{Markdown, "md"}, {GitHub, "github.txt"}, {JUnit, "junit.xml"}, {SARIF, "sarif.json"},
+	{JSON, "json"}, {Markdown, "md"}, {GitHub, "github.txt"}, {JUnit, "junit.xml"}, {SARIF, "sarif.json"},
+}
+
+// Every format plan offers has goldens: these, plan.txt (plantext_test.go)
+// or, for cli, plancli_test.go.
+func TestEveryPlanFormatHasGoldens(t *testing.T) {
+	for _, f := range PlanFormats.Names() {
+		found := f == Text || f == CLI
+		for _, g := range formatGoldens {
+			found = found || g.format == f
+		}
+		if !found {
+			t.Errorf("plan format %s has no goldens: add it to formatGoldens", f)
+		}
+	}
 }
 
 // TestGoldenPlanFormats renders each scenario of fixtures/plans in every
@@ -42,6 +57,7 @@ func TestGoldenPlanFormats(t *testing.T) {
 				}
 				got := out.String() + errOut.String()
 				checkFormat(t, g.format, got)
+				checkDocument(t, g.format, jsondoc.CommandPlan, out.Bytes())
 				golden(t, filepath.Join(dir, "plan."+g.file), got)
 			}
 		})
@@ -69,6 +85,7 @@ func TestGoldenValidateFormats(t *testing.T) {
 				}
 				got := out.String() + errOut.String()
 				checkFormat(t, g.format, got)
+				checkDocument(t, g.format, jsondoc.CommandValidate, out.Bytes())
 				golden(t, filepath.Join("internal/views/testdata/validate", name+"."+g.file), got)
 			}
 		})
@@ -76,6 +93,17 @@ func TestGoldenValidateFormats(t *testing.T) {
 }
 
 // checkFormat checks what every output of a format must be, whatever the input.
+// checkDocument checks a -o json golden against its published schema.
+func checkDocument(t *testing.T, f Format, command jsondoc.Command, out []byte) {
+	t.Helper()
+	if f != JSON {
+		return
+	}
+	if err := jsondoc.Check(command, out); err != nil {
+		t.Fatalf("%s -o json does not match its schema: %v\n%s", command, err, out)
+	}
+}
+
 func checkFormat(t *testing.T, f Format, out string) {
 	t.Helper()
 	if strings.Contains(out, plantest.Secret) || strings.Contains(out, plantest.NewSecret) {
