@@ -88,6 +88,9 @@ type PoolChange struct {
 	// Policies says, per policy of the pool, what it selected and what
 	// became of its users.
 	Policies []PolicyOutcome `json:",omitempty"`
+	// Ignored counts, per rule, the warnings the pool's Ignore silenced:
+	// not shown, but never dropped without a trace.
+	Ignored map[string]int `json:",omitempty"`
 }
 
 // LegacyMigration counts the users of a pool with legacy MFAOptions that a

@@ -316,7 +316,11 @@ func (r textRenderer) diagnostics(l diag.List) {
 		}
 		r.line(0, label+" "+SanitizeLine(g.Summary))
 		if len(g.members) > 1 {
-			r.line(2, "users: "+SanitizeLine(g.users()))
+			limit := groupNamesShown
+			if r.showUsers {
+				limit = 0
+			}
+			r.line(2, "users: "+SanitizeLine(g.users(limit)))
 		}
 		if w := where(g.Diagnostic); w != "" {
 			if more := len(g.members) - 1; more > 0 {
