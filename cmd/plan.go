@@ -12,6 +12,7 @@ import (
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
 
 // PlanOptions are the inputs of `mfactl plan`.
@@ -136,7 +137,7 @@ func registerTargets(c *cobra.Command, targets *[]string) {
 
 // planKey is the key plan files are signed with and checked against, if
 // the environment sets one.
-func planKey() []byte { return []byte(os.Getenv(plan.KeyEnv)) }
+func planKey() []byte { return []byte(os.Getenv(planfile.KeyEnv)) }
 
 // stopAtInvalidFiles shows why the files could not be used, and returns the
 // error that exits 1, when planning (or loading a saved plan) stopped there.

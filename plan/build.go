@@ -45,17 +45,16 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 	}
 	diags.Sort()
 	if diags.HasErrors() {
-		return &Plan{FormatVersion: FormatVersion, Diagnostics: diags, Options: opts}
+		return &Plan{Diagnostics: diags, Options: opts}
 	}
 	return &Plan{
-		FormatVersion: FormatVersion,
-		Pools:         pools,
-		Calls:         calls,
-		Diagnostics:   diags,
-		Targets:       Targets(live, planned),
-		SelfService:   selfService(desired, live),
-		Selections:    Selections(live, desired),
-		Options:       opts,
+		Pools:       pools,
+		Calls:       calls,
+		Diagnostics: diags,
+		Targets:     Targets(live, planned),
+		SelfService: selfService(desired, live),
+		Selections:  Selections(live, desired),
+		Options:     opts,
 	}
 }
 
