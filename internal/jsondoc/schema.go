@@ -184,8 +184,8 @@ func documentSchema(c Command) object {
 	})
 	// Error is there exactly when the run did not finish as asked.
 	doc["if"] = object{"properties": object{"Outcome": object{"enum": []string{string(Failed), string(Interrupted), string(Cancelled)}}}}
-	doc["then"] = object{"required": []string{"Error"}}
-	doc["else"] = object{"not": object{"required": []string{"Error"}}}
+	doc["then"] = object{"properties": object{"Error": ref("Error")}, "required": []string{"Error"}}
+	doc["else"] = object{"not": object{"properties": object{"Error": true}, "required": []string{"Error"}}}
 	return doc
 }
 

@@ -29,6 +29,44 @@ func TestUnknownFormatIsAnError(t *testing.T) {
 
 func second[V any](_ V, err error) error { return err }
 
+// deniedError is AccessDenied as the cognito package returns it: Cognito's
+// code and message, and what it means.
+type deniedError struct{}
+
+func (deniedError) Error() string {
+	return "reading live state: GetUserPoolMfaConfig pool eu-west-1_AbC123: AccessDeniedException: User is not authorized to perform: cognito-idp:GetUserPoolMfaConfig"
+}
+func (deniedError) ErrorCode() string    { return "AccessDeniedException" }
+func (deniedError) ErrorMessage() string { return "User is not authorized to perform: cognito-idp:GetUserPoolMfaConfig" }
+func (deniedError) UserMeaning() string {
+	return "the AWS credentials lack IAM permission cognito-idp:GetUserPoolMfaConfig on this user pool"
+}
+
+// The failure of a plan in each format, as goldens in testdata/failure
+// (scripts/report-check.sh checks the SARIF and JUnit ones with
+// validators mfactl does not use, scripts/ajv-check.sh the JSON one).
+func TestGoldenFailures(t *testing.T) {
+	for _, f := range PlanFormats.Names() {
+		ios, _, out, _ := TestStreams()
+		if err := must(PlanFormats.New(f, ios, Options{})).Failed(deniedError{}, false); err != nil {
+			t.Fatal(err)
+		}
+		if f == Text {
+			if out.Len() != 0 {
+				t.Errorf("text printed the failure on stdout; Main prints it on stderr:\n%s", out)
+			}
+			continue
+		}
+		checkFormat(t, f, out.String())
+		checkDocument(t, f, jsondoc.CommandPlan, out.Bytes())
+		ext := map[Format]string{JSON: "json", CLI: "sh", Markdown: "md", GitHub: "github.txt", JUnit: "junit.xml", SARIF: "sarif.json"}[f]
+		if ext == "" {
+			t.Fatalf("no golden name for format %s", f)
+		}
+		golden(t, "testdata/failure/plan."+ext, out.String())
+	}
+}
+
 // Every registered format of every command renders a failure: the
 // machine formats as their own document (JSON of its schema, JUnit with a
 // failing case, SARIF with a failed invocation), Markdown as a comment
