@@ -36,8 +36,10 @@ type deniedError struct{}
 func (deniedError) Error() string {
 	return "reading live state: GetUserPoolMfaConfig pool eu-west-1_AbC123: AccessDeniedException: User is not authorized to perform: cognito-idp:GetUserPoolMfaConfig"
 }
-func (deniedError) ErrorCode() string    { return "AccessDeniedException" }
-func (deniedError) ErrorMessage() string { return "User is not authorized to perform: cognito-idp:GetUserPoolMfaConfig" }
+func (deniedError) ErrorCode() string { return "AccessDeniedException" }
+func (deniedError) ErrorMessage() string {
+	return "User is not authorized to perform: cognito-idp:GetUserPoolMfaConfig"
+}
 func (deniedError) UserMeaning() string {
 	return "the AWS credentials lack IAM permission cognito-idp:GetUserPoolMfaConfig on this user pool"
 }
