@@ -319,16 +319,25 @@ func TestSavedPlanRecordsSelectionsAndStaleListings(t *testing.T) {
 	}
 }
 
+// BenchmarkSave10kUsers saves the plan of plan's BenchmarkBuild10kUsers:
+// one pool going OFF -> ON with 10,000 declared users, half to enrol in
+// SMS and half already on TOTP.
 func BenchmarkSave10kUsers(b *testing.B) {
 	var declared []state.DesiredUser
 	var lives []*state.LiveUser
 	for i := range 10_000 {
 		name := "user" + strconv.Itoa(i)
-		declared = append(declared, plantest.User(name, state.UserSettings{SoftwareTokenMfaSettings: plantest.Preferred()}))
-		lives = append(lives, plantest.LiveUser(name, state.UserSettings{}))
+		if i%2 == 0 {
+			declared = append(declared, plantest.User(name, state.UserSettings{SMSMfaSettings: plantest.Preferred()}))
+			lives = append(lives, plantest.LiveUser(name, state.UserSettings{}))
+		} else {
+			declared = append(declared, plantest.User(name, state.UserSettings{SoftwareTokenMfaSettings: plantest.Preferred()}))
+			lives = append(lives, plantest.LiveUser(name, state.UserSettings{SoftwareTokenMfaSettings: plantest.Preferred()}))
+		}
 	}
-	cfg := state.PoolConfig{MfaConfiguration: state.ModeOn, SoftwareTokenMfaConfiguration: plantest.TotpOn()}
+	cfg := state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: plantest.SmsOn(), SoftwareTokenMfaConfiguration: plantest.TotpOn()}
 	p := plan.Build(plantest.DesiredPool(cfg, declared...), plantest.Live(state.PoolConfig{MfaConfiguration: state.ModeOff}, plantest.WithUsers(lives...)), plan.Options{})
+	b.ReportAllocs()
 	for b.Loop() {
 		_ = Save(io.Discard, p)
 	}
