@@ -159,6 +159,9 @@ func TestIgnoreSilencesAnAcknowledgedWarning(t *testing.T) {
 		if f == JSON && !strings.Contains(got, `"user-settings-unknown": 100`) {
 			t.Errorf("-o json does not count the 100 ignored warnings:\n%s", got)
 		}
+		if f == Text && !strings.Contains(got, "Ignored in user pool "+plantest.PoolID+" (Ignore): 100 user-settings-unknown.") {
+			t.Errorf("text does not say what Ignore silenced:\n%s", got)
+		}
 	}
 	if !strings.Contains(plantest.DiagText(p.Diagnostics), "totp-registration-unknown") && !strings.Contains(plantest.DiagText(p.Diagnostics), "authenticator") {
 		t.Errorf("Ignore silenced a rule it does not name:\n%s", plantest.DiagText(p.Diagnostics))
