@@ -194,3 +194,29 @@ func TestSchemaCommand(t *testing.T) {
 		t.Errorf("not JSON: %v", err)
 	}
 }
+
+// mfactl schema --output COMMAND prints the published schema of that
+// command's -o json document; a command without one is a usage error.
+func TestSchemaOutputPrintsEachDocumentSchema(t *testing.T) {
+	for _, c := range jsondoc.Commands {
+		ios, _, out, _ := views.TestStreams()
+		root := NewRootCmd(&Factory{IO: ios})
+		root.SetArgs([]string{"schema", "--output", string(c)})
+		if err := root.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		want, err := jsondoc.Schema(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != string(want) || !strings.Contains(out.String(), `"const": "`+string(c)+`"`) {
+			t.Errorf("schema --output %s is not its document's schema:\n%s", c, out.String())
+		}
+	}
+	ios, _, out, errOut := views.TestStreams()
+	root := NewRootCmd(&Factory{IO: ios})
+	root.SetArgs([]string{"schema", "--output", "import"})
+	if code := exitCode(root.Execute(), ios); code != ExitError || out.Len() != 0 || !strings.Contains(errOut.String(), `invalid --output "import": use plan, show, apply, validate, report`) {
+		t.Errorf("schema --output import: exit %d\n%s%s", code, out, errOut)
+	}
+}
