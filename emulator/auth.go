@@ -88,11 +88,6 @@ func (s *Server) parseAccessToken(token string) (tokenClaims, error) {
 // userFromToken resolves an AccessToken member to its pool and user. The
 // caller holds s.mu.
 func (s *Server) userFromToken(token *string) (*pool, *user, error) {
-	var v validation
-	v.requiredSecret("AccessToken", token, 1, 0, patToken)
-	if err := v.err(); err != nil {
-		return nil, nil, err
-	}
 	claims, err := s.parseAccessToken(*token)
 	if err != nil {
 		return nil, nil, err
@@ -237,14 +232,6 @@ func initiateAuth(s *Server, c *call) (any, error) {
 	if err := decode(c, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.required("AuthFlow", in.AuthFlow)
-	v.enum("AuthFlow", in.AuthFlow, "USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH",
-		"ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH")
-	v.requiredSecret("ClientId", in.ClientId, 1, 128, patClientID)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	if *in.AuthFlow != "USER_PASSWORD_AUTH" {
 		return nil, invalidParameter("The mfactl emulator supports only the USER_PASSWORD_AUTH flow.")
 	}
@@ -343,13 +330,6 @@ func respondToAuthChallenge(s *Server, c *call) (any, error) {
 		ChallengeResponses               map[string]string
 	}
 	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	v.requiredSecret("ClientId", in.ClientId, 1, 128, patClientID)
-	v.required("ChallengeName", in.ChallengeName)
-	v.secret("Session", in.Session, 20, 2048, nil)
-	if err := v.err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -600,16 +580,10 @@ func verifySoftwareToken(s *Server, c *call) (any, error) {
 	if err := decode(c, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.requiredSecret("UserCode", in.UserCode, 6, 6, patUserCode)
-	v.str("FriendlyDeviceName", in.FriendlyDeviceName, 0, 131072, nil)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, u, sess, err := s.userFromTokenOrSession(in.AccessToken, in.Session)
 	if err != nil {
-		return nil, err
-	}
-	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if u.pendingTotpSecret == "" {

@@ -210,6 +210,11 @@ func (s *Server) serveCall(r *http.Request, c *call) (out any, err error) {
 	if !s.quotas.allow(c) {
 		return nil, &apiError{Code: CodeTooManyRequests, Message: "Rate exceeded"}
 	}
+	// The whole request is checked against the model before the handler
+	// looks anything up.
+	if err := validateRequest(c.op, c.body); err != nil {
+		return nil, err
+	}
 	out, err = h.fn(s, c)
 	c.applied = err == nil
 	if c.applied && lose {
