@@ -421,7 +421,7 @@ func mfaChallenge(p *pool, u *user) (string, map[string]string) {
 	if p.smsOn() && (u.sms || u.legacySMS()) {
 		factors = append(factors, factorSMS)
 	}
-	if p.totpOn() && u.totp {
+	if p.totpOn() && u.totp && u.totpSecret != "" {
 		factors = append(factors, factorTOTP)
 	}
 	if p.emailOn() && u.email {
@@ -566,6 +566,10 @@ func associateSoftwareToken(s *Server, c *call) (any, error) {
 	}
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
+	// The old authenticator stops working now, not when the new one is
+	// verified (amplify-js#1226, #3844): TOTP is unusable until then, while
+	// UserMFASettingList may still list it.
+	u.totpSecret = ""
 	u.pendingTotpSecret = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret)
 	s.changed()
 	out := map[string]any{"SecretCode": u.pendingTotpSecret}

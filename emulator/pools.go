@@ -55,6 +55,9 @@ func (a *signInAttributes) check() error {
 // check enforces the rules between prerequisites that field constraints
 // cannot express.
 func (pr *prerequisites) check() error {
+	if err := pr.SmsConfiguration.check(); err != nil {
+		return err
+	}
 	if e := pr.EmailConfiguration; e != nil && deref(e.EmailSendingAccount) == "DEVELOPER" && e.SourceArn == nil {
 		return invalidParameter("SourceArn is required when EmailSendingAccount is DEVELOPER.")
 	}
@@ -95,7 +98,7 @@ func (pr *prerequisites) apply(p *pool, replace bool) {
 // configuration is set for the user pool", amplify-backend#1481). Which
 // settings exactly tie the two is not documented: any of them does here.
 func (p *pool) smsServesPhoneNumbers() bool {
-	if p.sms == nil || deref(p.sms.SnsCallerArn) == "" {
+	if !p.sms.sends() {
 		return false
 	}
 	for _, attrs := range [][]string{p.autoVerified, p.usernameAttrs, p.aliasAttrs} {
@@ -165,9 +168,12 @@ func createUserPool(s *Server, c *call) (any, error) {
 	if err := in.signInAttributes.check(); err != nil {
 		return nil, err
 	}
+	// A pool created with MFA gets SMS MFA, so it needs the SMS role and
+	// phone numbers verified by SMS (aws-cdk#12075,
+	// cloudformation-coverage-roadmap#769).
 	mode := deref(in.MfaConfiguration)
-	if (mode == "ON" || mode == "OPTIONAL") && in.SmsConfiguration == nil {
-		return nil, invalidParameter("SMS configuration is required when MfaConfiguration is %s; use SetUserPoolMfaConfig to configure other factors.", mode)
+	if (mode == "ON" || mode == "OPTIONAL") && (in.SmsConfiguration == nil || !slices.Contains(in.AutoVerifiedAttributes, "phone_number")) {
+		return nil, invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is %s", map[string]string{"ON": "required", "OPTIONAL": "optional"}[mode])
 	}
 
 	s.mu.Lock()
@@ -504,7 +510,12 @@ func checkMfaConfig(p *pool, cfg *mfaConfig) error {
 	}
 	if sms := cfg.SmsMfaConfiguration; sms != nil {
 		sc := sms.SmsConfiguration
-		if sc == nil || deref(sc.SnsCallerArn) == "" || deref(sc.ExternalId) == "" {
+		if err := sc.check(); err != nil {
+			return err
+		}
+		// Through SNS a role needs its external ID; End User Messaging
+		// needs its CallerArn (required by the model).
+		if sc == nil || (sc.EumsSms == nil && (deref(sc.SnsCallerArn) == "" || deref(sc.ExternalId) == "")) {
 			return invalidParameter("Invalid SMS MFA configuration given, external id and a valid caller arn are required")
 		}
 	}

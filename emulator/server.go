@@ -63,7 +63,9 @@ type Server struct {
 	clients  map[string]*client
 	sessions map[string]*authSession
 	outbox   []Message // codes "sent" by SMS and email
-	key      []byte    // signs access tokens
+	// provisioned holds the limits UpdateProvisionedLimit raised.
+	provisioned map[provisionedKey]int
+	key         []byte // signs access tokens
 
 	revision atomic.Uint64 // counts changes to state, for persistence
 	quotas   *quotas
@@ -83,15 +85,16 @@ func New(opts Options) *Server {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	return &Server{
-		opts:     opts,
-		now:      now,
-		pools:    map[string]*pool{},
-		clients:  map[string]*client{},
-		sessions: map[string]*authSession{},
-		key:      key,
-		quotas:   newQuotas(opts.QuotaScale),
-		faults:   newFaults(opts),
-		stats:    newStats(opts.CallLogLimit),
+		opts:        opts,
+		now:         now,
+		pools:       map[string]*pool{},
+		clients:     map[string]*client{},
+		sessions:    map[string]*authSession{},
+		provisioned: map[provisionedKey]int{},
+		key:         key,
+		quotas:      newQuotas(opts.QuotaScale),
+		faults:      newFaults(opts),
+		stats:       newStats(opts.CallLogLimit),
 	}
 }
 

@@ -536,11 +536,10 @@ func setMFAPreference(p *pool, u *user, in mfaPreference) error {
 func canHave(p *pool, u *user, factor string, enable bool) error {
 	switch factor {
 	case factorSMS:
+		// Enabling SMS while the pool has it off is accepted
+		// (amplify-js#11260); sign-in ignores it until the pool turns it on.
 		if !u.hasAttr("phone_number") {
 			return invalidParameter("User does not have a phone_number set to turn on SMS MFA")
-		}
-		if enable && !p.smsOn() {
-			return invalidParameter("SMS MFA is not enabled for the user pool.")
 		}
 	case factorTOTP:
 		if u.totpSecret == "" {
