@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/emulator/apimodel"
 )
 
 // Operations and members newer than the Go SDK (model of 2026-07-24) are
@@ -280,4 +281,15 @@ func TestEumsSms(t *testing.T) {
 		"SmsMfaConfiguration":{"SmsConfiguration":{"EumsSms":{"ExternalId":"x"}}}}`)
 	wantRaw(t, status, out, "InvalidParameterException",
 		"1 validation error detected: Value null at 'smsMfaConfiguration.smsConfiguration.eumsSms.callerArn' failed to satisfy constraint: Member must not be null")
+}
+
+// Every operation the emulator serves is in the model, so every request is
+// validated before its handler runs.
+func TestEveryOperationIsInTheModel(t *testing.T) {
+	m := apimodel.Load()
+	for _, op := range emulator.Operations() {
+		if m.Input(op) == nil {
+			t.Errorf("%s is not in the API model", op)
+		}
+	}
 }
