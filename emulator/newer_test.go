@@ -293,3 +293,27 @@ func TestEveryOperationIsInTheModel(t *testing.T) {
 		}
 	}
 }
+
+// A seed file can name an End User Messaging configuration, and it
+// survives the state file.
+func TestEumsSmsFromASeedSurvivesRestart(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	eums := `{"CallerArn":"arn:aws:iam::123456789012:role/eums","Region":"eu-west-1"}`
+	if err := e.s.Seed(strings.NewReader(`{"Pools":[{"Id":"us-east-1_Eums","SmsConfiguration":{"EumsSms":` + eums + `},
+		"MfaConfig":{"MfaConfiguration":"OPTIONAL","SmsMfaConfiguration":{}}}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	path := t.TempDir() + "/state.json"
+	if err := e.s.SaveState(path); err != nil {
+		t.Fatal(err)
+	}
+	restarted, url := emulator.NewTestServer(t, emulator.Options{})
+	if err := restarted.LoadState(path); err != nil {
+		t.Fatal(err)
+	}
+	status, out := call(t, url, "GetUserPoolMfaConfig", `{"UserPoolId":"us-east-1_Eums"}`)
+	got, _ := json.Marshal(out["SmsMfaConfiguration"])
+	if status != 200 || string(got) != `{"SmsConfiguration":{"EumsSms":`+eums+`}}` {
+		t.Fatalf("after restart: %d %s", status, got)
+	}
+}
