@@ -37,9 +37,9 @@ func (p *pool) checkAttributes(attrs []attribute) error {
 			return invalidParameter("Cannot modify the non-mutable attribute sub")
 		case !standardAttributes[a.Name] && !p.customAttrs[a.Name]:
 			return invalidParameter("Attributes did not conform to the schema: %s: Attribute does not exist in the schema.", a.Name)
-		case a.Name == "email" && !patEmail.matches(a.Value):
+		case a.Name == "email" && !patEmail.MatchString(a.Value):
 			return invalidParameter("Invalid email address format.")
-		case a.Name == "phone_number" && !patPhone.matches(a.Value):
+		case a.Name == "phone_number" && !patPhone.MatchString(a.Value):
 			return invalidParameter("Invalid phone number format.")
 		case (a.Name == "email_verified" || a.Name == "phone_number_verified") && a.Value != "true" && a.Value != "false":
 			return invalidParameter("%s must be true or false.", a.Name)
