@@ -157,7 +157,7 @@ func createUserPool(s *Server, c *call) (any, error) {
 	chosenID, chose := in.UserPoolTags[PoolIDTag]
 	if chose {
 		var v validation
-		checkValue(&v, "UserPoolIdType", "UserPoolTags."+PoolIDTag, chosenID)
+		checkString(&v, "UserPoolIdType", "UserPoolTags."+PoolIDTag, chosenID)
 		if err := v.err(); err != nil {
 			return nil, err
 		}

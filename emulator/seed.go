@@ -197,9 +197,9 @@ func containsPool(pools []*pool, id string) bool {
 func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 	// A seed pool is held to the model as CreateUserPool would be.
 	var v validation
-	checkValue(&v, "UserPoolIdType", "Id", sp.Id)
+	checkString(&v, "UserPoolIdType", "Id", sp.Id)
 	if sp.Name != "" {
-		checkValue(&v, "UserPoolNameType", "Name", sp.Name)
+		checkString(&v, "UserPoolNameType", "Name", sp.Name)
 	}
 	checkValue(&v, "CreateUserPoolRequest", "", struct {
 		PoolName string
@@ -266,7 +266,7 @@ func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 	}
 	for j, sg := range sp.Groups {
 		var gv validation
-		checkValue(&gv, "GroupNameType", "GroupName", sg.GroupName)
+		checkString(&gv, "GroupNameType", "GroupName", sg.GroupName)
 		if err := gv.err(); err != nil {
 			return nil, fmt.Errorf("Groups[%d]: %w", j, err)
 		}
@@ -279,12 +279,12 @@ func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 
 func buildClient(p *pool, sc seedClient) (*client, error) {
 	var v validation
-	checkValue(&v, "ClientIdType", "ClientId", sc.ClientId)
+	checkString(&v, "ClientIdType", "ClientId", sc.ClientId)
 	name := sc.ClientName
 	if name == "" {
 		name = sc.ClientId
 	}
-	checkValue(&v, "ClientNameType", "ClientName", name)
+	checkString(&v, "ClientNameType", "ClientName", name)
 	checkValue(&v, "ExplicitAuthFlowsListType", "ExplicitAuthFlows", sc.ExplicitAuthFlows)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -298,7 +298,7 @@ func buildClient(p *pool, sc seedClient) (*client, error) {
 
 func (s *Server) buildUser(p *pool, su seedUser, state bool) error {
 	var v validation
-	checkValue(&v, "UsernameType", "Username", su.Username)
+	checkString(&v, "UsernameType", "Username", su.Username)
 	if err := v.err(); err != nil {
 		return err
 	}
@@ -309,8 +309,13 @@ func (s *Server) buildUser(p *pool, su seedUser, state bool) error {
 	for _, name := range sortedKeys(su.Attributes) {
 		attrs = append(attrs, attribute{Name: name, Value: su.Attributes[name]})
 	}
-	checkValue(&v, "AttributeListType", "Attributes", attrs)
-	checkValue(&v, "MFAOptionListType", "MFAOptions", su.MFAOptions)
+	for _, a := range attrs {
+		checkString(&v, "AttributeNameType", "Attributes", a.Name)
+		checkString(&v, "AttributeValueType", "Attributes", a.Value)
+	}
+	if len(su.MFAOptions) > 0 {
+		checkValue(&v, "MFAOptionListType", "MFAOptions", su.MFAOptions)
+	}
 	if err := v.err(); err != nil {
 		return err
 	}
