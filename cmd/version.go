@@ -16,8 +16,6 @@ type VersionOptions struct {
 	Out outputFlags
 }
 
-var versionFormats = []views.Format{views.Text, views.JSON}
-
 // NewCmdVersion builds `mfactl version`; runF replaces versionRun in tests.
 func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
 	opts := &VersionOptions{IO: f.IO}
@@ -38,7 +36,7 @@ beyond that SDK. ` + "`mfactl --version`" + ` prints the same text.`,
 			return versionRun(opts)
 		},
 	}
-	opts.Out.register(c, versionFormats, false)
+	opts.Out.register(c, views.VersionFormats, false)
 	return c
 }
 
@@ -47,7 +45,11 @@ func versionRun(opts *VersionOptions) error {
 	if err != nil {
 		return err
 	}
-	return views.RenderVersion(opts.IO.Out, format, versionDoc())
+	view, err := views.VersionFormats.New(format, opts.IO, views.Options{})
+	if err != nil {
+		return err
+	}
+	return view.Render(versionDoc())
 }
 
 // versionDoc describes this binary.

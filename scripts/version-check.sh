@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v go >/dev/null || export PATH="/usr/local/go/bin:$PATH"
 
 fail() { echo "version-check: $*" >&2; exit 1; }
-field() { sed -n "s/^  \"$1\": \"\\(.*\\)\",\\{0,1\\}$/\\1/p"; }
+field() { sed -n "s/^ *\"$1\": \"\\(.*\\)\",\\{0,1\\}$/\\1/p"; }
 
 make -s build
 want=$(git describe --tags --always --dirty)
@@ -17,7 +17,10 @@ got=$(bin/mfactl version -o json | field Version)
 [[ "$got" == "$want" ]] || fail "make build reports version '$got', git describe says '$want'"
 commit=$(bin/mfactl version -o json | field Commit)
 [[ "$commit" == "$(git rev-parse HEAD)" ]] || fail "make build reports commit '$commit'"
-echo "make build: $got ($commit)"
+sdk=$(bin/mfactl version -o json | field SDKVersion)
+want_sdk=$(go list -m -f '{{.Version}}' github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider)
+[[ "$sdk" == "$want_sdk" ]] || fail "make build reports the Cognito SDK as '$sdk', go.mod requires '$want_sdk'"
+echo "make build: $got ($commit), Cognito SDK $sdk"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

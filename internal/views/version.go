@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/mfactl/mfactl/internal/jsondoc"
 )
 
 // VersionDoc is what `mfactl version` says: the build, and the Cognito API
@@ -30,13 +32,27 @@ type CognitoAPI struct {
 	OperationsBeyondSDK []string
 }
 
-// versionFormatVersion versions the JSON form of `mfactl version`.
-const versionFormatVersion = "1.0"
+// VersionView renders what `mfactl version` says.
+type VersionView interface{ Render(VersionDoc) error }
 
-// RenderVersion writes doc as text or JSON.
+// VersionFormats are the formats of `mfactl version`.
+var VersionFormats = register("version",
+	format(Text, func(io *IOStreams, _ Options) VersionView { return versionView{io.Out, Text} }),
+	format(JSON, func(io *IOStreams, _ Options) VersionView { return versionView{io.Out, JSON} }),
+)
+
+type versionView struct {
+	w      io.Writer
+	format Format
+}
+
+func (v versionView) Render(doc VersionDoc) error { return RenderVersion(v.w, v.format, doc) }
+
+// RenderVersion writes doc as text or JSON; the JSON carries the version
+// of every public document (jsondoc.FormatVersion).
 func RenderVersion(w io.Writer, format Format, doc VersionDoc) error {
 	if format == JSON {
-		doc.FormatVersion, doc.Command = versionFormatVersion, "version"
+		doc.FormatVersion, doc.Command = jsondoc.FormatVersion, "version"
 		if doc.Cognito.OperationsBeyondSDK == nil {
 			doc.Cognito.OperationsBeyondSDK = []string{}
 		}
