@@ -4,7 +4,7 @@ BIN     := bin/mfactl
 PEERS   := tools/peers
 FUZZTIME ?= 30s
 
-.PHONY: build test demo lint fuzz bench conformance peers chaos clean licenses release-check release-snapshot image version-check
+.PHONY: build test demo lint fuzz bench conformance peers chaos clean licenses release-check release-snapshot release-repro image version-check
 
 # A build from a clone says what `git describe` says (the commit when there is
 # no tag); release builds get the same variables from GoReleaser.
@@ -82,3 +82,8 @@ version-check:
 
 clean:
 	rm -rf bin dist build
+
+# Builds the release twice from the same commit and compares checksums.txt:
+# the same commit must give the same bytes.
+release-repro:
+	./scripts/release-repro.sh
