@@ -238,6 +238,27 @@ func (p *Plan) DesiredState() state.Desired {
 	return p.desiredState(func(Target) bool { return true })
 }
 
+// DeclaredState is what the files declared when the plan was made, as its
+// targets record it: each pool with its policies, and the users the files
+// name (not those policies or a legacy migration added). Building it
+// against the same live state makes the same plan, review form included.
+func (p *Plan) DeclaredState() state.Desired {
+	d := p.desiredState(func(t Target) bool { return t.Username == "" || (len(t.Policies) == 0 && !t.LegacyMigrated) })
+	policies := map[string][]RecordedPolicy{}
+	for _, t := range p.Targets {
+		if t.Username == "" {
+			policies[t.UserPoolId] = t.DesiredPolicies
+		}
+	}
+	for i := range d.Pools {
+		dp := &d.Pools[i]
+		for _, rp := range policies[dp.UserPoolId] {
+			dp.Policies = append(dp.Policies, state.Policy{Name: rp.Name, Select: rp.Select, Settings: copyUser(rp.Settings), Ineligible: rp.Ineligible})
+		}
+	}
+	return d
+}
+
 // WrittenState is DesiredState restricted to what the plan's calls write:
 // each pool it calls for or whose users it calls for, and those users. The
 // other targets were read moments before apply and left alone, so

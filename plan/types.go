@@ -178,6 +178,22 @@ type Target struct {
 	// state.DesiredUser), so that DesiredState plans it alike.
 	Policies   []string         `json:",omitempty"`
 	Ineligible state.Ineligible `json:",omitempty"`
+	// LegacyMigrated marks a user target that LegacyMfaOptions: Migrate
+	// added (the files do not name it).
+	LegacyMigrated bool `json:",omitempty"`
+	// DesiredPolicies are a pool target's declared policies: apply expands
+	// them again, so that a saved plan's review form (PoolChange.Policies)
+	// is rebuilt with its calls.
+	DesiredPolicies []RecordedPolicy `json:",omitempty"`
+}
+
+// RecordedPolicy is a declared policy as a plan file records it: what
+// decides its users and their settings, without where it was declared.
+type RecordedPolicy struct {
+	Name       string
+	Select     state.Selection
+	Settings   state.UserSettings
+	Ineligible state.Ineligible `json:",omitempty"`
 }
 
 // SelectionTarget is one policy's listing as the plan read it: the users

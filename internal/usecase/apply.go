@@ -231,7 +231,9 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 		}
 	}
 	if len(sels) > 0 {
-		r := &selectionReader{client: client, live: live}
+		// The listed users that are not targets (ineligible, skipped,
+		// overridden) are read too: the plan's review form counts them.
+		r := &selectionReader{client: client, live: live, read: true}
 		if err := r.run(ctx, sels); err != nil {
 			return nil, fmt.Errorf("listing what the saved plan's policies select: %w", err)
 		}
