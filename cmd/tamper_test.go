@@ -332,7 +332,7 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Setenv(plan.KeyEnv, c.key)
+			setOrUnsetEnv(t, plan.KeyEnv, c.key)
 			h.emu.ResetStats()
 			_, errOut, code := h.run(ctx, "apply", c.path)
 			if code != ExitError || !strings.Contains(errOut, c.want) {
@@ -343,8 +343,26 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 			}
 		})
 	}
-	t.Run("an unsigned plan when a key is set", func(t *testing.T) {
+	// An empty key is what a CI secret that is not defined becomes: refused,
+	// by plan --out and by apply, before any call (red-team item 18.6).
+	t.Run("an empty key", func(t *testing.T) {
 		t.Setenv(plan.KeyEnv, "")
+		h.emu.ResetStats()
+		for _, args := range [][]string{{"apply", path}, {"plan", "-f", examples, "--out", filepath.Join(dir, "empty-key.plan")}} {
+			_, errOut, code := h.run(ctx, args...)
+			if code != ExitError || !strings.Contains(errOut, "MFACTL_PLAN_KEY is set but empty") {
+				t.Fatalf("%s: exit %d\n%s", args[0], code, errOut)
+			}
+		}
+		if n := len(h.emu.Stats().Calls); n != 0 {
+			t.Fatalf("%d API calls", n)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "empty-key.plan")); err == nil {
+			t.Fatal("plan --out saved an unsigned plan under an empty key")
+		}
+	})
+	t.Run("an unsigned plan when a key is set", func(t *testing.T) {
+		setOrUnsetEnv(t, plan.KeyEnv, "")
 		unsigned := filepath.Join(dir, "unsigned.plan")
 		h.makePlan(ctx, unsigned, examples)
 		t.Setenv(plan.KeyEnv, "shared-by-the-plan-and-apply-jobs")
@@ -357,5 +375,15 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	writePlanMap(t, path, original)
 	if out, errOut, code := h.run(ctx, "apply", path); code != ExitOK {
 		t.Fatalf("the signed plan: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// setOrUnsetEnv sets name to value for the test, or unsets it when value
+// is empty (an empty variable is not the same as none: see planKey).
+func setOrUnsetEnv(t *testing.T, name, value string) {
+	t.Helper()
+	t.Setenv(name, value)
+	if value == "" {
+		os.Unsetenv(name)
 	}
 }

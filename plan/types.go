@@ -1,13 +1,15 @@
 package plan
 
 import (
+	"time"
+
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
 // FormatVersion is the version of the JSON plan format (output and plan files).
 // Bump the major part on any incompatible change.
-const FormatVersion = "1.5"
+const FormatVersion = "1.6"
 
 // Operation names a Cognito API operation a plan calls.
 type Operation string
@@ -56,6 +58,10 @@ type Plan struct {
 	// Options are those Build was given: apply builds the plan again from
 	// its desired state with them, and refuses a plan whose calls differ.
 	Options Options
+	// Created is when the plan was made (the caller's clock: Build is
+	// pure). A plan file records it in its signed part, and apply refuses
+	// one older than --max-plan-age (CheckAge).
+	Created time.Time
 }
 
 // SelfService says whose token a self-service plan was made with: the

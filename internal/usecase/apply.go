@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/state"
@@ -170,6 +171,9 @@ type SavedOptions struct {
 	// Key, when set, is the key the plan file must be signed with
 	// (plan.KeyEnv); a plan file signed with a key needs it.
 	Key []byte
+	// MaxAge refuses a plan file made longer ago (0: no limit); see
+	// plan.CheckAge.
+	MaxAge time.Duration
 	// ReadProgress, if set, is told how far reading live state has got.
 	ReadProgress func(done, total int)
 	// AccessToken reads the signed-in user's token, which a self-service
@@ -191,6 +195,9 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 		return nil, err
 	}
 	if err := p.Applicable(); err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Path, err)
+	}
+	if err := p.CheckAge(s.now(), opts.MaxAge); err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Path, err)
 	}
 	var desired *state.Desired
