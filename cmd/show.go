@@ -59,7 +59,11 @@ It does not check whether the plan is still current: apply does that.`,
 
 func showRun(opts *ShowOptions) error {
 	format, _ := views.ParseFormat(opts.Output, showFormats...)
-	p, err := usecase.ShowSaved(opts.PlanFile)
+	key, err := planKey()
+	if err != nil {
+		return err
+	}
+	p, err := usecase.ShowSaved(opts.PlanFile, key)
 	if err != nil {
 		return err
 	}

@@ -268,6 +268,44 @@ func TestPlanCancellingASecretRotationIsRefused(t *testing.T) {
 	}
 }
 
+// apply PLANFILE -f takes only secrets from the files, so files that
+// declare anything else than the plan was made from are refused: here the
+// reviewed SMS role would have gone out with the ExternalId of files that
+// declare another role (red-team item 18.6).
+func TestFilesThatDisagreeWithAPlanFileAreRefused(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	ctx := context.Background()
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(examples, "optional-sms-totp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotated := strings.Replace(string(src), "ExternalId: retail-sms-7f3c", "ExternalId: retail-sms-rotated", 1)
+	reviewed := filepath.Join(dir, "reviewed", "retail.yaml")
+	other := filepath.Join(dir, "other", "retail.yaml")
+	for path, text := range map[string]string{
+		reviewed: rotated,
+		other:    strings.Replace(strings.Replace(rotated, "role/cognito-sms", "role/attacker-sms", 1), "retail-sms-rotated", "attacker-ext", 1),
+	} {
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		os.WriteFile(path, []byte(text), 0o600)
+	}
+	planFile := filepath.Join(dir, "rotate.plan")
+	h.makePlan(ctx, planFile, reviewed)
+	h.emu.ResetStats()
+	_, errOut, code := h.run(ctx, "apply", planFile, "-f", filepath.Dir(other))
+	if code != ExitError || !strings.Contains(errOut, "the files given with -f do not declare what the plan file was made from") ||
+		!strings.Contains(errOut, "user pool "+retail+": SmsMfaConfiguration differs") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if w := h.writes(); len(w) != 0 {
+		t.Fatalf("writes: %v", w)
+	}
+	if out, errOut, code := h.run(ctx, "apply", planFile, "-f", filepath.Dir(reviewed)); code != ExitOK {
+		t.Fatalf("with the files that made it: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 // A plan for one pool does not pass for a plan for another pool in the same
 // state: the pool's ID is part of every fingerprint.
 func TestPlanForOnePoolIsRefusedForAnother(t *testing.T) {

@@ -178,6 +178,11 @@ func major(version string) string {
 // Older files still load (to be shown), but apply refuses them.
 const oldestPlanFile = "1.6"
 
+// MaxFileSize is the largest plan file apply and show read: about 140,000
+// changed users at some 1.8 KB each. A larger change applies from the
+// files, or in parts (--target).
+const MaxFileSize = 256 << 20
+
 // DefaultMaxAge is how old a plan file apply takes by default
 // (--max-plan-age).
 const DefaultMaxAge = 24 * time.Hour

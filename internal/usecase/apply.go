@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/plan"
@@ -252,6 +253,11 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 	if err := plan.CheckRebuild(p, live); err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Path, err)
 	}
+	if desired != nil {
+		if err := plan.CheckFilesAgree(p, *desired); err != nil {
+			return nil, fmt.Errorf("%s: %w", opts.Path, err)
+		}
+	}
 	if err := plan.ResolveSecrets(p, live, desired); err != nil {
 		return nil, err
 	}
@@ -262,17 +268,67 @@ func loadPlanFile(path string, key []byte) (*plan.Plan, error) {
 	return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return plan.LoadVerified(r, key) })
 }
 
+// openPlanFile reads a plan file, refusing what is not a regular file
+// before opening it (a named pipe would block, a device such as /dev/zero
+// never end) and what is larger than plan.MaxFileSize.
 func openPlanFile(path string, load func(io.Reader) (*plan.Plan, error)) (*plan.Plan, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the plan file: %w", err)
+	}
+	if err := planFileShape(path, info); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan file: %w", err)
 	}
 	defer f.Close()
-	p, err := load(f)
+	opened, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading the plan file: %w", err)
+	}
+	if !os.SameFile(info, opened) {
+		return nil, fmt.Errorf("reading the plan file %s: it was replaced while mfactl opened it", path)
+	}
+	limited := &io.LimitedReader{R: f, N: plan.MaxFileSize + 1}
+	p, err := load(limited)
+	if limited.N == 0 {
+		return nil, planFileTooLarge(path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
+}
+
+// planFileShape refuses a plan file that is not a regular file, or too large.
+func planFileShape(path string, info os.FileInfo) error {
+	switch {
+	case info.IsDir():
+		return fmt.Errorf("reading the plan file %s: it is a directory; give the file mfactl plan --out wrote", path)
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("reading the plan file %s: not a regular file (%s); give the file mfactl plan --out wrote, not a pipe or a device", path, fileKind(info.Mode()))
+	case info.Size() > plan.MaxFileSize:
+		return planFileTooLarge(path)
+	}
+	return nil
+}
+
+func planFileTooLarge(path string) error {
+	return fmt.Errorf("reading the plan file %s: it is larger than %d MiB, the most a plan file may be (about 140,000 changed users); apply such a change from the files (mfactl apply -f) or in parts (mfactl plan --target ... --out)", path, plan.MaxFileSize>>20)
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0, m&os.ModeCharDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }
 
 // StaleError refuses a saved plan whose targets changed since it was made.
@@ -350,9 +406,25 @@ func SavePlan(path string, p *plan.Plan, key []byte) error {
 }
 
 // ShowSaved reads a plan file for display only: no client, no call to
-// Cognito, no secret resolved (a saved plan holds none).
-func ShowSaved(path string) (*plan.Plan, error) {
-	return openPlanFile(path, plan.LoadForDisplay)
+// Cognito, no secret resolved (a saved plan holds none). With a key, the
+// file's signature must match, and all of it is shown. Without one, what
+// apply does not check is left out (the recorded warnings and --target
+// scope: text anyone could have added) and a warning says so: a plan
+// file's display text is derived from what apply checks, never read back
+// on trust.
+func ShowSaved(path string, key []byte) (*plan.Plan, error) {
+	if len(key) > 0 {
+		return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return plan.LoadVerified(r, key) })
+	}
+	p, err := openPlanFile(path, plan.LoadForDisplay)
+	if err != nil {
+		return nil, err
+	}
+	p.Partial = nil
+	p.Diagnostics = diag.List{{Severity: diag.Warning, Code: "plan-file-unsigned",
+		Summary: fmt.Sprintf("%s is not signed: its recorded warnings and --target scope are not shown", path),
+		Detail:  fmt.Sprintf("nothing vouches for them; apply checks the calls and changes shown against live state. Make and show plans with %s set to see everything", plan.KeyEnv)}}
+	return p, nil
 }
 
 // savedPlanToken returns the token a saved plan needs: a self-service
