@@ -7,6 +7,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -194,10 +195,10 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 		v.doc.Calls = append(v.doc.Calls, ac)
 	}
 	for _, h := range r.Halted {
-		v.doc.StoppedPools = append(v.doc.StoppedPools, applyHalt{UserPoolId: h.UserPoolId, Stage: h.Stage, Error: SafeError(h.Err)})
+		v.doc.StoppedPools = append(v.doc.StoppedPools, applyHalt{UserPoolId: h.UserPoolId, Stage: h.Stage, Error: untrusted.Error(h.Err)})
 	}
 	if r.Stopped != nil {
-		v.doc.Stopped = SafeError(r.Stopped)
+		v.doc.Stopped = untrusted.Error(r.Stopped)
 	}
 	switch {
 	case r.Interrupted:
@@ -211,7 +212,7 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 		av := &applyVerification{Verified: ver.OK(), Scope: ver.Scope}
 		switch {
 		case ver.Err != nil:
-			av.Error = SafeError(ver.Err)
+			av.Error = untrusted.Error(ver.Err)
 		case !ver.OK():
 			var b bytes.Buffer
 			if err := plan.WriteJSON(&b, ver.Again); err != nil {
@@ -229,7 +230,7 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 
 func (v *applyJSON) Done(err error) error {
 	if err != nil && v.doc.Error == "" {
-		v.doc.Error = SafeError(err)
+		v.doc.Error = untrusted.Error(err)
 	}
 	enc := json.NewEncoder(v.io.Out)
 	enc.SetEscapeHTML(false)

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // diagnosticsFormatVersion versions the JSON form of a diagnostics report.
@@ -24,7 +25,7 @@ type diagnosticsReport struct {
 func WriteDiagnostics(w io.Writer, p Palette, diags diag.List) {
 	errs, warns := 0, 0
 	for _, d := range diags {
-		line := SanitizeLine(d.String())
+		line := untrusted.Line(d.String())
 		switch d.Severity {
 		case diag.Error:
 			errs++

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -43,7 +44,7 @@ func writeFailureJSON(w io.Writer, outcome string, err error, diags diag.List) e
 	}
 	if err != nil {
 		d := Explain(err)
-		doc.Error = &errorJSON{Message: SafeError(err), Code: d.Code, Meaning: d.Meaning}
+		doc.Error = &errorJSON{Message: untrusted.Error(err), Code: d.Code, Meaning: d.Meaning}
 		doc.Diagnostics = append(doc.Diagnostics, diag.Diagnostic{Severity: diag.Error, Summary: doc.Error.Message, Detail: d.Meaning})
 	}
 	enc := json.NewEncoder(w)

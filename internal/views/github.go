@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/schema"
 )
 
@@ -39,7 +40,7 @@ func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
 		}
 		var props []string
 		if file := sourcePath(ci, d.Pos.File); file != "" {
-			props = append(props, "file="+escapeProperty(file))
+			props = append(props, "file="+untrusted.GitHubProperty(file))
 			if d.Pos.Line > 0 {
 				props = append(props, "line="+strconv.Itoa(d.Pos.Line))
 			}
@@ -47,7 +48,7 @@ func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
 				props = append(props, "col="+strconv.Itoa(d.Pos.Column))
 			}
 		}
-		props = append(props, "title="+escapeProperty("mfactl: "+diag.RuleOf(d).Name))
+		props = append(props, "title="+untrusted.GitHubProperty("mfactl: "+diag.RuleOf(d).Name))
 		message := d.Summary
 		if d.Path != "" {
 			message = d.Path + ": " + message
@@ -55,22 +56,10 @@ func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
 		if d.Detail != "" {
 			message += "\n" + d.Detail
 		}
-		fmt.Fprintf(&b, "::%s %s::%s\n", command, strings.Join(props, ","), escapeData(message))
+		fmt.Fprintf(&b, "::%s %s::%s\n", command, strings.Join(props, ","), untrusted.GitHubData(message))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// escapeData escapes a workflow command's message, as the runner's
-// toolkit does: %, CR and LF.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-// escapeProperty escapes a workflow command's property value: the message
-// escapes, and : and , that separate properties.
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // appendStepSummary appends markdown to the job summary file, if the run

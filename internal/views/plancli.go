@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -61,7 +62,7 @@ func RenderPlanCLI(w io.Writer, p *plan.Plan) error {
 		}
 		target := c.UserPoolId
 		if c.Username != "" {
-			target += " user " + c.Username
+			target += " user " + untrusted.Name(c.Username)
 		}
 		fmt.Fprintf(&b, "\n# %d/%d, stage %d (%s): %s", i+1, len(p.Calls), c.Stage, stageNames[c.Stage], target)
 		if c.Reason != "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/schema"
 )
 
@@ -95,7 +96,7 @@ type validateJSON struct{ io *IOStreams }
 // Interrupted prints a report that is not valid, with the interrupt as
 // its one error: stdout is JSON whatever happened.
 func (v validateJSON) Interrupted(err error) error {
-	return WriteDiagnosticsJSON(v.io.Out, diag.List{{Severity: diag.Error, Summary: "validation was interrupted: " + SafeError(err)}})
+	return WriteDiagnosticsJSON(v.io.Out, diag.List{{Severity: diag.Error, Summary: "validation was interrupted: " + untrusted.Error(err)}})
 }
 
 func (v validateJSON) Result(r schema.Result) error {

@@ -3,6 +3,8 @@ package views
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // Plural counts a noun: "1 user", "3 users".
@@ -16,10 +18,19 @@ func Plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// NameList joins names, showing at most limit of them (all when limit is 0).
+// NameList joins names, showing at most limit of them (all when limit is
+// 0), each as untrusted.Name prints it.
 func NameList(names []string, limit int) string {
-	if limit <= 0 || len(names) <= limit {
-		return strings.Join(names, ", ")
+	shown := names
+	if limit > 0 && len(names) > limit {
+		shown = names[:limit]
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
+	quoted := make([]string, len(shown))
+	for i, n := range shown {
+		quoted[i] = untrusted.Name(n)
+	}
+	if len(shown) == len(names) {
+		return strings.Join(quoted, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(quoted, ", "), len(names)-limit)
 }
