@@ -13,6 +13,7 @@ import (
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -448,7 +449,7 @@ func savedPlanToken(p *plan.Plan, opts SavedOptions) (*token.Token, error) {
 	case tok.Claims.UserPoolId != self.UserPoolId:
 		return nil, fmt.Errorf("the access token from %s is for user pool %s, but the plan %s was made for user pool %s: give a token of that pool", tok.Source, tok.Claims.UserPoolId, opts.Path, self.UserPoolId)
 	case tok.Claims.Username != self.Username:
-		return nil, fmt.Errorf("the access token from %s is for user %s, but the plan %s was made for user %s", tok.Source, tok.Claims.Username, opts.Path, self.Username)
+		return nil, fmt.Errorf("the access token from %s is for user %s, but the plan %s was made for user %s", tok.Source, untrusted.Name(tok.Claims.Username), opts.Path, untrusted.Name(self.Username))
 	}
 	return tok, nil
 }

@@ -35,7 +35,7 @@ func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers
 	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: verbose, showUsers: showUsers}
 	if self := p.SelfService; self != nil {
 		r.line(0, r.s.Dim(fmt.Sprintf("Self-service: user %s of user pool %s, as the access token's claims say (issuer %s; read, not verified: Cognito verifies the token on every call).",
-			self.Username, self.UserPoolId, self.Issuer)))
+			untrusted.Name(self.Username), self.UserPoolId, untrusted.Name(self.Issuer))))
 		r.line(0, "")
 	}
 	if len(p.Partial) > 0 {
