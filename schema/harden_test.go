@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -119,5 +120,62 @@ func TestUsernamesThatDifferOnlyInNormalisationCollide(t *testing.T) {
 	_, diags := LoadBytes("n.yaml", []byte(onePool+"    Users:\n      - Username: "+composed+"\n      - Username: "+decomposed+"\n"))
 	if got := errorsOf(diags); !strings.Contains(got, "n.yaml:6:9") || !strings.Contains(got, "another Unicode normalisation form") {
 		t.Fatalf("diagnostics:\n%s", got)
+	}
+}
+
+// aliasBombDocument is one document whose aliases add about 3 MB of
+// text: within what one document of a file of 20 of them may add alone
+// (four times the file's 0.8 MB, and 1 MiB), not with a second one. The
+// red team's file was the same at scale: 190 documents, 10 MB.
+func aliasBombDocument(i int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\nVersion: 1\nS: &s %s\nUserPools:\n  - UserPoolId: eu-west-1_Abc%d\n    Users:\n", strings.Repeat("x", 40<<10), i)
+	for range 75 {
+		b.WriteString("      - {Username: *s}\n")
+	}
+	return b.String()
+}
+
+// The alias budget is the run's, not each document's or file's: a file of
+// 20 documents, each within a budget of its own, stops at the second
+// (red-team item 18.4: 5 min 27 s and 601 MiB to reject), and so do many
+// files (2,000 small files: 80 s).
+func TestTheAliasBudgetIsForTheWholeRun(t *testing.T) {
+	var file strings.Builder
+	for i := range 20 {
+		file.WriteString(aliasBombDocument(i))
+	}
+	_, diags := LoadBytes("multi.yaml", []byte(file.String()))
+	var bombs []diag.Diagnostic
+	for _, d := range diags {
+		if strings.Contains(d.Summary, "aliases expand") {
+			bombs = append(bombs, d)
+		}
+	}
+	if len(bombs) == 0 || bombs[0].Pos.Line > 2*(len(strings.Split(aliasBombDocument(0), "\n"))-1) {
+		t.Fatalf("the first alias error is not in the second document: %v", bombs)
+	}
+
+	dir := t.TempDir()
+	var files []string
+	for i := range 40 {
+		path := filepath.Join(dir, fmt.Sprintf("f%02d.yaml", i))
+		small := "Version: 1\nS: &s " + strings.Repeat("x", 4<<10) + "\nUserPools:\n  - UserPoolId: eu-west-1_F" + strconv.Itoa(i) + "\n    Users:\n" +
+			strings.Repeat("      - {Username: *s}\n", 100) // 400 KB each: within a file's own 1 MiB allowance
+		if err := os.WriteFile(path, []byte(small), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, path)
+	}
+	_, diags = Load([]string{dir}, nil)
+	first := ""
+	for _, d := range diags {
+		if strings.Contains(d.Summary, "aliases expand") {
+			first = filepath.Base(d.Pos.File)
+			break
+		}
+	}
+	if first == "" || first > "f10.yaml" {
+		t.Fatalf("40 files each within a budget of its own: the first alias error is in %q, want one of the first files", first)
 	}
 }
