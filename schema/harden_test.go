@@ -179,3 +179,41 @@ func TestTheAliasBudgetIsForTheWholeRun(t *testing.T) {
 		t.Fatalf("40 files each within a budget of its own: the first alias error is in %q, want one of the first files", first)
 	}
 }
+
+// Red-team item 18.8: a symbolic link to a directory inside a -f directory
+// is refused with a message, not skipped; NEL, LS and PS are refused where
+// they stand, as YAML would take them for line breaks; an unquoted number
+// too large for a float is a number, refused as a Username like 1e3.
+func TestInputsTheRedTeamFound(t *testing.T) {
+	dir := t.TempDir()
+	top, linked := filepath.Join(dir, "top"), filepath.Join(dir, "linked")
+	for _, d := range []string{top, linked} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(top, "a.yaml"), []byte(onePool), 0o600)
+	os.WriteFile(filepath.Join(linked, "b.yaml"), []byte(strings.Replace(onePool, "Abc", "Def", 1)), 0o600)
+	if err := os.Symlink(linked, filepath.Join(top, "more")); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := Load([]string{top}, nil)
+	if got := errorsOf(diags); !strings.Contains(got, "more is a symbolic link to a directory, which mfactl does not follow inside a -f directory") {
+		t.Errorf("a linked directory:\n%s", got)
+	}
+
+	for _, br := range []string{"\u0085", "\u2028", "\u2029"} {
+		_, diags := LoadBytes("nel.yaml", []byte("Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_Abc # x"+br+"y\n    Users:\n      - Username: [bad\n"))
+		if got := errorsOf(diags); !strings.HasPrefix(got, "nel.yaml:3:34: error: "+fmt.Sprintf("%U", []rune(br)[0])) || strings.Count(got, "\n") != 1 {
+			t.Errorf("%U:\n%s", []rune(br)[0], got)
+		}
+	}
+
+	for _, n := range []string{"1e999", "1e3", "-1.5e400"} {
+		_, diags := LoadBytes("n.yaml", []byte(onePool+"    Users:\n      - Username: "+n+"\n"))
+		if got := errorsOf(diags); !strings.Contains(got, "Username must be a string, not the number "+n+"; put it in quotes: \""+n+"\"") {
+			t.Errorf("Username: %s:\n%s", n, got)
+		}
+	}
+	mustLoadBytes(t, onePool+"    Users:\n      - Username: \"1e999\"\n")
+}

@@ -210,7 +210,14 @@ func checkText(name string, data []byte) (d diag.Diagnostic, ok, plain bool) {
 			r >= 0x80 && r <= 0x9F && r != 0x85,
 			r == 0xFFFE || r == 0xFFFF:
 			problem = fmt.Sprintf("control character %U is not allowed in YAML", r)
-		case r == 0x85, r == 0x2028, r == 0x2029, r == 0xFEFF:
+		case r == 0x85, r == 0x2028, r == 0x2029:
+			// YAML 1.1, which the parser follows here, breaks lines at
+			// them: every later line number would be off by one.
+			return diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable",
+				Pos:     state.Pos{File: name, Line: line, Column: col},
+				Summary: fmt.Sprintf("%U (%s) is not allowed: YAML takes it for a line break, which would shift every later line number", r, lineBreakNames[r]),
+				Detail:  "replace it with a newline, or remove it"}, false, false
+		case r == 0xFEFF:
 			plain = false
 		}
 		if problem != "" {
@@ -223,6 +230,8 @@ func checkText(name string, data []byte) (d diag.Diagnostic, ok, plain bool) {
 	}
 	return diag.Diagnostic{}, true, plain
 }
+
+var lineBreakNames = map[rune]string{0x85: "next line, NEL", 0x2028: "line separator", 0x2029: "paragraph separator"}
 
 var (
 	yamlErrLine   = regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`)
@@ -496,6 +505,11 @@ func (c *converter) mapping(n *yaml.Node, path string, depth int) map[string]any
 func (c *converter) scalar(n *yaml.Node, path string) any {
 	switch n.ShortTag() {
 	case "!!str", "!!timestamp": // YAML 1.2 has no timestamps: 2024-01-01 is text
+		if n.Style == 0 && yamlFloat.MatchString(n.Value) {
+			// A number too large for a float (1e999): YAML leaves it text,
+			// but it is written as a number, and taken as one, as 1e3 is.
+			return json.Number(n.Value)
+		}
 		return n.Value
 	case "!!null":
 		return nil
@@ -519,6 +533,9 @@ func (c *converter) scalar(n *yaml.Node, path string) any {
 	}
 	return n.Value
 }
+
+// yamlFloat is how an unquoted number is written in YAML (decimal forms).
+var yamlFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
 
 // plainTags are the tags a value may carry explicitly (!!str 123).
 var plainTags = map[string]bool{"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true, "!!map": true, "!!seq": true}
