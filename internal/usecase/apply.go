@@ -57,8 +57,12 @@ type Applied struct {
 type Verification struct {
 	Scope   VerifyScope
 	Desired state.Desired // what was verified: the plan's DesiredState, or its WrittenState
-	Again   *plan.Plan    // nil when Err is set
-	Err     error         // re-reading live state failed
+	// NotRereadPools and NotRereadUsers count the plan's targets that
+	// were not read again (VerifyChanged: apply did not write them), so
+	// that "Verified" is never read as more than it is.
+	NotRereadPools, NotRereadUsers int
+	Again                          *plan.Plan // nil when Err is set
+	Err                            error      // re-reading live state failed
 }
 
 // OK reports whether live state matches the plan's desired state.
@@ -131,6 +135,8 @@ func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, resu
 	if scope == VerifyAll {
 		v.Scope, v.Desired = VerifyAll, p.DesiredState()
 	}
+	all := p.DesiredState()
+	v.NotRereadPools, v.NotRereadUsers = len(all.Pools)-len(v.Desired.Pools), countUsers(all)-countUsers(v.Desired)
 	v.Desired = withoutRefused(v.Desired, result.Ineligible())
 	live, err := readLive(ctx, client, v.Desired, nil)
 	if err != nil {
@@ -139,6 +145,14 @@ func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, resu
 	}
 	v.Again = plan.Build(v.Desired, live, plan.Options{})
 	return v
+}
+
+func countUsers(d state.Desired) int {
+	n := 0
+	for _, dp := range d.Pools {
+		n += len(dp.Users)
+	}
+	return n
 }
 
 // withoutRefused leaves out of d the users whose calls Cognito refused as

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/diag"
@@ -88,7 +89,20 @@ func (v *applyText) verification(ver *usecase.Verification) error {
 			_, err := fmt.Fprintf(io.Out, "%s %s and %s match the desired state.\n", pal.Green("Verified:"), pools, Plural(users, "user"))
 			return err
 		}
-		_, err := fmt.Fprintf(io.Out, "%s what apply changed (%s, %s) matches the desired state.\n", pal.Green("Verified:"), pools, Plural(users, "user"))
+		// Say what was not read again, so that "Verified" reads as no
+		// more than it is: another writer may have changed those meanwhile.
+		var notReread string
+		if ver.NotRereadUsers > 0 || ver.NotRereadPools > 0 {
+			var parts []string
+			if ver.NotRereadPools > 0 {
+				parts = append(parts, Plural(ver.NotRereadPools, "unchanged pool"))
+			}
+			if ver.NotRereadUsers > 0 {
+				parts = append(parts, Count(ver.NotRereadUsers, "unchanged user"))
+			}
+			notReread = fmt.Sprintf("; %s not re-read (--verify all re-reads them)", strings.Join(parts, " and "))
+		}
+		_, err := fmt.Fprintf(io.Out, "%s what apply changed (%s, %s) matches the desired state%s.\n", pal.Green("Verified:"), pools, Count(users, "changed user"), notReread)
 		return err
 	}
 	fmt.Fprintln(io.Out, pal.Yellow("Verification: live state still differs after apply:"))
@@ -143,10 +157,14 @@ type applyCall struct {
 }
 
 type applyVerification struct {
-	Verified  bool
-	Scope     usecase.VerifyScope // what was read again: changed (what apply wrote) or all
-	Error     string              `json:",omitempty"`
-	Remaining json.RawMessage     `json:",omitempty"` // what is left to do, as a plan
+	Verified bool
+	Scope    usecase.VerifyScope // what was read again: changed (what apply wrote) or all
+	// NotRereadPools and NotRereadUsers count the targets that were not
+	// read again (Scope changed: apply did not write them).
+	NotRereadPools int             `json:",omitempty"`
+	NotRereadUsers int             `json:",omitempty"`
+	Error          string          `json:",omitempty"`
+	Remaining      json.RawMessage `json:",omitempty"` // what is left to do, as a plan
 }
 
 // applyJSON collects the outcome and writes one document when Done.
@@ -209,7 +227,7 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 		v.doc.Outcome = OutcomeApplied
 	}
 	if ver := a.Verification; ver != nil {
-		av := &applyVerification{Verified: ver.OK(), Scope: ver.Scope}
+		av := &applyVerification{Verified: ver.OK(), Scope: ver.Scope, NotRereadPools: ver.NotRereadPools, NotRereadUsers: ver.NotRereadUsers}
 		switch {
 		case ver.Err != nil:
 			av.Error = untrusted.Error(ver.Err)

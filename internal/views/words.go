@@ -18,6 +18,16 @@ func Plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
+// Count is Plural with thousands separated: "1,963 unchanged users".
+func Count(n int, noun string) string {
+	s := Plural(n, noun)
+	digits, rest, _ := strings.Cut(s, " ")
+	for i := len(digits) - 3; i > 0 && digits[i-1] != '-'; i -= 3 {
+		digits = digits[:i] + "," + digits[i:]
+	}
+	return digits + " " + rest
+}
+
 // NameList joins names, showing at most limit of them (all when limit is
 // 0), each as untrusted.Name prints it.
 func NameList(names []string, limit int) string {
