@@ -104,17 +104,17 @@ func TestHostileNamesAreNeutralisedInEveryFormat(t *testing.T) {
 	half := strings.SplitAfterN(named.String(), "      - Username", len(hostileNames)/2+1)
 	file := policyFile(t, adminsTOTP+"    Users:\n"+strings.Join(half[:len(half)-1], "")[:len(strings.Join(half[:len(half)-1], ""))-len("      - Username")])
 	outputs := 0
-	for _, format := range planFormats {
+	for _, format := range views.PlanFormats.Names() {
 		out, errOut, _ := h.run(ctx, "plan", "-f", file, "-o", string(format))
 		checkNeutralised(t, "plan", string(format), out+errOut)
 		outputs++
 	}
-	for _, format := range views.ApplyFormats {
+	for _, format := range views.ApplyFormats.Names() {
 		out, errOut, _ := h.run(ctx, "apply", "-f", file, "--auto-approve", "-o", string(format))
 		checkNeutralised(t, "apply", string(format), out+errOut)
 		outputs++
 	}
-	for _, format := range reportFormats {
+	for _, format := range views.ReportFormats.Names() {
 		out, errOut, _ := h.run(ctx, "report", "--user-pool-id", policyPool, "--endpoint-url", h.url, "-o", string(format), "--show-users")
 		checkNeutralised(t, "report", string(format), out+errOut)
 		outputs++
@@ -122,7 +122,7 @@ func TestHostileNamesAreNeutralisedInEveryFormat(t *testing.T) {
 	// validate reads the files alone: names, and keys that are not names.
 	bad := writeTemp(t, "bad.yaml", "Version: 1\nUserPools:\n  - UserPoolId: "+policyPool+"\n    \"##[stop-commands]k\": 1\n    Users:\n"+named.String()+
 		"      - Username: \"x\\n::stop-commands::y\\e[2J\"\n")
-	for _, format := range validateFormats {
+	for _, format := range views.ValidateFormats.Names() {
 		for _, f := range []string{file, bad} {
 			out, errOut, _ := h.run(ctx, "validate", "-f", f, "-o", string(format))
 			checkNeutralised(t, "validate", string(format), out+errOut)

@@ -14,10 +14,8 @@ import (
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
-
-// planFormats are the formats `mfactl plan -o` and --report offer.
-var planFormats = []views.Format{views.Text, views.JSON, views.CLI, views.Markdown, views.GitHub, views.JUnit, views.SARIF}
 
 // PlanOptions are the inputs of `mfactl plan`.
 type PlanOptions struct {
@@ -25,7 +23,7 @@ type PlanOptions struct {
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 
 	Files            []string
-	Out              outputFlags // -o, one of planFormats, and --report
+	Out              outputFlags // -o, one of views.PlanFormats, and --report
 	OutFile          string
 	DetailedExitCode bool
 	ResendWriteOnly  bool
@@ -73,7 +71,7 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 	}
 	fs := c.Flags()
 	fs.StringArrayVarP(&opts.Files, "file", "f", nil, "desired-state file, directory or - for stdin (repeatable)")
-	opts.Out.register(c, planFormats, true)
+	opts.Out.register(c, views.PlanFormats, true)
 	fs.StringVar(&opts.OutFile, "out", "", "save the plan to `PLANFILE`, for mfactl apply PLANFILE")
 	fs.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes")
 	fs.BoolVar(&opts.ShowUsers, "show-users", false, "list every user a policy changes and every ineligible user, not the first few and a count (-o json always has all)")
@@ -88,9 +86,12 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 func planRun(ctx context.Context, opts *PlanOptions) error {
 	format, reports, _ := opts.Out.parse()
 	rf := newReportFiles(opts.IO, reports)
-	view := newPlanFanOut(format, opts.IO, views.PlanOptions{Verbose: opts.Verbose, ShowUsers: opts.ShowUsers, FullPlan: fullPlanHint(opts.OutFile)}, rf)
-	err := planAndShow(ctx, opts, view)
-	return errors.Join(err, rf.write())
+	view, err := newPlanFanOut(views.PlanFormats, format, opts.IO, views.Options{Verbose: opts.Verbose, ShowUsers: opts.ShowUsers, FullPlan: fullPlanHint(opts.OutFile)}, rf)
+	if err != nil {
+		return err
+	}
+	err = planAndShow(ctx, opts, view)
+	return errors.Join(err, rf.write(err))
 }
 
 func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error {
@@ -151,9 +152,9 @@ func registerTargets(c *cobra.Command, targets *[]string) {
 // refused: it is what a CI secret that is not defined becomes, and taking
 // it for "no key" would turn signing off without a word.
 func planKey() ([]byte, error) {
-	key, set := os.LookupEnv(plan.KeyEnv)
+	key, set := os.LookupEnv(planfile.KeyEnv)
 	if set && strings.TrimSpace(key) == "" {
-		return nil, fmt.Errorf("%s is set but empty: a CI secret that is not defined becomes an empty variable, and mfactl will not take that for \"no signing\"; set it to the key, or unset it (unset %s) to make and apply unsigned plans", plan.KeyEnv, plan.KeyEnv)
+		return nil, fmt.Errorf("%s is set but empty: a CI secret that is not defined becomes an empty variable, and mfactl will not take that for \"no signing\"; set it to the key, or unset it (unset %s) to make and apply unsigned plans", planfile.KeyEnv, planfile.KeyEnv)
 	}
 	return []byte(key), nil
 }

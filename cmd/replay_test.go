@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
 
 // The policy pool's MFA goes from what its seed has (OPTIONAL, TOTP, SMS)
@@ -29,7 +29,7 @@ const (
 func TestAnAppliedPlanCannotBeReplayedAfterLiveStateWentBack(t *testing.T) {
 	h := newPolicyHarness(t)
 	ctx := context.Background()
-	t.Setenv(plan.KeyEnv, "replay-test-key")
+	t.Setenv(planfile.KeyEnv, "replay-test-key")
 	off, on := writeTemp(t, "off.yaml", abaOff), writeTemp(t, "on.yaml", abaOn)
 	saved := filepath.Join(t.TempDir(), "off.plan")
 	if out, errOut, code := h.run(ctx, "plan", "-f", off, "--out", saved); code != ExitOK {
@@ -100,7 +100,7 @@ func TestAPlanOlderThanMaxPlanAgeIsRefused(t *testing.T) {
 func TestASignedPlansTimeOfMakingCannotBeMoved(t *testing.T) {
 	h := newPolicyHarness(t)
 	ctx := context.Background()
-	t.Setenv(plan.KeyEnv, "age-test-key")
+	t.Setenv(planfile.KeyEnv, "age-test-key")
 	saved := filepath.Join(t.TempDir(), "off.plan")
 	m := h.makePlan(ctx, saved, writeTemp(t, "off.yaml", abaOff))
 	m["Created"] = time.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano)

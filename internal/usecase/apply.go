@@ -15,6 +15,7 @@ import (
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
 
 // ApplyOptions tune applying a plan.
@@ -185,7 +186,7 @@ type SavedOptions struct {
 	Files []string // only to supply secrets the plan file does not hold
 	Stdin io.Reader
 	// Key, when set, is the key the plan file must be signed with
-	// (plan.KeyEnv); a plan file signed with a key needs it.
+	// (planfile.KeyEnv); a plan file signed with a key needs it.
 	Key []byte
 	// MaxAge refuses a plan file made longer ago (0: no limit); see
 	// plan.CheckAge.
@@ -210,10 +211,10 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Applicable(); err != nil {
+	if err := planfile.Applicable(p); err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Path, err)
 	}
-	if err := p.CheckAge(s.now(), opts.MaxAge); err != nil {
+	if err := planfile.CheckAge(p, s.now(), opts.MaxAge); err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Path, err)
 	}
 	var desired *state.Desired
@@ -280,12 +281,12 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 }
 
 func loadPlanFile(path string, key []byte) (*plan.Plan, error) {
-	return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return plan.LoadVerified(r, key) })
+	return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return planfile.LoadVerified(r, key) })
 }
 
 // openPlanFile reads a plan file, refusing what is not a regular file
 // before opening it (a named pipe would block, a device such as /dev/zero
-// never end) and what is larger than plan.MaxFileSize.
+// never end) and what is larger than planfile.MaxFileSize.
 func openPlanFile(path string, load func(io.Reader) (*plan.Plan, error)) (*plan.Plan, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -306,7 +307,7 @@ func openPlanFile(path string, load func(io.Reader) (*plan.Plan, error)) (*plan.
 	if !os.SameFile(info, opened) {
 		return nil, fmt.Errorf("reading the plan file %s: it was replaced while mfactl opened it", path)
 	}
-	limited := &io.LimitedReader{R: f, N: plan.MaxFileSize + 1}
+	limited := &io.LimitedReader{R: f, N: planfile.MaxFileSize + 1}
 	p, err := load(limited)
 	if limited.N == 0 {
 		return nil, planFileTooLarge(path)
@@ -324,14 +325,14 @@ func planFileShape(path string, info os.FileInfo) error {
 		return fmt.Errorf("reading the plan file %s: it is a directory; give the file mfactl plan --out wrote", path)
 	case !info.Mode().IsRegular():
 		return fmt.Errorf("reading the plan file %s: not a regular file (%s); give the file mfactl plan --out wrote, not a pipe or a device", path, fileKind(info.Mode()))
-	case info.Size() > plan.MaxFileSize:
+	case info.Size() > planfile.MaxFileSize:
 		return planFileTooLarge(path)
 	}
 	return nil
 }
 
 func planFileTooLarge(path string) error {
-	return fmt.Errorf("reading the plan file %s: it is larger than %d MiB, the most a plan file may be (about 140,000 changed users); apply such a change from the files (mfactl apply -f) or in parts (mfactl plan --target ... --out)", path, plan.MaxFileSize>>20)
+	return fmt.Errorf("reading the plan file %s: it is larger than %d MiB, the most a plan file may be (about 140,000 changed users); apply such a change from the files (mfactl apply -f) or in parts (mfactl plan --target ... --out)", path, planfile.MaxFileSize>>20)
 }
 
 func fileKind(m os.FileMode) string {
@@ -400,14 +401,14 @@ func shortList(names []string) string {
 
 // SavePlan writes p to path atomically (temp file + rename), readable only
 // by its owner: it names users and pools. A non-empty key signs it
-// (plan.KeyEnv).
+// (planfile.KeyEnv).
 func SavePlan(path string, p *plan.Plan, key []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".mfactl-plan-*")
 	if err != nil {
 		return fmt.Errorf("saving the plan: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := plan.SaveSigned(tmp, p, key); err != nil {
+	if err := planfile.SaveSigned(tmp, p, key); err != nil {
 		tmp.Close()
 		return fmt.Errorf("saving the plan: %w", err)
 	}
@@ -429,16 +430,16 @@ func SavePlan(path string, p *plan.Plan, key []byte) error {
 // on trust.
 func ShowSaved(path string, key []byte) (*plan.Plan, error) {
 	if len(key) > 0 {
-		return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return plan.LoadVerified(r, key) })
+		return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return planfile.LoadVerified(r, key) })
 	}
-	p, err := openPlanFile(path, plan.LoadForDisplay)
+	p, err := openPlanFile(path, planfile.LoadForDisplay)
 	if err != nil {
 		return nil, err
 	}
 	p.Partial = nil
 	p.Diagnostics = diag.List{{Severity: diag.Warning, Code: "plan-file-unsigned",
 		Summary: fmt.Sprintf("%s is not signed: its recorded warnings and --target scope are not shown", path),
-		Detail:  fmt.Sprintf("nothing vouches for them; apply checks the calls and changes shown against live state. Make and show plans with %s set to see everything", plan.KeyEnv)}}
+		Detail:  fmt.Sprintf("nothing vouches for them; apply checks the calls and changes shown against live state. Make and show plans with %s set to see everything", planfile.KeyEnv)}}
 	return p, nil
 }
 

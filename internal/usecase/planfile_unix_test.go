@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
 
 // A plan file that is a device, a named pipe, a directory or larger than
-// plan.MaxFileSize is refused at once, by show and by apply, before
+// planfile.MaxFileSize is refused at once, by show and by apply, before
 // anything is read from it or from Cognito (red-team item 18.5:
 // `mfactl show /dev/zero` reached 1.8 GiB, a FIFO hung apply).
 func TestPlanFilesThatAreNotRegularOrTooLargeAreRefused(t *testing.T) {
@@ -29,7 +29,7 @@ func TestPlanFilesThatAreNotRegularOrTooLargeAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.Truncate(plan.MaxFileSize + 1); err != nil { // sparse: no disk used
+	if err := f.Truncate(planfile.MaxFileSize + 1); err != nil { // sparse: no disk used
 		t.Fatal(err)
 	}
 	f.Close()
