@@ -66,8 +66,9 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 // migration added. A saved plan is rebuilt from that declaration
 // (CheckRebuild), so that its review form is rebuilt too.
 func recordDeclaration(targets []Target, desired state.Desired, migrated map[string]map[string]bool) []Target {
-	policies := map[string][]RecordedPolicy{}
+	policies, ignore := map[string][]RecordedPolicy{}, map[string][]string{}
 	for _, dp := range desired.Pools {
+		ignore[dp.UserPoolId] = slices.Clone(dp.Ignore)
 		for _, pol := range dp.Policies {
 			policies[dp.UserPoolId] = append(policies[dp.UserPoolId], RecordedPolicy{Name: pol.Name, Select: pol.Select,
 				Settings: copyUser(pol.Settings), Ineligible: pol.Ineligible})
@@ -76,7 +77,7 @@ func recordDeclaration(targets []Target, desired state.Desired, migrated map[str
 	for i := range targets {
 		t := &targets[i]
 		if t.Username == "" {
-			t.DesiredPolicies = policies[t.UserPoolId]
+			t.DesiredPolicies, t.DesiredIgnore = policies[t.UserPoolId], ignore[t.UserPoolId]
 			continue
 		}
 		t.LegacyMigrated = migrated[t.UserPoolId][t.Username]

@@ -319,7 +319,7 @@ func (p *Plan) desiredState(keep func(Target) bool) state.Desired {
 			if inPool = keep(t); !inPool {
 				continue
 			}
-			dp := state.DesiredPool{UserPoolId: t.UserPoolId, LegacyMfaOptions: t.LegacyMfaOptions,
+			dp := state.DesiredPool{UserPoolId: t.UserPoolId, LegacyMfaOptions: t.LegacyMfaOptions, Ignore: slices.Clone(t.DesiredIgnore),
 				Self: p.SelfService != nil && p.SelfService.UserPoolId == t.UserPoolId}
 			if t.DesiredConfig != nil {
 				dp.Config = copyPool(*t.DesiredConfig)

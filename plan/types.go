@@ -192,6 +192,9 @@ type Target struct {
 	// them again, so that a saved plan's review form (PoolChange.Policies)
 	// is rebuilt with its calls.
 	DesiredPolicies []RecordedPolicy `json:",omitempty"`
+	// DesiredIgnore is a pool target's declared Ignore: the warnings it
+	// silences change the review form (PoolChange.Ignored) apply rebuilds.
+	DesiredIgnore []string `json:",omitempty"`
 }
 
 // RecordedPolicy is a declared policy as a plan file records it: what
