@@ -172,7 +172,8 @@ type authSession struct {
 	expires                    time.Time
 }
 
-// Message is an SMS or email the emulator would have sent: a sign-in code.
+// Message is an SMS or email the emulator would have sent: a sign-in code,
+// or a password-reset code (AdminResetUserPassword).
 // Tests read codes from Server.Messages to answer SMS_MFA and EMAIL_OTP
 // challenges.
 type Message struct {
@@ -276,10 +277,18 @@ func initiateAuth(s *Server, c *call) (any, error) {
 		return nil, newError(CodeNotAuthorized, "User is disabled.")
 	case subtle.ConstantTimeCompare([]byte(u.password), []byte(password)) != 1:
 		return nil, newError(CodeNotAuthorized, "Incorrect username or password.")
+	case u.status == "RESET_REQUIRED":
+		return nil, newError(CodePasswordResetRequired, "Password reset required for the user")
 	case u.status == "FORCE_CHANGE_PASSWORD":
 		return s.challenge(p, u, cl.id, "NEW_PASSWORD_REQUIRED", map[string]string{
 			"userAttributes": "{}", "requiredAttributes": "[]",
 		}), nil
+	}
+	// A remembered device skips MFA. Cognito proves the device with a
+	// DEVICE_SRP_AUTH challenge; the emulator takes DEVICE_KEY at its word.
+	if d := p.rememberedDevice(u, in.AuthParameters["DEVICE_KEY"]); d != nil {
+		d.lastAuthenticated = s.now()
+		return s.issueTokens(p, u, cl.id), nil
 	}
 	return s.signIn(p, u, cl.id), nil
 }
@@ -325,10 +334,7 @@ func (s *Server) challenge(p *pool, u *user, clientID, name string, params map[s
 			attr = "email"
 		}
 		dest, _ := u.attr(attr)
-		if len(s.outbox) >= maxOutbox {
-			s.outbox = append(s.outbox[:0], s.outbox[maxOutbox/2:]...)
-		}
-		s.outbox = append(s.outbox, Message{UserPoolId: p.id, Username: u.username, Medium: medium, Destination: dest, Code: code})
+		s.send(Message{UserPoolId: p.id, Username: u.username, Medium: medium, Destination: dest, Code: code})
 	}
 	return map[string]any{
 		"ChallengeName":       name,

@@ -36,6 +36,12 @@ var operations = map[string]operation{
 	"AssociateSoftwareToken":    {associateSoftwareToken, false},
 	"VerifySoftwareToken":       {verifySoftwareToken, false},
 	"GlobalSignOut":             {globalSignOut, false},
+	"AdminUserGlobalSignOut":    {adminUserGlobalSignOut, true},
+	"AdminListDevices":          {adminListDevices, true},
+	"AdminForgetDevice":         {adminForgetDevice, true},
+	"AdminResetUserPassword":    {adminResetUserPassword, true},
+	"ListWebAuthnCredentials":   {listWebAuthnCredentials, false},
+	"DeleteWebAuthnCredential":  {deleteWebAuthnCredential, false},
 }
 
 // Operations lists the operations the emulator serves.
