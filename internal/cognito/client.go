@@ -72,6 +72,7 @@ type Client struct {
 	sleep       func(context.Context, time.Duration) error // injected by tests
 	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
 	onRetry     func(Retry)
+	caller      callerLookup                 // who the credentials are (New); nil for a token
 	stopped     atomic.Pointer[StoppedError] // set by the first failure that stops the run
 
 	mu   sync.Mutex
@@ -135,6 +136,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	c := newClient(newAPI, concurrency)
 	c.quotas = quotas
 	c.onRetry = opts.OnRetry
+	c.caller = newCallerLookup(cfg, cognitoEndpoint(opts.EndpointURL))
 	return c, nil
 }
 
