@@ -374,6 +374,9 @@ type LiveUser struct {
 	Exists         bool
 	HasPhoneNumber bool
 	HasEmail       bool
+	// Status is AdminGetUser's UserStatus (CONFIRMED, RESET_REQUIRED, ...);
+	// "" when not read. Nothing is planned from it.
+	Status string `json:",omitempty"`
 	// Settings is derived from UserMFASettingList and PreferredMfaSetting,
 	// plus legacy MFAOptions SMS. WebAuthnMfaSettings is always nil:
 	// Cognito does not report it.

@@ -348,7 +348,7 @@ func (f userFacts) authenticator() string {
 }
 
 func (f userFacts) state() MFAState {
-	s := MFAState{Enabled: []string{}, Authenticator: f.authenticator(), Unknown: f.user.Unknown, RememberedDevices: []string{}}
+	s := MFAState{Status: f.user.Status, Enabled: []string{}, Authenticator: f.authenticator(), Unknown: f.user.Unknown, RememberedDevices: []string{}}
 	for _, factor := range state.MFAFactors {
 		fs := factor.User(f.user.Settings)
 		if fs != nil && fs.Enabled {
