@@ -62,6 +62,11 @@ var operationCategory = map[string]Category{
 	"GetGroup":                  UserPoolResourceRead,
 	"DescribeUserPool":          UserPoolRead,
 	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
+	// Newer than the SDK (newer.go). GetProvisionedLimit and
+	// UpdateProvisionedLimit are called once per Region and category at
+	// most, and not paced.
+	"AdminGetUserAuthFactors":  UserRead,
+	"AdminDeleteSoftwareToken": UserResourceUpdate,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl
