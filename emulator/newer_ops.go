@@ -16,6 +16,10 @@ func init() {
 	operations["UpdateProvisionedLimit"] = operation{updateProvisionedLimit, true}
 	operations["AdminGetUserAuthFactors"] = operation{adminGetUserAuthFactors, true}
 	operations["AdminDeleteSoftwareToken"] = operation{adminDeleteSoftwareToken, true}
+	// The quotas page does not list the limit operations yet; the
+	// emulator counts them as pool reads and updates.
+	operationCategories["GetProvisionedLimit"] = UserPoolRead
+	operationCategories["UpdateProvisionedLimit"] = UserPoolUpdate
 	operationCategories["AdminGetUserAuthFactors"] = UserRead
 	operationCategories["AdminDeleteSoftwareToken"] = UserResourceUpdate
 	userWrites["AdminDeleteSoftwareToken"] = true

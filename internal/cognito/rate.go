@@ -62,9 +62,9 @@ var operationCategory = map[string]Category{
 	"GetGroup":                  UserPoolResourceRead,
 	"DescribeUserPool":          UserPoolRead,
 	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
-	// Newer than the SDK (newer.go). GetProvisionedLimit and
-	// UpdateProvisionedLimit are called once per Region and category at
-	// most, and not paced.
+	// Newer than the SDK (newer.go). The quotas page does not list the
+	// limit operations yet: paced as pool reads, as the emulator counts them.
+	"GetProvisionedLimit":      UserPoolRead,
 	"AdminGetUserAuthFactors":  UserRead,
 	"AdminDeleteSoftwareToken": UserResourceUpdate,
 }
