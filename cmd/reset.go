@@ -168,3 +168,6 @@ func resetRun(ctx context.Context, opts *ResetOptions) error {
 	}
 	return finish(outcome, err)
 }
+
+var _ usecase.Recovery = (*cognito.Client)(nil)
+var _ usecase.Passkeys = (*cognito.Client)(nil)

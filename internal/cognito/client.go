@@ -193,6 +193,11 @@ func (c *Client) api(poolID string) (API, error) {
 	if region == "" {
 		return nil, errNoRegion
 	}
+	return c.apiIn(region), nil
+}
+
+// apiIn returns the client for a Region.
+func (c *Client) apiIn(region string) API {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a := c.apis[region]
@@ -200,7 +205,7 @@ func (c *Client) api(poolID string) (API, error) {
 		a = c.newAPI(region)
 		c.apis[region] = a
 	}
-	return a, nil
+	return a
 }
 
 var errNoRegion = errors.New("the user pool ID does not start with a Region")

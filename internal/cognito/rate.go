@@ -75,6 +75,11 @@ var operationCategory = map[string]Category{
 	"AdminForgetDevice":        UserResourceUpdate,
 	"DeleteWebAuthnCredential": UserResourceUpdate,
 	"AdminResetUserPassword":   UserAccountRecovery,
+	// Newer than the SDK (newer.go). The quotas page does not list the
+	// limit operations yet: paced as pool reads, as the emulator counts them.
+	"GetProvisionedLimit":      UserPoolRead,
+	"AdminGetUserAuthFactors":  UserRead,
+	"AdminDeleteSoftwareToken": UserResourceUpdate,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl

@@ -24,14 +24,6 @@ type Passkey struct {
 	CreatedAt      time.Time
 }
 
-// AuthFactors is what AdminGetUserAuthFactors reports of a user: the
-// factors they have set up (PASSWORD, EMAIL_OTP, SMS_OTP, WEB_AUTHN,
-// SOFTWARE_TOKEN). SOFTWARE_TOKEN means a registered authenticator, whatever
-// the TOTP preference says.
-type AuthFactors struct {
-	Configured []string
-}
-
 // Caller is who makes mfactl's calls: the IAM identity
 // (sts:GetCallerIdentity) where the credentials may ask, else the access
 // key ID. Neither is a secret.

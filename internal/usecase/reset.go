@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -20,8 +21,8 @@ import (
 type Recovery interface {
 	ReadLive(ctx context.Context, rs state.ReadSet, progress func(done, total int)) (state.Live, error)
 	AdminSetUserMFAPreference(ctx context.Context, poolID, username string, s state.UserSettings) error
-	ReadAuthFactors(ctx context.Context, poolID, username string) (state.AuthFactors, error)
-	DeleteSoftwareToken(ctx context.Context, poolID, username string) error
+	AdminGetUserAuthFactors(ctx context.Context, poolID, username string) (*cognito.UserAuthFactors, error)
+	AdminDeleteSoftwareToken(ctx context.Context, poolID, username string) error
 	ListDevices(ctx context.Context, poolID, username string) ([]state.Device, error)
 	ForgetDevice(ctx context.Context, poolID, username, deviceKey string) error
 	GlobalSignOut(ctx context.Context, poolID, username string) error
@@ -301,17 +302,17 @@ func (s *Session) PlanReset(ctx context.Context, opts ResetOptions) (*ResetPlan,
 // userFacts is what a reset knows of one user.
 type userFacts struct {
 	user    *state.LiveUser
-	factors *state.AuthFactors // nil when AdminGetUserAuthFactors could not be asked
+	factors *cognito.UserAuthFactors // nil when AdminGetUserAuthFactors could not be asked
 	why     string             // why factors is nil
 	devices []state.Device
 }
 
 func readUserFacts(ctx context.Context, c Recovery, poolID string, u *state.LiveUser) (userFacts, error) {
 	f := userFacts{user: u}
-	af, err := c.ReadAuthFactors(ctx, poolID, u.Username)
+	af, err := c.AdminGetUserAuthFactors(ctx, poolID, u.Username)
 	switch {
 	case err == nil:
-		f.factors = &af
+		f.factors = af
 	case deniedOrUnknown(err):
 		f.why = "AdminGetUserAuthFactors was refused: " + errorText(err)
 	default:
@@ -341,7 +342,7 @@ func (f userFacts) authenticator() string {
 		return "registered" // TOTP cannot be enabled without one
 	case f.factors == nil:
 		return "unknown (" + f.why + ")"
-	case slices.Contains(f.factors.Configured, "SOFTWARE_TOKEN"):
+	case slices.Contains(f.factors.ConfiguredUserAuthFactors, "SOFTWARE_TOKEN"):
 		return "registered"
 	}
 	return "none"
@@ -362,7 +363,7 @@ func (f userFacts) state() MFAState {
 		s.Enabled = append(s.Enabled, state.SMS.Label+" (legacy MFAOptions)")
 	}
 	if f.factors != nil {
-		s.Configured = f.factors.Configured
+		s.Configured = f.factors.ConfiguredUserAuthFactors
 	}
 	for _, d := range f.devices {
 		if d.Remembered {
@@ -699,7 +700,7 @@ func hook(h ResetHooks, username string, r CallResult) {
 func makeStep(ctx context.Context, c Recovery, poolID, username string, step ResetStep) error {
 	switch step.Call {
 	case CallDeleteSoftwareToken:
-		return c.DeleteSoftwareToken(ctx, poolID, username)
+		return c.AdminDeleteSoftwareToken(ctx, poolID, username)
 	case CallSetPreference:
 		return c.AdminSetUserMFAPreference(ctx, poolID, username, *step.Settings)
 	case CallForgetDevice:
