@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -255,7 +256,14 @@ func (s *Session) PlanReset(ctx context.Context, opts ResetOptions) (*ResetPlan,
 			return nil, err
 		}
 		if diags.HasErrors() {
-			return nil, fmt.Errorf("the -f files are not valid (mfactl validate -f %s shows why); nothing was read or changed: %w", strings.Join(opts.Files, " -f "), diags.AsError())
+			var first string
+			for _, d := range diags {
+				if d.Severity == diag.Error {
+					first = d.String()
+					break
+				}
+			}
+			return nil, fmt.Errorf("the -f files are not valid, so they cannot be cross-checked; nothing was read or changed (mfactl validate -f %s shows every problem): %s", strings.Join(opts.Files, " -f "), first)
 		}
 		desired = &d
 	}
@@ -274,7 +282,7 @@ func (s *Session) PlanReset(ctx context.Context, opts ResetOptions) (*ResetPlan,
 	p := &ResetPlan{UserPoolId: opts.UserPoolId, Mode: pool.Config.MfaConfiguration, Factor: opts.Factor,
 		Reason: opts.Reason, Ticket: opts.Ticket, options: opts}
 	for _, f := range state.MFAFactors {
-		if f.PoolHas(pool.Config) {
+		if poolOffers(pool.Config, f) {
 			p.PoolOffers = append(p.PoolOffers, f.Label)
 		}
 	}
@@ -385,13 +393,20 @@ func (f userFacts) enabled(factor *state.Factor) bool {
 // canReceive reports whether the user could answer factor's challenge
 // under this pool: the pool offers it and the user has what it needs.
 func (f userFacts) canReceive(cfg state.PoolConfig, factor *state.Factor) bool {
-	if !factor.PoolHas(cfg) {
+	if !poolOffers(cfg, factor) {
 		return false
 	}
 	if factor == state.TOTP {
 		return f.authenticator() == "registered"
 	}
 	return factor.HasAttribute(f.user)
+}
+
+// poolOffers reports whether the pool has factor on: its block present and
+// enabled (a live read can carry an explicit off block).
+func poolOffers(cfg state.PoolConfig, f *state.Factor) bool {
+	_, enabled := f.PoolEnabled(cfg)
+	return enabled && cfg.MfaConfiguration != state.ModeOff
 }
 
 // otherFactor picks the factor a user is moved to once lost is removed:
@@ -496,18 +511,29 @@ func planUser(cfg state.PoolConfig, f userFacts, opts ResetOptions) (*UserReset,
 		}
 		return s
 	}
-	preferReason := func() string {
-		if other == nil {
-			return "turn " + lostText + " off for " + name
+	preferReason := func(s *state.UserSettings) string {
+		var off []string
+		for _, l := range lost {
+			if fs := l.User(*s); fs != nil && !fs.Enabled {
+				off = append(off, l.Label)
+			}
 		}
-		return fmt.Sprintf("turn %s off and make %s %s's preferred factor, so that sign-in asks for %s", lostText, other.Label, name, codeBy(other))
+		var parts []string
+		if len(off) > 0 {
+			parts = append(parts, "turn "+strings.Join(off, " and ")+" off for "+name)
+		}
+		if other != nil {
+			parts = append(parts, fmt.Sprintf("make %s %s's preferred factor, so that sign-in asks for %s", other.Label, name, codeBy(other)))
+		}
+		return strings.Join(parts, " and ")
 	}
 	alreadyMoved := other != nil && f.enabled(other) && preferredIs(f.user.Settings, other)
 
 	if slices.Contains(lost, state.TOTP) {
 		del := ResetStep{Call: CallDeleteSoftwareToken, Reason: "remove " + name + "'s lost authenticator and any TOTP preference; they can register a new one"}
 		if other != nil || !on {
-			del.IfRefused = &ResetStep{Call: CallSetPreference, Settings: prefer(true), Reason: preferReason()}
+			s := prefer(true)
+			del.IfRefused = &ResetStep{Call: CallSetPreference, Settings: s, Reason: preferReason(s)}
 		} else {
 			del.NoPathIfRefused = fmt.Sprintf("Cognito offers no admin path: under MFA ON, with no other factor %s can receive, "+
 				"turning TOTP off does not stop the TOTP challenge. Options: allow cognito-idp:AdminDeleteSoftwareToken; "+
@@ -518,7 +544,7 @@ func planUser(cfg state.PoolConfig, f userFacts, opts ResetOptions) (*UserReset,
 	}
 	onlyTOTP := len(lost) == 1 && lost[0] == state.TOTP
 	if s := prefer(false); s != nil && !(onlyTOTP && alreadyMoved) {
-		ur.Steps = append(ur.Steps, ResetStep{Call: CallSetPreference, Settings: s, Reason: preferReason()})
+		ur.Steps = append(ur.Steps, ResetStep{Call: CallSetPreference, Settings: s, Reason: preferReason(s)})
 	}
 
 	// What the next sign-in does, said before asking.
