@@ -311,7 +311,7 @@ func (s *Session) PlanReset(ctx context.Context, opts ResetOptions) (*ResetPlan,
 type userFacts struct {
 	user    *state.LiveUser
 	factors *cognito.UserAuthFactors // nil when AdminGetUserAuthFactors could not be asked
-	why     string             // why factors is nil
+	why     string                   // why factors is nil
 	devices []state.Device
 }
 
