@@ -1,11 +1,15 @@
 package usecase
 
 import (
+	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/token"
 )
 
 // Pools for planUser: MFA mode plus the factors the pool has on.
@@ -225,5 +229,83 @@ func TestResetOptionsCheck(t *testing.T) {
 		if err := o.Check(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v, want %q", err, tc.want)
 		}
+	}
+}
+
+// fakeRecovery is a Cognito for ExecuteReset: one pool ON with TOTP and
+// email, alice with TOTP and a remembered device. Each write is logged;
+// afterWrite runs after each.
+type fakeRecovery struct {
+	Cognito    // the rest is never called
+	writes     []string
+	afterWrite func()
+}
+
+func (f *fakeRecovery) ReadLive(_ context.Context, rs state.ReadSet, _ func(int, int)) (state.Live, error) {
+	u := &state.LiveUser{Username: "alice", Exists: true, HasEmail: true}
+	state.TOTP.SetUser(&u.Settings, &state.FactorSettings{Enabled: true, PreferredMfa: true})
+	return state.Live{Pools: map[string]*state.LivePool{poolID: {UserPoolId: poolID, Exists: true,
+		Config: resetPool(state.ModeOn, state.TOTP, state.Email), Users: map[string]*state.LiveUser{"alice": u}}}}, nil
+}
+func (f *fakeRecovery) AdminGetUserAuthFactors(context.Context, string, string) (*cognito.UserAuthFactors, error) {
+	return &cognito.UserAuthFactors{ConfiguredUserAuthFactors: []string{"PASSWORD", "SOFTWARE_TOKEN"}}, nil
+}
+func (f *fakeRecovery) ListDevices(context.Context, string, string) ([]state.Device, error) {
+	return []state.Device{{Key: "eu-west-1_k1", Remembered: true}}, nil
+}
+func (f *fakeRecovery) write(op string) error {
+	f.writes = append(f.writes, op)
+	if f.afterWrite != nil {
+		f.afterWrite()
+	}
+	return nil
+}
+func (f *fakeRecovery) AdminDeleteSoftwareToken(context.Context, string, string) error {
+	return f.write("AdminDeleteSoftwareToken")
+}
+func (f *fakeRecovery) AdminSetUserMFAPreference(context.Context, string, string, state.UserSettings) error {
+	return f.write("AdminSetUserMFAPreference")
+}
+func (f *fakeRecovery) ForgetDevice(context.Context, string, string, string) error {
+	return f.write("AdminForgetDevice")
+}
+func (f *fakeRecovery) GlobalSignOut(context.Context, string, string) error {
+	return f.write("AdminUserGlobalSignOut")
+}
+func (f *fakeRecovery) ResetPassword(context.Context, string, string) error {
+	return f.write("AdminResetUserPassword")
+}
+func (f *fakeRecovery) Caller(context.Context) (state.Caller, error) {
+	return state.Caller{AccessKeyID: "AKIDFAKE"}, nil
+}
+
+func TestExecuteResetStopsAtAnInterruptAndSaysWhatWasDone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fake := &fakeRecovery{afterWrite: cancel} // Ctrl-C during the first call
+	s := NewSession(func(context.Context, *token.Token) (Cognito, error) { return fake, nil })
+	p, err := s.PlanReset(ctx, ResetOptions{UserPoolId: poolID, Usernames: []string{"alice"}, Factor: FactorTOTP,
+		Reason: "lost phone", SignOut: true, ForgetDevices: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcome, err := s.ExecuteReset(ctx, p, ResetHooks{})
+	if outcome != OutcomeInterrupted || !errors.Is(err, context.Canceled) {
+		t.Fatalf("outcome %q, %v", outcome, err)
+	}
+	if !slices.Equal(fake.writes, []string{"AdminDeleteSoftwareToken"}) {
+		t.Errorf("writes after the interrupt: %v", fake.writes)
+	}
+	var got []string
+	for _, c := range p.Users[0].Calls {
+		got = append(got, c.Call+"="+c.Result)
+	}
+	want := "AdminDeleteSoftwareToken=ok AdminSetUserMFAPreference=not sent AdminForgetDevice=not sent AdminUserGlobalSignOut=not sent"
+	if strings.Join(got, " ") != want {
+		t.Errorf("calls:\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+	rec := s.Audit(ctx, p, outcome)
+	if rec.Who != "AKIDFAKE" || rec.WhoFrom != "access key ID" || rec.Outcome != OutcomeInterrupted {
+		t.Errorf("audit: %+v", rec)
 	}
 }
