@@ -557,9 +557,10 @@ func planUser(cfg state.PoolConfig, f userFacts, opts ResetOptions) (*UserReset,
 			ur.Notes = append(ur.Notes, "Recommended: --reset-password and --sign-out, so that only the user, with a fresh password, can register it.")
 		}
 	case on:
-		ur.Notes = append(ur.Notes, fmt.Sprintf("Next sign-in: under MFA ON, Cognito still requires MFA from %s: with no factor left it sends codes to an email address or phone number on file (%s lost), else asks for MFA_SETUP. Change the address first if it is the lost one.", name, lostText))
-		if !opts.ResetPassword {
-			ur.Notes = append(ur.Notes, "Recommended: --reset-password.")
+		ur.Notes = append(ur.Notes, fmt.Sprintf("Next sign-in: under MFA ON, Cognito still requires MFA from %s and, with no other factor, sends the code to the email address or phone number on file (%s: the lost one), or asks for MFA_SETUP when there is none. "+
+			"Cognito has no MFA call that stops this: give %s a new address first (aws cognito-idp admin-update-user-attributes), or have them register an authenticator while signed in (mfactl totp enroll).", name, lostText, name))
+		if opts.ResetPassword {
+			ur.Notes = append(ur.Notes, "Note: --reset-password sends the reset code to a verified email address or phone number: the lost one, unless it was changed.")
 		}
 	default:
 		ur.Notes = append(ur.Notes, fmt.Sprintf("Next sign-in: under MFA %s, %s signs in with the password alone until they set up a factor again.", cfg.MfaConfiguration, name))
