@@ -26,9 +26,9 @@ type PasskeyOptions struct {
 
 // PasskeyList is the user's passkeys.
 type PasskeyList struct {
-	UserPoolId string          `json:"pool"`
-	Username   string          `json:"user"`
-	Passkeys   []state.Passkey `json:"passkeys"`
+	UserPoolId string
+	Username   string
+	Passkeys   []state.Passkey
 }
 
 func (s *Session) passkeys(ctx context.Context, read func() (*token.Token, error), command string) (Passkeys, *token.Token, error) {
