@@ -36,5 +36,4 @@ var (
 	patPaginationKey = mustPattern(`[\S]+`)
 	patEmail         = mustPattern(`[^@\s]+@[^@\s]+\.[^@\s]+`)
 	patPhone         = mustPattern(`\+[0-9]{4,15}`)
-	patDeviceKey     = mustPattern(`[\w-]+_[0-9a-f-]+`)
 )

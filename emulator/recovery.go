@@ -12,6 +12,49 @@ import (
 // preference: sign them out everywhere, forget the devices that skip MFA,
 // and make them reset their password.
 
+// patDeviceKey is the model's DeviceKeyType pattern (1 to 55 characters).
+var patDeviceKey = mustPattern(`[\w-]+_[0-9a-f-]+`)
+
+// checkDeviceKey applies DeviceKeyType's constraints to a required member.
+func checkDeviceKey(v *validation, path string, key *string) {
+	switch {
+	case key == nil:
+		v.add(path, nil, false, "Member must not be null")
+	case len(*key) < 1 || len(*key) > 55:
+		v.add(path, key, false, "Member must have length between 1 and 55")
+	case !patDeviceKey.matches(*key):
+		v.add(path, key, false, "Member must satisfy regular expression pattern: "+patDeviceKey.text)
+	}
+}
+
+// checkLimit applies an optional integer member's range; 0 or absent
+// means max, as Cognito's page sizes do.
+func checkLimit(v *validation, path string, limit *int, max int) int {
+	if limit == nil || *limit == 0 {
+		return max
+	}
+	if *limit < 0 || *limit > max {
+		shown := strconv.Itoa(*limit)
+		v.add(path, &shown, false, fmt.Sprintf("Member must have value between 0 and %d", max))
+		return max
+	}
+	return *limit
+}
+
+// pagePosition decodes a pagination token of these handlers: the index
+// of the next item, at most n.
+func pagePosition(token *string, n int) (int, error) {
+	if token == nil {
+		return 0, nil
+	}
+	pos, err := decodeToken(*token)
+	i, convErr := strconv.Atoi(pos)
+	if *token == "" || err != nil || convErr != nil || i < 0 || i > n {
+		return 0, invalidParameter("Invalid pagination token.")
+	}
+	return i, nil
+}
+
 // device is a device the user's app tracked with ConfirmDevice. A remembered
 // one skips the MFA challenge at sign-in when the pool's
 // DeviceConfiguration allows it.
@@ -100,19 +143,13 @@ func adminListDevices(s *Server, c *call) (any, error) {
 	}
 	defer unlock()
 	var v validation
-	limit := pageLimit(&v, in.Limit)
-	v.str("PaginationToken", in.PaginationToken, 1, 0, patPaginationKey)
+	limit := checkLimit(&v, "Limit", in.Limit, maxPage)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	start := 0
-	if in.PaginationToken != nil {
-		pos, err := decodeToken(*in.PaginationToken)
-		n, convErr := strconv.Atoi(pos)
-		if err != nil || convErr != nil || n < 0 || n > len(u.devices) {
-			return nil, invalidParameter("Invalid pagination token.")
-		}
-		start = n
+	start, err := pagePosition(in.PaginationToken, len(u.devices))
+	if err != nil {
+		return nil, err
 	}
 	end := min(start+limit, len(u.devices))
 	devices := make([]map[string]any, 0, end-start)
@@ -138,7 +175,7 @@ func adminForgetDevice(s *Server, c *call) (any, error) {
 	}
 	defer unlock()
 	var v validation
-	v.requiredStr("DeviceKey", in.DeviceKey, 1, 55, patDeviceKey)
+	checkDeviceKey(&v, "DeviceKey", in.DeviceKey)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -205,7 +242,7 @@ type seedDevice struct {
 func buildDevices(u *user, seeds []seedDevice, now time.Time) error {
 	for i, sd := range seeds {
 		var v validation
-		v.requiredStr("DeviceKey", &sd.DeviceKey, 1, 55, patDeviceKey)
+		checkDeviceKey(&v, "DeviceKey", &sd.DeviceKey)
 		if err := v.err(); err != nil {
 			return fmt.Errorf("Devices[%d]: %w", i, err)
 		}

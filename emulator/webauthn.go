@@ -46,23 +46,13 @@ func listWebAuthnCredentials(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	var v validation
-	v.intRange("MaxResults", in.MaxResults, 0, maxPasskeysPage)
-	v.str("NextToken", in.NextToken, 1, 131072, patPaginationKey)
+	limit := checkLimit(&v, "MaxResults", in.MaxResults, maxPasskeysPage)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	limit := maxPasskeysPage
-	if in.MaxResults != nil && *in.MaxResults > 0 {
-		limit = *in.MaxResults
-	}
-	start := 0
-	if in.NextToken != nil {
-		pos, err := decodeToken(*in.NextToken)
-		n, convErr := strconv.Atoi(pos)
-		if err != nil || convErr != nil || n < 0 || n > len(u.passkeys) {
-			return nil, invalidParameter("Invalid NextToken.")
-		}
-		start = n
+	start, err := pagePosition(in.NextToken, len(u.passkeys))
+	if err != nil {
+		return nil, err
 	}
 	end := min(start+limit, len(u.passkeys))
 	creds := make([]map[string]any, 0, end-start)
@@ -87,10 +77,10 @@ func deleteWebAuthnCredential(s *Server, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var v validation
-	v.required("CredentialId", in.CredentialId)
-	if err := v.err(); err != nil {
-		return nil, err
+	if in.CredentialId == nil {
+		var v validation
+		v.add("CredentialId", nil, false, "Member must not be null")
+		return nil, v.err()
 	}
 	i := slices.IndexFunc(u.passkeys, func(k *passkey) bool { return k.id == *in.CredentialId })
 	if i < 0 {
