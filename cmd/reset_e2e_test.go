@@ -467,3 +467,46 @@ Pools:
 		t.Errorf("calls: %s", got)
 	}
 }
+
+// On a terminal reset-mfa asks, and only "yes" approves.
+func TestResetMFAAsksAndOnlyYesApproves(t *testing.T) {
+	h := newResetHarness(t)
+	audit := filepath.Join(t.TempDir(), "audit.jsonl")
+	run := func(answer string) (string, string, int) {
+		ios, in, out, errOut := views.TestStreams()
+		ios.StdinTTY, ios.StderrTTY = true, true
+		in.Write([]byte(answer + "\n"))
+		root := NewRootCmd(NewFactory(ios))
+		root.SetArgs([]string{"reset-mfa", "--user-pool-id", helpDeskPool, "--username", "alice", "--username", "bob",
+			"--factor", "totp", "--reason", "authenticator vendor breach INC-9", "--audit-log", audit, "--endpoint-url", h.url})
+		code := exitCode(root.ExecuteContext(context.Background()), ios)
+		return out.String(), errOut.String(), code
+	}
+	for _, answer := range []string{"y", "YES", "yes please"} {
+		h.emu.ResetStats()
+		_, errOut, code := run(answer)
+		if code != ExitError || !strings.Contains(errOut, "Only 'yes' will be accepted") || !strings.Contains(errOut, "reset cancelled; nothing was changed") {
+			t.Errorf("answer %q: exit %d\n%s", answer, code, errOut)
+		}
+		if got := h.writes(); len(got) != 0 {
+			t.Errorf("answer %q wrote %v", answer, got)
+		}
+	}
+	h.emu.ResetStats()
+	out, errOut, code := run("yes")
+	if code != ExitOK || !strings.Contains(out, "Reset complete: 4 calls made for 2 users.") {
+		t.Fatalf("yes: exit %d\n%s\n%s", code, out, errOut)
+	}
+	want := []string{"AdminDeleteSoftwareToken alice", "AdminSetUserMFAPreference alice", "AdminDeleteSoftwareToken bob", "AdminSetUserMFAPreference bob"}
+	if got := h.writes(); !slices.Equal(got, want) {
+		t.Errorf("writes %v, want %v", got, want)
+	}
+	recs, _ := readAudit(t, audit)
+	var outcomes []string
+	for _, r := range recs {
+		outcomes = append(outcomes, r.Outcome)
+	}
+	if got := strings.Join(outcomes, ","); got != "cancelled,cancelled,cancelled,done" {
+		t.Errorf("audit outcomes: %s", got)
+	}
+}

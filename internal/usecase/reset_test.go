@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/smithy-go"
+
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
@@ -239,13 +241,21 @@ type fakeRecovery struct {
 	Cognito    // the rest is never called
 	writes     []string
 	afterWrite func()
+	// noEmail: the pool offers TOTP alone and alice has no email address;
+	// deleteErr is AdminDeleteSoftwareToken's answer.
+	noEmail   bool
+	deleteErr error
 }
 
 func (f *fakeRecovery) ReadLive(_ context.Context, rs state.ReadSet, _ func(int, int)) (state.Live, error) {
-	u := &state.LiveUser{Username: "alice", Exists: true, HasEmail: true}
+	u := &state.LiveUser{Username: "alice", Exists: true, HasEmail: !f.noEmail}
 	state.TOTP.SetUser(&u.Settings, &state.FactorSettings{Enabled: true, PreferredMfa: true})
+	cfg := resetPool(state.ModeOn, state.TOTP, state.Email)
+	if f.noEmail {
+		cfg = resetPool(state.ModeOn, state.TOTP)
+	}
 	return state.Live{Pools: map[string]*state.LivePool{poolID: {UserPoolId: poolID, Exists: true,
-		Config: resetPool(state.ModeOn, state.TOTP, state.Email), Users: map[string]*state.LiveUser{"alice": u}}}}, nil
+		Config: cfg, Users: map[string]*state.LiveUser{"alice": u}}}}, nil
 }
 func (f *fakeRecovery) AdminGetUserAuthFactors(context.Context, string, string) (*cognito.UserAuthFactors, error) {
 	return &cognito.UserAuthFactors{ConfiguredUserAuthFactors: []string{"PASSWORD", "SOFTWARE_TOKEN"}}, nil
@@ -261,6 +271,9 @@ func (f *fakeRecovery) write(op string) error {
 	return nil
 }
 func (f *fakeRecovery) AdminDeleteSoftwareToken(context.Context, string, string) error {
+	if f.deleteErr != nil {
+		return f.deleteErr
+	}
 	return f.write("AdminDeleteSoftwareToken")
 }
 func (f *fakeRecovery) AdminSetUserMFAPreference(context.Context, string, string, state.UserSettings) error {
@@ -307,5 +320,30 @@ func TestExecuteResetStopsAtAnInterruptAndSaysWhatWasDone(t *testing.T) {
 	rec := s.Audit(ctx, p, outcome)
 	if rec.Who != "AKIDFAKE" || rec.WhoFrom != "access key ID" || rec.Outcome != OutcomeInterrupted {
 		t.Errorf("audit: %+v", rec)
+	}
+}
+
+// Under ON with no other factor, a refused AdminDeleteSoftwareToken has no
+// fallback: the user's remaining calls are not made, and the error says
+// what the options are.
+func TestExecuteResetSaysWhenThereIsNoAdminPath(t *testing.T) {
+	fake := &fakeRecovery{noEmail: true, deleteErr: &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized"}}
+	s := NewSession(func(context.Context, *token.Token) (Cognito, error) { return fake, nil })
+	ctx := context.Background()
+	p, err := s.PlanReset(ctx, ResetOptions{UserPoolId: poolID, Usernames: []string{"alice"}, Factor: FactorTOTP, Reason: "lost phone", SignOut: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcome, err := s.ExecuteReset(ctx, p, ResetHooks{})
+	if outcome != OutcomeFailed || err == nil {
+		t.Fatalf("outcome %q, %v", outcome, err)
+	}
+	calls := p.Users[0].Calls
+	if len(calls) != 2 || calls[0].Result != ResultFailed || !strings.Contains(calls[0].Error, "Cognito offers no admin path") ||
+		calls[1].Call != CallGlobalSignOut || calls[1].Result != ResultNotSent {
+		t.Errorf("calls: %+v", calls)
+	}
+	if len(fake.writes) != 0 {
+		t.Errorf("writes: %v", fake.writes)
 	}
 }
