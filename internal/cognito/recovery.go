@@ -187,6 +187,9 @@ func newCallerLookup(cfg aws.Config, cognitoEndpoint string) callerLookup {
 			if cognitoEndpoint != "" && os.Getenv("AWS_ENDPOINT_URL_STS") == "" {
 				o.BaseEndpoint = aws.String(cognitoEndpoint)
 			}
+			if o.Region == "" {
+				o.Region = "us-east-1" // pools name their Region; STS answers in any
+			}
 			o.RetryMaxAttempts = 2
 		})
 		if out, err := client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); err == nil {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mfactl/mfactl/internal/cognito"
@@ -287,19 +289,21 @@ func (s *Session) PlanReset(ctx context.Context, opts ResetOptions) (*ResetPlan,
 		}
 	}
 	for _, name := range opts.Usernames {
-		u := pool.Users[name]
-		if u == nil || !u.Exists {
+		if u := pool.Users[name]; u == nil || !u.Exists {
 			return nil, fmt.Errorf("user pool %s has no user %s; nothing was changed", opts.UserPoolId, name)
 		}
-		facts, err := readUserFacts(ctx, c, opts.UserPoolId, u)
+	}
+	p.Users = make([]*UserReset, len(opts.Usernames))
+	err = eachUser(ctx, len(opts.Usernames), func(i int) error {
+		facts, err := readUserFacts(ctx, c, opts.UserPoolId, pool.Users[opts.Usernames[i]])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		ur, err := planUser(pool.Config, facts, opts)
-		if err != nil {
-			return nil, err
-		}
-		p.Users = append(p.Users, ur)
+		p.Users[i], err = planUser(pool.Config, facts, opts)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if desired != nil {
 		p.Files = crossCheck(*desired, p)
@@ -658,7 +662,8 @@ func nextPlan(f *state.Factor, name string) string {
 
 // ResetHooks report a reset's progress; any may be nil.
 type ResetHooks struct {
-	// Call is told each call's result as it ends.
+	// Call is told each call's result as it ends (concurrently for
+	// different users).
 	Call func(username string, r CallResult)
 }
 
@@ -672,40 +677,15 @@ func (s *Session) ExecuteReset(ctx context.Context, p *ResetPlan, hooks ResetHoo
 	if err != nil {
 		return OutcomeFailed, err
 	}
+	var mu sync.Mutex
 	failed, interrupted := false, false
-	for _, ur := range p.Users {
-		stopped := false
-		for _, step := range ur.Steps {
-			r := CallResult{Call: step.Call, Reason: step.Reason, DeviceKey: step.DeviceKey, Result: ResultNotSent}
-			if stopped || interrupted || ctx.Err() != nil {
-				interrupted = interrupted || ctx.Err() != nil
-				ur.Calls = append(ur.Calls, r)
-				continue
-			}
-			err := makeStep(ctx, c, p.UserPoolId, ur.Username, step)
-			if err != nil && step.IfRefused != nil && deniedOrUnknown(err) {
-				r.Result, r.Error = ResultFailed, errorText(err)+" (denied or unknown: falling back)"
-				ur.Calls = append(ur.Calls, r)
-				hook(hooks, ur.Username, r)
-				step = *step.IfRefused
-				r = CallResult{Call: step.Call, Reason: step.Reason}
-				err = makeStep(ctx, c, p.UserPoolId, ur.Username, step)
-			} else if err != nil && step.NoPathIfRefused != "" && deniedOrUnknown(err) {
-				err = fmt.Errorf("%w. %s", err, step.NoPathIfRefused)
-			}
-			switch {
-			case err == nil:
-				r.Result = ResultOK
-			case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-				interrupted = true
-				r.Result = ResultNotSent
-			default:
-				r.Result, r.Error, stopped, failed = ResultFailed, err.Error(), true, true
-			}
-			ur.Calls = append(ur.Calls, r)
-			hook(hooks, ur.Username, r)
-		}
-	}
+	_ = eachUser(context.WithoutCancel(ctx), len(p.Users), func(i int) error {
+		userFailed, userInterrupted := s.resetUser(ctx, c, p.UserPoolId, p.Users[i], hooks)
+		mu.Lock()
+		defer mu.Unlock()
+		failed, interrupted = failed || userFailed, interrupted || userInterrupted
+		return nil
+	})
 	if !interrupted {
 		s.readAfter(ctx, c, p)
 	}
@@ -716,6 +696,81 @@ func (s *Session) ExecuteReset(ctx context.Context, p *ResetPlan, hooks ResetHoo
 		return OutcomeFailed, errors.New("some calls failed; see each user's calls")
 	}
 	return OutcomeDone, nil
+}
+
+// resetUsersAtOnce is how many users a reset reads or changes at once;
+// each user's calls stay in order. The client paces every call at its
+// quota, so this only has to cover the latency.
+const resetUsersAtOnce = 16
+
+// eachUser runs fn for 0..n-1, resetUsersAtOnce at a time, and returns the
+// error of the lowest index that failed; after a failure or the end of
+// ctx it starts no more.
+func eachUser(ctx context.Context, n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	var (
+		wg     sync.WaitGroup
+		failed atomic.Bool
+	)
+	next := make(chan int)
+	for range min(resetUsersAtOnce, n) {
+		wg.Go(func() {
+			for i := range next {
+				if errs[i] = fn(i); errs[i] != nil {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	for i := 0; i < n && !failed.Load() && ctx.Err() == nil; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// resetUser makes one user's calls in order; a failed call stops the
+// rest, and so does an interrupt. It reports whether a call failed and
+// whether it was interrupted.
+func (s *Session) resetUser(ctx context.Context, c Recovery, poolID string, ur *UserReset, hooks ResetHooks) (failed, interrupted bool) {
+	stopped := false
+	for _, step := range ur.Steps {
+		r := CallResult{Call: step.Call, Reason: step.Reason, DeviceKey: step.DeviceKey, Result: ResultNotSent}
+		if stopped || ctx.Err() != nil {
+			interrupted = interrupted || ctx.Err() != nil
+			ur.Calls = append(ur.Calls, r)
+			continue
+		}
+		err := makeStep(ctx, c, poolID, ur.Username, step)
+		if err != nil && step.IfRefused != nil && deniedOrUnknown(err) {
+			r.Result, r.Error = ResultFailed, errorText(err)+" (denied or unknown: falling back)"
+			ur.Calls = append(ur.Calls, r)
+			hook(hooks, ur.Username, r)
+			step = *step.IfRefused
+			r = CallResult{Call: step.Call, Reason: step.Reason}
+			err = makeStep(ctx, c, poolID, ur.Username, step)
+		} else if err != nil && step.NoPathIfRefused != "" && deniedOrUnknown(err) {
+			err = fmt.Errorf("%w. %s", err, step.NoPathIfRefused)
+		}
+		switch {
+		case err == nil:
+			r.Result = ResultOK
+		case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+			interrupted = true
+			r.Result = ResultNotSent
+		default:
+			r.Result, r.Error, stopped, failed = ResultFailed, err.Error(), true, true
+		}
+		ur.Calls = append(ur.Calls, r)
+		hook(hooks, ur.Username, r)
+	}
+	return failed, interrupted
 }
 
 func hook(h ResetHooks, username string, r CallResult) {
@@ -744,23 +799,25 @@ func makeStep(ctx context.Context, c Recovery, poolID, username string, step Res
 // leaves After nil and says so in the notes.
 func (s *Session) readAfter(ctx context.Context, c Recovery, p *ResetPlan) {
 	live, err := c.ReadLive(ctx, state.ReadSet{p.UserPoolId: names(p.Users)}, nil)
-	for _, ur := range p.Users {
+	_ = eachUser(ctx, len(p.Users), func(i int) error {
+		ur := p.Users[i]
 		var u *state.LiveUser
 		if err == nil && live.Pools[p.UserPoolId] != nil {
 			u = live.Pools[p.UserPoolId].Users[ur.Username]
 		}
 		if u == nil {
 			ur.Notes = append(ur.Notes, "Could not read the user back after the reset.")
-			continue
+			return nil
 		}
 		facts, ferr := readUserFacts(ctx, c, p.UserPoolId, u)
 		if ferr != nil {
 			ur.Notes = append(ur.Notes, "Could not read the user back after the reset: "+ferr.Error())
-			continue
+			return nil
 		}
 		after := facts.state()
 		ur.After = &after
-	}
+		return nil
+	})
 }
 
 func names(users []*UserReset) []string {
