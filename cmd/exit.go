@@ -95,7 +95,7 @@ func unknownCommand(c *cobra.Command, args []string) error {
 	if looksLikeFile(args[0]) {
 		return &UsageError{Err: err, Hint: fmt.Sprintf("to see what a file would change, give it to plan with -f: mfactl plan -f %s", args[0])}
 	}
-	return &UsageError{Err: err, Hint: "the commands are init, import, validate, schema, plan, show, apply, report, totp, reset-mfa, passkey and emulator; see `mfactl --help`"}
+	return &UsageError{Err: err, Hint: "the commands are init, import, validate, schema, plan, show, apply, report and emulator; see `mfactl --help`"}
 }
 
 // filesWithF refuses positional arguments of a command that takes its
