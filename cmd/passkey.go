@@ -89,6 +89,17 @@ func passkeyRun(ctx context.Context, opts *PasskeyOptions) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
+	err = passkeyAndShow(ctx, opts, format)
+	if err != nil && format == views.JSON && ExitCode(err) == ExitError {
+		if werr := views.PasskeyFailed(opts.IO, format, err); werr != nil {
+			return werr
+		}
+		return &SilentError{Err: err} // the JSON document says it
+	}
+	return err
+}
+
+func passkeyAndShow(ctx context.Context, opts *PasskeyOptions, format views.Format) error {
 	session := opts.AWS.session(opts.NewClient, opts.IO)
 	in := usecase.PasskeyOptions{AccessToken: opts.AWS.accessToken, CredentialID: opts.CredentialID}
 	if !opts.Delete {

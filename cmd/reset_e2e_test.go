@@ -380,6 +380,17 @@ func TestResetMFARefusesBadInputWithoutACall(t *testing.T) {
 			t.Errorf("%v wrote %v", tc.args, got)
 		}
 	}
+	// -o json is JSON on failure too.
+	h.emu.ResetStats()
+	out, _, code := h.run(append(slices.Clone(base), "--username", "nobody", "--reason", "x", "--yes", "-o", "json")...)
+	var doc struct {
+		Outcome string `json:"outcome"`
+		Error   struct{ Message string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != ExitError || doc.Outcome != "failed" ||
+		doc.Error.Message != "user pool eu-west-1_HelpDesk has no user nobody; nothing was changed" {
+		t.Errorf("-o json failure: exit %d, %v\n%s", code, err, out)
+	}
 	h.emu.ResetStats()
 	_, errOut, code := h.run("reset-mfa", "--user-pool-id", "eu-west-1_Missing", "--username", "alice", "--factor", "totp", "--reason", "x", "--yes")
 	if code != ExitError || !strings.Contains(errOut, "user pool eu-west-1_Missing does not exist") || len(h.writes()) != 0 {
@@ -446,6 +457,10 @@ Pools:
 	if _, errOut, code := run("passkey", "delete", "cred-lost"); code != ExitError || !strings.Contains(errOut, "pass --yes") {
 		t.Fatalf("delete without a terminal or --yes: exit %d %s", code, errOut)
 	}
+	if out, _, code := run("passkey", "delete", "no-such-key", "--yes", "-o", "json"); code != ExitError || !json.Valid([]byte(out)) ||
+		!strings.Contains(out, `"outcome":"failed"`) || !strings.Contains(out, "you have no passkey with that credential ID") {
+		t.Fatalf("-o json failure: exit %d\n%s", code, out)
+	}
 	out, errOut, code = run("passkey", "delete", "cred-lost", "--yes", "-o", "json")
 	if code != ExitOK {
 		t.Fatalf("delete: exit %d\n%s%s", code, out, errOut)
@@ -463,7 +478,7 @@ Pools:
 	for _, c := range emu.Stats().Calls {
 		ops = append(ops, c.Operation)
 	}
-	if got := strings.Join(ops, ","); got != "ListWebAuthnCredentials,DeleteWebAuthnCredential,ListWebAuthnCredentials" {
+	if got := strings.Join(ops, ","); got != "ListWebAuthnCredentials,DeleteWebAuthnCredential,DeleteWebAuthnCredential,ListWebAuthnCredentials" {
 		t.Errorf("calls: %s", got)
 	}
 }

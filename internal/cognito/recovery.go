@@ -98,12 +98,18 @@ func (c *Client) ListDevices(ctx context.Context, poolID, username string) ([]st
 
 // ForgetDevice forgets one of the user's devices: it no longer skips MFA.
 func (c *Client) ForgetDevice(ctx context.Context, poolID, username, deviceKey string) error {
-	return c.recoveryCall(ctx, opAdminForgetDevice, poolID, username, func(ctx context.Context, api recoveryAPI) error {
+	err := c.recoveryCall(ctx, opAdminForgetDevice, poolID, username, func(ctx context.Context, api recoveryAPI) error {
 		_, err := api.AdminForgetDevice(ctx, &cip.AdminForgetDeviceInput{
 			UserPoolId: aws.String(poolID), Username: aws.String(username), DeviceKey: aws.String(deviceKey),
 		})
 		return err
 	})
+	// The pool was just read: a missing resource is the device.
+	var ce *CallError
+	if errors.As(err, &ce) && ce.Code == "ResourceNotFoundException" {
+		ce.Meaning = "the user has no such device (already forgotten?); run reset-mfa again to read the devices afresh"
+	}
+	return err
 }
 
 // GlobalSignOut revokes the user's tokens (AdminUserGlobalSignOut).
@@ -156,7 +162,7 @@ func (c *Client) ListPasskeys(ctx context.Context) ([]state.Passkey, error) {
 
 // DeletePasskey deletes one of the token's user's passkeys.
 func (c *Client) DeletePasskey(ctx context.Context, credentialID string) error {
-	return c.selfCall(ctx, opDeleteWebAuthnCredential, func(ctx context.Context, api API) error {
+	err := c.selfCall(ctx, opDeleteWebAuthnCredential, func(ctx context.Context, api API) error {
 		r, err := recovery(api)
 		if err != nil {
 			return err
@@ -164,6 +170,12 @@ func (c *Client) DeletePasskey(ctx context.Context, credentialID string) error {
 		_, err = r.DeleteWebAuthnCredential(ctx, &cip.DeleteWebAuthnCredentialInput{AccessToken: aws.String(c.token.Value()), CredentialId: aws.String(credentialID)})
 		return err
 	})
+	// Here the resource is the credential, not the pool.
+	var ce *CallError
+	if errors.As(err, &ce) && ce.Code == "ResourceNotFoundException" {
+		ce.Meaning = "you have no passkey with that credential ID (mfactl passkey list shows them); nothing was deleted"
+	}
+	return err
 }
 
 // callerLookup finds who the client's credentials are.

@@ -45,6 +45,15 @@ func PasskeyDeleted(io *IOStreams, format Format, credentialID string) {
 	fmt.Fprintf(w, "Deleted passkey %s.\n", Quote(credentialID))
 }
 
+// PasskeyFailed prints, with JSON, the failure document on stdout (text
+// leaves errors to Main).
+func PasskeyFailed(io *IOStreams, format Format, err error) error {
+	if format != JSON {
+		return nil
+	}
+	return writeErrorDoc(io.Out, err)
+}
+
 func orDash(s string) string {
 	if s == "" || s == `""` {
 		return "-"

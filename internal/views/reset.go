@@ -154,12 +154,18 @@ func (v *Reset) Failed(err error) error {
 	if v.format != JSON {
 		return nil
 	}
+	return writeErrorDoc(v.io.Out, err)
+}
+
+// writeErrorDoc writes a command's failure as JSON: {"outcome": "failed",
+// "error": {...}}, the error redacted as in text.
+func writeErrorDoc(w io.Writer, err error) error {
 	d := Explain(err)
 	doc := struct {
 		Outcome string     `json:"outcome"`
 		Error   *errorJSON `json:"error"`
 	}{usecase.OutcomeFailed, &errorJSON{Message: SafeError(err), Code: d.Code, Meaning: d.Meaning}}
-	enc := json.NewEncoder(v.io.Out)
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
 }
