@@ -25,47 +25,10 @@ import (
 	"github.com/mfactl/mfactl/internal/views"
 )
 
-// The help-desk case of docs/recovery.md: a pool that requires MFA with
-// TOTP and email, and remembers devices. alice lost the phone with her
-// authenticator; bob and carol must not be touched.
-const resetSeed = `
-Pools:
-  - Id: eu-west-1_HelpDesk
-    UserPoolTier: ESSENTIALS
-    EmailConfiguration:
-      EmailSendingAccount: DEVELOPER
-      SourceArn: arn:aws:ses:eu-west-1:123456789012:identity/example.com
-    MfaConfig:
-      MfaConfiguration: ON
-      SoftwareTokenMfaConfiguration: {Enabled: true}
-      EmailMfaConfiguration: {Message: "Your code is {####}", Subject: Your code}
-    DeviceConfiguration: {ChallengeRequiredOnNewDevice: true}
-    Clients:
-      - ClientId: helpdeskapp
-        ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH]
-    Users:
-      - Username: alice
-        Password: Correct-Horse-9
-        Attributes: {email: alice@example.com, email_verified: "true"}
-        TotpSecret: JBSWY3DPEHPK3PXP
-        MfaSettings:
-          SoftwareTokenMfaSettings: {Enabled: true, PreferredMfa: true}
-        Devices:
-          - {DeviceKey: eu-west-1_a1b2c3d4-0000-4000-8000-000000000001, Name: alice-phone}
-      - Username: bob
-        Password: Correct-Horse-9
-        Attributes: {email: bob@example.com, email_verified: "true"}
-        TotpSecret: KRUGKIDROVUWG2ZAMJZG653OEBTG66BA
-        MfaSettings:
-          SoftwareTokenMfaSettings: {Enabled: true, PreferredMfa: true}
-        Devices:
-          - {DeviceKey: eu-west-1_a1b2c3d4-0000-4000-8000-000000000002}
-      - Username: carol
-        Password: Correct-Horse-9
-        Attributes: {email: carol@example.com, email_verified: "true"}
-        MfaSettings:
-          EmailMfaSettings: {Enabled: true, PreferredMfa: true}
-`
+// The help-desk case of docs/recovery.md (fixtures/recovery): a pool that
+// requires MFA with TOTP and email, and remembers devices. alice lost the
+// phone with her authenticator; bob and carol must not be touched.
+const resetSeed = "../fixtures/recovery/helpdesk-seed.yaml"
 
 const (
 	helpDeskPool = "eu-west-1_HelpDesk"
@@ -89,7 +52,7 @@ func newResetHarness(t *testing.T) *resetHarness {
 	clock := time.Now()
 	h := &resetHarness{t: t, clock: &clock}
 	h.emu, h.url = emulator.NewTestServer(t, emulator.Options{Now: func() time.Time { return *h.clock }})
-	if err := h.emu.Seed(strings.NewReader(resetSeed)); err != nil {
+	if err := h.emu.SeedFile(resetSeed); err != nil {
 		t.Fatal(err)
 	}
 	h.api = cip.New(cip.Options{
