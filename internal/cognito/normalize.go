@@ -148,6 +148,9 @@ func liveUser(username string, out *cip.AdminGetUserOutput, poolMode state.Mode)
 		if a.Name == nil || a.Value == nil || *a.Value == "" {
 			continue
 		}
+		if *a.Name == "email_verified" {
+			u.EmailVerified = *a.Value == "true"
+		}
 		for _, f := range state.MFAFactors {
 			if f.Attribute == *a.Name {
 				f.SetHasAttribute(&u)

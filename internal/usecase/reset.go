@@ -400,8 +400,11 @@ func (f userFacts) canReceive(cfg state.PoolConfig, factor *state.Factor) bool {
 	if !poolOffers(cfg, factor) {
 		return false
 	}
-	if factor == state.TOTP {
+	switch {
+	case factor == state.TOTP:
 		return f.authenticator() == "registered"
+	case factor == state.Email && !f.enabled(state.Email) && !f.user.EmailVerified:
+		return false // a new email factor only at a verified address
 	}
 	return factor.HasAttribute(f.user)
 }

@@ -33,7 +33,7 @@ func resetPool(mode state.Mode, factors ...*state.Factor) state.PoolConfig {
 // resetUser is a user with factors enabled (the first preferred), the
 // given attributes and, when registered, an authenticator.
 func resetUser(registered bool, phone, email bool, enabled ...*state.Factor) userFacts {
-	u := &state.LiveUser{Username: "alice", Exists: true, HasPhoneNumber: phone, HasEmail: email}
+	u := &state.LiveUser{Username: "alice", Exists: true, HasPhoneNumber: phone, HasEmail: email, EmailVerified: email}
 	for i, f := range enabled {
 		f.SetUser(&u.Settings, &state.FactorSettings{Enabled: true, PreferredMfa: i == 0})
 	}
@@ -158,6 +158,14 @@ func TestPlanUserFollowsThePoolsRules(t *testing.T) {
 			steps: "AdminDeleteSoftwareToken|else AdminSetUserMFAPreference(SMS=off,TOTP=off,email=on*) AdminSetUserMFAPreference(SMS=off,email=on*) AdminForgetDevice AdminForgetDevice AdminUserGlobalSignOut",
 		},
 		{
+			name:  "an unverified email address is not a factor to move to",
+			pool:  resetPool(state.ModeOptional, state.TOTP, state.Email),
+			user:  unverified(resetUser(true, false, true, state.TOTP)),
+			opts:  ResetOptions{Factor: FactorTOTP},
+			steps: "AdminDeleteSoftwareToken|else AdminSetUserMFAPreference(TOTP=off)",
+			note:  "signs in with the password alone",
+		},
+		{
 			name:  "remembered devices left: said",
 			pool:  resetPool(state.ModeOn, state.TOTP, state.Email),
 			user:  withDevices(resetUser(true, false, true, state.TOTP), "k1"),
@@ -248,7 +256,7 @@ type fakeRecovery struct {
 }
 
 func (f *fakeRecovery) ReadLive(_ context.Context, rs state.ReadSet, _ func(int, int)) (state.Live, error) {
-	u := &state.LiveUser{Username: "alice", Exists: true, HasEmail: !f.noEmail}
+	u := &state.LiveUser{Username: "alice", Exists: true, HasEmail: !f.noEmail, EmailVerified: !f.noEmail}
 	state.TOTP.SetUser(&u.Settings, &state.FactorSettings{Enabled: true, PreferredMfa: true})
 	cfg := resetPool(state.ModeOn, state.TOTP, state.Email)
 	if f.noEmail {
@@ -346,4 +354,9 @@ func TestExecuteResetSaysWhenThereIsNoAdminPath(t *testing.T) {
 	if len(fake.writes) != 0 {
 		t.Errorf("writes: %v", fake.writes)
 	}
+}
+
+func unverified(f userFacts) userFacts {
+	f.user.EmailVerified = false
+	return f
 }
