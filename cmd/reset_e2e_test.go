@@ -235,7 +235,7 @@ func TestResetMFALostAuthenticatorEndToEnd(t *testing.T) {
 	}
 	r := recs[0]
 	if r.Reason != "lost phone; identity checked on a video call" || r.Ticket != "HD-4312" || r.Pool != helpDeskPool ||
-		r.Factor != "totp" || r.Outcome != "done" || r.Who != "test" || r.WhoFrom != "access key ID" || r.Time.IsZero() {
+		r.Factor != "totp" || r.Outcome != "done" || r.FormatVersion != "1" || r.Who != "test" || r.WhoFrom != "access key ID" || r.Time.IsZero() {
 		t.Errorf("audit record: %+v", r)
 	}
 	if len(r.Users) != 1 || r.Users[0].Username != "alice" || r.Users[0].After == nil ||

@@ -196,8 +196,14 @@ const (
 	OutcomeNothingToDo = "nothing to do"
 )
 
+// AuditFormatVersion is the version of AuditRecord's JSON: a key may be
+// added within a version, never renamed or removed.
+const AuditFormatVersion = "1"
+
 // AuditRecord is the one JSON line a reset appends to --audit-log.
 type AuditRecord struct {
+	FormatVersion string `json:"format_version"`
+
 	Time    time.Time `json:"time"`
 	Pool    string    `json:"pool"`
 	Factor  string    `json:"factor"`
@@ -833,7 +839,7 @@ func names(users []*UserReset) []string {
 
 // Audit builds the run's audit record: who from c (never a secret).
 func (s *Session) Audit(ctx context.Context, p *ResetPlan, outcome string) AuditRecord {
-	rec := AuditRecord{Time: s.now().UTC(), Pool: p.UserPoolId, Factor: p.Factor, Reason: p.Reason, Ticket: p.Ticket,
+	rec := AuditRecord{FormatVersion: AuditFormatVersion, Time: s.now().UTC(), Pool: p.UserPoolId, Factor: p.Factor, Reason: p.Reason, Ticket: p.Ticket,
 		Users: p.Users, Outcome: outcome, Who: "unknown", WhoFrom: "unknown"}
 	rec.Options.SignOut, rec.Options.ForgetDevices = p.options.SignOut, p.options.ForgetDevices
 	rec.Options.ResetPassword, rec.Options.DryRun = p.options.ResetPassword, p.options.DryRun
