@@ -71,7 +71,7 @@ before and after, and each call with its result. Secrets never reach it.`,
 	fs.StringVar(&r.UserPoolId, "user-pool-id", "", "the user pool `ID`, e.g. eu-west-1_AbCdEf123")
 	fs.StringArrayVar(&r.Usernames, "username", nil, "the `NAME` of a user to reset (repeatable: one run, paced at Cognito's quotas)")
 	fs.StringVar(&r.Factor, "factor", "", "the `FACTOR` the user lost: "+strings.Join(usecase.ResetFactors, "|"))
-	fs.StringVar(&r.Reason, "reason", "", "why, for the audit log (required): `TEXT`")
+	fs.StringVar(&r.Reason, "reason", "", "why, in `TEXT` for the audit log (required)")
 	fs.StringVar(&r.Ticket, "ticket", "", "the help-desk ticket or incident `ID`, for the audit log")
 	fs.BoolVar(&r.SignOut, "sign-out", false, "revoke the user's tokens (AdminUserGlobalSignOut)")
 	fs.BoolVar(&r.ForgetDevices, "forget-devices", false, "forget the user's remembered devices, which skip MFA (AdminForgetDevice)")
