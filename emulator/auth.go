@@ -141,8 +141,16 @@ func (s *Server) accessToken(p *pool, u *user, clientID, scope string) string {
 	return s.signToken(tokenClaims{
 		Issuer:  fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", regionOf(p.id), p.id),
 		Subject: u.sub, Username: u.username, ClientID: clientID, TokenUse: "access",
-		Scope: scope, IssuedAt: now.Unix(), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
+		Scope: scope, IssuedAt: issuedAt(u, now), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
 	})
+}
+
+// issuedAt is a new token's iat. Tokens are dated in seconds and a
+// sign-out revokes those issued up to its second, so a token issued later
+// in that same second is dated the next one: a sign-in right after a
+// sign-out works, as it does with Cognito.
+func issuedAt(u *user, now time.Time) int64 {
+	return max(now.Unix(), u.signedOutAt+1)
 }
 
 // globalSignOut revokes every token the user holds: tokens issued up to
@@ -220,7 +228,7 @@ func (s *Server) issueTokens(p *pool, u *user, clientID string) map[string]any {
 	id := s.signToken(tokenClaims{
 		Issuer:  fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", regionOf(p.id), p.id),
 		Subject: u.sub, Username: u.username, ClientID: clientID, TokenUse: "id",
-		IssuedAt: now.Unix(), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
+		IssuedAt: issuedAt(u, now), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
 	})
 	refresh := make([]byte, 64)
 	_, _ = rand.Read(refresh)
