@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
@@ -160,11 +161,10 @@ func (v *Reset) Failed(err error) error {
 // writeErrorDoc writes a command's failure as JSON: {"outcome": "failed",
 // "error": {...}}, the error redacted as in text.
 func writeErrorDoc(w io.Writer, err error) error {
-	d := Explain(err)
 	doc := struct {
-		Outcome string     `json:"outcome"`
-		Error   *errorJSON `json:"error"`
-	}{usecase.OutcomeFailed, &errorJSON{Message: SafeError(err), Code: d.Code, Meaning: d.Meaning}}
+		Outcome string         `json:"outcome"`
+		Error   *jsondoc.Error `json:"error"`
+	}{usecase.OutcomeFailed, errorDoc(err)}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
