@@ -10,6 +10,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
@@ -17,7 +18,7 @@ import (
 
 // ApplyOptions are the inputs of `mfactl apply`.
 type ApplyOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 
 	PlanFile        string // set when a saved plan is applied
@@ -131,7 +132,7 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 	}
 	if !opts.AutoApprove {
 		ok, err := opts.IO.Confirm(ctx, fmt.Sprintf("\nmfactl will make %s to change %s.\nOnly 'yes' will be accepted to approve.\n\nApply?", views.Plural(len(p.Calls), "call"), poolList(p)))
-		if errors.Is(err, views.ErrPromptInterrupted) {
+		if errors.Is(err, iostreams.ErrPromptInterrupted) {
 			fmt.Fprintln(opts.IO.ErrOut, "\nInterrupted at the prompt: nothing was sent to Cognito.")
 			return ErrInterrupted
 		}
@@ -184,10 +185,10 @@ func applySavedPlan(ctx context.Context, session *usecase.Session, view views.Ap
 // execute applies p with progress on stderr, shows the outcome and returns
 // the error that sets the exit code.
 func execute(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions, p *plan.Plan) error {
-	hooks, finish := opts.IO.ApplyProgress(len(p.Calls))
+	progress := opts.IO.ApplyProgress(len(p.Calls))
 	scope, _ := usecase.ParseVerifyScope(opts.Verify) // checked with the flags
-	applied, err := session.Apply(ctx, p, usecase.ApplyOptions{Concurrency: opts.Concurrency, Hooks: hooks, Verify: scope})
-	finish()
+	applied, err := session.Apply(ctx, p, usecase.ApplyOptions{Concurrency: opts.Concurrency, Hooks: views.ApplyHooks(progress), Verify: scope})
+	progress.Finish()
 	if err != nil {
 		return err
 	}

@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // runWith is run with streams the test made (a terminal, a CI environment).
-func (h *harness) runWith(ctx context.Context, ios *views.IOStreams, args ...string) int {
+func (h *harness) runWith(ctx context.Context, ios *iostreams.IOStreams, args ...string) int {
 	h.t.Helper()
 	root := NewRootCmd(NewFactory(ios))
 	if args[0] == "plan" || args[0] == "apply" {
@@ -93,8 +93,8 @@ func TestOnePlanRunWritesEveryReport(t *testing.T) {
 func TestInvalidFilesGetAnnotationsAndAReport(t *testing.T) {
 	t.Chdir(repoRoot)
 	sarif := filepath.Join(t.TempDir(), "v.sarif")
-	ios, _, out, errOut := views.TestStreams()
-	ios.CI = views.CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
+	ios, _, out, errOut := iostreams.TestStreams()
+	ios.CI = iostreams.CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"validate", "-f", "fixtures/invalid/schema-unknown-key-did-you-mean.yaml", "--report", "sarif=" + sarif})
 	if code := exitCode(root.Execute(), ios); code != ExitError {
@@ -202,8 +202,8 @@ func (r blockingReader) Read([]byte) (int, error) { <-r.done; return 0, io.EOF }
 
 func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
-	terminal := func(in io.Reader) (*views.IOStreams, *views.Buffer) {
-		ios, _, _, errOut := views.TestStreams()
+	terminal := func(in io.Reader) (*iostreams.IOStreams, *iostreams.Buffer) {
+		ios, _, _, errOut := iostreams.TestStreams()
 		ios.In, ios.StdinTTY, ios.StderrTTY = in, true, true
 		return ios, errOut
 	}
@@ -255,7 +255,7 @@ func TestSavedPlanWithANewSecretSaysToGiveTheFiles(t *testing.T) {
 
 func TestNoColorFlagAndEmptyNoColor(t *testing.T) {
 	t.Chdir(repoRoot)
-	ios, _, out, _ := views.TestStreams()
+	ios, _, out, _ := iostreams.TestStreams()
 	ios.NoColor, ios.StdoutTTY = false, true
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"validate", "-f", "fixtures/examples", "--no-color"})
@@ -263,7 +263,7 @@ func TestNoColorFlagAndEmptyNoColor(t *testing.T) {
 		t.Fatalf("exit %d, coloured with --no-color: %q", code, out.String())
 	}
 	t.Setenv("NO_COLOR", "")
-	if s := views.System(); s.StdoutTTY && s.NoColor && os.Getenv("TERM") != "dumb" {
+	if s := iostreams.System(); s.StdoutTTY && s.NoColor && os.Getenv("TERM") != "dumb" {
 		t.Error("an empty NO_COLOR turned colour off (no-color.org: only a non-empty value does)")
 	}
 }

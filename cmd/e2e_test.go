@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,7 +52,7 @@ func isolateAWSEnv(tb testing.TB) {
 // Main would have returned.
 func (h *harness) run(ctx context.Context, args ...string) (string, string, int) {
 	h.t.Helper()
-	ios, _, out, errOut := views.TestStreams()
+	ios, _, out, errOut := iostreams.TestStreams()
 	root := NewRootCmd(NewFactory(ios))
 	if !slices.Contains(args, "--endpoint-url") && (args[0] == "plan" || args[0] == "apply" || args[0] == "import" || args[0] == "totp" || (args[0] == "init" && slices.Contains(args, "--user-pool-id"))) {
 		args = append(args, "--endpoint-url", h.url)
@@ -329,7 +329,7 @@ func TestInterruptFinishesInFlightCallsAndExits130(t *testing.T) {
 }
 
 func TestErrorsMapToExitCodes(t *testing.T) {
-	ios, _, _, errOut := views.TestStreams()
+	ios, _, _, errOut := iostreams.TestStreams()
 	cases := []struct {
 		err  error
 		want int

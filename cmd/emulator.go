@@ -12,14 +12,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 
 	"github.com/mfactl/mfactl/emulator"
 )
 
 // EmulatorOptions are the inputs of `mfactl emulator`.
 type EmulatorOptions struct {
-	IO *views.IOStreams
+	IO *iostreams.IOStreams
 
 	Listen       string
 	Seed         string

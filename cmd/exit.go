@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
@@ -53,7 +54,7 @@ func (e *UsageError) Unwrap() error { return e.Err }
 // Main runs mfactl with the process's arguments and streams and returns the
 // exit code; main() passes it to os.Exit.
 func Main() int {
-	io := views.System()
+	io := iostreams.System()
 	root := NewRootCmd(NewFactory(io))
 	root.SetArgs(os.Args[1:])
 	ctx, stop := signalContext(context.Background(), io.ErrOut)
@@ -76,7 +77,7 @@ func ExitCode(err error) int {
 
 // exitCode maps an error to its exit code, printing it unless a command
 // already explained it.
-func exitCode(err error, io *views.IOStreams) int {
+func exitCode(err error, io *iostreams.IOStreams) int {
 	code := ExitCode(err)
 	var silent *SilentError
 	if code == ExitError && !errors.As(err, &silent) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/schema"
@@ -15,7 +16,7 @@ type planFanOut struct {
 	reports []views.Plan
 }
 
-func newPlanFanOut(format views.Format, io *views.IOStreams, o views.PlanOptions, rf *reportFiles) planFanOut {
+func newPlanFanOut(format views.Format, io *iostreams.IOStreams, o views.PlanOptions, rf *reportFiles) planFanOut {
 	out := planFanOut{main: views.NewPlan(format, io, o)}
 	for i, r := range rf.reports {
 		out.reports = append(out.reports, views.NewPlan(r.format, rf.streams[i], o))
@@ -49,7 +50,7 @@ func (v planFanOut) Saved(path string, p *plan.Plan, files []string) { v.main.Sa
 // validateFanOut shows validation in the -o view and in each --report view.
 type validateFanOut []views.Validate
 
-func newValidateFanOut(format views.Format, io *views.IOStreams, rf *reportFiles) validateFanOut {
+func newValidateFanOut(format views.Format, io *iostreams.IOStreams, rf *reportFiles) validateFanOut {
 	out := validateFanOut{views.NewValidate(format, io)}
 	for i, r := range rf.reports {
 		out = append(out, views.NewValidate(r.format, rf.streams[i]))

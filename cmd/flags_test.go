@@ -3,14 +3,14 @@ package cmd
 import (
 	"context"
 	"errors"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"reflect"
 	"strings"
 	"testing"
 )
 
 func TestPlanFlagsReachTheOptions(t *testing.T) {
-	ios, _, _, _ := views.TestStreams()
+	ios, _, _, _ := iostreams.TestStreams()
 	var got *PlanOptions
 	c := NewCmdPlan(&Factory{IO: ios}, func(_ context.Context, o *PlanOptions) error { got = o; return nil })
 	c.SetArgs([]string{"-f", "a.yaml", "--file", "dir/", "--detailed-exitcode", "-o", "json", "--out", "p.plan",
@@ -41,7 +41,7 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 		{[]string{"-o", "json"}, `"file" not set`},
 		{[]string{"-f", "a.yaml", "extra"}, "desired-state files are given with -f: plan -f extra"},
 	} {
-		ios, _, _, _ := views.TestStreams()
+		ios, _, _, _ := iostreams.TestStreams()
 		ran := false
 		c := NewCmdPlan(&Factory{IO: ios}, func(context.Context, *PlanOptions) error { ran = true; return nil })
 		c.SetArgs(tc.args)
@@ -54,7 +54,7 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 
 func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
 	run := func(args ...string) (*ApplyOptions, error) {
-		ios, _, _, _ := views.TestStreams()
+		ios, _, _, _ := iostreams.TestStreams()
 		var got *ApplyOptions
 		c := NewCmdApply(&Factory{IO: ios}, func(_ context.Context, o *ApplyOptions) error { got = o; return nil })
 		c.SetArgs(args)
@@ -95,7 +95,7 @@ func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
 		{[]string{"plan", "-f", "a.yaml", "--nope"}, "unknown flag: --nope\nsee `mfactl plan --help`"},
 		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text, json, cli, markdown, github, junit or sarif"},
 	} {
-		ios, _, out, errOut := views.TestStreams()
+		ios, _, out, errOut := iostreams.TestStreams()
 		root := NewRootCmd(&Factory{IO: ios})
 		root.SetArgs(tc.args)
 		err := root.Execute()

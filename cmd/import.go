@@ -12,13 +12,14 @@ import (
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/desiredfile"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
 // ImportOptions are the inputs of `mfactl import`.
 type ImportOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 	Now       func() time.Time // for the header; time.Now in production
 

@@ -13,8 +13,8 @@ import (
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/desiredfile"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
-	"github.com/mfactl/mfactl/internal/views"
 )
 
 // defaultInitFile is where mfactl init writes without --out.
@@ -22,7 +22,7 @@ const defaultInitFile = "mfa.yaml"
 
 // InitOptions are the inputs of `mfactl init`.
 type InitOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 	Now       func() time.Time
 

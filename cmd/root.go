@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
@@ -26,13 +27,13 @@ var Version = "dev"
 // Factory hands commands their dependencies, lazily: a command that needs
 // no network (validate, schema) never builds an AWS client.
 type Factory struct {
-	IO *views.IOStreams
+	IO *iostreams.IOStreams
 	// Cognito builds the client plan and apply read and write through.
 	Cognito func(ctx context.Context, opts cognito.Options) (usecase.Cognito, error)
 }
 
 // NewFactory returns the production factory.
-func NewFactory(io *views.IOStreams) *Factory {
+func NewFactory(io *iostreams.IOStreams) *Factory {
 	return &Factory{IO: io, Cognito: newCognitoClient}
 }
 

@@ -3,14 +3,14 @@ package cmd
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 
 	"github.com/mfactl/mfactl/schema"
 )
 
 // SchemaOptions are the inputs of `mfactl schema`.
 type SchemaOptions struct {
-	IO *views.IOStreams
+	IO *iostreams.IOStreams
 }
 
 // NewCmdSchema builds `mfactl schema`; runF replaces schemaRun in tests.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
@@ -14,7 +15,7 @@ var showFormats = planFormats
 
 // ShowOptions are the inputs of `mfactl show`.
 type ShowOptions struct {
-	IO       *views.IOStreams
+	IO       *iostreams.IOStreams
 	PlanFile string
 	Output   string // one of showFormats
 	Verbose  bool

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
@@ -15,7 +16,7 @@ var validateFormats = []views.Format{views.Text, views.JSON, views.Markdown, vie
 
 // ValidateOptions are the inputs of `mfactl validate`.
 type ValidateOptions struct {
-	IO    *views.IOStreams
+	IO    *iostreams.IOStreams
 	Files []string
 	Out   outputFlags // -o, one of validateFormats, and --report
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/views"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ var repoRoot, _ = filepath.Abs("..")
 func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	t.Chdir(repoRoot)
-	ios, in, out, errOut := views.TestStreams()
+	ios, in, out, errOut := iostreams.TestStreams()
 	in.WriteString(stdin)
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs(append([]string{"validate"}, args...))
@@ -32,7 +33,7 @@ func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr str
 }
 
 func TestValidateFlags(t *testing.T) {
-	ios, _, _, _ := views.TestStreams()
+	ios, _, _, _ := iostreams.TestStreams()
 	var got *ValidateOptions
 	c := NewCmdValidate(&Factory{IO: ios}, func(o *ValidateOptions) error { got = o; return nil })
 	c.SetArgs([]string{"-f", "a.yaml", "--file", "dir,with,commas", "-f", "-", "-o", "json"})
@@ -164,7 +165,7 @@ func TestValidateWarningsAreNotErrors(t *testing.T) {
 }
 
 func TestValidateErrorIsSilent(t *testing.T) {
-	ios, _, _, errOut := views.TestStreams()
+	ios, _, _, errOut := iostreams.TestStreams()
 	err := validateRun(context.Background(), &ValidateOptions{IO: ios, Files: []string{"../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: validateFormats}})
 	var silent *SilentError
 	if !errors.As(err, &silent) || !strings.HasSuffix(errOut.String(), "1 error, 0 warnings\n") {
@@ -173,7 +174,7 @@ func TestValidateErrorIsSilent(t *testing.T) {
 }
 
 func TestSchemaCommand(t *testing.T) {
-	ios, _, out, _ := views.TestStreams()
+	ios, _, out, _ := iostreams.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"schema"})
 	if err := root.Execute(); err != nil {

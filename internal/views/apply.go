@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -64,7 +65,7 @@ const ResumeHint = "re-run `mfactl plan` and `mfactl apply`: the plan is recompu
 // by pool, and how to resume. Requests are never printed: they may hold
 // secrets such as an SMS role's ExternalId. Calls are numbered from 1, in
 // plan order.
-func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
+func RenderSummary(w io.Writer, r *apply.Result, style iostreams.Palette) error {
 	applied, failed, notStarted := r.Applied(), r.Failed(), r.NotStarted()
 	var b strings.Builder
 
@@ -148,7 +149,7 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 // writeIneligible lists the users Cognito refused a policy's factor, per
 // pool and policy: a policy whose Ineligible mode counts such a refusal as
 // ineligible, not as a failure.
-func writeIneligible(b *strings.Builder, calls []apply.CallResult, style Palette) {
+func writeIneligible(b *strings.Builder, calls []apply.CallResult, style iostreams.Palette) {
 	if len(calls) == 0 {
 		return
 	}
@@ -232,7 +233,7 @@ type opGroup struct {
 	users     []string // usernames, in plan order
 }
 
-func (g *opGroup) String(style Palette) string {
+func (g *opGroup) String(style iostreams.Palette) string {
 	var parts []string
 	if g.poolCalls == 1 {
 		parts = append(parts, g.op)

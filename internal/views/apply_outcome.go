@@ -7,6 +7,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -32,7 +33,7 @@ type Apply interface {
 var ApplyFormats = []Format{Text, JSON}
 
 // NewApply returns the view of apply in format f (Text or JSON).
-func NewApply(f Format, io *IOStreams, o PlanOptions) Apply {
+func NewApply(f Format, io *iostreams.IOStreams, o PlanOptions) Apply {
 	text := &applyText{plan: planText{io: io, verbose: o.Verbose, annotate: io.CI.GitHubActions}}
 	if f == JSON {
 		return &applyJSON{io: io, doc: applyDoc{FormatVersion: applyFormatVersion, Outcome: OutcomeNotStarted}}
@@ -150,7 +151,7 @@ type applyVerification struct {
 
 // applyJSON collects the outcome and writes one document when Done.
 type applyJSON struct {
-	io  *IOStreams
+	io  *iostreams.IOStreams
 	doc applyDoc
 }
 

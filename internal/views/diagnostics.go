@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // diagnosticsFormatVersion versions the JSON form of a diagnostics report.
@@ -21,7 +22,7 @@ type diagnosticsReport struct {
 
 // WriteDiagnostics prints each diagnostic on one line (errors red, warnings
 // yellow when colour is on) and, when there are errors, a closing count.
-func WriteDiagnostics(w io.Writer, p Palette, diags diag.List) {
+func WriteDiagnostics(w io.Writer, p iostreams.Palette, diags diag.List) {
 	errs, warns := 0, 0
 	for _, d := range diags {
 		line := SanitizeLine(d.String())

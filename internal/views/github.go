@@ -9,13 +9,14 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/schema"
 )
 
 // sourcePath is a diagnostic's file as CI tools want it: relative to the
 // checkout (the working directory, or ci.Workspace), with forward slashes.
 // It is "" for a diagnostic without a file or about standard input.
-func sourcePath(ci CI, file string) string {
+func sourcePath(ci iostreams.CI, file string) string {
 	if file == "" || file == schema.StdinName {
 		return ""
 	}
@@ -30,7 +31,7 @@ func sourcePath(ci CI, file string) string {
 // WriteAnnotations writes one GitHub Actions workflow command per
 // diagnostic (::error file=...,line=...,col=...,title=...::message), so that
 // each appears on its line of the pull request.
-func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
+func WriteAnnotations(w io.Writer, ci iostreams.CI, l diag.List) error {
 	var b strings.Builder
 	for _, d := range l {
 		command := "warning"
@@ -75,7 +76,7 @@ func escapeProperty(s string) string {
 
 // appendStepSummary appends markdown to the job summary file, if the run
 // has one. Failing to write it does not fail the command, but is said.
-func appendStepSummary(io *IOStreams, markdown string) {
+func appendStepSummary(io *iostreams.IOStreams, markdown string) {
 	if io.CI.StepSummary == "" {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -19,7 +20,7 @@ const commentBudget = CommentLimit - 1536
 
 // MarkdownOptions shape the Markdown of a plan or of validation.
 type MarkdownOptions struct {
-	CI CI // links to source lines and to the run
+	CI iostreams.CI // links to source lines and to the run
 	// FullPlan says where the whole plan is when the comment is truncated
 	// ("the saved plan mfa.plan"); the run's log when empty and known.
 	FullPlan string

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -41,7 +42,7 @@ type PlanOptions struct {
 
 // NewPlan returns the view of planning in format f. Text run by GitHub
 // Actions annotates the files' lines too.
-func NewPlan(f Format, io *IOStreams, o PlanOptions) Plan {
+func NewPlan(f Format, io *iostreams.IOStreams, o PlanOptions) Plan {
 	text := planText{io: io, verbose: o.Verbose, showUsers: o.ShowUsers}
 	switch f {
 	case JSON:
@@ -64,7 +65,7 @@ func NewPlan(f Format, io *IOStreams, o PlanOptions) Plan {
 }
 
 type planText struct {
-	io        *IOStreams
+	io        *iostreams.IOStreams
 	verbose   bool
 	showUsers bool
 	annotate  bool // add GitHub workflow commands for the diagnostics

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -19,17 +20,17 @@ import (
 // then the calls summarised per pool and stage, the diagnostics (the same
 // problem for many users said once) and a summary line. Secrets never
 // appear: it shows only the plan's review form.
-func RenderPlanText(w io.Writer, p *plan.Plan, style Palette) error {
+func RenderPlanText(w io.Writer, p *plan.Plan, style iostreams.Palette) error {
 	return renderPlanText(w, p, style, false, false)
 }
 
 // RenderPlanTextVerbose is RenderPlanText with every user and every call
 // and its request body (secrets masked).
-func RenderPlanTextVerbose(w io.Writer, p *plan.Plan, style Palette) error {
+func RenderPlanTextVerbose(w io.Writer, p *plan.Plan, style iostreams.Palette) error {
 	return renderPlanText(w, p, style, true, false)
 }
 
-func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers bool) error {
+func renderPlanText(w io.Writer, p *plan.Plan, style iostreams.Palette, verbose, showUsers bool) error {
 	bw := bufio.NewWriter(w)
 	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: verbose, showUsers: showUsers}
 	if self := p.SelfService; self != nil {
@@ -62,7 +63,7 @@ func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers
 
 type textRenderer struct {
 	w         *bufio.Writer
-	s         Palette
+	s         iostreams.Palette
 	users     poolUsers
 	verbose   bool
 	showUsers bool

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/plantest"
@@ -52,10 +53,10 @@ func TestRenderTextColours(t *testing.T) {
 		t.Errorf("verbose output lacks %q:\n%s", want, b.String())
 	}
 	var plainOut, zeroOut bytes.Buffer
-	_ = RenderPlanText(&plainOut, p, Plain)
-	_ = RenderPlanText(&zeroOut, p, Palette{})
+	_ = RenderPlanText(&plainOut, p, iostreams.Plain)
+	_ = RenderPlanText(&zeroOut, p, iostreams.Palette{})
 	if zeroOut.String() != plainOut.String() || strings.Contains(plainOut.String(), "<dim>") {
-		t.Fatalf("the zero Palette is not Plain:\n%s", zeroOut.String())
+		t.Fatalf("the zero iostreams.Palette is not iostreams.Plain:\n%s", zeroOut.String())
 	}
 }
 
@@ -63,7 +64,7 @@ func TestRenderTextFailedPlan(t *testing.T) {
 	l := state.Live{Pools: map[string]*state.LivePool{plantest.PoolID: {UserPoolId: plantest.PoolID}}}
 	p := plan.Build(plantest.DesiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}), l, plan.Options{})
 	var b bytes.Buffer
-	if err := RenderPlanText(&b, p, Plain); err != nil {
+	if err := RenderPlanText(&b, p, iostreams.Plain); err != nil {
 		t.Fatal(err)
 	}
 	want := "Error: user pool eu-west-1_AbCdEf123 does not exist\n" +
@@ -111,7 +112,7 @@ func TestPlanTextShowsASecretChangeButNotTheSecret(t *testing.T) {
 	sms.SmsConfiguration.ExternalId = plantest.NewSecret
 	p := buildPlan(t, plantest.DesiredPool(state.PoolConfig{SmsMfaConfiguration: sms}), l, plan.Options{})
 	var text bytes.Buffer
-	if err := RenderPlanText(&text, p, Plain); err != nil {
+	if err := RenderPlanText(&text, p, iostreams.Plain); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(text.String(), "~ SmsMfaConfiguration.SmsConfiguration.ExternalId: (sensitive) -> (sensitive: from files)") {
@@ -132,11 +133,11 @@ func TestGoldenPlanTexts(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			d, l, o := plantest.LoadScenario(t, dir)
 			p := plan.Build(d, l, plan.Options{ResendWriteOnly: o.ResendWriteOnly})
-			for name, render := range map[string]func(io.Writer, *plan.Plan, Palette) error{
+			for name, render := range map[string]func(io.Writer, *plan.Plan, iostreams.Palette) error{
 				"plan.txt": RenderPlanText, "plan-verbose.txt": RenderPlanTextVerbose,
 			} {
 				var text bytes.Buffer
-				if err := render(&text, p, Plain); err != nil {
+				if err := render(&text, p, iostreams.Plain); err != nil {
 					t.Fatal(err)
 				}
 				if strings.Contains(text.String(), plantest.Secret) || strings.Contains(text.String(), plantest.NewSecret) {

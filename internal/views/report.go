@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -31,7 +32,7 @@ type Report interface {
 
 // NewReport returns the view of a report in format f. opts.ShowUsers lists
 // every user without MFA and every violation in text and Markdown.
-func NewReport(f Format, io *IOStreams, opts TextOptions) Report {
+func NewReport(f Format, io *iostreams.IOStreams, opts TextOptions) Report {
 	switch f {
 	case JSON:
 		return reportJSON{io}
@@ -75,7 +76,7 @@ func legacyHint(p usecase.PoolReport) string {
 }
 
 type reportText struct {
-	io   *IOStreams
+	io   *iostreams.IOStreams
 	opts TextOptions
 }
 
@@ -187,7 +188,7 @@ func orNone(items []string) string {
 }
 
 // reportJSON writes one versioned JSON document, also for invalid files.
-type reportJSON struct{ io *IOStreams }
+type reportJSON struct{ io *iostreams.IOStreams }
 
 func (v reportJSON) Report(r *usecase.Report) error {
 	out := struct {
@@ -211,7 +212,7 @@ func (v reportJSON) InputErrors(diags diag.List) error {
 }
 
 // reportCSV writes one line per user read, with a header line.
-type reportCSV struct{ io *IOStreams }
+type reportCSV struct{ io *iostreams.IOStreams }
 
 // CSVHeader is the first line of a report in CSV.
 var CSVHeader = []string{"UserPoolId", "Username", "State", "Preferred", "Enabled", "Reason", "Policy", "Violation"}
@@ -252,7 +253,7 @@ func (v reportCSV) InputErrors(diags diag.List) error {
 }
 
 type reportMarkdown struct {
-	io   *IOStreams
+	io   *iostreams.IOStreams
 	opts TextOptions
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // SARIF 2.1.0 (OASIS), the subset mfactl writes: one run, the rule
@@ -92,7 +93,7 @@ type sarifLogicalLocation struct {
 var Version = "dev"
 
 // WriteSARIF writes diagnostics as a SARIF 2.1.0 log.
-func WriteSARIF(w io.Writer, ci CI, l diag.List) error {
+func WriteSARIF(w io.Writer, ci iostreams.CI, l diag.List) error {
 	rules := diag.Rules()
 	index := map[string]int{}
 	driver := sarifDriver{Name: "mfactl", Version: Version, InformationURI: "https://github.com/mfactl/mfactl"}

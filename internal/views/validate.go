@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/schema"
 )
 
@@ -18,7 +19,7 @@ type Validate interface {
 
 // NewValidate returns the view of validation in format f. Text run by
 // GitHub Actions annotates the files' lines too.
-func NewValidate(f Format, io *IOStreams) Validate {
+func NewValidate(f Format, io *iostreams.IOStreams) Validate {
 	switch f {
 	case JSON:
 		return validateJSON{io}
@@ -35,7 +36,7 @@ func NewValidate(f Format, io *IOStreams) Validate {
 }
 
 type validateText struct {
-	io       *IOStreams
+	io       *iostreams.IOStreams
 	annotate bool // add GitHub workflow commands for the diagnostics
 	summary  bool // append the Markdown to $GITHUB_STEP_SUMMARY
 }
@@ -90,7 +91,7 @@ func validateHeadline(r schema.Result) string {
 
 func (v validateText) Interrupted(error) error { return nil }
 
-type validateJSON struct{ io *IOStreams }
+type validateJSON struct{ io *iostreams.IOStreams }
 
 // Interrupted prints a report that is not valid, with the interrupt as
 // its one error: stdout is JSON whatever happened.
@@ -102,17 +103,17 @@ func (v validateJSON) Result(r schema.Result) error {
 	return WriteDiagnosticsJSON(v.io.Out, r.Diagnostics)
 }
 
-type validateMarkdown struct{ io *IOStreams }
+type validateMarkdown struct{ io *iostreams.IOStreams }
 
 func (v validateMarkdown) Result(r schema.Result) error {
 	return RenderDiagnosticsMarkdown(v.io.Out, validateHeadline(r), r.Diagnostics, MarkdownOptions{CI: v.io.CI})
 }
 
-type validateJUnit struct{ io *IOStreams }
+type validateJUnit struct{ io *iostreams.IOStreams }
 
 func (v validateJUnit) Result(r schema.Result) error { return WriteValidateJUnit(v.io.Out, r) }
 
-type validateSARIF struct{ io *IOStreams }
+type validateSARIF struct{ io *iostreams.IOStreams }
 
 // The CI formats leave an interrupt to Main, which prints it on stderr.
 func (v validateMarkdown) Interrupted(error) error { return nil }
