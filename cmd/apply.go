@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -112,10 +111,6 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 	if opts.PlanFile != "" {
 		return applySavedPlan(ctx, session, view, opts)
 	}
-	// Refuse before reading anything: a pipeline without --auto-approve is a mistake.
-	if !opts.AutoApprove && !opts.IO.CanPrompt() {
-		return errors.New("refusing to apply without confirmation: mfactl can only ask when stdin and stderr are a terminal; review with `mfactl plan` and pass --auto-approve")
-	}
 	update, finish := opts.IO.ReadProgress()
 	planned, err := session.Plan(ctx, usecase.PlanOptions{
 		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update, Targets: opts.Targets,
@@ -131,7 +126,11 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 		return err
 	}
 	if !opts.AutoApprove {
-		ok, err := opts.IO.Confirm(ctx, fmt.Sprintf("\nmfactl will make %s to change %s.\nOnly 'yes' will be accepted to approve.\n\nApply?", views.Plural(len(p.Calls), "call"), poolList(p)))
+		// Nothing to do needs no approval; only now is a missing terminal a mistake.
+		if !opts.IO.CanPrompt() {
+			return fmt.Errorf("refusing to apply %s without confirmation: mfactl can only ask when stdin and stderr are a terminal; review the plan above and run again with --auto-approve", views.Plural(len(p.Calls), "call"))
+		}
+		ok, err := opts.IO.Confirm(ctx, "\n"+approvalQuestion(p))
 		if errors.Is(err, iostreams.ErrPromptInterrupted) {
 			fmt.Fprintln(opts.IO.ErrOut, "\nInterrupted at the prompt: nothing was sent to Cognito.")
 			return ErrInterrupted
@@ -146,18 +145,20 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 	return execute(ctx, session, view, opts, p)
 }
 
-// poolList names the pools a plan changes: "user pool eu-west-1_A" or "3 user pools".
-func poolList(p *plan.Plan) string {
+// approvalQuestion says what "yes" approves: "Apply 21 calls to 3 pools?
+// Only 'yes' is accepted:", naming the pool when there is one.
+func approvalQuestion(p *plan.Plan) string {
 	var pools []string
 	for _, pc := range p.Pools {
 		if !pc.InSync() {
 			pools = append(pools, pc.UserPoolId)
 		}
 	}
+	target := views.Plural(len(pools), "pool")
 	if len(pools) == 1 {
-		return "user pool " + pools[0]
+		target = "pool " + pools[0]
 	}
-	return views.Plural(len(pools), "user pool") + " (" + strings.Join(pools, ", ") + ")"
+	return fmt.Sprintf("Apply %s to %s? Only 'yes' is accepted:", views.Plural(len(p.Calls), "call"), target)
 }
 
 // applySavedPlan runs a plan file after checking that what it read has not

@@ -200,6 +200,26 @@ type blockingReader struct{ done chan struct{} }
 
 func (r blockingReader) Read([]byte) (int, error) { <-r.done; return 0, io.EOF }
 
+// Without a terminal, apply asks nothing: with nothing to do it says so
+// and exits 0; with changes it shows them and refuses, naming the flag.
+func TestApplyWithoutATerminalNeedsApprovalOnlyForChanges(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	ctx := context.Background()
+	out, errOut, code := h.run(ctx, "apply", "-f", examples)
+	if code != ExitError || len(h.writes()) != 0 || !strings.Contains(out, "Plan: 21 calls") ||
+		!strings.Contains(errOut, "refusing to apply 21 calls without confirmation") || !strings.Contains(errOut, "--auto-approve") {
+		t.Fatalf("changes, no terminal: exit %d, writes %v\n%s\n%s", code, h.writes(), out, errOut)
+	}
+	if _, errOut, code := h.run(ctx, "apply", "-f", examples, "--auto-approve"); code != ExitOK {
+		t.Fatalf("apply: exit %d\n%s", code, errOut)
+	}
+	h.emu.ResetStats()
+	out, errOut, code = h.run(ctx, "apply", "-f", examples)
+	if code != ExitOK || len(h.writes()) != 0 || !strings.Contains(out, "No changes") || errOut != "" {
+		t.Fatalf("nothing to do, no terminal: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	terminal := func(in io.Reader) (*iostreams.IOStreams, *iostreams.Buffer) {
@@ -211,7 +231,7 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	if code := h.runWith(context.Background(), ios, "apply", "-f", examples); code != ExitError || len(h.writes()) != 0 {
 		t.Fatalf("'y' approved: exit %d, writes %v\n%s", code, h.writes(), errOut)
 	}
-	if !strings.Contains(errOut.String(), "Only 'yes' will be accepted") || !strings.Contains(errOut.String(), "apply cancelled; nothing was changed") {
+	if !strings.Contains(errOut.String(), "Apply 21 calls to 5 pools? Only 'yes' is accepted: ") || !strings.Contains(errOut.String(), "apply cancelled; nothing was changed") {
 		t.Errorf("prompt:\n%s", errOut)
 	}
 
@@ -220,7 +240,8 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	defer close(done)
 	ios, errOut = terminal(blockingReader{done})
 	go func() {
-		for !strings.Contains(errOut.String(), "Apply?") {
+		deadline := time.Now().Add(30 * time.Second)
+		for !strings.Contains(errOut.String(), "is accepted:") && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		cancel() // what the signal handler does on Ctrl-C
@@ -228,7 +249,7 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	if code := h.runWith(ctx, ios, "apply", "-f", examples); code != ExitInterrupted || len(h.writes()) != 0 {
 		t.Fatalf("Ctrl-C at the prompt: exit %d, writes %v", code, h.writes())
 	}
-	if !strings.Contains(errOut.String(), "nothing was sent to Cognito") {
+	if !strings.HasSuffix(errOut.String(), "is accepted: \nInterrupted at the prompt: nothing was sent to Cognito.\n") {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/mfactl/mfactl/internal/iostreams"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // These tests run mfactl's commands in-process, through the real AWS SDK,

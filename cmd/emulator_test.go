@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/mfactl/mfactl/internal/iostreams"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 func TestEmulatorFlags(t *testing.T) {

@@ -57,7 +57,7 @@ func Main() int {
 	io := iostreams.System()
 	root := NewRootCmd(NewFactory(io))
 	root.SetArgs(os.Args[1:])
-	ctx, stop := signalContext(context.Background(), io.ErrOut)
+	ctx, stop := signalContext(context.Background(), io)
 	defer stop()
 	return exitCode(root.ExecuteContext(ctx), io)
 }

@@ -3,10 +3,11 @@ package cmd
 import (
 	"context"
 	"errors"
-	"github.com/mfactl/mfactl/internal/iostreams"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 func TestPlanFlagsReachTheOptions(t *testing.T) {

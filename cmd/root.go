@@ -8,7 +8,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -80,9 +79,11 @@ func NewRootCmd(f *Factory) *cobra.Command {
 
 // signalContext is cancelled on the first SIGINT or SIGTERM, so long
 // commands stop starting work and finish what is in flight; it says so on
-// errOut. A second signal quits at once: it is re-raised with the default
-// handling restored, after saying what that means.
-func signalContext(parent context.Context, errOut io.Writer) (context.Context, context.CancelFunc) {
+// stderr, unless the signal came at the prompt, where nothing is in flight
+// and apply says so itself. A second signal quits at once: it is re-raised
+// with the default handling restored, after saying what that means.
+func signalContext(parent context.Context, ios *iostreams.IOStreams) (context.Context, context.CancelFunc) {
+	errOut := ios.ErrOut
 	ctx, cancel := context.WithCancel(parent)
 	done := make(chan struct{})
 	ch := make(chan os.Signal, 2)
@@ -93,7 +94,9 @@ func signalContext(parent context.Context, errOut io.Writer) (context.Context, c
 		case <-done:
 			return
 		}
-		fmt.Fprintln(errOut, "\nInterrupted: starting nothing more; what is in flight (such as requests already sent to Cognito) will finish. Press Ctrl-C again to quit at once.")
+		if !ios.Prompting() {
+			fmt.Fprintln(errOut, "\nInterrupted: starting nothing more; what is in flight (such as requests already sent to Cognito) will finish. Press Ctrl-C again to quit at once.")
+		}
 		cancel()
 		select {
 		case sig := <-ch:

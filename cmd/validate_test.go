@@ -4,14 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/mfactl/mfactl/internal/iostreams"
-	"github.com/mfactl/mfactl/internal/views"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/schema"
 )
 

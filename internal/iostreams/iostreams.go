@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -32,6 +33,8 @@ type IOStreams struct {
 	CI CI
 	// Now is the clock progress estimates time left by; time.Now if nil.
 	Now func() time.Time
+
+	prompting atomic.Bool // Confirm is waiting for an answer
 }
 
 func (s *IOStreams) clock() func() time.Time {

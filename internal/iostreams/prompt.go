@@ -15,11 +15,21 @@ func (s *IOStreams) CanPrompt() bool { return s.StdinTTY && s.StderrTTY }
 // an answer.
 var ErrPromptInterrupted = errors.New("interrupted at the prompt")
 
+// Prompting reports whether Confirm is waiting for an answer: the signal
+// handler then leaves it to Confirm's caller to say what Ctrl-C did, in
+// one line.
+func (s *IOStreams) Prompting() bool { return s.prompting.Load() }
+
 // Confirm asks a question on stderr and waits for the answer; as with
-// Terraform, only the word "yes" approves. It returns ErrPromptInterrupted
-// when ctx is cancelled first (the signal handler cancels it on Ctrl-C,
-// while the read is still blocked).
+// Terraform, only the word "yes" approves. The question is asked only once
+// what went to stdout has reached whoever reads it (see waitForReader),
+// so that `mfactl apply | tee apply.log` shows it below the plan. It
+// returns ErrPromptInterrupted when ctx is cancelled first (the signal
+// handler cancels it on Ctrl-C, while the read is still blocked).
 func (s *IOStreams) Confirm(ctx context.Context, question string) (bool, error) {
+	s.waitForReader(ctx)
+	s.prompting.Store(true)
+	defer s.prompting.Store(false)
 	fmt.Fprintf(s.ErrOut, "%s ", question)
 	answer := make(chan string, 1)
 	go func() {
