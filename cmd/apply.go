@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -53,7 +56,7 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 		Example: `  mfactl apply -f mfa/
   mfactl apply -f mfa/ --auto-approve
   mfactl plan -f mfa/ --out mfa.plan && mfactl apply mfa.plan`,
-		Args: cobra.MaximumNArgs(1),
+		Args: applyArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.PlanFile = args[0]
@@ -91,6 +94,40 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 	registerTargets(c, &opts.Targets)
 	opts.AWS.register(c)
 	return c
+}
+
+// applyArgs takes one saved plan, and explains the arguments people give
+// apply instead: desired-state files or a directory without -f, or the
+// rest of a shell glob after -f.
+func applyArgs(c *cobra.Command, args []string) error {
+	if len(args) == 1 && !isDesiredState(args[0]) {
+		return nil
+	}
+	given, _ := c.Flags().GetStringArray("file")
+	if len(args) == 0 || len(given) > 0 {
+		return filesWithF(c, args)
+	}
+	what := "a desired-state file"
+	if info, err := os.Stat(args[0]); err == nil && info.IsDir() {
+		what = "a directory"
+	}
+	if len(args) > 1 {
+		return filesWithF(c, args)
+	}
+	return &UsageError{
+		Err:  fmt.Errorf("%s is %s, not a saved plan", args[0], what),
+		Hint: fmt.Sprintf("apply desired-state files with -f: mfactl apply -f %s", args[0]),
+	}
+}
+
+// isDesiredState: arg names a directory or a YAML file, which apply takes
+// with -f; a saved plan is a JSON file.
+func isDesiredState(arg string) bool {
+	if ext := strings.ToLower(filepath.Ext(arg)); ext == ".yaml" || ext == ".yml" {
+		return true
+	}
+	info, err := os.Stat(arg)
+	return (err == nil && info.IsDir()) || strings.HasSuffix(arg, "/")
 }
 
 func applyRun(ctx context.Context, opts *ApplyOptions) error {

@@ -40,7 +40,7 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 		{[]string{"-f", "a.yaml", "--report", "yaml=x"}, "use text, json, cli, markdown, github, junit or sarif"},
 		{[]string{"-f", "a.yaml", "--report", "junit=x", "--report", "sarif=x"}, "already the file of another --report"},
 		{[]string{"-o", "json"}, `"file" not set`},
-		{[]string{"-f", "a.yaml", "extra"}, "desired-state files are given with -f: plan -f extra"},
+		{[]string{"-f", "a.yaml", "extra"}, "desired-state files are given with -f, each with its own: plan -f a.yaml -f extra"},
 	} {
 		ios, _, _, _ := iostreams.TestStreams()
 		ran := false
@@ -90,9 +90,9 @@ func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
 		want string
 	}{
 		{[]string{"users.yaml"}, "unknown command \"users.yaml\"\nto see what a file would change, give it to plan with -f: mfactl plan -f users.yaml"},
-		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are init, import, validate, schema, plan, show, apply, report and emulator; see `mfactl --help`"},
-		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f: mfactl plan -f users.yaml"},
-		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f: mfactl validate -f a.yaml -f b.yaml"},
+		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are apply, completion, emulator, import, init, plan, report, schema, show, totp and validate; see `mfactl --help`"},
+		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f, each with its own: mfactl plan -f users.yaml"},
+		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f, each with its own: mfactl validate -f a.yaml -f b.yaml"},
 		{[]string{"plan", "-f", "a.yaml", "--nope"}, "unknown flag: --nope\nsee `mfactl plan --help`"},
 		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text, json, cli, markdown, github, junit or sarif"},
 	} {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,6 +50,14 @@ It never overwrites a file (default: ` + defaultInitFile + `).`,
 			if opts.Out == "" {
 				opts.Out = defaultInitFile
 			}
+			// --out mfa/: the starter goes into the directory (created if
+			// need be), as import's files do.
+			if opts.PoolID == "" && outIsDir(opts.Out) {
+				if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+					return err
+				}
+				opts.Out = filepath.Join(opts.Out, defaultInitFile)
+			}
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -81,6 +90,9 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 
 // writeNew writes a file that must not exist yet.
 func writeNew(path string, data []byte) error {
+	if err := desiredfile.CheckNew(path); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%s already exists; mfactl never overwrites a file: remove it or choose another --out", path)

@@ -59,9 +59,9 @@ func NewRootCmd(f *Factory) *cobra.Command {
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &UsageError{Err: err, Hint: fmt.Sprintf("see `%s --help`", c.CommandPath())}
-	})
+	root.SuggestionsMinimumDistance = 2 // plna, aply, pln: a letter or two off
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(newCmdHelp())
 	root.AddCommand(
 		NewCmdInit(f, nil),
 		NewCmdImport(f, nil),
@@ -75,6 +75,35 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdEmulator(f, nil),
 	)
 	return root
+}
+
+// newCmdHelp is `mfactl help [command]`: cobra's, except that a command
+// that does not exist is an error (exit 1), not the root's help.
+func newCmdHelp() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help shows the help of any command: mfactl help plan.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			for _, sub := range c.Root().Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err == nil && len(rest) > 0 {
+				err = unknownCommand(target, rest)
+			}
+			if err != nil {
+				return err
+			}
+			return target.Help()
+		},
+	}
 }
 
 // signalContext is cancelled on the first SIGINT or SIGTERM, so long

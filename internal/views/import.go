@@ -8,15 +8,16 @@ import (
 )
 
 // ImportSummary says on stderr which files import wrote; after a failure,
-// that only those are complete. toStdout: the YAML went to stdout.
-func ImportSummary(s *iostreams.IOStreams, written []string, toStdout bool, err error) {
+// that only those are complete. partialStdout: some of the YAML went to
+// stdout before the failure.
+func ImportSummary(s *iostreams.IOStreams, written []string, partialStdout bool, err error) {
 	switch {
-	case err != nil && toStdout:
+	case err != nil && partialStdout:
 		fmt.Fprintln(s.ErrOut, "Import stopped: the YAML on stdout is incomplete; do not use it.")
 	case err != nil && len(written) > 0:
 		fmt.Fprintf(s.ErrOut, "Import stopped; these files are complete: %s. Nothing else was written.\n", strings.Join(written, ", "))
 	case err != nil:
-		fmt.Fprintln(s.ErrOut, "Import stopped; no file was written.")
+		fmt.Fprintln(s.ErrOut, "Import stopped; nothing was written.")
 	case len(written) > 0:
 		fmt.Fprintf(s.ErrOut, "Wrote %s. Check it with: mfactl plan -f %s --detailed-exitcode\n", strings.Join(written, ", "), planTarget(written))
 	}
