@@ -52,7 +52,7 @@ func isolateAWSEnv(tb testing.TB) {
 // Main would have returned.
 func (h *harness) run(ctx context.Context, args ...string) (string, string, int) {
 	h.t.Helper()
-	ios, _, out, errOut := iostreams.TestStreams()
+	ios, _, out, errOut := unwrappedStreams()
 	root := NewRootCmd(NewFactory(ios))
 	if !slices.Contains(args, "--endpoint-url") && (args[0] == "plan" || args[0] == "apply" || args[0] == "import" || args[0] == "totp" || (args[0] == "init" && slices.Contains(args, "--user-pool-id"))) {
 		args = append(args, "--endpoint-url", h.url)
@@ -60,6 +60,15 @@ func (h *harness) run(ctx context.Context, args ...string) (string, string, int)
 	root.SetArgs(args)
 	code := exitCode(root.ExecuteContext(ctx), ios)
 	return out.String(), errOut.String(), code
+}
+
+// unwrappedStreams are test streams as wide as a line can be: these tests
+// assert what is said, and wrapping to 80 columns (the width of a log) has
+// tests of its own (TestCILogsWrapAtEightyColumns, views' wrap tests).
+func unwrappedStreams() (*iostreams.IOStreams, *iostreams.Buffer, *iostreams.Buffer, *iostreams.Buffer) {
+	ios, in, out, errOut := iostreams.TestStreams()
+	ios.OutColumns, ios.ErrColumns = 1<<16, 1<<16
+	return ios, in, out, errOut
 }
 
 // writes returns the write calls the emulator answered since the last reset,
@@ -83,7 +92,7 @@ func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
 	if code != ExitChanges {
 		t.Fatalf("first plan exit = %d, want %d\n%s", code, ExitChanges, out)
 	}
-	if !strings.Contains(out, "Plan: 21 calls (5 SetUserPoolMfaConfig, 16 AdminSetUserMFAPreference)") {
+	if !strings.Contains(out, "Plan: 21 calls — 4 pools, 16 users to change; 4 users in sync.") {
 		t.Errorf("plan summary missing:\n%s", out)
 	}
 	if got := h.writes(); len(got) != 0 {

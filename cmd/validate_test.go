@@ -24,7 +24,7 @@ var repoRoot, _ = filepath.Abs("..")
 func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	t.Chdir(repoRoot)
-	ios, in, out, errOut := iostreams.TestStreams()
+	ios, in, out, errOut := unwrappedStreams()
 	in.WriteString(stdin)
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs(append([]string{"validate"}, args...))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
 )
 
 // IOStreams owns the process's streams and everything that depends on
@@ -28,6 +29,9 @@ type IOStreams struct {
 	StderrTTY bool
 	// NoColor is set by NO_COLOR, --no-color or a non-TTY stdout; colour is off then.
 	NoColor bool
+	// OutColumns and ErrColumns are the widths of stdout's and stderr's
+	// terminals; 0 when not a terminal (see OutWidth).
+	OutColumns, ErrColumns int
 
 	// CI is what the CI system running mfactl tells it, if any.
 	CI CI
@@ -51,10 +55,34 @@ func System() *IOStreams {
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
 		StdinTTY: isTTY(os.Stdin), StdoutTTY: isTTY(os.Stdout), StderrTTY: isTTY(os.Stderr),
 	}
+	if s.StdoutTTY {
+		s.OutColumns, _, _ = term.GetSize(int(os.Stdout.Fd()))
+	}
+	if s.StderrTTY {
+		s.ErrColumns, _, _ = term.GetSize(int(os.Stderr.Fd()))
+	}
 	// no-color.org: NO_COLOR set to a non-empty value turns colour off.
 	s.NoColor = os.Getenv("NO_COLOR") != "" || !s.StdoutTTY || os.Getenv("TERM") == "dumb"
 	s.CI = CIFromEnv(os.Getenv)
 	return s
+}
+
+// LogWidth is the width text is wrapped to where no terminal says one: CI
+// logs, files, pipes.
+const LogWidth = 80
+
+// OutWidth is how wide a line on stdout may be: its terminal's width, or
+// LogWidth.
+func (s *IOStreams) OutWidth() int { return widthOr(s.OutColumns) }
+
+// ErrWidth is OutWidth for stderr.
+func (s *IOStreams) ErrWidth() int { return widthOr(s.ErrColumns) }
+
+func widthOr(columns int) int {
+	if columns < 20 { // not a terminal, or too narrow to wrap usefully
+		return LogWidth
+	}
+	return columns
 }
 
 // TestStreams returns streams backed by buffers, none of them a TTY.

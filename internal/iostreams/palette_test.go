@@ -22,3 +22,14 @@ func TestPalettes(t *testing.T) {
 		t.Error("a terminal without NO_COLOR is not coloured")
 	}
 }
+
+func TestWidthIsTheTerminalsOrEightyInLogs(t *testing.T) {
+	ios, _, _, _ := TestStreams()
+	if ios.OutWidth() != 80 || ios.ErrWidth() != 80 {
+		t.Errorf("no terminal: %d, %d; want 80", ios.OutWidth(), ios.ErrWidth())
+	}
+	ios.OutColumns, ios.ErrColumns = 132, 100
+	if ios.OutWidth() != 132 || ios.ErrWidth() != 100 {
+		t.Errorf("terminals of 132 and 100 columns: %d, %d", ios.OutWidth(), ios.ErrWidth())
+	}
+}

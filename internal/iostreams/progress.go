@@ -7,7 +7,12 @@ import (
 	"time"
 
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
+
+// counts prints numbers with thousands separators: "read 2,000/10,000".
+var counts = message.NewPrinter(language.English)
 
 // Progress of long work goes to stderr, in one of two forms: a bar on a
 // terminal (it rewrites its line and is erased when the work ends), or for
@@ -158,9 +163,9 @@ func (p *Progress) advance(done, failed int) {
 	if !crossed && !ended {
 		return
 	}
-	text := fmt.Sprintf(p.line, p.done-p.failed, p.total)
+	text := counts.Sprintf(p.line, p.done-p.failed, p.total)
 	if p.failed > 0 {
-		text += fmt.Sprintf(p.failedLine, p.failed)
+		text += counts.Sprintf(p.failedLine, p.failed)
 	}
 	if p.eta && p.done > 0 && p.done < p.total && p.now().Sub(p.start) >= etaAfter {
 		elapsed := p.now().Sub(p.start)
@@ -202,7 +207,7 @@ func (s *IOStreams) ImportProgress() (update func(poolID string, users int), fin
 		defer mu.Unlock()
 		if !s.StderrTTY {
 			if users/usersPerProgressLine > lastLine[poolID]/usersPerProgressLine {
-				fmt.Fprintf(s.ErrOut, "imported %d users of %s\n", users, poolID)
+				counts.Fprintf(s.ErrOut, "imported %d users of %s\n", users, poolID)
 			}
 			lastLine[poolID] = users
 			return

@@ -72,7 +72,7 @@ func TestReadProgressInLogsIsATenthPerLineAndNothingForSmallReads(t *testing.T) 
 		update(done, 2000)
 	}
 	finish()
-	if want := "read 201/2000\nread 1000/2000\nread 1999/2000\nread 2000/2000\n"; errOut.String() != want {
+	if want := "read 201/2,000\nread 1,000/2,000\nread 1,999/2,000\nread 2,000/2,000\n"; errOut.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", errOut.String(), want)
 	}
 }
@@ -92,7 +92,7 @@ func TestReadProgressGrowsAndEstimatesTimeLeft(t *testing.T) {
 	update(200, 2000) // 10/s, 1800 left
 	update(2000, 2000)
 	finish()
-	want := "read 100/1000 (10/s, about 1m30s left)\nread 200/2000 (10/s, about 3m0s left)\nread 2000/2000\n"
+	want := "read 100/1,000 (10/s, about 1m30s left)\nread 200/2,000 (10/s, about 3m0s left)\nread 2,000/2,000\n"
 	if errOut.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", errOut.String(), want)
 	}
@@ -106,7 +106,7 @@ func TestImportProgressInLogsIsALinePer600Users(t *testing.T) {
 	}
 	update("eu-west-1_B", 700)
 	finish()
-	want := "imported 600 users of eu-west-1_A\nimported 1300 users of eu-west-1_A\nimported 700 users of eu-west-1_B\n"
+	want := "imported 600 users of eu-west-1_A\nimported 1,300 users of eu-west-1_A\nimported 700 users of eu-west-1_B\n"
 	if got := errOut.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

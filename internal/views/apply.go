@@ -84,9 +84,9 @@ func RenderSummary(w io.Writer, r *apply.Result, style iostreams.Palette) error 
 		return err
 	}
 
-	counts := fmt.Sprintf("%d applied, %d failed, %d not started.", len(applied), len(failed), len(notStarted))
+	counts := numbers.Sprintf("%d applied, %d failed, %d not started.", len(applied), len(failed), len(notStarted))
 	if len(ineligible) > 0 {
-		counts = fmt.Sprintf("%d applied, %d ineligible, %d failed, %d not started.", len(applied), len(ineligible), len(failed), len(notStarted))
+		counts = numbers.Sprintf("%d applied, %d ineligible, %d failed, %d not started.", len(applied), len(ineligible), len(failed), len(notStarted))
 	}
 	switch {
 	case r.Interrupted:
@@ -238,13 +238,13 @@ func (g *opGroup) String(style iostreams.Palette) string {
 	if g.poolCalls == 1 {
 		parts = append(parts, g.op)
 	} else if g.poolCalls > 1 {
-		parts = append(parts, fmt.Sprintf("%s (%d calls)", g.op, g.poolCalls))
+		parts = append(parts, numbers.Sprintf("%s (%d calls)", g.op, g.poolCalls))
 	}
 	if len(g.users) > 0 {
 		shown := g.users[:min(len(g.users), namesShown)]
 		s := fmt.Sprintf("%s for %s", g.op, strings.Join(shown, ", "))
 		if more := len(g.users) - len(shown); more > 0 {
-			s += style.Dim(fmt.Sprintf(" and %d more", more))
+			s += style.Dim(numbers.Sprintf(" and %d more", more))
 		}
 		parts = append(parts, s)
 	}

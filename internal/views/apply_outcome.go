@@ -93,10 +93,11 @@ func (v *applyText) verification(ver *usecase.Verification) error {
 	}
 	fmt.Fprintln(io.Out, pal.Yellow("Verification: live state still differs after apply:"))
 	if ver.Again.Diagnostics.HasErrors() {
-		WriteDiagnostics(io.Out, pal, ver.Again.Diagnostics)
+		WriteDiagnostics(io.Out, pal, io.OutWidth(), ver.Again.Diagnostics)
 		return nil
 	}
-	return RenderPlanText(io.Out, ver.Again, pal)
+	// The plan above already explained the symbols: once per output.
+	return renderPlanText(io.Out, ver.Again, pal, textOptions{width: io.OutWidth()})
 }
 
 // applyFormatVersion versions the JSON outcome of apply.

@@ -20,21 +20,24 @@ type diagnosticsReport struct {
 	Diagnostics   diag.List
 }
 
-// WriteDiagnostics prints each diagnostic on one line (errors red, warnings
-// yellow when colour is on) and, when there are errors, a closing count.
-func WriteDiagnostics(w io.Writer, p iostreams.Palette, diags diag.List) {
+// WriteDiagnostics prints each diagnostic (errors red, warnings yellow
+// when colour is on), wrapped to width (0: each on one line), and, when
+// there are errors, a closing count.
+func WriteDiagnostics(w io.Writer, p iostreams.Palette, width int, diags diag.List) {
 	errs, warns := 0, 0
 	for _, d := range diags {
-		line := SanitizeLine(d.String())
+		colour := func(s string) string { return s }
 		switch d.Severity {
 		case diag.Error:
 			errs++
-			line = p.Red(line)
+			colour = p.Red
 		case diag.Warning:
 			warns++
-			line = p.Yellow(line)
+			colour = p.Yellow
 		}
-		fmt.Fprintln(w, line)
+		for _, line := range wrap(SanitizeLine(d.String()), width, 0) {
+			fmt.Fprintln(w, colour(line))
+		}
 	}
 	if errs > 0 {
 		fmt.Fprintf(w, "%s, %s\n", Plural(errs, "error"), Plural(warns, "warning"))

@@ -157,7 +157,7 @@ func TestMarkdownOfTenThousandUsersFitsAComment(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFormat(t, Markdown, md.String())
-	if !strings.Contains(md.String(), "10000 users change") || !strings.Contains(md.String(), "3334 users") {
+	if !strings.Contains(md.String(), "10,000 users change") || !strings.Contains(md.String(), "3,334 users") {
 		t.Fatalf("the comment does not sum up the users:\n%s", md.String())
 	}
 }

@@ -228,7 +228,7 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 	case n == 1:
 		what = "1 user changes"
 	default:
-		what = fmt.Sprintf("%d users change", n)
+		what = numbers.Sprintf("%d users change", n)
 	}
 	summary := fmt.Sprintf("<details><summary><code>%s</code>: %s", htmlEscape(pc.UserPoolId), what)
 	if pc.UsersInSync > 0 {

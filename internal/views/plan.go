@@ -74,11 +74,11 @@ type planText struct {
 }
 
 func (v planText) Plan(p *plan.Plan) error {
-	out, style := v.io.Out, v.io.Palette()
+	out, style, width := v.io.Out, v.io.Palette(), v.io.OutWidth()
 	if p.Diagnostics.HasErrors() {
-		out, style = v.io.ErrOut, v.io.ErrPalette()
+		out, style, width = v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth()
 	}
-	if err := renderPlanText(out, p, style, v.verbose, v.showUsers); err != nil {
+	if err := renderPlanText(out, p, style, textOptions{verbose: v.verbose, showUsers: v.showUsers, width: width, legend: true}); err != nil {
 		return err
 	}
 	if v.annotate {
@@ -97,7 +97,7 @@ func (v planText) Plan(p *plan.Plan) error {
 }
 
 func (v planText) InputErrors(diags diag.List) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	if v.annotate {
 		if err := WriteAnnotations(v.io.ErrOut, v.io.CI, diags); err != nil {
 			return err

@@ -33,7 +33,8 @@ func TestRenderTextColours(t *testing.T) {
 		"<yellow>~ SoftwareTokenMfaSettings: enabled -> enabled, preferred</yellow>",
 		"<cyan>stage 1: SetUserPoolMfaConfig</cyan><dim>  # widen before the user calls: enable email</dim>",
 		"<cyan>stage 2: AdminSetUserMFAPreference</cyan>",
-		"<bold>Plan: 3 calls (2 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference); 0 users in sync.</bold>",
+		"<dim>Symbols: ~ changes, + adds or turns on, - removes or turns off, ! a call Cognito may refuse</dim>\n\n<yellow>~ user pool",
+		"<bold>Plan: 3 calls — 1 pool, 1 user to change; 0 users in sync.</bold>",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
@@ -97,7 +98,7 @@ func TestPlanSummary(t *testing.T) {
 	}
 	changes := buildPlan(t, plantest.DesiredPool(state.PoolConfig{SoftwareTokenMfaConfiguration: plantest.TotpOn()},
 		plantest.User("alice", state.UserSettings{SMSMfaSettings: plantest.Enabled()}), plantest.User("bob", state.UserSettings{})), l, plan.Options{})
-	if got := PlanSummary(changes); got != "Plan: 2 calls (1 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference); 1 user in sync." {
+	if got := PlanSummary(changes); got != "Plan: 2 calls — 1 pool, 1 user to change; 1 user in sync." {
 		t.Errorf("Summary = %q", got)
 	}
 	failed := plan.Build(plantest.DesiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}), state.Live{}, plan.Options{})

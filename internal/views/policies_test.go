@@ -39,7 +39,7 @@ func policyPlan(t *testing.T, n int) *plan.Plan {
 func TestPolicyUsersAreGroupedWithTheirPolicy(t *testing.T) {
 	p := policyPlan(t, 30)
 	var b bytes.Buffer
-	if err := renderPlanText(&b, p, iostreams.Plain, false, false); err != nil {
+	if err := renderPlanText(&b, p, iostreams.Plain, textOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -55,7 +55,7 @@ func TestPolicyUsersAreGroupedWithTheirPolicy(t *testing.T) {
 		}
 	}
 	b.Reset()
-	if err := renderPlanText(&b, p, iostreams.Plain, false, true); err != nil {
+	if err := renderPlanText(&b, p, iostreams.Plain, textOptions{showUsers: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "u27, u28\n") || strings.Contains(b.String(), "more") {

@@ -53,7 +53,7 @@ func TestSafeErrorEscapesControlsAndBidi(t *testing.T) {
 // printed on one line, without control characters.
 func TestDiagnosticsPrintOnOneLineWhateverTheyHold(t *testing.T) {
 	var b strings.Builder
-	WriteDiagnostics(&b, iostreams.Plain, diag.List{{Severity: diag.Error,
+	WriteDiagnostics(&b, iostreams.Plain, iostreams.LogWidth, diag.List{{Severity: diag.Error,
 		Pos: state.Pos{File: "x\n::error file=prod.yaml,line=1::forged.yaml", Line: 1, Column: 1}, Summary: "bad \x1b[2J\u202e"}})
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	if len(lines) != 2 || strings.HasPrefix(lines[1], "::") || strings.ContainsAny(b.String(), "\x1b\u202e") {

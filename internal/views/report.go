@@ -121,7 +121,7 @@ func (v reportText) Report(r *usecase.Report) error {
 		fmt.Fprintln(w)
 	}
 	if len(r.Diagnostics) > 0 {
-		WriteDiagnostics(w, s, r.Diagnostics)
+		WriteDiagnostics(w, s, v.io.OutWidth(), r.Diagnostics)
 	}
 	if r.Interrupted {
 		fmt.Fprintln(w, s.Yellow("Interrupted: the report shows the users read until then."))
@@ -130,7 +130,7 @@ func (v reportText) Report(r *usecase.Report) error {
 }
 
 func (v reportText) InputErrors(diags diag.List) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	return nil
 }
 
@@ -138,7 +138,7 @@ func readCount(p usecase.PoolReport) string {
 	if p.Read == p.Listed {
 		return fmt.Sprint(p.Read)
 	}
-	return fmt.Sprintf("%d of %d listed", p.Read, p.Listed)
+	return numbers.Sprintf("%d of %d listed", p.Read, p.Listed)
 }
 
 func preferredLine(p usecase.PoolReport) string {
@@ -242,13 +242,13 @@ func (v reportCSV) Report(r *usecase.Report) error {
 		return err
 	}
 	if len(r.Diagnostics) > 0 {
-		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), r.Diagnostics)
 	}
 	return nil
 }
 
 func (v reportCSV) InputErrors(diags diag.List) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	return nil
 }
 
@@ -300,12 +300,12 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 		return err
 	}
 	if len(r.Diagnostics) > 0 {
-		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), r.Diagnostics)
 	}
 	return nil
 }
 
 func (v reportMarkdown) InputErrors(diags diag.List) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	return nil
 }

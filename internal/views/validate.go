@@ -44,7 +44,7 @@ type validateText struct {
 // Result prints the diagnostics on stderr and, for valid files, a summary
 // line on stdout.
 func (v validateText) Result(r schema.Result) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), r.Diagnostics)
 	if v.annotate {
 		if err := WriteAnnotations(v.io.ErrOut, v.io.CI, r.Diagnostics); err != nil {
 			return err

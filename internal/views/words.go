@@ -1,25 +1,33 @@
 package views
 
 import (
-	"fmt"
 	"strings"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
-// Plural counts a noun: "1 user", "3 users".
+// Plural counts a noun: "1 user", "3 users", "10,000 users".
 func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
 	if strings.HasSuffix(noun, "cy") { // policy → policies
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+		return Count(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return Count(n) + " " + noun + "s"
 }
+
+// numbers writes numbers as English does, with thousands separators.
+var numbers = message.NewPrinter(language.English)
+
+// Count is a number for people to read: "10,000".
+func Count(n int) string { return numbers.Sprint(n) }
 
 // NameList joins names, showing at most limit of them (all when limit is 0).
 func NameList(names []string, limit int) string {
 	if limit <= 0 || len(names) <= limit {
 		return strings.Join(names, ", ")
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
+	return numbers.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
 }
