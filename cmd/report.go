@@ -78,6 +78,7 @@ MFA or violates a policy (for cron), 130 interrupted.`,
 	fs.StringVar(&opts.Group, "group", "", "with --user-pool-id: only the members of this group")
 	fs.StringVar(&opts.Filter, "filter", "", `with --user-pool-id: only the users this ListUsers filter matches, e.g. 'email ^= "support-"'`)
 	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(reportFormats...))
+	_ = c.RegisterFlagCompletionFunc("output", completeFormats(reportFormats, ""))
 	fs.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 2 when a user lacks MFA or violates a policy")
 	fs.BoolVar(&opts.ShowUsers, "show-users", false, "list every user without MFA and every violation (text and markdown)")
 	opts.AWS.register(c)
