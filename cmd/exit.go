@@ -92,17 +92,22 @@ func exitCode(err error, io *iostreams.IOStreams) int {
 // one of its commands. It suggests the command probably meant ("plna":
 // plan), and otherwise lists them all, from the command tree itself.
 func unknownCommand(c *cobra.Command, args []string) error {
+	return unknownCommandOf(c.Root(), "mfactl", args)
+}
+
+// unknownCommandOf is unknownCommand for a command line that starts with
+// prefix ("mfactl", or "mfactl help" for the help command's topics).
+func unknownCommandOf(root *cobra.Command, prefix string, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	root := c.Root()
 	err := fmt.Errorf("unknown command %q", args[0])
 	if looksLikeFile(args[0]) {
 		return &UsageError{Err: err, Hint: fmt.Sprintf("to see what a file would change, give it to plan with -f: mfactl plan -f %s", args[0])}
 	}
 	if meant := root.SuggestionsFor(args[0]); len(meant) > 0 {
-		rest := strings.Join(append([]string{meant[0]}, args[1:]...), " ")
-		return &UsageError{Err: err, Hint: fmt.Sprintf("did you mean %s? mfactl %s", strings.Join(meant, " or "), rest)}
+		line := strings.Join(append([]string{prefix, meant[0]}, args[1:]...), " ")
+		return &UsageError{Err: err, Hint: fmt.Sprintf("did you mean %s? %s", strings.Join(meant, " or "), line)}
 	}
 	return &UsageError{Err: err, Hint: fmt.Sprintf("the commands are %s; see `mfactl --help`", commandList(root))}
 }

@@ -48,6 +48,8 @@ func TestFirstHourMistakesSayWhatToRunInstead(t *testing.T) {
 			"Error: unknown command \"plna\"\ndid you mean plan? mfactl plan\n"},
 		{"misspelt command with arguments", []string{"valdate", "mfa/"},
 			"Error: unknown command \"valdate\"\ndid you mean validate? mfactl validate mfa/\n"},
+		{"help for a misspelt command", []string{"help", "plna"},
+			"Error: unknown command \"plna\"\ndid you mean plan? mfactl help plan\n"},
 		{"help for no such command", []string{"help", "nosuch"},
 			"Error: unknown command \"nosuch\"\nthe commands are apply, completion, emulator, import, init, plan, report, schema, show, totp and validate; see `mfactl --help`\n"},
 		{"init --out missing/dir/x.yaml", []string{"init", "--out", filepath.Join(dir, "missing", "dir", "x.yaml")},

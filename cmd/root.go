@@ -96,7 +96,7 @@ func newCmdHelp() *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			target, rest, err := c.Root().Find(args)
 			if err == nil && len(rest) > 0 {
-				err = unknownCommand(target, rest)
+				err = unknownCommandOf(c.Root(), "mfactl help", rest)
 			}
 			if err != nil {
 				return err
