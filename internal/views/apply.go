@@ -66,6 +66,12 @@ const ResumeHint = "re-run `mfactl plan` and `mfactl apply`: the plan is recompu
 // secrets such as an SMS role's ExternalId. Calls are numbered from 1, in
 // plan order.
 func RenderSummary(w io.Writer, r *apply.Result, style iostreams.Palette) error {
+	return renderSummary(w, r, style, 0)
+}
+
+// renderSummary is RenderSummary with the explanations of failures (the
+// error and what it means) wrapped to width; 0: not wrapped.
+func renderSummary(w io.Writer, r *apply.Result, style iostreams.Palette, width int) error {
 	applied, failed, notStarted := r.Applied(), r.Failed(), r.NotStarted()
 	var b strings.Builder
 
@@ -105,14 +111,14 @@ func RenderSummary(w io.Writer, r *apply.Result, style iostreams.Palette) error 
 			d := Explain(c.Err)
 			switch {
 			case d.Code != "" && d.Message != "":
-				fmt.Fprintf(&b, "     %s: %s\n", style.Bold(d.Code), d.Message)
+				writeWrapped(&b, width, 5, d.Code+":", style.Bold, d.Message)
 			case d.Code != "":
 				fmt.Fprintf(&b, "     %s\n", style.Bold(d.Code))
 			default:
-				fmt.Fprintf(&b, "     %s\n", d.Message)
+				writeWrapped(&b, width, 5, "", nil, d.Message)
 			}
 			if d.Meaning != "" {
-				fmt.Fprintf(&b, "     Meaning: %s\n", d.Meaning)
+				writeWrapped(&b, width, 5, "Meaning:", nil, d.Meaning)
 			}
 		}
 	}
@@ -144,6 +150,21 @@ func RenderSummary(w io.Writer, r *apply.Result, style iostreams.Palette) error 
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeWrapped writes label and text at indent, wrapped to width, the
+// label styled (when style is not nil).
+func writeWrapped(b *strings.Builder, width, indent int, label string, style func(string) string, text string) {
+	line := text
+	if label != "" {
+		line = label + " " + text
+	}
+	for i, l := range wrap(line, width, indent) {
+		if i == 0 && label != "" && style != nil {
+			l = strings.Repeat(" ", indent) + style(label) + strings.TrimPrefix(l, strings.Repeat(" ", indent)+label)
+		}
+		b.WriteString(l + "\n")
+	}
 }
 
 // writeIneligible lists the users Cognito refused a policy's factor, per

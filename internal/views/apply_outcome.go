@@ -61,7 +61,7 @@ func (v *applyText) SavedPlan(path string, p *plan.Plan) error {
 
 func (v *applyText) Applied(a *usecase.Applied) error {
 	io := v.plan.io
-	if err := RenderSummary(io.Out, a.Result, io.Palette()); err != nil {
+	if err := renderSummary(io.Out, a.Result, io.Palette(), io.OutWidth()); err != nil {
 		return err
 	}
 	if a.Verification != nil {

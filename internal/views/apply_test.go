@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -192,5 +193,31 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk ful
 func TestRenderSummaryReportsWriteErrors(t *testing.T) {
 	if err := RenderSummary(failingWriter{}, &apply.Result{}, iostreams.Plain); err == nil {
 		t.Error("no error from a failing writer")
+	}
+}
+
+// In a log the explanation of a failure is wrapped to 80 columns, hanging
+// under its label.
+func TestSummaryWrapsFailuresToTheWidth(t *testing.T) {
+	meaning := "the user has not registered an authenticator app, and only the user can: from your app (AssociateSoftwareToken, then VerifySoftwareToken) or when prompted at sign-in; once they have, run plan and apply again"
+	fake := &applytest.Executor{Fail: map[string]error{"eu-west-1_A/2/alice002": &callError{"InvalidParameterException", "User has not verified software token mfa", meaning}}}
+	r := apply.Run(context.Background(), applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Widen: true, Users: applytest.Users("alice", 3)}), fake, apply.Options{})
+	var out strings.Builder
+	if err := renderSummary(&out, r, iostreams.Plain, 80); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, l := range strings.Split(text, "\n") {
+		if len(l) > 80 && !strings.Contains(l, "mfactl plan") {
+			t.Errorf("a line of %d columns: %q", len(l), l)
+		}
+	}
+	lines := strings.Split(text, "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "     Meaning: the user has not registered") })
+	if i < 0 || i+1 == len(lines) || !strings.HasPrefix(lines[i+1], "       ") || lines[i+1][7] == ' ' {
+		t.Errorf("meaning not wrapped under its label:\n%s", text)
+	}
+	if got := strings.Join(strings.Fields(text), " "); !strings.Contains(got, "Meaning: "+meaning) {
+		t.Errorf("the meaning lost words:\n%s", text)
 	}
 }
