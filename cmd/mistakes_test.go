@@ -134,3 +134,17 @@ func TestReportAdvisesOnlyFlagsThatExist(t *testing.T) {
 		t.Error("apply has no --resend-write-only, which the advice names")
 	}
 }
+
+// A misspelt command before a shorthand flag: cobra fails on the flag
+// (the root has no -f), yet the suggestion is the whole command line.
+func TestMisspeltCommandBeforeAFlagSuggestsTheWholeLine(t *testing.T) {
+	saved := os.Args
+	t.Cleanup(func() { os.Args = saved })
+	os.Args = []string{"mfactl", "aply", "-f", "mfa/", "--auto-approve"}
+	ios, _, _, errOut := iostreams.TestStreams()
+	root := NewRootCmd(&Factory{IO: ios})
+	root.SetArgs(os.Args[1:])
+	if code := exitCode(root.Execute(), ios); code != ExitError || errOut.String() != "Error: unknown command \"aply\"\ndid you mean apply? mfactl apply -f mfa/ --auto-approve\n" {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
