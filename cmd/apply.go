@@ -165,7 +165,7 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 	if !opts.AutoApprove {
 		// Nothing to do needs no approval; only now is a missing terminal a mistake.
 		if !opts.IO.CanPrompt() {
-			return fmt.Errorf("refusing to apply %s without confirmation: mfactl can only ask when stdin and stderr are a terminal; review the plan above and run again with --auto-approve", views.Plural(len(p.Calls), "call"))
+			return fmt.Errorf("refusing to apply %s without confirmation: mfactl can only ask when stdin and stderr are a terminal; review the plan, then run again with --auto-approve", views.Plural(len(p.Calls), "call"))
 		}
 		ok, err := opts.IO.Confirm(ctx, "\n"+approvalQuestion(p))
 		if errors.Is(err, iostreams.ErrPromptInterrupted) {
