@@ -101,18 +101,15 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 // rest of a shell glob after -f.
 func applyArgs(c *cobra.Command, args []string) error {
 	if len(args) == 1 && !isDesiredState(args[0]) {
-		return nil
+		return nil // a saved plan
 	}
 	given, _ := c.Flags().GetStringArray("file")
-	if len(args) == 0 || len(given) > 0 {
+	if len(args) != 1 || len(given) > 0 {
 		return filesWithF(c, args)
 	}
 	what := "a desired-state file"
 	if info, err := os.Stat(args[0]); err == nil && info.IsDir() {
 		what = "a directory"
-	}
-	if len(args) > 1 {
-		return filesWithF(c, args)
 	}
 	return &UsageError{
 		Err:  fmt.Errorf("%s is %s, not a saved plan", args[0], what),
