@@ -12,6 +12,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/plantest"
@@ -23,7 +24,21 @@ var formatGoldens = []struct {
 	format Format
 	file   string
 }{
-	{Markdown, "md"}, {GitHub, "github.txt"}, {JUnit, "junit.xml"}, {SARIF, "sarif.json"},
+	{JSON, "json"}, {Markdown, "md"}, {GitHub, "github.txt"}, {JUnit, "junit.xml"}, {SARIF, "sarif.json"},
+}
+
+// Every format plan offers has goldens: these, plan.txt (plantext_test.go)
+// or, for cli, plancli_test.go.
+func TestEveryPlanFormatHasGoldens(t *testing.T) {
+	for _, f := range PlanFormats.Names() {
+		found := f == Text || f == CLI
+		for _, g := range formatGoldens {
+			found = found || g.format == f
+		}
+		if !found {
+			t.Errorf("plan format %s has no goldens: add it to formatGoldens", f)
+		}
+	}
 }
 
 // TestGoldenPlanFormats renders each scenario of fixtures/plans in every
@@ -38,11 +53,12 @@ func TestGoldenPlanFormats(t *testing.T) {
 			p := plan.Build(d, l, plan.Options{ResendWriteOnly: o.ResendWriteOnly})
 			for _, g := range formatGoldens {
 				ios, _, out, errOut := iostreams.TestStreams()
-				if err := NewPlan(g.format, ios, PlanOptions{}).Plan(p); err != nil {
+				if err := must(NewPlan(g.format, ios, PlanOptions{})).Plan(p); err != nil {
 					t.Fatal(err)
 				}
 				got := out.String() + errOut.String()
 				checkFormat(t, g.format, got)
+				checkDocument(t, g.format, jsondoc.CommandPlan, out.Bytes())
 				golden(t, filepath.Join(dir, "plan."+g.file), got)
 			}
 		})
@@ -65,11 +81,12 @@ func TestGoldenValidateFormats(t *testing.T) {
 			r := schema.Read(files, strings.NewReader(""))
 			for _, g := range formatGoldens {
 				ios, _, out, errOut := iostreams.TestStreams()
-				if err := NewValidate(g.format, ios).Result(r); err != nil {
+				if err := must(NewValidate(g.format, ios)).Result(r); err != nil {
 					t.Fatal(err)
 				}
 				got := out.String() + errOut.String()
 				checkFormat(t, g.format, got)
+				checkDocument(t, g.format, jsondoc.CommandValidate, out.Bytes())
 				golden(t, filepath.Join("internal/views/testdata/validate", name+"."+g.file), got)
 			}
 		})
@@ -77,6 +94,17 @@ func TestGoldenValidateFormats(t *testing.T) {
 }
 
 // checkFormat checks what every output of a format must be, whatever the input.
+// checkDocument checks a -o json golden against its published schema.
+func checkDocument(t *testing.T, f Format, command jsondoc.Command, out []byte) {
+	t.Helper()
+	if f != JSON {
+		return
+	}
+	if err := jsondoc.Check(command, out); err != nil {
+		t.Fatalf("%s -o json does not match its schema: %v\n%s", command, err, out)
+	}
+}
+
 func checkFormat(t *testing.T, f Format, out string) {
 	t.Helper()
 	if strings.Contains(out, plantest.Secret) || strings.Contains(out, plantest.NewSecret) {
@@ -203,7 +231,7 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 	}
 	for _, f := range []Format{Text, Markdown, GitHub, JUnit, SARIF} {
 		ios, _, out, errOut := iostreams.TestStreams()
-		if err := NewPlan(f, ios, PlanOptions{}).Plan(p); err != nil {
+		if err := must(NewPlan(f, ios, PlanOptions{})).Plan(p); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(out.String()+errOut.String(), "of user noor cannot be verified") {
@@ -211,7 +239,7 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 		}
 	}
 	ios, _, out, _ := iostreams.TestStreams()
-	_ = NewPlan(JSON, ios, PlanOptions{}).Plan(p)
+	_ = must(NewPlan(JSON, ios, PlanOptions{})).Plan(p)
 	if !strings.Contains(out.String(), "webauthn-unverifiable") {
 		t.Errorf("-o json lost the warning:\n%s", out.String())
 	}
@@ -222,7 +250,7 @@ func TestTextUnderGitHubActionsAnnotates(t *testing.T) {
 	r := schema.Read([]string{"fixtures/invalid/rule-two-preferred-factors.yaml"}, nil)
 	ios, _, out, errOut := iostreams.TestStreams()
 	ios.CI = iostreams.CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
-	if err := NewValidate(Text, ios).Result(r); err != nil {
+	if err := must(NewValidate(Text, ios)).Result(r); err != nil {
 		t.Fatal(err)
 	}
 	want := "::error file=fixtures/invalid/rule-two-preferred-factors.yaml,line=12,col=51,title=mfactl%3A More than one preferred factor::"
@@ -230,7 +258,7 @@ func TestTextUnderGitHubActionsAnnotates(t *testing.T) {
 		t.Fatalf("no annotation %q in:\n%s", want, errOut.String())
 	}
 	ios, _, _, errOut = iostreams.TestStreams()
-	if err := NewValidate(Text, ios).Result(r); err != nil || strings.Contains(errOut.String(), "::error") {
+	if err := must(NewValidate(Text, ios)).Result(r); err != nil || strings.Contains(errOut.String(), "::error") {
 		t.Fatalf("text outside GitHub Actions annotates:\n%s", errOut.String())
 	}
 	_ = out
@@ -247,7 +275,7 @@ func TestGitHubWritesTheJobSummary(t *testing.T) {
 	ios, _, _, _ := iostreams.TestStreams()
 	ios.CI = iostreams.CIFromEnv(func(k string) string { return env[k] })
 	r := schema.Read([]string{"fixtures/invalid/rule-two-preferred-factors.yaml"}, nil)
-	if err := NewValidate(GitHub, ios).Result(r); err != nil {
+	if err := must(NewValidate(GitHub, ios)).Result(r); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(summary)
@@ -269,4 +297,12 @@ func TestAnnotationEscaping(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("got  %q\nwant %q", b.String(), want)
 	}
+}
+
+// must returns a view the registry holds, or stops the test.
+func must[V any](v V, err error) V {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
