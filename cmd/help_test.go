@@ -11,6 +11,7 @@ import (
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/views"
 )
 
 var (
@@ -58,14 +59,33 @@ func TestHelpAgreesWithTheRegistry(t *testing.T) {
 	for _, c := range root.Commands() {
 		commands[c.Name()] = c
 	}
+	// The registry: each command's formats.
+	registry := map[string][]views.Format{
+		"plan": views.PlanFormats.Names(), "show": views.ShowFormats.Names(), "validate": views.ValidateFormats.Names(),
+		"apply": views.ApplyFormats.Names(), "report": views.ReportFormats.Names(),
+	}
 	formatsOf := map[string][]string{}
 	known := map[string]bool{}
 	for _, c := range all {
-		if c.Flags().Lookup("output") != nil {
-			formatsOf[c.Name()] = offeredFormats(t, c)
-			for _, f := range formatsOf[c.Name()] {
-				known[f] = true
-			}
+		if c.Flags().Lookup("output") == nil {
+			continue
+		}
+		formatsOf[c.Name()] = offeredFormats(t, c)
+		if c.Name() == "schema" {
+			continue // its -o names a JSON document, not a format
+		}
+		formats, ok := registry[c.Name()]
+		if !ok {
+			t.Errorf("%s has -o but no formats in the registry", c.CommandPath())
+			continue
+		}
+		var names []string
+		for _, f := range formats {
+			names = append(names, string(f))
+			known[string(f)] = true
+		}
+		if !slices.Equal(formatsOf[c.Name()], names) {
+			t.Errorf("%s: -o completes %v; the registry holds %v", c.CommandPath(), formatsOf[c.Name()], names)
 		}
 	}
 
@@ -102,10 +122,10 @@ func TestHelpAgreesWithTheRegistry(t *testing.T) {
 			}
 		}
 
-		if c.Flags().Lookup("output") == nil {
+		offered, ok := formatsOf[c.Name()]
+		if _, formats := registry[c.Name()]; !ok || !formats {
 			continue
 		}
-		offered := formatsOf[c.Name()]
 		usage := c.Flags().Lookup("output").Usage
 		for name := range known {
 			if strings.Contains(usage, name) != slices.Contains(offered, name) {
