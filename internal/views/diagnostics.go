@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/iostreams"
@@ -23,11 +24,29 @@ func WriteDiagnostics(w io.Writer, p iostreams.Palette, width int, diags diag.Li
 			warns++
 			colour = p.Yellow
 		}
-		for _, line := range wrap(SanitizeLine(d.String()), width, 0) {
+		for _, line := range wrap(keepHeader(SanitizeLine(d.String())), width, 0) {
 			fmt.Fprintln(w, colour(line))
 		}
 	}
 	if errs > 0 {
 		fmt.Fprintf(w, "%s, %s\n", Plural(errs, "error"), Plural(warns, "warning"))
 	}
+}
+
+// keepHeader keeps "file:line:col: error: " and the first word after it on
+// one line when wrapping: editors and CI problem matchers read a
+// diagnostic from that line.
+func keepHeader(line string) string {
+	for _, severity := range []string{": error: ", ": warning: "} {
+		if i := strings.Index(line, severity); i >= 0 {
+			end := i + len(severity)
+			if j := strings.IndexByte(line[end:], ' '); j >= 0 {
+				end += j
+			} else {
+				end = len(line)
+			}
+			return strings.ReplaceAll(line[:end], " ", keep) + line[end:]
+		}
+	}
+	return line
 }
