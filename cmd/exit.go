@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/iostreams"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // Exit codes, documented in the README. Only Main turns errors into them.
@@ -83,7 +83,7 @@ func exitCode(err error, io *iostreams.IOStreams) int {
 	code := ExitCode(err)
 	var silent *SilentError
 	if code == ExitError && !errors.As(err, &silent) {
-		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrPalette().Red("Error:"), views.SafeError(err))
+		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrPalette().Red("Error:"), untrusted.Error(err))
 	}
 	return code
 }

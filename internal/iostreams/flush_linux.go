@@ -25,8 +25,11 @@ const (
 // asks about. FIONREAD (TIOCINQ) says how many bytes the pipe still holds; after
 // readerPatience the prompt is shown anyway.
 func (s *IOStreams) waitForReader(ctx context.Context) {
-	f, ok := s.Out.(*os.File)
-	if !ok {
+	f := s.stdout
+	if f == nil {
+		f, _ = s.Out.(*os.File)
+	}
+	if f == nil {
 		return
 	}
 	if info, err := f.Stat(); err != nil || info.Mode()&os.ModeNamedPipe == 0 {

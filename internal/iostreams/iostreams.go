@@ -39,6 +39,9 @@ type IOStreams struct {
 	Now func() time.Time
 
 	prompting atomic.Bool // Confirm is waiting for an answer
+	// stdout is the process's stdout, whatever writers Out is wrapped in
+	// later (cmd filters it): the prompt asks it whether a pipe was read.
+	stdout *os.File
 }
 
 func (s *IOStreams) clock() func() time.Time {
@@ -52,7 +55,7 @@ func (s *IOStreams) clock() func() time.Time {
 func System() *IOStreams {
 	isTTY := func(f *os.File) bool { return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()) }
 	s := &IOStreams{
-		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, stdout: os.Stdout,
 		StdinTTY: isTTY(os.Stdin), StdoutTTY: isTTY(os.Stdout), StderrTTY: isTTY(os.Stderr),
 	}
 	if s.StdoutTTY {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // WriteDiagnostics prints each diagnostic (errors red, warnings yellow
@@ -24,7 +25,7 @@ func WriteDiagnostics(w io.Writer, p iostreams.Palette, width int, diags diag.Li
 			warns++
 			colour = p.Yellow
 		}
-		for _, line := range wrap(keepHeader(SanitizeLine(d.String())), width, 0) {
+		for _, line := range wrap(keepHeader(untrusted.Line(d.String())), width, 0) {
 			fmt.Fprintln(w, colour(line))
 		}
 	}

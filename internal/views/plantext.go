@@ -14,6 +14,7 @@ import (
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -47,7 +48,7 @@ func renderPlanText(w io.Writer, p *plan.Plan, style iostreams.Palette, o textOp
 	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: o.verbose, showUsers: o.showUsers, width: o.width}
 	if self := p.SelfService; self != nil {
 		r.line(0, r.s.Dim(fmt.Sprintf("Self-service: user %s of user pool %s, as the access token's claims say (issuer %s; read, not verified: Cognito verifies the token on every call).",
-			self.Username, self.UserPoolId, self.Issuer)))
+			untrusted.Name(self.Username), self.UserPoolId, untrusted.Name(self.Issuer))))
 		r.line(0, "")
 	}
 	if len(p.Partial) > 0 {
@@ -124,7 +125,7 @@ func at(pos state.Pos) string {
 	if pos.File == "" {
 		return ""
 	}
-	return fmt.Sprintf("  # %s:%d:%d", Quote(pos.File), pos.Line, pos.Column)
+	return fmt.Sprintf("  # %s:%d:%d", untrusted.Name(pos.File), pos.Line, pos.Column)
 }
 
 func (r textRenderer) pool(pc plan.PoolChange) {
@@ -209,7 +210,7 @@ func (r textRenderer) policy(o plan.PolicyOutcome) {
 }
 
 func (r textRenderer) user(uc plan.UserChange, lines []fieldDiff) {
-	heading := r.s.Yellow("~ user "+uc.Username) + r.s.Dim(at(uc.Pos))
+	heading := r.s.Yellow("~ user "+untrusted.Name(uc.Username)) + r.s.Dim(at(uc.Pos))
 	if uc.Policy != "" {
 		heading += r.s.Dim(" — policy " + uc.Policy)
 	}
@@ -302,7 +303,7 @@ func (r textRenderer) calls(calls []plan.Call) {
 		}
 		target := c.UserPoolId
 		if c.Username != "" {
-			target += " " + c.Username
+			target += " " + untrusted.Name(c.Username)
 		}
 		number := fmt.Sprintf("%*d.", width, i+1)
 		r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s", number, c.Operation, target))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, stageName(c.Stage))))
@@ -361,7 +362,7 @@ func (r textRenderer) diagnostics(l diag.List) {
 		if g.Severity == diag.Error {
 			label, colour = "Error:", r.s.Red
 		}
-		lines := wrap(label+" "+SanitizeLine(g.Summary), r.width, 0)
+		lines := wrap(label+" "+untrusted.Line(g.Summary), r.width, 0)
 		// The label keeps its colour; the summary is plain, as before wrapping.
 		r.line(0, colour(label)+strings.TrimPrefix(lines[0], label))
 		for _, l := range lines[1:] {
@@ -372,16 +373,16 @@ func (r textRenderer) diagnostics(l diag.List) {
 			if r.showUsers {
 				limit = 0
 			}
-			r.wrapped(2, "users: "+SanitizeLine(g.users(limit)), plain)
+			r.wrapped(2, "users: "+untrusted.Line(g.users(limit)), plain)
 		}
 		if w := where(g.Diagnostic); w != "" {
 			if more := len(g.members) - 1; more > 0 {
 				w += fmt.Sprintf(" and %s", Plural(more, "more place"))
 			}
-			r.wrapped(2, "at "+SanitizeLine(w), r.s.Dim)
+			r.wrapped(2, "at "+untrusted.Line(w), r.s.Dim)
 		}
 		if g.Detail != "" {
-			r.wrapped(2, SanitizeLine(g.Detail), plain)
+			r.wrapped(2, untrusted.Line(g.Detail), plain)
 		}
 		r.line(0, "")
 	}

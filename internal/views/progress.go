@@ -7,6 +7,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -33,5 +34,5 @@ func Retry(w io.Writer, operation, poolID, username, reason string, attempt, att
 	if username != "" {
 		target = username + " in " + poolID
 	}
-	fmt.Fprintf(w, "%s (%s): %s, retry %d/%d in %.1f s\n", operation, Quote(target), reason, attempt, attempts, delay.Seconds())
+	fmt.Fprintf(w, "%s (%s): %s, retry %d/%d in %.1f s\n", operation, untrusted.Name(target), reason, attempt, attempts, delay.Seconds())
 }

@@ -3,6 +3,7 @@ package views
 import (
 	"strings"
 
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -24,10 +25,19 @@ var numbers = message.NewPrinter(language.English)
 // Count is a number for people to read: "10,000".
 func Count(n int) string { return numbers.Sprint(n) }
 
-// NameList joins names, showing at most limit of them (all when limit is 0).
+// NameList joins names, showing at most limit of them (all when limit is
+// 0), each as untrusted.Name prints it.
 func NameList(names []string, limit int) string {
-	if limit <= 0 || len(names) <= limit {
-		return strings.Join(names, ", ")
+	shown := names
+	if limit > 0 && len(names) > limit {
+		shown = names[:limit]
 	}
-	return numbers.Sprintf("%s and %d more", strings.Join(names[:limit], ", "), len(names)-limit)
+	quoted := make([]string, len(shown))
+	for i, n := range shown {
+		quoted[i] = untrusted.Name(n)
+	}
+	if len(shown) == len(names) {
+		return strings.Join(quoted, ", ")
+	}
+	return numbers.Sprintf("%s and %d more", strings.Join(quoted, ", "), len(names)-limit)
 }
