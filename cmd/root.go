@@ -76,6 +76,8 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdApply(f, nil),
 		NewCmdShow(f, nil),
 		NewCmdTOTP(f, nil),
+		NewCmdResetMFA(f, nil),
+		NewCmdPasskey(f, nil),
 		NewCmdReport(f, nil),
 		NewCmdEmulator(f, nil),
 	)
