@@ -17,7 +17,7 @@ import (
 var (
 	// A command line quoted in help's prose: `mfactl …`.
 	quotedCommand = regexp.MustCompile("`mfactl [^`]*`")
-	mfactlCommand = regexp.MustCompile(`mfactl ([a-z]+(?: [a-z]+)?)((?: +[^ #|&;>$]+)*)`)
+	mfactlCommand = regexp.MustCompile(`mfactl ([a-z][a-z-]*(?: [a-z][a-z-]*)?)((?: +[^ #|&;>$]+)*)`)
 	outputFormat  = regexp.MustCompile(`(?:^|[\s\[])(?:-o|--output) ([a-z|]+)`)
 	flagName      = regexp.MustCompile(`(?:^|[\s(\x60\[])--([a-z][a-z-]+)`)
 )
@@ -61,8 +61,9 @@ func TestHelpAgreesWithTheRegistry(t *testing.T) {
 	}
 	// The registry: each command's formats.
 	registry := map[string][]views.Format{
-		"plan": views.PlanFormats.Names(), "show": views.ShowFormats.Names(), "validate": views.ValidateFormats.Names(),
-		"apply": views.ApplyFormats.Names(), "report": views.ReportFormats.Names(),
+		"mfactl plan": views.PlanFormats.Names(), "mfactl show": views.ShowFormats.Names(), "mfactl validate": views.ValidateFormats.Names(),
+		"mfactl apply": views.ApplyFormats.Names(), "mfactl report": views.ReportFormats.Names(),
+		"mfactl reset-mfa": views.ResetFormats, "mfactl passkey list": views.PasskeyFormats, "mfactl passkey delete": views.PasskeyFormats,
 	}
 	formatsOf := map[string][]string{}
 	known := map[string]bool{}
@@ -70,11 +71,11 @@ func TestHelpAgreesWithTheRegistry(t *testing.T) {
 		if c.Flags().Lookup("output") == nil {
 			continue
 		}
-		formatsOf[c.Name()] = offeredFormats(t, c)
+		formatsOf[c.CommandPath()] = offeredFormats(t, c)
 		if c.Name() == "schema" {
 			continue // its -o names a JSON document, not a format
 		}
-		formats, ok := registry[c.Name()]
+		formats, ok := registry[c.CommandPath()]
 		if !ok {
 			t.Errorf("%s has -o but no formats in the registry", c.CommandPath())
 			continue
@@ -84,8 +85,8 @@ func TestHelpAgreesWithTheRegistry(t *testing.T) {
 			names = append(names, string(f))
 			known[string(f)] = true
 		}
-		if !slices.Equal(formatsOf[c.Name()], names) {
-			t.Errorf("%s: -o completes %v; the registry holds %v", c.CommandPath(), formatsOf[c.Name()], names)
+		if !slices.Equal(formatsOf[c.CommandPath()], names) {
+			t.Errorf("%s: -o completes %v; the registry holds %v", c.CommandPath(), formatsOf[c.CommandPath()], names)
 		}
 	}
 
@@ -114,7 +115,7 @@ func TestHelpAgreesWithTheRegistry(t *testing.T) {
 				}
 				for _, f := range outputFormat.FindAllStringSubmatch(m[2], -1) {
 					for _, name := range strings.Split(f[1], "|") {
-						if !slices.Contains(formatsOf[named.Name()], name) {
+						if !slices.Contains(formatsOf[named.CommandPath()], name) {
 							t.Errorf("%s: help gives `%s` -o %s, which it does not offer: %q", c.CommandPath(), named.CommandPath(), name, line)
 						}
 					}
@@ -122,8 +123,8 @@ func TestHelpAgreesWithTheRegistry(t *testing.T) {
 			}
 		}
 
-		offered, ok := formatsOf[c.Name()]
-		if _, formats := registry[c.Name()]; !ok || !formats {
+		offered, ok := formatsOf[c.CommandPath()]
+		if _, formats := registry[c.CommandPath()]; !ok || !formats {
 			continue
 		}
 		usage := c.Flags().Lookup("output").Usage
