@@ -7,12 +7,13 @@ import (
 
 	"github.com/mfactl/mfactl/internal/buildinfo"
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
 // VersionOptions are the inputs of `mfactl version`.
 type VersionOptions struct {
-	IO  *views.IOStreams
+	IO  *iostreams.IOStreams
 	Out outputFlags
 }
 
@@ -62,9 +63,10 @@ func versionDoc() views.VersionDoc {
 		GoVersion: info.GoVersion,
 		Platform:  info.Platform,
 		Cognito: views.CognitoAPI{
-			SDKModule:    cognito.SDKModule,
-			SDKVersion:   info.Module(cognito.SDKModule),
-			APIModelDate: cognito.SDKModelDate,
+			SDKModule:           cognito.SDKModule,
+			SDKVersion:          info.Module(cognito.SDKModule),
+			APIModelDate:        cognito.SDKModelDate,
+			OperationsBeyondSDK: cognito.OperationsBeyondSDK(),
 		},
 	}
 }

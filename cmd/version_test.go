@@ -8,12 +8,13 @@ import (
 
 	"github.com/mfactl/mfactl/internal/buildinfo"
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
 func runRoot(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	ios, _, out, errOut := views.TestStreams()
+	ios, _, out, errOut := iostreams.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs(args)
 	code := exitCode(root.Execute(), ios)
@@ -46,6 +47,9 @@ func TestVersion(t *testing.T) {
 
 	text, _ := runRoot(t, "version")
 	flag, _ := runRoot(t, "--version")
+	if len(doc.Cognito.OperationsBeyondSDK) == 0 || !strings.Contains(text, "beyond SDK: "+strings.Join(doc.Cognito.OperationsBeyondSDK, ", ")) {
+		t.Errorf("the operations sent beyond the SDK are not named: %v\n%s", doc.Cognito.OperationsBeyondSDK, text)
+	}
 	if text != flag || !strings.HasPrefix(text, "mfactl "+doc.Version+"\n") || !strings.Contains(text, "(API model of "+cognito.SDKModelDate+")") {
 		t.Errorf("version:\n%s--version:\n%s", text, flag)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 )
 
@@ -37,8 +38,8 @@ type VersionView interface{ Render(VersionDoc) error }
 
 // VersionFormats are the formats of `mfactl version`.
 var VersionFormats = register("version",
-	format(Text, func(io *IOStreams, _ Options) VersionView { return versionView{io.Out, Text} }),
-	format(JSON, func(io *IOStreams, _ Options) VersionView { return versionView{io.Out, JSON} }),
+	format(Text, func(io *iostreams.IOStreams, _ Options) VersionView { return versionView{io.Out, Text} }),
+	format(JSON, func(io *iostreams.IOStreams, _ Options) VersionView { return versionView{io.Out, JSON} }),
 )
 
 type versionView struct {
