@@ -63,7 +63,7 @@ func TestHelpAgreesWithTheRegistry(t *testing.T) {
 	registry := map[string][]views.Format{
 		"mfactl plan": views.PlanFormats.Names(), "mfactl show": views.ShowFormats.Names(), "mfactl validate": views.ValidateFormats.Names(),
 		"mfactl apply": views.ApplyFormats.Names(), "mfactl report": views.ReportFormats.Names(),
-		"mfactl reset-mfa": views.ResetFormats, "mfactl passkey list": views.PasskeyFormats, "mfactl passkey delete": views.PasskeyFormats,
+		"mfactl version": views.VersionFormats.Names(), "mfactl reset-mfa": views.ResetFormats, "mfactl passkey list": views.PasskeyFormats, "mfactl passkey delete": views.PasskeyFormats,
 	}
 	formatsOf := map[string][]string{}
 	known := map[string]bool{}

@@ -14,15 +14,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/buildinfo"
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
-
-// Version is set at build time with -ldflags "-X github.com/mfactl/mfactl/cmd.Version=...".
-var Version = "dev"
 
 // Factory hands commands their dependencies, lazily: a command that needs
 // no network (validate, schema) never builds an AWS client.
@@ -47,7 +45,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		Use:           "mfactl",
 		Short:         "Manage Amazon Cognito MFA as code",
 		Long:          "mfactl validates, plans and applies Amazon Cognito user-pool MFA configuration and per-user MFA settings declared in YAML.",
-		Version:       Version,
+		Version:       buildinfo.Read().Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          unknownCommand,
@@ -60,7 +58,8 @@ func NewRootCmd(f *Factory) *cobra.Command {
 			f.IO.NoColor = true
 		}
 	}
-	views.Version = Version
+	views.Version = buildinfo.Read().Version
+	root.SetVersionTemplate(versionText())
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
@@ -80,6 +79,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdPasskey(f, nil),
 		NewCmdReport(f, nil),
 		NewCmdEmulator(f, nil),
+		NewCmdVersion(f, nil),
 	)
 	return root
 }

@@ -47,7 +47,17 @@ func TestValidateFlags(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 
-	for _, args := range [][]string{{}, {"-f", "a.yaml", "-o", "yaml"}, {"-f", "a.yaml", "extra"}} {
+	// Paths given as arguments are validated too (pre-commit passes them so).
+	c = NewCmdValidate(&Factory{IO: ios}, func(o *ValidateOptions) error { got = o; return nil })
+	c.SetArgs([]string{"-f", "a.yaml", "b.yaml", "c.yml"})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got.Files, "|") != "a.yaml|b.yaml|c.yml" {
+		t.Errorf("arguments as files: %q", got.Files)
+	}
+
+	for _, args := range [][]string{{}, {"-f", "a.yaml", "-o", "yaml"}, {"-o", "json"}} {
 		c := NewCmdValidate(&Factory{IO: ios}, func(*ValidateOptions) error { t.Error("ran"); return nil })
 		c.SetArgs(args)
 		c.SilenceErrors, c.SilenceUsage = true, true
