@@ -69,6 +69,8 @@ type Client struct {
 	newAPI      func(region string) API
 	concurrency int
 	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
+	rateGiven   map[Category]bool                          // categories --rate set: they win over provisioned quotas
+	provisioned provisionedCache
 	sleep       func(context.Context, time.Duration) error // injected by tests
 	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
 	onRetry     func(Retry)
@@ -134,6 +136,10 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	}
 	c := newClient(newAPI, concurrency)
 	c.quotas = quotas
+	c.rateGiven = map[Category]bool{}
+	for category := range opts.Rates {
+		c.rateGiven[category] = true
+	}
 	c.onRetry = opts.OnRetry
 	return c, nil
 }
