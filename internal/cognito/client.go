@@ -68,8 +68,8 @@ const (
 type Client struct {
 	newAPI      func(region string) API
 	concurrency int
-	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
-	rateGiven   map[Category]bool                          // categories --rate set: they win over provisioned quotas
+	quotas      *limits           // nil when requests are not paced (NewWithAPI)
+	rateGiven   map[Category]bool // categories --rate set: they win over provisioned quotas
 	provisioned provisionedCache
 	sleep       func(context.Context, time.Duration) error // injected by tests
 	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
