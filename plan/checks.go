@@ -215,11 +215,20 @@ func (pp *poolPlan) checkPoolCalls() {
 	}
 	if s := d.SmsMfaConfiguration; s != nil {
 		var missing []string
-		if s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "" {
-			missing = append(missing, "SnsCallerArn")
-		}
-		if s.SmsConfiguration == nil || s.SmsConfiguration.ExternalId == "" {
-			missing = append(missing, "ExternalId")
+		switch {
+		case s.SmsConfiguration != nil && s.SmsConfiguration.EumsSms != nil:
+			// AWS End User Messaging: the role is required, its
+			// external ID optional (the model has no constraint).
+			if s.SmsConfiguration.EumsSms.CallerArn == "" {
+				missing = append(missing, "EumsSms.CallerArn")
+			}
+		default:
+			if s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "" {
+				missing = append(missing, "SnsCallerArn")
+			}
+			if s.SmsConfiguration == nil || s.SmsConfiguration.ExternalId == "" {
+				missing = append(missing, "ExternalId")
+			}
 		}
 		if len(missing) > 0 {
 			pos, path := pp.poolField("SmsMfaConfiguration.SmsConfiguration")

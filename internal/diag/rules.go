@@ -71,6 +71,7 @@ var rules = []Rule{
 	{ID: "not-fully-readable", Name: "Not fully readable", Help: "Cognito answered with a member the AWS SDK mfactl is built with does not know (it would be dropped silently). mfactl writes nothing to a pool or user it cannot read completely; upgrade mfactl to a version that knows the member."},
 	{ID: "partly-read", Severity: Warning, Name: "Read in part", Help: "Cognito answered with a member the AWS SDK mfactl is built with does not know. The plan changes nothing here, but cannot show a difference in that member; upgrade mfactl to a version that knows it."},
 	{ID: "totp-not-registered", Name: "No authenticator app registered", Help: "TOTP can be enabled only for a user who registered an authenticator app; an administrator cannot register one for them."},
+	{ID: "sms-sender", Name: "SMS sender: SNS or End User Messaging", Help: "SmsConfiguration names the role Cognito sends SMS with: SnsCallerArn (Amazon SNS) or EumsSms (AWS End User Messaging), exactly one of them."},
 	{ID: "sms-role-missing", Name: "SMS MFA without an SNS role", Help: "SMS MFA needs SmsConfiguration with an SnsCallerArn and ExternalId, from the files or from the pool."},
 	{ID: "tier-unknown", Severity: Warning, Name: "Feature tier unknown", Help: "Cognito did not report the pool's feature tier; email MFA needs the Essentials or Plus tier."},
 	{ID: "tier-unavailable", Name: "Not available on the pool's tier", Help: "Email MFA and FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION need the Essentials or Plus tier. Move the pool to a higher tier first."},
