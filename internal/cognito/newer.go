@@ -294,7 +294,12 @@ func (c *Client) limitCall(ctx context.Context, operation, region string, in, ou
 // SetUserPoolMfaConfig request, which the SDK cannot carry.
 func sendEumsSms(eums any) func(*cip.Options) {
 	return func(o *cip.Options) {
-		o.APIOptions = append(o.APIOptions, patchBody(func(body map[string]any) {
+		// v1.61's validation requires SnsCallerArn, which an EUMS sender
+		// must not have.
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			_, _ = stack.Initialize.Remove("OperationInputValidation")
+			return nil
+		}, patchBody(func(body map[string]any) {
 			sms, _ := body["SmsMfaConfiguration"].(map[string]any)
 			if sms == nil {
 				sms = map[string]any{}
