@@ -146,4 +146,3 @@ func TestUnknownMembersMakeReadsPartial(t *testing.T) {
 		t.Errorf("user u = %s; want fully readable", dump(u))
 	}
 }
-
