@@ -170,6 +170,11 @@ func TestUnreadablePoolIsRefusedBeforeAnyWrite(t *testing.T) {
 			t.Errorf("%s wrote %v", args[0], w)
 		}
 	}
+	// Report says so.
+	rout, rerr, code := h.run(ctx, "report", "--user-pool-id", pool, "--endpoint-url", h.url)
+	if code != ExitOK || !strings.Contains(rout, "Not fully readable: Cognito's answer holds DescribeUserPool: UserPool.AdaptiveSmsRouting") {
+		t.Errorf("report (exit %d) does not say the pool is not fully readable:\n%s\n%s", code, rout, rerr)
+	}
 	// Import leaves the configuration unmanaged and says why.
 	out, _, code := h.run(ctx, "import", "--user-pool-id", pool)
 	if code != ExitOK || !strings.Contains(out, "# Not fully readable: Cognito's answer holds DescribeUserPool: UserPool.AdaptiveSmsRouting") || strings.Contains(out, "MfaConfiguration:") {

@@ -323,6 +323,9 @@ func sendEumsSms(eums any) func(*cip.Options) {
 // any other failure is returned.
 func (c *Client) TOTPRegistrations(ctx context.Context, poolID string, usernames []string) (registered map[string]bool, asked int, skipped string, err error) {
 	registered = map[string]bool{}
+	if c.token != nil {
+		return registered, 0, "AdminGetUserAuthFactors needs AWS credentials, not an access token; TOTP enables stay uncertain", nil
+	}
 	var (
 		mu       sync.Mutex
 		failures []error
