@@ -24,6 +24,13 @@ const (
 	totpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 )
 
+// denyAuthFactors makes the emulator refuse AdminGetUserAuthFactors, as
+// Cognito does for credentials without the permission: plans then take the
+// uncertain path for TOTP enables, and apply meets the refusals.
+func (h *harness) denyAuthFactors() {
+	h.emu.FailNext("AdminGetUserAuthFactors", 1000, "AccessDeniedException") // more than any test asks
+}
+
 // seed adds pools to the harness's emulator from a document in the
 // emulator's seed format.
 func (h *harness) seed(doc any) {

@@ -143,7 +143,7 @@ func load(r io.Reader, key []byte, checkSignature bool) (*Plan, error) {
 			return nil, err
 		}
 	}
-	p := &Plan{FormatVersion: pj.FormatVersion, Partial: pj.Partial, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService, Selections: pj.Selections}
+	p := &Plan{FormatVersion: pj.FormatVersion, Partial: pj.Partial, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService, Selections: pj.Selections, Reads: pj.Reads}
 	if pj.Options != nil {
 		p.Options = *pj.Options
 	}
