@@ -7,7 +7,7 @@ import (
 
 // FormatVersion is the version of the JSON plan format (output and plan files).
 // Bump the major part on any incompatible change.
-const FormatVersion = "1.5"
+const FormatVersion = "1.6"
 
 // Operation names a Cognito API operation a plan calls.
 type Operation string
