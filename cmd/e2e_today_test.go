@@ -278,4 +278,16 @@ func TestTOTPEnablesDecidedByAdminGetUserAuthFactors(t *testing.T) {
 		!strings.Contains(out+errOut, "Cognito cannot show whether registered has registered") {
 		t.Errorf("denied: exit %d; want the uncertain path and the reason\n%s\n%s", code, out, errOut)
 	}
+
+	// A saved plan is checked against the same decision, and applies
+	// (AdminGetUserAuthFactors answers again: the denials are used up).
+	h.emu.ClearFaults()
+	planFile := filepath.Join(dir, "named.plan")
+	if _, errOut, code := h.run(ctx, "plan", "-f", named, "--out", planFile); code != ExitOK {
+		t.Fatalf("plan --out: exit %d\n%s", code, errOut)
+	}
+	if out, errOut, code := h.run(ctx, "apply", planFile, "--auto-approve"); code != ExitOK || !strings.Contains(out, "Apply complete: 1 call applied.") {
+		t.Fatalf("apply PLANFILE: exit %d\n%s\n%s", code, out, errOut)
+	}
+
 }
