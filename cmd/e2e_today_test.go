@@ -280,7 +280,7 @@ func TestTOTPEnablesDecidedByAdminGetUserAuthFactors(t *testing.T) {
 	}
 
 	// A saved plan is checked against the same decision, and applies
-	// (AdminGetUserAuthFactors answers again: the denials are used up).
+	// (the remaining denials cleared: AdminGetUserAuthFactors answers again).
 	h.emu.ClearFaults()
 	planFile := filepath.Join(dir, "named.plan")
 	if _, errOut, code := h.run(ctx, "plan", "-f", named, "--out", planFile); code != ExitOK {
@@ -289,5 +289,4 @@ func TestTOTPEnablesDecidedByAdminGetUserAuthFactors(t *testing.T) {
 	if out, errOut, code := h.run(ctx, "apply", planFile, "--auto-approve"); code != ExitOK || !strings.Contains(out, "Apply complete: 1 call applied.") {
 		t.Fatalf("apply PLANFILE: exit %d\n%s\n%s", code, out, errOut)
 	}
-
 }
