@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,6 +59,9 @@ func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers
 	}
 	r.reads(p.Reads)
 	r.diagnostics(shownDiagnostics(p))
+	if p.HasChanges() {
+		r.ignored(p.Pools)
+	}
 	fmt.Fprintln(bw, style.Bold(PlanSummary(p)))
 	return bw.Flush()
 }
@@ -92,6 +97,21 @@ func (r textRenderer) reads(reads *plan.Reads) {
 	}
 	if shown {
 		r.line(0, "")
+	}
+}
+
+// ignored says, next to a change, how many warnings each pool's Ignore
+// silenced, so that none disappears without a trace.
+func (r textRenderer) ignored(pools []plan.PoolChange) {
+	for _, pc := range pools {
+		var parts []string
+		for _, code := range slices.Sorted(maps.Keys(pc.Ignored)) {
+			parts = append(parts, fmt.Sprintf("%d %s", pc.Ignored[code], code))
+		}
+		if len(parts) > 0 {
+			r.line(0, r.s.Dim(fmt.Sprintf("Ignored in user pool %s (Ignore): %s.", pc.UserPoolId, strings.Join(parts, ", "))))
+			r.line(0, "")
+		}
 	}
 }
 
@@ -351,7 +371,11 @@ func (r textRenderer) diagnostics(l diag.List) {
 		}
 		r.line(0, label+" "+SanitizeLine(g.Summary))
 		if len(g.members) > 1 {
-			r.line(2, "users: "+SanitizeLine(g.users()))
+			limit := groupNamesShown
+			if r.showUsers {
+				limit = 0
+			}
+			r.line(2, "users: "+SanitizeLine(g.users(limit)))
 		}
 		if w := where(g.Diagnostic); w != "" {
 			if more := len(g.members) - 1; more > 0 {
