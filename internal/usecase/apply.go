@@ -270,8 +270,7 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 	// The saved plan's TOTP enables were decided by AdminGetUserAuthFactors
 	// where it could: decide them again, so the rebuilt plan can match.
 	if _, p.Reads.AuthFactors, err = decideTOTP(ctx, client, live, func(live state.Live) *plan.Plan {
-		desired := p.DesiredState()
-		return plan.Build(desired, live, p.Options)
+		return plan.Rebuild(p, live)
 	}); err != nil {
 		return nil, err
 	}
