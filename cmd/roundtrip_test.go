@@ -59,7 +59,7 @@ var savedPlanRoundTrips = []roundTrip{
 		h.seed(map[string]any{"Pools": []any{map[string]any{
 			"Id": eumsPool, "SmsConfiguration": map[string]any{"EumsSms": map[string]any{"CallerArn": eumsRole, "ExternalId": eumsSecret}},
 			"MfaConfig": map[string]any{"MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": map[string]any{}},
-			"Users": []any{map[string]any{"Username": "registered", "TotpSecret": totpSecret}, map[string]any{"Username": "bare"}},
+			"Users":     []any{map[string]any{"Username": "registered", "TotpSecret": totpSecret}, map[string]any{"Username": "bare"}},
 		}}})
 		h.emu.FailNext("GetProvisionedLimit", 1000, "AccessDeniedException")
 		return h, []string{"-f", writeFile(t, "Version: 1\nUserPools:\n  - UserPoolId: "+eumsPool+`
