@@ -68,7 +68,9 @@ const (
 type Client struct {
 	newAPI      func(region string) API
 	concurrency int
-	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
+	quotas      *limits           // nil when requests are not paced (NewWithAPI)
+	rateGiven   map[Category]bool // categories --rate set: they win over provisioned quotas
+	provisioned provisionedCache
 	sleep       func(context.Context, time.Duration) error // injected by tests
 	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
 	onRetry     func(Retry)
@@ -140,6 +142,10 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	}
 	c := newClient(newAPI, concurrency)
 	c.quotas = quotas
+	c.rateGiven = map[Category]bool{}
+	for category := range opts.Rates {
+		c.rateGiven[category] = true
+	}
 	c.onRetry = opts.OnRetry
 	c.caller = newCallerLookup(cfg, cognitoEndpoint(opts.EndpointURL))
 	return c, nil
