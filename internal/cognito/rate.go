@@ -31,6 +31,7 @@ const (
 	UserPoolRead           Category = "UserPoolRead"
 	UserPoolResourceRead   Category = "UserPoolResourceRead"
 	UserPoolResourceUpdate Category = "UserPoolResourceUpdate"
+	UserPoolUpdate         Category = "UserPoolUpdate"
 )
 
 // defaultRates are Cognito's default quotas in requests per second. An
@@ -42,6 +43,7 @@ var defaultRates = map[Category]float64{
 	UserPoolRead:           15,
 	UserPoolResourceRead:   20,
 	UserPoolResourceUpdate: 15,
+	UserPoolUpdate:         15,
 }
 
 // operationCategory maps every operation mfactl may call to its quota
@@ -62,6 +64,9 @@ var operationCategory = map[string]Category{
 	"GetGroup":                  UserPoolResourceRead,
 	"DescribeUserPool":          UserPoolRead,
 	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
+	"UpdateUserPool":            UserPoolUpdate,
+	"DescribeRiskConfiguration": UserPoolResourceRead,
+	"SetRiskConfiguration":      UserPoolResourceUpdate,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl

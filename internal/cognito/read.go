@@ -121,11 +121,7 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 	if err != nil {
 		return r.poolError(ctx, "GetUserPoolMfaConfig", id, err, userCount)
 	}
-	var described *cip.DescribeUserPoolOutput
-	err = c.withRetries(ctx, "DescribeUserPool", id, "", func() (err error) {
-		described, err = api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(id)})
-		return err
-	})
+	described, unreadable, err := c.describe(ctx, api, id)
 	if err != nil {
 		return r.poolError(ctx, "DescribeUserPool", id, err, userCount)
 	}
@@ -133,11 +129,16 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 		UserPoolId:    id,
 		Exists:        true,
 		Config:        livePoolConfig(mfa),
-		Prerequisites: prerequisites(described.UserPool),
+		Prerequisites: prerequisites(described),
+		Posture:       livePosture(described),
+		Unreadable:    unreadable,
 		Users:         map[string]*state.LiveUser{},
 	}
-	if described.UserPool != nil {
-		pool.EstimatedUsers = int(described.UserPool.EstimatedNumberOfUsers)
+	if described != nil {
+		pool.EstimatedUsers = int(described.EstimatedNumberOfUsers)
+		if in, err := updateRequest(id, described); err == nil {
+			pool.UpdateBase = requestJSON(in)
+		}
 	}
 	r.mu.Lock()
 	r.live.Pools[id] = pool
