@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -250,6 +251,14 @@ func validateLoaded(p *Plan) error {
 			if c.Stage != StageLegacy {
 				return fmt.Errorf("call %d: AdminSetUserSettings in stage %d (allowed: %d)", n, c.Stage, StageLegacy)
 			}
+		case UpdateUserPool:
+			if c.Stage != StagePoolSettings && c.Stage != StageSignInPolicy && c.Stage != StageLowerTier {
+				return fmt.Errorf("call %d: UpdateUserPool in stage %d (allowed: %d, %d or %d)", n, c.Stage, StagePoolSettings, StageSignInPolicy, StageLowerTier)
+			}
+		case SetRiskConfiguration:
+			if c.Stage != StageRisk {
+				return fmt.Errorf("call %d: SetRiskConfiguration in stage %d (allowed: %d)", n, c.Stage, StageRisk)
+			}
 		}
 		// A self-service plan calls SetUserMFAPreference for its user
 		// and nothing else; any other plan never calls it.
@@ -260,8 +269,8 @@ func validateLoaded(p *Plan) error {
 		case self == nil && c.Operation == SetUserMFAPreference:
 			return fmt.Errorf("call %d: SetUserMFAPreference in a plan that is not self-service (no SelfService)", n)
 		}
-		if c.Stage < lastStage[c.UserPoolId] {
-			return fmt.Errorf("call %d: stage %d comes after stage %d of the same pool", n, c.Stage, lastStage[c.UserPoolId])
+		if last, ok := lastStage[c.UserPoolId]; ok && stageRank(c.Stage) < stageRank(last) {
+			return fmt.Errorf("call %d: stage %d comes after stage %d of the same pool", n, c.Stage, last)
 		}
 		lastStage[c.UserPoolId] = c.Stage
 		if !targets[targetKey{c.UserPoolId, ""}] {
@@ -273,6 +282,9 @@ func validateLoaded(p *Plan) error {
 	}
 	return nil
 }
+
+// stageRank is a stage's place in StageOrder.
+func stageRank(stage int) int { return slices.Index(StageOrder, stage) }
 
 func targetName(t Target) string {
 	if t.Username == "" {
@@ -324,6 +336,27 @@ type legacyRequestBody struct {
 	MFAOptions []state.MFAOption
 }
 
+// updateRequestBody is what an UpdateUserPool call sets, in the request's
+// shape; the call sends every other member as DescribeUserPool returns it.
+type updateRequestBody struct {
+	UserPoolId          string
+	UserPoolTier        string                     `json:",omitempty"`
+	DeviceConfiguration *state.DeviceConfiguration `json:",omitempty"`
+	Policies            *signInPolicyBody          `json:",omitempty"`
+	UserPoolAddOns      *state.UserPoolAddOns      `json:",omitempty"`
+}
+
+type signInPolicyBody struct {
+	SignInPolicy *state.SignInPolicy
+}
+
+// riskRequestBody is SetRiskConfiguration's body.
+type riskRequestBody struct {
+	UserPoolId string
+	ClientId   string `json:",omitempty"`
+	state.RiskConfiguration
+}
+
 type callJSON struct {
 	Operation       Operation
 	UserPoolId      string
@@ -362,6 +395,15 @@ func (c Call) RequestBody() any {
 		return userRequestBody{UserPoolId: c.UserPoolId, Username: c.Username, UserSettings: *c.UserRequest}
 	case c.LegacyRequest != nil:
 		return legacyRequestBody{UserPoolId: c.UserPoolId, Username: c.Username, MFAOptions: orEmpty(*c.LegacyRequest)}
+	case c.PostureRequest != nil:
+		p := c.PostureRequest
+		body := updateRequestBody{UserPoolId: c.UserPoolId, UserPoolTier: p.UserPoolTier, DeviceConfiguration: p.DeviceConfiguration, UserPoolAddOns: p.UserPoolAddOns}
+		if p.SignInPolicy != nil {
+			body.Policies = &signInPolicyBody{SignInPolicy: p.SignInPolicy}
+		}
+		return body
+	case c.RiskRequest != nil:
+		return riskRequestBody{UserPoolId: c.UserPoolId, ClientId: c.ClientId, RiskConfiguration: *c.RiskRequest}
 	}
 	return nil
 }
@@ -455,6 +497,32 @@ func (c *Call) UnmarshalJSON(data []byte) error {
 		}
 		opts := body.MFAOptions
 		c.LegacyRequest = &opts
+	case UpdateUserPool:
+		var body updateRequestBody
+		if err := decodeStrict(cj.Request, &body); err != nil {
+			return fmt.Errorf("UpdateUserPool request for %s: %w", cj.UserPoolId, err)
+		}
+		if body.UserPoolId != cj.UserPoolId || cj.Username != "" {
+			return fmt.Errorf("UpdateUserPool call for %s has a request for %s", cj.UserPoolId, body.UserPoolId)
+		}
+		set := state.Posture{UserPoolTier: body.UserPoolTier, DeviceConfiguration: body.DeviceConfiguration, UserPoolAddOns: body.UserPoolAddOns}
+		if body.Policies != nil {
+			set.SignInPolicy = body.Policies.SignInPolicy
+		}
+		if !set.PoolMembersDeclared() {
+			return fmt.Errorf("UpdateUserPool call for %s sets nothing", cj.UserPoolId)
+		}
+		c.PostureRequest = &set
+	case SetRiskConfiguration:
+		var body riskRequestBody
+		if err := decodeStrict(cj.Request, &body); err != nil {
+			return fmt.Errorf("SetRiskConfiguration request for %s: %w", cj.UserPoolId, err)
+		}
+		if body.UserPoolId != cj.UserPoolId || cj.Username != "" {
+			return fmt.Errorf("SetRiskConfiguration call for %s has a request for %s", cj.UserPoolId, body.UserPoolId)
+		}
+		rc := body.RiskConfiguration
+		c.ClientId, c.RiskRequest = body.ClientId, &rc
 	default:
 		return fmt.Errorf("unknown operation %q (known: %s)", cj.Operation, operationNames())
 	}

@@ -7,7 +7,9 @@ import (
 	"io"
 	"slices"
 
+	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -96,9 +98,26 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
 	p := plan.Build(desired, live, opts.Build)
+	fullUpdateRequests(p, live)
 	p.Partial = slices.Clone(opts.Targets)
 	// The files' own warnings travel with the plan, so every view shows them once.
 	p.Diagnostics = append(diags, p.Diagnostics...)
 	p.Diagnostics.Sort()
 	return &Planned{Plan: p}, nil
+}
+
+// fullUpdateRequests gives each UpdateUserPool call the complete request it
+// would send against the pool as read (for -o cli), secrets masked.
+func fullUpdateRequests(p *plan.Plan, live state.Live) {
+	for i, c := range p.Calls {
+		lp := live.Pools[c.UserPoolId]
+		if c.PostureRequest == nil || lp == nil || lp.UpdateBase == nil {
+			continue
+		}
+		req := cognito.UpdateRequest(c.UserPoolId, lp.UpdateBase, *c.PostureRequest)
+		if sms, ok := req["SmsConfiguration"].(map[string]any); ok && sms["ExternalId"] != nil {
+			sms["ExternalId"] = state.SecretMarker
+		}
+		p.Calls[i].FullRequest = req
+	}
 }
