@@ -104,8 +104,10 @@ func UpdateRequestMembers() []string {
 	return out
 }
 
-// requestJSON is a request as AWS's JSON has it: the SDK's field names are
-// the members' names; absent members (nil, "") are left out.
+// requestJSON is a request as the SDK sends it, in AWS's JSON: the SDK's
+// field names are the members' names, and like the SDK's serializers it
+// leaves out absent members (nil, "") and plain booleans and numbers at
+// their zero value.
 func requestJSON(in any) map[string]any {
 	b, err := json.Marshal(in)
 	if err != nil {
@@ -117,8 +119,7 @@ func requestJSON(in any) map[string]any {
 	return m
 }
 
-// prune drops null and empty-string members, and objects left empty,
-// recursively.
+// prune drops null, empty-string, false and zero members, recursively.
 func prune(m map[string]any) {
 	for k, v := range m {
 		switch val := v.(type) {
@@ -128,11 +129,16 @@ func prune(m map[string]any) {
 			if val == "" {
 				delete(m, k)
 			}
-		case map[string]any:
-			prune(val)
-			if len(val) == 0 {
+		case bool:
+			if !val {
 				delete(m, k)
 			}
+		case float64:
+			if val == 0 {
+				delete(m, k)
+			}
+		case map[string]any:
+			prune(val) // an object left empty stays: the SDK sends it as {}
 		case []any:
 			for _, item := range val {
 				if o, ok := item.(map[string]any); ok {

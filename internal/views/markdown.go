@@ -222,7 +222,7 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 	switch n := len(pc.Users); {
 	case pc.Desired != nil && n > 0:
 		what = fmt.Sprintf("the pool configuration and %s change", Plural(n, "user"))
-	case pc.Desired != nil:
+	case pc.Desired != nil || pc.Posture != nil:
 		what = "the pool configuration changes"
 	case n == 1:
 		what = "1 user changes"
@@ -244,6 +244,9 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 		if keepsSmsRole(*pc.Live, *pc.Desired) {
 			diff = append(diff, "  # "+smsRoleKept)
 		}
+	}
+	for _, d := range diffPosture(pc.Posture) {
+		diff = append(diff, diffLines(d, "")...)
 	}
 	user := func(uc plan.UserChange, lines []fieldDiff) {
 		heading := "  user " + uc.Username
