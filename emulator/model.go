@@ -19,6 +19,8 @@ type smsConfiguration struct {
 	SnsCallerArn *string `json:",omitempty"`
 	ExternalId   *string `json:",omitempty"`
 	SnsRegion    *string `json:",omitempty"`
+	// EumsSms: either it or SnsCallerArn, not both (newer_ops.go).
+	EumsSms *eumsSmsConfiguration `json:",omitempty"`
 }
 
 type emailConfiguration struct {

@@ -111,6 +111,15 @@ func (pr *prerequisites) check() error {
 }
 
 func validateSmsConfiguration(v *validation, path string, sc *smsConfiguration) {
+	if e := sc.EumsSms; e != nil {
+		v.requiredStr(path+".EumsSms.CallerArn", e.CallerArn, 20, 2048, patArn)
+		v.secret(path+".EumsSms.ExternalId", e.ExternalId, 0, 131072, nil)
+		v.str(path+".EumsSms.Region", e.Region, 5, 32, patSnsRegion)
+		if sc.SnsCallerArn != nil {
+			v.add(path+".SnsCallerArn", sc.SnsCallerArn, false, "Member must not be set together with EumsSms")
+		}
+		return
+	}
 	v.requiredStr(path+".SnsCallerArn", sc.SnsCallerArn, 20, 2048, patArn)
 	v.secret(path+".ExternalId", sc.ExternalId, 0, 131072, nil)
 	v.str(path+".SnsRegion", sc.SnsRegion, 5, 32, patSnsRegion)
@@ -143,7 +152,7 @@ func (pr *prerequisites) apply(p *pool, replace bool) {
 // configuration is set for the user pool", amplify-backend#1481). Which
 // settings exactly tie the two is not documented: any of them does here.
 func (p *pool) smsServesPhoneNumbers() bool {
-	if p.sms == nil || deref(p.sms.SnsCallerArn) == "" {
+	if p.sms == nil || (deref(p.sms.SnsCallerArn) == "" && p.sms.EumsSms == nil) {
 		return false
 	}
 	for _, attrs := range [][]string{p.autoVerified, p.usernameAttrs, p.aliasAttrs} {
@@ -657,7 +666,8 @@ func checkMfaConfig(p *pool, cfg *mfaConfig) error {
 	}
 	if sms := cfg.SmsMfaConfiguration; sms != nil {
 		sc := sms.SmsConfiguration
-		if sc == nil || deref(sc.SnsCallerArn) == "" || deref(sc.ExternalId) == "" {
+		eums := sc != nil && sc.EumsSms != nil && deref(sc.EumsSms.CallerArn) != ""
+		if !eums && (sc == nil || deref(sc.SnsCallerArn) == "" || deref(sc.ExternalId) == "") {
 			return invalidParameter("Invalid SMS MFA configuration given, external id and a valid caller arn are required")
 		}
 	}

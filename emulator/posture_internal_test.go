@@ -11,7 +11,7 @@ import (
 // model: each member must be modelled or stored, so that a member added to
 // the API later cannot be ignored silently.
 func TestUpdateUserPoolMembers(t *testing.T) {
-	data, err := os.ReadFile("../fixtures/aws/cognito-idp-model-2026-07-24.json")
+	data, err := os.ReadFile("../internal/cognito/testdata/cognito-idp-model-2026-07-24.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,6 +124,7 @@ type quotas struct {
 type quotaKey struct {
 	region, category, poolID, op, userSub string
 	write                                 bool
+	rps                                   float64 // the category's rate, for category buckets
 }
 
 func newQuotas(scale float64) *quotas {
@@ -133,9 +134,10 @@ func newQuotas(scale float64) *quotas {
 	return &quotas{scale: scale, buckets: map[quotaKey]*rate.Limiter{}}
 }
 
-// allow takes one token from every bucket that applies to c. A call refused
-// by one bucket does not consume tokens of the others it did not reach.
-func (q *quotas) allow(c *call) bool {
+// allow takes one token from every bucket that applies to c, whose
+// category's rate in its Region is categoryRPS. A call refused by one bucket
+// does not consume tokens of the others it did not reach.
+func (q *quotas) allow(c *call, categoryRPS float64) bool {
 	if q == nil {
 		return true
 	}
@@ -143,7 +145,8 @@ func (q *quotas) allow(c *call) bool {
 	if cat == "" {
 		return true
 	}
-	if !q.take(quotaKey{region: c.region, category: cat}, categoryRates[cat]) {
+	// A raised rate is a new bucket: the key holds the rate.
+	if !q.take(quotaKey{region: c.region, category: cat, rps: categoryRPS}, categoryRPS) {
 		return false
 	}
 	// Only real pools get buckets of their own, so that requests naming

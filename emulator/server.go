@@ -67,8 +67,10 @@ type Server struct {
 
 	revision atomic.Uint64 // counts changes to state, for persistence
 	quotas   *quotas
-	faults   *faults
-	stats    *stats
+	// provisioned holds the rates raised with UpdateProvisionedLimit.
+	provisioned provisionedLimits
+	faults      *faults
+	stats       *stats
 }
 
 // New returns a server with no pools.
@@ -207,7 +209,7 @@ func (s *Server) serveCall(r *http.Request, c *call) (out any, err error) {
 	if h.iam && !c.signed {
 		return nil, newError(CodeMissingAuthentication, "Request is missing Authentication Token")
 	}
-	if !s.quotas.allow(c) {
+	if !s.quotas.allow(c, s.provisioned.rate(c.region, Category(c.op))) {
 		return nil, &apiError{Code: CodeTooManyRequests, Message: "Rate exceeded"}
 	}
 	out, err = h.fn(s, c)

@@ -27,6 +27,7 @@ type planJSON struct {
 	Targets       []Target          `json:",omitempty"`
 	SelfService   *SelfService      `json:",omitempty"`
 	Selections    []SelectionTarget `json:",omitempty"`
+	Reads         *Reads            `json:",omitempty"`
 	// Options and Signature are in plan files only.
 	Options   *Options `json:",omitempty"`
 	Signature string   `json:",omitempty"`
@@ -79,6 +80,7 @@ func jsonOf(p *Plan) planJSON {
 		Diagnostics:   p.Diagnostics,
 		Calls:         p.Calls,
 		SelfService:   p.SelfService,
+		Reads:         p.Reads,
 	}
 	if out.FormatVersion == "" {
 		out.FormatVersion = FormatVersion

@@ -227,11 +227,11 @@ func (pp *poolPlan) checkPosture() {
 				"correct the ClientId, or create the app client first")
 		}
 	}
-	if len(pp.lp.Unreadable) > 0 && (ps.update.PoolMembersDeclared() || ps.lower.PoolMembersDeclared()) {
+	if sms := pp.lp.Prerequisites.SmsConfiguration; sms != nil && sms.EumsSms != nil && (ps.update.PoolMembersDeclared() || ps.lower.PoolMembersDeclared()) {
 		pos, path := pp.poolField(PatchedFieldOf(ps.update, ps.lower))
-		pp.errorf("pool-not-fully-readable", "", pos, path,
-			fmt.Sprintf("user pool %s holds %s, which mfactl's AWS SDK cannot represent, so mfactl will not call UpdateUserPool (it resets what a request omits)", pp.dp.UserPoolId, strings.Join(pp.lp.Unreadable, ", ")),
-			"change these members with the AWS console or a newer tool, or remove the UpdateUserPool members (UserPoolTier, DeviceConfiguration, SignInPolicy, UserPoolAddOns) from the files")
+		pp.errorf("update-user-pool-incomplete", "", pos, path,
+			fmt.Sprintf("user pool %s sends SMS through AWS End User Messaging (SmsConfiguration.EumsSms), which mfactl's AWS SDK cannot send in UpdateUserPool; a request without it would reset it", pp.dp.UserPoolId),
+			"change UserPoolTier, DeviceConfiguration, SignInPolicy and UserPoolAddOns of this pool another way until mfactl is built with a newer AWS SDK, or remove them from the files")
 	}
 }
 

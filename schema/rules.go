@@ -39,6 +39,9 @@ func checkRules(p *pool) diag.List {
 				atPool(f)
 			}
 		}
+		if f := rules.SmsSender(p.Config); f != nil {
+			atPool(*f)
+		}
 		for _, f := range state.MFAFactors {
 			if present, enabled := f.PoolEnabled(p.Config); present && !enabled {
 				for _, name := range f.PoolSettings {

@@ -68,7 +68,9 @@ const (
 type Client struct {
 	newAPI      func(region string) API
 	concurrency int
-	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
+	quotas      *limits           // nil when requests are not paced (NewWithAPI)
+	rateGiven   map[Category]bool // categories --rate set: they win over provisioned quotas
+	provisioned provisionedCache
 	sleep       func(context.Context, time.Duration) error // injected by tests
 	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
 	onRetry     func(Retry)
@@ -134,6 +136,10 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	}
 	c := newClient(newAPI, concurrency)
 	c.quotas = quotas
+	c.rateGiven = map[Category]bool{}
+	for category := range opts.Rates {
+		c.rateGiven[category] = true
+	}
 	c.onRetry = opts.OnRetry
 	return c, nil
 }
@@ -191,6 +197,11 @@ func (c *Client) api(poolID string) (API, error) {
 	if region == "" {
 		return nil, errNoRegion
 	}
+	return c.apiIn(region), nil
+}
+
+// apiIn returns the client for a Region.
+func (c *Client) apiIn(region string) API {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a := c.apis[region]
@@ -198,7 +209,7 @@ func (c *Client) api(poolID string) (API, error) {
 		a = c.newAPI(region)
 		c.apis[region] = a
 	}
-	return a, nil
+	return a
 }
 
 var errNoRegion = errors.New("the user pool ID does not start with a Region")

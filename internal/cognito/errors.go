@@ -72,6 +72,9 @@ func (e *CallError) RefusesUser() bool {
 }
 
 func (e *CallError) target() string {
+	if e.UserPoolId == "" { // an account's quota (GetProvisionedLimit)
+		return "for the account and Region"
+	}
 	if e.Username != "" {
 		return fmt.Sprintf("pool %s user %s", e.UserPoolId, e.Username)
 	}

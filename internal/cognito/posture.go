@@ -248,19 +248,25 @@ func differing(a, b map[string]any, skip []string) []string {
 	return out
 }
 
-// describe reads a pool with DescribeUserPool, keeping the raw answer to
-// tell which members the SDK could not represent.
+// describe reads a pool with DescribeUserPool for UpdateUserPool, and
+// names what of the answer that request could not carry: the members the
+// SDK drops (droppedMembers) and those mfactl decodes itself but the SDK's
+// UpdateUserPoolInput cannot send (EumsSms).
 func (c *Client) describe(ctx context.Context, api API, poolID string) (*types.UserPoolType, []string, error) {
 	var out *cip.DescribeUserPoolOutput
 	var raw []byte
 	err := c.withRetries(ctx, opDescribeUserPool, poolID, "", func() (err error) {
-		out, err = api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(poolID)}, captureBody(&raw))
+		out, err = api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(poolID)}, withRawBody(&raw))
 		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
-	return out.UserPool, unrepresentable(raw, out), nil
+	cannot := droppedMembers(raw, reflect.TypeFor[cip.DescribeUserPoolOutput]())
+	if eumsFromDescribe(raw) != nil {
+		cannot = append(cannot, "UserPool.SmsConfiguration.EumsSms")
+	}
+	return out.UserPool, cannot, nil
 }
 
 // UpdateUserPool sets the members p declares and nothing else. Cognito's

@@ -67,6 +67,11 @@ var operationCategory = map[string]Category{
 	"UpdateUserPool":            UserPoolUpdate,
 	"DescribeRiskConfiguration": UserPoolResourceRead,
 	"SetRiskConfiguration":      UserPoolResourceUpdate,
+	// Newer than the SDK (newer.go). The quotas page does not list the
+	// limit operations yet: paced as pool reads, as the emulator counts them.
+	"GetProvisionedLimit":      UserPoolRead,
+	"AdminGetUserAuthFactors":  UserRead,
+	"AdminDeleteSoftwareToken": UserResourceUpdate,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl
@@ -273,6 +278,14 @@ func (l *limits) bucket(region, operation string) *bucket {
 		l.buckets[key] = b
 	}
 	return b
+}
+
+// setRate paces a category in a Region at rps from now on: a provisioned
+// quota read at the start of a run (provisioned.go).
+func (l *limits) setRate(region string, category Category, rps float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buckets[limitKey{region, category}] = newBucket(rps, l.now)
 }
 
 // pacedRetryer is the SDK's standard retryer plus a per-attempt wait on the

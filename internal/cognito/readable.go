@@ -1,97 +1,144 @@
 package cognito
 
+// Never act on what cannot be seen. The SDK decodes Cognito's answers into
+// the types of the model it was generated from, and silently drops every
+// member that model did not have: v1.61.0 reads an EUMS pool's
+// SmsConfiguration as empty, so its SMS MFA looks off, and a plan built on
+// that reading would switch it off. So every read keeps the answer's raw
+// JSON, and droppedMembers compares it with the SDK's types (what the SDK
+// knows, by reflection: its field names are the model's member names) plus
+// the members mfactl decodes itself (newerMembers). A member in neither
+// makes the pool or user not fully readable, and plans refuse to change it.
+
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"reflect"
 	"sort"
+	"strings"
+	"time"
 
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/mfactl/mfactl/internal/state"
 )
 
-// Our SDK (v1.61.0) drops without a word any member of a response that is
-// newer than its model. For a read that only informs a plan that is a
-// gap; for UpdateUserPool, which resets every member the request omits, it
-// would silently erase what the SDK could not read. So DescribeUserPool's
-// raw answer is kept and compared, member by member, with what the SDK's
-// types can hold.
-
-// captureBody is a per-call option that keeps the raw body of a successful
-// response in *into (the last attempt's). It sits innermost in the
-// deserialize step, so it reads the body before the SDK's deserializer and
-// hands it on unchanged.
-func captureBody(into *[]byte) func(*cip.Options) {
-	return func(o *cip.Options) {
-		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-			return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("mfactlCaptureBody",
-				func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-					out, md, err := next.HandleDeserialize(ctx, in)
-					if resp, ok := out.RawResponse.(*smithyhttp.Response); ok && resp.Body != nil && resp.StatusCode < 300 {
-						b, readErr := io.ReadAll(resp.Body)
-						_ = resp.Body.Close()
-						resp.Body = io.NopCloser(bytes.NewReader(b))
-						if readErr == nil {
-							*into = b
-						}
-					}
-					return out, md, err
-				}), middleware.After)
-		})
-	}
+// newerMembers are members newer than the SDK that mfactl decodes from the
+// raw answer itself, by the SDK type that lacks them: name -> the Go type
+// their JSON is decoded into. Remove an entry with the SDK version that has
+// the member.
+var newerMembers = map[reflect.Type]map[string]reflect.Type{
+	// 2026-07-17; SDK cognitoidentityprovider > v1.61.0.
+	reflect.TypeFor[types.SmsConfigurationType](): {"EumsSms": reflect.TypeFor[state.EumsSms]()},
 }
 
-// unrepresentable returns the members of a raw JSON response that the SDK
-// type of its output cannot hold, as paths ("UserPool.SmsConfiguration.EumsSms"),
-// sorted. A body that is not JSON gives nil: the SDK's own decoding
-// reports that.
-func unrepresentable(raw []byte, output any) []string {
-	var v any
-	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+// droppedMembers returns the dotted paths of the members of the JSON answer
+// raw that neither the Go type t (the SDK's output type) nor newerMembers
+// know, sorted; nil when raw is empty (nothing was kept: a test fake) or
+// every member is known. List elements are written "[]", map values "{}".
+func droppedMembers(raw []byte, t reflect.Type) []string {
+	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil
 	}
-	var out []string
-	walkMembers(v, reflect.TypeOf(output), "", &out)
-	sort.Strings(out)
-	return out
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return []string{"(an answer that is not JSON)"}
+	}
+	var dropped []string
+	walkMembers(v, t, "", &dropped)
+	sort.Strings(dropped)
+	return dropped
 }
 
-func walkMembers(v any, t reflect.Type, path string, out *[]string) {
+var timeType = reflect.TypeFor[time.Time]()
+
+func walkMembers(v any, t reflect.Type, path string, dropped *[]string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	switch val := v.(type) {
+	switch v := v.(type) {
 	case map[string]any:
-		switch t.Kind() {
-		case reflect.Map:
-			for k, item := range val {
-				walkMembers(item, t.Elem(), joinMember(path, k), out)
+		switch {
+		case t.Kind() == reflect.Map:
+			for _, child := range v {
+				walkMembers(child, t.Elem(), path+"{}", dropped)
 			}
-		case reflect.Struct:
-			for k, item := range val {
-				f, ok := t.FieldByName(k)
-				if !ok || !f.IsExported() {
-					*out = append(*out, joinMember(path, k))
-					continue
+		case t.Kind() == reflect.Struct && t != timeType:
+			for name, child := range v {
+				childPath := join(path, name)
+				if f, ok := t.FieldByName(name); ok && f.IsExported() {
+					walkMembers(child, f.Type, childPath, dropped)
+				} else if nt, ok := newerMembers[t][name]; ok {
+					walkMembers(child, nt, childPath, dropped)
+				} else {
+					*dropped = append(*dropped, childPath)
 				}
-				walkMembers(item, f.Type, joinMember(path, k), out)
 			}
+		case t.Kind() == reflect.Interface:
+			// A document or union the SDK keeps whole.
+		default:
+			*dropped = append(*dropped, path+" (an object where the SDK expects a "+t.Kind().String()+")")
 		}
 	case []any:
 		if t.Kind() == reflect.Slice {
-			for _, item := range val {
-				walkMembers(item, t.Elem(), path, out)
+			for _, child := range v {
+				walkMembers(child, t.Elem(), path+"[]", dropped)
 			}
 		}
 	}
 }
 
-func joinMember(path, name string) string {
+func join(path, name string) string {
 	if path == "" {
 		return name
 	}
 	return path + "." + name
+}
+
+// unreadable describes the dropped members of one read for a message:
+// "GetUserPoolMfaConfig: SmsMfaConfiguration.SmsConfiguration.X".
+func unreadable(operation string, dropped []string) []string {
+	out := make([]string, len(dropped))
+	for i, d := range dropped {
+		out[i] = operation + ": " + d
+	}
+	return out
+}
+
+// newerSmsConfiguration is the part of SmsConfigurationType the SDK cannot
+// decode.
+type newerSmsConfiguration struct {
+	EumsSms *state.EumsSms
+}
+
+// eumsFromMfaConfig decodes EumsSms from a raw GetUserPoolMfaConfig answer.
+func eumsFromMfaConfig(raw []byte) *state.EumsSms {
+	var v struct {
+		SmsMfaConfiguration *struct{ SmsConfiguration *newerSmsConfiguration }
+	}
+	if json.Unmarshal(raw, &v) != nil || v.SmsMfaConfiguration == nil || v.SmsMfaConfiguration.SmsConfiguration == nil {
+		return nil
+	}
+	return v.SmsMfaConfiguration.SmsConfiguration.EumsSms
+}
+
+// eumsFromDescribe decodes EumsSms from a raw DescribeUserPool answer.
+func eumsFromDescribe(raw []byte) *state.EumsSms {
+	var v struct {
+		UserPool *struct{ SmsConfiguration *newerSmsConfiguration }
+	}
+	if json.Unmarshal(raw, &v) != nil || v.UserPool == nil || v.UserPool.SmsConfiguration == nil {
+		return nil
+	}
+	return v.UserPool.SmsConfiguration.EumsSms
+}
+
+// UnreadableRemedy is what to do about a member mfactl cannot read.
+const UnreadableRemedy = "upgrade mfactl (or the AWS SDK it is built with) to a version that knows it"
+
+// describeUnreadable is one line for messages.
+func describeUnreadable(members []string) string {
+	return "Cognito answered with members mfactl cannot read (" + strings.Join(members, ", ") + "); " + UnreadableRemedy
 }

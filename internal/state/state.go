@@ -47,12 +47,62 @@ type SmsMfaConfiguration struct {
 	SmsConfiguration         *SmsConfiguration `json:"SmsConfiguration,omitempty"`
 }
 
-// SmsConfiguration is the SNS role Cognito uses to send SMS. ExternalId is a
-// secret: it never reaches output, logs or plan files (see Masked).
+// SmsConfiguration is the role Cognito uses to send SMS: through Amazon SNS
+// (SnsCallerArn) or AWS End User Messaging (EumsSms), never both. The
+// ExternalId of either is a secret: it never reaches output, logs or plan
+// files (see Masked); Secret and WithSecret address the one in use.
 type SmsConfiguration struct {
-	SnsCallerArn string `json:"SnsCallerArn,omitempty"`
-	ExternalId   string `json:"ExternalId,omitempty"`
-	SnsRegion    string `json:"SnsRegion,omitempty"`
+	SnsCallerArn string   `json:"SnsCallerArn,omitempty"`
+	ExternalId   string   `json:"ExternalId,omitempty"`
+	SnsRegion    string   `json:"SnsRegion,omitempty"`
+	EumsSms      *EumsSms `json:"EumsSms,omitempty"`
+}
+
+// EumsSms is SMS through AWS End User Messaging (Cognito, 2026-07-17):
+// CallerArn is required, the rest optional.
+type EumsSms struct {
+	CallerArn            string `json:"CallerArn,omitempty"`
+	ExternalId           string `json:"ExternalId,omitempty"`
+	OriginationIdentity  string `json:"OriginationIdentity,omitempty"`
+	ConfigurationSetName string `json:"ConfigurationSetName,omitempty"`
+	InEntityId           string `json:"InEntityId,omitempty"`
+	InTemplateId         string `json:"InTemplateId,omitempty"`
+	Region               string `json:"Region,omitempty"`
+}
+
+// CallerArn is the role Cognito assumes to send SMS, whichever service
+// sends it ("" for none).
+func (s *SmsConfiguration) CallerArn() string {
+	switch {
+	case s == nil:
+		return ""
+	case s.EumsSms != nil:
+		return s.EumsSms.CallerArn
+	}
+	return s.SnsCallerArn
+}
+
+// Secret is the ExternalId of the role in use ("" for none).
+func (s *SmsConfiguration) Secret() string {
+	switch {
+	case s == nil:
+		return ""
+	case s.EumsSms != nil:
+		return s.EumsSms.ExternalId
+	}
+	return s.ExternalId
+}
+
+// WithSecret returns a copy whose role in use has ExternalId id.
+func (s SmsConfiguration) WithSecret(id string) *SmsConfiguration {
+	if s.EumsSms != nil {
+		e := *s.EumsSms
+		e.ExternalId = id
+		s.EumsSms = &e
+		return &s
+	}
+	s.ExternalId = id
+	return &s
 }
 
 // EmailMfaConfiguration is email OTP MFA for the pool (Essentials tier or higher).
@@ -303,10 +353,8 @@ type LivePool struct {
 	Posture Posture
 	// UpdateBase is the complete UpdateUserPool request that DescribeUserPool's
 	// answer makes, in AWS's JSON: posture calls change only their members of
-	// it. Unreadable names the members of the answer mfactl's SDK cannot
-	// represent; UpdateUserPool is refused while there is any.
+	// it (UpdateUserPool resets what a request omits).
 	UpdateBase map[string]any `json:"-"`
-	Unreadable []string       `json:"-"`
 	// EstimatedUsers is DescribeUserPool's EstimatedNumberOfUsers: how
 	// many users a whole-pool listing will find, for progress only.
 	EstimatedUsers int
@@ -320,6 +368,10 @@ type LivePool struct {
 	LegacyUsers   []string
 	// Selections are what each policy's selection found, by policy name.
 	Selections map[string]*LiveSelection
+	// Unreadable lists the members of the pool's reads that mfactl cannot
+	// read ("GetUserPoolMfaConfig: SmsMfaConfiguration.X"): the pool is not
+	// fully readable, and nothing may be written to it.
+	Unreadable []string `json:",omitempty"`
 }
 
 // LiveSelection is what Cognito listed for one policy's selection.
@@ -400,16 +452,21 @@ type LiveUser struct {
 	// Unknown explains why Settings cannot be trusted (empty when it can):
 	// e.g. legacy MFAOptions or an empty list under an ON pool.
 	Unknown string
+	// Unreadable lists the members of the user's read that mfactl cannot
+	// read ("AdminGetUser: X"): nothing may be written to the user.
+	Unreadable []string `json:",omitempty"`
+	// TOTPRegistered says whether the user has registered an
+	// authenticator, as AdminGetUserAuthFactors told (SOFTWARE_TOKEN among
+	// ConfiguredUserAuthFactors); nil when it was not asked or could not
+	// answer.
+	TOTPRegistered *bool `json:",omitempty"`
 }
 
 // Masked returns a copy with secrets replaced by a fixed marker, for output.
 func (c PoolConfig) Masked() PoolConfig {
-	if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration != nil &&
-		c.SmsMfaConfiguration.SmsConfiguration.ExternalId != "" {
+	if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration.Secret() != "" {
 		sms := *c.SmsMfaConfiguration
-		cfg := *sms.SmsConfiguration
-		cfg.ExternalId = SecretMarker
-		sms.SmsConfiguration = &cfg
+		sms.SmsConfiguration = sms.SmsConfiguration.WithSecret(SecretMarker)
 		c.SmsMfaConfiguration = &sms
 	}
 	return c
