@@ -100,4 +100,3 @@ func fill(v reflect.Value, depth int) {
 		v.Set(m)
 	}
 }
-
