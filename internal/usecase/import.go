@@ -110,6 +110,12 @@ func (s *Session) importPool(ctx context.Context, client Cognito, id string, opt
 	if pool == nil || !pool.Exists {
 		return fmt.Errorf("user pool %s does not exist (or these credentials cannot see it in %s)", id, state.Region(id))
 	}
+	if pool.Posture.ThreatProtection() != state.ThreatProtectionOff {
+		// The pool's risk configuration exists only with threat protection.
+		if err := client.ReadRisk(ctx, pool, true, nil); err != nil {
+			return fmt.Errorf("reading user pool %s: %w", id, err)
+		}
+	}
 	if err := sink.BeginPool(pool); err != nil {
 		return err
 	}
