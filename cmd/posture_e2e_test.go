@@ -176,6 +176,17 @@ UserPools:
 		t.Fatalf("plan of the imported file: exit %d\n%s\n%s", code, out, data)
 	}
 
+	// The report's posture section, in text and JSON.
+	out, errOut, code = h.run(ctx, "report", "-f", file, "--endpoint-url", url)
+	if code != ExitOK || !strings.Contains(out, "posture: tier PLUS; threat protection ENFORCED; remembered devices user opt-in, remembered devices skip MFA") ||
+		!strings.Contains(out, "risk actions of app client "+client+": low -, medium -, high BLOCK") {
+		t.Fatalf("report: exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, _, _ = h.run(ctx, "report", "-f", file, "--endpoint-url", url, "-o", "json")
+	if !strings.Contains(out, `"ThreatProtection": "ENFORCED"`) || !strings.Contains(out, `"High": "MFA_REQUIRED"`) {
+		t.Fatalf("report -o json:\n%s", out)
+	}
+
 	// Drift: threat protection switched off by hand is a change to plan.
 	in, err := updateInputFrom(after)
 	if err != nil {
