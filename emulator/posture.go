@@ -30,7 +30,10 @@ var modelledUpdateMembers = []string{
 	"SmsConfiguration", "AccountRecoverySetting", "AutoVerifiedAttributes", "Policies", "UserPoolTags",
 }
 
-type deviceConfiguration struct {
+// deviceConfigurationMember is DeviceConfiguration as UpdateUserPool and
+// CreateUserPool take it (decoded only to check its members' types; the
+// pool keeps the member as sent, and recovery's devices read it there).
+type deviceConfigurationMember struct {
 	ChallengeRequiredOnNewDevice     *bool `json:",omitempty"`
 	DeviceOnlyRememberedOnUserPrompt *bool `json:",omitempty"`
 }
@@ -43,7 +46,7 @@ type userPoolAddOns struct {
 // postureMembers are the typed posture members of CreateUserPool and
 // UpdateUserPool: decoding them checks their types, validate their values.
 type postureMembers struct {
-	DeviceConfiguration *deviceConfiguration
+	DeviceConfiguration *deviceConfigurationMember
 	UserPoolAddOns      *userPoolAddOns
 	DeletionProtection  *string
 }
@@ -93,14 +96,4 @@ func (p *pool) threatProtection() string {
 		return "OFF"
 	}
 	return *a.AdvancedSecurityMode
-}
-
-// devices returns the pool's DeviceConfiguration, nil when it has none
-// (devices are then not tracked).
-func (p *pool) devices() *deviceConfiguration {
-	var d deviceConfiguration
-	if raw, ok := p.extra["DeviceConfiguration"]; !ok || json.Unmarshal(raw, &d) != nil {
-		return nil
-	}
-	return &d
 }
