@@ -85,7 +85,7 @@ func (v reportText) Report(r *usecase.Report) error {
 	for _, p := range r.Pools {
 		fmt.Fprintf(w, "%s\n", s.Bold("user pool "+p.UserPoolId))
 		fmt.Fprintf(w, "  MFA %s, factors: %s\n", p.MfaConfiguration, orNone(p.Factors))
-		fmt.Fprintf(w, "  posture: %s\n", postureLine(p.Posture))
+		fmt.Fprintf(w, "  posture: %s\n", postureLine(p.Posture, false))
 		for _, a := range p.Posture.RiskActions {
 			fmt.Fprintf(w, "    risk actions of %s: %s\n", riskSubject(a), riskLine(a))
 		}
@@ -233,7 +233,7 @@ func (v reportCSV) Report(r *usecase.Report) error {
 			policies[x.Username] = append(policies[x.Username], x.Policy)
 		}
 		// The pool's posture is a row of its own, with no Username.
-		if err := w.Write([]string{p.UserPoolId, "", PostureState, "", "", postureLine(p.Posture), "", ""}); err != nil {
+		if err := w.Write([]string{p.UserPoolId, "", PostureState, "", "", postureLine(p.Posture, true), "", ""}); err != nil {
 			return err
 		}
 		for _, u := range p.Users {
@@ -270,7 +270,7 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 	for _, p := range r.Pools {
 		fmt.Fprintf(w, "\n## User pool `%s`\n\n", p.UserPoolId)
 		fmt.Fprintf(w, "MFA **%s**, factors: %s. Users: %s (%s).\n\n", p.MfaConfiguration, orNone(p.Factors), readCount(p), mdEscape(p.Selection))
-		fmt.Fprintf(w, "Posture: %s.\n\n", mdEscape(postureLine(p.Posture)))
+		fmt.Fprintf(w, "Posture: %s.\n\n", mdEscape(postureLine(p.Posture, false)))
 		if len(p.Posture.RiskActions) > 0 {
 			fmt.Fprintln(w, "| risk actions of | low | medium | high | compromised credentials |")
 			fmt.Fprintln(w, "|---|---|---|---|---|")
@@ -331,14 +331,16 @@ func (v reportMarkdown) InputErrors(diags diag.List) error {
 const PostureState = "Posture"
 
 // postureLine is a pool's posture in one line: tier, threat protection,
-// remembered devices, first factors and risk actions.
-func postureLine(p usecase.PostureReport) string {
+// remembered devices, first factors and, with risk, the risk actions.
+func postureLine(p usecase.PostureReport, risk bool) string {
 	parts := []string{"tier " + orDash(p.Tier), "threat protection " + p.ThreatProtection, "remembered devices " + p.DeviceRemembering}
 	if len(p.FirstAuthFactors) > 0 {
 		parts = append(parts, "first factors "+strings.Join(p.FirstAuthFactors, " "))
 	}
 	for _, a := range p.RiskActions {
-		parts = append(parts, "risk actions of "+riskSubject(a)+": "+riskLine(a))
+		if risk {
+			parts = append(parts, "risk actions of "+riskSubject(a)+": "+riskLine(a))
+		}
 	}
 	return strings.Join(parts, "; ")
 }
