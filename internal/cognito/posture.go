@@ -319,7 +319,15 @@ func (c *Client) UpdateUserPool(ctx context.Context, poolID string, p state.Post
 	if err := json.Unmarshal(b, &in); err != nil {
 		return fmt.Errorf("UpdateUserPool for pool %s: %w", poolID, err)
 	}
-	err = c.execute(ctx, opUpdateUserPool, poolID, "", nil, func(ctx context.Context, _ API) error {
+	// The request carries the pool's SMS role with its ExternalId: never
+	// let an error message quote it.
+	var secrets []string
+	if sms, ok := want["SmsConfiguration"].(map[string]any); ok {
+		if id, ok := sms["ExternalId"].(string); ok {
+			secrets = append(secrets, id)
+		}
+	}
+	err = c.execute(ctx, opUpdateUserPool, poolID, "", secrets, func(ctx context.Context, _ API) error {
 		_, err := papi.UpdateUserPool(ctx, &in)
 		return err
 	})

@@ -35,7 +35,8 @@ func (o MarkdownOptions) budget() int {
 }
 
 // PlanHeadline is the one-line outcome of a plan for a comment:
-// "3 pools, 41 calls: 2 pool changes, 39 users".
+// "3 pools, 41 calls: 2 pool changes, 39 users" (pool changes: the calls
+// that write a pool's configuration or posture).
 func PlanHeadline(p *plan.Plan) string {
 	pools := Plural(len(p.Pools), "pool")
 	if errs, warns := diagnosticCounts(p.Diagnostics); errs > 0 {
@@ -49,8 +50,9 @@ func PlanHeadline(p *plan.Plan) string {
 		return fmt.Sprintf("%s, no changes: %s in sync", pools, Plural(p.UsersInSync(), "user"))
 	}
 	counts := p.CallCounts()
+	poolCalls := counts[plan.SetUserPoolMfaConfig] + counts[plan.UpdateUserPool] + counts[plan.SetRiskConfiguration]
 	return fmt.Sprintf("%s, %s: %s, %s", pools, Plural(len(p.Calls), "call"),
-		Plural(counts[plan.SetUserPoolMfaConfig], "pool change"), Plural(counts[plan.AdminSetUserMFAPreference], "user"))
+		Plural(poolCalls, "pool change"), Plural(counts[plan.AdminSetUserMFAPreference], "user"))
 }
 
 // RenderPlanMarkdown writes p as a pull-request comment: the headline, the
