@@ -38,6 +38,10 @@ var operations = map[string]operation{
 	"GlobalSignOut":             {globalSignOut, false},
 	"DescribeRiskConfiguration": {describeRiskConfiguration, true},
 	"SetRiskConfiguration":      {setRiskConfiguration, true},
+	"AdminGetUserAuthFactors":   {adminGetUserAuthFactors, true},
+	"AdminDeleteSoftwareToken":  {adminDeleteSoftwareToken, true},
+	"GetProvisionedLimit":       {getProvisionedLimit, true},
+	"UpdateProvisionedLimit":    {updateProvisionedLimit, true},
 }
 
 // Operations lists the operations the emulator serves.

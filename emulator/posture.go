@@ -44,22 +44,11 @@ type userPoolAddOns struct {
 }
 
 // postureMembers are the typed posture members of CreateUserPool and
-// UpdateUserPool: decoding them checks their types, validate their values.
+// UpdateUserPool (validateRequest has checked them against the model).
 type postureMembers struct {
 	DeviceConfiguration *deviceConfigurationMember
 	UserPoolAddOns      *userPoolAddOns
 	DeletionProtection  *string
-}
-
-func (pm *postureMembers) validate(v *validation) {
-	v.enum("DeletionProtection", pm.DeletionProtection, "ACTIVE", "INACTIVE")
-	if a := pm.UserPoolAddOns; a != nil {
-		v.required("UserPoolAddOns.AdvancedSecurityMode", a.AdvancedSecurityMode)
-		v.enum("UserPoolAddOns.AdvancedSecurityMode", a.AdvancedSecurityMode, "OFF", "AUDIT", "ENFORCED")
-		if f := a.AdvancedSecurityAdditionalFlows; f != nil {
-			v.enum("UserPoolAddOns.AdvancedSecurityAdditionalFlows.CustomAuthMode", f.CustomAuthMode, "AUDIT", "ENFORCED")
-		}
-	}
 }
 
 // checkTier refuses threat protection below the PLUS feature plan, as

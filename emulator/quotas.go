@@ -73,6 +73,8 @@ var operationCategories = map[string]string{
 	"AdminAddUserToGroup":       UserUpdate,
 	"AdminListGroupsForUser":    UserResourceRead,
 	"AdminSetUserMFAPreference": UserResourceUpdate,
+	"AdminDeleteSoftwareToken":  UserResourceUpdate,
+	"AdminGetUserAuthFactors":   UserRead,
 	"SetUserMFAPreference":      UserResourceUpdate,
 	"AdminSetUserSettings":      UserResourceUpdate,
 	"AssociateSoftwareToken":    UserResourceUpdate,
@@ -81,14 +83,17 @@ var operationCategories = map[string]string{
 	"ListUsersInGroup":          UserList,
 	"DescribeUserPool":          UserPoolRead,
 	"ListUserPools":             UserPoolRead,
+	// Not on the quotas page yet; inferred from what they read and write.
+	"GetProvisionedLimit":       UserPoolRead,
+	"UpdateProvisionedLimit":    UserPoolUpdate,
 	"CreateUserPool":            UserPoolUpdate,
 	"UpdateUserPool":            UserPoolUpdate,
 	"DeleteUserPool":            UserPoolUpdate,
 	"GetUserPoolMfaConfig":      UserPoolResourceRead,
 	"GetGroup":                  UserPoolResourceRead,
 	"ListGroups":                UserPoolResourceRead,
-	"DescribeRiskConfiguration": UserPoolResourceRead,
 	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
+	"DescribeRiskConfiguration": UserPoolResourceRead,
 	"SetRiskConfiguration":      UserPoolResourceUpdate,
 	"CreateGroup":               UserPoolResourceUpdate,
 	"DescribeUserPoolClient":    UserPoolClientRead,
@@ -101,7 +106,7 @@ var operationCategories = map[string]string{
 var userWrites = map[string]bool{
 	"AdminSetUserMFAPreference": true, "SetUserMFAPreference": true, "AdminSetUserSettings": true,
 	"AdminSetUserPassword": true, "AssociateSoftwareToken": true, "VerifySoftwareToken": true,
-	"AdminDeleteUser": true, "AdminAddUserToGroup": true,
+	"AdminDeleteUser": true, "AdminAddUserToGroup": true, "AdminDeleteSoftwareToken": true,
 }
 
 // Category returns the quota category of a Cognito operation, or "" for an
@@ -119,25 +124,26 @@ type quotas struct {
 	scale   float64
 	mu      sync.Mutex
 	buckets map[quotaKey]*rate.Limiter
+	// raised holds category rates UpdateProvisionedLimit raised, by Region
+	// and category.
+	raised map[quotaKey]float64
 }
 
 type quotaKey struct {
 	region, category, poolID, op, userSub string
 	write                                 bool
-	rps                                   float64 // the category's rate, for category buckets
 }
 
 func newQuotas(scale float64) *quotas {
 	if scale <= 0 {
 		return nil
 	}
-	return &quotas{scale: scale, buckets: map[quotaKey]*rate.Limiter{}}
+	return &quotas{scale: scale, buckets: map[quotaKey]*rate.Limiter{}, raised: map[quotaKey]float64{}}
 }
 
-// allow takes one token from every bucket that applies to c, whose
-// category's rate in its Region is categoryRPS. A call refused by one bucket
-// does not consume tokens of the others it did not reach.
-func (q *quotas) allow(c *call, categoryRPS float64) bool {
+// allow takes one token from every bucket that applies to c. A call refused
+// by one bucket does not consume tokens of the others it did not reach.
+func (q *quotas) allow(c *call) bool {
 	if q == nil {
 		return true
 	}
@@ -145,8 +151,10 @@ func (q *quotas) allow(c *call, categoryRPS float64) bool {
 	if cat == "" {
 		return true
 	}
-	// A raised rate is a new bucket: the key holds the rate.
-	if !q.take(quotaKey{region: c.region, category: cat, rps: categoryRPS}, categoryRPS) {
+	q.mu.Lock()
+	catRate := q.categoryRate(c.region, cat)
+	q.mu.Unlock()
+	if !q.take(quotaKey{region: c.region, category: cat}, catRate) {
 		return false
 	}
 	// Only real pools get buckets of their own, so that requests naming

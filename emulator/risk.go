@@ -4,8 +4,9 @@ import "time"
 
 // Threat protection's risk configuration (SetRiskConfiguration and
 // DescribeRiskConfiguration): what Cognito does on risky sign-ins, for a
-// whole pool or for one of its app clients. The emulator stores and
-// validates it; it does not score sign-ins for risk.
+// whole pool or for one of its app clients. The emulator stores it
+// (validateRequest checks it against the model); it does not score
+// sign-ins for risk.
 
 // CodeUserPoolAddOnNotEnabled is Cognito's answer to a risk configuration
 // call on a pool without threat protection.
@@ -59,56 +60,6 @@ type riskConfiguration struct {
 	LastModifiedDate                        *epoch                                   `json:",omitempty"`
 }
 
-func (rc *riskConfiguration) validate(v *validation) {
-	if a := rc.AccountTakeoverRiskConfiguration; a != nil {
-		if a.Actions == nil {
-			v.add("AccountTakeoverRiskConfiguration.Actions", nil, false, "Member must not be null")
-		} else {
-			for name, act := range map[string]*accountTakeoverAction{"LowAction": a.Actions.LowAction, "MediumAction": a.Actions.MediumAction, "HighAction": a.Actions.HighAction} {
-				if act == nil {
-					continue
-				}
-				path := "AccountTakeoverRiskConfiguration.Actions." + name
-				if act.Notify == nil {
-					v.add(path+".Notify", nil, false, "Member must not be null")
-				}
-				v.required(path+".EventAction", act.EventAction)
-				v.enum(path+".EventAction", act.EventAction, "BLOCK", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "NO_ACTION")
-			}
-		}
-		if n := a.NotifyConfiguration; n != nil {
-			v.requiredStr("AccountTakeoverRiskConfiguration.NotifyConfiguration.SourceArn", n.SourceArn, 20, 2048, patArn)
-			for name, e := range map[string]*notifyEmail{"BlockEmail": n.BlockEmail, "NoActionEmail": n.NoActionEmail, "MfaEmail": n.MfaEmail} {
-				if e == nil {
-					continue
-				}
-				path := "AccountTakeoverRiskConfiguration.NotifyConfiguration." + name
-				v.requiredStr(path+".Subject", e.Subject, 1, 140, nil)
-				v.str(path+".HtmlBody", e.HtmlBody, 6, 20000, nil)
-				v.str(path+".TextBody", e.TextBody, 6, 20000, nil)
-			}
-		}
-	}
-	if cc := rc.CompromisedCredentialsRiskConfiguration; cc != nil {
-		if cc.Actions == nil {
-			v.add("CompromisedCredentialsRiskConfiguration.Actions", nil, false, "Member must not be null")
-		} else {
-			v.required("CompromisedCredentialsRiskConfiguration.Actions.EventAction", cc.Actions.EventAction)
-			v.enum("CompromisedCredentialsRiskConfiguration.Actions.EventAction", cc.Actions.EventAction, "BLOCK", "NO_ACTION")
-		}
-		for _, f := range cc.EventFilter {
-			v.enum("CompromisedCredentialsRiskConfiguration.EventFilter.member", &f, "SIGN_IN", "PASSWORD_CHANGE", "SIGN_UP")
-		}
-	}
-	if re := rc.RiskExceptionConfiguration; re != nil {
-		for path, list := range map[string][]string{"RiskExceptionConfiguration.BlockedIPRangeList": re.BlockedIPRangeList, "RiskExceptionConfiguration.SkippedIPRangeList": re.SkippedIPRangeList} {
-			if len(list) > 200 {
-				v.problems = append(v.problems, "Value at '"+member(path)+"' failed to satisfy constraint: Member must have length less than or equal to 200")
-			}
-		}
-	}
-}
-
 type riskRequest struct {
 	poolRef
 	ClientId *string
@@ -119,12 +70,6 @@ type riskRequest struct {
 func (s *Server) riskCall(c *call, in *riskRequest, a access) (*pool, string, func(), error) {
 	p, unlock, err := s.poolCall(c, in, a)
 	if err != nil {
-		return nil, "", nil, err
-	}
-	var v validation
-	v.secret("ClientId", in.ClientId, 1, 128, patClientID)
-	if err := v.err(); err != nil {
-		unlock()
 		return nil, "", nil, err
 	}
 	clientID := deref(in.ClientId)
@@ -183,12 +128,7 @@ func setRiskConfiguration(s *Server, c *call) (any, error) {
 	if err := decode(c, &rc); err != nil {
 		return nil, err
 	}
-	rc.LastModifiedDate = nil
-	var v validation
-	rc.validate(&v)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
+	rc.LastModifiedDate = nil // validateRequest has checked the rest against the model
 	p, clientID, unlock, err := s.riskCall(c, &in, writes)
 	if err != nil {
 		return nil, err

@@ -63,14 +63,14 @@ type Server struct {
 	clients  map[string]*client
 	sessions map[string]*authSession
 	outbox   []Message // codes "sent" by SMS and email
-	key      []byte    // signs access tokens
+	// provisioned holds the limits UpdateProvisionedLimit raised.
+	provisioned map[provisionedKey]int
+	key         []byte // signs access tokens
 
 	revision atomic.Uint64 // counts changes to state, for persistence
 	quotas   *quotas
-	// provisioned holds the rates raised with UpdateProvisionedLimit.
-	provisioned provisionedLimits
-	faults      *faults
-	stats       *stats
+	faults   *faults
+	stats    *stats
 }
 
 // New returns a server with no pools.
@@ -85,15 +85,16 @@ func New(opts Options) *Server {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	return &Server{
-		opts:     opts,
-		now:      now,
-		pools:    map[string]*pool{},
-		clients:  map[string]*client{},
-		sessions: map[string]*authSession{},
-		key:      key,
-		quotas:   newQuotas(opts.QuotaScale),
-		faults:   newFaults(opts),
-		stats:    newStats(opts.CallLogLimit),
+		opts:        opts,
+		now:         now,
+		pools:       map[string]*pool{},
+		clients:     map[string]*client{},
+		sessions:    map[string]*authSession{},
+		provisioned: map[provisionedKey]int{},
+		key:         key,
+		quotas:      newQuotas(opts.QuotaScale),
+		faults:      newFaults(opts),
+		stats:       newStats(opts.CallLogLimit),
 	}
 }
 
@@ -209,8 +210,13 @@ func (s *Server) serveCall(r *http.Request, c *call) (out any, err error) {
 	if h.iam && !c.signed {
 		return nil, newError(CodeMissingAuthentication, "Request is missing Authentication Token")
 	}
-	if !s.quotas.allow(c, s.provisioned.rate(c.region, Category(c.op))) {
+	if !s.quotas.allow(c) {
 		return nil, &apiError{Code: CodeTooManyRequests, Message: "Rate exceeded"}
+	}
+	// The whole request is checked against the model before the handler
+	// looks anything up.
+	if err := validateRequest(c.op, c.body); err != nil {
+		return nil, err
 	}
 	out, err = h.fn(s, c)
 	c.applied = err == nil

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 	. "github.com/mfactl/mfactl/plan/plantest"
 )
 
@@ -145,10 +146,10 @@ func TestPosturePlanFileRoundTrip(t *testing.T) {
 		t.Fatalf("plan: %s %s", callOrder(p), DiagText(p.Diagnostics))
 	}
 	var b strings.Builder
-	if err := plan.Save(&b, p); err != nil {
+	if err := planfile.Save(&b, p); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := plan.Load(strings.NewReader(b.String()))
+	loaded, err := planfile.Load(strings.NewReader(b.String()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestPosturePlanFileRoundTrip(t *testing.T) {
 	}
 	// A stage out of StageOrder is refused.
 	bad := strings.Replace(b.String(), `"Stage": 6`, `"Stage": 8`, 1)
-	if _, err := plan.Load(strings.NewReader(bad)); err == nil {
+	if _, err := planfile.Load(strings.NewReader(bad)); err == nil {
 		t.Fatal("a SetRiskConfiguration in stage 8 was accepted")
 	}
 }

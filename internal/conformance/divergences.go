@@ -26,6 +26,8 @@ const (
 	becauseNoDeletionGuard  = "UpdateUserPool drops DeletionProtection: it is not stored or returned"
 	becauseNoTiers          = "feature plans are not modelled: threat protection is accepted on any tier"
 	becauseNoRiskOperations = "DescribeRiskConfiguration and SetRiskConfiguration are not implemented (HTTP 500 Unsupported)"
+	becauseOldAuthenticator = "AssociateSoftwareToken leaves the verified authenticator in force until the new one is verified"
+	becauseMfaAtCreation    = "CreateUserPool with MFA does not require phone_number auto-verification"
 )
 
 // cognitoLocalDivergences is where cognito-local 5.3.0 knowingly departs
@@ -225,6 +227,8 @@ var cognitoLocalDivergences = map[string]Divergence{
 		Observed: "error Unsupported (HTTP 500)",
 		Why:      becauseAdminUnsupported,
 	},
+	"auth/re-associating-stops-the-old-authenticator":    {Observed: "challenge=SOFTWARE_TOKEN_MFA", Why: becauseOldAuthenticator},
+	"pool/create-with-mfa-needs-phone-auto-verification": {Observed: "ok", Why: becauseMfaAtCreation},
 }
 
 // smsOnFields is how the suite's standard SMS configuration reads back.
