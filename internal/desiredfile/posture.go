@@ -16,7 +16,7 @@ import (
 // is empty. What Cognito does not report is left unmanaged, with a comment.
 // App clients' risk configurations are not imported (it would take a
 // listing of the app clients).
-func (w *Writer) posture(p state.Posture) {
+func (w *Writer) posture(p state.Posture, riskUnread string) {
 	if p.UserPoolTier != "" {
 		w.linef("    UserPoolTier: %s", scalar(p.UserPoolTier))
 	}
@@ -39,7 +39,10 @@ func (w *Writer) posture(p state.Posture) {
 	} else {
 		w.linef("    UserPoolAddOns: {AdvancedSecurityMode: %s}", scalar(addOns.AdvancedSecurityMode))
 	}
-	if p.RiskConfiguration != nil {
+	switch {
+	case riskUnread != "":
+		w.linef("    # RiskConfiguration: could not be read (%s); left unmanaged.", oneLine(riskUnread))
+	case p.RiskConfiguration != nil:
 		w.block("    ", "RiskConfiguration", p.RiskConfiguration)
 	}
 }

@@ -358,6 +358,9 @@ type LivePool struct {
 	// answer makes, in AWS's JSON: posture calls change only their members of
 	// it (UpdateUserPool resets what a request omits).
 	UpdateBase map[string]any `json:"-"`
+	// RiskUnread says why the pool's risk configuration could not be
+	// read ("" when it was, or was not asked for).
+	RiskUnread string `json:"-"`
 	// EstimatedUsers is DescribeUserPool's EstimatedNumberOfUsers: how
 	// many users a whole-pool listing will find, for progress only.
 	EstimatedUsers int

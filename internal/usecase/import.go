@@ -112,8 +112,12 @@ func (s *Session) importPool(ctx context.Context, client Cognito, id string, opt
 	}
 	if pool.Posture.ThreatProtection() != state.ThreatProtectionOff {
 		// The pool's risk configuration exists only with threat protection.
+		// One that cannot be read is left unmanaged, and the file says so.
 		if err := client.ReadRisk(ctx, pool, true, nil); err != nil {
-			return fmt.Errorf("reading user pool %s: %w", id, err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			pool.RiskUnread = err.Error()
 		}
 	}
 	if err := sink.BeginPool(pool); err != nil {
