@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -140,7 +141,7 @@ func priority(o types.RecoveryOptionType) int32 {
 // liveUser normalises an AdminGetUser answer; poolMode is the pool's live
 // MfaConfiguration, which decides whether an empty list can be trusted.
 func liveUser(username string, out *cip.AdminGetUserOutput, poolMode state.Mode) state.LiveUser {
-	u := state.LiveUser{Username: username, Exists: true}
+	u := state.LiveUser{Username: username, Exists: true, LastModified: aws.ToTime(out.UserLastModifiedDate)}
 	for _, f := range state.MFAFactors {
 		f.SetUser(&u.Settings, &state.FactorSettings{})
 	}

@@ -149,6 +149,7 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 		if in, err := updateRequest(id, described.UserPool); err == nil {
 			pool.UpdateBase = requestJSON(in)
 		}
+		pool.LastModified = aws.ToTime(described.UserPool.LastModifiedDate)
 	}
 	r.mu.Lock()
 	r.live.Pools[id] = pool

@@ -12,6 +12,7 @@ package state
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Mode is a pool's MfaConfiguration.
@@ -378,6 +379,10 @@ type LivePool struct {
 	// read ("GetUserPoolMfaConfig: SmsMfaConfiguration.X"): the pool is not
 	// fully readable, and nothing may be written to it.
 	Unreadable []string `json:",omitempty"`
+	// LastModified is DescribeUserPool's LastModifiedDate, which Cognito
+	// moves on SetUserPoolMfaConfig and UpdateUserPool: a pool that went
+	// from A to B and back to A is not the pool a plan read (zero: unknown).
+	LastModified time.Time
 }
 
 // LiveSelection is what Cognito listed for one policy's selection.
@@ -466,6 +471,9 @@ type LiveUser struct {
 	// ConfiguredUserAuthFactors); nil when it was not asked or could not
 	// answer.
 	TOTPRegistered *bool `json:",omitempty"`
+	// LastModified is AdminGetUser's UserLastModifiedDate, which Cognito
+	// moves on every write to the user (zero: unknown, as from GetUser).
+	LastModified time.Time
 }
 
 // Masked returns a copy with secrets replaced by a fixed marker, for output.

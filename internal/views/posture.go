@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -80,7 +81,7 @@ func flattenPosture(p state.Posture) map[string]string {
 		var cv map[string]any
 		b, _ := json.Marshal(c.RiskConfiguration)
 		_ = json.Unmarshal(b, &cv)
-		flatten("AppClients["+c.ClientId+"].RiskConfiguration", cv, out)
+		flatten("AppClients["+untrusted.Name(c.ClientId)+"].RiskConfiguration", cv, out)
 	}
 	return out
 }
@@ -98,11 +99,11 @@ func flatten(prefix string, v any, out map[string]string) {
 	case []any:
 		items := make([]string, len(val))
 		for i, item := range val {
-			items[i] = fmt.Sprint(item)
+			items[i] = untrusted.Line(fmt.Sprint(item)) // read from Cognito
 		}
 		out[prefix] = "[" + strings.Join(items, ", ") + "]"
 	case string:
-		out[prefix] = fmt.Sprintf("%q", val)
+		out[prefix] = fmt.Sprintf("%q", val) // quoted: control characters escaped
 	case nil:
 	default:
 		out[prefix] = fmt.Sprint(val)

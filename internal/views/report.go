@@ -8,6 +8,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/jsondoc"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -130,7 +131,7 @@ func (v reportText) Report(r *usecase.Report) error {
 					fmt.Fprintf(w, "    … and %d more (--show-users lists them all)\n", len(p.Violations)-limit)
 					break
 				}
-				fmt.Fprintf(w, "    %s (policy %s): %s\n", x.Username, x.Policy, x.Reason)
+				fmt.Fprintf(w, "    %s (policy %s): %s\n", untrusted.Name(x.Username), x.Policy, untrusted.Line(x.Reason))
 			}
 		}
 		fmt.Fprintln(w)
@@ -266,6 +267,9 @@ func (v reportCSV) Report(r *usecase.Report) error {
 		for _, u := range p.Users {
 			rec := []string{p.UserPoolId, u.Username, u.State, u.Preferred, strings.Join(u.Enabled, " "), u.Reason,
 				strings.Join(policies[u.Username], " "), strings.Join(violations[u.Username], "; ")}
+			for i := range rec {
+				rec[i] = untrusted.CSV(rec[i])
+			}
 			if err := w.Write(rec); err != nil {
 				return err
 			}
@@ -296,13 +300,13 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 	fmt.Fprintln(w, "# MFA report")
 	for _, p := range r.Pools {
 		fmt.Fprintf(w, "\n## User pool `%s`\n\n", p.UserPoolId)
-		fmt.Fprintf(w, "MFA **%s**, factors: %s. Users: %s (%s).\n\n", p.MfaConfiguration, orNone(p.Factors), readCount(p), mdEscape(p.Selection))
-		fmt.Fprintf(w, "Posture: %s.\n\n", mdEscape(postureLine(p.Posture, false)))
+		fmt.Fprintf(w, "MFA **%s**, factors: %s. Users: %s (%s).\n\n", p.MfaConfiguration, orNone(p.Factors), readCount(p), untrusted.Markdown(p.Selection))
+		fmt.Fprintf(w, "Posture: %s.\n\n", untrusted.Markdown(postureLine(p.Posture, false)))
 		if len(p.Posture.RiskActions) > 0 {
 			fmt.Fprintln(w, "| risk actions of | low | medium | high | compromised credentials |")
 			fmt.Fprintln(w, "|---|---|---|---|---|")
 			for _, a := range p.Posture.RiskActions {
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdEscape(riskSubject(a)), orDash(a.Low), orDash(a.Medium), orDash(a.High), orDash(a.CompromisedCredentials))
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", untrusted.Markdown(riskSubject(a)), orDash(a.Low), orDash(a.Medium), orDash(a.High), orDash(a.CompromisedCredentials))
 			}
 			fmt.Fprintln(w)
 		}
@@ -313,7 +317,7 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 		}
 		fmt.Fprintf(w, "\nPreferred factor: %s.\n", preferredLine(p))
 		if len(p.UsersWithoutMfa) > 0 {
-			fmt.Fprintf(w, "\n**Without MFA (%d):** %s\n", len(p.UsersWithoutMfa), mdEscape(NameList(p.UsersWithoutMfa, namesLimit(v.opts))))
+			fmt.Fprintf(w, "\n**Without MFA (%d):** %s\n", len(p.UsersWithoutMfa), untrusted.Markdown(NameList(p.UsersWithoutMfa, namesLimit(v.opts))))
 		}
 		if hint := legacyHint(p); hint != "" {
 			fmt.Fprintf(w, "\n%s\n", hint)
@@ -321,7 +325,7 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 		if len(p.Unknown) > 0 {
 			fmt.Fprintln(w, "\n**Unknown, and why:**")
 			for _, why := range unknownReasons(p) {
-				fmt.Fprintf(w, "- %d: %s\n", why.n, mdEscape(why.reason))
+				fmt.Fprintf(w, "- %d: %s\n", why.n, untrusted.Markdown(why.reason))
 			}
 		}
 		if len(p.Violations) > 0 {
@@ -332,7 +336,7 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 					fmt.Fprintf(w, "\n… and %d more.\n", len(p.Violations)-limit)
 					break
 				}
-				fmt.Fprintf(w, "| %s | %s | %s |\n", mdEscape(x.Username), mdEscape(x.Policy), mdEscape(x.Reason))
+				fmt.Fprintf(w, "| %s | %s | %s |\n", untrusted.Markdown(x.Username), untrusted.Markdown(x.Policy), untrusted.Markdown(x.Reason))
 			}
 		}
 	}
@@ -376,7 +380,7 @@ func riskSubject(a usecase.ClientRiskActions) string {
 	if a.Client == "" {
 		return "the pool"
 	}
-	return "app client " + a.Client
+	return "app client " + untrusted.Name(a.Client)
 }
 
 func riskLine(a usecase.ClientRiskActions) string {
