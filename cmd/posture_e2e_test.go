@@ -150,7 +150,7 @@ UserPools:
 	}
 
 	after := describePool(t, c)
-	if got, want := unmanaged(t, after), unmanaged(t, before); !jsonEqual(got, want) {
+	if got, want := unmanaged(t, after), unmanaged(t, before); !samePostureJSON(got, want) {
 		g, _ := json.MarshalIndent(got, "", " ")
 		w, _ := json.MarshalIndent(want, "", " ")
 		t.Fatalf("members mfactl does not manage changed:\nafter %s\nbefore %s", g, w)
@@ -216,7 +216,7 @@ func updateInputFrom(p types.UserPoolType) (*cip.UpdateUserPoolInput, error) {
 	return &in, nil
 }
 
-func jsonEqual(a, b any) bool {
+func samePostureJSON(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)

@@ -294,7 +294,12 @@ func (c *Client) limitCall(ctx context.Context, operation, region string, in, ou
 // SetUserPoolMfaConfig request, which the SDK cannot carry.
 func sendEumsSms(eums any) func(*cip.Options) {
 	return func(o *cip.Options) {
-		o.APIOptions = append(o.APIOptions, patchBody(func(body map[string]any) {
+		// v1.61's validation requires SnsCallerArn, which an EUMS sender
+		// must not have.
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			_, _ = stack.Initialize.Remove("OperationInputValidation")
+			return nil
+		}, patchBody(func(body map[string]any) {
 			sms, _ := body["SmsMfaConfiguration"].(map[string]any)
 			if sms == nil {
 				sms = map[string]any{}
@@ -318,6 +323,9 @@ func sendEumsSms(eums any) func(*cip.Options) {
 // any other failure is returned.
 func (c *Client) TOTPRegistrations(ctx context.Context, poolID string, usernames []string) (registered map[string]bool, asked int, skipped string, err error) {
 	registered = map[string]bool{}
+	if c.token != nil {
+		return registered, 0, "AdminGetUserAuthFactors needs AWS credentials, not an access token; TOTP enables stay uncertain", nil
+	}
 	var (
 		mu       sync.Mutex
 		failures []error

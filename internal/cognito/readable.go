@@ -15,7 +15,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -133,12 +132,4 @@ func eumsFromDescribe(raw []byte) *state.EumsSms {
 		return nil
 	}
 	return v.UserPool.SmsConfiguration.EumsSms
-}
-
-// UnreadableRemedy is what to do about a member mfactl cannot read.
-const UnreadableRemedy = "upgrade mfactl (or the AWS SDK it is built with) to a version that knows it"
-
-// describeUnreadable is one line for messages.
-func describeUnreadable(members []string) string {
-	return "Cognito answered with members mfactl cannot read (" + strings.Join(members, ", ") + "); " + UnreadableRemedy
 }

@@ -303,8 +303,11 @@ func PoolRequest(c state.PoolConfig) error {
 			return fmt.Errorf("a disabled %s block (a present block switches %s MFA on)", f.Label, f.Label)
 		}
 	}
-	if s := c.SmsMfaConfiguration; s != nil && (s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "") {
-		return errors.New("SMS MFA without SmsConfiguration.SnsCallerArn")
+	if s := c.SmsMfaConfiguration; s != nil && s.SmsConfiguration.CallerArn() == "" {
+		return errors.New("SMS MFA without SmsConfiguration.SnsCallerArn or EumsSms.CallerArn")
+	}
+	if f := SmsSender(c); f != nil {
+		return errors.New(f.Summary)
 	}
 	return nil
 }
