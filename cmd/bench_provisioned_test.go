@@ -13,7 +13,7 @@ import (
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/cognito"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // BenchmarkPlanAtProvisionedLimit measures a 2,400-user plan in an account
@@ -71,7 +71,7 @@ func BenchmarkPlanAtProvisionedLimit(b *testing.B) {
 			b.Fatal(err)
 		}
 		emu.ResetStats()
-		ios, _, out, errOut := views.TestStreams()
+		ios, _, out, errOut := iostreams.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs([]string{"plan", "-f", file, "--endpoint-url", url})
 		b.StartTimer()

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // largePoolSeed is an emulator seed of one OPTIONAL pool with SMS and TOTP
@@ -113,7 +113,7 @@ func BenchmarkImportAtQuota(b *testing.B) {
 		out := filepath.Join(b.TempDir(), "out.yaml")
 		b.StartTimer()
 		started := time.Now()
-		ios, _, _, errOut := views.TestStreams()
+		ios, _, _, errOut := iostreams.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs([]string{"import", "--user-pool-id", pool, "--users", "all", "--out", out, "--endpoint-url", h.url,
 			"--rate", fmt.Sprintf("UserRead=%g", quota), "--rate", fmt.Sprintf("UserList=%g", emulator.CategoryRate("UserList")*scale)})

@@ -6,13 +6,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
 // ValidateOptions are the inputs of `mfactl validate`.
 type ValidateOptions struct {
-	IO    *views.IOStreams
+	IO    *iostreams.IOStreams
 	Files []string
 	Out   outputFlags // -o, one of views.ValidateFormats, and --report
 }

@@ -32,6 +32,9 @@ const (
 	UserPoolResourceRead   Category = "UserPoolResourceRead"
 	UserPoolResourceUpdate Category = "UserPoolResourceUpdate"
 	UserPoolUpdate         Category = "UserPoolUpdate"
+	UserAuthentication     Category = "UserAuthentication"
+	UserResourceRead       Category = "UserResourceRead"
+	UserAccountRecovery    Category = "UserAccountRecovery"
 )
 
 // defaultRates are Cognito's default quotas in requests per second. An
@@ -44,6 +47,9 @@ var defaultRates = map[Category]float64{
 	UserPoolResourceRead:   20,
 	UserPoolResourceUpdate: 15,
 	UserPoolUpdate:         15,
+	UserAuthentication:     120,
+	UserResourceRead:       50,
+	UserAccountRecovery:    30,
 }
 
 // operationCategory maps every operation mfactl may call to its quota
@@ -67,6 +73,13 @@ var operationCategory = map[string]Category{
 	"UpdateUserPool":            UserPoolUpdate,
 	"DescribeRiskConfiguration": UserPoolResourceRead,
 	"SetRiskConfiguration":      UserPoolResourceUpdate,
+	// Recovering a user (reset-mfa, passkey).
+	"AdminUserGlobalSignOut":   UserAuthentication,
+	"AdminListDevices":         UserResourceRead,
+	"ListWebAuthnCredentials":  UserResourceRead,
+	"AdminForgetDevice":        UserResourceUpdate,
+	"DeleteWebAuthnCredential": UserResourceUpdate,
+	"AdminResetUserPassword":   UserAccountRecovery,
 	// Newer than the SDK (newer.go). The quotas page does not list the
 	// limit operations yet: paced as pool reads, as the emulator counts them.
 	"GetProvisionedLimit":      UserPoolRead,

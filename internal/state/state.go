@@ -450,6 +450,13 @@ type LiveUser struct {
 	Exists         bool
 	HasPhoneNumber bool
 	HasEmail       bool
+	// EmailVerified: the email attribute is verified (email_verified).
+	// Nothing is planned from it; reset-mfa moves a user to email MFA
+	// only at a verified address.
+	EmailVerified bool `json:",omitempty"`
+	// Status is AdminGetUser's UserStatus (CONFIRMED, RESET_REQUIRED, ...);
+	// "" when not read. Nothing is planned from it.
+	Status string `json:",omitempty"`
 	// Settings is derived from UserMFASettingList and PreferredMfaSetting,
 	// plus legacy MFAOptions SMS. WebAuthnMfaSettings is always nil:
 	// Cognito does not report it.
