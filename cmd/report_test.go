@@ -165,8 +165,10 @@ func TestReportCountsAPoolOf10000Users(t *testing.T) {
 		t.Errorf("ListUsers %d calls, AdminGetUser %d; want 167 and 10000", ops["ListUsers"].Calls, ops["AdminGetUser"].Calls)
 	}
 	csvOut, _, code := h.run(context.Background(), "report", "--user-pool-id", reportPool, "-o", "csv", "--endpoint-url", url, fastReads, fastLists)
-	if lines := strings.Count(csvOut, "\n"); code != ExitOK || lines != 10001 || !strings.HasPrefix(csvOut, strings.Join(views.CSVHeader, ",")+"\n") {
-		t.Errorf("csv: exit %d, %d lines", code, lines)
+	// The header, the pool's posture row, and one row per user.
+	if lines := strings.Count(csvOut, "\n"); code != ExitOK || lines != 10002 || !strings.HasPrefix(csvOut, strings.Join(views.CSVHeader, ",")+"\n") ||
+		!strings.Contains(csvOut, "\n"+reportPool+",,"+views.PostureState+",,,tier ESSENTIALS; threat protection OFF") {
+		t.Errorf("csv: exit %d, %d lines:\n%.400s", code, lines, csvOut)
 	}
 }
 

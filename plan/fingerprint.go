@@ -106,6 +106,10 @@ type poolFingerprintData struct {
 	// LegacyUsers, when the pool was listed for them: a plan that migrates
 	// them is stale once the set changes.
 	LegacyUsers []string `json:",omitempty"`
+	// Posture is the pool's MFA posture as read (risk configurations only
+	// where declared); nil when nothing was read, so that fingerprints of
+	// plans without it stay what they were.
+	Posture *state.Posture `json:",omitempty"`
 	// LastModified makes a plan single-use where Cognito moves the date:
 	// once applied (or once anything else wrote), the pool is not the one
 	// the plan read, even if its configuration is the same again (A, B, A).
@@ -144,6 +148,13 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 		sort.Strings(*set)
 	}
 	fp := poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre, LastModified: lastModified(lp.LastModified)}
+	if !lp.Posture.Empty() {
+		p := lp.Posture.Clone()
+		if p.SignInPolicy != nil {
+			slices.Sort(p.SignInPolicy.AllowedFirstAuthFactors)
+		}
+		fp.Posture = &p
+	}
 	if lp.LegacyScanned {
 		fp.LegacyUsers = orEmptyNames(lp.LegacyUsers)
 	}
@@ -244,8 +255,13 @@ func Targets(live state.Live, desired state.Desired) []Target {
 	for _, dp := range pools {
 		lp := live.Pools[dp.UserPoolId]
 		cfg := copyPool(dp.Config)
-		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: fp.of(dp.UserPoolId, lp, ""), DesiredConfig: &cfg,
-			DesiredSecret: secretSource(externalID(&cfg), lp), LegacyMfaOptions: dp.LegacyMfaOptions})
+		t := Target{UserPoolId: dp.UserPoolId, Fingerprint: fp.of(dp.UserPoolId, lp, ""), DesiredConfig: &cfg,
+			DesiredSecret: secretSource(externalID(&cfg), lp), LegacyMfaOptions: dp.LegacyMfaOptions}
+		if !dp.Posture.Empty() {
+			p := dp.Posture.Clone()
+			t.DesiredPosture = &p
+		}
+		targets = append(targets, t)
 		seen := make(map[string]bool, len(dp.Users))
 		for _, du := range dp.Users {
 			if seen[du.Username] {
@@ -323,6 +339,9 @@ func (p *Plan) desiredState(keep func(Target) bool) state.Desired {
 				Self: p.SelfService != nil && p.SelfService.UserPoolId == t.UserPoolId}
 			if t.DesiredConfig != nil {
 				dp.Config = copyPool(*t.DesiredConfig)
+			}
+			if t.DesiredPosture != nil {
+				dp.Posture = t.DesiredPosture.Clone()
 			}
 			d.Pools = append(d.Pools, dp)
 		case inPool && d.Pools[len(d.Pools)-1].UserPoolId == t.UserPoolId && keep(t):

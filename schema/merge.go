@@ -188,14 +188,31 @@ func (l *loader) addPoolFields(p *pool, doc *document, node *yaml.Node, path str
 			Detail:  "set MfaConfiguration and the factor blocks of a pool in one UserPools entry; other entries for the same pool may only list Users"})
 		return
 	}
+	posture := map[string]any{}
+	for k, v := range fields {
+		if postureFields[k] {
+			posture[k] = v
+			delete(fields, k)
+		}
+	}
 	var cfg state.PoolConfig
+	var pos state.Posture
 	if err := decodeStrict(fields, &cfg); err != nil {
 		l.diags = append(l.diags, internalError(doc, node, path, err))
 		return
 	}
-	p.Config, p.configured, p.FieldPos = cfg, true, fieldPos
+	if err := decodeStrict(posture, &pos); err != nil {
+		l.diags = append(l.diags, internalError(doc, node, path, err))
+		return
+	}
+	p.Config, p.Posture, p.configured, p.FieldPos = cfg, pos, true, fieldPos
 	p.Pos, p.Path = doc.pos(node), path
 }
+
+// postureFields are the pool-level fields of the MFA posture
+// (state.Posture), apart from SetUserPoolMfaConfig's.
+var postureFields = map[string]bool{"UserPoolTier": true, "DeviceConfiguration": true, "SignInPolicy": true,
+	"UserPoolAddOns": true, "RiskConfiguration": true, "AppClients": true}
 
 // jsonValue is a valid document's node as the JSON Schema saw it.
 func jsonValue(n *yaml.Node) any {
@@ -209,6 +226,12 @@ func jsonValue(n *yaml.Node) any {
 func recordPositions(doc *document, into map[string]state.Pos, name string, key, value *yaml.Node) {
 	into[name] = doc.pos(key)
 	value = resolve(value)
+	if value.Kind == yaml.SequenceNode {
+		for i, item := range value.Content {
+			recordPositions(doc, into, name+"["+strconv.Itoa(i)+"]", item, item)
+		}
+		return
+	}
 	if value.Kind != yaml.MappingNode {
 		return
 	}

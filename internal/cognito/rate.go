@@ -31,6 +31,7 @@ const (
 	UserPoolRead           Category = "UserPoolRead"
 	UserPoolResourceRead   Category = "UserPoolResourceRead"
 	UserPoolResourceUpdate Category = "UserPoolResourceUpdate"
+	UserPoolUpdate         Category = "UserPoolUpdate"
 	UserAuthentication     Category = "UserAuthentication"
 	UserResourceRead       Category = "UserResourceRead"
 	UserAccountRecovery    Category = "UserAccountRecovery"
@@ -45,6 +46,7 @@ var defaultRates = map[Category]float64{
 	UserPoolRead:           15,
 	UserPoolResourceRead:   20,
 	UserPoolResourceUpdate: 15,
+	UserPoolUpdate:         15,
 	UserAuthentication:     120,
 	UserResourceRead:       50,
 	UserAccountRecovery:    30,
@@ -68,6 +70,9 @@ var operationCategory = map[string]Category{
 	"GetGroup":                  UserPoolResourceRead,
 	"DescribeUserPool":          UserPoolRead,
 	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
+	"UpdateUserPool":            UserPoolUpdate,
+	"DescribeRiskConfiguration": UserPoolResourceRead,
+	"SetRiskConfiguration":      UserPoolResourceUpdate,
 	// Recovering a user (reset-mfa, passkey).
 	"AdminUserGlobalSignOut":   UserAuthentication,
 	"AdminListDevices":         UserResourceRead,

@@ -111,16 +111,29 @@ func poolCheck(client Cognito, p *plan.Plan) func(context.Context, string, int, 
 	}
 	return func(ctx context.Context, poolID string, stage int, applied []plan.Call) error {
 		var last *state.PoolConfig
+		posture := false
 		for _, c := range applied {
 			if c.PoolRequest != nil {
 				last = c.PoolRequest
 			}
+			posture = posture || c.PostureRequest != nil || c.RiskRequest != nil
 		}
 		live, err := client.ReadLive(ctx, state.ReadSet{poolID: {}}, nil)
 		if err != nil {
 			return fmt.Errorf("re-reading user pool %s before stage %d: %w", poolID, stage, err)
 		}
-		if !plan.PoolAsExpected(p, poolID, live.Pools[poolID], last) {
+		lp := live.Pools[poolID]
+		if lp != nil && lp.Exists {
+			// The fingerprint covers the risk configurations the plan read.
+			if err := readRisk(ctx, client, lp, p.DesiredState()); err != nil {
+				return fmt.Errorf("re-reading user pool %s before stage %d: %w", poolID, stage, err)
+			}
+		}
+		expected := plan.PoolAsExpected(p, poolID, lp, last)
+		if posture {
+			expected = plan.PostureAsExpected(p, poolID, lp, applied)
+		}
+		if !expected {
 			return &PoolMovedError{UserPoolId: poolID, Stage: stage}
 		}
 		return nil

@@ -110,6 +110,16 @@ func (s *Session) importPool(ctx context.Context, client Cognito, id string, opt
 	if pool == nil || !pool.Exists {
 		return fmt.Errorf("user pool %s does not exist (or these credentials cannot see it in %s)", id, state.Region(id))
 	}
+	if pool.Posture.ThreatProtection() != state.ThreatProtectionOff {
+		// The pool's risk configuration exists only with threat protection.
+		// One that cannot be read is left unmanaged, and the file says so.
+		if err := client.ReadRisk(ctx, pool, true, nil); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			pool.RiskUnread = err.Error()
+		}
+	}
 	if err := sink.BeginPool(pool); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // readLive reads what desired needs: for a self-service pool the token's
@@ -51,7 +52,35 @@ func readLive(ctx context.Context, client Cognito, desired state.Desired, progre
 			lp.LegacyScanned, lp.LegacyUsers = true, names
 		}
 	}
-	return live, err
+	if err != nil {
+		return live, err
+	}
+	for _, dp := range desired.Pools {
+		if lp := live.Pools[dp.UserPoolId]; lp != nil && lp.Exists {
+			if err := readRisk(ctx, client, lp, state.Desired{Pools: []state.DesiredPool{dp}}); err != nil {
+				return live, err
+			}
+		}
+	}
+	return live, nil
+}
+
+// readRisk reads the risk configurations desired declares for lp's pool
+// (DescribeRiskConfiguration is not part of ReadLive: only declared ones
+// are read).
+func readRisk(ctx context.Context, client Cognito, lp *state.LivePool, desired state.Desired) error {
+	for _, dp := range desired.Pools {
+		if dp.UserPoolId != lp.UserPoolId {
+			continue
+		}
+		pool, clients := plan.ReadRiskOf(dp.Posture)
+		if !pool && len(clients) == 0 {
+			return nil
+		}
+		lp.Posture.RiskConfiguration, lp.Posture.AppClients = nil, nil
+		return client.ReadRisk(ctx, lp, pool, clients)
+	}
+	return nil
 }
 
 // ErrNoAccessToken: the files declare Self, and no token was given.

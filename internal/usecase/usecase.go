@@ -28,6 +28,9 @@ type Cognito interface {
 	LegacyUsers(ctx context.Context, poolID string) ([]string, error)
 	// ReadSelf reads the user of a self-service client's access token.
 	ReadSelf(ctx context.Context) (*state.LiveUser, error)
+	// ReadRisk reads the risk configuration of a pool (pool set) and of
+	// app clients into lp.Posture.
+	ReadRisk(ctx context.Context, lp *state.LivePool, pool bool, clientIDs []string) error
 	// AssociateSoftwareToken and VerifySoftwareToken register an
 	// authenticator app for a self-service client's user.
 	AssociateSoftwareToken(ctx context.Context) (string, error)

@@ -99,8 +99,20 @@ func (f *fakeCognito) AdminSetUserSettings(context.Context, string, string, []st
 	return errors.New("fakeCognito: no legacy MFAOptions")
 }
 
+func (f *fakeCognito) UpdateUserPool(context.Context, string, state.Posture) error {
+	return errors.New("fakeCognito: no posture calls")
+}
+
+func (f *fakeCognito) SetRiskConfiguration(context.Context, string, string, state.RiskConfiguration) error {
+	return errors.New("fakeCognito: no posture calls")
+}
+
 func (f *fakeCognito) LegacyUsers(context.Context, string) ([]string, error) {
 	return nil, errors.New("fakeCognito: no legacy MFAOptions")
+}
+
+func (f *fakeCognito) ReadRisk(context.Context, *state.LivePool, bool, []string) error {
+	return errors.New("fakeCognito: no risk configurations")
 }
 
 func (f *fakeCognito) ReadSelf(context.Context) (*state.LiveUser, error) {

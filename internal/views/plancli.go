@@ -1,6 +1,7 @@
 package views
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -19,12 +20,19 @@ const CLI Format = "cli"
 var cliCommands = map[plan.Operation]string{
 	plan.SetUserPoolMfaConfig:      "set-user-pool-mfa-config",
 	plan.AdminSetUserMFAPreference: "admin-set-user-mfa-preference",
+	plan.UpdateUserPool:            "update-user-pool",
+	plan.SetRiskConfiguration:      "set-risk-configuration",
 }
 
 var stageNames = map[int]string{
-	plan.StageWidenPool:  "widen the pool",
-	plan.StageUsers:      "users",
-	plan.StageNarrowPool: "the pool's final configuration",
+	plan.StageWidenPool:    "widen the pool",
+	plan.StageUsers:        "users",
+	plan.StageNarrowPool:   "the pool's final configuration",
+	plan.StageLegacy:       "legacy MFAOptions",
+	plan.StagePoolSettings: "pool settings before the MFA calls",
+	plan.StageRisk:         "risk actions",
+	plan.StageSignInPolicy: "sign-in policy before ON",
+	plan.StageLowerTier:    "lower tier, last",
 }
 
 // planCLI writes the script on stdout and everything else, as the text
@@ -65,6 +73,14 @@ func RenderPlanCLI(w io.Writer, p *plan.Plan) error {
 	b.WriteString("set -e\n")
 	for i, c := range p.Calls {
 		body, err := c.RequestJSON()
+		if c.FullRequest != nil {
+			// UpdateUserPool resets what a request omits: the whole request.
+			var buf strings.Builder
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			err = enc.Encode(c.FullRequest)
+			body = []byte(strings.TrimSpace(buf.String()))
+		}
 		if err != nil {
 			return err
 		}
@@ -80,6 +96,9 @@ func RenderPlanCLI(w io.Writer, p *plan.Plan) error {
 		if c.Uncertain != "" {
 			// set -e stops at a refusal, before the pool's later stages.
 			fmt.Fprintf(&b, "# Uncertain: %s.\n", oneLine(c.Uncertain))
+		}
+		if c.Operation == plan.UpdateUserPool && c.FullRequest == nil {
+			b.WriteString("# Only the members this call sets: add every other member as describe-user-pool returns it (UpdateUserPool resets what a request omits).\n")
 		}
 		input, secretVar := shellJSON(string(body), c.UserPoolId)
 		if secretVar != "" {

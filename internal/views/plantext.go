@@ -174,6 +174,9 @@ func (r textRenderer) pool(pc plan.PoolChange) {
 			}
 		}
 	}
+	for _, d := range diffPosture(pc.Posture) {
+		r.line(4, r.symbolLine(d))
+	}
 	if m := pc.LegacyMigration; m != nil && m.Migrated > 0 {
 		r.line(4, r.s.Yellow(fmt.Sprintf("~ LegacyMfaOptions: Migrate: %s with legacy SMS MFAOptions move to SMSMfaSettings, then their MFAOptions are cleared",
 			Plural(m.Migrated, "user"))))
@@ -386,6 +389,14 @@ func stageName(stage int) string {
 		return "pool, after users"
 	case plan.StageLegacy:
 		return "legacy MFAOptions, after users"
+	case plan.StagePoolSettings:
+		return "pool settings, before MFA"
+	case plan.StageRisk:
+		return "risk actions, after threat protection"
+	case plan.StageSignInPolicy:
+		return "sign-in policy, before ON"
+	case plan.StageLowerTier:
+		return "lower tier, last"
 	}
 	return "?"
 }
