@@ -2,6 +2,7 @@ package plan
 
 import (
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -9,7 +10,8 @@ import (
 // Bump the major part on any incompatible change.
 const FormatVersion = "1.5"
 
-// Operation names a Cognito API operation a plan calls.
+// Operation names a Cognito API operation a plan calls: each has an entry
+// in the operation table (internal/operations) with the stages it runs in.
 type Operation string
 
 const (
@@ -26,14 +28,14 @@ const (
 // count them.
 var Operations = []Operation{SetUserPoolMfaConfig, AdminSetUserMFAPreference, SetUserMFAPreference, AdminSetUserSettings}
 
-// Stages of one pool's calls. Calls of one pool run stage by stage (a stage
-// is a barrier); calls inside a stage may run concurrently. Pools are
-// independent of each other.
+// Stages of one pool's calls, from the operation table. Calls of one pool
+// run stage by stage (a stage is a barrier); calls inside a stage may run
+// concurrently. Pools are independent of each other.
 const (
-	StageWidenPool  = 1 // add factors users will need; OPTIONAL on the way to ON
-	StageUsers      = 2 // per-user preference calls
-	StageNarrowPool = 3 // the pool's exact desired configuration
-	StageLegacy     = 4 // legacy MFAOptions, after the preference calls that supersede them
+	StageWidenPool  = operations.StageWidenPool  // add factors users will need; OPTIONAL on the way to ON
+	StageUsers      = operations.StageUsers      // per-user preference calls
+	StageNarrowPool = operations.StageNarrowPool // the pool's exact desired configuration
+	StageLegacy     = operations.StageLegacy     // legacy MFAOptions, after the preference calls that supersede them
 )
 
 // Plan is a value: everything apply needs, and nothing it has to recompute.

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -159,7 +160,7 @@ func meaningOf(operation, code, message string) string {
 			continue
 		}
 		return strings.NewReplacer(
-			"{action}", "cognito-idp:"+operation,
+			"{action}", iamAction(operation),
 			"{category}", string(CategoryOf(operation)),
 		).Replace(m.text)
 	}
@@ -276,4 +277,12 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// iamAction is the IAM action of an operation, from the operation table.
+func iamAction(operation string) string {
+	if op, ok := operations.Lookup(operation); ok && op.IAMAction() != "" {
+		return op.IAMAction()
+	}
+	return "cognito-idp:" + operation
 }

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -249,7 +250,7 @@ func (r textRenderer) calls(calls []plan.Call) {
 		if n := migrationRun(calls[i:]); n > 1 {
 			// LegacyMfaOptions: Migrate: one line for the run of calls.
 			number := fmt.Sprintf("%*d-%d.", width, i+1, i+n)
-			r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s, %s", number, c.Operation, c.UserPoolId, Plural(n, "user")))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, stageName(c.Stage))))
+			r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s, %s", number, c.Operation, c.UserPoolId, Plural(n, "user")))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, operations.StageName(c.Stage))))
 			r.line(2+len(number)+1, r.s.Dim("# "+c.Reason))
 			i += n - 1
 			continue
@@ -259,7 +260,7 @@ func (r textRenderer) calls(calls []plan.Call) {
 			target += " " + c.Username
 		}
 		number := fmt.Sprintf("%*d.", width, i+1)
-		r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s", number, c.Operation, target))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, stageName(c.Stage))))
+		r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s", number, c.Operation, target))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, operations.StageName(c.Stage))))
 		indent := 2 + len(number) + 1
 		if c.Reason != "" {
 			r.line(indent, r.s.Dim("# "+c.Reason))
@@ -292,20 +293,6 @@ func (r textRenderer) stages(calls []plan.Call) {
 	}
 	r.line(2, r.s.Dim("(--verbose or -o json shows every call and its request)"))
 	r.line(0, "")
-}
-
-func stageName(stage int) string {
-	switch stage {
-	case plan.StageWidenPool:
-		return "pool, before users"
-	case plan.StageUsers:
-		return "users"
-	case plan.StageNarrowPool:
-		return "pool, after users"
-	case plan.StageLegacy:
-		return "legacy MFAOptions, after users"
-	}
-	return "?"
 }
 
 func (r textRenderer) diagnostics(l diag.List) {
