@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -25,7 +26,13 @@ type CallError struct {
 	Code       string `json:",omitempty"` // Cognito's error code; "" for transport errors
 	Message    string
 	Meaning    string `json:",omitempty"`
+	// cause is the error the call failed with, for errors.As and
+	// errors.Is; the fields above are what it says.
+	cause error
 }
+
+// Unwrap returns the error the call failed with.
+func (e *CallError) Unwrap() error { return e.cause }
 
 func (e *CallError) Error() string {
 	var b strings.Builder
@@ -167,6 +174,24 @@ func meaningOf(operation, code, message string) string {
 	return ""
 }
 
+// failure is what a failed call returns: the *NotSentError or
+// *StoppedError withRetries gave, as it is (it already says which call
+// stopped the run, and callers look for its type); ctx's error once ctx has
+// ended; otherwise a *CallError describing err.
+func failure(ctx context.Context, operation, poolID, username string, err error, secrets ...string) error {
+	var notSent *NotSentError
+	var stopped *StoppedError
+	switch {
+	case errors.As(err, &notSent):
+		return notSent
+	case errors.As(err, &stopped):
+		return stopped
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return newCallError(operation, poolID, username, err, secrets...)
+}
+
 // errorCode returns Cognito's error code carried by err, or "".
 func errorCode(err error) string {
 	var apiErr smithy.APIError
@@ -180,7 +205,7 @@ func errorCode(err error) string {
 // whose text could carry anything: each secret in secrets is masked in the
 // message.
 func newCallError(operation, poolID, username string, err error, secrets ...string) *CallError {
-	e := &CallError{Operation: operation, UserPoolId: poolID, Username: username}
+	e := &CallError{Operation: operation, UserPoolId: poolID, Username: username, cause: err}
 	var apiErr smithy.APIError
 	var opErr *smithy.OperationError
 	switch {
@@ -190,7 +215,9 @@ func newCallError(operation, poolID, username string, err error, secrets ...stri
 	case errors.As(err, &opErr): // drop "operation error <service>: <operation>,"
 		e.Message = transportMessage(opErr.Err)
 	default:
-		e.Message = err.Error()
+		// An error that already names this call (a stopped run's) is not
+		// named twice.
+		e.Message = strings.TrimPrefix(err.Error(), operation+" "+e.target()+": ")
 	}
 	for _, s := range secrets {
 		if s != "" {

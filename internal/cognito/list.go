@@ -25,7 +25,8 @@ const ListPageSize = 60
 // the attributes each page carries. The next page is asked for only after
 // each has returned for the users of this one, so a caller that hands
 // users on holds one page at most. It stops at the first error, each's
-// included; a failed call is a *CallError.
+// included; a failed call is a *CallError, or the
+// *StoppedError or *NotSentError of a run that stopped.
 func (c *Client) ListUsersFiltered(ctx context.Context, poolID, filter string, attributes []string, each func(ListedUser) error) error {
 	in := &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(ListPageSize), AttributesToGet: attributes}
 	if filter != "" {
@@ -112,10 +113,7 @@ func (c *Client) listPages(ctx context.Context, operation, poolID string, page f
 			return err
 		})
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return newCallError(operation, poolID, "", err)
+			return failure(ctx, operation, poolID, "", err)
 		}
 		if len(users) > 0 {
 			if err := page(users); err != nil {
@@ -175,7 +173,7 @@ func (c *Client) GetGroup(ctx context.Context, poolID, name string) (Group, erro
 	case errorCode(err) == "ResourceNotFoundException":
 		return Group{Name: name}, nil
 	case err != nil:
-		return Group{}, newCallError("GetGroup", poolID, "", err)
+		return Group{}, failure(ctx, "GetGroup", poolID, "", err)
 	}
 	g := Group{Name: name, Exists: true}
 	if out.Group != nil && out.Group.Precedence != nil {

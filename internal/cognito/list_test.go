@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/state"
@@ -115,5 +116,55 @@ func TestRefusesUser(t *testing.T) {
 		if got := tc.e.RefusesUser(); got != tc.want {
 			t.Errorf("%s: RefusesUser = %v; want %v", tc.e.Message, got, tc.want)
 		}
+	}
+}
+
+// A listing that stops the run (nothing reachable) returns the
+// *StoppedError itself, and the next one the *NotSentError: errors.As
+// finds them, and no message names its call twice.
+func TestListingFailuresKeepTheirTypeAndSayItOnce(t *testing.T) {
+	isolateAWSEnv(t)
+	c := newE2EClient(t, Options{EndpointURL: deadEndpoint(t)})
+	c.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	const pool = "eu-west-1_Gone1"
+	ctx := context.Background()
+	none := func(ListedUser) error { return nil }
+
+	err := c.ListUsersFiltered(ctx, pool, "", nil, none)
+	var stopped *StoppedError
+	if !errors.As(err, &stopped) {
+		t.Fatalf("ListUsers: err = %v (%T); want a *StoppedError", err, err)
+	}
+	var callErr *CallError
+	if !errors.As(err, &callErr) || callErr.Operation != "ListUsers" {
+		t.Errorf("errors.As(*CallError) = %v", callErr)
+	}
+	err = c.ListUsersInGroup(ctx, pool, "admins", none)
+	var notSent *NotSentError
+	if !errors.As(err, &notSent) {
+		t.Fatalf("ListUsersInGroup after the stop: err = %v (%T); want a *NotSentError", err, err)
+	}
+	_, groupErr := c.GetGroup(ctx, pool, "admins")
+	if !errors.As(groupErr, &notSent) {
+		t.Fatalf("GetGroup after the stop: err = %v (%T); want a *NotSentError", groupErr, groupErr)
+	}
+	for _, e := range []error{stopped, err, groupErr} {
+		if n := strings.Count(e.Error(), "ListUsers pool "+pool); n != 1 {
+			t.Errorf("%q names the call %d times; want once", e, n)
+		}
+	}
+}
+
+// A CallError made from a stopped run's error does not repeat the call's
+// name, and unwraps to it.
+func TestCallErrorOfAStoppedRunSaysItOnce(t *testing.T) {
+	stop := &StoppedError{Call: &CallError{Operation: "AdminGetUser", UserPoolId: "eu-west-1_A", Username: "alice", Message: "connection refused"}}
+	e := newCallError("AdminGetUser", "eu-west-1_A", "alice", stop)
+	if n := strings.Count(e.Error(), "AdminGetUser pool eu-west-1_A user alice"); n != 1 {
+		t.Errorf("%q names the call %d times; want once", e, n)
+	}
+	var got *StoppedError
+	if !errors.As(e, &got) || got != stop {
+		t.Errorf("errors.As(*StoppedError) through the CallError: %v", got)
 	}
 }
