@@ -22,7 +22,6 @@ type loader struct {
 	pools   []*pool
 	byID    map[string]*pool
 	self    *selfDecl // the Self entry, if a file declares one
-	slabs   nodeSlabs // for the files' trees, one file after the other
 	dropped int       // diagnostics counted but not kept (see capDiagnostics)
 }
 
@@ -57,8 +56,7 @@ func (p *pool) user(i int) *state.DesiredUser {
 func newLoader() *loader { return &loader{byID: map[string]*pool{}} }
 
 func (l *loader) addFile(name string, data []byte) {
-	docs, diags := parseFile(name, data, &l.slabs)
-	defer l.slabs.recycle() // nothing of the trees is kept
+	docs, diags := parseFile(name, data)
 	l.diags = append(l.diags, diags...)
 	for _, doc := range docs {
 		l.diags = append(l.diags, adaptCLIInput(doc)...)

@@ -352,19 +352,24 @@ func TestAnInterruptStopsLoadingAtOnce(t *testing.T) {
 	stdin, w := io.Pipe()
 	defer w.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	go func() {
 		_, err := Validate(ctx, []string{"-"}, stdin)
 		errs <- err
 	}()
-	connects := 0
+	connects, reportConnects := 0, 0
 	s := sessionOf(newFake(), &connects)
 	go func() {
 		_, err := s.Plan(ctx, PlanOptions{Files: []string{"-"}, Stdin: stdin})
 		errs <- err
 	}()
+	reports := sessionOf(newFake(), &reportConnects)
+	go func() {
+		_, err := reports.Report(ctx, ReportOptions{Files: []string{"-"}, Stdin: stdin})
+		errs <- err
+	}()
 	cancel()
-	for range 2 {
+	for range 3 {
 		select {
 		case err := <-errs:
 			if !errors.Is(err, context.Canceled) {
@@ -374,7 +379,7 @@ func TestAnInterruptStopsLoadingAtOnce(t *testing.T) {
 			t.Fatal("loading went on after the interrupt")
 		}
 	}
-	if connects != 0 {
-		t.Fatal("an interrupted plan connected to Cognito")
+	if connects != 0 || reportConnects != 0 {
+		t.Fatal("an interrupted plan or report connected to Cognito")
 	}
 }
