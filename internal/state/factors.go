@@ -173,7 +173,7 @@ var (
 			webAuthnField("UserVerification", func(w WebAuthnConfiguration) *string { return w.UserVerification }),
 			webAuthnField("FactorConfiguration", func(w WebAuthnConfiguration) *string { return w.FactorConfiguration }),
 		},
-		poolEnabled:  func(c PoolConfig) (bool, bool) { return c.WebAuthnConfiguration != nil, false },
+		poolEnabled: func(c PoolConfig) (bool, bool) { return c.WebAuthnConfiguration != nil, false },
 		copyPool: func(dst *PoolConfig, src PoolConfig) {
 			dst.WebAuthnConfiguration = nil
 			if w := src.WebAuthnConfiguration; w != nil {
