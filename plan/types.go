@@ -1,3 +1,11 @@
+// Package plan turns desired and live state into a plan, purely: no
+// network, no clock, no printing. Build expands the policies into users,
+// compares each pool and user with what Cognito holds, checks what the
+// files alone cannot (diag), and orders the calls in stages (widen the
+// pool, users, narrow the pool, legacy MFAOptions). A Plan is a value that
+// apply executes; this package also saves and loads plan files, checks
+// that a saved plan is what its own desired state makes (CheckRebuild) and
+// keeps secrets out of both (ResolveSecrets).
 package plan
 
 import (

@@ -34,7 +34,7 @@ type pool struct {
 	variants   map[string]int // username → index, for the users after the first of their lower case
 	legacyPos  state.Pos      // where LegacyMfaOptions is declared
 	byPolicy   map[string]int // policy name → index in Policies
-	byNormal   map[string]int // NFC username → index, for names not in ASCII (see normalisedCollision)
+	byNormal   map[string]int // NFC username → index, for names not in ASCII (see normalizedCollision)
 	// lists holds the users, one slice per Users list, so that a pool of a
 	// million users is not copied again and again to grow one slice;
 	// finish joins them into Users. count is how many there are.
@@ -223,7 +223,7 @@ func (l *loader) addUser(p *pool, doc *document, node *yaml.Node, path string) {
 			Detail:  "declare each user once per pool"})
 		return
 	}
-	if d := normalisedCollision(p, name, pos, path); d != nil {
+	if d := normalizedCollision(p, name, pos, path); d != nil {
 		l.diags = append(l.diags, *d)
 		return
 	}
