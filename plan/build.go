@@ -238,7 +238,7 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 // list it as on. A user whose factor is off may or may not have one.
 func uncertainRequest(username string, req, live state.UserSettings) string {
 	for _, f := range state.MFAFactors {
-		if v := f.User(req); f.Registration != "" && v != nil && v.Enabled && normaliseFactor(f.User(live)) == nil {
+		if v := f.User(req); f.Registration != "" && v != nil && v.Enabled && normalizeFactor(f.User(live)) == nil {
 			return fmt.Sprintf("Cognito cannot show whether %s has registered %s; if not, Cognito refuses this call", username, f.Registration)
 		}
 	}

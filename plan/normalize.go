@@ -141,7 +141,7 @@ func mergeSmsConfiguration(d, base *state.SmsConfiguration) *state.SmsConfigurat
 func normalizeUser(s state.UserSettings) state.UserSettings {
 	var out state.UserSettings
 	for _, f := range state.MFAFactors {
-		f.SetUser(&out, normaliseFactor(f.User(s)))
+		f.SetUser(&out, normalizeFactor(f.User(s)))
 	}
 	if s.WebAuthnMfaSettings != nil {
 		w := *s.WebAuthnMfaSettings
@@ -150,7 +150,7 @@ func normalizeUser(s state.UserSettings) state.UserSettings {
 	return out
 }
 
-func normaliseFactor(f *state.FactorSettings) *state.FactorSettings {
+func normalizeFactor(f *state.FactorSettings) *state.FactorSettings {
 	if f == nil || !f.Enabled {
 		return nil
 	}
@@ -168,7 +168,7 @@ func mergeUser(desired, live state.UserSettings) state.UserSettings {
 	declaresPreferred := false
 	for _, f := range state.MFAFactors {
 		if d := f.User(desired); d != nil {
-			f.SetUser(&out, normaliseFactor(d))
+			f.SetUser(&out, normalizeFactor(d))
 			declaresPreferred = declaresPreferred || (d.Enabled && d.PreferredMfa)
 		}
 	}
@@ -187,7 +187,7 @@ func mergeUser(desired, live state.UserSettings) state.UserSettings {
 }
 
 // sameFactor compares two normalised-or-not factor settings by meaning:
-// as normaliseFactor makes them, without making them (it is called for
+// as normalizeFactor makes them, without making them (it is called for
 // every factor of every user).
 func sameFactor(a, b *state.FactorSettings) bool {
 	onA, onB := a != nil && a.Enabled, b != nil && b.Enabled
