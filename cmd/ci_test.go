@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/views"
@@ -219,12 +218,8 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	done := make(chan struct{})
 	defer close(done)
 	ios, errOut = terminal(blockingReader{done})
-	go func() {
-		for !strings.Contains(errOut.String(), "Apply?") {
-			time.Sleep(5 * time.Millisecond)
-		}
-		cancel() // what the signal handler does on Ctrl-C
-	}()
+	// Ctrl-C at the prompt: cancel is what the signal handler does.
+	cancelWhen(t, func() bool { return strings.Contains(errOut.String(), "Apply?") }, cancel)
 	if code := h.runWith(ctx, ios, "apply", "-f", examples); code != ExitInterrupted || len(h.writes()) != 0 {
 		t.Fatalf("Ctrl-C at the prompt: exit %d, writes %v", code, h.writes())
 	}

@@ -367,3 +367,25 @@ func TestFileWarningsReachTextAndJSONPlansOnce(t *testing.T) {
 		t.Errorf("text plan mentions the warning %d times, want 1:\n%s", n, out)
 	}
 }
+
+// cancelWhen calls cancel once cond holds, polling, or after a minute at
+// the latest, so that a run waiting for it cannot hang the test; it fails
+// the test when cond never held.
+func cancelWhen(t *testing.T, cond func() bool, cancel context.CancelFunc) {
+	t.Helper()
+	const limit = time.Minute
+	timedOut := make(chan bool, 1)
+	go func() {
+		deadline := time.Now().Add(limit)
+		for !cond() && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		timedOut <- !cond()
+		cancel()
+	}()
+	t.Cleanup(func() {
+		if <-timedOut {
+			t.Errorf("the condition to cancel on did not hold within %v", limit)
+		}
+	})
+}

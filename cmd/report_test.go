@@ -178,12 +178,7 @@ func TestReportInterruptedPrintsWhatWasRead(t *testing.T) {
 	root := NewRootCmd(NewFactory(ios))
 	root.SetArgs([]string{"report", "--user-pool-id", reportPool, "--endpoint-url", url})
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for emu.Stats().Operations["AdminGetUser"].Calls < 500 {
-			time.Sleep(5 * time.Millisecond)
-		}
-		cancel()
-	}()
+	cancelWhen(t, func() bool { return emu.Stats().Operations["AdminGetUser"].Calls >= 500 }, cancel)
 	code := exitCode(root.ExecuteContext(ctx), ios)
 	if code != ExitInterrupted || !strings.Contains(out.String(), "Interrupted: the report shows the users read until then.") {
 		t.Fatalf("exit %d\n%s\n%s", code, out.String(), errOut.String())
