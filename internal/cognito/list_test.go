@@ -31,45 +31,45 @@ func TestEndToEndListingAndGroups(t *testing.T) {
 	c := newE2EClient(t, Options{EndpointURL: e.url})
 	ctx := context.Background()
 
-	collect := func(list func(each func(ListedUser) error) error) []string {
+	collect := func(list func(each func(state.ListedUser) error) error) []string {
 		t.Helper()
 		var names []string
-		if err := list(func(u ListedUser) error { names = append(names, u.Username); return nil }); err != nil {
+		if err := list(func(u state.ListedUser) error { names = append(names, u.Username); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return names
 	}
 	e.ResetStats()
-	all := collect(func(each func(ListedUser) error) error { return c.ListUsersFiltered(ctx, pool, "", nil, each) })
+	all := collect(func(each func(state.ListedUser) error) error { return c.ListUsersFiltered(ctx, pool, "", nil, each) })
 	if len(all) != 130 || all[0] != "user000" || all[129] != "user129" {
 		t.Fatalf("ListUsers: %d users", len(all))
 	}
 	if got := e.Stats().Operations["ListUsers"].Calls; got != 3 {
 		t.Errorf("ListUsers of 130 users took %d pages; want 3 of at most %d", got, ListPageSize)
 	}
-	prefix := collect(func(each func(ListedUser) error) error {
+	prefix := collect(func(each func(state.ListedUser) error) error {
 		return c.ListUsersFiltered(ctx, pool, `username ^= "user12"`, nil, each)
 	})
 	if len(prefix) != 10 || prefix[0] != "user120" {
 		t.Errorf("filtered ListUsers: %v", prefix)
 	}
-	admins := collect(func(each func(ListedUser) error) error { return c.ListUsersInGroup(ctx, pool, "admins", each) })
+	admins := collect(func(each func(state.ListedUser) error) error { return c.ListUsersInGroup(ctx, pool, "admins", each) })
 	if len(admins) != 13 || admins[0] != "user000" || admins[12] != "user120" {
 		t.Errorf("ListUsersInGroup admins: %v", admins)
 	}
 
 	var callErr *CallError
-	err := c.ListUsersInGroup(ctx, pool, "nobody", func(ListedUser) error { return nil })
+	err := c.ListUsersInGroup(ctx, pool, "nobody", func(state.ListedUser) error { return nil })
 	if !errors.As(err, &callErr) || callErr.Code != "ResourceNotFoundException" || callErr.Operation != "ListUsersInGroup" {
 		t.Errorf("listing a missing group: %v", err)
 	}
-	err = c.ListUsersFiltered(ctx, pool, `custom:team = "x"`, nil, func(ListedUser) error { return nil })
+	err = c.ListUsersFiltered(ctx, pool, `custom:team = "x"`, nil, func(state.ListedUser) error { return nil })
 	if !errors.As(err, &callErr) || callErr.Code != "InvalidParameterException" {
 		t.Errorf("listing with a bad filter: %v", err)
 	}
 	stop := errors.New("stop")
 	seen := 0
-	err = c.ListUsersFiltered(ctx, pool, "", nil, func(ListedUser) error { seen++; return stop })
+	err = c.ListUsersFiltered(ctx, pool, "", nil, func(state.ListedUser) error { seen++; return stop })
 	if !errors.Is(err, stop) || seen != 1 {
 		t.Errorf("each's error: %v after %d users; want it returned after the first", err, seen)
 	}
@@ -128,7 +128,7 @@ func TestListingFailuresKeepTheirTypeAndSayItOnce(t *testing.T) {
 	c.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	const pool = "eu-west-1_Gone1"
 	ctx := context.Background()
-	none := func(ListedUser) error { return nil }
+	none := func(state.ListedUser) error { return nil }
 
 	err := c.ListUsersFiltered(ctx, pool, "", nil, none)
 	var stopped *StoppedError

@@ -14,7 +14,7 @@ import (
 // user (GetUser); for any other pool what its ReadSet names, after listing
 // the users of each LegacyMfaOptions: Migrate pool to find those with
 // legacy MFAOptions, who are read too.
-func readLive(ctx context.Context, client Cognito, desired state.Desired, progress func(done, total int)) (state.Live, error) {
+func readLive(ctx context.Context, client planReading, desired state.Desired, progress func(done, total int)) (state.Live, error) {
 	for _, dp := range desired.Pools {
 		if !dp.Self {
 			continue
