@@ -35,7 +35,6 @@ var (
 	enabled           = plantest.Enabled
 	preferred         = plantest.Preferred
 	disabled          = plantest.Disabled
-	livePoolConfig    = plantest.LivePoolConfig
 	withPrerequisites = plantest.WithPrerequisites
 	withUsers         = plantest.WithUsers
 	essentials        = plantest.Essentials
