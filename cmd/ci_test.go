@@ -41,6 +41,7 @@ func (h *harness) reads() []string {
 // SARIF and the annotated log to files, as the GitHub workflow of
 // docs/ci.md does.
 func TestOnePlanRunWritesEveryReport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := t.TempDir()
 	junit, sarif, github := filepath.Join(dir, "mfactl.xml"), filepath.Join(dir, "mfactl.sarif"), filepath.Join(dir, "github.txt")
@@ -108,6 +109,7 @@ func TestInvalidFilesGetAnnotationsAndAReport(t *testing.T) {
 }
 
 func TestTargetReadsAndChangesOnlyItsTargets(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	planFile := filepath.Join(t.TempDir(), "partial.plan")
@@ -160,6 +162,7 @@ type applyOutcome struct {
 }
 
 func TestApplyJSONSaysWhatHappened(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	decode := func(out string) applyOutcome {
@@ -200,6 +203,7 @@ type blockingReader struct{ done chan struct{} }
 func (r blockingReader) Read([]byte) (int, error) { <-r.done; return 0, io.EOF }
 
 func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	terminal := func(in io.Reader) (*views.IOStreams, *views.Buffer) {
 		ios, _, _, errOut := views.TestStreams()
@@ -234,6 +238,7 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 }
 
 func TestSavedPlanWithANewSecretSaysToGiveTheFiles(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	f := filepath.Join(t.TempDir(), "sms.yaml")
 	os.WriteFile(f, []byte("Version: 1\nUserPools:\n  - UserPoolId: us-east-1_Retail7SMS\n    SmsMfaConfiguration:\n      Enabled: true\n      SmsConfiguration: {SnsCallerArn: 'arn:aws:iam::123456789012:role/new-sms', ExternalId: brand-new-id}\n"), 0o600)

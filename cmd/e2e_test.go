@@ -29,23 +29,11 @@ type harness struct {
 
 func newHarness(t *testing.T, opts emulator.Options) *harness {
 	t.Helper()
-	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, opts)
 	if err := emu.SeedFile("../fixtures/demo/seed.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	return &harness{t: t, emu: emu, url: url}
-}
-
-// isolateAWSEnv gives the SDK fixed fake credentials and nothing else to
-// find: no shared config, no instance metadata service.
-func isolateAWSEnv(tb testing.TB) {
-	tb.Setenv("AWS_ACCESS_KEY_ID", "test")
-	tb.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	tb.Setenv("AWS_REGION", "us-east-1")
-	tb.Setenv("AWS_CONFIG_FILE", filepath.Join(tb.TempDir(), "none"))
-	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(tb.TempDir(), "none"))
 }
 
 // run executes mfactl with args and returns stdout, stderr and the exit code
@@ -76,6 +64,7 @@ func (h *harness) writes() []string {
 }
 
 func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 
@@ -136,6 +125,7 @@ func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
 }
 
 func TestApplyVerifyAllReadsEveryTargetAgain(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -173,6 +163,7 @@ func TestApplyVerifyAllReadsEveryTargetAgain(t *testing.T) {
 }
 
 func TestInvalidInputMakesNoAPICall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_Prod0TOTP\n    MfaConfiguration: on\n"), 0o600)
@@ -191,6 +182,7 @@ func TestInvalidInputMakesNoAPICall(t *testing.T) {
 }
 
 func TestApplyWithoutTTYRefusesBeforeAnyCall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	_, errOut, code := h.run(context.Background(), "apply", "-f", examples)
 	if code != ExitError || !strings.Contains(errOut, "--auto-approve") {
@@ -202,6 +194,7 @@ func TestApplyWithoutTTYRefusesBeforeAnyCall(t *testing.T) {
 }
 
 func TestFailedCallStopsOnlyItsPoolAndRerunConverges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	// The first user call anywhere fails for good (not retryable).
@@ -242,6 +235,7 @@ func TestFailedCallStopsOnlyItsPoolAndRerunConverges(t *testing.T) {
 }
 
 func TestSavedPlanHoldsNoSecretAndRefusesWhenStale(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	planFile := filepath.Join(t.TempDir(), "mfa.plan")
@@ -287,6 +281,7 @@ func TestSavedPlanHoldsNoSecretAndRefusesWhenStale(t *testing.T) {
 }
 
 func TestCorruptPlanFileIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	f := filepath.Join(t.TempDir(), "x.plan")
 	os.WriteFile(f, []byte(`{"FormatVersion":"9.0","Calls":[]}`), 0o600)
@@ -300,6 +295,7 @@ func TestCorruptPlanFileIsRefused(t *testing.T) {
 }
 
 func TestInterruptFinishesInFlightCallsAndExits130(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{Latency: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { // interrupt as soon as the first write has been answered
@@ -329,6 +325,7 @@ func TestInterruptFinishesInFlightCallsAndExits130(t *testing.T) {
 }
 
 func TestErrorsMapToExitCodes(t *testing.T) {
+	t.Parallel()
 	ios, _, _, errOut := views.TestStreams()
 	cases := []struct {
 		err  error
@@ -352,6 +349,7 @@ func TestErrorsMapToExitCodes(t *testing.T) {
 }
 
 func TestFileWarningsReachTextAndJSONPlansOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	f := filepath.Join(t.TempDir(), "warn.yaml")
 	os.WriteFile(f, []byte("Version: 1\nUserPools:\n  - UserPoolId: us-west-2_Partners3\n    MfaConfiguration: OPTIONAL\n    SoftwareTokenMfaConfiguration: {Enabled: true}\n    EmailMfaConfiguration: {Enabled: false, Subject: Your code}\n"), 0o600)

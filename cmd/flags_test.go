@@ -10,6 +10,7 @@ import (
 )
 
 func TestPlanFlagsReachTheOptions(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := views.TestStreams()
 	var got *PlanOptions
 	c := NewCmdPlan(&Factory{IO: ios}, func(_ context.Context, o *PlanOptions) error { got = o; return nil })
@@ -30,6 +31,7 @@ func TestPlanFlagsReachTheOptions(t *testing.T) {
 }
 
 func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -53,6 +55,7 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 }
 
 func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
+	t.Parallel()
 	run := func(args ...string) (*ApplyOptions, error) {
 		ios, _, _, _ := views.TestStreams()
 		var got *ApplyOptions
@@ -84,6 +87,7 @@ func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
 }
 
 func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -108,10 +108,10 @@ func emulatorCounts(t *testing.T, emu *emulator.Server) (map[string]int, []strin
 }
 
 func TestReportCountsAPoolOf10000Users(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("reads 10,000 users")
 	}
-	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	seedMixedPool(t, emu, 10000)
 	h := &harness{t: t, emu: emu, url: url}
@@ -171,7 +171,7 @@ func TestReportCountsAPoolOf10000Users(t *testing.T) {
 
 // Ctrl-C while reading: report stops, prints what it read, and exits 130.
 func TestReportInterruptedPrintsWhatWasRead(t *testing.T) {
-	isolateAWSEnv(t)
+	t.Parallel()
 	emu, url := emulator.NewTestServer(t, emulator.Options{Latency: 2 * time.Millisecond})
 	seedMixedPool(t, emu, 3000)
 	ios, _, out, errOut := views.TestStreams()
@@ -189,6 +189,7 @@ func TestReportInterruptedPrintsWhatWasRead(t *testing.T) {
 }
 
 func TestReportUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -23,6 +23,11 @@ import (
 // Version is set at build time with -ldflags "-X github.com/mfactl/mfactl/cmd.Version=...".
 var Version = "dev"
 
+// The SARIF view names the tool's version. -ldflags -X sets Version before
+// init runs; setting it once here, not per command tree, keeps commands
+// built side by side (tests) from writing it at once.
+func init() { views.Version = Version }
+
 // Factory hands commands their dependencies, lazily: a command that needs
 // no network (validate, schema) never builds an AWS client.
 type Factory struct {
@@ -55,7 +60,6 @@ func NewRootCmd(f *Factory) *cobra.Command {
 			f.IO.NoColor = true
 		}
 	}
-	views.Version = Version
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)

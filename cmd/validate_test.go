@@ -32,6 +32,7 @@ func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr str
 }
 
 func TestValidateFlags(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := views.TestStreams()
 	var got *ValidateOptions
 	c := NewCmdValidate(&Factory{IO: ios}, func(o *ValidateOptions) error { got = o; return nil })
@@ -164,6 +165,7 @@ func TestValidateWarningsAreNotErrors(t *testing.T) {
 }
 
 func TestValidateErrorIsSilent(t *testing.T) {
+	t.Parallel()
 	ios, _, _, errOut := views.TestStreams()
 	err := validateRun(context.Background(), &ValidateOptions{IO: ios, Files: []string{"../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: validateFormats}})
 	var silent *SilentError
@@ -173,6 +175,7 @@ func TestValidateErrorIsSilent(t *testing.T) {
 }
 
 func TestSchemaCommand(t *testing.T) {
+	t.Parallel()
 	ios, _, out, _ := views.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"schema"})
