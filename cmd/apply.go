@@ -67,7 +67,7 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 			if opts.PlanFile == "" && len(opts.Files) == 0 {
 				return &UsageError{Err: errors.New("nothing to apply"), Hint: "give desired-state files with -f, or a saved plan file: mfactl apply -f mfa/ or mfactl apply mfa.plan"}
 			}
-			if _, err := views.ParseFormat(opts.Output, views.ApplyFormats...); err != nil {
+			if _, err := views.ApplyFormats.Parse(opts.Output); err != nil {
 				return &UsageError{Err: err}
 			}
 			if opts.PlanFile != "" && len(opts.Targets) > 0 {
@@ -84,8 +84,8 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 	fs.BoolVar(&opts.AutoApprove, "auto-approve", false, "apply without asking (required when stdin is not a terminal)")
 	fs.BoolVar(&opts.ResendWriteOnly, "resend-write-only", false, "send declared WebAuthnMfaSettings even for users with nothing else to change")
 	fs.IntVar(&opts.Concurrency, "concurrency", apply.DefaultConcurrency, "calls in flight per stage of a pool (the rate limits set the pace)")
-	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(views.ApplyFormats...))
-	_ = c.RegisterFlagCompletionFunc("output", completeFormats(views.ApplyFormats, ""))
+	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(views.ApplyFormats.Names()...))
+	_ = c.RegisterFlagCompletionFunc("output", completeFormats(views.ApplyFormats.Names(), ""))
 	fs.BoolVarP(&opts.Verbose, "verbose", "v", false, "show every user and every call with its request")
 	fs.StringVar(&opts.Verify, "verify", string(usecase.VerifyChanged), "what to read again after apply: changed (the pools and users apply wrote) or all (every target)")
 	registerTargets(c, &opts.Targets)
@@ -94,10 +94,13 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 }
 
 func applyRun(ctx context.Context, opts *ApplyOptions) error {
-	format, _ := views.ParseFormat(opts.Output, views.ApplyFormats...)
-	view := views.NewApply(format, opts.IO, views.PlanOptions{Verbose: opts.Verbose})
-	err := applyAndShow(ctx, opts, view)
-	if verr := view.Done(err); verr != nil {
+	format, _ := views.ApplyFormats.Parse(opts.Output)
+	view, err := views.NewApply(format, opts.IO, views.Options{Verbose: opts.Verbose})
+	if err != nil {
+		return err
+	}
+	err = applyAndShow(ctx, opts, view)
+	if verr := view.Done(err, ExitCode(err) == ExitInterrupted); verr != nil {
 		return verr
 	}
 	if err != nil && format == views.JSON && ExitCode(err) == ExitError {
@@ -139,7 +142,7 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 			return err
 		}
 		if !ok {
-			return errors.New("apply cancelled; nothing was changed")
+			return views.ErrApplyCancelled
 		}
 	}
 	return execute(ctx, session, view, opts, p)

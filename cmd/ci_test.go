@@ -153,7 +153,7 @@ func TestTargetReadsAndChangesOnlyItsTargets(t *testing.T) {
 type applyOutcome struct {
 	FormatVersion string
 	Outcome       string
-	Error         string
+	Error         *struct{ Message, Code, Meaning string }
 	Calls         []struct {
 		Status string
 		Error  *struct{ Code string }
@@ -192,7 +192,7 @@ func TestApplyJSONSaysWhatHappened(t *testing.T) {
 	}
 
 	out, errOut, code = h.run(ctx, "apply", filepath.Join(t.TempDir(), "missing.plan"), "-o", "json")
-	if o := decode(out); code != ExitError || o.Outcome != "not started" || !strings.Contains(o.Error, "missing.plan") || strings.Contains(errOut, "Error:") {
+	if o := decode(out); code != ExitError || o.Outcome != "failed" || o.Error == nil || !strings.Contains(o.Error.Message, "missing.plan") || strings.Contains(errOut, "Error:") {
 		t.Fatalf("exit %d: %+v\nstderr %s", code, o, errOut)
 	}
 }

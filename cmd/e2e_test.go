@@ -40,13 +40,21 @@ func newHarness(t *testing.T, opts emulator.Options) *harness {
 // Main would have returned.
 func (h *harness) run(ctx context.Context, args ...string) (string, string, int) {
 	h.t.Helper()
+	return h.runIn(ctx, nil, args...)
+}
+
+// runIn is run in a CI whose environment is env (GITHUB_ACTIONS...).
+func (h *harness) runIn(ctx context.Context, env map[string]string, args ...string) (string, string, int) {
+	h.t.Helper()
 	ios, _, out, errOut := views.TestStreams()
+	ios.CI = views.CIFromEnv(func(k string) string { return env[k] })
 	root := NewRootCmd(NewFactory(ios))
-	if !slices.Contains(args, "--endpoint-url") && (args[0] == "plan" || args[0] == "apply" || args[0] == "import" || args[0] == "totp" || (args[0] == "init" && slices.Contains(args, "--user-pool-id"))) {
+	if !slices.Contains(args, "--endpoint-url") && (args[0] == "plan" || args[0] == "apply" || args[0] == "report" || args[0] == "import" || args[0] == "totp" || (args[0] == "init" && slices.Contains(args, "--user-pool-id"))) {
 		args = append(args, "--endpoint-url", h.url)
 	}
 	root.SetArgs(args)
 	code := exitCode(root.ExecuteContext(ctx), ios)
+	checkJSONOutput(h.t, args, out.String())
 	return out.String(), errOut.String(), code
 }
 

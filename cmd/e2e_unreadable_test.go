@@ -19,8 +19,8 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
-	"github.com/mfactl/mfactl/plan"
 )
 
 // What Cognito's reads cannot show, end to end through the SDK against the
@@ -149,7 +149,7 @@ func TestTotpReEnableConvergesInOnePlanAndApply(t *testing.T) {
 			marked = append(marked, c.Username)
 		}
 	}
-	if p.FormatVersion != plan.FormatVersion || !slices.Equal(marked, []string{"alice", "bob"}) {
+	if p.FormatVersion != jsondoc.FormatVersion || !slices.Equal(marked, []string{"alice", "bob"}) {
 		t.Fatalf("JSON plan %s marks %v uncertain, want alice and bob", p.FormatVersion, marked)
 	}
 

@@ -15,12 +15,25 @@ type planFanOut struct {
 	reports []views.Plan
 }
 
-func newPlanFanOut(format views.Format, io *views.IOStreams, o views.PlanOptions, rf *reportFiles) planFanOut {
-	out := planFanOut{main: views.NewPlan(format, io, o)}
-	for i, r := range rf.reports {
-		out.reports = append(out.reports, views.NewPlan(r.format, rf.streams[i], o))
+// newViews builds the -o view and one view per --report file, from the
+// command's registry: a format it does not hold is an error.
+func newViews[V any](formats *views.Formats[V], format views.Format, io *views.IOStreams, o views.Options, rf *reportFiles) (main V, reports []V, err error) {
+	if main, err = formats.New(format, io, o); err != nil {
+		return main, nil, err
 	}
-	return out
+	for i, r := range rf.reports {
+		v, err := formats.New(r.format, rf.streams[i], o)
+		if err != nil {
+			return main, nil, err
+		}
+		reports = append(reports, v)
+	}
+	return main, reports, nil
+}
+
+func newPlanFanOut(formats *views.Formats[views.Plan], format views.Format, io *views.IOStreams, o views.Options, rf *reportFiles) (planFanOut, error) {
+	main, reports, err := newViews(formats, format, io, o, rf)
+	return planFanOut{main: main, reports: reports}, err
 }
 
 func (v planFanOut) each(show func(views.Plan) error) error {
@@ -49,12 +62,9 @@ func (v planFanOut) Saved(path string, p *plan.Plan, files []string) { v.main.Sa
 // validateFanOut shows validation in the -o view and in each --report view.
 type validateFanOut []views.Validate
 
-func newValidateFanOut(format views.Format, io *views.IOStreams, rf *reportFiles) validateFanOut {
-	out := validateFanOut{views.NewValidate(format, io)}
-	for i, r := range rf.reports {
-		out = append(out, views.NewValidate(r.format, rf.streams[i]))
-	}
-	return out
+func newValidateFanOut(format views.Format, io *views.IOStreams, rf *reportFiles) (validateFanOut, error) {
+	main, reports, err := newViews(views.ValidateFormats, format, io, views.Options{}, rf)
+	return append(validateFanOut{main}, reports...), err
 }
 
 func (v validateFanOut) Result(r schema.Result) error {
@@ -65,10 +75,10 @@ func (v validateFanOut) Result(r schema.Result) error {
 	return errors.Join(errs...)
 }
 
-func (v validateFanOut) Interrupted(err error) error {
+func (v validateFanOut) Failed(err error, interrupted bool) error {
 	var errs []error
 	for _, view := range v {
-		errs = append(errs, view.Interrupted(err))
+		errs = append(errs, view.Failed(err, interrupted))
 	}
 	return errors.Join(errs...)
 }

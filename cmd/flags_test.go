@@ -21,7 +21,7 @@ func TestPlanFlagsReachTheOptions(t *testing.T) {
 	if err := c.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	want := PlanOptions{IO: ios, Files: []string{"a.yaml", "dir/"}, Out: outputFlags{Output: "json", Reports: []string{"junit=r.xml", "sarif=r.sarif"}, offered: planFormats},
+	want := PlanOptions{IO: ios, Files: []string{"a.yaml", "dir/"}, Out: outputFlags{Output: "json", Reports: []string{"junit=r.xml", "sarif=r.sarif"}, offered: views.PlanFormats.Names()},
 		OutFile: "p.plan", DetailedExitCode: true, ResendWriteOnly: true, Verbose: true, Targets: []string{"eu-west-1_A/bob"},
 		AWS: awsFlags{Profile: "prod", Region: "eu-west-1", EndpointURL: "http://127.0.0.1:9", Rates: []string{"UserRead=300", "UserResourceUpdate=50"}}}
 	got.NewClient = nil

@@ -21,7 +21,11 @@ type outputFlags struct {
 	offered []views.Format
 }
 
-func (o *outputFlags) register(c *cobra.Command, offered []views.Format, withReports bool) {
+// formatRegistry is a command's registry of formats (views.PlanFormats...).
+type formatRegistry interface{ Names() []views.Format }
+
+func (o *outputFlags) register(c *cobra.Command, formats formatRegistry, withReports bool) {
+	offered := formats.Names()
 	o.offered = offered
 	c.Flags().StringVarP(&o.Output, "output", "o", "text", "output format: "+views.FormatNames(offered...))
 	_ = c.RegisterFlagCompletionFunc("output", completeFormats(offered, ""))
@@ -83,12 +87,15 @@ func newReportFiles(io *views.IOStreams, reports []report) *reportFiles {
 	return rf
 }
 
-// write writes each report that has content. A file that cannot be
-// written is an error: CI would otherwise upload a stale one.
-func (rf *reportFiles) write() error {
+// write writes every report file, so that none is left from an earlier
+// run: runErr is what the command returns, and a view with nothing to say
+// about it (text, whose errors Main prints on stderr) gets it as Main
+// prints it. A file that cannot be written is an error: CI would
+// otherwise upload a stale one.
+func (rf *reportFiles) write(runErr error) error {
 	for i, r := range rf.reports {
-		if rf.bufs[i].Len() == 0 {
-			continue
+		if rf.bufs[i].Len() == 0 && runErr != nil && ExitCode(runErr) != ExitChanges {
+			fmt.Fprintf(rf.bufs[i], "Error: %s\n", views.SafeError(runErr))
 		}
 		if err := os.WriteFile(r.path, rf.bufs[i].Bytes(), 0o644); err != nil {
 			return fmt.Errorf("writing --report %s=%s: %w", r.format, r.path, err)

@@ -12,10 +12,8 @@ import (
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
-
-// planFormats are the formats `mfactl plan -o` and --report offer.
-var planFormats = []views.Format{views.Text, views.JSON, views.CLI, views.Markdown, views.GitHub, views.JUnit, views.SARIF}
 
 // PlanOptions are the inputs of `mfactl plan`.
 type PlanOptions struct {
@@ -23,7 +21,7 @@ type PlanOptions struct {
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 
 	Files            []string
-	Out              outputFlags // -o, one of planFormats, and --report
+	Out              outputFlags // -o, one of views.PlanFormats, and --report
 	OutFile          string
 	DetailedExitCode bool
 	ResendWriteOnly  bool
@@ -71,7 +69,7 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 	}
 	fs := c.Flags()
 	fs.StringArrayVarP(&opts.Files, "file", "f", nil, "desired-state file, directory or - for stdin (repeatable)")
-	opts.Out.register(c, planFormats, true)
+	opts.Out.register(c, views.PlanFormats, true)
 	fs.StringVar(&opts.OutFile, "out", "", "save the plan to `PLANFILE`, for mfactl apply PLANFILE")
 	fs.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 2 when the plan has changes")
 	fs.BoolVar(&opts.ShowUsers, "show-users", false, "list every user a policy changes and every ineligible user, not the first few and a count (-o json always has all)")
@@ -86,9 +84,12 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 func planRun(ctx context.Context, opts *PlanOptions) error {
 	format, reports, _ := opts.Out.parse()
 	rf := newReportFiles(opts.IO, reports)
-	view := newPlanFanOut(format, opts.IO, views.PlanOptions{Verbose: opts.Verbose, ShowUsers: opts.ShowUsers, FullPlan: fullPlanHint(opts.OutFile)}, rf)
-	err := planAndShow(ctx, opts, view)
-	return errors.Join(err, rf.write())
+	view, err := newPlanFanOut(views.PlanFormats, format, opts.IO, views.Options{Verbose: opts.Verbose, ShowUsers: opts.ShowUsers, FullPlan: fullPlanHint(opts.OutFile)}, rf)
+	if err != nil {
+		return err
+	}
+	err = planAndShow(ctx, opts, view)
+	return errors.Join(err, rf.write(err))
 }
 
 func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error {
@@ -136,7 +137,7 @@ func registerTargets(c *cobra.Command, targets *[]string) {
 
 // planKey is the key plan files are signed with and checked against, if
 // the environment sets one.
-func planKey() []byte { return []byte(os.Getenv(plan.KeyEnv)) }
+func planKey() []byte { return []byte(os.Getenv(planfile.KeyEnv)) }
 
 // stopAtInvalidFiles shows why the files could not be used, and returns the
 // error that exits 1, when planning (or loading a saved plan) stopped there.

@@ -14,9 +14,6 @@ import (
 	"github.com/mfactl/mfactl/internal/views"
 )
 
-// reportFormats are the formats `mfactl report -o` offers.
-var reportFormats = []views.Format{views.Text, views.JSON, views.CSV, views.Markdown}
-
 // ErrFindings is returned by report with --detailed-exitcode when a user
 // lacks MFA or violates a policy. It prints nothing and exits 2.
 var ErrFindings = errors.New("users lack MFA or violate a policy")
@@ -29,7 +26,7 @@ type ReportOptions struct {
 	Files            []string
 	UserPoolId       string
 	Group, Filter    string
-	Output           string // one of reportFormats
+	Output           string // one of views.ReportFormats
 	DetailedExitCode bool
 	ShowUsers        bool
 	AWS              awsFlags
@@ -76,7 +73,8 @@ MFA or violates a policy (for cron), 130 interrupted.`,
 	fs.StringVar(&opts.UserPoolId, "user-pool-id", "", "report on this whole pool, no files needed")
 	fs.StringVar(&opts.Group, "group", "", "with --user-pool-id: only the members of this group")
 	fs.StringVar(&opts.Filter, "filter", "", `with --user-pool-id: only the users this ListUsers filter matches, e.g. 'email ^= "support-"'`)
-	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(reportFormats...))
+	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(views.ReportFormats.Names()...))
+	_ = c.RegisterFlagCompletionFunc("output", completeFormats(views.ReportFormats.Names(), ""))
 	fs.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 2 when a user lacks MFA or violates a policy")
 	fs.BoolVar(&opts.ShowUsers, "show-users", false, "list every user without MFA and every violation (text and markdown)")
 	opts.AWS.register(c)
@@ -86,7 +84,7 @@ MFA or violates a policy (for cron), 130 interrupted.`,
 
 // check refuses a command line that names no target, or two, before any API call.
 func (o *ReportOptions) check() error {
-	if _, err := views.ParseFormat(o.Output, reportFormats...); err != nil {
+	if _, err := views.ReportFormats.Parse(o.Output); err != nil {
 		return &UsageError{Err: err}
 	}
 	switch {
@@ -112,8 +110,11 @@ func (o *ReportOptions) check() error {
 }
 
 func reportRun(ctx context.Context, opts *ReportOptions) error {
-	format, _ := views.ParseFormat(opts.Output, reportFormats...)
-	view := views.NewReport(format, opts.IO, views.TextOptions{ShowUsers: opts.ShowUsers})
+	format, _ := views.ReportFormats.Parse(opts.Output)
+	view, err := views.NewReport(format, opts.IO, views.Options{ShowUsers: opts.ShowUsers})
+	if err != nil {
+		return err
+	}
 	update, finish := opts.IO.ReadProgress()
 	rep, err := opts.AWS.session(opts.NewClient, opts.IO).Report(ctx, usecase.ReportOptions{
 		Files: opts.Files, Stdin: opts.IO.In,
@@ -122,7 +123,7 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	})
 	finish()
 	if rep == nil {
-		return err
+		return errors.Join(err, view.Failed(err, ExitCode(err) == ExitInterrupted))
 	}
 	if rep.Diagnostics.HasErrors() && len(rep.Pools) == 0 {
 		if err := view.InputErrors(rep.Diagnostics); err != nil {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -9,14 +10,11 @@ import (
 	"github.com/mfactl/mfactl/internal/views"
 )
 
-// showFormats are the formats `mfactl show -o` offers: plan's.
-var showFormats = planFormats
-
 // ShowOptions are the inputs of `mfactl show`.
 type ShowOptions struct {
 	IO       *views.IOStreams
 	PlanFile string
-	Output   string // one of showFormats
+	Output   string // one of views.ShowFormats
 	Verbose  bool
 }
 
@@ -41,7 +39,7 @@ It does not check whether the plan is still current: apply does that.`,
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			if _, err := views.ParseFormat(opts.Output, showFormats...); err != nil {
+			if _, err := views.ShowFormats.Parse(opts.Output); err != nil {
 				return &UsageError{Err: err}
 			}
 			opts.PlanFile = args[0]
@@ -51,17 +49,21 @@ It does not check whether the plan is still current: apply does that.`,
 			return showRun(opts)
 		},
 	}
-	c.Flags().StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(showFormats...))
-	_ = c.RegisterFlagCompletionFunc("output", completeFormats(showFormats, ""))
+	c.Flags().StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(views.ShowFormats.Names()...))
+	_ = c.RegisterFlagCompletionFunc("output", completeFormats(views.ShowFormats.Names(), ""))
 	c.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "show every user and every call with its request")
 	return c
 }
 
 func showRun(opts *ShowOptions) error {
-	format, _ := views.ParseFormat(opts.Output, showFormats...)
-	p, err := usecase.ShowSaved(opts.PlanFile)
+	format, _ := views.ShowFormats.Parse(opts.Output)
+	view, err := views.ShowFormats.New(format, opts.IO, views.Options{Verbose: opts.Verbose, FullPlan: fullPlanHint(opts.PlanFile)})
 	if err != nil {
 		return err
 	}
-	return views.NewPlan(format, opts.IO, views.PlanOptions{Verbose: opts.Verbose, FullPlan: fullPlanHint(opts.PlanFile)}).Plan(p)
+	p, err := usecase.ShowSaved(opts.PlanFile)
+	if err != nil {
+		return errors.Join(err, view.Failed(err, false))
+	}
+	return view.Plan(p)
 }

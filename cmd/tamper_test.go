@@ -10,6 +10,7 @@ import (
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
 
 // planMap is a plan file as generic JSON, for editing it as an attacker
@@ -311,7 +312,7 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	dir := t.TempDir()
-	t.Setenv(plan.KeyEnv, "shared-by-the-plan-and-apply-jobs")
+	t.Setenv(planfile.KeyEnv, "shared-by-the-plan-and-apply-jobs")
 	path := filepath.Join(dir, "signed.plan")
 	original := h.makePlan(ctx, path, examples)
 	if sig, _ := original["Signature"].(string); !strings.HasPrefix(sig, "hmac-sha256:") {
@@ -335,7 +336,7 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Setenv(plan.KeyEnv, c.key)
+			t.Setenv(planfile.KeyEnv, c.key)
 			h.emu.ResetStats()
 			_, errOut, code := h.run(ctx, "apply", c.path)
 			if code != ExitError || !strings.Contains(errOut, c.want) {
@@ -347,10 +348,10 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 		})
 	}
 	t.Run("an unsigned plan when a key is set", func(t *testing.T) {
-		t.Setenv(plan.KeyEnv, "")
+		t.Setenv(planfile.KeyEnv, "")
 		unsigned := filepath.Join(dir, "unsigned.plan")
 		h.makePlan(ctx, unsigned, examples)
-		t.Setenv(plan.KeyEnv, "shared-by-the-plan-and-apply-jobs")
+		t.Setenv(planfile.KeyEnv, "shared-by-the-plan-and-apply-jobs")
 		if _, errOut, code := h.run(ctx, "apply", unsigned); code != ExitError || !strings.Contains(errOut, "not signed") {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}

@@ -10,14 +10,11 @@ import (
 	"github.com/mfactl/mfactl/internal/views"
 )
 
-// validateFormats are the formats `mfactl validate -o` and --report offer.
-var validateFormats = []views.Format{views.Text, views.JSON, views.Markdown, views.GitHub, views.JUnit, views.SARIF}
-
 // ValidateOptions are the inputs of `mfactl validate`.
 type ValidateOptions struct {
 	IO    *views.IOStreams
 	Files []string
-	Out   outputFlags // -o, one of validateFormats, and --report
+	Out   outputFlags // -o, one of views.ValidateFormats, and --report
 }
 
 // NewCmdValidate builds `mfactl validate`; runF replaces validateRun in tests.
@@ -50,7 +47,7 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable.`,
 	}
 	fs := c.Flags()
 	fs.StringArrayVarP(&opts.Files, "file", "f", nil, "desired-state file, directory or - for stdin (repeatable)")
-	opts.Out.register(c, validateFormats, true)
+	opts.Out.register(c, views.ValidateFormats, true)
 	_ = c.MarkFlagRequired("file")
 	return c
 }
@@ -58,15 +55,15 @@ Exit codes: 0 valid (warnings may be printed), 1 invalid or unreadable.`,
 func validateRun(ctx context.Context, opts *ValidateOptions) error {
 	format, reports, _ := opts.Out.parse()
 	rf := newReportFiles(opts.IO, reports)
-	view := newValidateFanOut(format, opts.IO, rf)
-	r, err := usecase.Validate(ctx, opts.Files, opts.IO.In)
+	view, err := newValidateFanOut(format, opts.IO, rf)
 	if err != nil {
-		if viewErr := view.Interrupted(err); viewErr != nil {
-			return viewErr
-		}
 		return err
 	}
-	if err := errors.Join(view.Result(r), rf.write()); err != nil {
+	r, err := usecase.Validate(ctx, opts.Files, opts.IO.In)
+	if err != nil {
+		return errors.Join(err, view.Failed(err, ExitCode(err) == ExitInterrupted), rf.write(err))
+	}
+	if err := errors.Join(view.Result(r), rf.write(nil)); err != nil {
 		return err
 	}
 	if r.Diagnostics.HasErrors() {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/schema"
 )
 
@@ -26,8 +27,10 @@ func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr str
 	ios, in, out, errOut := views.TestStreams()
 	in.WriteString(stdin)
 	root := NewRootCmd(&Factory{IO: ios})
-	root.SetArgs(append([]string{"validate"}, args...))
+	args = append([]string{"validate"}, args...)
+	root.SetArgs(args)
 	code = exitCode(root.Execute(), ios)
+	checkJSONOutput(t, args, out.String())
 	return out.String(), errOut.String(), code
 }
 
@@ -133,7 +136,7 @@ func TestValidateJSON(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stdout)
 	}
 	_, want := schema.Load([]string{"fixtures/invalid/schema-many-faults.yaml"}, nil)
-	if report.FormatVersion != "1.1" || report.Valid || len(report.Diagnostics) != len(want) {
+	if report.FormatVersion != jsondoc.FormatVersion || report.Valid || len(report.Diagnostics) != len(want) {
 		t.Fatalf("%+v", report)
 	}
 	for i := range want {
@@ -167,7 +170,7 @@ func TestValidateWarningsAreNotErrors(t *testing.T) {
 func TestValidateErrorIsSilent(t *testing.T) {
 	t.Parallel()
 	ios, _, _, errOut := views.TestStreams()
-	err := validateRun(context.Background(), &ValidateOptions{IO: ios, Files: []string{"../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: validateFormats}})
+	err := validateRun(context.Background(), &ValidateOptions{IO: ios, Files: []string{"../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: views.ValidateFormats.Names()}})
 	var silent *SilentError
 	if !errors.As(err, &silent) || !strings.HasSuffix(errOut.String(), "1 error, 0 warnings\n") {
 		t.Errorf("err %v, stderr %q", err, errOut.String())
@@ -192,5 +195,31 @@ func TestSchemaCommand(t *testing.T) {
 	var v map[string]any
 	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
 		t.Errorf("not JSON: %v", err)
+	}
+}
+
+// mfactl schema --output COMMAND prints the published schema of that
+// command's -o json document; a command without one is a usage error.
+func TestSchemaOutputPrintsEachDocumentSchema(t *testing.T) {
+	for _, c := range jsondoc.Commands {
+		ios, _, out, _ := views.TestStreams()
+		root := NewRootCmd(&Factory{IO: ios})
+		root.SetArgs([]string{"schema", "--output", string(c)})
+		if err := root.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		want, err := jsondoc.Schema(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != string(want) || !strings.Contains(out.String(), `"const": "`+string(c)+`"`) {
+			t.Errorf("schema --output %s is not its document's schema:\n%s", c, out.String())
+		}
+	}
+	ios, _, out, errOut := views.TestStreams()
+	root := NewRootCmd(&Factory{IO: ios})
+	root.SetArgs([]string{"schema", "--output", "import"})
+	if code := exitCode(root.Execute(), ios); code != ExitError || out.Len() != 0 || !strings.Contains(errOut.String(), `invalid --output "import": use plan, show, apply, validate, report`) {
+		t.Errorf("schema --output import: exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -88,11 +88,6 @@ func (s *Server) parseAccessToken(token string) (tokenClaims, error) {
 // userFromToken resolves an AccessToken member to its pool and user. The
 // caller holds s.mu.
 func (s *Server) userFromToken(token *string) (*pool, *user, error) {
-	var v validation
-	v.requiredSecret("AccessToken", token, 1, 0, patToken)
-	if err := v.err(); err != nil {
-		return nil, nil, err
-	}
 	claims, err := s.parseAccessToken(*token)
 	if err != nil {
 		return nil, nil, err
@@ -237,14 +232,6 @@ func initiateAuth(s *Server, c *call) (any, error) {
 	if err := decode(c, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.required("AuthFlow", in.AuthFlow)
-	v.enum("AuthFlow", in.AuthFlow, "USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH",
-		"ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH")
-	v.requiredSecret("ClientId", in.ClientId, 1, 128, patClientID)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	if *in.AuthFlow != "USER_PASSWORD_AUTH" {
 		return nil, invalidParameter("The mfactl emulator supports only the USER_PASSWORD_AUTH flow.")
 	}
@@ -345,13 +332,6 @@ func respondToAuthChallenge(s *Server, c *call) (any, error) {
 	if err := decode(c, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.requiredSecret("ClientId", in.ClientId, 1, 128, patClientID)
-	v.required("ChallengeName", in.ChallengeName)
-	v.secret("Session", in.Session, 20, 2048, nil)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cl := s.clients[*in.ClientId]
@@ -441,7 +421,7 @@ func mfaChallenge(p *pool, u *user) (string, map[string]string) {
 	if p.smsOn() && (u.sms || u.legacySMS()) {
 		factors = append(factors, factorSMS)
 	}
-	if p.totpOn() && u.totp {
+	if p.totpOn() && u.totp && u.totpSecret != "" {
 		factors = append(factors, factorTOTP)
 	}
 	if p.emailOn() && u.email {
@@ -586,6 +566,10 @@ func associateSoftwareToken(s *Server, c *call) (any, error) {
 	}
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
+	// The old authenticator stops working now, not when the new one is
+	// verified (amplify-js#1226, #3844): TOTP is unusable until then, while
+	// UserMFASettingList may still list it.
+	u.totpSecret = ""
 	u.pendingTotpSecret = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret)
 	s.changed()
 	out := map[string]any{"SecretCode": u.pendingTotpSecret}
@@ -600,16 +584,10 @@ func verifySoftwareToken(s *Server, c *call) (any, error) {
 	if err := decode(c, &in); err != nil {
 		return nil, err
 	}
-	var v validation
-	v.requiredSecret("UserCode", in.UserCode, 6, 6, patUserCode)
-	v.str("FriendlyDeviceName", in.FriendlyDeviceName, 0, 131072, nil)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, u, sess, err := s.userFromTokenOrSession(in.AccessToken, in.Session)
 	if err != nil {
-		return nil, err
-	}
-	if err := v.err(); err != nil {
 		return nil, err
 	}
 	if u.pendingTotpSecret == "" {

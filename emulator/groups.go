@@ -39,12 +39,7 @@ func listGroups(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	limit := pageLimit(&v, in.Limit)
-	v.str("NextToken", in.NextToken, 1, 131072, patPaginationKey)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
+	limit := pageLimit(in.Limit)
 	start, err := groupsFrom(p.groupOrder, in.NextToken)
 	if err != nil {
 		return nil, err
@@ -65,12 +60,7 @@ func adminListGroupsForUser(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	limit := pageLimit(&v, in.Limit)
-	v.str("NextToken", in.NextToken, 1, 131072, patPaginationKey)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
+	limit := pageLimit(in.Limit)
 	start, err := groupsFrom(u.groups, in.NextToken)
 	if err != nil {
 		return nil, err

@@ -15,10 +15,38 @@ import (
 // Wire types: the JSON shapes of Cognito's API, shared by requests,
 // responses, seed files and the state file. Pointers mark optional members.
 
+// smsConfiguration sends SMS through Amazon SNS (SnsCallerArn) or AWS End
+// User Messaging (EumsSms, model of 2026-07-17), never both.
 type smsConfiguration struct {
-	SnsCallerArn *string `json:",omitempty"`
-	ExternalId   *string `json:",omitempty"`
-	SnsRegion    *string `json:",omitempty"`
+	SnsCallerArn *string               `json:",omitempty"`
+	ExternalId   *string               `json:",omitempty"`
+	SnsRegion    *string               `json:",omitempty"`
+	EumsSms      *eumsSmsConfiguration `json:",omitempty"`
+}
+
+type eumsSmsConfiguration struct {
+	CallerArn            *string `json:",omitempty"`
+	ExternalId           *string `json:",omitempty"`
+	OriginationIdentity  *string `json:",omitempty"`
+	ConfigurationSetName *string `json:",omitempty"`
+	InEntityId           *string `json:",omitempty"`
+	InTemplateId         *string `json:",omitempty"`
+	Region               *string `json:",omitempty"`
+}
+
+// sends reports whether the configuration names a role to send SMS with.
+func (sc *smsConfiguration) sends() bool {
+	return sc != nil && (deref(sc.SnsCallerArn) != "" || (sc.EumsSms != nil && deref(sc.EumsSms.CallerArn) != ""))
+}
+
+// check refuses a configuration with both SnsCallerArn and EumsSms, as the
+// model's documentation does ("either SnsCallerArn or this configuration,
+// not both").
+func (sc *smsConfiguration) check() error {
+	if sc != nil && sc.SnsCallerArn != nil && sc.EumsSms != nil {
+		return invalidParameter("SmsConfiguration can have SnsCallerArn or EumsSms, not both.")
+	}
+	return nil
 }
 
 type emailConfiguration struct {

@@ -88,13 +88,17 @@ func TestCreateUserPoolChoices(t *testing.T) {
 		UserPoolTags: map[string]string{emulator.PoolIDTag: "eu-west-1_Chosen2"}})
 	wantCode(t, err, "InvalidParameterException")
 	_, err = e.c.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("on"), MfaConfiguration: types.UserPoolMfaTypeOn})
-	wantCode(t, err, "InvalidParameterException")
+	wantError(t, err, "InvalidParameterException", "SMS configuration and Auto verification for phone_number are required when MFA is required")
+	// The SMS role alone is not enough: phone numbers must be verified by SMS too.
+	_, err = e.c.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("optional"), MfaConfiguration: types.UserPoolMfaTypeOptional,
+		SmsConfiguration: smsConfig().SmsConfiguration})
+	wantError(t, err, "InvalidParameterException", "SMS configuration and Auto verification for phone_number are required when MFA is optional")
 	_, err = e.c.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("bad/name")})
 	wantCode(t, err, "InvalidParameterException")
 
 	// Created ON with an SMS role: SMS MFA is on.
 	on := must[*cip.CreateUserPoolOutput](t)(e.c.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("on"),
-		MfaConfiguration: types.UserPoolMfaTypeOn, SmsConfiguration: smsConfig().SmsConfiguration,
+		MfaConfiguration: types.UserPoolMfaTypeOn, SmsConfiguration: smsConfig().SmsConfiguration, AutoVerifiedAttributes: []types.VerifiedAttributeType{"phone_number"},
 		LambdaConfig: &types.LambdaConfigType{PreSignUp: aws.String("arn:aws:lambda:us-east-1:123456789012:function:pre")}}))
 	cfg := must[*cip.GetUserPoolMfaConfigOutput](t)(e.c.GetUserPoolMfaConfig(e.ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: on.UserPool.Id}))
 	if cfg.MfaConfiguration != types.UserPoolMfaTypeOn || cfg.SmsMfaConfiguration == nil {

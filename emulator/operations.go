@@ -36,6 +36,10 @@ var operations = map[string]operation{
 	"AssociateSoftwareToken":    {associateSoftwareToken, false},
 	"VerifySoftwareToken":       {verifySoftwareToken, false},
 	"GlobalSignOut":             {globalSignOut, false},
+	"AdminGetUserAuthFactors":   {adminGetUserAuthFactors, true},
+	"AdminDeleteSoftwareToken":  {adminDeleteSoftwareToken, true},
+	"GetProvisionedLimit":       {getProvisionedLimit, true},
+	"UpdateProvisionedLimit":    {updateProvisionedLimit, true},
 }
 
 // Operations lists the operations the emulator serves.

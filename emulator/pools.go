@@ -15,18 +15,13 @@ import (
 // any client. The tag itself is not stored.
 const PoolIDTag = "mfactl-emulator:UserPoolId"
 
-// lookupPool validates a UserPoolId member and returns its pool. A signed
-// request reaches only the pools of its own Region, as with Cognito's
-// regional endpoints. The caller holds s.mu.
+// lookupPool returns the pool a (model-validated) UserPoolId names. A
+// signed request reaches only the pools of its own Region, as with
+// Cognito's regional endpoints. The caller holds s.mu.
 func (s *Server) lookupPool(c *call, id *string) (*pool, error) {
-	var v validation
-	v.requiredStr("UserPoolId", id, 1, 55, patUserPoolID)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	p := s.pools[*id]
+	p := s.pools[deref(id)]
 	if p == nil || (c.signed && regionOf(*id) != c.region) {
-		return nil, poolNotFound(*id)
+		return nil, poolNotFound(deref(id))
 	}
 	return p, nil
 }
@@ -50,15 +45,6 @@ type signInAttributes struct {
 	AliasAttributes    []string `json:",omitempty"`
 }
 
-func (a *signInAttributes) validate(v *validation) {
-	for _, name := range a.UsernameAttributes {
-		v.enum("UsernameAttributes.member", &name, "phone_number", "email")
-	}
-	for _, name := range a.AliasAttributes {
-		v.enum("AliasAttributes.member", &name, "phone_number", "email", "preferred_username")
-	}
-}
-
 func (a *signInAttributes) check() error {
 	if len(a.UsernameAttributes) > 0 && len(a.AliasAttributes) > 0 {
 		return invalidParameter("A user pool can have UsernameAttributes or AliasAttributes, not both.")
@@ -66,37 +52,12 @@ func (a *signInAttributes) check() error {
 	return nil
 }
 
-func (pr *prerequisites) validate(v *validation) {
-	v.enum("UserPoolTier", pr.UserPoolTier, tierLite, tierEssentials, tierPlus)
-	if e := pr.EmailConfiguration; e != nil {
-		v.enum("EmailConfiguration.EmailSendingAccount", e.EmailSendingAccount, "COGNITO_DEFAULT", "DEVELOPER")
-		v.str("EmailConfiguration.SourceArn", e.SourceArn, 20, 2048, patArn)
-		v.str("EmailConfiguration.From", e.From, 0, 2048, nil)
-		v.str("EmailConfiguration.ReplyToEmailAddress", e.ReplyToEmailAddress, 0, 2048, nil)
-		v.str("EmailConfiguration.ConfigurationSet", e.ConfigurationSet, 1, 64, nil)
-	}
-	if sc := pr.SmsConfiguration; sc != nil {
-		validateSmsConfiguration(v, "SmsConfiguration", sc)
-	}
-	for _, name := range pr.AutoVerifiedAttributes {
-		v.enum("AutoVerifiedAttributes.member", &name, "phone_number", "email")
-	}
-	if r := pr.AccountRecoverySetting; r != nil {
-		n := len(r.RecoveryMechanisms)
-		if n < 1 || n > 2 {
-			v.problems = append(v.problems, "Value at 'accountRecoverySetting.recoveryMechanisms' failed to satisfy constraint: Member must have length between 1 and 2")
-		}
-		for _, m := range r.RecoveryMechanisms {
-			v.required("AccountRecoverySetting.RecoveryMechanisms.member.Name", m.Name)
-			v.enum("AccountRecoverySetting.RecoveryMechanisms.member.Name", m.Name, "verified_email", "verified_phone_number", "admin_only")
-			v.intRange("AccountRecoverySetting.RecoveryMechanisms.member.Priority", m.Priority, 1, 2)
-		}
-	}
-}
-
 // check enforces the rules between prerequisites that field constraints
 // cannot express.
 func (pr *prerequisites) check() error {
+	if err := pr.SmsConfiguration.check(); err != nil {
+		return err
+	}
 	if e := pr.EmailConfiguration; e != nil && deref(e.EmailSendingAccount) == "DEVELOPER" && e.SourceArn == nil {
 		return invalidParameter("SourceArn is required when EmailSendingAccount is DEVELOPER.")
 	}
@@ -108,12 +69,6 @@ func (pr *prerequisites) check() error {
 		}
 	}
 	return nil
-}
-
-func validateSmsConfiguration(v *validation, path string, sc *smsConfiguration) {
-	v.requiredStr(path+".SnsCallerArn", sc.SnsCallerArn, 20, 2048, patArn)
-	v.secret(path+".ExternalId", sc.ExternalId, 0, 131072, nil)
-	v.str(path+".SnsRegion", sc.SnsRegion, 5, 32, patSnsRegion)
 }
 
 // apply stores the prerequisites on p. UpdateUserPool replaces all of them:
@@ -143,7 +98,7 @@ func (pr *prerequisites) apply(p *pool, replace bool) {
 // configuration is set for the user pool", amplify-backend#1481). Which
 // settings exactly tie the two is not documented: any of them does here.
 func (p *pool) smsServesPhoneNumbers() bool {
-	if p.sms == nil || deref(p.sms.SnsCallerArn) == "" {
+	if !p.sms.sends() {
 		return false
 	}
 	for _, attrs := range [][]string{p.autoVerified, p.usernameAttrs, p.aliasAttrs} {
@@ -199,18 +154,13 @@ func createUserPool(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	_ = decode(c, &raw)
-	var v validation
-	v.requiredStr("PoolName", in.PoolName, 1, 128, patPoolName)
-	v.enum("MfaConfiguration", in.MfaConfiguration, "OFF", "ON", "OPTIONAL")
-	in.prerequisites.validate(&v)
-	in.signInAttributes.validate(&v)
-	validatePolicies(&v, in.Policies)
 	chosenID, chose := in.UserPoolTags[PoolIDTag]
 	if chose {
-		v.str("UserPoolTags."+PoolIDTag, &chosenID, 1, 55, patUserPoolID)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
+		var v validation
+		checkString(&v, "UserPoolIdType", "UserPoolTags."+PoolIDTag, chosenID)
+		if err := v.err(); err != nil {
+			return nil, err
+		}
 	}
 	if err := in.prerequisites.check(); err != nil {
 		return nil, err
@@ -218,9 +168,12 @@ func createUserPool(s *Server, c *call) (any, error) {
 	if err := in.signInAttributes.check(); err != nil {
 		return nil, err
 	}
+	// A pool created with MFA gets SMS MFA, so it needs the SMS role and
+	// phone numbers verified by SMS (aws-cdk#12075,
+	// cloudformation-coverage-roadmap#769).
 	mode := deref(in.MfaConfiguration)
-	if (mode == "ON" || mode == "OPTIONAL") && in.SmsConfiguration == nil {
-		return nil, invalidParameter("SMS configuration is required when MfaConfiguration is %s; use SetUserPoolMfaConfig to configure other factors.", mode)
+	if (mode == "ON" || mode == "OPTIONAL") && (in.SmsConfiguration == nil || !slices.Contains(in.AutoVerifiedAttributes, "phone_number")) {
+		return nil, invalidParameter("SMS configuration and Auto verification for phone_number are required when MFA is %s", map[string]string{"ON": "required", "OPTIONAL": "optional"}[mode])
 	}
 
 	s.mu.Lock()
@@ -274,23 +227,6 @@ func createUserPool(s *Server, c *call) (any, error) {
 	s.changed()
 	c.poolID = id
 	return map[string]any{"UserPool": s.describePool(p)}, nil
-}
-
-func validatePolicies(v *validation, pol *poolPolicies) {
-	if pol == nil {
-		return
-	}
-	if pp := pol.PasswordPolicy; pp != nil {
-		v.intRange("Policies.PasswordPolicy.MinimumLength", pp.MinimumLength, 6, 99)
-		v.intRange("Policies.PasswordPolicy.PasswordHistorySize", pp.PasswordHistorySize, 0, 24)
-		days := pp.TemporaryPasswordValidityDays
-		v.intRange("Policies.PasswordPolicy.TemporaryPasswordValidityDays", &days, 0, 365)
-	}
-	if sp := pol.SignInPolicy; sp != nil {
-		for _, f := range sp.AllowedFirstAuthFactors {
-			v.enum("Policies.SignInPolicy.AllowedFirstAuthFactors.member", &f, "PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
-		}
-	}
 }
 
 // resolvePolicies fills in Cognito's defaults: passwords of at least 8
@@ -401,12 +337,6 @@ func updateUserPool(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	v.enum("MfaConfiguration", in.MfaConfiguration, "OFF", "ON", "OPTIONAL")
-	in.prerequisites.validate(&v)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	if err := in.prerequisites.check(); err != nil {
 		return nil, err
 	}
@@ -456,15 +386,6 @@ func listUserPools(s *Server, c *call) (any, error) {
 		NextToken  *string
 	}
 	if err := decode(c, &in); err != nil {
-		return nil, err
-	}
-	var v validation
-	if in.MaxResults == nil {
-		v.add("MaxResults", nil, false, "Member must not be null")
-	}
-	v.intRange("MaxResults", in.MaxResults, 1, 60)
-	v.str("NextToken", in.NextToken, 1, 131072, patPaginationKey)
-	if err := v.err(); err != nil {
 		return nil, err
 	}
 	s.mu.RLock()
@@ -569,32 +490,11 @@ func setUserPoolMfaConfig(s *Server, c *call) (any, error) {
 	return p.mfaView(), nil
 }
 
-// checkMfaConfig applies Cognito's rules for a new MFA configuration of p,
-// defaulting an omitted mode to OFF. Seeds go through it too.
+// checkMfaConfig applies Cognito's rules for a new MFA configuration of p
+// (already held to the model), defaulting an omitted mode to OFF. Seeds go
+// through it too.
 func checkMfaConfig(p *pool, cfg *mfaConfig) error {
-	var v validation
 	mode := cfg.MfaConfiguration
-	if mode != "" {
-		v.enum("MfaConfiguration", &mode, "OFF", "ON", "OPTIONAL")
-	}
-	if sms := cfg.SmsMfaConfiguration; sms != nil {
-		v.str("SmsMfaConfiguration.SmsAuthenticationMessage", sms.SmsAuthenticationMessage, 6, 140, patSmsMessage)
-		if sc := sms.SmsConfiguration; sc != nil {
-			validateSmsConfiguration(&v, "SmsMfaConfiguration.SmsConfiguration", sc)
-		}
-	}
-	if e := cfg.EmailMfaConfiguration; e != nil {
-		v.str("EmailMfaConfiguration.Message", e.Message, 6, 20000, patEmailMessage)
-		v.str("EmailMfaConfiguration.Subject", e.Subject, 1, 140, patEmailSubject)
-	}
-	if w := cfg.WebAuthnConfiguration; w != nil {
-		v.str("WebAuthnConfiguration.RelyingPartyId", w.RelyingPartyId, 1, 127, patRelyingParty)
-		v.enum("WebAuthnConfiguration.UserVerification", w.UserVerification, "required", "preferred")
-		v.enum("WebAuthnConfiguration.FactorConfiguration", w.FactorConfiguration, "SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION")
-	}
-	if err := v.err(); err != nil {
-		return err
-	}
 	if mode == "" {
 		mode = "OFF"
 		cfg.MfaConfiguration = mode
@@ -610,7 +510,12 @@ func checkMfaConfig(p *pool, cfg *mfaConfig) error {
 	}
 	if sms := cfg.SmsMfaConfiguration; sms != nil {
 		sc := sms.SmsConfiguration
-		if sc == nil || deref(sc.SnsCallerArn) == "" || deref(sc.ExternalId) == "" {
+		if err := sc.check(); err != nil {
+			return err
+		}
+		// Through SNS a role needs its external ID; End User Messaging
+		// needs its CallerArn (required by the model).
+		if sc == nil || (sc.EumsSms == nil && (deref(sc.SnsCallerArn) == "" || deref(sc.ExternalId) == "")) {
 			return invalidParameter("Invalid SMS MFA configuration given, external id and a valid caller arn are required")
 		}
 	}
@@ -661,14 +566,6 @@ func createGroup(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	v.requiredStr("GroupName", in.GroupName, 1, 128, patGroupName)
-	v.str("Description", in.Description, 0, 2048, nil)
-	v.str("RoleArn", in.RoleArn, 20, 2048, patArn)
-	v.intRange("Precedence", in.Precedence, 0, 1<<31-1)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	g, err := p.addGroup(*in.GroupName, deref(in.Description), deref(in.RoleArn), in.Precedence, s.now())
 	if err != nil {
 		return nil, err
@@ -716,14 +613,6 @@ func createUserPoolClient(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	v.requiredStr("ClientName", in.ClientName, 1, 128, patClientName)
-	for _, f := range in.ExplicitAuthFlows {
-		v.enum("ExplicitAuthFlows.member", &f, authFlows...)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	flows, err := checkAuthFlows(in.ExplicitAuthFlows)
 	if err != nil {
 		return nil, err

@@ -73,6 +73,8 @@ var operationCategories = map[string]string{
 	"AdminAddUserToGroup":       UserUpdate,
 	"AdminListGroupsForUser":    UserResourceRead,
 	"AdminSetUserMFAPreference": UserResourceUpdate,
+	"AdminDeleteSoftwareToken":  UserResourceUpdate,
+	"AdminGetUserAuthFactors":   UserRead,
 	"SetUserMFAPreference":      UserResourceUpdate,
 	"AdminSetUserSettings":      UserResourceUpdate,
 	"AssociateSoftwareToken":    UserResourceUpdate,
@@ -81,17 +83,20 @@ var operationCategories = map[string]string{
 	"ListUsersInGroup":          UserList,
 	"DescribeUserPool":          UserPoolRead,
 	"ListUserPools":             UserPoolRead,
-	"CreateUserPool":            UserPoolUpdate,
-	"UpdateUserPool":            UserPoolUpdate,
-	"DeleteUserPool":            UserPoolUpdate,
-	"GetUserPoolMfaConfig":      UserPoolResourceRead,
-	"GetGroup":                  UserPoolResourceRead,
-	"ListGroups":                UserPoolResourceRead,
-	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
-	"CreateGroup":               UserPoolResourceUpdate,
-	"DescribeUserPoolClient":    UserPoolClientRead,
-	"ListUserPoolClients":       UserPoolClientRead,
-	"CreateUserPoolClient":      UserPoolClientUpdate,
+	// Not on the quotas page yet; inferred from what they read and write.
+	"GetProvisionedLimit":    UserPoolRead,
+	"UpdateProvisionedLimit": UserPoolUpdate,
+	"CreateUserPool":         UserPoolUpdate,
+	"UpdateUserPool":         UserPoolUpdate,
+	"DeleteUserPool":         UserPoolUpdate,
+	"GetUserPoolMfaConfig":   UserPoolResourceRead,
+	"GetGroup":               UserPoolResourceRead,
+	"ListGroups":             UserPoolResourceRead,
+	"SetUserPoolMfaConfig":   UserPoolResourceUpdate,
+	"CreateGroup":            UserPoolResourceUpdate,
+	"DescribeUserPoolClient": UserPoolClientRead,
+	"ListUserPoolClients":    UserPoolClientRead,
+	"CreateUserPoolClient":   UserPoolClientUpdate,
 }
 
 // userWrites are the operations that count against a user's write quota;
@@ -99,7 +104,7 @@ var operationCategories = map[string]string{
 var userWrites = map[string]bool{
 	"AdminSetUserMFAPreference": true, "SetUserMFAPreference": true, "AdminSetUserSettings": true,
 	"AdminSetUserPassword": true, "AssociateSoftwareToken": true, "VerifySoftwareToken": true,
-	"AdminDeleteUser": true, "AdminAddUserToGroup": true,
+	"AdminDeleteUser": true, "AdminAddUserToGroup": true, "AdminDeleteSoftwareToken": true,
 }
 
 // Category returns the quota category of a Cognito operation, or "" for an
@@ -117,6 +122,9 @@ type quotas struct {
 	scale   float64
 	mu      sync.Mutex
 	buckets map[quotaKey]*rate.Limiter
+	// raised holds category rates UpdateProvisionedLimit raised, by Region
+	// and category.
+	raised map[quotaKey]float64
 }
 
 type quotaKey struct {
@@ -128,7 +136,7 @@ func newQuotas(scale float64) *quotas {
 	if scale <= 0 {
 		return nil
 	}
-	return &quotas{scale: scale, buckets: map[quotaKey]*rate.Limiter{}}
+	return &quotas{scale: scale, buckets: map[quotaKey]*rate.Limiter{}, raised: map[quotaKey]float64{}}
 }
 
 // allow takes one token from every bucket that applies to c. A call refused
@@ -141,7 +149,10 @@ func (q *quotas) allow(c *call) bool {
 	if cat == "" {
 		return true
 	}
-	if !q.take(quotaKey{region: c.region, category: cat}, categoryRates[cat]) {
+	q.mu.Lock()
+	catRate := q.categoryRate(c.region, cat)
+	q.mu.Unlock()
+	if !q.take(quotaKey{region: c.region, category: cat}, catRate) {
 		return false
 	}
 	// Only real pools get buckets of their own, so that requests naming

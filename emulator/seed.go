@@ -195,14 +195,21 @@ func containsPool(pools []*pool, id string) bool {
 }
 
 func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
+	// A seed pool is held to the model as CreateUserPool would be.
 	var v validation
-	v.str("Id", &sp.Id, 1, 55, patUserPoolID)
+	checkString(&v, "UserPoolIdType", "Id", sp.Id)
 	if sp.Name != "" {
-		v.str("Name", &sp.Name, 1, 128, patPoolName)
+		checkString(&v, "UserPoolNameType", "Name", sp.Name)
 	}
-	sp.prerequisites.validate(&v)
-	sp.signInAttributes.validate(&v)
-	validatePolicies(&v, sp.Policies)
+	checkValue(&v, "CreateUserPoolRequest", "", struct {
+		PoolName string
+		prerequisites
+		signInAttributes
+		Policies *poolPolicies `json:",omitempty"`
+	}{sp.Id, sp.prerequisites, sp.signInAttributes, sp.Policies})
+	if sp.MfaConfig != nil {
+		checkValue(&v, "SetUserPoolMfaConfigRequest", "MfaConfig", setUserPoolMfaConfigInput{*sp.MfaConfig, poolRef{&sp.Id}})
+	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -259,7 +266,7 @@ func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 	}
 	for j, sg := range sp.Groups {
 		var gv validation
-		gv.str("GroupName", &sg.GroupName, 1, 128, patGroupName)
+		checkString(&gv, "GroupNameType", "GroupName", sg.GroupName)
 		if err := gv.err(); err != nil {
 			return nil, fmt.Errorf("Groups[%d]: %w", j, err)
 		}
@@ -272,15 +279,13 @@ func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 
 func buildClient(p *pool, sc seedClient) (*client, error) {
 	var v validation
-	v.str("ClientId", &sc.ClientId, 1, 128, patClientID)
+	checkString(&v, "ClientIdType", "ClientId", sc.ClientId)
 	name := sc.ClientName
 	if name == "" {
 		name = sc.ClientId
 	}
-	v.str("ClientName", &name, 1, 128, patClientName)
-	for _, f := range sc.ExplicitAuthFlows {
-		v.enum("ExplicitAuthFlows.member", &f, authFlows...)
-	}
+	checkString(&v, "ClientNameType", "ClientName", name)
+	checkValue(&v, "ExplicitAuthFlowsListType", "ExplicitAuthFlows", sc.ExplicitAuthFlows)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
@@ -293,7 +298,7 @@ func buildClient(p *pool, sc seedClient) (*client, error) {
 
 func (s *Server) buildUser(p *pool, su seedUser, state bool) error {
 	var v validation
-	v.str("Username", &su.Username, 1, 128, patUsername)
+	checkString(&v, "UsernameType", "Username", su.Username)
 	if err := v.err(); err != nil {
 		return err
 	}
@@ -303,6 +308,16 @@ func (s *Server) buildUser(p *pool, su seedUser, state bool) error {
 	attrs := make([]attribute, 0, len(su.Attributes))
 	for _, name := range sortedKeys(su.Attributes) {
 		attrs = append(attrs, attribute{Name: name, Value: su.Attributes[name]})
+	}
+	for _, a := range attrs {
+		checkString(&v, "AttributeNameType", "Attributes", a.Name)
+		checkString(&v, "AttributeValueType", "Attributes", a.Value)
+	}
+	if len(su.MFAOptions) > 0 {
+		checkValue(&v, "MFAOptionListType", "MFAOptions", su.MFAOptions)
+	}
+	if err := v.err(); err != nil {
+		return err
 	}
 	if err := p.checkAttributes(attrs); err != nil {
 		return err

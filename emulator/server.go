@@ -63,7 +63,9 @@ type Server struct {
 	clients  map[string]*client
 	sessions map[string]*authSession
 	outbox   []Message // codes "sent" by SMS and email
-	key      []byte    // signs access tokens
+	// provisioned holds the limits UpdateProvisionedLimit raised.
+	provisioned map[provisionedKey]int
+	key         []byte // signs access tokens
 
 	revision atomic.Uint64 // counts changes to state, for persistence
 	quotas   *quotas
@@ -83,15 +85,16 @@ func New(opts Options) *Server {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	return &Server{
-		opts:     opts,
-		now:      now,
-		pools:    map[string]*pool{},
-		clients:  map[string]*client{},
-		sessions: map[string]*authSession{},
-		key:      key,
-		quotas:   newQuotas(opts.QuotaScale),
-		faults:   newFaults(opts),
-		stats:    newStats(opts.CallLogLimit),
+		opts:        opts,
+		now:         now,
+		pools:       map[string]*pool{},
+		clients:     map[string]*client{},
+		sessions:    map[string]*authSession{},
+		provisioned: map[provisionedKey]int{},
+		key:         key,
+		quotas:      newQuotas(opts.QuotaScale),
+		faults:      newFaults(opts),
+		stats:       newStats(opts.CallLogLimit),
 	}
 }
 
@@ -209,6 +212,11 @@ func (s *Server) serveCall(r *http.Request, c *call) (out any, err error) {
 	}
 	if !s.quotas.allow(c) {
 		return nil, &apiError{Code: CodeTooManyRequests, Message: "Rate exceeded"}
+	}
+	// The whole request is checked against the model before the handler
+	// looks anything up.
+	if err := validateRequest(c.op, c.body); err != nil {
+		return nil, err
 	}
 	out, err = h.fn(s, c)
 	c.applied = err == nil

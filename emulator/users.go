@@ -18,39 +18,28 @@ var standardAttributes = map[string]bool{
 	"locale": true, "phone_number": true, "phone_number_verified": true, "address": true, "updated_at": true,
 }
 
-// lookupUser validates a Username member and finds the user in p.
+// lookupUser finds the user a (model-validated) Username names in p.
 func lookupUser(p *pool, username *string) (*user, error) {
-	var v validation
-	v.requiredStr("Username", username, 1, 128, patUsername)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	u := p.user(*username)
+	u := p.user(deref(username))
 	if u == nil {
 		return nil, userNotFound()
 	}
 	return u, nil
 }
 
-// checkAttributes validates attributes a caller sets on a user of p.
+// checkAttributes applies the pool's schema to attributes a caller sets
+// on a user of p (their lengths and patterns are the model's, checked
+// before).
 func (p *pool) checkAttributes(attrs []attribute) error {
-	var v validation
-	for _, a := range attrs {
-		v.str("UserAttributes.member.Name", &a.Name, 1, 32, patAttrName)
-		v.str("UserAttributes.member.Value", &a.Value, 0, 2048, nil)
-	}
-	if err := v.err(); err != nil {
-		return err
-	}
 	for _, a := range attrs {
 		switch {
 		case a.Name == "sub":
 			return invalidParameter("Cannot modify the non-mutable attribute sub")
 		case !standardAttributes[a.Name] && !p.customAttrs[a.Name]:
 			return invalidParameter("Attributes did not conform to the schema: %s: Attribute does not exist in the schema.", a.Name)
-		case a.Name == "email" && !patEmail.matches(a.Value):
+		case a.Name == "email" && !patEmail.MatchString(a.Value):
 			return invalidParameter("Invalid email address format.")
-		case a.Name == "phone_number" && !patPhone.matches(a.Value):
+		case a.Name == "phone_number" && !patPhone.MatchString(a.Value):
 			return invalidParameter("Invalid phone number format.")
 		case (a.Name == "email_verified" || a.Name == "phone_number_verified") && a.Value != "true" && a.Value != "false":
 			return invalidParameter("%s must be true or false.", a.Name)
@@ -162,16 +151,6 @@ func adminCreateUser(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	v.requiredStr("Username", in.Username, 1, 128, patUsername)
-	v.secret("TemporaryPassword", in.TemporaryPassword, 0, 256, patPassword)
-	v.enum("MessageAction", in.MessageAction, "RESEND", "SUPPRESS")
-	for _, m := range in.DesiredDeliveryMediums {
-		v.enum("DesiredDeliveryMediums.member", &m, "SMS", "EMAIL")
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	existing := p.user(*in.Username)
 	if deref(in.MessageAction) == "RESEND" {
 		if existing == nil {
@@ -238,12 +217,6 @@ func adminSetUserPassword(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	// Not a userCall: the Password is checked before the user is looked up.
-	var v validation
-	v.requiredSecret("Password", in.Password, 0, 256, patPassword)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	u, err := lookupUser(p, in.Username)
 	if err != nil {
 		return nil, err
@@ -304,8 +277,9 @@ func parseFilter(filter string) (func(*user) bool, error) {
 	}, nil
 }
 
-func pageLimit(v *validation, limit *int) int {
-	v.intRange("Limit", limit, 0, maxPage)
+// pageLimit is a request's page size (the model holds it to 0..60); 0 or
+// none is the largest page.
+func pageLimit(limit *int) int {
 	if limit == nil || *limit == 0 {
 		return maxPage
 	}
@@ -324,13 +298,7 @@ func listUsers(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	limit := pageLimit(&v, in.Limit)
-	v.str("Filter", in.Filter, 0, 256, nil)
-	v.str("PaginationToken", in.PaginationToken, 1, 131072, patPaginationKey)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
+	limit := pageLimit(in.Limit)
 	match, err := parseFilter(deref(in.Filter))
 	if err != nil {
 		return nil, err
@@ -365,14 +333,9 @@ func listUsers(s *Server, c *call) (any, error) {
 	return out, nil
 }
 
-// lookupGroup validates a GroupName member and finds the group in p.
+// lookupGroup finds the group a (model-validated) GroupName names in p.
 func lookupGroup(p *pool, name *string) (*group, error) {
-	var v validation
-	v.requiredStr("GroupName", name, 1, 128, patGroupName)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	g := p.groups[*name]
+	g := p.groups[deref(name)]
 	if g == nil {
 		return nil, newError(CodeResourceNotFound, "Group not found.")
 	}
@@ -432,12 +395,7 @@ func listUsersInGroup(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	limit := pageLimit(&v, in.Limit)
-	v.str("NextToken", in.NextToken, 1, 131072, patPaginationKey)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
+	limit := pageLimit(in.Limit)
 	g, err := lookupGroup(p, in.GroupName)
 	if err != nil {
 		return nil, err
@@ -578,11 +536,10 @@ func setMFAPreference(p *pool, u *user, in mfaPreference) error {
 func canHave(p *pool, u *user, factor string, enable bool) error {
 	switch factor {
 	case factorSMS:
+		// Enabling SMS while the pool has it off is accepted
+		// (amplify-js#11260); sign-in ignores it until the pool turns it on.
 		if !u.hasAttr("phone_number") {
 			return invalidParameter("User does not have a phone_number set to turn on SMS MFA")
-		}
-		if enable && !p.smsOn() {
-			return invalidParameter("SMS MFA is not enabled for the user pool.")
 		}
 	case factorTOTP:
 		if u.totpSecret == "" {
@@ -612,18 +569,6 @@ func adminSetUserSettings(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
-	var v validation
-	if in.MFAOptions == nil {
-		v.add("MFAOptions", nil, false, "Member must not be null")
-	} else {
-		for _, o := range *in.MFAOptions {
-			v.enum("MFAOptions.member.DeliveryMedium", &o.DeliveryMedium, "SMS", "EMAIL")
-			v.str("MFAOptions.member.AttributeName", &o.AttributeName, 1, 32, patAttrName)
-		}
-	}
-	if err := v.err(); err != nil {
-		return nil, err
-	}
 	if err := checkLegacyOptions(u, *in.MFAOptions); err != nil {
 		return nil, err
 	}

@@ -45,17 +45,16 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 	}
 	diags.Sort()
 	if diags.HasErrors() {
-		return &Plan{FormatVersion: FormatVersion, Diagnostics: diags, Options: opts}
+		return &Plan{Diagnostics: diags, Options: opts}
 	}
 	return &Plan{
-		FormatVersion: FormatVersion,
-		Pools:         pools,
-		Calls:         calls,
-		Diagnostics:   diags,
-		Targets:       Targets(live, planned),
-		SelfService:   selfService(desired, live),
-		Selections:    Selections(live, desired),
-		Options:       opts,
+		Pools:       pools,
+		Calls:       calls,
+		Diagnostics: diags,
+		Targets:     Targets(live, planned),
+		SelfService: selfService(desired, live),
+		Selections:  Selections(live, desired),
+		Options:     opts,
 	}
 }
 
@@ -81,6 +80,8 @@ type poolPlan struct {
 	change *PoolChange
 	calls  []Call
 	diags  diag.List
+	// ignored counts the warnings the pool's Ignore silenced, by rule.
+	ignored map[string]int
 }
 
 // userPlan is one declared user: the normalised states and the request
@@ -437,7 +438,7 @@ func onlyWebAuthn(s *state.UserSettings) bool {
 
 // reviewableChange is the pool's entry in Plan.Pools.
 func (pp *poolPlan) reviewableChange() *PoolChange {
-	pc := &PoolChange{UserPoolId: pp.dp.UserPoolId, Pos: pp.dp.Pos}
+	pc := &PoolChange{UserPoolId: pp.dp.UserPoolId, Pos: pp.dp.Pos, Ignored: pp.ignored}
 	if !samePool(pp.live, pp.desired) {
 		// A plan's changes are for review only: they never hold a secret.
 		live, desired := explicitPool(pp.live), explicitPool(pp.desired)
@@ -545,6 +546,13 @@ func describePoolChange(from, to state.PoolConfig) string {
 // add records a diagnostic about this pool.
 func (pp *poolPlan) add(d diag.Diagnostic) {
 	d.UserPoolId = pp.dp.UserPoolId
+	if d.Severity == diag.Warning && slices.Contains(pp.dp.Ignore, d.Code) {
+		if pp.ignored == nil {
+			pp.ignored = map[string]int{}
+		}
+		pp.ignored[d.Code]++
+		return
+	}
 	pp.diags = append(pp.diags, d)
 }
 

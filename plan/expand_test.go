@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"bytes"
 	"reflect"
 	"slices"
 	"strings"
@@ -264,35 +263,5 @@ func TestMissingGroupIsAnError(t *testing.T) {
 	p := build(t, w.desired, w.live, Options{})
 	if findDiag(p.Diagnostics, diag.Error, "group admins of policy admins-use-totp does not exist") == nil {
 		t.Fatalf("want an error:\n%s", diagText(p.Diagnostics))
-	}
-}
-
-func TestSavedPlanRecordsSelectionsAndStaleListings(t *testing.T) {
-	w := newPolicyWorld(liveUser("ann", state.UserSettings{}), liveUser("bob", state.UserSettings{}))
-	w.policy("everyone-email", everyone, emailEnabled, "", nil, "ann", "bob")
-	p := build(t, w.desired, w.live, Options{})
-	var buf bytes.Buffer
-	if err := Save(&buf, p); err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := Load(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(loaded.Selections, p.Selections) || len(StaleSelections(loaded, w.live)) != 0 {
-		t.Fatalf("loaded selections %+v; stale %v", loaded.Selections, StaleSelections(loaded, w.live))
-	}
-	if c := callsFor(loaded)["ann"]; c.Policy != "everyone-email" {
-		t.Errorf("a loaded call lost its policy: %+v", c)
-	}
-	w.pool().Selections["everyone-email"].Usernames = []string{"bob", "cem"}
-	stale := StaleSelections(loaded, w.live)
-	if len(stale) != 1 || !slices.Equal(stale[0].Joined, []string{"cem"}) || !slices.Equal(stale[0].Left, []string{"ann"}) {
-		t.Errorf("stale = %+v", stale)
-	}
-	// Listing order alone changes nothing.
-	w.pool().Selections["everyone-email"].Usernames = []string{"bob", "ann"}
-	if stale := StaleSelections(loaded, w.live); len(stale) != 0 {
-		t.Errorf("reordered listing is stale: %+v", stale)
 	}
 }

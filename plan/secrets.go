@@ -144,10 +144,10 @@ func ResolveSecrets(p *Plan, live state.Live, desired *state.Desired) error {
 	return errors.Join(errs...)
 }
 
-// maskedTargets returns targets with each declared secret replaced by its
+// MaskTargets returns targets with each declared secret replaced by its
 // source: SecretFromLive when the files declare the pool's current value,
 // SecretFromFiles when they declare a new one.
-func maskedTargets(targets []Target) []Target {
+func MaskTargets(targets []Target) []Target {
 	out := slices.Clone(targets)
 	for i := range out {
 		if cfg := out[i].DesiredConfig; cfg != nil && externalID(cfg) != "" {
@@ -163,12 +163,12 @@ func maskedTargets(targets []Target) []Target {
 	return out
 }
 
-// unmaskTargets empties the declared secrets of targets read from a plan
+// UnmaskTargets empties the declared secrets of targets read from a plan
 // file, which hold their source in place of the value, and records the
 // source in DesiredSecret. An empty ExternalId is unmanaged, so
 // verification compares it only once ResolveSecrets has put the value
 // back; any other value is refused.
-func unmaskTargets(targets []Target) error {
+func UnmaskTargets(targets []Target) error {
 	for i := range targets {
 		t := &targets[i]
 		switch id := SecretSource(externalID(t.DesiredConfig)); id {
@@ -177,7 +177,7 @@ func unmaskTargets(targets []Target) error {
 			t.DesiredSecret = id
 			setExternalID(t.DesiredConfig, "")
 		default:
-			return fmt.Errorf("target %s holds an ExternalId value; plan files never carry secrets (expected %q or %q)", targetName(*t), SecretFromLive, SecretFromFiles)
+			return fmt.Errorf("target %s holds an ExternalId value; plan files never carry secrets (expected %q or %q)", TargetName(*t), SecretFromLive, SecretFromFiles)
 		}
 	}
 	return nil
@@ -193,4 +193,12 @@ func declaredExternalID(desired *state.Desired, poolID string) string {
 		}
 	}
 	return ""
+}
+
+// TargetName names a target in messages: "user pool X" or "user U of X".
+func TargetName(t Target) string {
+	if t.Username == "" {
+		return "user pool " + t.UserPoolId
+	}
+	return fmt.Sprintf("user %s of %s", t.Username, t.UserPoolId)
 }

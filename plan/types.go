@@ -14,10 +14,6 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// FormatVersion is the version of the JSON plan format (output and plan files).
-// Bump the major part on any incompatible change.
-const FormatVersion = "1.5"
-
 // Operation names a Cognito API operation a plan calls: each has an entry
 // in the operation table (internal/operations) with the stages it runs in.
 type Operation string
@@ -48,6 +44,8 @@ const (
 
 // Plan is a value: everything apply needs, and nothing it has to recompute.
 type Plan struct {
+	// FormatVersion is the plan-file format the plan was read from
+	// (package planfile); empty for a plan just built.
 	FormatVersion string
 	Pools         []PoolChange // what differs, for people to review
 	Calls         []Call       // what apply executes, in order
@@ -98,6 +96,9 @@ type PoolChange struct {
 	// Policies says, per policy of the pool, what it selected and what
 	// became of its users.
 	Policies []PolicyOutcome `json:",omitempty"`
+	// Ignored counts, per rule, the warnings the pool's Ignore silenced:
+	// not shown, but never dropped without a trace.
+	Ignored map[string]int `json:",omitempty"`
 }
 
 // LegacyMigration counts the users of a pool with legacy MFAOptions that a

@@ -93,6 +93,13 @@ func (l *loader) addDocument(doc *document, faults []fault) {
 			l.addPoolFields(p, doc, entry, path)
 			l.addLegacyMode(p, doc, entry, path)
 		}
+		if ignore := valueOf(entry, ignoreField); ignore != nil && ignore.Kind == yaml.SequenceNode && !spoilt.pool(i) {
+			for _, code := range ignore.Content {
+				if code := resolve(code); isString(code) && !slices.Contains(p.Ignore, code.Value) {
+					p.Ignore = append(p.Ignore, strings.Clone(code.Value))
+				}
+			}
+		}
 		if policies := valueOf(entry, "Policies"); policies != nil {
 			for j, pol := range policies.Content {
 				if pol := resolve(pol); pol.Kind == yaml.MappingNode && !spoilt.policy(i, j) {
@@ -147,7 +154,10 @@ func (l *loader) pool(id string, pos state.Pos, path string) *pool {
 
 // entryLists are the keys of a UserPools entry that are not pool-level
 // fields: the pool's ID and the lists any entry for the pool may add to.
-var entryLists = map[string]bool{"UserPoolId": true, "Users": true, "Policies": true}
+var entryLists = map[string]bool{"UserPoolId": true, "Users": true, "Policies": true, ignoreField: true}
+
+// ignoreField lists the warning rules a pool's team has acknowledged.
+const ignoreField = "Ignore"
 
 // addPoolFields takes an entry's pool-level fields, which only one entry
 // per pool may set.

@@ -5,7 +5,10 @@
 # Every example must be accepted, every fixtures/invalid/schema-* input
 # rejected, and every other invalid input (a fault beyond JSON Schema)
 # accepted; inputs that cannot be converted to JSON are skipped with the
-# reason. Exits 1 on any disagreement. Set MFACTL to a built binary to skip
+# reason. It then compiles the JSON Schema of every -o json document
+# (`mfactl schema --output COMMAND`) and checks the -o json goldens against
+# them: every plan scenario's plan.json, validation's, a failed plan's.
+# Exits 1 on any disagreement. Set MFACTL to a built binary to skip
 # `go run`.
 set -euo pipefail
 
@@ -21,10 +24,22 @@ echo "ajv-check: npm ci in tools/ajv"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-if [[ -n "${MFACTL:-}" ]]; then
-	"$MFACTL" schema >"$tmp/mfactl.schema.json"
-else
-	go run . schema >"$tmp/mfactl.schema.json"
+mfactl="${MFACTL:-}"
+if [[ -z "$mfactl" ]]; then
+	go build -o "$tmp/mfactl" .
+	mfactl="$tmp/mfactl"
 fi
+"$mfactl" schema >"$tmp/mfactl.schema.json"
 
 node tools/ajv/check.mjs "$tmp/mfactl.schema.json" fixtures/examples fixtures/invalid
+
+for command in plan show apply validate report; do
+	"$mfactl" schema --output "$command" >"$tmp/$command.schema.json"
+done
+validate_docs=()
+for f in internal/views/testdata/validate/*.json; do
+	case "$f" in *.sarif.json) ;; *) validate_docs+=("$f") ;; esac
+done
+node tools/ajv/check-docs.mjs "$tmp" \
+	plan fixtures/plans/*/plan.json internal/views/testdata/failure/plan.json \
+	validate "${validate_docs[@]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the third-party peers the conformance suite checks mfactl's emulator
-# against (docs/conformance.md): cognito-local, pinned by tools/peers/package-lock.json,
-# and the Debian awscli. Safe to run again: each step runs only when its result is
+# against (docs/conformance.md): cognito-local and the AWS SDK for JavaScript (the
+# third client), pinned by tools/peers/package-lock.json, and the Debian awscli. Safe to run again: each step runs only when its result is
 # missing or stale, so a warm machine pays nothing.
 set -euo pipefail
 
@@ -17,13 +17,14 @@ done
 # that was last installed (a stamp written after a successful install).
 want="$(sha256sum "$peers/package-lock.json" | cut -d' ' -f1)"
 have="$(cat "$stamp" 2>/dev/null || true)"
-if [[ "$want" != "$have" || ! -f "$peers/node_modules/cognito-local/lib/bin/start.js" ]]; then
-	echo "install-peers: npm ci in tools/peers (cognito-local)"
+if [[ "$want" != "$have" || ! -f "$peers/node_modules/cognito-local/lib/bin/start.js" ||
+	! -f "$peers/node_modules/@aws-sdk/client-cognito-identity-provider/package.json" ]]; then
+	echo "install-peers: npm ci in tools/peers (cognito-local, @aws-sdk/client-cognito-identity-provider)"
 	# --ignore-scripts: nothing in the tree needs an install script to run.
 	(cd "$peers" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 	echo "$want" >"$stamp"
 else
-	echo "install-peers: cognito-local up to date"
+	echo "install-peers: cognito-local and the AWS SDK for JavaScript up to date"
 fi
 
 # Debian's awscli, called by full path: another aws may come first on PATH.

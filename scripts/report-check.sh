@@ -2,7 +2,8 @@
 # Checks mfactl's CI reports with validators mfactl does not use:
 #  - SARIF against the SARIF 2.1.0 JSON Schema (ajv, tools/ajv/check-sarif.mjs),
 #  - JUnit against tools/junit/junit.xsd (xmllint, Debian's libxml2-utils).
-# It checks the goldens of every plan scenario (fixtures/plans/*/plan.*), and
+# It checks the goldens of every plan scenario (fixtures/plans/*/plan.*), of a
+# failed plan (internal/views/testdata/failure/plan.*), and
 # the reports `mfactl validate` writes for every example and every invalid
 # input, so that every diagnostic rule that the corpus triggers is covered.
 # Set MFACTL to a built binary to skip `go build`.
@@ -29,8 +30,8 @@ fi
 
 (cd tools/ajv && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 
-sarif=(fixtures/plans/*/plan.sarif.json internal/views/testdata/validate/*.sarif.json)
-junit=(fixtures/plans/*/plan.junit.xml internal/views/testdata/validate/*.junit.xml)
+sarif=(fixtures/plans/*/plan.sarif.json internal/views/testdata/validate/*.sarif.json internal/views/testdata/failure/*.sarif.json)
+junit=(fixtures/plans/*/plan.junit.xml internal/views/testdata/validate/*.junit.xml internal/views/testdata/failure/*.junit.xml)
 n=0
 for input in fixtures/examples fixtures/invalid/*; do
 	case "$input" in *.golden) continue ;; esac

@@ -23,7 +23,7 @@ type Pool struct {
 // Plan returns the plan of pools, in order. Pool requests carry an SMS
 // role with the ExternalId Secret, so tests can check it never shows.
 func Plan(pools ...Pool) *plan.Plan {
-	p := &plan.Plan{FormatVersion: plan.FormatVersion}
+	p := &plan.Plan{}
 	for _, pp := range pools {
 		if pp.Widen {
 			p.Calls = append(p.Calls, PoolCall(pp.ID, plan.StageWidenPool))

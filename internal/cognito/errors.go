@@ -63,15 +63,15 @@ func (e *CallError) UserMeaning() string  { return e.Meaning }
 
 // RefusesUser reports whether Cognito refused a user's MFA preference
 // because the user cannot take the factor: no registered authenticator
-// ("User has not verified software token mfa", "User does not have
-// delivery config set to turn on SOFTWARE_TOKEN_MFA"), no phone_number,
-// no email. Apply counts such a refusal of a policy's call as ineligible.
+// ("User has not verified software token mfa", "User has not set up
+// software token mfa", "User does not have delivery config set to turn on
+// SOFTWARE_TOKEN_MFA"), no phone_number, no email. Apply counts such a refusal of a policy's call as ineligible.
 func (e *CallError) RefusesUser() bool {
 	if e.Operation != "AdminSetUserMFAPreference" || e.Code != "InvalidParameterException" {
 		return false
 	}
 	m := strings.ToLower(e.Message)
-	for _, fragment := range []string{"not verified software token", "delivery config set to turn on software_token_mfa", "does not have a phone_number", "does not have an email"} {
+	for _, fragment := range []string{"not verified software token", "not set up software token", "delivery config set to turn on software_token_mfa", "does not have a phone_number", "does not have an email"} {
 		if strings.Contains(m, fragment) {
 			return true
 		}

@@ -108,6 +108,8 @@ func TestRefusesUser(t *testing.T) {
 	}{
 		{CallError{Operation: "AdminSetUserMFAPreference", Code: "InvalidParameterException", Message: "User has not verified software token mfa"}, true},
 		{CallError{Operation: "AdminSetUserMFAPreference", Code: "InvalidParameterException", Message: "User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA"}, true},
+		// The self-service text (amplify-js#1875, #944), should the admin call answer it.
+		{CallError{Operation: "AdminSetUserMFAPreference", Code: "InvalidParameterException", Message: "User has not set up software token mfa"}, true},
 		{CallError{Operation: "AdminSetUserMFAPreference", Code: "InvalidParameterException", Message: "User does not have a phone_number set to turn on SMS MFA"}, true},
 		{CallError{Operation: "AdminSetUserMFAPreference", Code: "InvalidParameterException", Message: "Software token MFA is not enabled for the user pool."}, false},
 		{CallError{Operation: "AdminSetUserMFAPreference", Code: "TooManyRequestsException", Message: "software token"}, false},

@@ -23,6 +23,8 @@ const (
 	becauseNoPhoneTie       = "SMS MFA is not tied to phone-number verification: the request is accepted, and (being a patch) keeps SMS on"
 	becauseFilterEscapes    = "a ListUsers filter value keeps its backslash escapes, so an escaped quotation mark matches nothing"
 	becauseMissingGroup     = "ListUsersInGroup for a group that does not exist fails with HTTP 500 instead of ResourceNotFoundException"
+	becauseOldAuthenticator = "AssociateSoftwareToken leaves the verified authenticator in force until the new one is verified"
+	becauseMfaAtCreation    = "CreateUserPool with MFA does not require phone_number auto-verification"
 )
 
 // cognitoLocalDivergences is where cognito-local 5.3.0 knowingly departs
@@ -212,6 +214,8 @@ var cognitoLocalDivergences = map[string]Divergence{
 		Observed: "error Unsupported (HTTP 500)",
 		Why:      becauseAdminUnsupported,
 	},
+	"auth/re-associating-stops-the-old-authenticator":    {Observed: "challenge=SOFTWARE_TOKEN_MFA", Why: becauseOldAuthenticator},
+	"pool/create-with-mfa-needs-phone-auto-verification": {Observed: "ok", Why: becauseMfaAtCreation},
 }
 
 // smsOnFields is how the suite's standard SMS configuration reads back.

@@ -44,11 +44,49 @@ func TestImportRoundTrip(t *testing.T) {
 						t.Skipf("the scenario did not reach its state on %s (TestScenarios reports it): %v", target.Name, err)
 					}
 					_, divergence := target.Expect(sc.name, sc.want)
+					if gap, ok := importGaps[sc.name]; ok {
+						assertImportGap(t, ctx, backend.Endpoint, s.pool, gap)
+						return
+					}
 					assertImportRoundTrip(t, ctx, backend.Endpoint, s.pool, divergence)
 				})
 			}
 		})
 	}
+}
+
+// An importGap is a state real Cognito can hold that mfactl imports as it
+// reads it but whose file its own validate refuses. The suite asserts the
+// refusal, so closing the gap fails here until the entry is removed.
+type importGap struct {
+	// refusal is a fragment of validate's message.
+	refusal string
+	why     string
+}
+
+var importGaps = map[string]importGap{
+	"mfa/sms-while-the-pool-has-sms-off-is-accepted": {
+		refusal: "SMS MFA is enabled for user alice, but the pool does not offer it",
+		why: "real Cognito accepts SMS enabled for a user while the pool has SMS off (amplify-js#11260); " +
+			"mfactl's rule refuses such a desired state, also when import wrote it from a live pool",
+	},
+}
+
+func assertImportGap(t *testing.T, ctx context.Context, endpoint, pool string, gap importGap) {
+	t.Helper()
+	code, imported, errOut := mfactl(ctx, "import", "--user-pool-id", pool, "--users", "all", "--endpoint-url", endpoint)
+	if code != cmd.ExitOK {
+		t.Fatalf("import: exit %d\n%s", code, errOut)
+	}
+	file := filepath.Join(t.TempDir(), "imported.yaml")
+	if err := os.WriteFile(file, []byte(imported), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = mfactl(ctx, "validate", "-f", file)
+	if code == cmd.ExitOK || !strings.Contains(errOut, gap.refusal) {
+		t.Fatalf("known gap (%s) no longer as stated: validate exit %d\n%s\nremove or update its importGaps entry", gap.why, code, errOut)
+	}
+	t.Logf("known gap: %s", gap.why)
 }
 
 // isolateMfactl gives mfactl's own client fixed fake credentials and

@@ -13,7 +13,7 @@ import (
 // Environment variables that select what the suite runs against.
 const (
 	// EnvSelect is a comma-separated list of target and client names
-	// (emulator, cognito-local, awscli), or "all".
+	// (emulator, cognito-local, awscli, js-sdk), or "all".
 	EnvSelect = "MFACTL_CONFORMANCE"
 	// EnvCognitoLocalDir is the cognito-local package directory; it defaults
 	// to tools/peers/node_modules/cognito-local in the repository.
@@ -25,6 +25,7 @@ const (
 	Emulator     = "emulator"
 	CognitoLocal = "cognito-local"
 	AWSCLI       = "awscli"
+	JSSDK        = "js-sdk"
 )
 
 // HowToRun is the message for whoever finds a target or client skipped.
@@ -120,7 +121,7 @@ func selection() ([]string, error) {
 	if !set {
 		return []string{Emulator}, nil
 	}
-	known := []string{Emulator, CognitoLocal, AWSCLI}
+	known := []string{Emulator, CognitoLocal, AWSCLI, JSSDK}
 	var names []string
 	for _, name := range strings.Split(raw, ",") {
 		name = strings.TrimSpace(name)

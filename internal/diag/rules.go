@@ -14,6 +14,10 @@ type Rule struct {
 	// changes something: people-facing formats leave it out of a plan with
 	// no changes (a drift check from cron stays clean); -o json keeps it.
 	QuietInSync bool
+	// Ignorable marks a warning about live state that a pool's Ignore
+	// may silence once the team has acknowledged it (docs/file-format.md).
+	// Errors never are: they stop the plan.
+	Ignorable bool
 }
 
 // Unclassified is the code of a diagnostic that was made without one.
@@ -59,8 +63,8 @@ var rules = []Rule{
 	{ID: "webauthn-needs-multi-factor", Name: "Passkey MFA needs multi-factor configuration", Help: "WebAuthn counts as MFA only when the pool's WebAuthnConfiguration.FactorConfiguration is MULTI_FACTOR_WITH_USER_VERIFICATION."},
 	{ID: "webauthn-needs-other-factor", Name: "Passkey MFA needs another factor", Help: "Cognito accepts a passkey as MFA only next to SMS, email or TOTP enabled for the same user."},
 	{ID: "legacy-migration-needs-sms", Name: "Legacy migration needs SMS MFA", Help: "LegacyMfaOptions: Migrate moves users with legacy SMS MFAOptions to SMS MFA, so the pool must offer SMS MFA. Enable SmsMfaConfiguration, or remove LegacyMfaOptions."},
-	{ID: "legacy-without-phone", Severity: Warning, Name: "Legacy users without a phone number", Help: "Users with a legacy SMS MFAOptions entry but no phone_number are not migrated: SMS cannot reach them. Set their phone_number, or clear the entry with MFAOptions: []."},
-	{ID: "legacy-sms-not-offered", Severity: Warning, Name: "Legacy SMS entry while the pool has no SMS MFA", Help: "A user is given a legacy SMS MFAOptions entry while the pool does not offer SMS MFA; what Cognito does then is not documented. Enable SmsMfaConfiguration, or use MFAOptions: []."},
+	{ID: "legacy-without-phone", Severity: Warning, Name: "Legacy users without a phone number", Help: "Users with a legacy SMS MFAOptions entry but no phone_number are not migrated: SMS cannot reach them. Set their phone_number, or clear the entry with MFAOptions: [].", Ignorable: true},
+	{ID: "legacy-sms-not-offered", Severity: Warning, Name: "Legacy SMS entry while the pool has no SMS MFA", Help: "A user is given a legacy SMS MFAOptions entry while the pool does not offer SMS MFA; what Cognito does then is not documented. Enable SmsMfaConfiguration, or use MFAOptions: [].", Ignorable: true},
 	{ID: "pool-not-found", Name: "User pool does not exist", Help: "Cognito has no user pool with this ID in the account and Region mfactl uses. Check the ID, the credentials and the Region (the part of the ID before the underscore)."},
 	{ID: "user-not-found", Name: "User does not exist", Help: "The user does not exist in the pool. mfactl sets MFA for existing users only: create the user first, or remove it from the files."},
 	{ID: "group-not-found", Name: "Group does not exist", Help: "A policy selects the members of a group the pool does not have. Create the group, or correct its name (group names are case-sensitive)."},
@@ -70,18 +74,18 @@ var rules = []Rule{
 	{ID: "user-lacks-attribute", Name: "User lacks the attribute a factor needs", Help: "SMS MFA needs a phone_number attribute and email MFA an email attribute. Set the attribute first, or leave the factor out for this user."},
 	{ID: "totp-not-registered", Name: "No authenticator app registered", Help: "TOTP can be enabled only for a user who registered an authenticator app; an administrator cannot register one for them."},
 	{ID: "sms-role-missing", Name: "SMS MFA without an SNS role", Help: "SMS MFA needs SmsConfiguration with an SnsCallerArn and ExternalId, from the files or from the pool."},
-	{ID: "tier-unknown", Severity: Warning, Name: "Feature tier unknown", Help: "Cognito did not report the pool's feature tier; email MFA needs the Essentials or Plus tier."},
+	{ID: "tier-unknown", Severity: Warning, Name: "Feature tier unknown", Help: "Cognito did not report the pool's feature tier; email MFA needs the Essentials or Plus tier.", Ignorable: true},
 	{ID: "tier-unavailable", Name: "Not available on the pool's tier", Help: "Email MFA and FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION need the Essentials or Plus tier. Move the pool to a higher tier first."},
 	{ID: "ses-required", Name: "Email MFA needs Amazon SES", Help: "Email MFA needs the pool to send email through Amazon SES (EmailSendingAccount DEVELOPER). mfactl does not change the pool's EmailConfiguration."},
 	{ID: "recovery-email-only", Name: "Account recovery relies on email alone", Help: "Email MFA cannot be used while account recovery relies on verified_email alone. Add verified_phone_number or admin_only first."},
 	{ID: "first-factor-blocks-on", Name: "Sign-in policy blocks MFA ON", Help: "MfaConfiguration ON is refused while the sign-in policy allows EMAIL_OTP or SMS_OTP as a first factor, or WEB_AUTHN without MULTI_FACTOR_WITH_USER_VERIFICATION."},
 	{ID: "sms-serves-phone-numbers", Name: "SMS MFA held on by phone-number use", Help: "Cognito refuses to turn SMS MFA off while the pool's SMS configuration also sends codes for phone-number verification or sign-in. Keep SMS MFA enabled, or change the pool first."},
-	{ID: "totp-registration-unknown", Severity: Warning, Name: "Authenticator registration cannot be seen", Help: "Cognito's reads do not show whether a user whose TOTP is off has registered an authenticator app, and Cognito refuses to enable TOTP for one who has not. The call is planned as uncertain; apply reports a refusal and finishes the other calls."},
-	{ID: "on-steps-through-optional", Severity: Warning, Name: "Pool steps through OPTIONAL", Help: "Moving users off a factor under MfaConfiguration ON needs the pool OPTIONAL during the user calls (a per-user disable does not take effect under ON); users without a factor sign in without MFA meanwhile."},
-	{ID: "on-leaves-users-without-mfa", Severity: Warning, Name: "MFA ON for users without a factor", Help: "The pool goes ON while declared users have no factor: Cognito makes them set up MFA at their next sign-in."},
-	{ID: "factor-removed-while-in-use", Severity: Warning, Name: "Factor removed while users keep it", Help: "A factor is removed from the pool while declared users keep it enabled; what Cognito does when they sign in is not documented. Move them off it first."},
-	{ID: "user-settings-unknown", Severity: Warning, Name: "User's live MFA settings unknown", Help: "Cognito's list of the user's factors cannot be trusted (legacy MFAOptions, or TOTP set up at sign-in). The user is shown as unknown, not off, and every declared block Cognito does not confirm is sent."},
-	{ID: "webauthn-unverifiable", Severity: Warning, Name: "WebAuthn setting cannot be verified", Help: "Cognito does not report WebAuthnMfaSettings, so mfactl cannot tell whether it is in sync; it is sent only with another change to the same user, or with --resend-write-only. Text, Markdown and annotation output leave this warning out of plans that change nothing.", QuietInSync: true},
+	{ID: "totp-registration-unknown", Severity: Warning, Name: "Authenticator registration cannot be seen", Help: "Cognito's reads do not show whether a user whose TOTP is off has registered an authenticator app, and Cognito refuses to enable TOTP for one who has not. The call is planned as uncertain; apply reports a refusal and finishes the other calls.", Ignorable: true},
+	{ID: "on-steps-through-optional", Severity: Warning, Name: "Pool steps through OPTIONAL", Help: "Moving users off a factor under MfaConfiguration ON needs the pool OPTIONAL during the user calls (a per-user disable does not take effect under ON); users without a factor sign in without MFA meanwhile.", Ignorable: true},
+	{ID: "on-leaves-users-without-mfa", Severity: Warning, Name: "MFA ON for users without a factor", Help: "The pool goes ON while declared users have no factor: Cognito makes them set up MFA at their next sign-in.", Ignorable: true},
+	{ID: "factor-removed-while-in-use", Severity: Warning, Name: "Factor removed while users keep it", Help: "A factor is removed from the pool while declared users keep it enabled; what Cognito does when they sign in is not documented. Move them off it first.", Ignorable: true},
+	{ID: "user-settings-unknown", Severity: Warning, Name: "User's live MFA settings unknown", Help: "Cognito's list of the user's factors cannot be trusted (legacy MFAOptions, or TOTP set up at sign-in). The user is shown as unknown, not off, and every declared block Cognito does not confirm is sent. Text, Markdown and annotation output leave this warning out of plans that change nothing.", QuietInSync: true, Ignorable: true},
+	{ID: "webauthn-unverifiable", Severity: Warning, Name: "WebAuthn setting cannot be verified", Help: "Cognito does not report WebAuthnMfaSettings, so mfactl cannot tell whether it is in sync; it is sent only with another change to the same user, or with --resend-write-only. Text, Markdown and annotation output leave this warning out of plans that change nothing.", QuietInSync: true, Ignorable: true},
 	{ID: "internal-error", Name: "Internal error", Help: "mfactl found a fault in itself (an invalid planned request, a state it did not read). Nothing was changed; please report it."},
 	{ID: Unclassified, Name: "Other problem", Help: "A problem without a more specific rule; the message says what it is."},
 }

@@ -20,8 +20,8 @@ func TestRuleCatalogue(t *testing.T) {
 		if r.Name == "" || !strings.HasSuffix(r.Help, ".") || (r.Severity != Error && r.Severity != Warning) {
 			t.Errorf("rule %s: needs a name, a help sentence and a severity: %+v", r.ID, r)
 		}
-		if r.QuietInSync && r.Severity != Warning {
-			t.Errorf("rule %s: only a warning can be quiet", r.ID)
+		if (r.QuietInSync || r.Ignorable) && r.Severity != Warning {
+			t.Errorf("rule %s: only a warning can be quiet or ignorable", r.ID)
 		}
 	}
 	if got := RuleOf(Diagnostic{Code: "no-such-rule"}).ID; got != Unclassified {
@@ -48,6 +48,12 @@ the catalogue in ` + "`internal/diag/rules.go`" + ` (` + "`go test ./internal/di
 Warnings marked *quiet when in sync* are left out of text, Markdown,
 annotation, JUnit and SARIF output when the plan changes nothing, so that a
 converged plan (a nightly drift check) is quiet; ` + "`-o json`" + ` keeps them.
+Warnings marked *ignorable* may be listed in a pool's ` + "`Ignore`" + ` once the team
+has acknowledged them (see file-format.md): plan then counts them in
+` + "`Pools[].Ignored`" + ` of ` + "`-o json`" + ` instead of showing them. Many diagnostics of one
+rule about users of one pool that say the same thing are shown once, with
+the first few users and the count (` + "`--show-users`" + ` and the job summary name
+them all): one annotation, one SARIF result, one text warning.
 
 | rule | severity |
 |---|---|
@@ -59,6 +65,9 @@ converged plan (a nightly drift check) is quiet; ` + "`-o json`" + ` keeps them.
 		fmt.Fprintf(&b, "\n### %s\n\n**%s** (%s", r.ID, r.Name, r.Severity)
 		if r.QuietInSync {
 			b.WriteString(", quiet when in sync")
+		}
+		if r.Ignorable {
+			b.WriteString(", ignorable")
 		}
 		fmt.Fprintf(&b, ")\n\n%s\n", r.Help)
 	}

@@ -164,6 +164,9 @@ type DesiredPool struct {
 	// Policies are the pool's policies, in declaration order; plan expands
 	// them into users once their selections have been read.
 	Policies []Policy
+	// Ignore are the warning rules (diag rule IDs) the team has
+	// acknowledged for this pool: plan counts them instead of showing them.
+	Ignore   []string
 	Pos      Pos
 	Path     string
 	FieldPos map[string]Pos

@@ -12,6 +12,7 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
 
 // ApplyOptions tune applying a plan.
@@ -168,7 +169,7 @@ type SavedOptions struct {
 	Files []string // only to supply secrets the plan file does not hold
 	Stdin io.Reader
 	// Key, when set, is the key the plan file must be signed with
-	// (plan.KeyEnv); a plan file signed with a key needs it.
+	// (planfile.KeyEnv); a plan file signed with a key needs it.
 	Key []byte
 	// ReadProgress, if set, is told how far reading live state has got.
 	ReadProgress func(done, total int)
@@ -190,7 +191,7 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 	if err != nil {
 		return nil, err
 	}
-	if err := p.Applicable(); err != nil {
+	if err := planfile.Applicable(p); err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Path, err)
 	}
 	var desired *state.Desired
@@ -250,7 +251,7 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 }
 
 func loadPlanFile(path string, key []byte) (*plan.Plan, error) {
-	return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return plan.LoadVerified(r, key) })
+	return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return planfile.LoadVerified(r, key) })
 }
 
 func openPlanFile(path string, load func(io.Reader) (*plan.Plan, error)) (*plan.Plan, error) {
@@ -320,14 +321,14 @@ func shortList(names []string) string {
 
 // SavePlan writes p to path atomically (temp file + rename), readable only
 // by its owner: it names users and pools. A non-empty key signs it
-// (plan.KeyEnv).
+// (planfile.KeyEnv).
 func SavePlan(path string, p *plan.Plan, key []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".mfactl-plan-*")
 	if err != nil {
 		return fmt.Errorf("saving the plan: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := plan.SaveSigned(tmp, p, key); err != nil {
+	if err := planfile.SaveSigned(tmp, p, key); err != nil {
 		tmp.Close()
 		return fmt.Errorf("saving the plan: %w", err)
 	}
@@ -343,7 +344,7 @@ func SavePlan(path string, p *plan.Plan, key []byte) error {
 // ShowSaved reads a plan file for display only: no client, no call to
 // Cognito, no secret resolved (a saved plan holds none).
 func ShowSaved(path string) (*plan.Plan, error) {
-	return openPlanFile(path, plan.LoadForDisplay)
+	return openPlanFile(path, planfile.LoadForDisplay)
 }
 
 // savedPlanToken returns the token a saved plan needs: a self-service

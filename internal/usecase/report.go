@@ -12,9 +12,6 @@ import (
 	"github.com/mfactl/mfactl/plan"
 )
 
-// ReportFormatVersion is the version of the report's JSON form.
-const ReportFormatVersion = "1.0"
-
 // The states a report counts users by. Each user is counted once: legacy
 // MFAOptions and unknown settings first (what Cognito shows cannot be
 // trusted), then by the strongest factor enabled (TOTP, then email, then
@@ -50,9 +47,8 @@ type ReportOptions struct {
 
 // Report is the MFA state of pools' users: read-only, from Cognito.
 type Report struct {
-	FormatVersion string
-	Pools         []PoolReport
-	Diagnostics   diag.List
+	Pools       []PoolReport
+	Diagnostics diag.List
 	// Interrupted: reading stopped early (Ctrl-C); the report holds the
 	// users read until then.
 	Interrupted bool
@@ -124,7 +120,7 @@ const reportPolicy = "report"
 // ends while users are read, it returns what was read with Interrupted set
 // and ctx's error.
 func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, error) {
-	rep := &Report{FormatVersion: ReportFormatVersion}
+	rep := &Report{}
 	var desired state.Desired
 	fromFiles := len(opts.Files) > 0
 	if fromFiles {

@@ -1,12 +1,13 @@
 package views
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -23,28 +24,42 @@ type Apply interface {
 	// Applied shows what happened to each call and, after a complete
 	// apply, the verification.
 	Applied(a *usecase.Applied) error
-	// Done ends the view; err is what the command returns (nil on success).
-	// The JSON view writes its one document here, whatever happened.
-	Done(err error) error
+	// Done ends the view; err is what the command returns (nil on
+	// success), interrupted whether a signal stopped it. The JSON view
+	// writes its one document here, whatever happened.
+	Done(err error, interrupted bool) error
 }
 
-// ApplyFormats are the formats apply offers.
-var ApplyFormats = []Format{Text, JSON}
+// ErrApplyCancelled is apply's error when the prompt was not answered yes.
+var ErrApplyCancelled = errors.New("apply cancelled; nothing was changed")
 
-// NewApply returns the view of apply in format f (Text or JSON).
-func NewApply(f Format, io *IOStreams, o PlanOptions) Apply {
-	text := &applyText{plan: planText{io: io, verbose: o.Verbose, annotate: io.CI.GitHubActions}}
-	if f == JSON {
-		return &applyJSON{io: io, doc: applyDoc{FormatVersion: applyFormatVersion, Outcome: OutcomeNotStarted}}
-	}
-	return text
+// ApplyFormats are the formats of `mfactl apply`.
+var ApplyFormats = register(string(jsondoc.CommandApply),
+	format(Text, func(io *IOStreams, o Options) Apply {
+		return &applyText{plan: planText{io: io, command: jsondoc.CommandApply, verbose: o.Verbose, annotate: io.CI.GitHubActions}}
+	}),
+	format(JSON, func(io *IOStreams, _ Options) Apply {
+		return &applyJSON{io: io, doc: jsondoc.Apply{Head: jsondoc.NewHead(jsondoc.CommandApply, ""), Calls: []jsondoc.ApplyCall{}}}
+	}),
+)
+
+// NewApply returns the view of apply in format f, one of ApplyFormats.
+func NewApply(f Format, io *IOStreams, o Options) (Apply, error) { return ApplyFormats.New(f, io, o) }
+
+type applyText struct {
+	plan      planText
+	explained bool // diagnostics already say why apply stopped
 }
 
-type applyText struct{ plan planText }
+func (v *applyText) Plan(p *plan.Plan) error {
+	v.explained = p.Diagnostics.HasErrors()
+	return v.plan.Plan(p)
+}
 
-func (v *applyText) Plan(p *plan.Plan) error { return v.plan.Plan(p) }
-
-func (v *applyText) InputErrors(diags diag.List) error { return v.plan.InputErrors(diags) }
+func (v *applyText) InputErrors(diags diag.List) error {
+	v.explained = true
+	return v.plan.InputErrors(diags)
+}
 
 // SavedPlan shows the saved plan compactly, so that a deploy log says what
 // it changed.
@@ -69,7 +84,24 @@ func (v *applyText) Applied(a *usecase.Applied) error {
 	return nil
 }
 
-func (v *applyText) Done(error) error { return nil }
+// Done leaves the error to Main, which prints it on stderr. In GitHub
+// Actions it also annotates the run and adds the failure to the job
+// summary, unless the files' diagnostics, annotated already, say it.
+func (v *applyText) Done(err error, interrupted bool) error {
+	if err == nil || v.explained || !v.plan.io.CI.GitHubActions {
+		return nil
+	}
+	f := runFailure{command: jsondoc.CommandApply, err: err, interrupted: interrupted}
+	if werr := writeFailureAnnotation(v.plan.io.ErrOut, f); werr != nil {
+		return werr
+	}
+	var md strings.Builder
+	if werr := renderFailureMarkdown(&md, f); werr != nil {
+		return werr
+	}
+	appendStepSummary(v.plan.io, md.String())
+	return nil
+}
 
 func (v *applyText) verification(ver *usecase.Verification) error {
 	io := v.plan.io
@@ -98,80 +130,30 @@ func (v *applyText) verification(ver *usecase.Verification) error {
 	return RenderPlanText(io.Out, ver.Again, pal)
 }
 
-// applyFormatVersion versions the JSON outcome of apply.
-const applyFormatVersion = "1.0"
-
-// Outcomes of apply, in its JSON form.
-const (
-	OutcomeApplied     = "applied"     // every call applied and verified, or nothing to do
-	OutcomeFailed      = "failed"      // a call failed, or live state differs after apply
-	OutcomeInterrupted = "interrupted" // stopped by a signal; calls in flight finished
-	OutcomeNotStarted  = "not started" // refused before any call: files, checks, stale plan, no answer
-)
-
-// applyDoc is the JSON outcome of apply; docs/applying.md describes it.
-type applyDoc struct {
-	FormatVersion string
-	Outcome       string
-	Error         string          `json:",omitempty"` // why it stopped, when it did
-	Diagnostics   diag.List       `json:",omitempty"` // of the files or of the checks, when they stopped it
-	Plan          json.RawMessage `json:",omitempty"` // the plan applied, in plan -o json's form
-	Calls         []applyCall     `json:",omitempty"`
-	// StoppedPools are the pools apply stopped because they changed under
-	// it (another apply); Stopped is the failure that stopped the whole run
-	// (Cognito unreachable, no credentials).
-	StoppedPools []applyHalt        `json:",omitempty"`
-	Stopped      string             `json:",omitempty"`
-	Verification *applyVerification `json:",omitempty"`
-}
-
-type applyHalt struct {
-	UserPoolId string
-	Stage      int // the stage it was stopped before
-	Error      string
-}
-
-type applyCall struct {
-	Index      int // from 1, in plan order
-	Operation  plan.Operation
-	UserPoolId string
-	Username   string `json:",omitempty"`
-	Stage      int
-	Status     string       // applied, failed or not started
-	Error      *ErrorDetail `json:",omitempty"`
-}
-
-type applyVerification struct {
-	Verified  bool
-	Scope     usecase.VerifyScope // what was read again: changed (what apply wrote) or all
-	Error     string              `json:",omitempty"`
-	Remaining json.RawMessage     `json:",omitempty"` // what is left to do, as a plan
-}
-
 // applyJSON collects the outcome and writes one document when Done.
 type applyJSON struct {
 	io  *IOStreams
-	doc applyDoc
+	doc jsondoc.Apply
 }
 
 func (v *applyJSON) Plan(p *plan.Plan) error {
+	v.doc.Counts = jsondoc.PlanCounts(p)
 	if p.Diagnostics.HasErrors() {
 		v.doc.Diagnostics = p.Diagnostics
+		v.doc.Outcome = jsondoc.ChecksFailed
 		return nil
 	}
-	var b bytes.Buffer
-	if err := plan.WriteJSON(&b, p); err != nil {
-		return err
-	}
-	v.doc.Plan = json.RawMessage(bytes.TrimSpace(b.Bytes()))
+	doc := jsondoc.NewPlan(jsondoc.CommandApply, p)
+	v.doc.Plan = &doc
 	if !p.HasChanges() {
-		v.doc.Outcome = OutcomeApplied
+		v.doc.Outcome = jsondoc.NoChanges
 	}
 	return nil
 }
 
 func (v *applyJSON) InputErrors(diags diag.List) error {
 	v.doc.Diagnostics = diags
+	v.doc.Outcome = jsondoc.InvalidInput
 	return nil
 }
 
@@ -180,59 +162,71 @@ func (v *applyJSON) SavedPlan(_ string, p *plan.Plan) error { return v.Plan(p) }
 func (v *applyJSON) Applied(a *usecase.Applied) error {
 	r := a.Result
 	for _, c := range r.Calls {
-		ac := applyCall{Index: c.Index + 1, Operation: c.Call.Operation, UserPoolId: c.Call.UserPoolId, Username: c.Call.Username, Stage: c.Call.Stage}
+		ac := jsondoc.ApplyCall{Index: c.Index + 1, Operation: c.Call.Operation, UserPoolId: c.Call.UserPoolId, Username: c.Call.Username, Stage: c.Call.Stage}
 		switch c.Outcome {
 		case apply.Applied:
-			ac.Status = "applied"
+			ac.Status = jsondoc.StatusApplied
+			v.doc.Counts.CallsApplied++
+		case apply.Ineligible:
+			ac.Status = jsondoc.StatusIneligible
+			ac.Error = errorDoc(c.Err)
 		case apply.Failed:
-			ac.Status = "failed"
-			d := Explain(c.Err)
-			ac.Error = &d
+			ac.Status = jsondoc.StatusFailed
+			ac.Error = errorDoc(c.Err)
+			v.doc.Counts.CallsFailed++
 		default:
-			ac.Status = "not started"
+			ac.Status = jsondoc.StatusNotStarted
+			v.doc.Counts.CallsNotStarted++
 		}
 		v.doc.Calls = append(v.doc.Calls, ac)
 	}
 	for _, h := range r.Halted {
-		v.doc.StoppedPools = append(v.doc.StoppedPools, applyHalt{UserPoolId: h.UserPoolId, Stage: h.Stage, Error: SafeError(h.Err)})
+		v.doc.StoppedPools = append(v.doc.StoppedPools, jsondoc.ApplyHalt{UserPoolId: h.UserPoolId, Stage: h.Stage, Error: *errorDoc(h.Err)})
 	}
-	if r.Stopped != nil {
-		v.doc.Stopped = SafeError(r.Stopped)
-	}
+	v.doc.Stopped = errorDoc(r.Stopped)
 	switch {
 	case r.Interrupted:
-		v.doc.Outcome = OutcomeInterrupted
+		v.doc.Outcome = jsondoc.Interrupted
 	case !r.OK():
-		v.doc.Outcome = OutcomeFailed
+		v.doc.Outcome = jsondoc.Failed
 	default:
-		v.doc.Outcome = OutcomeApplied
+		v.doc.Outcome = jsondoc.Applied
 	}
 	if ver := a.Verification; ver != nil {
-		av := &applyVerification{Verified: ver.OK(), Scope: ver.Scope}
-		switch {
-		case ver.Err != nil:
-			av.Error = SafeError(ver.Err)
-		case !ver.OK():
-			var b bytes.Buffer
-			if err := plan.WriteJSON(&b, ver.Again); err != nil {
-				return err
-			}
-			av.Remaining = json.RawMessage(bytes.TrimSpace(b.Bytes()))
+		av := &jsondoc.Verification{Verified: ver.OK(), Scope: ver.Scope, Error: errorDoc(ver.Err)}
+		if ver.Err == nil && !ver.OK() {
+			remaining := jsondoc.NewPlan(jsondoc.CommandApply, ver.Again)
+			av.Remaining = &remaining
 		}
-		if !av.Verified {
-			v.doc.Outcome = OutcomeFailed
+		if !av.Verified && v.doc.Outcome == jsondoc.Applied {
+			v.doc.Outcome = jsondoc.Failed
 		}
 		v.doc.Verification = av
 	}
 	return nil
 }
 
-func (v *applyJSON) Done(err error) error {
-	if err != nil && v.doc.Error == "" {
-		v.doc.Error = SafeError(err)
+// Done writes the document. An error that stopped apply before it had an
+// outcome makes it failed (interrupted, cancelled); the outcomes that
+// mean "did not finish" carry the error, the others never do.
+func (v *applyJSON) Done(err error, interrupted bool) error {
+	switch {
+	case err == nil && v.doc.Outcome == "":
+		v.doc.Outcome = jsondoc.NoChanges
+	case err == nil:
+	case errors.Is(err, ErrApplyCancelled):
+		v.doc.Outcome = jsondoc.Cancelled
+	case interrupted && (v.doc.Outcome == "" || v.doc.Outcome == jsondoc.Applied):
+		v.doc.Outcome = jsondoc.Interrupted
+	case v.doc.Outcome == "" || v.doc.Outcome == jsondoc.Applied || v.doc.Outcome == jsondoc.NoChanges || v.doc.Outcome == jsondoc.Changes:
+		v.doc.Outcome = jsondoc.Failed
 	}
-	enc := json.NewEncoder(v.io.Out)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v.doc)
+	switch v.doc.Outcome {
+	case jsondoc.Failed, jsondoc.Interrupted, jsondoc.Cancelled:
+		if err == nil {
+			err = errors.New("apply " + string(v.doc.Outcome))
+		}
+		v.doc.Error = errorDoc(err)
+	}
+	return jsondoc.Write(v.io.Out, v.doc)
 }

@@ -29,7 +29,8 @@ func shownDiagnostics(p *plan.Plan) diag.List {
 }
 
 // diagGroup is diagnostics that say the same thing about different users
-// of one pool: shown once, with the users named.
+// of one pool: shown once, with the first few users named and the count,
+// so that 300 users make one annotation, not 300.
 type diagGroup struct {
 	diag.Diagnostic // the first; for a group, Summary names the count instead of the user
 	members         []diag.Diagnostic
@@ -37,8 +38,10 @@ type diagGroup struct {
 
 // groupDiagnostics merges diagnostics that differ only in the user they
 // are about (same severity, rule, pool, detail, and summary but for the
-// username), in order of their first member. Two about the same user (at
-// two places) stay apart.
+// username), in order of their first member: per pool and rule, one
+// group for each thing said. Two about the same user (at two places)
+// stay apart, and so do those that say different things (each user's
+// own conflict in a file), which each need their own fix.
 func groupDiagnostics(l diag.List) []diagGroup {
 	var out []diagGroup
 	byKey := map[string]int{}
@@ -65,13 +68,30 @@ func groupDiagnostics(l diag.List) []diagGroup {
 	return out
 }
 
-// users names the users of a group, at most groupNamesShown.
-func (g diagGroup) users() string {
+// users names the users of a group: the first limit of them and how many
+// more, or all of them when limit is 0.
+func (g diagGroup) users(limit int) string {
 	names := make([]string, len(g.members))
 	for i, m := range g.members {
 		names[i] = m.Username
 	}
-	return NameList(names, groupNamesShown)
+	return NameList(names, limit)
+}
+
+// message is a group as one annotation or SARIF result says it: the
+// summary, the users (the first few and the count) and the detail.
+func (g diagGroup) message(sep string) string {
+	text := g.Summary
+	if g.Path != "" && len(g.members) == 1 {
+		text = g.Path + ": " + text
+	}
+	if len(g.members) > 1 {
+		text += sep + "users: " + g.users(groupNamesShown)
+	}
+	if g.Detail != "" {
+		text += sep + g.Detail
+	}
+	return text
 }
 
 // where says where a diagnostic is: "file:line:col, Path".

@@ -1,53 +1,152 @@
 package views
 
 import (
-	"encoding/json"
+	"encoding/xml"
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
-	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 )
 
-// OutcomeInvalidInput is the outcome of a plan whose files are invalid
-// (nothing was read); a plan that could not finish is OutcomeFailed, one
-// stopped by Ctrl-C or SIGTERM OutcomeInterrupted, as for apply.
-const OutcomeInvalidInput = "invalid-input"
+// A run that stops before it has a result (Cognito refused or could not be
+// reached, no credentials, an interrupt) is rendered in every format, so
+// that CI shows it where people look: an annotation and a job-summary
+// entry (github), a comment (markdown), a failing test case (junit), a
+// failed invocation (sarif), an Error (json), and every --report file
+// rewritten with it.
 
-// failureJSON is what `plan -o json` prints when it produced no plan: the
-// plan document's fields, empty, so that a program reading plans reads it
-// too, plus the outcome and the error. Nothing was changed in Cognito.
-type failureJSON struct {
-	FormatVersion string
-	Outcome       string
-	Error         *errorJSON `json:",omitempty"`
-	Changed       bool       // always false: plan changes nothing
-	Pools         []plan.PoolChange
-	Diagnostics   diag.List
-	Calls         []plan.Call
+// runFailure is a run that stopped with err.
+type runFailure struct {
+	command     jsondoc.Command
+	err         error
+	interrupted bool
 }
 
-// errorJSON is an error as programs see it: redacted and escaped like text.
-type errorJSON struct {
-	Message string
-	Code    string `json:",omitempty"` // Cognito's error code, if any
-	Meaning string `json:",omitempty"` // what it means for the user
+// headline says what failed, in a line: "mfactl plan failed" or "mfactl plan was interrupted".
+func (f runFailure) headline() string {
+	if f.interrupted {
+		return fmt.Sprintf("mfactl %s was interrupted", f.command)
+	}
+	return fmt.Sprintf("mfactl %s failed", f.command)
 }
 
-// writeFailureJSON prints the document of a plan that stopped with err
-// (nil for invalid input, which diags explain). The error is also one of
-// the Diagnostics, so a program that reads only those sees it.
-func writeFailureJSON(w io.Writer, outcome string, err error, diags diag.List) error {
-	doc := failureJSON{FormatVersion: plan.FormatVersion, Outcome: outcome, Pools: []plan.PoolChange{}, Diagnostics: diags, Calls: []plan.Call{}}
-	if doc.Diagnostics == nil {
-		doc.Diagnostics = diag.List{}
+// outcome is the document's outcome for the failure.
+func (f runFailure) outcome() jsondoc.Outcome {
+	if f.interrupted {
+		return jsondoc.Interrupted
 	}
-	if err != nil {
-		d := Explain(err)
-		doc.Error = &errorJSON{Message: SafeError(err), Code: d.Code, Meaning: d.Meaning}
-		doc.Diagnostics = append(doc.Diagnostics, diag.Diagnostic{Severity: diag.Error, Summary: doc.Error.Message, Detail: d.Meaning})
+	return jsondoc.Failed
+}
+
+// errorDoc is err as every JSON document shows it.
+func errorDoc(err error) *jsondoc.Error {
+	if err == nil {
+		return nil
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	d := Explain(err)
+	return &jsondoc.Error{Message: SafeError(err), Code: d.Code, Meaning: d.Meaning}
+}
+
+// consequence says what the failure left behind.
+func (f runFailure) consequence() string {
+	switch f.command {
+	case jsondoc.CommandApply:
+		return "The apply summary says what was applied; re-run `mfactl plan` and `mfactl apply` to converge."
+	case jsondoc.CommandPlan:
+		return "There is no plan: nothing was changed in Cognito."
+	}
+	return "Nothing was changed in Cognito."
+}
+
+// writeFailureAnnotation writes one ::error workflow command for the
+// failure, with no file: GitHub shows it on the run and the pull request.
+func writeFailureAnnotation(w io.Writer, f runFailure) error {
+	e := errorDoc(f.err)
+	message := e.Message
+	if e.Meaning != "" && !strings.Contains(message, e.Meaning) {
+		message += "\n" + e.Meaning
+	}
+	_, err := fmt.Fprintf(w, "::error title=%s::%s\n", escapeProperty(f.headline()), escapeData(message))
+	return err
+}
+
+// renderFailureMarkdown writes the failure as a comment or job-summary
+// entry: the headline, the error as printed, its meaning, what it left.
+func renderFailureMarkdown(w io.Writer, f runFailure) error {
+	e := errorDoc(f.err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "### :x: %s\n\n", mdEscape(f.headline()))
+	if e.Code != "" {
+		fmt.Fprintf(&b, "Cognito answered %s.\n\n", mdCode(e.Code))
+	}
+	b.WriteString(fenced("text", strings.Split(e.Message, "\n")))
+	if e.Meaning != "" && !strings.Contains(e.Message, e.Meaning) {
+		fmt.Fprintf(&b, "\n%s\n", mdEscape(e.Meaning))
+	}
+	fmt.Fprintf(&b, "\n%s\n", f.consequence())
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeFailureJUnit writes the failure as one failing test case, of the
+// error's Cognito code (or "run-failed").
+func writeFailureJUnit(w io.Writer, f runFailure) error {
+	e := errorDoc(f.err)
+	kind := e.Code
+	switch {
+	case f.interrupted:
+		kind = "interrupted"
+	case kind == "":
+		kind = "run-failed"
+	}
+	text := e.Message
+	if e.Meaning != "" && !strings.Contains(text, e.Meaning) {
+		text += "\n" + e.Meaning
+	}
+	name := "mfactl " + string(f.command)
+	doc := junitSuites{Name: name, Tests: 1, Failures: 1, Suites: []junitSuite{{
+		Name: name, Tests: 1, Failures: 1, Time: "0",
+		Cases: []junitCase{{Name: f.headline(), Classname: name, Time: "0",
+			Failures: []junitFailure{{Message: firstLine(e.Message), Type: kind, Text: text}}}},
+	}}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// writeFailureSARIF writes a SARIF log with no results and an invocation
+// that did not succeed, whose notification is the error: code scanning
+// then shows the run as failed, not as clean.
+func writeFailureSARIF(w io.Writer, ci CI, f runFailure) error {
+	e := errorDoc(f.err)
+	text := f.headline() + ": " + e.Message
+	if e.Meaning != "" && !strings.Contains(text, e.Meaning) {
+		text += "; " + e.Meaning
+	}
+	inv := sarifInvocation{ExecutionSuccessful: false, ToolExecutionNotifications: []sarifNotification{{Level: "error", Message: sarifText{text}}}}
+	if e.Code != "" {
+		inv.ToolExecutionNotifications[0].Descriptor = &sarifDescriptor{ID: e.Code}
+	}
+	return writeSARIFLog(w, ci, nil, []sarifInvocation{inv})
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return strings.TrimSuffix(line, ":")
+}
+
+// failureDiagnostic is the failure as a diagnostic, for documents whose
+// readers look only at Diagnostics.
+func failureDiagnostic(err error) diag.Diagnostic {
+	e := errorDoc(err)
+	return diag.Diagnostic{Severity: diag.Error, Summary: e.Message, Detail: e.Meaning}
 }

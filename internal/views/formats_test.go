@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/plantest"
@@ -22,7 +23,21 @@ var formatGoldens = []struct {
 	format Format
 	file   string
 }{
-	{Markdown, "md"}, {GitHub, "github.txt"}, {JUnit, "junit.xml"}, {SARIF, "sarif.json"},
+	{JSON, "json"}, {Markdown, "md"}, {GitHub, "github.txt"}, {JUnit, "junit.xml"}, {SARIF, "sarif.json"},
+}
+
+// Every format plan offers has goldens: these, plan.txt (plantext_test.go)
+// or, for cli, plancli_test.go.
+func TestEveryPlanFormatHasGoldens(t *testing.T) {
+	for _, f := range PlanFormats.Names() {
+		found := f == Text || f == CLI
+		for _, g := range formatGoldens {
+			found = found || g.format == f
+		}
+		if !found {
+			t.Errorf("plan format %s has no goldens: add it to formatGoldens", f)
+		}
+	}
 }
 
 // TestGoldenPlanFormats renders each scenario of fixtures/plans in every
@@ -37,11 +52,12 @@ func TestGoldenPlanFormats(t *testing.T) {
 			p := plan.Build(d, l, plan.Options{ResendWriteOnly: o.ResendWriteOnly})
 			for _, g := range formatGoldens {
 				ios, _, out, errOut := TestStreams()
-				if err := NewPlan(g.format, ios, PlanOptions{}).Plan(p); err != nil {
+				if err := must(NewPlan(g.format, ios, PlanOptions{})).Plan(p); err != nil {
 					t.Fatal(err)
 				}
 				got := out.String() + errOut.String()
 				checkFormat(t, g.format, got)
+				checkDocument(t, g.format, jsondoc.CommandPlan, out.Bytes())
 				golden(t, filepath.Join(dir, "plan."+g.file), got)
 			}
 		})
@@ -64,11 +80,12 @@ func TestGoldenValidateFormats(t *testing.T) {
 			r := schema.Read(files, strings.NewReader(""))
 			for _, g := range formatGoldens {
 				ios, _, out, errOut := TestStreams()
-				if err := NewValidate(g.format, ios).Result(r); err != nil {
+				if err := must(NewValidate(g.format, ios)).Result(r); err != nil {
 					t.Fatal(err)
 				}
 				got := out.String() + errOut.String()
 				checkFormat(t, g.format, got)
+				checkDocument(t, g.format, jsondoc.CommandValidate, out.Bytes())
 				golden(t, filepath.Join("internal/views/testdata/validate", name+"."+g.file), got)
 			}
 		})
@@ -76,6 +93,17 @@ func TestGoldenValidateFormats(t *testing.T) {
 }
 
 // checkFormat checks what every output of a format must be, whatever the input.
+// checkDocument checks a -o json golden against its published schema.
+func checkDocument(t *testing.T, f Format, command jsondoc.Command, out []byte) {
+	t.Helper()
+	if f != JSON {
+		return
+	}
+	if err := jsondoc.Check(command, out); err != nil {
+		t.Fatalf("%s -o json does not match its schema: %v\n%s", command, err, out)
+	}
+}
+
 func checkFormat(t *testing.T, f Format, out string) {
 	t.Helper()
 	if strings.Contains(out, plantest.Secret) || strings.Contains(out, plantest.NewSecret) {
@@ -202,7 +230,7 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 	}
 	for _, f := range []Format{Text, Markdown, GitHub, JUnit, SARIF} {
 		ios, _, out, errOut := TestStreams()
-		if err := NewPlan(f, ios, PlanOptions{}).Plan(p); err != nil {
+		if err := must(NewPlan(f, ios, PlanOptions{})).Plan(p); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(out.String()+errOut.String(), "of user noor cannot be verified") {
@@ -210,7 +238,7 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 		}
 	}
 	ios, _, out, _ := TestStreams()
-	_ = NewPlan(JSON, ios, PlanOptions{}).Plan(p)
+	_ = must(NewPlan(JSON, ios, PlanOptions{})).Plan(p)
 	if !strings.Contains(out.String(), "webauthn-unverifiable") {
 		t.Errorf("-o json lost the warning:\n%s", out.String())
 	}
@@ -221,7 +249,7 @@ func TestTextUnderGitHubActionsAnnotates(t *testing.T) {
 	r := schema.Read([]string{"fixtures/invalid/rule-two-preferred-factors.yaml"}, nil)
 	ios, _, out, errOut := TestStreams()
 	ios.CI = CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
-	if err := NewValidate(Text, ios).Result(r); err != nil {
+	if err := must(NewValidate(Text, ios)).Result(r); err != nil {
 		t.Fatal(err)
 	}
 	want := "::error file=fixtures/invalid/rule-two-preferred-factors.yaml,line=12,col=51,title=mfactl%3A More than one preferred factor::"
@@ -229,7 +257,7 @@ func TestTextUnderGitHubActionsAnnotates(t *testing.T) {
 		t.Fatalf("no annotation %q in:\n%s", want, errOut.String())
 	}
 	ios, _, _, errOut = TestStreams()
-	if err := NewValidate(Text, ios).Result(r); err != nil || strings.Contains(errOut.String(), "::error") {
+	if err := must(NewValidate(Text, ios)).Result(r); err != nil || strings.Contains(errOut.String(), "::error") {
 		t.Fatalf("text outside GitHub Actions annotates:\n%s", errOut.String())
 	}
 	_ = out
@@ -246,7 +274,7 @@ func TestGitHubWritesTheJobSummary(t *testing.T) {
 	ios, _, _, _ := TestStreams()
 	ios.CI = CIFromEnv(func(k string) string { return env[k] })
 	r := schema.Read([]string{"fixtures/invalid/rule-two-preferred-factors.yaml"}, nil)
-	if err := NewValidate(GitHub, ios).Result(r); err != nil {
+	if err := must(NewValidate(GitHub, ios)).Result(r); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(summary)
@@ -268,4 +296,12 @@ func TestAnnotationEscaping(t *testing.T) {
 	if b.String() != want {
 		t.Fatalf("got  %q\nwant %q", b.String(), want)
 	}
+}
+
+// must returns a view the registry holds, or stops the test.
+func must[V any](v V, err error) V {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -29,33 +29,28 @@ func sourcePath(ci CI, file string) string {
 
 // WriteAnnotations writes one GitHub Actions workflow command per
 // diagnostic (::error file=...,line=...,col=...,title=...::message), so that
-// each appears on its line of the pull request.
+// each appears on its line of the pull request; the diagnostics of one
+// rule about many users of a pool make one, at the first user's line,
+// naming the first few users and the count.
 func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
 	var b strings.Builder
-	for _, d := range l {
+	for _, g := range groupDiagnostics(l) {
 		command := "warning"
-		if d.Severity == diag.Error {
+		if g.Severity == diag.Error {
 			command = "error"
 		}
 		var props []string
-		if file := sourcePath(ci, d.Pos.File); file != "" {
+		if file := sourcePath(ci, g.Pos.File); file != "" {
 			props = append(props, "file="+escapeProperty(file))
-			if d.Pos.Line > 0 {
-				props = append(props, "line="+strconv.Itoa(d.Pos.Line))
+			if g.Pos.Line > 0 {
+				props = append(props, "line="+strconv.Itoa(g.Pos.Line))
 			}
-			if d.Pos.Column > 0 {
-				props = append(props, "col="+strconv.Itoa(d.Pos.Column))
+			if g.Pos.Column > 0 {
+				props = append(props, "col="+strconv.Itoa(g.Pos.Column))
 			}
 		}
-		props = append(props, "title="+escapeProperty("mfactl: "+diag.RuleOf(d).Name))
-		message := d.Summary
-		if d.Path != "" {
-			message = d.Path + ": " + message
-		}
-		if d.Detail != "" {
-			message += "\n" + d.Detail
-		}
-		fmt.Fprintf(&b, "::%s %s::%s\n", command, strings.Join(props, ","), escapeData(message))
+		props = append(props, "title="+escapeProperty("mfactl: "+diag.RuleOf(g.Diagnostic).Name))
+		fmt.Fprintf(&b, "::%s %s::%s\n", command, strings.Join(props, ","), escapeData(g.message("\n")))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -187,13 +187,26 @@ func (md *markdown) diagnostic(g diagGroup) string {
 		b.WriteString(")")
 	}
 	if len(g.members) > 1 {
-		b.WriteString("<br>users: " + mdEscape(g.users()))
+		b.WriteString("<br>users: " + mdEscape(markdownUsers(g)))
 	}
 	if g.Detail != "" {
 		b.WriteString("<br>" + mdEscape(g.Detail))
 	}
 	fmt.Fprintf(&b, " <sub>[%s](%s)</sub>\n", diag.RuleOf(g.Diagnostic).ID, diag.HelpURI(diag.RuleOf(g.Diagnostic).ID))
 	return b.String()
+}
+
+// markdownUsersLimit is how long a group's list of users may be in a
+// comment or job summary before it names only the first few.
+const markdownUsersLimit = 4000
+
+// markdownUsers names every user of a group (the job summary is where the
+// full list is), unless the list would crowd out the rest of the comment.
+func markdownUsers(g diagGroup) string {
+	if all := g.users(0); len(all) <= markdownUsersLimit {
+		return all
+	}
+	return g.users(groupNamesShown) + " (--show-users lists them all)"
 }
 
 // location is a diagnostic's file:line, linked to the line when the run

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -28,43 +29,40 @@ type Plan interface {
 	Failed(err error, interrupted bool) error
 }
 
-// PlanOptions shape a plan view.
-type PlanOptions struct {
-	// Verbose shows every user and every call with its request (text).
-	Verbose bool
-	// ShowUsers names every user of a group and every user a policy
-	// cannot apply to, instead of the first few and a count (text).
-	ShowUsers bool
-	// FullPlan says where the whole plan is, for a truncated Markdown comment.
-	FullPlan string
+// PlanFormats are the formats of `mfactl plan`; ShowFormats those of
+// `mfactl show`, the same views of a saved plan.
+var (
+	PlanFormats = planFormats(jsondoc.CommandPlan)
+	ShowFormats = planFormats(jsondoc.CommandShow)
+)
+
+func planFormats(command jsondoc.Command) *Formats[Plan] {
+	text := func(io *IOStreams, o Options) planText {
+		return planText{io: io, command: command, verbose: o.Verbose, showUsers: o.ShowUsers, annotate: io.CI.GitHubActions}
+	}
+	return register(string(command),
+		format(Text, func(io *IOStreams, o Options) Plan { return text(io, o) }),
+		format(JSON, func(io *IOStreams, o Options) Plan { return planJSON{text(io, o)} }),
+		format(CLI, func(io *IOStreams, o Options) Plan { return planCLI{text(io, o)} }),
+		format(Markdown, func(io *IOStreams, o Options) Plan { return planMarkdown{text(io, o), o} }),
+		format(GitHub, func(io *IOStreams, o Options) Plan {
+			v := text(io, o)
+			v.annotate, v.summary = true, true
+			v.markdown = MarkdownOptions{CI: io.CI, FullPlan: o.FullPlan}
+			return v
+		}),
+		format(JUnit, func(io *IOStreams, o Options) Plan { return planJUnit{text(io, o)} }),
+		format(SARIF, func(io *IOStreams, o Options) Plan { return planSARIF{text(io, o)} }),
+	)
 }
 
-// NewPlan returns the view of planning in format f. Text run by GitHub
-// Actions annotates the files' lines too.
-func NewPlan(f Format, io *IOStreams, o PlanOptions) Plan {
-	text := planText{io: io, verbose: o.Verbose, showUsers: o.ShowUsers}
-	switch f {
-	case JSON:
-		return planJSON{text}
-	case CLI:
-		return planCLI{text}
-	case Markdown:
-		return planMarkdown{text, o}
-	case GitHub:
-		text.annotate, text.summary = true, true
-		text.markdown = MarkdownOptions{CI: io.CI, FullPlan: o.FullPlan}
-	case JUnit:
-		return planJUnit{text}
-	case SARIF:
-		return planSARIF{text}
-	default:
-		text.annotate = io.CI.GitHubActions
-	}
-	return text
-}
+// NewPlan returns the view of planning in format f, one of PlanFormats.
+// Text run by GitHub Actions annotates the files' lines too.
+func NewPlan(f Format, io *IOStreams, o Options) (Plan, error) { return PlanFormats.New(f, io, o) }
 
 type planText struct {
 	io        *IOStreams
+	command   jsondoc.Command
 	verbose   bool
 	showUsers bool
 	annotate  bool // add GitHub workflow commands for the diagnostics
@@ -138,29 +136,52 @@ func inputHeadline(command string, diags diag.List) string {
 	return s
 }
 
-// Failed leaves the error to Main, which prints it once on stderr.
-func (v planText) Failed(error, bool) error { return nil }
-
-// planJSON writes one JSON document on stdout whatever happened, so that a
-// program reading it never gets text.
-type planJSON struct{ planText }
-
-func (v planJSON) Plan(p *plan.Plan) error { return plan.WriteJSON(v.io.Out, p) }
-
-// InputErrors prints a plan document with no calls, the outcome
-// "invalid-input" and the files' diagnostics.
-func (v planJSON) InputErrors(diags diag.List) error {
-	return writeFailureJSON(v.io.Out, OutcomeInvalidInput, nil, diags)
+// Failed leaves the error to Main, which prints it once on stderr; in
+// GitHub Actions it annotates the run and adds the failure to the job
+// summary too, so that a failed plan is not a silent one.
+func (v planText) Failed(err error, interrupted bool) error {
+	f := runFailure{command: v.command, err: err, interrupted: interrupted}
+	if v.annotate {
+		if err := writeFailureAnnotation(v.io.Out, f); err != nil {
+			return err
+		}
+	}
+	if v.summary {
+		var md strings.Builder
+		if err := renderFailureMarkdown(&md, f); err != nil {
+			return err
+		}
+		appendStepSummary(v.io, md.String())
+	}
+	return nil
 }
 
-// Failed prints a plan document with no calls, the outcome and the error:
-// stdout is JSON whatever happened.
-func (v planJSON) Failed(err error, interrupted bool) error {
-	outcome := OutcomeFailed
-	if interrupted {
-		outcome = OutcomeInterrupted
+// planJSON writes one JSON document on stdout whatever happened, so that
+// a program reading it never gets text.
+type planJSON struct{ planText }
+
+func (v planJSON) Plan(p *plan.Plan) error {
+	return jsondoc.Write(v.io.Out, jsondoc.NewPlan(v.command, p))
+}
+
+// InputErrors prints a plan document with no calls, the outcome
+// invalid-input and the files' diagnostics.
+func (v planJSON) InputErrors(diags diag.List) error {
+	doc := jsondoc.EmptyPlan(v.command, jsondoc.InvalidInput)
+	if diags != nil {
+		doc.Diagnostics = diags
 	}
-	return writeFailureJSON(v.io.Out, outcome, err, nil)
+	return jsondoc.Write(v.io.Out, doc)
+}
+
+// Failed prints a plan document with no calls, the outcome and the error,
+// which is also its one diagnostic, for programs that read only those.
+func (v planJSON) Failed(err error, interrupted bool) error {
+	f := runFailure{command: v.command, err: err, interrupted: interrupted}
+	doc := jsondoc.EmptyPlan(v.command, f.outcome())
+	doc.Error = errorDoc(err)
+	doc.Diagnostics = diag.List{failureDiagnostic(err)}
+	return jsondoc.Write(v.io.Out, doc)
 }
 
 // planMarkdown writes a pull-request comment on stdout.
@@ -176,7 +197,13 @@ func (v planMarkdown) options() MarkdownOptions {
 func (v planMarkdown) Plan(p *plan.Plan) error { return RenderPlanMarkdown(v.io.Out, p, v.options()) }
 
 func (v planMarkdown) InputErrors(diags diag.List) error {
-	return RenderDiagnosticsMarkdown(v.io.Out, inputHeadline("mfactl plan", diags), diags, v.options())
+	return RenderDiagnosticsMarkdown(v.io.Out, inputHeadline("mfactl "+string(v.command), diags), diags, v.options())
+}
+
+// Failed writes a comment that says the plan failed and why, so that a
+// pull request never keeps an older comment as if it were this run's.
+func (v planMarkdown) Failed(err error, interrupted bool) error {
+	return renderFailureMarkdown(v.io.Out, runFailure{command: v.command, err: err, interrupted: interrupted})
 }
 
 // planJUnit writes JUnit XML on stdout.
@@ -185,7 +212,12 @@ type planJUnit struct{ planText }
 func (v planJUnit) Plan(p *plan.Plan) error { return WritePlanJUnit(v.io.Out, p) }
 
 func (v planJUnit) InputErrors(diags diag.List) error {
-	return writeJUnit(v.io.Out, "mfactl plan", fileSuites(nil, state.Desired{}, diags))
+	return writeJUnit(v.io.Out, "mfactl "+string(v.command), fileSuites(nil, state.Desired{}, diags))
+}
+
+// Failed writes one failing test case: the run's error.
+func (v planJUnit) Failed(err error, interrupted bool) error {
+	return writeFailureJUnit(v.io.Out, runFailure{command: v.command, err: err, interrupted: interrupted})
 }
 
 // planSARIF writes a SARIF log on stdout.
@@ -196,3 +228,8 @@ func (v planSARIF) Plan(p *plan.Plan) error {
 }
 
 func (v planSARIF) InputErrors(diags diag.List) error { return WriteSARIF(v.io.Out, v.io.CI, diags) }
+
+// Failed writes a log whose invocation did not succeed, with the error.
+func (v planSARIF) Failed(err error, interrupted bool) error {
+	return writeFailureSARIF(v.io.Out, v.io.CI, runFailure{command: v.command, err: err, interrupted: interrupted})
+}

@@ -27,6 +27,14 @@ func (v planCLI) Plan(p *plan.Plan) error {
 	return RenderPlanCLI(v.io.Out, p)
 }
 
+// Failed writes a script that stops at once, saying why, so that a plan
+// piped into sh fails too; Main prints the error on stderr.
+func (v planCLI) Failed(err error, interrupted bool) error {
+	f := runFailure{command: v.command, err: err, interrupted: interrupted}
+	_, werr := fmt.Fprintf(v.io.Out, "#!/bin/sh\n# %s: %s\nexit 1\n", f.headline(), oneLine(SafeError(err)))
+	return werr
+}
+
 // RenderPlanCLI writes p's calls, in order, as `aws cognito-idp` commands
 // with --cli-input-json bodies: the same requests apply sends. Secrets (the
 // SMS role's ExternalId, a self-service plan's access token) are never

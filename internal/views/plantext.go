@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,8 +59,26 @@ func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers
 		}
 	}
 	r.diagnostics(shownDiagnostics(p))
+	if p.HasChanges() {
+		r.ignored(p.Pools)
+	}
 	fmt.Fprintln(bw, style.Bold(PlanSummary(p)))
 	return bw.Flush()
+}
+
+// ignored says, next to a change, how many warnings each pool's Ignore
+// silenced, so that none disappears without a trace.
+func (r textRenderer) ignored(pools []plan.PoolChange) {
+	for _, pc := range pools {
+		var parts []string
+		for _, code := range slices.Sorted(maps.Keys(pc.Ignored)) {
+			parts = append(parts, fmt.Sprintf("%d %s", pc.Ignored[code], code))
+		}
+		if len(parts) > 0 {
+			r.line(0, r.s.Dim(fmt.Sprintf("Ignored in user pool %s (Ignore): %s.", pc.UserPoolId, strings.Join(parts, ", "))))
+			r.line(0, "")
+		}
+	}
 }
 
 type textRenderer struct {
@@ -303,7 +322,11 @@ func (r textRenderer) diagnostics(l diag.List) {
 		}
 		r.line(0, label+" "+SanitizeLine(g.Summary))
 		if len(g.members) > 1 {
-			r.line(2, "users: "+SanitizeLine(g.users()))
+			limit := groupNamesShown
+			if r.showUsers {
+				limit = 0
+			}
+			r.line(2, "users: "+SanitizeLine(g.users(limit)))
 		}
 		if w := where(g.Diagnostic); w != "" {
 			if more := len(g.members) - 1; more > 0 {

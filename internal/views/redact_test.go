@@ -9,6 +9,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/apply/applytest"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/plan"
 
@@ -73,11 +74,11 @@ func TestApplyJSONNamesStoppedPoolsAndTheStop(t *testing.T) {
 		}})
 	r.Stopped = errors.New(`get credentials: parse failed of process output: {"SecretAccessKey": "wJalrSECRET"}, error: EOF`)
 	ios, _, out, _ := TestStreams()
-	v := NewApply(JSON, ios, PlanOptions{})
+	v, _ := NewApply(JSON, ios, PlanOptions{})
 	if err := v.Applied(&usecase.Applied{Result: r}); err != nil {
 		t.Fatal(err)
 	}
-	if err := v.Done(nil); err != nil {
+	if err := v.Done(nil, false); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -85,17 +86,17 @@ func TestApplyJSONNamesStoppedPoolsAndTheStop(t *testing.T) {
 		StoppedPools []struct {
 			UserPoolId string
 			Stage      int
-			Error      string
+			Error      struct{ Message string }
 		}
-		Stopped string
+		Stopped struct{ Message string }
 	}
 	if err := json.Unmarshal([]byte(out.String()), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Outcome != OutcomeFailed || len(doc.StoppedPools) != 1 || doc.StoppedPools[0].Stage != 2 || !strings.Contains(doc.StoppedPools[0].Error, "changed while") {
+	if doc.Outcome != string(jsondoc.Failed) || len(doc.StoppedPools) != 1 || doc.StoppedPools[0].Stage != 2 || !strings.Contains(doc.StoppedPools[0].Error.Message, "changed while") {
 		t.Errorf("document: %s", out.String())
 	}
-	if strings.Contains(out.String(), "wJalrSECRET") || !strings.Contains(doc.Stopped, "(hidden") {
-		t.Errorf("Stopped: %q", doc.Stopped)
+	if strings.Contains(out.String(), "wJalrSECRET") || !strings.Contains(doc.Stopped.Message, "(hidden") {
+		t.Errorf("Stopped: %q", doc.Stopped.Message)
 	}
 }

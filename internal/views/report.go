@@ -3,19 +3,17 @@ package views
 import (
 	"bufio"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
-// TextOptions tune the people-facing forms of a report.
-type TextOptions struct {
-	// ShowUsers names every user of a list instead of the first few.
-	ShowUsers bool
-}
+// TextOptions tune the people-facing forms of a report: ShowUsers names
+// every user of a list instead of the first few.
+type TextOptions = Options
 
 // The formats of a report. Markdown suits a pull request comment or a
 // wiki page; CSV has one line per user, for spreadsheets.
@@ -27,20 +25,34 @@ type Report interface {
 	Report(r *usecase.Report) error
 	// InputErrors shows why the files could not be read.
 	InputErrors(diags diag.List) error
+	// Failed shows that the report stopped before it read anything
+	// (interrupted: by Ctrl-C or SIGTERM). Text and CSV leave it to Main.
+	Failed(err error, interrupted bool) error
 }
 
-// NewReport returns the view of a report in format f. opts.ShowUsers lists
-// every user without MFA and every violation in text and Markdown.
-func NewReport(f Format, io *IOStreams, opts TextOptions) Report {
-	switch f {
-	case JSON:
-		return reportJSON{io}
-	case CSV:
-		return reportCSV{io}
-	case Markdown:
-		return reportMarkdown{io, opts}
-	}
-	return reportText{io, opts}
+// ReportFormats are the formats of `mfactl report`.
+var ReportFormats = register(string(jsondoc.CommandReport),
+	format(Text, func(io *IOStreams, o Options) Report { return reportText{io, o} }),
+	format(JSON, func(io *IOStreams, _ Options) Report { return reportJSON{io} }),
+	format(CSV, func(io *IOStreams, _ Options) Report { return reportCSV{io} }),
+	format(Markdown, func(io *IOStreams, o Options) Report { return reportMarkdown{io, o} }),
+)
+
+// NewReport returns the view of a report in format f, one of
+// ReportFormats. opts.ShowUsers lists every user without MFA and every
+// violation in text and Markdown.
+func NewReport(f Format, io *IOStreams, opts Options) (Report, error) {
+	return ReportFormats.New(f, io, opts)
+}
+
+func reportFailure(err error, interrupted bool) runFailure {
+	return runFailure{command: jsondoc.CommandReport, err: err, interrupted: interrupted}
+}
+
+func (v reportText) Failed(error, bool) error { return nil }
+func (v reportCSV) Failed(error, bool) error  { return nil }
+func (v reportMarkdown) Failed(err error, interrupted bool) error {
+	return renderFailureMarkdown(v.io.Out, reportFailure(err, interrupted))
 }
 
 // reportNamesShown is how many users a list in text or Markdown names
@@ -186,28 +198,43 @@ func orNone(items []string) string {
 	return strings.Join(items, ", ")
 }
 
-// reportJSON writes one versioned JSON document, also for invalid files.
+// reportJSON writes one versioned JSON document whatever happened.
 type reportJSON struct{ io *IOStreams }
 
 func (v reportJSON) Report(r *usecase.Report) error {
-	out := struct {
-		*usecase.Report
-		Diagnostics diag.List
-	}{r, r.Diagnostics}
-	if out.Diagnostics == nil {
-		out.Diagnostics = diag.List{}
+	doc := jsondoc.Report{Head: jsondoc.NewHead(jsondoc.CommandReport, jsondoc.NoFindings), Pools: r.Pools, Diagnostics: r.Diagnostics, Interrupted: r.Interrupted}
+	switch {
+	case r.Interrupted:
+		doc.Outcome = jsondoc.Interrupted
+		doc.Error = &jsondoc.Error{Message: "interrupted: the report holds the users read until then"}
+	case r.Diagnostics.HasErrors():
+		doc.Outcome = jsondoc.ChecksFailed
+	case r.HasFindings():
+		doc.Outcome = jsondoc.Findings
 	}
-	if r.Pools == nil {
-		r.Pools = []usecase.PoolReport{}
+	return v.write(doc)
+}
+
+func (v reportJSON) write(doc jsondoc.Report) error {
+	if doc.Pools == nil {
+		doc.Pools = []usecase.PoolReport{}
 	}
-	enc := json.NewEncoder(v.io.Out)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	if doc.Diagnostics == nil {
+		doc.Diagnostics = diag.List{}
+	}
+	return jsondoc.Write(v.io.Out, doc)
 }
 
 func (v reportJSON) InputErrors(diags diag.List) error {
-	return v.Report(&usecase.Report{FormatVersion: usecase.ReportFormatVersion, Diagnostics: diags})
+	return v.write(jsondoc.Report{Head: jsondoc.NewHead(jsondoc.CommandReport, jsondoc.InvalidInput), Diagnostics: diags})
+}
+
+// Failed prints a report of nothing, with the error, which is also its
+// one diagnostic.
+func (v reportJSON) Failed(err error, interrupted bool) error {
+	doc := jsondoc.Report{Head: jsondoc.NewHead(jsondoc.CommandReport, reportFailure(err, interrupted).outcome()), Diagnostics: diag.List{failureDiagnostic(err)}, Interrupted: interrupted}
+	doc.Error = errorDoc(err)
+	return v.write(doc)
 }
 
 // reportCSV writes one line per user read, with a header line.

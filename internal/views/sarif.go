@@ -21,9 +21,27 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	Results    []sarifResult `json:"results"`
-	ColumnKind string        `json:"columnKind"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations,omitempty"`
+	Results     []sarifResult     `json:"results"`
+	ColumnKind  string            `json:"columnKind"`
+}
+
+// sarifInvocation says whether the run succeeded; a failed one carries
+// the error as a tool execution notification.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level      string           `json:"level"`
+	Message    sarifText        `json:"message"`
+	Descriptor *sarifDescriptor `json:"descriptor,omitempty"`
+}
+
+type sarifDescriptor struct {
+	ID string `json:"id"`
 }
 
 type sarifTool struct {
@@ -91,8 +109,12 @@ type sarifLogicalLocation struct {
 // Version is mfactl's version, for the tool section of reports (set by cmd).
 var Version = "dev"
 
-// WriteSARIF writes diagnostics as a SARIF 2.1.0 log.
-func WriteSARIF(w io.Writer, ci CI, l diag.List) error {
+// WriteSARIF writes diagnostics as a SARIF 2.1.0 log: one result per
+// diagnostic, or per rule and pool for diagnostics about many users.
+func WriteSARIF(w io.Writer, ci CI, l diag.List) error { return writeSARIFLog(w, ci, l, nil) }
+
+// writeSARIFLog writes diagnostics and, when given, the invocations.
+func writeSARIFLog(w io.Writer, ci CI, l diag.List, invocations []sarifInvocation) error {
 	rules := diag.Rules()
 	index := map[string]int{}
 	driver := sarifDriver{Name: "mfactl", Version: Version, InformationURI: "https://github.com/mfactl/mfactl"}
@@ -111,31 +133,24 @@ func WriteSARIF(w io.Writer, ci CI, l diag.List) error {
 			DefaultConfiguration: sarifRuleDefault{level},
 		})
 	}
-	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
-	for _, d := range l {
-		rule := diag.RuleOf(d)
+	run := sarifRun{Tool: sarifTool{driver}, Invocations: invocations, Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
+	for _, g := range groupDiagnostics(l) {
+		rule := diag.RuleOf(g.Diagnostic)
 		level := "warning"
-		if d.Severity == diag.Error {
+		if g.Severity == diag.Error {
 			level = "error"
 		}
-		text := d.Summary
-		if d.Path != "" {
-			text = d.Path + ": " + text
-		}
-		if d.Detail != "" {
-			text += "; " + d.Detail
-		}
-		res := sarifResult{RuleID: rule.ID, RuleIndex: index[rule.ID], Level: level, Message: sarifText{text}}
+		res := sarifResult{RuleID: rule.ID, RuleIndex: index[rule.ID], Level: level, Message: sarifText{g.message("; ")}}
 		var loc sarifLocation
-		if file := sourcePath(ci, d.Pos.File); file != "" {
+		if file := sourcePath(ci, g.Pos.File); file != "" {
 			pl := &sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: file, URIBaseID: "%SRCROOT%"}}
-			if d.Pos.Line > 0 {
-				pl.Region = &sarifRegion{StartLine: d.Pos.Line, StartColumn: d.Pos.Column}
+			if g.Pos.Line > 0 {
+				pl.Region = &sarifRegion{StartLine: g.Pos.Line, StartColumn: g.Pos.Column}
 			}
 			loc.PhysicalLocation = pl
 		}
-		if d.Path != "" {
-			loc.LogicalLocations = []sarifLogicalLocation{{FullyQualifiedName: d.Path, Kind: "member"}}
+		if g.Path != "" {
+			loc.LogicalLocations = []sarifLogicalLocation{{FullyQualifiedName: g.Path, Kind: "member"}}
 		}
 		if loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
 			res.Locations = []sarifLocation{loc}

@@ -3,35 +3,40 @@ package views
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/schema"
 )
 
 // Validate shows the outcome of validating files in one format.
 type Validate interface {
 	Result(r schema.Result) error
-	// Interrupted shows that validation was stopped (Ctrl-C, SIGTERM)
-	// before it had a result; the text view leaves it to Main.
-	Interrupted(err error) error
+	// Failed shows that validation stopped (interrupted: by Ctrl-C or
+	// SIGTERM) before it had a result; the text view leaves the message
+	// to Main.
+	Failed(err error, interrupted bool) error
 }
 
-// NewValidate returns the view of validation in format f. Text run by
-// GitHub Actions annotates the files' lines too.
-func NewValidate(f Format, io *IOStreams) Validate {
-	switch f {
-	case JSON:
-		return validateJSON{io}
-	case Markdown:
-		return validateMarkdown{io}
-	case GitHub:
-		return validateText{io: io, annotate: true, summary: true}
-	case JUnit:
-		return validateJUnit{io}
-	case SARIF:
-		return validateSARIF{io}
-	}
-	return validateText{io: io, annotate: io.CI.GitHubActions}
+// ValidateFormats are the formats of `mfactl validate`.
+var ValidateFormats = register(string(jsondoc.CommandValidate),
+	format(Text, func(io *IOStreams, _ Options) Validate { return validateText{io: io, annotate: io.CI.GitHubActions} }),
+	format(JSON, func(io *IOStreams, _ Options) Validate { return validateJSON{io} }),
+	format(Markdown, func(io *IOStreams, _ Options) Validate { return validateMarkdown{io} }),
+	format(GitHub, func(io *IOStreams, _ Options) Validate { return validateText{io: io, annotate: true, summary: true} }),
+	format(JUnit, func(io *IOStreams, _ Options) Validate { return validateJUnit{io} }),
+	format(SARIF, func(io *IOStreams, _ Options) Validate { return validateSARIF{io} }),
+)
+
+// NewValidate returns the view of validation in format f, one of
+// ValidateFormats. Text run by GitHub Actions annotates the files' lines too.
+func NewValidate(f Format, io *IOStreams) (Validate, error) {
+	return ValidateFormats.New(f, io, Options{})
+}
+
+func validateFailure(err error, interrupted bool) runFailure {
+	return runFailure{command: jsondoc.CommandValidate, err: err, interrupted: interrupted}
 }
 
 type validateText struct {
@@ -88,18 +93,47 @@ func validateHeadline(r schema.Result) string {
 	return "mfactl validate: " + validSummary(r)
 }
 
-func (v validateText) Interrupted(error) error { return nil }
+// Failed leaves the message to Main; in GitHub Actions it annotates the
+// run and adds the failure to the job summary too.
+func (v validateText) Failed(err error, interrupted bool) error {
+	f := validateFailure(err, interrupted)
+	if v.annotate {
+		if err := writeFailureAnnotation(v.io.ErrOut, f); err != nil {
+			return err
+		}
+	}
+	if v.summary {
+		var md strings.Builder
+		if err := renderFailureMarkdown(&md, f); err != nil {
+			return err
+		}
+		appendStepSummary(v.io, md.String())
+	}
+	return nil
+}
 
 type validateJSON struct{ io *IOStreams }
 
-// Interrupted prints a report that is not valid, with the interrupt as
-// its one error: stdout is JSON whatever happened.
-func (v validateJSON) Interrupted(err error) error {
-	return WriteDiagnosticsJSON(v.io.Out, diag.List{{Severity: diag.Error, Summary: "validation was interrupted: " + SafeError(err)}})
+// Failed prints a document that is not valid, with the error, which is
+// also its one diagnostic: stdout is JSON whatever happened.
+func (v validateJSON) Failed(err error, interrupted bool) error {
+	doc := jsondoc.Validate{Head: jsondoc.NewHead(jsondoc.CommandValidate, validateFailure(err, interrupted).outcome()), Files: []string{}, Diagnostics: diag.List{failureDiagnostic(err)}}
+	doc.Error = errorDoc(err)
+	return jsondoc.Write(v.io.Out, doc)
 }
 
 func (v validateJSON) Result(r schema.Result) error {
-	return WriteDiagnosticsJSON(v.io.Out, r.Diagnostics)
+	doc := jsondoc.Validate{Head: jsondoc.NewHead(jsondoc.CommandValidate, jsondoc.Valid), Valid: !r.Diagnostics.HasErrors(), Files: r.Files, Diagnostics: r.Diagnostics}
+	if !doc.Valid {
+		doc.Outcome = jsondoc.InvalidInput
+	}
+	if doc.Files == nil {
+		doc.Files = []string{}
+	}
+	if doc.Diagnostics == nil {
+		doc.Diagnostics = diag.List{}
+	}
+	return jsondoc.Write(v.io.Out, doc)
 }
 
 type validateMarkdown struct{ io *IOStreams }
@@ -114,10 +148,17 @@ func (v validateJUnit) Result(r schema.Result) error { return WriteValidateJUnit
 
 type validateSARIF struct{ io *IOStreams }
 
-// The CI formats leave an interrupt to Main, which prints it on stderr.
-func (v validateMarkdown) Interrupted(error) error { return nil }
-func (v validateJUnit) Interrupted(error) error    { return nil }
-func (v validateSARIF) Interrupted(error) error    { return nil }
+func (v validateMarkdown) Failed(err error, interrupted bool) error {
+	return renderFailureMarkdown(v.io.Out, validateFailure(err, interrupted))
+}
+
+func (v validateJUnit) Failed(err error, interrupted bool) error {
+	return writeFailureJUnit(v.io.Out, validateFailure(err, interrupted))
+}
+
+func (v validateSARIF) Failed(err error, interrupted bool) error {
+	return writeFailureSARIF(v.io.Out, v.io.CI, validateFailure(err, interrupted))
+}
 
 func (v validateSARIF) Result(r schema.Result) error {
 	return WriteSARIF(v.io.Out, v.io.CI, r.Diagnostics)

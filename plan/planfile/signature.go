@@ -1,4 +1,4 @@
-package plan
+package planfile
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ const signaturePrefix = "hmac-sha256:"
 
 // signature is the HMAC-SHA256 under key of the plan file's encoding
 // without its Signature.
-func signature(pj planJSON, key []byte) (string, error) {
+func signature(pj fileJSON, key []byte) (string, error) {
 	pj.Signature = ""
 	var b bytes.Buffer
 	if err := encodePlan(&b, pj); err != nil {
@@ -35,7 +35,7 @@ func signature(pj planJSON, key []byte) (string, error) {
 // encoded again as Save encodes it, so any edit that changes what mfactl
 // reads from it changes the digest; white space and unknown fields, which
 // it does not read, do not.
-func verifySignature(pj planJSON, key []byte) error {
+func verifySignature(pj fileJSON, key []byte) error {
 	switch {
 	case len(key) == 0 && pj.Signature != "":
 		return fmt.Errorf("the plan file is signed: set %s to the key it was signed with, so that apply can check it", KeyEnv)

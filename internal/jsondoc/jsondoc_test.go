@@ -1,0 +1,72 @@
+package jsondoc
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/mfactl/mfactl/plan"
+)
+
+// Every published schema compiles and accepts the smallest document of
+// each outcome it lists, with an Error exactly where one is required.
+func TestSchemasCompileAndAcceptTheHead(t *testing.T) {
+	for _, c := range Commands {
+		if _, err := compiledSchema(c); err != nil {
+			t.Fatalf("%s: %v", c, err)
+		}
+	}
+	if err := Check(CommandPlan, []byte(`{"FormatVersion":"2.0","Command":"plan","Outcome":"failed","Counts":{"PoolsChanged":0,"UsersChanged":0,"Calls":0,"CallsApplied":0,"CallsFailed":0,"CallsNotStarted":0},"Pools":[],"Diagnostics":[],"Calls":[]}`)); err == nil {
+		t.Error("a failed plan without Error passes")
+	}
+	if err := Check(CommandPlan, []byte(`{"FormatVersion":"2.0","Command":"plan","Outcome":"failed","Error":"x","Counts":{"PoolsChanged":0,"UsersChanged":0,"Calls":0,"CallsApplied":0,"CallsFailed":0,"CallsNotStarted":0},"Pools":[],"Diagnostics":[],"Calls":[]}`)); err == nil {
+		t.Error("an Error that is a string passes")
+	}
+	if err := Check(CommandPlan, []byte(`{"FormatVersion":"2.0","Command":"plan","Outcome":"failed","Error":{"Message":"x","Code":"","Meaning":""},"Counts":{"PoolsChanged":0,"UsersChanged":0,"Calls":0,"CallsApplied":0,"CallsFailed":0,"CallsNotStarted":0},"Pools":[],"Diagnostics":[],"Calls":[]}`)); err != nil {
+		t.Errorf("a failed plan with its Error: %v", err)
+	}
+	if err := Check(CommandPlan, []byte(`{"FormatVersion":"2.0","Command":"plan","Outcome":"no-changes","Counts":{"PoolsChanged":0,"UsersChanged":0,"Calls":0,"CallsApplied":0,"CallsFailed":0,"CallsNotStarted":0},"Pools":[],"Diagnostics":[],"Calls":[],"Changed":false}`)); err == nil {
+		t.Error("a key the schema does not name passes")
+	}
+	if err := Check(CommandValidate, []byte(`{"FormatVersion":"2.0","Command":"plan","Outcome":"valid","Counts":{"PoolsChanged":0,"UsersChanged":0,"Calls":0,"CallsApplied":0,"CallsFailed":0,"CallsNotStarted":0},"Valid":true,"Files":[],"Diagnostics":[]}`)); err == nil {
+		t.Error("a validate document that says it is plan's passes")
+	}
+}
+
+// The plan document is not a plan file: it never has the targets, the
+// fingerprints or the signature, and its lists are [] when empty.
+func TestPlanDocumentIsNotAPlanFile(t *testing.T) {
+	var b strings.Builder
+	if err := Write(&b, NewPlan(CommandPlan, &plan.Plan{Targets: []plan.Target{{UserPoolId: "eu-west-1_A", Fingerprint: "x"}}})); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"Targets", "Fingerprint", "Signature", "Selections", "Options"} {
+		if strings.Contains(b.String(), key) {
+			t.Errorf("the plan document has %s:\n%s", key, b.String())
+		}
+	}
+	for _, empty := range []string{`"Pools": []`, `"Calls": []`, `"Diagnostics": []`, `"Outcome": "no-changes"`} {
+		if !strings.Contains(b.String(), empty) {
+			t.Errorf("the plan document lacks %s:\n%s", empty, b.String())
+		}
+	}
+	if err := Check(CommandPlan, []byte(b.String())); err != nil {
+		t.Error(err)
+	}
+}
+
+// docs/json.md has the one table of outcomes, with every outcome.
+func TestOutcomesAreDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/json.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range Outcomes {
+		if !strings.Contains(string(doc), "| `"+string(o.Outcome)+"` |") {
+			t.Errorf("docs/json.md has no row for outcome %s", o.Outcome)
+		}
+	}
+	if !strings.Contains(string(doc), "FormatVersion `"+FormatVersion+"`") {
+		t.Errorf("docs/json.md does not give FormatVersion %s", FormatVersion)
+	}
+}
