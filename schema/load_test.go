@@ -588,7 +588,7 @@ func TestFilesAsPeopleWriteThemRead(t *testing.T) {
 		"  Version: 1\n  UserPools:\n    -   UserPoolId: a_b\n        Users:\n        -   Username: x\n",
 		string(largePool(50)),
 	} {
-		docs, diags := parseFile("f.yaml", []byte(c))
+		docs, diags := parseFile("f.yaml", []byte(c), nil)
 		if len(diags) > 0 || len(docs) == 0 {
 			t.Errorf("%d documents, diagnostics %v:\n%s", len(docs), diags, c)
 		}

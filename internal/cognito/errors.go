@@ -14,6 +14,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // CallError is a Cognito call that failed after every retry. Message is
@@ -80,6 +81,9 @@ func (e *CallError) RefusesUser() bool {
 }
 
 func (e *CallError) target() string {
+	if e.UserPoolId == "" { // an account's quota (GetProvisionedLimit)
+		return "for the account and Region"
+	}
 	if e.Username != "" {
 		return fmt.Sprintf("pool %s user %s", e.UserPoolId, e.Username)
 	}
@@ -224,6 +228,9 @@ func newCallError(operation, poolID, username string, err error, secrets ...stri
 			e.Message = strings.ReplaceAll(e.Message, s, state.SecretMarker)
 		}
 	}
+	// What came back is untrusted (a proxy can rewrite it, a
+	// credential_process print anything): on one line, redacted.
+	e.Code, e.Message = untrusted.Line(e.Code), untrusted.Line(untrusted.Redact(e.Message))
 	e.Meaning = meaningOf(operation, e.Code, e.Message)
 	return e
 }

@@ -31,6 +31,9 @@ const (
 	UserPoolRead           = operations.UserPoolRead
 	UserPoolResourceRead   = operations.UserPoolResourceRead
 	UserPoolResourceUpdate = operations.UserPoolResourceUpdate
+	UserAuthentication     = operations.UserAuthentication
+	UserResourceRead       = operations.UserResourceRead
+	UserAccountRecovery    = operations.UserAccountRecovery
 )
 
 // defaultRates are Cognito's default quotas in requests per second. An
@@ -42,6 +45,9 @@ var defaultRates = map[Category]float64{
 	UserPoolRead:           15,
 	UserPoolResourceRead:   20,
 	UserPoolResourceUpdate: 15,
+	UserAuthentication:     120,
+	UserResourceRead:       50,
+	UserAccountRecovery:    30,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl
