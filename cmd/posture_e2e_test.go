@@ -84,7 +84,6 @@ func unmanaged(t *testing.T, p types.UserPoolType) map[string]any {
 }
 
 func TestPostureApplyKeepsEveryUnmanagedMember(t *testing.T) {
-	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	h := &harness{t: t, emu: emu, url: url}
 	ctx := context.Background()

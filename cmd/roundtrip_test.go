@@ -82,7 +82,6 @@ var savedPlanRoundTrips = []roundTrip{
 `)}
 	}},
 	{name: "legacy migration", setup: func(t *testing.T) (*harness, []string) {
-		isolateAWSEnv(t)
 		emu, url := emulator.NewTestServer(t, emulator.Options{})
 		if err := emu.Seed(strings.NewReader(legacySeed(5))); err != nil {
 			t.Fatal(err)
@@ -99,7 +98,6 @@ UserPools:
 `)}
 	}},
 	{name: "posture", setup: func(t *testing.T) (*harness, []string) {
-		isolateAWSEnv(t)
 		emu, url := emulator.NewTestServer(t, emulator.Options{})
 		client := createBusyPool(t, sdkClient(url, posturePool))
 		return &harness{t: t, emu: emu, url: url}, []string{"-f", writeTemp(t, "posture.yaml", `Version: 1

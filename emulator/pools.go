@@ -638,12 +638,6 @@ func groupView(p *pool, g *group) any {
 	}{g.name, p.id, g.description, g.roleArn, g.precedence, epoch(g.created), epoch(g.modified)}
 }
 
-var authFlows = []string{
-	"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH",
-	"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
-	"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH",
-}
-
 func createUserPoolClient(s *Server, c *call) (any, error) {
 	var in struct {
 		poolRef

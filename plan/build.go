@@ -148,7 +148,7 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 			fmt.Sprintf("check the UserPoolId, and the AWS account and Region mfactl uses (this ID is in %s)", state.Region(dp.UserPoolId)))
 		return pp
 	}
-	pp.live = normaliseLivePool(lp)
+	pp.live = normalizeLivePool(lp)
 	pp.desired = mergePool(dp.Config, pp.live, lp.Prerequisites.SmsConfiguration)
 	if !dp.Self {
 		pp.planPosture()
@@ -217,7 +217,7 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 			"mfactl sets MFA for existing users only: create the user first, or remove it from the files")
 		return nil
 	}
-	up := &userPlan{du: du, lu: lu, live: normaliseUser(lu.Settings), desired: mergeUser(du.Settings, lu.Settings)}
+	up := &userPlan{du: du, lu: lu, live: normalizeUser(lu.Settings), desired: mergeUser(du.Settings, lu.Settings)}
 	up.live.WebAuthnMfaSettings = nil
 	unknown := lu.Unknown != ""
 
@@ -282,7 +282,7 @@ func uncertainRequest(username string, req, live state.UserSettings, lu *state.L
 		return ""
 	}
 	for _, f := range state.MFAFactors {
-		if v := f.User(req); f.Registration != "" && v != nil && v.Enabled && normaliseFactor(f.User(live)) == nil {
+		if v := f.User(req); f.Registration != "" && v != nil && v.Enabled && normalizeFactor(f.User(live)) == nil {
 			return fmt.Sprintf("Cognito cannot show whether %s has registered %s; if not, Cognito refuses this call", username, f.Registration)
 		}
 	}
@@ -562,7 +562,7 @@ func (pp *poolPlan) expandedPool() state.DesiredPool {
 }
 
 func samePool(a, b state.PoolConfig) bool {
-	return reflect.DeepEqual(normalisePool(a), normalisePool(b))
+	return reflect.DeepEqual(normalizePool(a), normalizePool(b))
 }
 
 // describePoolChange says in a few words what changes from one pool

@@ -470,10 +470,6 @@ func factorLabels(fs []*state.Factor) string {
 	return strings.Join(labels, " and ")
 }
 
-func describeMode(c state.PoolConfig) string {
-	return "MfaConfiguration " + string(c.MfaConfiguration)
-}
-
 func webAuthnFactorConfiguration(c state.PoolConfig) string {
 	if c.WebAuthnConfiguration == nil || c.WebAuthnConfiguration.FactorConfiguration == nil {
 		return ""

@@ -147,7 +147,7 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 		*set = slices.Clone(*set)
 		sort.Strings(*set)
 	}
-	fp := poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre, LastModified: lastModified(lp.LastModified)}
+	fp := poolFingerprintData{Exists: true, Config: normalizeLivePool(lp).Masked(), Prerequisites: pre, LastModified: lastModified(lp.LastModified)}
 	if !lp.Posture.Empty() {
 		p := lp.Posture.Clone()
 		if p.SignInPolicy != nil {
@@ -188,7 +188,7 @@ type userFingerprintKey struct {
 }
 
 // userKey is the key of what userFingerprint makes for username, without
-// making it: settings as normaliseUser leaves them (only enabled blocks, and
+// making it: settings as normalizeUser leaves them (only enabled blocks, and
 // no WebAuthn, which Cognito never reports). It reports false for a user
 // with legacy MFAOptions, rare data the key does not hold.
 func userKey(lp *state.LivePool, username string) (userFingerprintKey, bool) {
@@ -220,7 +220,7 @@ func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
 	if u == nil || !u.Exists {
 		return userFingerprintData{Username: username}
 	}
-	settings := normaliseUser(u.Settings)
+	settings := normalizeUser(u.Settings)
 	settings.WebAuthnMfaSettings = nil // never read from Cognito
 	return userFingerprintData{
 		Username:       username,
@@ -505,7 +505,7 @@ func StaleSelections(p *Plan, live state.Live) []SelectionChange {
 // writer (a second apply) between its stages.
 func PoolAsExpected(p *Plan, poolID string, lp *state.LivePool, lastApplied *state.PoolConfig) bool {
 	if lastApplied != nil {
-		return lp != nil && lp.Exists && samePool(normaliseLivePool(lp), *lastApplied)
+		return lp != nil && lp.Exists && samePool(normalizeLivePool(lp), *lastApplied)
 	}
 	for _, t := range p.Targets {
 		if t.UserPoolId == poolID && t.Username == "" {

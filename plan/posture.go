@@ -408,11 +408,11 @@ func PostureAsExpected(p *Plan, poolID string, lp *state.LivePool, applied []Cal
 		}
 	}
 	if lastConfig != nil {
-		return samePool(normaliseLivePool(lp), *lastConfig)
+		return samePool(normalizeLivePool(lp), *lastConfig)
 	}
 	for _, pc := range p.Pools {
 		if pc.UserPoolId == poolID && pc.Live != nil {
-			live := explicitPool(normaliseLivePool(lp))
+			live := explicitPool(normalizeLivePool(lp))
 			maskSecret(&live, state.SecretMarker)
 			return samePool(live, *pc.Live)
 		}

@@ -1,13 +1,23 @@
+// Package plan turns desired and live state into a plan, purely: no
+// network, no clock, no printing. Build expands the policies into users,
+// compares each pool and user with what Cognito holds, checks what the
+// files alone cannot (diag), and orders the calls in stages (widen the
+// pool, users, narrow the pool, legacy MFAOptions). A Plan is a value that
+// apply executes; this package also saves and loads plan files, checks
+// that a saved plan is what its own desired state makes (CheckRebuild) and
+// keeps secrets out of both (ResolveSecrets).
 package plan
 
 import (
 	"time"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// Operation names a Cognito API operation a plan calls.
+// Operation names a Cognito API operation a plan calls: each has an entry
+// in the operation table (internal/operations) with the stages it runs in.
 type Operation string
 
 const (
@@ -31,24 +41,24 @@ const (
 // count them.
 var Operations = []Operation{SetUserPoolMfaConfig, AdminSetUserMFAPreference, SetUserMFAPreference, AdminSetUserSettings, UpdateUserPool, SetRiskConfiguration}
 
-// Stages of one pool's calls. Calls of one pool run stage by stage (a stage
-// is a barrier); calls inside a stage may run concurrently. Pools are
-// independent of each other.
+// Stages of one pool's calls, from the operation table. Calls of one pool
+// run stage by stage (a stage is a barrier); calls inside a stage may run
+// concurrently. Pools are independent of each other.
 const (
-	StageWidenPool  = 1 // add factors users will need; OPTIONAL on the way to ON
-	StageUsers      = 2 // per-user preference calls
-	StageNarrowPool = 3 // the pool's exact desired configuration
-	StageLegacy     = 4 // legacy MFAOptions, after the preference calls that supersede them
+	StageWidenPool  = operations.StageWidenPool  // add factors users will need; OPTIONAL on the way to ON
+	StageUsers      = operations.StageUsers      // per-user preference calls
+	StageNarrowPool = operations.StageNarrowPool // the pool's exact desired configuration
+	StageLegacy     = operations.StageLegacy     // legacy MFAOptions, after the preference calls that supersede them
 	// The posture's stages (numbered after the first four, which plan
 	// files of earlier versions use; StageOrder is their order).
-	StagePoolSettings = 5 // UpdateUserPool before the MFA calls: a higher tier, threat protection, devices, sign-in policy
-	StageRisk         = 6 // SetRiskConfiguration, once threat protection is on
-	StageSignInPolicy = 7 // UpdateUserPool with the sign-in policy, after FactorConfiguration and before ON
-	StageLowerTier    = 8 // UpdateUserPool with a lower tier, after what needed the higher one is gone
+	StagePoolSettings = operations.StagePoolSettings // UpdateUserPool before the MFA calls: a higher tier, threat protection, devices, sign-in policy
+	StageRisk         = operations.StageRisk         // SetRiskConfiguration, once threat protection is on
+	StageSignInPolicy = operations.StageSignInPolicy // UpdateUserPool with the sign-in policy, after FactorConfiguration and before ON
+	StageLowerTier    = operations.StageLowerTier    // UpdateUserPool with a lower tier, after what needed the higher one is gone
 )
 
 // StageOrder is the order of a pool's stages.
-var StageOrder = []int{StagePoolSettings, StageRisk, StageWidenPool, StageSignInPolicy, StageUsers, StageNarrowPool, StageLegacy, StageLowerTier}
+var StageOrder = operations.Stages()
 
 // Plan is a value: everything apply needs, and nothing it has to recompute.
 type Plan struct {

@@ -22,7 +22,6 @@ type loader struct {
 	pools   []*pool
 	byID    map[string]*pool
 	self    *selfDecl    // the Self entry, if a file declares one
-	slabs   nodeSlabs    // for the files' trees, one file after the other
 	aliases *aliasBudget // what aliases may add, over all files
 	dropped int          // diagnostics counted but not kept (see capDiagnostics)
 }
@@ -36,7 +35,7 @@ type pool struct {
 	variants   map[string]int // username → index, for the users after the first of their lower case
 	legacyPos  state.Pos      // where LegacyMfaOptions is declared
 	byPolicy   map[string]int // policy name → index in Policies
-	byNormal   map[string]int // NFC username → index, for names not in ASCII (see normalisedCollision)
+	byNormal   map[string]int // NFC username → index, for names not in ASCII (see normalizedCollision)
 	// lists holds the users, one slice per Users list, so that a pool of a
 	// million users is not copied again and again to grow one slice;
 	// finish joins them into Users. count is how many there are.
@@ -58,8 +57,7 @@ func (p *pool) user(i int) *state.DesiredUser {
 func newLoader() *loader { return &loader{byID: map[string]*pool{}, aliases: newAliasBudget()} }
 
 func (l *loader) addFile(name string, data []byte) {
-	docs, diags := parseFile(name, data, &l.slabs, l.aliases)
-	defer l.slabs.recycle() // nothing of the trees is kept
+	docs, diags := parseFile(name, data, l.aliases)
 	l.diags = append(l.diags, diags...)
 	for _, doc := range docs {
 		l.diags = append(l.diags, adaptCLIInput(doc)...)
@@ -259,7 +257,7 @@ func (l *loader) addUser(p *pool, doc *document, node *yaml.Node, path string) {
 			Detail:  "declare each user once per pool"})
 		return
 	}
-	if d := normalisedCollision(p, name, pos, path); d != nil {
+	if d := normalizedCollision(p, name, pos, path); d != nil {
 		l.diags = append(l.diags, *d)
 		return
 	}

@@ -105,7 +105,7 @@ func (e *PoolMovedError) Error() string {
 // plan.PoolAsExpected): Cognito has no conditional writes, so two applies
 // on one pool could otherwise interleave into a state neither planned,
 // such as users' SMS off while the pool is ON.
-func poolCheck(client Cognito, p *plan.Plan) func(context.Context, string, int, []plan.Call) error {
+func poolCheck(client LiveReader, p *plan.Plan) func(context.Context, string, int, []plan.Call) error {
 	if p.SelfService != nil {
 		return nil // the user's token cannot read the pool
 	}
@@ -144,7 +144,7 @@ func poolCheck(client Cognito, p *plan.Plan) func(context.Context, string, int, 
 // their live state, less the users whose calls Cognito refused as
 // ineligible. Restricting the targets keeps the definition: it is the
 // plan's recorded desired state, only for fewer targets.
-func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, result *apply.Result, scope VerifyScope) *Verification {
+func (s *Session) verify(ctx context.Context, client planReading, p *plan.Plan, result *apply.Result, scope VerifyScope) *Verification {
 	v := &Verification{Scope: VerifyChanged, Desired: p.WrittenState()}
 	if scope == VerifyAll {
 		v.Scope, v.Desired = VerifyAll, p.DesiredState()

@@ -101,7 +101,14 @@ func (s *Session) Import(ctx context.Context, opts ImportOptions, sink ImportSin
 	return nil
 }
 
-func (s *Session) importPool(ctx context.Context, client Cognito, id string, opts ImportOptions, sink ImportSink) error {
+// importReading is what importing a pool needs: its configuration, then
+// its users page by page.
+type importReading interface {
+	LiveReader
+	Importing
+}
+
+func (s *Session) importPool(ctx context.Context, client importReading, id string, opts ImportOptions, sink ImportSink) error {
 	live, err := client.ReadLive(ctx, state.ReadSet{id: nil}, nil)
 	if err != nil {
 		return fmt.Errorf("reading user pool %s: %w", id, err)

@@ -15,7 +15,7 @@ import (
 // user (GetUser); for any other pool what its ReadSet names, after listing
 // the users of each LegacyMfaOptions: Migrate pool to find those with
 // legacy MFAOptions, who are read too.
-func readLive(ctx context.Context, client Cognito, desired state.Desired, progress func(done, total int)) (state.Live, error) {
+func readLive(ctx context.Context, client planReading, desired state.Desired, progress func(done, total int)) (state.Live, error) {
 	for _, dp := range desired.Pools {
 		if !dp.Self {
 			continue
@@ -68,7 +68,7 @@ func readLive(ctx context.Context, client Cognito, desired state.Desired, progre
 // readRisk reads the risk configurations desired declares for lp's pool
 // (DescribeRiskConfiguration is not part of ReadLive: only declared ones
 // are read).
-func readRisk(ctx context.Context, client Cognito, lp *state.LivePool, desired state.Desired) error {
+func readRisk(ctx context.Context, client RiskReading, lp *state.LivePool, desired state.Desired) error {
 	for _, dp := range desired.Pools {
 		if dp.UserPoolId != lp.UserPoolId {
 			continue

@@ -10,7 +10,6 @@ import (
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
-	"github.com/mfactl/mfactl/schema"
 )
 
 // The states a report counts users by. Each user is counted once: legacy
@@ -192,7 +191,10 @@ func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, erro
 	var desired state.Desired
 	fromFiles := len(opts.Files) > 0
 	if fromFiles {
-		d, diags := schema.Load(opts.Files, opts.Stdin)
+		d, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
+		if err != nil {
+			return nil, err
+		}
 		if diags.HasErrors() {
 			rep.Diagnostics = diags
 			return rep, nil

@@ -254,13 +254,12 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 
 	var diff []string
 	diff = append(diff, "  user pool "+pc.UserPoolId+atLine(md, pc.Pos.File, pc.Pos.Line))
-	if pc.Live != nil && pc.Desired != nil {
-		for _, d := range diffPool(*pc.Live, *pc.Desired) {
-			diff = append(diff, diffLines(d, "")...)
-		}
-		if keepsSmsRole(*pc.Live, *pc.Desired) {
-			diff = append(diff, "  # "+smsRoleKept)
-		}
+	poolDiff := pc.Diff()
+	for _, d := range poolFieldDiffs(poolDiff.Fields) {
+		diff = append(diff, diffLines(d, "")...)
+	}
+	if keepsSmsRole(poolDiff) {
+		diff = append(diff, "  # "+smsRoleKept)
 	}
 	for _, d := range diffPosture(pc.Posture) {
 		diff = append(diff, diffLines(d, "")...)
