@@ -498,6 +498,9 @@ func TestEveryFieldHasADescription(t *testing.T) {
 		}
 		if props, ok := m["properties"].(map[string]any); ok {
 			for name, sub := range props {
+				if sub == true {
+					continue // a conditional naming a field described where it is declared (ajv's strict mode asks for it)
+				}
 				if d, _ := sub.(map[string]any)["description"].(string); len(d) < 20 {
 					t.Errorf("%s.%s has no useful description", path, name)
 				}
