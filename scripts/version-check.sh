@@ -33,7 +33,7 @@ cp go.mod "$dir/v0.3.0.mod"
 echo '{"Version":"v0.3.0","Time":"2026-12-01T00:00:00Z"}' >"$dir/v0.3.0.info"
 echo v0.3.0 >"$dir/list"
 
-GOBIN="$tmp/bin" GOFLAGS= GONOSUMDB=$mod \
+GOBIN="$tmp/bin" GOFLAGS='' GONOSUMDB=$mod \
 	GOPROXY="file://$tmp/proxy,$(go env GOPROXY)" \
 	go install "$mod@v0.3.0"
 got=$("$tmp/bin/mfactl" version -o json | field Version)
