@@ -115,6 +115,9 @@ func (f *fakeCognito) VerifySoftwareToken(context.Context, string, string) error
 	return errors.New("fakeCognito: no self-service")
 }
 
+// ReadersInFlight reads with a few workers, so that reads overlap.
+func (f *fakeCognito) ReadersInFlight() int { return 4 }
+
 // The fake lists every user for AllUsers and the members of groups; it
 // filters nothing (filters are tested against the emulator).
 func (f *fakeCognito) ListUsersFiltered(_ context.Context, _, filter string, _ []string, each func(cognito.ListedUser) error) error {
