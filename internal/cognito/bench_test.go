@@ -167,7 +167,7 @@ func BenchmarkPacingCPU(b *testing.B) {
 	isolateAWSEnv(b)
 	const pool = "eu-west-1_Cpu"
 	e := startEmulator(b, emulator.Options{}, "eu-west-1")
-	names := e.seedUsers(b, pool, 2000)
+	names := e.seedUsers(b, pool, 1000)
 	rs := state.ReadSet{pool: names}
 	perCall := func(rps float64) time.Duration {
 		c := newE2EClient(b, Options{EndpointURL: e.url, Rates: map[Category]float64{UserRead: rps, UserPoolResourceRead: rps, UserPoolRead: rps}})
