@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
 
 // ApplyOptions are the inputs of `mfactl apply`.
@@ -29,6 +31,7 @@ type ApplyOptions struct {
 	Targets         []string
 	Concurrency     int
 	Verify          string // changed | all
+	MaxPlanAge      time.Duration
 	AWS             awsFlags
 }
 
@@ -87,6 +90,7 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 	fs.StringVarP(&opts.Output, "output", "o", "text", "output format: "+views.FormatNames(views.ApplyFormats.Names()...))
 	_ = c.RegisterFlagCompletionFunc("output", completeFormats(views.ApplyFormats.Names(), ""))
 	fs.BoolVarP(&opts.Verbose, "verbose", "v", false, "show every user and every call with its request")
+	fs.DurationVar(&opts.MaxPlanAge, "max-plan-age", planfile.DefaultMaxAge, "refuse a saved plan made longer ago than this (0: no limit); make the plan again instead")
 	fs.StringVar(&opts.Verify, "verify", string(usecase.VerifyChanged), "what to read again after apply: changed (the pools and users apply wrote) or all (every target)")
 	registerTargets(c, &opts.Targets)
 	opts.AWS.register(c)
@@ -165,8 +169,12 @@ func poolList(p *plan.Plan) string {
 // applySavedPlan runs a plan file after checking that what it read has not
 // changed since.
 func applySavedPlan(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions) error {
+	key, err := planKey()
+	if err != nil {
+		return err
+	}
 	update, finish := opts.IO.ReadProgress()
-	saved, err := session.LoadSaved(ctx, usecase.SavedOptions{Path: opts.PlanFile, Files: opts.Files, Stdin: opts.IO.In, Key: planKey(), ReadProgress: update,
+	saved, err := session.LoadSaved(ctx, usecase.SavedOptions{Path: opts.PlanFile, Files: opts.Files, Stdin: opts.IO.In, Key: key, MaxAge: opts.MaxPlanAge, ReadProgress: update,
 		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != ""})
 	finish()
 	if err != nil {

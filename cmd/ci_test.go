@@ -248,7 +248,7 @@ func TestSavedPlanWithANewSecretSaysToGiveTheFiles(t *testing.T) {
 		t.Fatalf("exit %d; stderr lacks %q:\n%s", code, want, errOut)
 	}
 	out, errOut, code := h.run(context.Background(), "apply", planFile, "-f", f)
-	if code != ExitOK || !strings.Contains(out, "Verified: what apply changed (1 pool, 0 users) matches") {
+	if code != ExitOK || !strings.Contains(out, "Verified: what apply changed (1 pool, 0 changed users) matches") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }

@@ -103,7 +103,7 @@ func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("apply exit = %d\n%s\n%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "Apply complete: 21 calls applied.") || !strings.Contains(out, "Verified: what apply changed (5 pools, 16 users) matches the desired state.") {
+	if !strings.Contains(out, "Apply complete: 21 calls applied.") || !strings.Contains(out, "Verified: what apply changed (5 pools, 16 changed users) matches the desired state; 4 unchanged users not re-read (--verify all re-reads them).") {
 		t.Errorf("apply output:\n%s", out)
 	}
 	// Every declared user is read to plan; only the 16 it wrote are read again.
@@ -150,7 +150,7 @@ func TestApplyVerifyAllReadsEveryTargetAgain(t *testing.T) {
 	}{
 		{[]string{"apply", "-f", examples, "--auto-approve", "--verify", "all"}, "Verified: 5 pools and 20 users match the desired state."},
 		{[]string{"apply", "PLANFILE", "--verify", "all"}, "Verified: 5 pools and 20 users match the desired state."},
-		{[]string{"apply", "PLANFILE"}, "Verified: what apply changed (5 pools, 16 users) matches the desired state."},
+		{[]string{"apply", "PLANFILE"}, "Verified: what apply changed (5 pools, 16 changed users) matches the desired state; 4 unchanged users not re-read (--verify all re-reads them)."},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			h := newHarness(t, emulator.Options{})

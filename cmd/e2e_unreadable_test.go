@@ -155,7 +155,7 @@ func TestTotpReEnableConvergesInOnePlanAndApply(t *testing.T) {
 
 	h.emu.ResetStats()
 	out, errOut, code := h.run(ctx, "apply", "-f", files, "--auto-approve")
-	if code != ExitOK || !strings.Contains(out, "Apply complete: 4 calls applied.") || !strings.Contains(out, "Verified: what apply changed (1 pool, 2 users) matches") {
+	if code != ExitOK || !strings.Contains(out, "Apply complete: 4 calls applied.") || !strings.Contains(out, "Verified: what apply changed (1 pool, 2 changed users) matches") {
 		t.Fatalf("apply exit = %d\n%s\n%s", code, out, errOut)
 	}
 	writes := h.writes()

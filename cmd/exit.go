@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
@@ -80,7 +81,7 @@ func exitCode(err error, io *views.IOStreams) int {
 	code := ExitCode(err)
 	var silent *SilentError
 	if code == ExitError && !errors.As(err, &silent) {
-		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrPalette().Red("Error:"), views.SafeError(err))
+		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrPalette().Red("Error:"), untrusted.Error(err))
 	}
 	return code
 }

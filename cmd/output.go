@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
@@ -95,7 +96,7 @@ func newReportFiles(io *views.IOStreams, reports []report) *reportFiles {
 func (rf *reportFiles) write(runErr error) error {
 	for i, r := range rf.reports {
 		if rf.bufs[i].Len() == 0 && runErr != nil && ExitCode(runErr) != ExitChanges {
-			fmt.Fprintf(rf.bufs[i], "Error: %s\n", views.SafeError(runErr))
+			fmt.Fprintf(rf.bufs[i], "Error: %s\n", untrusted.Error(runErr))
 		}
 		if err := os.WriteFile(r.path, rf.bufs[i].Bytes(), 0o644); err != nil {
 			return fmt.Errorf("writing --report %s=%s: %w", r.format, r.path, err)

@@ -3,7 +3,9 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -93,6 +95,16 @@ func planRun(ctx context.Context, opts *PlanOptions) error {
 }
 
 func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error {
+	var key []byte
+	if opts.OutFile != "" {
+		var err error
+		if key, err = planKey(); err != nil {
+			if viewErr := view.Failed(err, false); viewErr != nil {
+				return viewErr
+			}
+			return err
+		}
+	}
 	update, finish := opts.IO.ReadProgress()
 	planned, err := opts.AWS.session(opts.NewClient, opts.IO).Plan(ctx, usecase.PlanOptions{
 		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update, Targets: opts.Targets,
@@ -111,7 +123,7 @@ func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error 
 		return err
 	}
 	if opts.OutFile != "" {
-		if err := usecase.SavePlan(opts.OutFile, p, planKey()); err != nil {
+		if err := usecase.SavePlan(opts.OutFile, p, key); err != nil {
 			return err
 		}
 		view.Saved(opts.OutFile, p, opts.Files)
@@ -136,8 +148,16 @@ func registerTargets(c *cobra.Command, targets *[]string) {
 }
 
 // planKey is the key plan files are signed with and checked against, if
-// the environment sets one.
-func planKey() []byte { return []byte(os.Getenv(planfile.KeyEnv)) }
+// the environment sets one. A variable that is set but empty (or blank) is
+// refused: it is what a CI secret that is not defined becomes, and taking
+// it for "no key" would turn signing off without a word.
+func planKey() ([]byte, error) {
+	key, set := os.LookupEnv(planfile.KeyEnv)
+	if set && strings.TrimSpace(key) == "" {
+		return nil, fmt.Errorf("%s is set but empty: a CI secret that is not defined becomes an empty variable, and mfactl will not take that for \"no signing\"; set it to the key, or unset it (unset %s) to make and apply unsigned plans", planfile.KeyEnv, planfile.KeyEnv)
+	}
+	return []byte(key), nil
+}
 
 // stopAtInvalidFiles shows why the files could not be used, and returns the
 // error that exits 1, when planning (or loading a saved plan) stopped there.

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
@@ -33,6 +34,10 @@ type Factory struct {
 
 // NewFactory returns the production factory.
 func NewFactory(io *views.IOStreams) *Factory {
+	// Whatever the format, nothing mfactl prints may read as a GitHub
+	// workflow command: names come from live state, where end users may
+	// choose them.
+	io.Out, io.ErrOut = untrusted.NoCommands(io.Out), untrusted.NoCommands(io.ErrOut)
 	return &Factory{IO: io, Cognito: newCognitoClient}
 }
 
@@ -71,6 +76,8 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdApply(f, nil),
 		NewCmdShow(f, nil),
 		NewCmdTOTP(f, nil),
+		NewCmdResetMFA(f, nil),
+		NewCmdPasskey(f, nil),
 		NewCmdReport(f, nil),
 		NewCmdEmulator(f, nil),
 	)

@@ -61,7 +61,11 @@ func showRun(opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := usecase.ShowSaved(opts.PlanFile)
+	key, err := planKey()
+	if err != nil {
+		return errors.Join(err, view.Failed(err, false))
+	}
+	p, err := usecase.ShowSaved(opts.PlanFile, key)
 	if err != nil {
 		return errors.Join(err, view.Failed(err, false))
 	}

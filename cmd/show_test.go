@@ -7,11 +7,14 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/plan/planfile"
 )
 
+// A signed plan file shows exactly as plan showed it.
 func TestShowRendersASavedPlanAsPlanDidWithoutAWS(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
+	t.Setenv(planfile.KeyEnv, "show-test-key")
 	planFile := filepath.Join(t.TempDir(), "mfa.plan")
 	planned, _, code := h.run(ctx, "plan", "-f", examples, "--out", planFile)
 	if code != ExitOK {
@@ -54,6 +57,32 @@ func TestShowRendersASavedPlanAsPlanDidWithoutAWS(t *testing.T) {
 		_, errOut, code := h.run(ctx, tc.args...)
 		if code != ExitError || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d\n%s", tc.args, code, errOut)
+		}
+	}
+}
+
+// Without a key, show leaves out what nothing vouches for: a warning or a
+// "Partial plan" header added to a plan file is not displayed, and a
+// warning of mfactl's own says the file is unsigned (red-team item 18.6).
+func TestShowDoesNotDisplayTextAddedToAnUnsignedPlanFile(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	ctx := context.Background()
+	planFile := filepath.Join(t.TempDir(), "mfa.plan")
+	m := h.makePlan(ctx, planFile, examples)
+	m["Partial"] = []any{"us-east-1_Retail7SMS"}
+	m["Diagnostics"] = append(m["Diagnostics"].([]any), map[string]any{"Severity": "warning", "Summary": "FORGED: reviewed and approved by security"})
+	writePlanMap(t, planFile, m)
+	for _, format := range []string{"text", "json", "markdown", "github"} {
+		out, errOut, code := h.run(ctx, "show", planFile, "-o", format)
+		if code != ExitOK {
+			t.Fatalf("show -o %s: exit %d\n%s", format, code, errOut)
+		}
+		all := out + errOut
+		if strings.Contains(all, "FORGED") || strings.Contains(all, "Partial plan") || strings.Contains(all, `"Partial"`) {
+			t.Errorf("show -o %s displays text added to the file:\n%s", format, all)
+		}
+		if !strings.Contains(all, "is not signed: its recorded warnings and --target scope are not shown") {
+			t.Errorf("show -o %s does not say the file is unsigned:\n%s", format, all)
 		}
 	}
 }

@@ -269,6 +269,44 @@ func TestPlanCancellingASecretRotationIsRefused(t *testing.T) {
 	}
 }
 
+// apply PLANFILE -f takes only secrets from the files, so files that
+// declare anything else than the plan was made from are refused: here the
+// reviewed SMS role would have gone out with the ExternalId of files that
+// declare another role (red-team item 18.6).
+func TestFilesThatDisagreeWithAPlanFileAreRefused(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	ctx := context.Background()
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join(examples, "optional-sms-totp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rotated := strings.Replace(string(src), "ExternalId: retail-sms-7f3c", "ExternalId: retail-sms-rotated", 1)
+	reviewed := filepath.Join(dir, "reviewed", "retail.yaml")
+	other := filepath.Join(dir, "other", "retail.yaml")
+	for path, text := range map[string]string{
+		reviewed: rotated,
+		other:    strings.Replace(strings.Replace(rotated, "role/cognito-sms", "role/attacker-sms", 1), "retail-sms-rotated", "attacker-ext", 1),
+	} {
+		os.MkdirAll(filepath.Dir(path), 0o700)
+		os.WriteFile(path, []byte(text), 0o600)
+	}
+	planFile := filepath.Join(dir, "rotate.plan")
+	h.makePlan(ctx, planFile, reviewed)
+	h.emu.ResetStats()
+	_, errOut, code := h.run(ctx, "apply", planFile, "-f", filepath.Dir(other))
+	if code != ExitError || !strings.Contains(errOut, "the files given with -f do not declare what the plan file was made from") ||
+		!strings.Contains(errOut, "user pool "+retail+": SmsMfaConfiguration differs") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if w := h.writes(); len(w) != 0 {
+		t.Fatalf("writes: %v", w)
+	}
+	if out, errOut, code := h.run(ctx, "apply", planFile, "-f", filepath.Dir(reviewed)); code != ExitOK {
+		t.Fatalf("with the files that made it: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 // A plan for one pool does not pass for a plan for another pool in the same
 // state: the pool's ID is part of every fingerprint.
 func TestPlanForOnePoolIsRefusedForAnother(t *testing.T) {
@@ -333,7 +371,7 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			t.Setenv(planfile.KeyEnv, c.key)
+			setOrUnsetEnv(t, planfile.KeyEnv, c.key)
 			h.emu.ResetStats()
 			_, errOut, code := h.run(ctx, "apply", c.path)
 			if code != ExitError || !strings.Contains(errOut, c.want) {
@@ -344,8 +382,26 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 			}
 		})
 	}
-	t.Run("an unsigned plan when a key is set", func(t *testing.T) {
+	// An empty key is what a CI secret that is not defined becomes: refused,
+	// by plan --out and by apply, before any call (red-team item 18.6).
+	t.Run("an empty key", func(t *testing.T) {
 		t.Setenv(planfile.KeyEnv, "")
+		h.emu.ResetStats()
+		for _, args := range [][]string{{"apply", path}, {"plan", "-f", examples, "--out", filepath.Join(dir, "empty-key.plan")}} {
+			_, errOut, code := h.run(ctx, args...)
+			if code != ExitError || !strings.Contains(errOut, "MFACTL_PLAN_KEY is set but empty") {
+				t.Fatalf("%s: exit %d\n%s", args[0], code, errOut)
+			}
+		}
+		if n := len(h.emu.Stats().Calls); n != 0 {
+			t.Fatalf("%d API calls", n)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "empty-key.plan")); err == nil {
+			t.Fatal("plan --out saved an unsigned plan under an empty key")
+		}
+	})
+	t.Run("an unsigned plan when a key is set", func(t *testing.T) {
+		setOrUnsetEnv(t, planfile.KeyEnv, "")
 		unsigned := filepath.Join(dir, "unsigned.plan")
 		h.makePlan(ctx, unsigned, examples)
 		t.Setenv(planfile.KeyEnv, "shared-by-the-plan-and-apply-jobs")
@@ -358,5 +414,15 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	writePlanMap(t, path, original)
 	if out, errOut, code := h.run(ctx, "apply", path); code != ExitOK {
 		t.Fatalf("the signed plan: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// setOrUnsetEnv sets name to value for the test, or unsets it when value
+// is empty (an empty variable is not the same as none: see planKey).
+func setOrUnsetEnv(t *testing.T, name, value string) {
+	t.Helper()
+	t.Setenv(name, value)
+	if value == "" {
+		os.Unsetenv(name)
 	}
 }

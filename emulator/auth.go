@@ -136,8 +136,16 @@ func (s *Server) accessToken(p *pool, u *user, clientID, scope string) string {
 	return s.signToken(tokenClaims{
 		Issuer:  fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", regionOf(p.id), p.id),
 		Subject: u.sub, Username: u.username, ClientID: clientID, TokenUse: "access",
-		Scope: scope, IssuedAt: now.Unix(), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
+		Scope: scope, IssuedAt: issuedAt(u, now), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
 	})
+}
+
+// issuedAt is a new token's iat. Tokens are dated in seconds and a
+// sign-out revokes those issued up to its second, so a token issued later
+// in that same second is dated the next one: a sign-in right after a
+// sign-out works, as it does with Cognito.
+func issuedAt(u *user, now time.Time) int64 {
+	return max(now.Unix(), u.signedOutAt+1)
 }
 
 // globalSignOut revokes every token the user holds: tokens issued up to
@@ -167,7 +175,8 @@ type authSession struct {
 	expires                    time.Time
 }
 
-// Message is an SMS or email the emulator would have sent: a sign-in code.
+// Message is an SMS or email the emulator would have sent: a sign-in code,
+// or a password-reset code (AdminResetUserPassword).
 // Tests read codes from Server.Messages to answer SMS_MFA and EMAIL_OTP
 // challenges.
 type Message struct {
@@ -214,7 +223,7 @@ func (s *Server) issueTokens(p *pool, u *user, clientID string) map[string]any {
 	id := s.signToken(tokenClaims{
 		Issuer:  fmt.Sprintf("https://cognito-idp.%s.amazonaws.com/%s", regionOf(p.id), p.id),
 		Subject: u.sub, Username: u.username, ClientID: clientID, TokenUse: "id",
-		IssuedAt: now.Unix(), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
+		IssuedAt: issuedAt(u, now), Expires: now.Add(accessTokenLifetime).Unix(), ID: newUUID(),
 	})
 	refresh := make([]byte, 64)
 	_, _ = rand.Read(refresh)
@@ -263,10 +272,18 @@ func initiateAuth(s *Server, c *call) (any, error) {
 		return nil, newError(CodeNotAuthorized, "User is disabled.")
 	case subtle.ConstantTimeCompare([]byte(u.password), []byte(password)) != 1:
 		return nil, newError(CodeNotAuthorized, "Incorrect username or password.")
+	case u.status == "RESET_REQUIRED":
+		return nil, newError(CodePasswordResetRequired, "Password reset required for the user")
 	case u.status == "FORCE_CHANGE_PASSWORD":
 		return s.challenge(p, u, cl.id, "NEW_PASSWORD_REQUIRED", map[string]string{
 			"userAttributes": "{}", "requiredAttributes": "[]",
 		}), nil
+	}
+	// A remembered device skips MFA. Cognito proves the device with a
+	// DEVICE_SRP_AUTH challenge; the emulator takes DEVICE_KEY at its word.
+	if d := p.rememberedDevice(u, in.AuthParameters["DEVICE_KEY"]); d != nil {
+		d.lastAuthenticated = s.now()
+		return s.issueTokens(p, u, cl.id), nil
 	}
 	return s.signIn(p, u, cl.id), nil
 }
@@ -312,10 +329,7 @@ func (s *Server) challenge(p *pool, u *user, clientID, name string, params map[s
 			attr = "email"
 		}
 		dest, _ := u.attr(attr)
-		if len(s.outbox) >= maxOutbox {
-			s.outbox = append(s.outbox[:0], s.outbox[maxOutbox/2:]...)
-		}
-		s.outbox = append(s.outbox, Message{UserPoolId: p.id, Username: u.username, Medium: medium, Destination: dest, Code: code})
+		s.send(Message{UserPoolId: p.id, Username: u.username, Medium: medium, Destination: dest, Code: code})
 	}
 	return map[string]any{
 		"ChallengeName":       name,

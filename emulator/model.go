@@ -194,7 +194,7 @@ type user struct {
 	sub               string
 	attrs             []attribute // sub first, then in the order set
 	password          string
-	status            string // FORCE_CHANGE_PASSWORD | CONFIRMED
+	status            string // FORCE_CHANGE_PASSWORD | CONFIRMED | RESET_REQUIRED
 	enabled           bool
 	created, modified time.Time
 
@@ -208,6 +208,9 @@ type user struct {
 	// signedOutAt is when GlobalSignOut last revoked the user's tokens
 	// (Unix seconds): tokens issued then or before are refused.
 	signedOutAt int64
+
+	devices  []*device  // tracked devices, oldest first
+	passkeys []*passkey // WebAuthn credentials, oldest first
 
 	groups  []*group
 	deleted bool

@@ -40,6 +40,12 @@ var operations = map[string]operation{
 	"AdminDeleteSoftwareToken":  {adminDeleteSoftwareToken, true},
 	"GetProvisionedLimit":       {getProvisionedLimit, true},
 	"UpdateProvisionedLimit":    {updateProvisionedLimit, true},
+	"AdminUserGlobalSignOut":    {adminUserGlobalSignOut, true},
+	"AdminListDevices":          {adminListDevices, true},
+	"AdminForgetDevice":         {adminForgetDevice, true},
+	"AdminResetUserPassword":    {adminResetUserPassword, true},
+	"ListWebAuthnCredentials":   {listWebAuthnCredentials, false},
+	"DeleteWebAuthnCredential":  {deleteWebAuthnCredential, false},
 }
 
 // Operations lists the operations the emulator serves.

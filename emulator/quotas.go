@@ -97,6 +97,14 @@ var operationCategories = map[string]string{
 	"DescribeUserPoolClient": UserPoolClientRead,
 	"ListUserPoolClients":    UserPoolClientRead,
 	"CreateUserPoolClient":   UserPoolClientUpdate,
+
+	// Recovering a user (mfactl reset-mfa, mfactl passkey).
+	"AdminUserGlobalSignOut":   UserAuthentication,
+	"AdminResetUserPassword":   UserAccountRecovery,
+	"AdminListDevices":         UserResourceRead,
+	"ListWebAuthnCredentials":  UserResourceRead,
+	"AdminForgetDevice":        UserResourceUpdate,
+	"DeleteWebAuthnCredential": UserResourceUpdate,
 }
 
 // userWrites are the operations that count against a user's write quota;
@@ -105,6 +113,7 @@ var userWrites = map[string]bool{
 	"AdminSetUserMFAPreference": true, "SetUserMFAPreference": true, "AdminSetUserSettings": true,
 	"AdminSetUserPassword": true, "AssociateSoftwareToken": true, "VerifySoftwareToken": true,
 	"AdminDeleteUser": true, "AdminAddUserToGroup": true, "AdminDeleteSoftwareToken": true,
+	"AdminUserGlobalSignOut": true, "AdminResetUserPassword": true, "AdminForgetDevice": true, "DeleteWebAuthnCredential": true,
 }
 
 // Category returns the quota category of a Cognito operation, or "" for an

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +42,9 @@ type seedPool struct {
 	Groups                []seedGroup       `json:",omitempty"`
 	Clients               []seedClient      `json:",omitempty"`
 	Users                 []seedUser        `json:",omitempty"`
+	// DeviceConfiguration has CreateUserPool's shape: with it, remembered
+	// devices skip MFA.
+	DeviceConfiguration *deviceConfiguration `json:",omitempty"`
 
 	// State only.
 	CreationDate     *epoch                     `json:",omitempty"`
@@ -75,6 +79,11 @@ type seedUser struct {
 	MfaSettings *mfaPreference `json:",omitempty"`
 	MFAOptions  []mfaOption    `json:",omitempty"`
 	Groups      []string       `json:",omitempty"`
+	// Devices are devices the user's app tracked; remembered ones skip MFA
+	// when the pool has a DeviceConfiguration.
+	Devices []seedDevice `json:",omitempty"`
+	// Passkeys are the user's WebAuthn credentials.
+	Passkeys []seedPasskey `json:",omitempty"`
 
 	// State only.
 	Sub               string `json:",omitempty"`
@@ -248,6 +257,14 @@ func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 		p.tags = sp.UserPoolTags
 	}
 	p.extra = sp.Extra
+	if sp.DeviceConfiguration != nil {
+		raw, _ := json.Marshal(sp.DeviceConfiguration)
+		p.extra = maps.Clone(p.extra)
+		if p.extra == nil {
+			p.extra = map[string]json.RawMessage{}
+		}
+		p.extra["DeviceConfiguration"] = raw
+	}
 	if sp.MfaConfig != nil {
 		cfg := *sp.MfaConfig
 		if sms := cfg.SmsMfaConfiguration; sms != nil && sms.SmsConfiguration == nil {
@@ -350,9 +367,9 @@ func (s *Server) buildUser(p *pool, su seedUser, state bool) error {
 		if su.Password != "" {
 			u.status = "CONFIRMED"
 		}
-	case "CONFIRMED", "FORCE_CHANGE_PASSWORD":
+	case "CONFIRMED", "FORCE_CHANGE_PASSWORD", "RESET_REQUIRED":
 	default:
-		return fmt.Errorf("Status %q: want CONFIRMED or FORCE_CHANGE_PASSWORD", su.Status)
+		return fmt.Errorf("Status %q: want CONFIRMED, FORCE_CHANGE_PASSWORD or RESET_REQUIRED", su.Status)
 	}
 	if su.Enabled != nil {
 		u.enabled = *su.Enabled
@@ -367,6 +384,12 @@ func (s *Server) buildUser(p *pool, su seedUser, state bool) error {
 		return fmt.Errorf("MFAOptions: %w", err)
 	}
 	u.legacy = su.MFAOptions
+	if err := buildDevices(u, su.Devices, u.created); err != nil {
+		return err
+	}
+	if err := buildPasskeys(u, su.Passkeys, u.created); err != nil {
+		return err
+	}
 	switch {
 	case su.MfaSettings != nil && state:
 		// A state file holds what the API allowed at the time, even if the
@@ -530,6 +553,7 @@ func dumpUser(u *user) seedUser {
 		Username: u.username, Password: u.password, Status: u.status, Enabled: ptr(u.enabled),
 		TotpSecret: u.totpSecret, PendingTotpSecret: u.pendingTotpSecret, MFAOptions: u.legacy,
 		Sub: u.sub, UserCreateDate: &created, LastModifiedDate: &modified,
+		Devices: dumpDevices(u), Passkeys: dumpPasskeys(u),
 	}
 	if len(u.attrs) > 1 {
 		su.Attributes = make(map[string]string, len(u.attrs)-1)

@@ -33,6 +33,8 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 		// Migrate adds and those policies give settings to; the targets,
 		// and the end state apply verifies.
 		planned state.Desired
+		// migrated: per pool, the users LegacyMfaOptions: Migrate added.
+		migrated = map[string]map[string]bool{}
 	)
 	for _, dp := range desired.Pools {
 		pp := newPoolPlan(dp, live.Pools[dp.UserPoolId], opts)
@@ -42,6 +44,7 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 			calls = append(calls, pp.calls...)
 		}
 		planned.Pools = append(planned.Pools, pp.expandedPool())
+		migrated[dp.UserPoolId] = pp.migrated
 	}
 	diags.Sort()
 	if diags.HasErrors() {
@@ -51,11 +54,35 @@ func Build(desired state.Desired, live state.Live, opts Options) *Plan {
 		Pools:       pools,
 		Calls:       calls,
 		Diagnostics: diags,
-		Targets:     Targets(live, planned),
+		Targets:     recordDeclaration(Targets(live, planned), desired, migrated),
 		SelfService: selfService(desired, live),
 		Selections:  Selections(live, desired),
 		Options:     opts,
 	}
+}
+
+// recordDeclaration marks in targets what the files declared rather than
+// what planning added: each pool's policies, and the users a legacy
+// migration added. A saved plan is rebuilt from that declaration
+// (CheckRebuild), so that its review form is rebuilt too.
+func recordDeclaration(targets []Target, desired state.Desired, migrated map[string]map[string]bool) []Target {
+	policies, ignore := map[string][]RecordedPolicy{}, map[string][]string{}
+	for _, dp := range desired.Pools {
+		ignore[dp.UserPoolId] = slices.Clone(dp.Ignore)
+		for _, pol := range dp.Policies {
+			policies[dp.UserPoolId] = append(policies[dp.UserPoolId], RecordedPolicy{Name: pol.Name, Select: pol.Select,
+				Settings: copyUser(pol.Settings), Ineligible: pol.Ineligible})
+		}
+	}
+	for i := range targets {
+		t := &targets[i]
+		if t.Username == "" {
+			t.DesiredPolicies, t.DesiredIgnore = policies[t.UserPoolId], ignore[t.UserPoolId]
+			continue
+		}
+		t.LegacyMigrated = migrated[t.UserPoolId][t.Username]
+	}
+	return targets
 }
 
 // poolPlan is the work for one pool: the normalised states, the users, the

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
+	"time"
 
 	"github.com/mfactl/mfactl/internal/state"
 )
@@ -48,7 +50,7 @@ func (fp *fingerprinter) of(poolID string, live *state.LivePool, username string
 	rest, ok := fp.rest[k]
 	if !ok {
 		d := userFingerprint(live, username)
-		d.Username = ""
+		d.Username, d.LastModified = "", 0
 		rest, ok = bytes.CutPrefix(marshal(d), []byte(`{"Username":""`))
 		if !ok {
 			panic("plan: fingerprint: Username is not the first field") // see userFingerprintData
@@ -56,6 +58,9 @@ func (fp *fingerprinter) of(poolID string, live *state.LivePool, username string
 		fp.rest[k] = rest
 	}
 	fp.buf = appendJSONString(append(fp.buf[:0], `{"Username":`...), username)
+	if m := userModified(live, username); m != 0 {
+		fp.buf = strconv.AppendInt(append(fp.buf, `,"LastModified":`...), m, 10)
+	}
 	fp.buf = append(fp.buf, rest...)
 	return digest(poolID, fp.buf)
 }
@@ -101,6 +106,27 @@ type poolFingerprintData struct {
 	// LegacyUsers, when the pool was listed for them: a plan that migrates
 	// them is stale once the set changes.
 	LegacyUsers []string `json:",omitempty"`
+	// LastModified makes a plan single-use where Cognito moves the date:
+	// once applied (or once anything else wrote), the pool is not the one
+	// the plan read, even if its configuration is the same again (A, B, A).
+	LastModified int64 `json:",omitempty"`
+}
+
+// userModified is lastModified of a user that may not have been read.
+func userModified(lp *state.LivePool, username string) int64 {
+	if lp == nil || lp.Users[username] == nil || !lp.Users[username].Exists {
+		return 0
+	}
+	return lastModified(lp.Users[username].LastModified)
+}
+
+// lastModified is a live date in a fingerprint: nanoseconds since 1970, 0
+// when Cognito did not give one.
+func lastModified(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }
 
 func poolFingerprint(lp *state.LivePool) poolFingerprintData {
@@ -117,17 +143,19 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 		*set = slices.Clone(*set)
 		sort.Strings(*set)
 	}
-	fp := poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre}
+	fp := poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre, LastModified: lastModified(lp.LastModified)}
 	if lp.LegacyScanned {
 		fp.LegacyUsers = orEmptyNames(lp.LegacyUsers)
 	}
 	return fp
 }
 
-// userFingerprintData is what a user's fingerprint digests. Username must
-// stay the first field (fingerprinter splices it in).
+// userFingerprintData is what a user's fingerprint digests. Username and
+// LastModified must stay the first fields (fingerprinter splices them in).
 type userFingerprintData struct {
-	Username       string
+	Username string
+	// LastModified: see poolFingerprintData.
+	LastModified   int64 `json:",omitempty"`
 	Exists         bool
 	HasPhoneNumber bool
 	HasEmail       bool
@@ -185,6 +213,7 @@ func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
 	settings.WebAuthnMfaSettings = nil // never read from Cognito
 	return userFingerprintData{
 		Username:       username,
+		LastModified:   lastModified(u.LastModified),
 		Exists:         true,
 		HasPhoneNumber: u.HasPhoneNumber,
 		HasEmail:       u.HasEmail,
@@ -238,6 +267,27 @@ func (p *Plan) DesiredState() state.Desired {
 	return p.desiredState(func(Target) bool { return true })
 }
 
+// DeclaredState is what the files declared when the plan was made, as its
+// targets record it: each pool with its policies, and the users the files
+// name (not those policies or a legacy migration added). Building it
+// against the same live state makes the same plan, review form included.
+func (p *Plan) DeclaredState() state.Desired {
+	d := p.desiredState(func(t Target) bool { return t.Username == "" || (len(t.Policies) == 0 && !t.LegacyMigrated) })
+	policies := map[string][]RecordedPolicy{}
+	for _, t := range p.Targets {
+		if t.Username == "" {
+			policies[t.UserPoolId] = t.DesiredPolicies
+		}
+	}
+	for i := range d.Pools {
+		dp := &d.Pools[i]
+		for _, rp := range policies[dp.UserPoolId] {
+			dp.Policies = append(dp.Policies, state.Policy{Name: rp.Name, Select: rp.Select, Settings: copyUser(rp.Settings), Ineligible: rp.Ineligible})
+		}
+	}
+	return d
+}
+
 // WrittenState is DesiredState restricted to what the plan's calls write:
 // each pool it calls for or whose users it calls for, and those users. The
 // other targets were read moments before apply and left alone, so
@@ -269,7 +319,7 @@ func (p *Plan) desiredState(keep func(Target) bool) state.Desired {
 			if inPool = keep(t); !inPool {
 				continue
 			}
-			dp := state.DesiredPool{UserPoolId: t.UserPoolId, LegacyMfaOptions: t.LegacyMfaOptions,
+			dp := state.DesiredPool{UserPoolId: t.UserPoolId, LegacyMfaOptions: t.LegacyMfaOptions, Ignore: slices.Clone(t.DesiredIgnore),
 				Self: p.SelfService != nil && p.SelfService.UserPoolId == t.UserPoolId}
 			if t.DesiredConfig != nil {
 				dp.Config = copyPool(*t.DesiredConfig)

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mfactl/mfactl/internal/state"
 )
@@ -181,12 +182,31 @@ func TestWrittenStateIsTheDesiredStateOfWhatTheCallsWrite(t *testing.T) {
 	}
 }
 
+// A pool or user that went from A to B and back to A is not the one a plan
+// read: the date Cognito moves on each write is in the fingerprint (the
+// replay of red-team item 18.2).
+func TestFingerprintTellsAPoolThatWentBackFromTheOneReadBefore(t *testing.T) {
+	before, after := time.UnixMilli(1_700_000_000_000), time.UnixMilli(1_700_000_100_000)
+	live := func(at time.Time) *state.LivePool {
+		return &state.LivePool{Exists: true, Config: state.PoolConfig{MfaConfiguration: state.ModeOff}, LastModified: at,
+			Users: map[string]*state.LiveUser{"alice": {Username: "alice", Exists: true, LastModified: at}}}
+	}
+	for _, user := range []string{"", "alice"} {
+		if Fingerprint(poolID, live(before), user) == Fingerprint(poolID, live(after), user) {
+			t.Errorf("target %q: the fingerprint does not change with LastModified", user)
+		}
+		if Fingerprint(poolID, live(before), user) != Fingerprint(poolID, live(before), user) {
+			t.Errorf("target %q: the fingerprint is not stable", user)
+		}
+	}
+}
+
 // TestFingerprintKeyHoldsAllTheData keeps fingerprinter exact: its key must
 // tell apart any two users' data that differ in more than the name, and its
 // spliced encoding must be encoding/json's.
 func TestFingerprintKeyHoldsAllTheData(t *testing.T) {
 	for typ, fields := range map[reflect.Type]int{
-		reflect.TypeFor[userFingerprintData](): 9, reflect.TypeFor[state.UserSettings](): 4,
+		reflect.TypeFor[userFingerprintData](): 10, reflect.TypeFor[state.UserSettings](): 4,
 		reflect.TypeFor[state.FactorSettings](): 2, reflect.TypeFor[state.WebAuthnSettings](): 1,
 	} {
 		if typ.NumField() != fields {
@@ -202,8 +222,8 @@ func TestFingerprintKeyHoldsAllTheData(t *testing.T) {
 				for flags := range 32 {
 					users = append(users, &state.LiveUser{Username: names[(i+j+flags)%len(names)], Exists: true,
 						HasPhoneNumber: flags&1 != 0, HasEmail: flags&2 != 0, LegacySMS: flags&4 != 0, Unknown: []string{"", "legacy"}[flags>>3&1],
-						LegacySMSOnly: flags&16 != 0,
-						Settings:      state.UserSettings{SMSMfaSettings: sms, SoftwareTokenMfaSettings: totp, EmailMfaSettings: email}})
+						LegacySMSOnly: flags&16 != 0, LastModified: []time.Time{{}, time.UnixMilli(1_700_000_000_123)}[flags&1],
+						Settings: state.UserSettings{SMSMfaSettings: sms, SoftwareTokenMfaSettings: totp, EmailMfaSettings: email}})
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/state"
@@ -43,7 +44,7 @@ func (e *InconsistentError) Error() string {
 // desired state it records; the fingerprints only have to tell that live
 // state is still the one it was made from. Call it before ResolveSecrets.
 func CheckRebuild(p *Plan, live state.Live) error {
-	desired := p.DesiredState()
+	desired := p.DeclaredState()
 	placeSecrets(&desired, p.Targets, live)
 	again := Build(desired, live, p.Options)
 	var diffs []string
@@ -127,6 +128,10 @@ func diffChanges(got, want []PoolChange) []string {
 		var out []string
 		for _, pc := range pcs {
 			pc.Pos = state.Pos{}
+			pc.Policies = slices.Clone(pc.Policies)
+			for i := range pc.Policies {
+				pc.Policies[i].Pos = state.Pos{}
+			}
 			users := make([]UserChange, len(pc.Users))
 			for i, u := range pc.Users {
 				u.Pos = state.Pos{}

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"time"
+
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 )
@@ -54,6 +56,10 @@ type Plan struct {
 	// Options are those Build was given: apply builds the plan again from
 	// its desired state with them, and refuses a plan whose calls differ.
 	Options Options
+	// Created is when the plan was made (the caller's clock: Build is
+	// pure). A plan file records it in its signed part, and apply refuses
+	// one older than --max-plan-age (CheckAge).
+	Created time.Time
 }
 
 // SelfService says whose token a self-service plan was made with: the
@@ -178,6 +184,25 @@ type Target struct {
 	// Policies and Ineligible are a policy's user's attribution (see
 	// state.DesiredUser), so that DesiredState plans it alike.
 	Policies   []string         `json:",omitempty"`
+	Ineligible state.Ineligible `json:",omitempty"`
+	// LegacyMigrated marks a user target that LegacyMfaOptions: Migrate
+	// added (the files do not name it).
+	LegacyMigrated bool `json:",omitempty"`
+	// DesiredPolicies are a pool target's declared policies: apply expands
+	// them again, so that a saved plan's review form (PoolChange.Policies)
+	// is rebuilt with its calls.
+	DesiredPolicies []RecordedPolicy `json:",omitempty"`
+	// DesiredIgnore is a pool target's declared Ignore: the warnings it
+	// silences change the review form (PoolChange.Ignored) apply rebuilds.
+	DesiredIgnore []string `json:",omitempty"`
+}
+
+// RecordedPolicy is a declared policy as a plan file records it: what
+// decides its users and their settings, without where it was declared.
+type RecordedPolicy struct {
+	Name       string
+	Select     state.Selection
+	Settings   state.UserSettings
 	Ineligible state.Ineligible `json:",omitempty"`
 }
 

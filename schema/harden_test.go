@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -120,4 +121,99 @@ func TestUsernamesThatDifferOnlyInNormalisationCollide(t *testing.T) {
 	if got := errorsOf(diags); !strings.Contains(got, "n.yaml:6:9") || !strings.Contains(got, "another Unicode normalisation form") {
 		t.Fatalf("diagnostics:\n%s", got)
 	}
+}
+
+// aliasBombDocument is one document whose aliases add about 3 MB of
+// text: within what one document of a file of 20 of them may add alone
+// (four times the file's 0.8 MB, and 1 MiB), not with a second one. The
+// red team's file was the same at scale: 190 documents, 10 MB.
+func aliasBombDocument(i int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\nVersion: 1\nS: &s %s\nUserPools:\n  - UserPoolId: eu-west-1_Abc%d\n    Users:\n", strings.Repeat("x", 40<<10), i)
+	for range 75 {
+		b.WriteString("      - {Username: *s}\n")
+	}
+	return b.String()
+}
+
+// The alias budget is the run's, not each document's or file's: a file of
+// 20 documents, each within a budget of its own, stops at the second
+// (red-team item 18.4: 5 min 27 s and 601 MiB to reject), and so do many
+// files (2,000 small files: 80 s).
+func TestTheAliasBudgetIsForTheWholeRun(t *testing.T) {
+	var file strings.Builder
+	for i := range 20 {
+		file.WriteString(aliasBombDocument(i))
+	}
+	_, diags := LoadBytes("multi.yaml", []byte(file.String()))
+	var bombs []diag.Diagnostic
+	for _, d := range diags {
+		if strings.Contains(d.Summary, "aliases expand") {
+			bombs = append(bombs, d)
+		}
+	}
+	if len(bombs) == 0 || bombs[0].Pos.Line > 2*(len(strings.Split(aliasBombDocument(0), "\n"))-1) {
+		t.Fatalf("the first alias error is not in the second document: %v", bombs)
+	}
+
+	dir := t.TempDir()
+	var files []string
+	for i := range 40 {
+		path := filepath.Join(dir, fmt.Sprintf("f%02d.yaml", i))
+		small := "Version: 1\nS: &s " + strings.Repeat("x", 4<<10) + "\nUserPools:\n  - UserPoolId: eu-west-1_F" + strconv.Itoa(i) + "\n    Users:\n" +
+			strings.Repeat("      - {Username: *s}\n", 100) // 400 KB each: within a file's own 1 MiB allowance
+		if err := os.WriteFile(path, []byte(small), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, path)
+	}
+	_, diags = Load([]string{dir}, nil)
+	first := ""
+	for _, d := range diags {
+		if strings.Contains(d.Summary, "aliases expand") {
+			first = filepath.Base(d.Pos.File)
+			break
+		}
+	}
+	if first == "" || first > "f10.yaml" {
+		t.Fatalf("40 files each within a budget of its own: the first alias error is in %q, want one of the first files", first)
+	}
+}
+
+// Red-team item 18.8: a symbolic link to a directory inside a -f directory
+// is refused with a message, not skipped; NEL, LS and PS are refused where
+// they stand, as YAML would take them for line breaks; an unquoted number
+// too large for a float is a number, refused as a Username like 1e3.
+func TestInputsTheRedTeamFound(t *testing.T) {
+	dir := t.TempDir()
+	top, linked := filepath.Join(dir, "top"), filepath.Join(dir, "linked")
+	for _, d := range []string{top, linked} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(top, "a.yaml"), []byte(onePool), 0o600)
+	os.WriteFile(filepath.Join(linked, "b.yaml"), []byte(strings.Replace(onePool, "Abc", "Def", 1)), 0o600)
+	if err := os.Symlink(linked, filepath.Join(top, "more")); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := Load([]string{top}, nil)
+	if got := errorsOf(diags); !strings.Contains(got, "more is a symbolic link to a directory, which mfactl does not follow inside a -f directory") {
+		t.Errorf("a linked directory:\n%s", got)
+	}
+
+	for _, br := range []string{"\u0085", "\u2028", "\u2029"} {
+		_, diags := LoadBytes("nel.yaml", []byte("Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_Abc # x"+br+"y\n    Users:\n      - Username: [bad\n"))
+		if got := errorsOf(diags); !strings.HasPrefix(got, "nel.yaml:3:34: error: "+fmt.Sprintf("%U", []rune(br)[0])) || strings.Count(got, "\n") != 1 {
+			t.Errorf("%U:\n%s", []rune(br)[0], got)
+		}
+	}
+
+	for _, n := range []string{"1e999", "1e3", "-1.5e400"} {
+		_, diags := LoadBytes("n.yaml", []byte(onePool+"    Users:\n      - Username: "+n+"\n"))
+		if got := errorsOf(diags); !strings.Contains(got, "Username must be a string, not the number "+n+"; put it in quotes: \""+n+"\"") {
+			t.Errorf("Username: %s:\n%s", n, got)
+		}
+	}
+	mustLoadBytes(t, onePool+"    Users:\n      - Username: \"1e999\"\n")
 }

@@ -108,6 +108,16 @@ func expandInputs(inputs []string) ([]string, diag.List) {
 				diags = append(diags, cannotRead(path, err))
 				return nil
 			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if info, err := os.Stat(path); err == nil && info.IsDir() {
+					// WalkDir does not follow it; skipping it in silence
+					// would plan without its files.
+					diags = append(diags, diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable",
+						Summary: fmt.Sprintf("%s is a symbolic link to a directory, which mfactl does not follow inside a -f directory", path),
+						Detail:  "give the directory it links to with -f of its own (a link inside could loop, or lead out of the tree), or remove the link"})
+					return nil
+				}
+			}
 			if d.IsDir() || !isYAMLName(path) {
 				return nil
 			}

@@ -21,9 +21,10 @@ type loader struct {
 	diags   diag.List
 	pools   []*pool
 	byID    map[string]*pool
-	self    *selfDecl // the Self entry, if a file declares one
-	slabs   nodeSlabs // for the files' trees, one file after the other
-	dropped int       // diagnostics counted but not kept (see capDiagnostics)
+	self    *selfDecl    // the Self entry, if a file declares one
+	slabs   nodeSlabs    // for the files' trees, one file after the other
+	aliases *aliasBudget // what aliases may add, over all files
+	dropped int          // diagnostics counted but not kept (see capDiagnostics)
 }
 
 // pool is one pool being merged, with what the rules need to know about
@@ -54,10 +55,10 @@ func (p *pool) user(i int) *state.DesiredUser {
 	panic("schema: no such user")
 }
 
-func newLoader() *loader { return &loader{byID: map[string]*pool{}} }
+func newLoader() *loader { return &loader{byID: map[string]*pool{}, aliases: newAliasBudget()} }
 
 func (l *loader) addFile(name string, data []byte) {
-	docs, diags := parseFile(name, data, &l.slabs)
+	docs, diags := parseFile(name, data, &l.slabs, l.aliases)
 	defer l.slabs.recycle() // nothing of the trees is kept
 	l.diags = append(l.diags, diags...)
 	for _, doc := range docs {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -140,11 +141,13 @@ type result struct {
 // no shared config, no instance metadata service.
 func env(t *testing.T) []string {
 	dir := t.TempDir()
-	return append(os.Environ(),
+	// MFACTL_PLAN_KEY is left out: set but empty, mfactl refuses it.
+	environ := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "MFACTL_PLAN_KEY=") })
+	return append(environ,
 		"AWS_ACCESS_KEY_ID=chaos", "AWS_SECRET_ACCESS_KEY=chaos", "AWS_SESSION_TOKEN=",
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_REGION=us-east-1", "AWS_PROFILE=",
 		"AWS_CONFIG_FILE="+filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "none"),
-		"NO_COLOR=1", "MFACTL_PLAN_KEY=")
+		"NO_COLOR=1")
 }
 
 // rates are --rate flags matching the emulator's quotas at scale q.

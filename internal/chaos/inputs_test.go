@@ -129,6 +129,39 @@ var hostileInputs = []hostileInput{
 	{"a bidi control and an escape sequence in a key", func(t *testing.T, dir string) string {
 		return file(t, dir, "bidi.yaml", pool+"    \"\\e[2J\\u202Eevil\": 1\n")
 	}, true, `\u202e`},
+	{"a file of 170 documents, each an alias bomb within its own budget", func(t *testing.T, dir string) string {
+		var b strings.Builder
+		for i := range 170 { // 9.7 MB: under the 10 MiB limit; each document adds 28 MB of text
+			fmt.Fprintf(&b, "---\nVersion: 1\nS: &s %s\nUserPools:\n  - UserPoolId: eu-west-1_Hostile%d\n    Users:\n", strings.Repeat("x", 40<<10), i)
+			b.WriteString(strings.Repeat("      - {Username: *s}\n", 700))
+		}
+		return file(t, dir, "documents.yaml", b.String())
+	}, true, "aliases expand"},
+	{"2,000 files, each an alias bomb within its own budget", func(t *testing.T, dir string) string {
+		sub := filepath.Join(dir, "bombs")
+		os.Mkdir(sub, 0o755)
+		for i := range 2000 {
+			// 60 aliases of 16 KB: 983 KB, under a file's own 1 MiB allowance
+			file(t, sub, fmt.Sprintf("b%04d.yaml", i), "Version: 1\nS: &s "+strings.Repeat("x", 16<<10)+"\nUserPools:\n  - UserPoolId: eu-west-1_Hostile"+fmt.Sprint(i)+
+				"\n    Users:\n"+strings.Repeat("      - {Username: *s}\n", 60))
+		}
+		return sub
+	}, true, "aliases expand"},
+	{"an unquoted 1e999 as a username", func(t *testing.T, dir string) string {
+		return file(t, dir, "number.yaml", pool+"    Users:\n      - Username: 1e999\n")
+	}, true, "put it in quotes"},
+	{"NEL in a comment", func(t *testing.T, dir string) string {
+		return file(t, dir, "nel.yaml", pool+"    # a\u0085b\n    Users:\n      - Username: [x\n")
+	}, true, "U+0085"},
+	{"a symbolic link to a directory", func(t *testing.T, dir string) string {
+		sub, other := filepath.Join(dir, "linkdir"), filepath.Join(dir, "linked")
+		os.Mkdir(sub, 0o755)
+		os.Mkdir(other, 0o755)
+		file(t, sub, "ok.yaml", pool)
+		file(t, other, "more.yaml", strings.Replace(pool, "Hostile1", "Hostile2", 1))
+		os.Symlink(other, filepath.Join(sub, "more"))
+		return sub
+	}, false, "symbolic link to a directory"},
 	{"Version written as 0x1", func(t *testing.T, dir string) string {
 		return file(t, dir, "hex.yaml", strings.Replace(pool, "Version: 1", "Version: 0x1", 1))
 	}, true, "plain decimal integer"},

@@ -75,6 +75,7 @@ type Client struct {
 	sleep       func(context.Context, time.Duration) error // injected by tests
 	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
 	onRetry     func(Retry)
+	caller      callerLookup                 // who the credentials are (New); nil for a token
 	stopped     atomic.Pointer[StoppedError] // set by the first failure that stops the run
 
 	mu   sync.Mutex
@@ -140,6 +141,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	c.quotas = quotas
 	c.readers = readers
 	c.onRetry = opts.OnRetry
+	c.caller = newCallerLookup(cfg, cognitoEndpoint(opts.EndpointURL))
 	return c, nil
 }
 
@@ -211,6 +213,11 @@ func (c *Client) api(poolID string) (API, error) {
 	if region == "" {
 		return nil, errNoRegion
 	}
+	return c.apiIn(region), nil
+}
+
+// apiIn returns the client for a Region.
+func (c *Client) apiIn(region string) API {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a := c.apis[region]
@@ -218,7 +225,7 @@ func (c *Client) api(poolID string) (API, error) {
 		a = c.newAPI(region)
 		c.apis[region] = a
 	}
-	return a, nil
+	return a
 }
 
 var errNoRegion = errors.New("the user pool ID does not start with a Region")

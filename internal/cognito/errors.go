@@ -12,6 +12,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // CallError is a Cognito call that failed after every retry. Message is
@@ -72,6 +73,9 @@ func (e *CallError) RefusesUser() bool {
 }
 
 func (e *CallError) target() string {
+	if e.UserPoolId == "" { // an account's quota (GetProvisionedLimit)
+		return "for the account and Region"
+	}
 	if e.Username != "" {
 		return fmt.Sprintf("pool %s user %s", e.UserPoolId, e.Username)
 	}
@@ -196,6 +200,9 @@ func newCallError(operation, poolID, username string, err error, secrets ...stri
 			e.Message = strings.ReplaceAll(e.Message, s, state.SecretMarker)
 		}
 	}
+	// What came back is untrusted (a proxy can rewrite it, a
+	// credential_process print anything): on one line, redacted.
+	e.Code, e.Message = untrusted.Line(e.Code), untrusted.Line(untrusted.Redact(e.Message))
 	e.Meaning = meaningOf(operation, e.Code, e.Message)
 	return e
 }

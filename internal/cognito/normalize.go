@@ -140,13 +140,16 @@ func priority(o types.RecoveryOptionType) int32 {
 // liveUser normalises an AdminGetUser answer; poolMode is the pool's live
 // MfaConfiguration, which decides whether an empty list can be trusted.
 func liveUser(username string, out *cip.AdminGetUserOutput, poolMode state.Mode) state.LiveUser {
-	u := state.LiveUser{Username: username, Exists: true}
+	u := state.LiveUser{Username: username, Exists: true, Status: string(out.UserStatus), LastModified: aws.ToTime(out.UserLastModifiedDate)}
 	for _, f := range state.MFAFactors {
 		f.SetUser(&u.Settings, &state.FactorSettings{})
 	}
 	for _, a := range out.UserAttributes {
 		if a.Name == nil || a.Value == nil || *a.Value == "" {
 			continue
+		}
+		if *a.Name == "email_verified" {
+			u.EmailVerified = *a.Value == "true"
 		}
 		for _, f := range state.MFAFactors {
 			if f.Attribute == *a.Name {

@@ -31,6 +31,9 @@ const (
 	UserPoolRead           Category = "UserPoolRead"
 	UserPoolResourceRead   Category = "UserPoolResourceRead"
 	UserPoolResourceUpdate Category = "UserPoolResourceUpdate"
+	UserAuthentication     Category = "UserAuthentication"
+	UserResourceRead       Category = "UserResourceRead"
+	UserAccountRecovery    Category = "UserAccountRecovery"
 )
 
 // defaultRates are Cognito's default quotas in requests per second. An
@@ -42,6 +45,9 @@ var defaultRates = map[Category]float64{
 	UserPoolRead:           15,
 	UserPoolResourceRead:   20,
 	UserPoolResourceUpdate: 15,
+	UserAuthentication:     120,
+	UserResourceRead:       50,
+	UserAccountRecovery:    30,
 }
 
 // operationCategory maps every operation mfactl may call to its quota
@@ -62,6 +68,18 @@ var operationCategory = map[string]Category{
 	"GetGroup":                  UserPoolResourceRead,
 	"DescribeUserPool":          UserPoolRead,
 	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
+	// Recovering a user (reset-mfa, passkey).
+	"AdminUserGlobalSignOut":   UserAuthentication,
+	"AdminListDevices":         UserResourceRead,
+	"ListWebAuthnCredentials":  UserResourceRead,
+	"AdminForgetDevice":        UserResourceUpdate,
+	"DeleteWebAuthnCredential": UserResourceUpdate,
+	"AdminResetUserPassword":   UserAccountRecovery,
+	// Newer than the SDK (newer.go). The quotas page does not list the
+	// limit operations yet: paced as pool reads, as the emulator counts them.
+	"GetProvisionedLimit":      UserPoolRead,
+	"AdminGetUserAuthFactors":  UserRead,
+	"AdminDeleteSoftwareToken": UserResourceUpdate,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl

@@ -138,6 +138,7 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 	}
 	if described.UserPool != nil {
 		pool.EstimatedUsers = int(described.UserPool.EstimatedNumberOfUsers)
+		pool.LastModified = aws.ToTime(described.UserPool.LastModifiedDate)
 	}
 	r.mu.Lock()
 	r.live.Pools[id] = pool

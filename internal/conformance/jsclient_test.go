@@ -106,16 +106,21 @@ const (
 )
 
 // jsSeed is a pool with SMS and TOTP MFA under OPTIONAL, a client, tess
-// with a verified authenticator and TOTP preferred, and newbie, who must
-// change a temporary password.
+// with a verified authenticator and TOTP preferred, a verified email and a
+// remembered device, and newbie, who must change a temporary password and
+// has a passkey.
 const jsSeed = `{"Pools":[{"Id":"` + jsPool + `","Name":"js",
 	"SmsConfiguration":{"SnsCallerArn":"arn:aws:iam::123456789012:role/sns","ExternalId":"x"},
 	"MfaConfig":{"MfaConfiguration":"OPTIONAL","SmsMfaConfiguration":{},"SoftwareTokenMfaConfiguration":{"Enabled":true}},
 	"Clients":[{"ClientId":"` + jsClient + `","ExplicitAuthFlows":["ALLOW_USER_PASSWORD_AUTH","ALLOW_REFRESH_TOKEN_AUTH"]}],
 	"Users":[
-		{"Username":"tess","Password":"` + jsPass + `","Attributes":{"email":"tess@example.com"},
-			"TotpSecret":"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP","MfaSettings":{"SoftwareTokenMfaSettings":{"Enabled":true,"PreferredMfa":true}}},
-		{"Username":"newbie","Password":"Temporary-Pass-1","Status":"FORCE_CHANGE_PASSWORD","Attributes":{"phone_number":"+15555550100"}}]}]}`
+		{"Username":"tess","Password":"` + jsPass + `","Attributes":{"email":"tess@example.com","email_verified":"true"},
+			"TotpSecret":"JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP","MfaSettings":{"SoftwareTokenMfaSettings":{"Enabled":true,"PreferredMfa":true}},
+			"Devices":[{"DeviceKey":"` + jsDevice + `","Name":"tess-laptop"}]},
+		{"Username":"newbie","Password":"Temporary-Pass-1","Status":"FORCE_CHANGE_PASSWORD","Attributes":{"phone_number":"+15555550100"},
+			"Passkeys":[{"CredentialId":"js-cred","Name":"js key","RelyingPartyId":"example.com","Attachment":"platform","Transports":["internal"]}]}]}]}`
+
+const jsDevice = "us-east-1_0a0b0c0d-0000-4000-8000-000000000001"
 
 // jsCalls calls every operation the emulator serves, in an order where
 // each finds what it needs; "${N.Member}" refers to call N's output.
@@ -175,6 +180,12 @@ func jsCalls() []jsCall {
 		{Op: "InitiateAuth", Input: map[string]any{"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": jsClient,
 			"AuthParameters": map[string]string{"USERNAME": "tess", "PASSWORD": jsPass}}},
 		{Op: "AdminDeleteSoftwareToken", Input: with(map[string]any{"Username": "tess"})},
+		{Op: "ListWebAuthnCredentials", Input: map[string]any{"AccessToken": "${25.AuthenticationResult.AccessToken}"}},
+		{Op: "DeleteWebAuthnCredential", Input: map[string]any{"AccessToken": "${25.AuthenticationResult.AccessToken}", "CredentialId": "js-cred"}},
+		{Op: "AdminListDevices", Input: with(map[string]any{"Username": "tess"})},
+		{Op: "AdminForgetDevice", Input: with(map[string]any{"Username": "tess", "DeviceKey": jsDevice})},
+		{Op: "AdminResetUserPassword", Input: with(map[string]any{"Username": "tess"})},
+		{Op: "AdminUserGlobalSignOut", Input: with(map[string]any{"Username": "tess"})},
 		{Op: "GlobalSignOut", Input: map[string]any{"AccessToken": "${25.AuthenticationResult.AccessToken}"}},
 		{Op: "AdminDeleteUser", Input: with(map[string]any{"Username": "jsuser"})},
 	}

@@ -93,10 +93,14 @@ type ApplyHalt struct {
 
 // Verification is what the re-read after apply found.
 type Verification struct {
-	Verified  bool
-	Scope     usecase.VerifyScope // what was read again: changed (what apply wrote) or all
-	Error     *Error              `json:",omitempty"`
-	Remaining *Plan               `json:",omitempty"` // what is left to do, as a plan
+	Verified bool
+	Scope    usecase.VerifyScope // what was read again: changed (what apply wrote) or all
+	// NotRereadPools and NotRereadUsers count the targets that were not
+	// read again (Scope changed: apply did not write them).
+	NotRereadPools int    `json:",omitempty"`
+	NotRereadUsers int    `json:",omitempty"`
+	Error          *Error `json:",omitempty"`
+	Remaining      *Plan  `json:",omitempty"` // what is left to do, as a plan
 }
 
 // Validate is what validate -o json prints.

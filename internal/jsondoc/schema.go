@@ -149,6 +149,7 @@ func documentSchema(c Command) object {
 			"Stopped":      ref("Error"),
 			"Verification": closed(object{
 				"Verified": boolean(), "Scope": object{"enum": []string{"changed", "all"}},
+				"NotRereadPools": integer(), "NotRereadUsers": integer(),
 				"Error": ref("Error"), "Remaining": ref("Plan"),
 			}, "Verified", "Scope"),
 		}), append(headRequired, "Calls")...)

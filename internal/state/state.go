@@ -12,6 +12,7 @@ package state
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // Mode is a pool's MfaConfiguration.
@@ -310,6 +311,10 @@ type LivePool struct {
 	LegacyUsers   []string
 	// Selections are what each policy's selection found, by policy name.
 	Selections map[string]*LiveSelection
+	// LastModified is DescribeUserPool's LastModifiedDate, which Cognito
+	// moves on SetUserPoolMfaConfig and UpdateUserPool: a pool that went
+	// from A to B and back to A is not the pool a plan read (zero: unknown).
+	LastModified time.Time
 }
 
 // LiveSelection is what Cognito listed for one policy's selection.
@@ -377,6 +382,13 @@ type LiveUser struct {
 	Exists         bool
 	HasPhoneNumber bool
 	HasEmail       bool
+	// EmailVerified: the email attribute is verified (email_verified).
+	// Nothing is planned from it; reset-mfa moves a user to email MFA
+	// only at a verified address.
+	EmailVerified bool `json:",omitempty"`
+	// Status is AdminGetUser's UserStatus (CONFIRMED, RESET_REQUIRED, ...);
+	// "" when not read. Nothing is planned from it.
+	Status string `json:",omitempty"`
 	// Settings is derived from UserMFASettingList and PreferredMfaSetting,
 	// plus legacy MFAOptions SMS. WebAuthnMfaSettings is always nil:
 	// Cognito does not report it.
@@ -390,6 +402,9 @@ type LiveUser struct {
 	// Unknown explains why Settings cannot be trusted (empty when it can):
 	// e.g. legacy MFAOptions or an empty list under an ON pool.
 	Unknown string
+	// LastModified is AdminGetUser's UserLastModifiedDate, which Cognito
+	// moves on every write to the user (zero: unknown, as from GetUser).
+	LastModified time.Time
 }
 
 // Masked returns a copy with secrets replaced by a fixed marker, for output.

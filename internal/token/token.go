@@ -19,6 +19,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // EnvVar is the environment variable that may hold the token. There is no
@@ -106,6 +108,9 @@ func Parse(value, source string) (*Token, error) {
 	if err := json.Unmarshal(payload, &raw); err != nil {
 		return nil, fmt.Errorf("%s: the token's payload is not a JSON object of claims", source)
 	}
+	if raw.Username != "" && !usernamePattern.MatchString(raw.Username) {
+		return nil, fmt.Errorf("%s: the token's username claim %s is not a Cognito username (1 to 128 letters, marks, numbers, symbols or punctuation): it is not a token Cognito issued", source, untrusted.Name(raw.Username))
+	}
 	c := Claims{Issuer: raw.Iss, Username: raw.Username, Subject: raw.Sub, ClientID: raw.ClientID,
 		TokenUse: raw.TokenUse, Scopes: strings.Fields(raw.Scope)}
 	if raw.Exp != nil {
@@ -123,6 +128,10 @@ func Parse(value, source string) (*Token, error) {
 	c.Region, c.UserPoolId = m[1], m[2]
 	return &Token{value: value, Claims: c, Source: source}, nil
 }
+
+// usernamePattern is Cognito's: a claim that is not one was not written by
+// Cognito, and would carry raw lines into messages.
+var usernamePattern = regexp.MustCompile(`^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$`)
 
 // ReadFile reads a token from a file (surrounding white space is dropped).
 func ReadFile(path string) (*Token, error) {

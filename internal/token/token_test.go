@@ -153,3 +153,12 @@ func TestReadFileAndEnv(t *testing.T) {
 		t.Fatalf("set: %v %v", tok, err)
 	}
 }
+
+// A forged token's username claim with raw lines and escapes is refused,
+// and the refusal shows it escaped (red-team item 18.7).
+func TestAUsernameClaimCognitoWouldNotIssueIsRefused(t *testing.T) {
+	_, err := Parse(jwt(t, claims(map[string]any{"username": "alice\n::error::forged\x1b[2J"})), "test")
+	if err == nil || !strings.Contains(err.Error(), "is not a Cognito username") || strings.ContainsAny(err.Error(), "\n\x1b") {
+		t.Fatalf("err = %q", err)
+	}
+}

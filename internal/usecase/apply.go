@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/planfile"
 )
@@ -57,8 +59,12 @@ type Applied struct {
 type Verification struct {
 	Scope   VerifyScope
 	Desired state.Desired // what was verified: the plan's DesiredState, or its WrittenState
-	Again   *plan.Plan    // nil when Err is set
-	Err     error         // re-reading live state failed
+	// NotRereadPools and NotRereadUsers count the plan's targets that
+	// were not read again (VerifyChanged: apply did not write them), so
+	// that "Verified" is never read as more than it is.
+	NotRereadPools, NotRereadUsers int
+	Again                          *plan.Plan // nil when Err is set
+	Err                            error      // re-reading live state failed
 }
 
 // OK reports whether live state matches the plan's desired state.
@@ -239,6 +245,8 @@ func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, resu
 	if scope == VerifyAll {
 		v.Scope, v.Desired = VerifyAll, p.DesiredState()
 	}
+	all := p.DesiredState()
+	v.NotRereadPools, v.NotRereadUsers = len(all.Pools)-len(v.Desired.Pools), countUsers(all)-countUsers(v.Desired)
 	v.Desired = withoutRefused(v.Desired, result.Ineligible())
 	live, err := readLiveExcept(ctx, client, v.Desired, readBack)
 	if err != nil {
@@ -247,6 +255,14 @@ func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, resu
 	}
 	v.Again = plan.Build(v.Desired, live, plan.Options{})
 	return v
+}
+
+func countUsers(d state.Desired) int {
+	n := 0
+	for _, dp := range d.Pools {
+		n += len(dp.Users)
+	}
+	return n
 }
 
 // withoutRefused leaves out of d the users whose calls Cognito refused as
@@ -281,6 +297,9 @@ type SavedOptions struct {
 	// Key, when set, is the key the plan file must be signed with
 	// (planfile.KeyEnv); a plan file signed with a key needs it.
 	Key []byte
+	// MaxAge refuses a plan file made longer ago (0: no limit); see
+	// plan.CheckAge.
+	MaxAge time.Duration
 	// ReadProgress, if set, is told how far reading live state has got.
 	ReadProgress func(done, total int)
 	// AccessToken reads the signed-in user's token, which a self-service
@@ -302,6 +321,9 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 		return nil, err
 	}
 	if err := planfile.Applicable(p); err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Path, err)
+	}
+	if err := planfile.CheckAge(p, s.now(), opts.MaxAge); err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Path, err)
 	}
 	var desired *state.Desired
@@ -342,7 +364,9 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 		}
 	}
 	if len(sels) > 0 {
-		r := &selectionReader{client: client, live: live}
+		// The listed users that are not targets (ineligible, skipped,
+		// overridden) are read too: the plan's review form counts them.
+		r := &selectionReader{client: client, live: live, read: true}
 		if err := r.run(ctx, sels); err != nil {
 			return nil, fmt.Errorf("listing what the saved plan's policies select: %w", err)
 		}
@@ -354,6 +378,11 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 	if err := plan.CheckRebuild(p, live); err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Path, err)
 	}
+	if desired != nil {
+		if err := plan.CheckFilesAgree(p, *desired); err != nil {
+			return nil, fmt.Errorf("%s: %w", opts.Path, err)
+		}
+	}
 	if err := plan.ResolveSecrets(p, live, desired); err != nil {
 		return nil, err
 	}
@@ -364,17 +393,67 @@ func loadPlanFile(path string, key []byte) (*plan.Plan, error) {
 	return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return planfile.LoadVerified(r, key) })
 }
 
+// openPlanFile reads a plan file, refusing what is not a regular file
+// before opening it (a named pipe would block, a device such as /dev/zero
+// never end) and what is larger than planfile.MaxFileSize.
 func openPlanFile(path string, load func(io.Reader) (*plan.Plan, error)) (*plan.Plan, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the plan file: %w", err)
+	}
+	if err := planFileShape(path, info); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading the plan file: %w", err)
 	}
 	defer f.Close()
-	p, err := load(f)
+	opened, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("reading the plan file: %w", err)
+	}
+	if !os.SameFile(info, opened) {
+		return nil, fmt.Errorf("reading the plan file %s: it was replaced while mfactl opened it", path)
+	}
+	limited := &io.LimitedReader{R: f, N: planfile.MaxFileSize + 1}
+	p, err := load(limited)
+	if limited.N == 0 {
+		return nil, planFileTooLarge(path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
+}
+
+// planFileShape refuses a plan file that is not a regular file, or too large.
+func planFileShape(path string, info os.FileInfo) error {
+	switch {
+	case info.IsDir():
+		return fmt.Errorf("reading the plan file %s: it is a directory; give the file mfactl plan --out wrote", path)
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("reading the plan file %s: not a regular file (%s); give the file mfactl plan --out wrote, not a pipe or a device", path, fileKind(info.Mode()))
+	case info.Size() > planfile.MaxFileSize:
+		return planFileTooLarge(path)
+	}
+	return nil
+}
+
+func planFileTooLarge(path string) error {
+	return fmt.Errorf("reading the plan file %s: it is larger than %d MiB, the most a plan file may be (about 140,000 changed users); apply such a change from the files (mfactl apply -f) or in parts (mfactl plan --target ... --out)", path, planfile.MaxFileSize>>20)
+}
+
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0, m&os.ModeCharDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
 }
 
 // StaleError refuses a saved plan whose targets changed since it was made.
@@ -452,9 +531,25 @@ func SavePlan(path string, p *plan.Plan, key []byte) error {
 }
 
 // ShowSaved reads a plan file for display only: no client, no call to
-// Cognito, no secret resolved (a saved plan holds none).
-func ShowSaved(path string) (*plan.Plan, error) {
-	return openPlanFile(path, planfile.LoadForDisplay)
+// Cognito, no secret resolved (a saved plan holds none). With a key, the
+// file's signature must match, and all of it is shown. Without one, what
+// apply does not check is left out (the recorded warnings and --target
+// scope: text anyone could have added) and a warning says so: a plan
+// file's display text is derived from what apply checks, never read back
+// on trust.
+func ShowSaved(path string, key []byte) (*plan.Plan, error) {
+	if len(key) > 0 {
+		return openPlanFile(path, func(r io.Reader) (*plan.Plan, error) { return planfile.LoadVerified(r, key) })
+	}
+	p, err := openPlanFile(path, planfile.LoadForDisplay)
+	if err != nil {
+		return nil, err
+	}
+	p.Partial = nil
+	p.Diagnostics = diag.List{{Severity: diag.Warning, Code: "plan-file-unsigned",
+		Summary: fmt.Sprintf("%s is not signed: its recorded warnings and --target scope are not shown", path),
+		Detail:  fmt.Sprintf("nothing vouches for them; apply checks the calls and changes shown against live state. Make and show plans with %s set to see everything", planfile.KeyEnv)}}
+	return p, nil
 }
 
 // savedPlanToken returns the token a saved plan needs: a self-service
@@ -478,7 +573,7 @@ func savedPlanToken(p *plan.Plan, opts SavedOptions) (*token.Token, error) {
 	case tok.Claims.UserPoolId != self.UserPoolId:
 		return nil, fmt.Errorf("the access token from %s is for user pool %s, but the plan %s was made for user pool %s: give a token of that pool", tok.Source, tok.Claims.UserPoolId, opts.Path, self.UserPoolId)
 	case tok.Claims.Username != self.Username:
-		return nil, fmt.Errorf("the access token from %s is for user %s, but the plan %s was made for user %s", tok.Source, tok.Claims.Username, opts.Path, self.Username)
+		return nil, fmt.Errorf("the access token from %s is for user %s, but the plan %s was made for user %s", tok.Source, untrusted.Name(tok.Claims.Username), opts.Path, untrusted.Name(self.Username))
 	}
 	return tok, nil
 }

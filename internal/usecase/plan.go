@@ -97,6 +97,7 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	}
 	p := plan.Build(desired, live, opts.Build)
 	p.Partial = slices.Clone(opts.Targets)
+	p.Created = s.now()
 	// The files' own warnings travel with the plan, so every view shows them once.
 	p.Diagnostics = append(diags, p.Diagnostics...)
 	p.Diagnostics.Sort()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -48,7 +49,7 @@ func Explain(err error) ErrorDetail {
 	if errors.As(err, &ex) {
 		d.Meaning = ex.UserMeaning()
 	}
-	d.Code, d.Message = Sanitize(d.Code), Sanitize(Redact(d.Message))
+	d.Code, d.Message = untrusted.Text(d.Code), untrusted.Text(untrusted.Redact(d.Message))
 	return d
 }
 
@@ -119,7 +120,7 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 	if len(r.Halted) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", style.Bold("Stopped pools:"))
 		for _, h := range r.Halted {
-			fmt.Fprintf(&b, "  %s: %s\n", h.UserPoolId, SafeError(h.Err))
+			fmt.Fprintf(&b, "  %s: %s\n", h.UserPoolId, untrusted.Error(h.Err))
 		}
 	}
 
@@ -171,7 +172,7 @@ func writeIneligible(b *strings.Builder, calls []apply.CallResult, style Palette
 // target names what a call acts on, without its request.
 func target(c apply.CallResult) string {
 	if c.Call.Username != "" {
-		return fmt.Sprintf("user %s in %s", c.Call.Username, c.Call.UserPoolId)
+		return fmt.Sprintf("user %s in %s", untrusted.Name(c.Call.Username), c.Call.UserPoolId)
 	}
 	return "pool " + c.Call.UserPoolId
 }

@@ -119,7 +119,20 @@ func (v *applyText) verification(ver *usecase.Verification) error {
 			_, err := fmt.Fprintf(io.Out, "%s %s and %s match the desired state.\n", pal.Green("Verified:"), pools, Plural(users, "user"))
 			return err
 		}
-		_, err := fmt.Fprintf(io.Out, "%s what apply changed (%s, %s) matches the desired state.\n", pal.Green("Verified:"), pools, Plural(users, "user"))
+		// Say what was not read again, so that "Verified" reads as no
+		// more than it is: another writer may have changed those meanwhile.
+		var notReread string
+		if ver.NotRereadUsers > 0 || ver.NotRereadPools > 0 {
+			var parts []string
+			if ver.NotRereadPools > 0 {
+				parts = append(parts, Plural(ver.NotRereadPools, "unchanged pool"))
+			}
+			if ver.NotRereadUsers > 0 {
+				parts = append(parts, Count(ver.NotRereadUsers, "unchanged user"))
+			}
+			notReread = fmt.Sprintf("; %s not re-read (--verify all re-reads them)", strings.Join(parts, " and "))
+		}
+		_, err := fmt.Fprintf(io.Out, "%s what apply changed (%s, %s) matches the desired state%s.\n", pal.Green("Verified:"), pools, Count(users, "changed user"), notReread)
 		return err
 	}
 	fmt.Fprintln(io.Out, pal.Yellow("Verification: live state still differs after apply:"))
@@ -193,7 +206,7 @@ func (v *applyJSON) Applied(a *usecase.Applied) error {
 		v.doc.Outcome = jsondoc.Applied
 	}
 	if ver := a.Verification; ver != nil {
-		av := &jsondoc.Verification{Verified: ver.OK(), Scope: ver.Scope, Error: errorDoc(ver.Err)}
+		av := &jsondoc.Verification{Verified: ver.OK(), Scope: ver.Scope, NotRereadPools: ver.NotRereadPools, NotRereadUsers: ver.NotRereadUsers, Error: errorDoc(ver.Err)}
 		if ver.Err == nil && !ver.OK() {
 			remaining := jsondoc.NewPlan(jsondoc.CommandApply, ver.Again)
 			av.Remaining = &remaining

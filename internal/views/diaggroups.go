@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -98,7 +99,7 @@ func (g diagGroup) message(sep string) string {
 func where(d diag.Diagnostic) string {
 	var parts []string
 	if d.Pos.File != "" {
-		parts = append(parts, fmt.Sprintf("%s:%d:%d", Quote(d.Pos.File), d.Pos.Line, d.Pos.Column))
+		parts = append(parts, fmt.Sprintf("%s:%d:%d", untrusted.Name(d.Pos.File), d.Pos.Line, d.Pos.Column))
 	}
 	if d.Path != "" {
 		parts = append(parts, d.Path)

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // WriteDiagnostics prints each diagnostic on one line (errors red, warnings
@@ -12,7 +13,7 @@ import (
 func WriteDiagnostics(w io.Writer, p Palette, diags diag.List) {
 	errs, warns := 0, 0
 	for _, d := range diags {
-		line := SanitizeLine(d.String())
+		line := untrusted.Line(d.String())
 		switch d.Severity {
 		case diag.Error:
 			errs++

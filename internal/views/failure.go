@@ -8,6 +8,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/jsondoc"
+	"github.com/mfactl/mfactl/internal/untrusted"
 )
 
 // A run that stops before it has a result (Cognito refused or could not be
@@ -46,7 +47,7 @@ func errorDoc(err error) *jsondoc.Error {
 		return nil
 	}
 	d := Explain(err)
-	return &jsondoc.Error{Message: SafeError(err), Code: d.Code, Meaning: d.Meaning}
+	return &jsondoc.Error{Message: untrusted.Error(err), Code: d.Code, Meaning: d.Meaning}
 }
 
 // consequence says what the failure left behind.
@@ -68,7 +69,7 @@ func writeFailureAnnotation(w io.Writer, f runFailure) error {
 	if e.Meaning != "" && !strings.Contains(message, e.Meaning) {
 		message += "\n" + e.Meaning
 	}
-	_, err := fmt.Fprintf(w, "::error title=%s::%s\n", escapeProperty(f.headline()), escapeData(message))
+	_, err := fmt.Fprintf(w, "::error title=%s::%s\n", untrusted.GitHubProperty(f.headline()), untrusted.GitHubData(message))
 	return err
 }
 
@@ -77,13 +78,13 @@ func writeFailureAnnotation(w io.Writer, f runFailure) error {
 func renderFailureMarkdown(w io.Writer, f runFailure) error {
 	e := errorDoc(f.err)
 	var b strings.Builder
-	fmt.Fprintf(&b, "### :x: %s\n\n", mdEscape(f.headline()))
+	fmt.Fprintf(&b, "### :x: %s\n\n", untrusted.Markdown(f.headline()))
 	if e.Code != "" {
 		fmt.Fprintf(&b, "Cognito answered %s.\n\n", mdCode(e.Code))
 	}
 	b.WriteString(fenced("text", strings.Split(e.Message, "\n")))
 	if e.Meaning != "" && !strings.Contains(e.Message, e.Meaning) {
-		fmt.Fprintf(&b, "\n%s\n", mdEscape(e.Meaning))
+		fmt.Fprintf(&b, "\n%s\n", untrusted.Markdown(e.Meaning))
 	}
 	fmt.Fprintf(&b, "\n%s\n", f.consequence())
 	_, err := io.WriteString(w, b.String())

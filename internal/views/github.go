@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/schema"
 )
 
@@ -41,7 +42,7 @@ func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
 		}
 		var props []string
 		if file := sourcePath(ci, g.Pos.File); file != "" {
-			props = append(props, "file="+escapeProperty(file))
+			props = append(props, "file="+untrusted.GitHubProperty(file))
 			if g.Pos.Line > 0 {
 				props = append(props, "line="+strconv.Itoa(g.Pos.Line))
 			}
@@ -49,23 +50,11 @@ func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
 				props = append(props, "col="+strconv.Itoa(g.Pos.Column))
 			}
 		}
-		props = append(props, "title="+escapeProperty("mfactl: "+diag.RuleOf(g.Diagnostic).Name))
-		fmt.Fprintf(&b, "::%s %s::%s\n", command, strings.Join(props, ","), escapeData(g.message("\n")))
+		props = append(props, "title="+untrusted.GitHubProperty("mfactl: "+diag.RuleOf(g.Diagnostic).Name))
+		fmt.Fprintf(&b, "::%s %s::%s\n", command, strings.Join(props, ","), untrusted.GitHubData(g.message("\n")))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// escapeData escapes a workflow command's message, as the runner's
-// toolkit does: %, CR and LF.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-// escapeProperty escapes a workflow command's property value: the message
-// escapes, and : and , that separate properties.
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // appendStepSummary appends markdown to the job summary file, if the run

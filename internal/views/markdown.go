@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -60,7 +61,7 @@ func PlanHeadline(p *plan.Plan) string {
 // last line says what and where the full plan is. Secrets never appear.
 func RenderPlanMarkdown(w io.Writer, p *plan.Plan, o MarkdownOptions) error {
 	md := newMarkdown(o)
-	md.add(fmt.Sprintf("### mfactl plan: %s\n\n", mdEscape(PlanHeadline(p))))
+	md.add(fmt.Sprintf("### mfactl plan: %s\n\n", untrusted.Markdown(PlanHeadline(p))))
 	if len(p.Partial) > 0 {
 		md.add(fmt.Sprintf("> **Partial plan**: only `--target %s` was read and planned.\n", strings.Join(p.Partial, ", ")))
 	}
@@ -88,7 +89,7 @@ func RenderPlanMarkdown(w io.Writer, p *plan.Plan, o MarkdownOptions) error {
 // with a link to its line.
 func RenderDiagnosticsMarkdown(w io.Writer, headline string, l diag.List, o MarkdownOptions) error {
 	md := newMarkdown(o)
-	md.add(fmt.Sprintf("### %s\n\n", mdEscape(headline)))
+	md.add(fmt.Sprintf("### %s\n\n", untrusted.Markdown(headline)))
 	md.diagnostics(l)
 	return md.finish(w)
 }
@@ -178,7 +179,7 @@ func (md *markdown) diagnostic(g diagGroup) string {
 	if g.Severity == diag.Error {
 		icon = ":x:"
 	}
-	fmt.Fprintf(&b, "- %s %s", icon, mdEscape(g.Summary))
+	fmt.Fprintf(&b, "- %s %s", icon, untrusted.Markdown(g.Summary))
 	if loc := md.location(g.Diagnostic); loc != "" {
 		b.WriteString(" (" + loc)
 		if more := len(g.members) - 1; more > 0 {
@@ -187,10 +188,10 @@ func (md *markdown) diagnostic(g diagGroup) string {
 		b.WriteString(")")
 	}
 	if len(g.members) > 1 {
-		b.WriteString("<br>users: " + mdEscape(markdownUsers(g)))
+		b.WriteString("<br>users: " + untrusted.Markdown(markdownUsers(g)))
 	}
 	if g.Detail != "" {
-		b.WriteString("<br>" + mdEscape(g.Detail))
+		b.WriteString("<br>" + untrusted.Markdown(g.Detail))
 	}
 	fmt.Fprintf(&b, " <sub>[%s](%s)</sub>\n", diag.RuleOf(g.Diagnostic).ID, diag.HelpURI(diag.RuleOf(g.Diagnostic).ID))
 	return b.String()
@@ -259,7 +260,7 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 		}
 	}
 	user := func(uc plan.UserChange, lines []fieldDiff) {
-		heading := "  user " + uc.Username
+		heading := "  user " + untrusted.Name(uc.Username)
 		if uc.Unknown != "" {
 			heading += " (live settings unknown)"
 		}
@@ -302,7 +303,7 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 		for _, st := range stages.stages {
 			fmt.Fprintf(&calls, "1. stage %d: %s", st.stage, st.markdownCounts())
 			if st.reason != "" {
-				calls.WriteString(" — " + mdEscape(st.reason))
+				calls.WriteString(" — " + untrusted.Markdown(st.reason))
 			}
 			calls.WriteString("\n")
 		}
@@ -365,14 +366,6 @@ func fenced(lang string, lines []string) string {
 		}
 	}
 	return fence + lang + "\n" + strings.Join(lines, "\n") + "\n" + fence + "\n"
-}
-
-// mdEscape makes text literal in Markdown and in the HTML GitHub allows.
-func mdEscape(s string) string {
-	return strings.NewReplacer(
-		`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "|", `\|`, "#", `\#`,
-		"&", "&amp;", "<", "&lt;", ">", "&gt;", "\n", " ",
-	).Replace(s)
 }
 
 func htmlEscape(s string) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -42,7 +43,7 @@ func (v planCLI) Plan(p *plan.Plan) error {
 // piped into sh fails too; Main prints the error on stderr.
 func (v planCLI) Failed(err error, interrupted bool) error {
 	f := runFailure{command: v.command, err: err, interrupted: interrupted}
-	_, werr := fmt.Fprintf(v.io.Out, "#!/bin/sh\n# %s: %s\nexit 1\n", f.headline(), oneLine(SafeError(err)))
+	_, werr := fmt.Fprintf(v.io.Out, "#!/bin/sh\n# %s: %s\nexit 1\n", f.headline(), oneLine(untrusted.Error(err)))
 	return werr
 }
 
@@ -69,7 +70,7 @@ func RenderPlanCLI(w io.Writer, p *plan.Plan) error {
 		}
 		target := c.UserPoolId
 		if c.Username != "" {
-			target += " user " + c.Username
+			target += " user " + untrusted.Name(c.Username)
 		}
 		fmt.Fprintf(&b, "\n# %d/%d, stage %d (%s): %s", i+1, len(p.Calls), c.Stage, stageNames[c.Stage], target)
 		if c.Reason != "" {

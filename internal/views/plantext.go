@@ -13,6 +13,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -36,7 +37,7 @@ func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers
 	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: verbose, showUsers: showUsers}
 	if self := p.SelfService; self != nil {
 		r.line(0, r.s.Dim(fmt.Sprintf("Self-service: user %s of user pool %s, as the access token's claims say (issuer %s; read, not verified: Cognito verifies the token on every call).",
-			self.Username, self.UserPoolId, self.Issuer)))
+			untrusted.Name(self.Username), self.UserPoolId, untrusted.Name(self.Issuer))))
 		r.line(0, "")
 	}
 	if len(p.Partial) > 0 {
@@ -98,7 +99,7 @@ func at(pos state.Pos) string {
 	if pos.File == "" {
 		return ""
 	}
-	return fmt.Sprintf("  # %s:%d:%d", Quote(pos.File), pos.Line, pos.Column)
+	return fmt.Sprintf("  # %s:%d:%d", untrusted.Name(pos.File), pos.Line, pos.Column)
 }
 
 func (r textRenderer) pool(pc plan.PoolChange) {
@@ -183,7 +184,7 @@ func (r textRenderer) policy(o plan.PolicyOutcome) {
 }
 
 func (r textRenderer) user(uc plan.UserChange, lines []fieldDiff) {
-	heading := r.s.Yellow("~ user "+uc.Username) + r.s.Dim(at(uc.Pos))
+	heading := r.s.Yellow("~ user "+untrusted.Name(uc.Username)) + r.s.Dim(at(uc.Pos))
 	if uc.Policy != "" {
 		heading += r.s.Dim(" — policy " + uc.Policy)
 	}
@@ -276,7 +277,7 @@ func (r textRenderer) calls(calls []plan.Call) {
 		}
 		target := c.UserPoolId
 		if c.Username != "" {
-			target += " " + c.Username
+			target += " " + untrusted.Name(c.Username)
 		}
 		number := fmt.Sprintf("%*d.", width, i+1)
 		r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s", number, c.Operation, target))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, stageName(c.Stage))))
@@ -334,22 +335,22 @@ func (r textRenderer) diagnostics(l diag.List) {
 		if g.Severity == diag.Error {
 			label = r.s.Red("Error:")
 		}
-		r.line(0, label+" "+SanitizeLine(g.Summary))
+		r.line(0, label+" "+untrusted.Line(g.Summary))
 		if len(g.members) > 1 {
 			limit := groupNamesShown
 			if r.showUsers {
 				limit = 0
 			}
-			r.line(2, "users: "+SanitizeLine(g.users(limit)))
+			r.line(2, "users: "+untrusted.Line(g.users(limit)))
 		}
 		if w := where(g.Diagnostic); w != "" {
 			if more := len(g.members) - 1; more > 0 {
 				w += fmt.Sprintf(" and %s", Plural(more, "more place"))
 			}
-			r.line(2, r.s.Dim("at "+SanitizeLine(w)))
+			r.line(2, r.s.Dim("at "+untrusted.Line(w)))
 		}
 		if g.Detail != "" {
-			r.line(2, SanitizeLine(g.Detail))
+			r.line(2, untrusted.Line(g.Detail))
 		}
 		r.line(0, "")
 	}

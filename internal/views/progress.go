@@ -9,6 +9,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
 
@@ -190,5 +191,5 @@ func (s *IOStreams) Retry(operation, poolID, username, reason string, attempt, a
 	if username != "" {
 		target = username + " in " + poolID
 	}
-	fmt.Fprintf(s.ErrOut, "%s (%s): %s, retry %d/%d in %.1f s\n", operation, Quote(target), reason, attempt, attempts, delay.Seconds())
+	fmt.Fprintf(s.ErrOut, "%s (%s): %s, retry %d/%d in %.1f s\n", operation, untrusted.Name(target), reason, attempt, attempts, delay.Seconds())
 }

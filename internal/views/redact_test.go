@@ -17,38 +17,6 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-func TestRedactHidesWhatTheSDKQuotes(t *testing.T) {
-	// The SDK's own wording when a credential_process prints a truncated
-	// document (reproduced with aws-sdk-go-v2's process provider).
-	sdk := `reading live state: GetUserPoolMfaConfig pool us-west-2_Partners3: get identity: get credentials: failed to refresh cached credentials, process provider error: parse failed of process output: {"Version": 1, "AccessKeyId": "AKIDEXAMPLE", "SecretAccessKey": "wJalrSUPERSECRETKEY", "SessionToken": "tok, error: unexpected end of JSON input`
-	for _, tc := range []struct{ in, secret, keep string }{
-		{sdk, "wJalrSUPERSECRETKEY", "unexpected end of JSON input"},
-		{sdk, "tok,", "parse failed of process output: (hidden"},
-		{`{"SecretAccessKey":"abc/def+ghi"}`, "abc/def+ghi", "SecretAccessKey"},
-		{`aws_secret_access_key = s3cr3t`, "s3cr3t", "aws_secret_access_key"},
-		{`"SessionToken": "IQoJb3JpZ2luX2VjE`, "IQoJb3JpZ2luX2VjE", "SessionToken"},
-		{`ExternalId=hunter2 rejected`, "hunter2", "rejected"},
-	} {
-		got := Redact(tc.in)
-		if strings.Contains(got, tc.secret) || !strings.Contains(got, tc.keep) {
-			t.Errorf("Redact(%q) = %q; want %q hidden and %q kept", tc.in, got, tc.secret, tc.keep)
-		}
-	}
-	if plain := "AdminGetUser pool eu-west-1_A user alice: connection refused"; Redact(plain) != plain {
-		t.Errorf("Redact changed a message without secrets: %q", Redact(plain))
-	}
-}
-
-func TestSafeErrorEscapesControlsAndBidi(t *testing.T) {
-	got := SafeError(errors.New("unknown key \"x\n::error file=prod.yaml::forged\x1b[2J\u202etxt.exe\""))
-	if strings.ContainsAny(got, "\x1b\u202e") || !strings.Contains(got, `\x1b[2J`) || !strings.Contains(got, `\u202e`) {
-		t.Fatalf("SafeError = %q", got)
-	}
-	if Quote("x\n::error::forged") != `"x\n::error::forged"` || Quote("alice.nguyen") != "alice.nguyen" {
-		t.Fatalf("Quote: %s %s", Quote("x\n::error::forged"), Quote("alice.nguyen"))
-	}
-}
-
 // Whatever a diagnostic holds from its input (a file name, a key), it is
 // printed on one line, without control characters.
 func TestDiagnosticsPrintOnOneLineWhateverTheyHold(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/jsondoc"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -126,7 +127,7 @@ func (v reportText) Report(r *usecase.Report) error {
 					fmt.Fprintf(w, "    … and %d more (--show-users lists them all)\n", len(p.Violations)-limit)
 					break
 				}
-				fmt.Fprintf(w, "    %s (policy %s): %s\n", x.Username, x.Policy, x.Reason)
+				fmt.Fprintf(w, "    %s (policy %s): %s\n", untrusted.Name(x.Username), x.Policy, untrusted.Line(x.Reason))
 			}
 		}
 		fmt.Fprintln(w)
@@ -258,6 +259,9 @@ func (v reportCSV) Report(r *usecase.Report) error {
 		for _, u := range p.Users {
 			rec := []string{p.UserPoolId, u.Username, u.State, u.Preferred, strings.Join(u.Enabled, " "), u.Reason,
 				strings.Join(policies[u.Username], " "), strings.Join(violations[u.Username], "; ")}
+			for i := range rec {
+				rec[i] = untrusted.CSV(rec[i])
+			}
 			if err := w.Write(rec); err != nil {
 				return err
 			}
@@ -288,7 +292,7 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 	fmt.Fprintln(w, "# MFA report")
 	for _, p := range r.Pools {
 		fmt.Fprintf(w, "\n## User pool `%s`\n\n", p.UserPoolId)
-		fmt.Fprintf(w, "MFA **%s**, factors: %s. Users: %s (%s).\n\n", p.MfaConfiguration, orNone(p.Factors), readCount(p), mdEscape(p.Selection))
+		fmt.Fprintf(w, "MFA **%s**, factors: %s. Users: %s (%s).\n\n", p.MfaConfiguration, orNone(p.Factors), readCount(p), untrusted.Markdown(p.Selection))
 		fmt.Fprintln(w, "| state | users |")
 		fmt.Fprintln(w, "|---|---:|")
 		for _, st := range usecase.ReportStates {
@@ -296,7 +300,7 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 		}
 		fmt.Fprintf(w, "\nPreferred factor: %s.\n", preferredLine(p))
 		if len(p.UsersWithoutMfa) > 0 {
-			fmt.Fprintf(w, "\n**Without MFA (%d):** %s\n", len(p.UsersWithoutMfa), mdEscape(NameList(p.UsersWithoutMfa, namesLimit(v.opts))))
+			fmt.Fprintf(w, "\n**Without MFA (%d):** %s\n", len(p.UsersWithoutMfa), untrusted.Markdown(NameList(p.UsersWithoutMfa, namesLimit(v.opts))))
 		}
 		if hint := legacyHint(p); hint != "" {
 			fmt.Fprintf(w, "\n%s\n", hint)
@@ -304,7 +308,7 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 		if len(p.Unknown) > 0 {
 			fmt.Fprintln(w, "\n**Unknown, and why:**")
 			for _, why := range unknownReasons(p) {
-				fmt.Fprintf(w, "- %d: %s\n", why.n, mdEscape(why.reason))
+				fmt.Fprintf(w, "- %d: %s\n", why.n, untrusted.Markdown(why.reason))
 			}
 		}
 		if len(p.Violations) > 0 {
@@ -315,7 +319,7 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 					fmt.Fprintf(w, "\n… and %d more.\n", len(p.Violations)-limit)
 					break
 				}
-				fmt.Fprintf(w, "| %s | %s | %s |\n", mdEscape(x.Username), mdEscape(x.Policy), mdEscape(x.Reason))
+				fmt.Fprintf(w, "| %s | %s | %s |\n", untrusted.Markdown(x.Username), untrusted.Markdown(x.Policy), untrusted.Markdown(x.Reason))
 			}
 		}
 	}

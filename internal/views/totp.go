@@ -9,6 +9,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -69,5 +70,5 @@ func (v *TOTPEnroll) Enrolled(e *usecase.Enrolled) {
 	if e.TOTP.PreferredMfa {
 		state = "enabled and preferred"
 	}
-	fmt.Fprintf(v.io.Out, "%s TOTP is %s for user %s of user pool %s.\n", p.Green("Done:"), state, e.Username, e.UserPoolId)
+	fmt.Fprintf(v.io.Out, "%s TOTP is %s for user %s of user pool %s.\n", p.Green("Done:"), state, untrusted.Name(e.Username), e.UserPoolId)
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/rules"
@@ -23,7 +24,7 @@ import (
 
 // FormatVersion is the version of the plan-file format: MAJOR changes
 // make older files unreadable, MINOR ones add keys older files lack.
-const FormatVersion = "1.5"
+const FormatVersion = "1.6"
 
 // fileJSON is a plan file. docs/planning.md ("Plan files") describes it.
 type fileJSON struct {
@@ -35,6 +36,7 @@ type fileJSON struct {
 	Targets       []plan.Target          `json:",omitempty"`
 	SelfService   *plan.SelfService      `json:",omitempty"`
 	Selections    []plan.SelectionTarget `json:",omitempty"`
+	Created       string                 `json:",omitempty"` // when the plan was made (RFC 3339, UTC): signed, see CheckAge
 	Options       *plan.Options          `json:",omitempty"`
 	Signature     string                 `json:",omitempty"`
 }
@@ -59,6 +61,9 @@ func SaveSigned(w io.Writer, p *plan.Plan, key []byte) error {
 	out.Selections = p.Selections
 	opts := p.Options
 	out.Options = &opts
+	if !p.Created.IsZero() {
+		out.Created = p.Created.UTC().Format(time.RFC3339Nano)
+	}
 	if len(key) > 0 {
 		sig, err := signature(out, key)
 		if err != nil {
@@ -141,6 +146,11 @@ func load(r io.Reader, key []byte, checkSignature bool) (*plan.Plan, error) {
 	if pj.Options != nil {
 		p.Options = *pj.Options
 	}
+	if pj.Created != "" {
+		if p.Created, err = time.Parse(time.RFC3339Nano, pj.Created); err != nil {
+			return nil, fmt.Errorf("corrupt plan file: Created %q is not a time (RFC 3339)", pj.Created)
+		}
+	}
 	if s := p.SelfService; s != nil && s.AccessToken != plan.AccessTokenMarker {
 		return nil, fmt.Errorf("corrupt plan file: plan.SelfService.AccessToken holds a value; plan files never carry the access token (expected %q)", plan.AccessTokenMarker)
 	}
@@ -158,10 +168,43 @@ func major(version string) string {
 	return m
 }
 
-// oldestPlanFile is the oldest plan-file format this mfactl applies: 1.5
-// put the pool ID into fingerprints and the build options into the file.
+// oldestPlanFile is the oldest plan-file format this mfactl applies: 1.6
+// put the dates Cognito moves on writes into fingerprints and the time the
+// plan was made into the file (1.5, the pool ID and the build options).
 // Older files still load (to be shown), but apply refuses them.
-const oldestPlanFile = "1.5"
+const oldestPlanFile = "1.6"
+
+// MaxFileSize is the largest plan file apply and show read: about 140,000
+// changed users at some 1.8 KB each. A larger change applies from the
+// files, or in parts (--target).
+const MaxFileSize = 256 << 20
+
+// DefaultMaxAge is how old a plan file apply takes by default
+// (--max-plan-age).
+const DefaultMaxAge = 24 * time.Hour
+
+// CheckAge refuses a plan made longer than maxAge before now (0: no
+// limit), or with no time of making, or made in the future: a plan file
+// is for the change it was reviewed for, not one to keep and replay.
+func CheckAge(p *plan.Plan, now time.Time, maxAge time.Duration) error {
+	const again = "make the plan again (mfactl plan -f FILES --out PLANFILE), review it, and apply that file"
+	switch age := now.Sub(p.Created); {
+	case maxAge <= 0:
+		return nil
+	case p.Created.IsZero():
+		return fmt.Errorf("the plan file does not say when it was made, so apply cannot tell its age: %s", again)
+	case age < -clockSkew:
+		return fmt.Errorf("the plan file says it was made at %s, %s from now: check this machine's clock, or %s", p.Created.UTC().Format(time.RFC3339), (-age).Round(time.Second), again)
+	case age > maxAge:
+		return fmt.Errorf("the plan file was made %s ago (at %s), longer ago than --max-plan-age %s allows: %s (or raise --max-plan-age)",
+			age.Round(time.Minute), p.Created.UTC().Format(time.RFC3339), maxAge, again)
+	}
+	return nil
+}
+
+// clockSkew is how far ahead of this machine's clock the machine that made
+// a plan may be.
+const clockSkew = 5 * time.Minute
 
 // Applicable says why a loaded plan file cannot be applied by this mfactl
 // although it can be read: it was made in an older minor format whose
