@@ -110,9 +110,19 @@ func BenchmarkReadLiveRaisedQuota(b *testing.B) {
 // BenchmarkReadLiveUnderCPUContention reads at 10× Cognito's quota while
 // other goroutines keep every core busy, so that the readers stall now and
 // then: a pacer that saves what a stall left unspent (catchUp) makes it up
-// within the per-second quota. "ratio" is achieved over the quota; the
+// within the per-second quota; catch-up=0s is the pacer without it. "ratio" is achieved over the quota; the
 // emulator enforces the quota, so throttled/op shows any overshoot.
 func BenchmarkReadLiveUnderCPUContention(b *testing.B) {
+	for _, saved := range []time.Duration{catchUp, 0} {
+		b.Run(fmt.Sprintf("catch-up=%s", saved), func(b *testing.B) {
+			defer func(was time.Duration) { catchUp = was }(catchUp)
+			catchUp = saved
+			benchmarkReadLiveUnderCPUContention(b)
+		})
+	}
+}
+
+func benchmarkReadLiveUnderCPUContention(b *testing.B) {
 	isolateAWSEnv(b)
 	const scale = 10.0
 	quota := defaultRates[UserRead] * scale
