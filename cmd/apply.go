@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
@@ -19,7 +22,7 @@ import (
 
 // ApplyOptions are the inputs of `mfactl apply`.
 type ApplyOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 
 	PlanFile        string // set when a saved plan is applied
@@ -56,7 +59,7 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 		Example: `  mfactl apply -f mfa/
   mfactl apply -f mfa/ --auto-approve
   mfactl plan -f mfa/ --out mfa.plan && mfactl apply mfa.plan`,
-		Args: cobra.MaximumNArgs(1),
+		Args: applyArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.PlanFile = args[0]
@@ -97,6 +100,37 @@ Exit codes: 0 applied (or nothing to do), 1 error or a call failed,
 	return c
 }
 
+// applyArgs takes one saved plan, and explains the arguments people give
+// apply instead: desired-state files or a directory without -f, or the
+// rest of a shell glob after -f.
+func applyArgs(c *cobra.Command, args []string) error {
+	if len(args) == 1 && !isDesiredState(args[0]) {
+		return nil // a saved plan
+	}
+	given, _ := c.Flags().GetStringArray("file")
+	if len(args) != 1 || len(given) > 0 {
+		return filesWithF(c, args)
+	}
+	what := "a desired-state file"
+	if info, err := os.Stat(args[0]); err == nil && info.IsDir() {
+		what = "a directory"
+	}
+	return &UsageError{
+		Err:  fmt.Errorf("%s is %s, not a saved plan", args[0], what),
+		Hint: fmt.Sprintf("apply desired-state files with -f: mfactl apply -f %s", args[0]),
+	}
+}
+
+// isDesiredState: arg names a directory or a YAML file, which apply takes
+// with -f; a saved plan is a JSON file.
+func isDesiredState(arg string) bool {
+	if ext := strings.ToLower(filepath.Ext(arg)); ext == ".yaml" || ext == ".yml" {
+		return true
+	}
+	info, err := os.Stat(arg)
+	return (err == nil && info.IsDir()) || strings.HasSuffix(arg, "/")
+}
+
 func applyRun(ctx context.Context, opts *ApplyOptions) error {
 	format, _ := views.ApplyFormats.Parse(opts.Output)
 	view, err := views.NewApply(format, opts.IO, views.Options{Verbose: opts.Verbose})
@@ -118,10 +152,6 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 	if opts.PlanFile != "" {
 		return applySavedPlan(ctx, session, view, opts)
 	}
-	// Refuse before reading anything: a pipeline without --auto-approve is a mistake.
-	if !opts.AutoApprove && !opts.IO.CanPrompt() {
-		return errors.New("refusing to apply without confirmation: mfactl can only ask when stdin and stderr are a terminal; review with `mfactl plan` and pass --auto-approve")
-	}
 	update, finish := opts.IO.ReadProgress()
 	planned, err := session.Plan(ctx, usecase.PlanOptions{
 		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update, Targets: opts.Targets,
@@ -137,8 +167,12 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 		return err
 	}
 	if !opts.AutoApprove {
-		ok, err := opts.IO.Confirm(ctx, fmt.Sprintf("\nmfactl will make %s to change %s.\nOnly 'yes' will be accepted to approve.\n\nApply?", views.Plural(len(p.Calls), "call"), poolList(p)))
-		if errors.Is(err, views.ErrPromptInterrupted) {
+		// Nothing to do needs no approval; only now is a missing terminal a mistake.
+		if !opts.IO.CanPrompt() {
+			return fmt.Errorf("refusing to apply %s without confirmation: mfactl can only ask when stdin and stderr are a terminal; review the plan, then run again with --auto-approve", views.Plural(len(p.Calls), "call"))
+		}
+		ok, err := opts.IO.Confirm(ctx, "\n"+approvalQuestion(p))
+		if errors.Is(err, iostreams.ErrPromptInterrupted) {
 			fmt.Fprintln(opts.IO.ErrOut, "\nInterrupted at the prompt: nothing was sent to Cognito.")
 			return ErrInterrupted
 		}
@@ -152,18 +186,20 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 	return execute(ctx, session, view, opts, p)
 }
 
-// poolList names the pools a plan changes: "user pool eu-west-1_A" or "3 user pools".
-func poolList(p *plan.Plan) string {
+// approvalQuestion says what "yes" approves: "Apply 21 calls to 3 pools?
+// Only 'yes' is accepted:", naming the pool when there is one.
+func approvalQuestion(p *plan.Plan) string {
 	var pools []string
 	for _, pc := range p.Pools {
 		if !pc.InSync() {
 			pools = append(pools, pc.UserPoolId)
 		}
 	}
+	target := views.Plural(len(pools), "pool")
 	if len(pools) == 1 {
-		return "user pool " + pools[0]
+		target = "pool " + pools[0]
 	}
-	return views.Plural(len(pools), "user pool") + " (" + strings.Join(pools, ", ") + ")"
+	return fmt.Sprintf("Apply %s to %s? Only 'yes' is accepted:", views.Plural(len(p.Calls), "call"), target)
 }
 
 // applySavedPlan runs a plan file after checking that what it read has not
@@ -195,10 +231,10 @@ func applySavedPlan(ctx context.Context, session *usecase.Session, view views.Ap
 // execute applies p with progress on stderr, shows the outcome and returns
 // the error that sets the exit code.
 func execute(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions, p *plan.Plan) error {
-	hooks, finish := opts.IO.ApplyProgress(len(p.Calls))
+	progress := opts.IO.ApplyProgress(len(p.Calls))
 	scope, _ := usecase.ParseVerifyScope(opts.Verify) // checked with the flags
-	applied, err := session.Apply(ctx, p, usecase.ApplyOptions{Concurrency: opts.Concurrency, Hooks: hooks, Verify: scope})
-	finish()
+	applied, err := session.Apply(ctx, p, usecase.ApplyOptions{Concurrency: opts.Concurrency, Hooks: views.ApplyHooks(progress), Verify: scope})
+	progress.Finish()
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
@@ -56,7 +57,7 @@ func (a *awsFlags) options() (cognito.Options, error) {
 // session returns the use-case session whose Cognito client is made, on
 // first use, from these flags; retries of requests that cannot reach
 // Cognito are shown on io's stderr as they happen.
-func (a *awsFlags) session(newClient func(context.Context, cognito.Options) (usecase.Cognito, error), io *views.IOStreams) *usecase.Session {
+func (a *awsFlags) session(newClient func(context.Context, cognito.Options) (usecase.Cognito, error), io *iostreams.IOStreams) *usecase.Session {
 	return usecase.NewSession(func(ctx context.Context, tok *token.Token) (usecase.Cognito, error) {
 		opts, err := a.options()
 		if err != nil {
@@ -64,7 +65,7 @@ func (a *awsFlags) session(newClient func(context.Context, cognito.Options) (use
 		}
 		opts.AccessToken = tok
 		opts.OnRetry = func(r cognito.Retry) {
-			io.Retry(r.Operation, r.UserPoolId, r.Username, r.Reason, r.Attempt, r.Attempts, r.Delay)
+			views.Retry(io.ErrOut, r.Operation, r.UserPoolId, r.Username, r.Reason, r.Attempt, r.Attempts, r.Delay)
 		}
 		return newClient(ctx, opts)
 	})

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // BenchmarkApplyAtQuota measures how close apply's writes run to Cognito's
@@ -64,7 +64,7 @@ func BenchmarkApplyAtQuota(b *testing.B) {
 		if err := emu.Seed(bytes.NewReader([]byte(seed.String()))); err != nil {
 			b.Fatal(err)
 		}
-		ios, _, out, _ := views.TestStreams()
+		ios, _, out, _ := iostreams.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs([]string{"apply", "-f", file, "--auto-approve", "--endpoint-url", url,
 			"--rate", fmt.Sprintf("UserResourceUpdate=%g", quota), "--rate", fmt.Sprintf("UserRead=%g", 120*scale)})
@@ -123,7 +123,7 @@ func BenchmarkPolicyPlanAtQuota(b *testing.B) {
 			last = now
 		}})
 		seedMixedPool(b, emu, users)
-		ios, _, out, _ := views.TestStreams()
+		ios, _, out, _ := iostreams.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs([]string{"plan", "-f", file, "--endpoint-url", url,
 			"--rate", fmt.Sprintf("UserRead=%g", quota), "--rate", fmt.Sprintf("UserList=%g", 30*scale)})
@@ -198,7 +198,7 @@ func benchmarkApplyChanged(b *testing.B, users, changed int) {
 		if err := emu.Seed(strings.NewReader(seed.String())); err != nil {
 			b.Fatal(err)
 		}
-		ios, _, out, _ := views.TestStreams()
+		ios, _, out, _ := iostreams.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs([]string{"apply", "-f", file, "--auto-approve", "--endpoint-url", url,
 			"--rate", fmt.Sprintf("UserRead=%g", readRate), "--rate", fmt.Sprintf("UserResourceUpdate=%g", writeRate)})

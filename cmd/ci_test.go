@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // runWith is run with streams the test made (a terminal, a CI environment).
-func (h *harness) runWith(ctx context.Context, ios *views.IOStreams, args ...string) int {
+func (h *harness) runWith(ctx context.Context, ios *iostreams.IOStreams, args ...string) int {
 	h.t.Helper()
 	root := NewRootCmd(NewFactory(ios))
 	if args[0] == "plan" || args[0] == "apply" {
@@ -93,8 +93,8 @@ func TestOnePlanRunWritesEveryReport(t *testing.T) {
 func TestInvalidFilesGetAnnotationsAndAReport(t *testing.T) {
 	t.Chdir(repoRoot)
 	sarif := filepath.Join(t.TempDir(), "v.sarif")
-	ios, _, out, errOut := views.TestStreams()
-	ios.CI = views.CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
+	ios, _, out, errOut := iostreams.TestStreams()
+	ios.CI = iostreams.CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"validate", "-f", "fixtures/invalid/schema-unknown-key-did-you-mean.yaml", "--report", "sarif=" + sarif})
 	if code := exitCode(root.Execute(), ios); code != ExitError {
@@ -200,10 +200,30 @@ type blockingReader struct{ done chan struct{} }
 
 func (r blockingReader) Read([]byte) (int, error) { <-r.done; return 0, io.EOF }
 
+// Without a terminal, apply asks nothing: with nothing to do it says so
+// and exits 0; with changes it shows them and refuses, naming the flag.
+func TestApplyWithoutATerminalNeedsApprovalOnlyForChanges(t *testing.T) {
+	h := newHarness(t, emulator.Options{})
+	ctx := context.Background()
+	out, errOut, code := h.run(ctx, "apply", "-f", examples)
+	if code != ExitError || len(h.writes()) != 0 || !strings.Contains(out, "Plan: 21 calls") ||
+		!strings.Contains(errOut, "refusing to apply 21 calls without confirmation") || !strings.Contains(errOut, "--auto-approve") {
+		t.Fatalf("changes, no terminal: exit %d, writes %v\n%s\n%s", code, h.writes(), out, errOut)
+	}
+	if _, errOut, code := h.run(ctx, "apply", "-f", examples, "--auto-approve"); code != ExitOK {
+		t.Fatalf("apply: exit %d\n%s", code, errOut)
+	}
+	h.emu.ResetStats()
+	out, errOut, code = h.run(ctx, "apply", "-f", examples)
+	if code != ExitOK || len(h.writes()) != 0 || !strings.Contains(out, "No changes") || errOut != "" {
+		t.Fatalf("nothing to do, no terminal: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	h := newHarness(t, emulator.Options{})
-	terminal := func(in io.Reader) (*views.IOStreams, *views.Buffer) {
-		ios, _, _, errOut := views.TestStreams()
+	terminal := func(in io.Reader) (*iostreams.IOStreams, *iostreams.Buffer) {
+		ios, _, _, errOut := iostreams.TestStreams()
 		ios.In, ios.StdinTTY, ios.StderrTTY = in, true, true
 		return ios, errOut
 	}
@@ -211,7 +231,7 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	if code := h.runWith(context.Background(), ios, "apply", "-f", examples); code != ExitError || len(h.writes()) != 0 {
 		t.Fatalf("'y' approved: exit %d, writes %v\n%s", code, h.writes(), errOut)
 	}
-	if !strings.Contains(errOut.String(), "Only 'yes' will be accepted") || !strings.Contains(errOut.String(), "apply cancelled; nothing was changed") {
+	if !strings.Contains(errOut.String(), "Apply 21 calls to 5 pools? Only 'yes' is accepted: ") || !strings.Contains(errOut.String(), "apply cancelled; nothing was changed") {
 		t.Errorf("prompt:\n%s", errOut)
 	}
 
@@ -220,7 +240,8 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	defer close(done)
 	ios, errOut = terminal(blockingReader{done})
 	go func() {
-		for !strings.Contains(errOut.String(), "Apply?") {
+		deadline := time.Now().Add(30 * time.Second)
+		for !strings.Contains(errOut.String(), "is accepted:") && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		cancel() // what the signal handler does on Ctrl-C
@@ -228,7 +249,7 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	if code := h.runWith(ctx, ios, "apply", "-f", examples); code != ExitInterrupted || len(h.writes()) != 0 {
 		t.Fatalf("Ctrl-C at the prompt: exit %d, writes %v", code, h.writes())
 	}
-	if !strings.Contains(errOut.String(), "nothing was sent to Cognito") {
+	if !strings.HasSuffix(errOut.String(), "is accepted: \nInterrupted at the prompt: nothing was sent to Cognito.\n") {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 
@@ -255,7 +276,7 @@ func TestSavedPlanWithANewSecretSaysToGiveTheFiles(t *testing.T) {
 
 func TestNoColorFlagAndEmptyNoColor(t *testing.T) {
 	t.Chdir(repoRoot)
-	ios, _, out, _ := views.TestStreams()
+	ios, _, out, _ := iostreams.TestStreams()
 	ios.NoColor, ios.StdoutTTY = false, true
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"validate", "-f", "fixtures/examples", "--no-color"})
@@ -263,7 +284,7 @@ func TestNoColorFlagAndEmptyNoColor(t *testing.T) {
 		t.Fatalf("exit %d, coloured with --no-color: %q", code, out.String())
 	}
 	t.Setenv("NO_COLOR", "")
-	if s := views.System(); s.StdoutTTY && s.NoColor && os.Getenv("TERM") != "dumb" {
+	if s := iostreams.System(); s.StdoutTTY && s.NoColor && os.Getenv("TERM") != "dumb" {
 		t.Error("an empty NO_COLOR turned colour off (no-color.org: only a non-empty value does)")
 	}
 }

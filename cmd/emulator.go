@@ -8,18 +8,19 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 
 	"github.com/mfactl/mfactl/emulator"
 )
 
 // EmulatorOptions are the inputs of `mfactl emulator`.
 type EmulatorOptions struct {
-	IO *views.IOStreams
+	IO *iostreams.IOStreams
 
 	Listen       string
 	Seed         string
@@ -69,7 +70,7 @@ ordered call log are at GET <url>/_emulator/stats.`,
 	fs.Int64Var(&opts.FaultSeed, "fault-seed", 0, "seed for random faults and jitter, for reproducible runs")
 	fs.DurationVar(&opts.Latency, "latency", 0, "added to every API call")
 	fs.DurationVar(&opts.Jitter, "jitter", 0, "up to this much more latency, drawn from the fault seed")
-	fs.StringArrayVar(&opts.Faults, "fault", nil, "random fault OP=KIND:RATE, KIND internal|throttle|conflict|drop|<Code>Exception, OP an operation or * (repeatable)")
+	fs.StringArrayVar(&opts.Faults, "fault", nil, "random fault OP=KIND:RATE, KIND "+strings.Join(emulator.FaultKinds(), "|")+"|<Code>Exception (reset: the connection is reset before the call acts; lost: the call acts, its answer is lost), OP an operation or * (repeatable)")
 	fs.StringVar(&opts.Region, "region", "us-east-1", "Region for requests that carry no SigV4 credential scope")
 	fs.BoolVar(&opts.LogRequests, "log-requests", false, "log one line per API call to stderr")
 	return c

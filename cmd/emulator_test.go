@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/mfactl/mfactl/internal/views"
 	"io"
 	"net/http"
 	"os"
@@ -13,10 +12,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 func TestEmulatorFlags(t *testing.T) {
-	ios, _, _, _ := views.TestStreams()
+	ios, _, _, _ := iostreams.TestStreams()
 	var got *EmulatorOptions
 	c := NewCmdEmulator(&Factory{IO: ios}, func(_ context.Context, o *EmulatorOptions) error { got = o; return nil })
 	c.SetArgs([]string{"--listen", "127.0.0.1:9229", "--seed", "s.yaml", "--state-file", "st.json", "--quota-scale", "0.5",
@@ -49,7 +50,7 @@ func TestEmulatorRefusesBadInput(t *testing.T) {
 		{EmulatorOptions{Listen: "127.0.0.1:0", QuotaScale: -1}, "--quota-scale"},
 		{EmulatorOptions{Listen: "127.0.0.1:0", Seed: "/does/not/exist.yaml"}, "no such file"},
 	} {
-		ios, _, _, _ := views.TestStreams()
+		ios, _, _, _ := iostreams.TestStreams()
 		tt.opts.IO = ios
 		err := emulatorRun(context.Background(), &tt.opts)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -65,11 +66,11 @@ func TestEmulatorRefusesBadInput(t *testing.T) {
 
 // startEmulator runs emulatorRun until the returned stop is called, and
 // returns the URL it printed first on stdout.
-func startEmulator(t *testing.T, opts EmulatorOptions) (url string, stderr *views.Buffer, stop func() error) {
+func startEmulator(t *testing.T, opts EmulatorOptions) (url string, stderr *iostreams.Buffer, stop func() error) {
 	t.Helper()
 	pr, pw := io.Pipe()
-	stderr = &views.Buffer{}
-	opts.IO = &views.IOStreams{In: strings.NewReader(""), Out: pw, ErrOut: stderr}
+	stderr = &iostreams.Buffer{}
+	opts.IO = &iostreams.IOStreams{In: strings.NewReader(""), Out: pw, ErrOut: stderr}
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1:0"
 	}

@@ -102,7 +102,7 @@ func TestCredentialProcessOutputNeverReachesOutput(t *testing.T) {
 		if strings.Contains(stdout+stderr, "SUPERSECRET") || strings.Contains(stdout+stderr, "AKIDEXAMPLE") {
 			t.Fatalf("%s: the credential process's output reached the output:\n%s\n%s", format, stdout, stderr)
 		}
-		if !strings.Contains(stdout+stderr, "process output: (hidden") || !strings.Contains(stdout+stderr, "nothing more was sent") {
+		if !strings.Contains(stdout+stderr, "process output: (hidden") || !strings.Contains(stdout+stderr, "nothing was sent to Cognito") {
 			t.Errorf("%s: the error does not say what failed:\n%s\n%s", format, stdout, stderr)
 		}
 		if format == "json" {

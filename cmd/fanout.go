@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/schema"
@@ -17,7 +18,7 @@ type planFanOut struct {
 
 // newViews builds the -o view and one view per --report file, from the
 // command's registry: a format it does not hold is an error.
-func newViews[V any](formats *views.Formats[V], format views.Format, io *views.IOStreams, o views.Options, rf *reportFiles) (main V, reports []V, err error) {
+func newViews[V any](formats *views.Formats[V], format views.Format, io *iostreams.IOStreams, o views.Options, rf *reportFiles) (main V, reports []V, err error) {
 	if main, err = formats.New(format, io, o); err != nil {
 		return main, nil, err
 	}
@@ -31,7 +32,7 @@ func newViews[V any](formats *views.Formats[V], format views.Format, io *views.I
 	return main, reports, nil
 }
 
-func newPlanFanOut(formats *views.Formats[views.Plan], format views.Format, io *views.IOStreams, o views.Options, rf *reportFiles) (planFanOut, error) {
+func newPlanFanOut(formats *views.Formats[views.Plan], format views.Format, io *iostreams.IOStreams, o views.Options, rf *reportFiles) (planFanOut, error) {
 	main, reports, err := newViews(formats, format, io, o, rf)
 	return planFanOut{main: main, reports: reports}, err
 }
@@ -62,7 +63,7 @@ func (v planFanOut) Saved(path string, p *plan.Plan, files []string) { v.main.Sa
 // validateFanOut shows validation in the -o view and in each --report view.
 type validateFanOut []views.Validate
 
-func newValidateFanOut(format views.Format, io *views.IOStreams, rf *reportFiles) (validateFanOut, error) {
+func newValidateFanOut(format views.Format, io *iostreams.IOStreams, rf *reportFiles) (validateFanOut, error) {
 	main, reports, err := newViews(views.ValidateFormats, format, io, views.Options{}, rf)
 	return append(validateFanOut{main}, reports...), err
 }

@@ -3,14 +3,16 @@ package cmd
 import (
 	"context"
 	"errors"
-	"github.com/mfactl/mfactl/internal/views"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/views"
 )
 
 func TestPlanFlagsReachTheOptions(t *testing.T) {
-	ios, _, _, _ := views.TestStreams()
+	ios, _, _, _ := iostreams.TestStreams()
 	var got *PlanOptions
 	c := NewCmdPlan(&Factory{IO: ios}, func(_ context.Context, o *PlanOptions) error { got = o; return nil })
 	c.SetArgs([]string{"-f", "a.yaml", "--file", "dir/", "--detailed-exitcode", "-o", "json", "--out", "p.plan",
@@ -39,9 +41,9 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 		{[]string{"-f", "a.yaml", "--report", "yaml=x"}, "use text, json, cli, markdown, github, junit or sarif"},
 		{[]string{"-f", "a.yaml", "--report", "junit=x", "--report", "sarif=x"}, "already the file of another --report"},
 		{[]string{"-o", "json"}, `"file" not set`},
-		{[]string{"-f", "a.yaml", "extra"}, "desired-state files are given with -f: plan -f extra"},
+		{[]string{"-f", "a.yaml", "extra"}, "desired-state files are given with -f, each with its own: plan -f a.yaml -f extra"},
 	} {
-		ios, _, _, _ := views.TestStreams()
+		ios, _, _, _ := iostreams.TestStreams()
 		ran := false
 		c := NewCmdPlan(&Factory{IO: ios}, func(context.Context, *PlanOptions) error { ran = true; return nil })
 		c.SetArgs(tc.args)
@@ -54,7 +56,7 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 
 func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
 	run := func(args ...string) (*ApplyOptions, error) {
-		ios, _, _, _ := views.TestStreams()
+		ios, _, _, _ := iostreams.TestStreams()
 		var got *ApplyOptions
 		c := NewCmdApply(&Factory{IO: ios}, func(_ context.Context, o *ApplyOptions) error { got = o; return nil })
 		c.SetArgs(args)
@@ -89,13 +91,13 @@ func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
 		want string
 	}{
 		{[]string{"users.yaml"}, "unknown command \"users.yaml\"\nto see what a file would change, give it to plan with -f: mfactl plan -f users.yaml"},
-		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are init, import, validate, schema, plan, show, apply, report and emulator; see `mfactl --help`"},
-		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f: mfactl plan -f users.yaml"},
-		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f: mfactl validate -f a.yaml -f b.yaml"},
+		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are apply, completion, emulator, import, init, passkey, plan, report, reset-mfa, schema, show, totp and validate; see `mfactl --help`"},
+		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f, each with its own: mfactl plan -f users.yaml"},
+		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f, each with its own: mfactl validate -f a.yaml -f b.yaml"},
 		{[]string{"plan", "-f", "a.yaml", "--nope"}, "unknown flag: --nope\nsee `mfactl plan --help`"},
 		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text, json, cli, markdown, github, junit or sarif"},
 	} {
-		ios, _, out, errOut := views.TestStreams()
+		ios, _, out, errOut := iostreams.TestStreams()
 		root := NewRootCmd(&Factory{IO: ios})
 		root.SetArgs(tc.args)
 		err := root.Execute()

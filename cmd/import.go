@@ -12,13 +12,14 @@ import (
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/desiredfile"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
 // ImportOptions are the inputs of `mfactl import`.
 type ImportOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 	Now       func() time.Time // for the header; time.Now in production
 
@@ -88,14 +89,17 @@ func (o *ImportOptions) check() error {
 }
 
 // outIsDir: --out names an existing directory, or ends with a separator.
-func (o *ImportOptions) outIsDir() bool {
-	if o.Out == "" || o.Out == "-" {
+func (o *ImportOptions) outIsDir() bool { return outIsDir(o.Out) }
+
+// outIsDir: an --out that names an existing directory, or ends with a separator.
+func outIsDir(out string) bool {
+	if out == "" || out == "-" {
 		return false
 	}
-	if strings.HasSuffix(o.Out, "/") || strings.HasSuffix(o.Out, string(os.PathSeparator)) {
+	if strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(os.PathSeparator)) {
 		return true
 	}
-	info, err := os.Stat(o.Out)
+	info, err := os.Stat(out)
 	return err == nil && info.IsDir()
 }
 
@@ -104,6 +108,9 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	out := &desiredfile.Output{
 		Stdout: opts.IO.Out, Path: opts.Out, Dir: opts.outIsDir(), UsersPerFile: opts.UsersPerFile,
 		PoolIDs: opts.PoolIDs, Header: desiredfile.ImportHeader(opts.Now(), sel.String()),
+	}
+	if err := out.Check(); err != nil {
+		return err
 	}
 	if out.Dir {
 		if err := os.MkdirAll(opts.Out, 0o755); err != nil {
@@ -114,6 +121,6 @@ func importRun(ctx context.Context, opts *ImportOptions) error {
 	err := opts.AWS.session(opts.NewClient, opts.IO).Import(ctx, usecase.ImportOptions{PoolIDs: opts.PoolIDs, Users: sel, Progress: progress}, out)
 	finish()
 	err = errors.Join(err, out.Close(err))
-	views.ImportSummary(opts.IO, out.Written(), opts.Out == "" || opts.Out == "-", err)
+	views.ImportSummary(opts.IO, out.Written(), out.WroteStdout(), err)
 	return err
 }

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // largePoolSeed is an emulator seed of one OPTIONAL pool with SMS and TOTP
@@ -132,7 +132,7 @@ func benchmarkImportAtQuota(b *testing.B, latency time.Duration) {
 		out := filepath.Join(b.TempDir(), "out.yaml")
 		b.StartTimer()
 		started := time.Now()
-		ios, _, _, errOut := views.TestStreams()
+		ios, _, _, errOut := iostreams.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs([]string{"import", "--user-pool-id", pool, "--users", "all", "--out", out, "--endpoint-url", h.url,
 			"--rate", fmt.Sprintf("UserRead=%g", quota), "--rate", fmt.Sprintf("UserList=%g", emulator.CategoryRate("UserList")*scale)})

@@ -7,14 +7,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/desiredfile"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
-	"github.com/mfactl/mfactl/internal/views"
 )
 
 // defaultInitFile is where mfactl init writes without --out.
@@ -22,7 +23,7 @@ const defaultInitFile = "mfa.yaml"
 
 // InitOptions are the inputs of `mfactl init`.
 type InitOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 	Now       func() time.Time
 
@@ -48,6 +49,14 @@ It never overwrites a file (default: ` + defaultInitFile + `).`,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if opts.Out == "" {
 				opts.Out = defaultInitFile
+			}
+			// --out mfa/: the starter goes into the directory (created if
+			// need be), as import's files do.
+			if opts.PoolID == "" && outIsDir(opts.Out) {
+				if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+					return err
+				}
+				opts.Out = filepath.Join(opts.Out, defaultInitFile)
 			}
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -81,6 +90,9 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 
 // writeNew writes a file that must not exist yet.
 func writeNew(path string, data []byte) error {
+	if err := desiredfile.CheckNew(path); err != nil {
+		return err
+	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%s already exists; mfactl never overwrites a file: remove it or choose another --out", path)

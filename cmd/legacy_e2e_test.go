@@ -104,12 +104,12 @@ UserPools:
 		t.Fatalf("plan: exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, want := range []string{
-		"~ LegacyMfaOptions: Migrate: 1001 users with legacy SMS MFAOptions move to SMSMfaSettings",
-		"AdminSetUserMFAPreference eu-west-1_Legacy1, 1001 users  [stage 2: users]",
-		"AdminSetUserSettings eu-west-1_Legacy1, 1001 users  [stage 4: legacy MFAOptions, after users]",
+		"~ LegacyMfaOptions: Migrate: 1,001 users with legacy SMS MFAOptions move to SMSMfaSettings",
+		"AdminSetUserMFAPreference eu-west-1_Legacy1, 1,001 users  [stage 2: users]",
+		"AdminSetUserSettings eu-west-1_Legacy1, 1,001 users  [stage 4: legacy MFAOptions, after users]",
 		"~ MFAOptions: [] -> [{DeliveryMedium: SMS, AttributeName: phone_number}]",
 		"Warning: MFAOptions of user set.me sets a legacy SMS entry",
-		"Plan: 2003 calls (1001 AdminSetUserMFAPreference, 1002 AdminSetUserSettings)",
+		"Plan: 2,003 calls — 1,002 users to change",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("plan lacks %q", want)
@@ -125,7 +125,7 @@ UserPools:
 
 	h.emu.ResetStats()
 	out, errOut, code = h.run(ctx, append([]string{"apply", "-f", f, "--auto-approve"}, fast...)...)
-	if code != ExitOK || !strings.Contains(out, "Apply complete: 2003 calls applied.") || !strings.Contains(out, "Verified:") {
+	if code != ExitOK || !strings.Contains(out, "Apply complete: 2,003 calls applied.") || !strings.Contains(out, "Verified:") {
 		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
 	}
 	legacy, sms, preferred := legacyState(t, h)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/views"
 )
@@ -72,17 +73,17 @@ func (o *outputFlags) parse() (views.Format, []report, error) {
 // buffer, and the files are written once the command has something to say.
 type reportFiles struct {
 	reports []report
-	streams []*views.IOStreams
-	bufs    []*views.Buffer
+	streams []*iostreams.IOStreams
+	bufs    []*iostreams.Buffer
 }
 
-func newReportFiles(io *views.IOStreams, reports []report) *reportFiles {
+func newReportFiles(io *iostreams.IOStreams, reports []report) *reportFiles {
 	rf := &reportFiles{reports: reports}
 	for range reports {
-		buf := &views.Buffer{}
+		buf := &iostreams.Buffer{}
 		ci := io.CI
 		ci.GitHubActions = false // a file is no workflow log: only -o github annotates there
-		rf.streams = append(rf.streams, &views.IOStreams{In: io.In, Out: buf, ErrOut: buf, NoColor: true, CI: ci})
+		rf.streams = append(rf.streams, &iostreams.IOStreams{In: io.In, Out: buf, ErrOut: buf, NoColor: true, CI: ci})
 		rf.bufs = append(rf.bufs, buf)
 	}
 	return rf

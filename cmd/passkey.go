@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"github.com/mfactl/mfactl/internal/untrusted"
-
 	"context"
 	"errors"
 	"fmt"
@@ -10,14 +8,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/token"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
 // PasskeyOptions are the inputs of `mfactl passkey list|delete`.
 type PasskeyOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 
 	Delete       bool   // delete rather than list
@@ -117,7 +117,7 @@ func passkeyAndShow(ctx context.Context, opts *PasskeyOptions, format views.Form
 		}
 		ok, err := opts.IO.Confirm(ctx, fmt.Sprintf("Delete passkey %s? It can no longer sign in; only 'yes' will be accepted.", untrusted.Name(opts.CredentialID)))
 		switch {
-		case errors.Is(err, views.ErrPromptInterrupted):
+		case errors.Is(err, iostreams.ErrPromptInterrupted):
 			return ErrInterrupted
 		case err != nil:
 			return err

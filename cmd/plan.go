@@ -11,6 +11,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/plan"
@@ -19,7 +20,7 @@ import (
 
 // PlanOptions are the inputs of `mfactl plan`.
 type PlanOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 
 	Files            []string

@@ -12,7 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // TestCIRecipes keeps the pipelines of docs/ci.md working with this
@@ -89,7 +89,7 @@ func mfactlCommands(text string) [][]string {
 
 // parseOnly parses an mfactl command line as the command would, without running it.
 func parseOnly(args []string) error {
-	ios, _, _, _ := views.TestStreams()
+	ios, _, _, _ := iostreams.TestStreams()
 	f := &Factory{IO: ios}
 	root := NewRootCmd(f)
 	for _, c := range root.Commands() {

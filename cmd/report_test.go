@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
@@ -174,7 +175,7 @@ func TestReportInterruptedPrintsWhatWasRead(t *testing.T) {
 	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, emulator.Options{Latency: 2 * time.Millisecond})
 	seedMixedPool(t, emu, 3000)
-	ios, _, out, errOut := views.TestStreams()
+	ios, _, out, errOut := iostreams.TestStreams()
 	root := NewRootCmd(NewFactory(ios))
 	root.SetArgs([]string{"report", "--user-pool-id", reportPool, "--endpoint-url", url})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -205,7 +206,7 @@ func TestReportUsageErrors(t *testing.T) {
 		{[]string{"report", "--user-pool-id", "eu-west-1_A", "--filter", `custom:team = "x"`}, "cannot be searched"},
 		{[]string{"report", "--user-pool-id", "eu-west-1_A", "-o", "yaml"}, "use text, json, csv or markdown"},
 	} {
-		ios, _, _, errOut := views.TestStreams()
+		ios, _, _, errOut := iostreams.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs(tc.args)
 		code := exitCode(root.ExecuteContext(context.Background()), ios)

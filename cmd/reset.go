@@ -9,13 +9,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
 // ResetOptions are the inputs of `mfactl reset-mfa`.
 type ResetOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 
 	Reset    usecase.ResetOptions
@@ -150,7 +151,7 @@ func resetRun(ctx context.Context, opts *ResetOptions) error {
 	if !opts.Yes {
 		ok, err := opts.IO.Confirm(ctx, view.Question(p))
 		switch {
-		case errors.Is(err, views.ErrPromptInterrupted):
+		case errors.Is(err, iostreams.ErrPromptInterrupted):
 			fmt.Fprintln(opts.IO.ErrOut, "\nInterrupted at the prompt: nothing was sent to Cognito.")
 			return finish(usecase.OutcomeInterrupted, ErrInterrupted)
 		case err != nil:

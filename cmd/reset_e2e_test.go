@@ -21,8 +21,8 @@ import (
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
-	"github.com/mfactl/mfactl/internal/views"
 )
 
 // The help-desk case of docs/recovery.md (fixtures/recovery): a pool that
@@ -65,7 +65,7 @@ func newResetHarness(t *testing.T) *resetHarness {
 
 func (h *resetHarness) run(args ...string) (string, string, int) {
 	h.t.Helper()
-	ios, _, out, errOut := views.TestStreams()
+	ios, _, out, errOut := iostreams.TestStreams()
 	root := NewRootCmd(NewFactory(ios))
 	root.SetArgs(append(args, "--endpoint-url", h.url))
 	code := exitCode(root.ExecuteContext(context.Background()), ios)
@@ -407,7 +407,7 @@ Pools:
 		t.Fatal(err)
 	}
 	run := func(args ...string) (string, string, int) {
-		ios, _, out, errOut := views.TestStreams()
+		ios, _, out, errOut := iostreams.TestStreams()
 		root := NewRootCmd(NewFactory(ios))
 		root.SetArgs(append(args, "--access-token-file", tokenFile, "--endpoint-url", url))
 		code := exitCode(root.ExecuteContext(context.Background()), ios)
@@ -451,7 +451,7 @@ func TestResetMFAAsksAndOnlyYesApproves(t *testing.T) {
 	h := newResetHarness(t)
 	audit := filepath.Join(t.TempDir(), "audit.jsonl")
 	run := func(answer string) (string, string, int) {
-		ios, in, out, errOut := views.TestStreams()
+		ios, in, out, errOut := iostreams.TestStreams()
 		ios.StdinTTY, ios.StderrTTY = true, true
 		in.Write([]byte(answer + "\n"))
 		root := NewRootCmd(NewFactory(ios))

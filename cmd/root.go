@@ -8,32 +8,30 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/buildinfo"
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
-// Version is set at build time with -ldflags "-X github.com/mfactl/mfactl/cmd.Version=...".
-var Version = "dev"
-
 // Factory hands commands their dependencies, lazily: a command that needs
 // no network (validate, schema) never builds an AWS client.
 type Factory struct {
-	IO *views.IOStreams
+	IO *iostreams.IOStreams
 	// Cognito builds the client plan and apply read and write through.
 	Cognito func(ctx context.Context, opts cognito.Options) (usecase.Cognito, error)
 }
 
 // NewFactory returns the production factory.
-func NewFactory(io *views.IOStreams) *Factory {
+func NewFactory(io *iostreams.IOStreams) *Factory {
 	// Whatever the format, nothing mfactl prints may read as a GitHub
 	// workflow command: names come from live state, where end users may
 	// choose them.
@@ -47,7 +45,7 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		Use:           "mfactl",
 		Short:         "Manage Amazon Cognito MFA as code",
 		Long:          "mfactl validates, plans and applies Amazon Cognito user-pool MFA configuration and per-user MFA settings declared in YAML.",
-		Version:       Version,
+		Version:       buildinfo.Read().Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          unknownCommand,
@@ -60,13 +58,14 @@ func NewRootCmd(f *Factory) *cobra.Command {
 			f.IO.NoColor = true
 		}
 	}
-	views.Version = Version
+	views.Version = buildinfo.Read().Version
+	root.SetVersionTemplate(versionText())
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &UsageError{Err: err, Hint: fmt.Sprintf("see `%s --help`", c.CommandPath())}
-	})
+	root.SuggestionsMinimumDistance = 2 // plna, aply, pln: a letter or two off
+	root.SetFlagErrorFunc(flagError)
+	root.SetHelpCommand(newCmdHelp())
 	root.AddCommand(
 		NewCmdInit(f, nil),
 		NewCmdImport(f, nil),
@@ -80,15 +79,47 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		NewCmdPasskey(f, nil),
 		NewCmdReport(f, nil),
 		NewCmdEmulator(f, nil),
+		NewCmdVersion(f, nil),
 	)
 	return root
 }
 
+// newCmdHelp is `mfactl help [command]`: cobra's, except that a command
+// that does not exist is an error (exit 1), not the root's help.
+func newCmdHelp() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help shows the help of any command: mfactl help plan.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			for _, sub := range c.Root().Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err == nil && len(rest) > 0 {
+				err = unknownCommandOf(c.Root(), "mfactl help", rest)
+			}
+			if err != nil {
+				return err
+			}
+			return target.Help()
+		},
+	}
+}
+
 // signalContext is cancelled on the first SIGINT or SIGTERM, so long
 // commands stop starting work and finish what is in flight; it says so on
-// errOut. A second signal quits at once: it is re-raised with the default
-// handling restored, after saying what that means.
-func signalContext(parent context.Context, errOut io.Writer) (context.Context, context.CancelFunc) {
+// stderr, unless the signal came at the prompt, where nothing is in flight
+// and apply says so itself. A second signal quits at once: it is re-raised
+// with the default handling restored, after saying what that means.
+func signalContext(parent context.Context, ios *iostreams.IOStreams) (context.Context, context.CancelFunc) {
+	errOut := ios.ErrOut
 	ctx, cancel := context.WithCancel(parent)
 	done := make(chan struct{})
 	ch := make(chan os.Signal, 2)
@@ -99,7 +130,9 @@ func signalContext(parent context.Context, errOut io.Writer) (context.Context, c
 		case <-done:
 			return
 		}
-		fmt.Fprintln(errOut, "\nInterrupted: starting nothing more; what is in flight (such as requests already sent to Cognito) will finish. Press Ctrl-C again to quit at once.")
+		if !ios.Prompting() {
+			fmt.Fprintln(errOut, "\nInterrupted: starting nothing more; what is in flight (such as requests already sent to Cognito) will finish. Press Ctrl-C again to quit at once.")
+		}
 		cancel()
 		select {
 		case sig := <-ch:

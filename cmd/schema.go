@@ -7,14 +7,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
-	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/schema"
 )
 
 // SchemaOptions are the inputs of `mfactl schema`.
 type SchemaOptions struct {
-	IO *views.IOStreams
+	IO *iostreams.IOStreams
 	// Output is the command whose -o json document's schema to print;
 	// empty for the desired-state files'.
 	Output string

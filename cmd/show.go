@@ -6,13 +6,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
 // ShowOptions are the inputs of `mfactl show`.
 type ShowOptions struct {
-	IO       *views.IOStreams
+	IO       *iostreams.IOStreams
 	PlanFile string
 	Output   string // one of views.ShowFormats
 	Verbose  bool

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/internal/views"
@@ -13,7 +14,7 @@ import (
 
 // TOTPEnrollOptions are the inputs of `mfactl totp enroll`.
 type TOTPEnrollOptions struct {
-	IO        *views.IOStreams
+	IO        *iostreams.IOStreams
 	NewClient func(context.Context, cognito.Options) (usecase.Cognito, error)
 
 	Preferred  bool

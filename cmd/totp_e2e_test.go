@@ -13,7 +13,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/mfactl/mfactl/emulator"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // TestTOTPEnrollFromAShell registers an authenticator for bob, who has
@@ -26,7 +26,7 @@ func TestTOTPEnrollFromAShell(t *testing.T) {
 	tok := h.token("bob")
 	t.Setenv("MFACTL_ACCESS_TOKEN", tok)
 
-	ios, _, out, errOut := views.TestStreams()
+	ios, _, out, errOut := iostreams.TestStreams()
 	stdin, typing := io.Pipe()
 	ios.In = stdin
 	root := NewRootCmd(NewFactory(ios))

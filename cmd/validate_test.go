@@ -4,14 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/mfactl/mfactl/internal/views"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
+	"github.com/mfactl/mfactl/internal/views"
 	"github.com/mfactl/mfactl/schema"
 )
 
@@ -24,7 +25,7 @@ var repoRoot, _ = filepath.Abs("..")
 func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	t.Chdir(repoRoot)
-	ios, in, out, errOut := views.TestStreams()
+	ios, in, out, errOut := unwrappedStreams()
 	in.WriteString(stdin)
 	root := NewRootCmd(&Factory{IO: ios})
 	args = append([]string{"validate"}, args...)
@@ -35,7 +36,7 @@ func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr str
 }
 
 func TestValidateFlags(t *testing.T) {
-	ios, _, _, _ := views.TestStreams()
+	ios, _, _, _ := iostreams.TestStreams()
 	var got *ValidateOptions
 	c := NewCmdValidate(&Factory{IO: ios}, func(o *ValidateOptions) error { got = o; return nil })
 	c.SetArgs([]string{"-f", "a.yaml", "--file", "dir,with,commas", "-f", "-", "-o", "json"})
@@ -46,7 +47,17 @@ func TestValidateFlags(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 
-	for _, args := range [][]string{{}, {"-f", "a.yaml", "-o", "yaml"}, {"-f", "a.yaml", "extra"}} {
+	// Paths given as arguments are validated too (pre-commit passes them so).
+	c = NewCmdValidate(&Factory{IO: ios}, func(o *ValidateOptions) error { got = o; return nil })
+	c.SetArgs([]string{"-f", "a.yaml", "b.yaml", "c.yml"})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got.Files, "|") != "a.yaml|b.yaml|c.yml" {
+		t.Errorf("arguments as files: %q", got.Files)
+	}
+
+	for _, args := range [][]string{{}, {"-f", "a.yaml", "-o", "yaml"}, {"-o", "json"}} {
 		c := NewCmdValidate(&Factory{IO: ios}, func(*ValidateOptions) error { t.Error("ran"); return nil })
 		c.SetArgs(args)
 		c.SilenceErrors, c.SilenceUsage = true, true
@@ -167,7 +178,7 @@ func TestValidateWarningsAreNotErrors(t *testing.T) {
 }
 
 func TestValidateErrorIsSilent(t *testing.T) {
-	ios, _, _, errOut := views.TestStreams()
+	ios, _, _, errOut := iostreams.TestStreams()
 	err := validateRun(context.Background(), &ValidateOptions{IO: ios, Files: []string{"../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: views.ValidateFormats.Names()}})
 	var silent *SilentError
 	if !errors.As(err, &silent) || !strings.HasSuffix(errOut.String(), "1 error, 0 warnings\n") {
@@ -176,7 +187,7 @@ func TestValidateErrorIsSilent(t *testing.T) {
 }
 
 func TestSchemaCommand(t *testing.T) {
-	ios, _, out, _ := views.TestStreams()
+	ios, _, out, _ := iostreams.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"schema"})
 	if err := root.Execute(); err != nil {
@@ -199,7 +210,7 @@ func TestSchemaCommand(t *testing.T) {
 // command's -o json document; a command without one is a usage error.
 func TestSchemaOutputPrintsEachDocumentSchema(t *testing.T) {
 	for _, c := range jsondoc.Commands {
-		ios, _, out, _ := views.TestStreams()
+		ios, _, out, _ := iostreams.TestStreams()
 		root := NewRootCmd(&Factory{IO: ios})
 		root.SetArgs([]string{"schema", "--output", string(c)})
 		if err := root.Execute(); err != nil {
@@ -213,7 +224,7 @@ func TestSchemaOutputPrintsEachDocumentSchema(t *testing.T) {
 			t.Errorf("schema --output %s is not its document's schema:\n%s", c, out.String())
 		}
 	}
-	ios, _, out, errOut := views.TestStreams()
+	ios, _, out, errOut := iostreams.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"schema", "--output", "import"})
 	if code := exitCode(root.Execute(), ios); code != ExitError || out.Len() != 0 || !strings.Contains(errOut.String(), `invalid --output "import": use plan, show, apply, validate, report`) {

@@ -37,19 +37,30 @@ type FaultRule struct {
 	Rate      float64
 }
 
-// faultAliases are the short names accepted by ParseFaultRule.
-var faultAliases = map[string]string{
-	"internal": CodeInternalError,
-	"throttle": CodeTooManyRequests,
-	"conflict": CodeConcurrentModification,
-	"drop":     FaultDrop,
-	"reset":    FaultReset,
-	"lost":     FaultLost,
+// faultKinds are the short names ParseFaultRule accepts, in the order
+// help lists them, with the kind each stands for.
+var faultKinds = []struct{ name, kind string }{
+	{"internal", CodeInternalError},
+	{"throttle", CodeTooManyRequests},
+	{"conflict", CodeConcurrentModification},
+	{"drop", FaultDrop},
+	{"reset", FaultReset},
+	{"lost", FaultLost},
+}
+
+// FaultKinds returns the short names of the fault kinds ParseFaultRule
+// accepts besides Cognito's error codes, for help and messages.
+func FaultKinds() []string {
+	names := make([]string, len(faultKinds))
+	for i, k := range faultKinds {
+		names[i] = k.name
+	}
+	return names
 }
 
 // ParseFaultRule parses "OP=KIND:RATE", e.g. "AdminSetUserMFAPreference=throttle:0.1"
-// or "*=drop:0.01". KIND is internal, throttle, conflict, drop, or any
-// Cognito error code ending in "Exception".
+// or "*=drop:0.01". KIND is one of FaultKinds, or any Cognito error code
+// ending in "Exception".
 func ParseFaultRule(s string) (FaultRule, error) {
 	op, rest, ok := strings.Cut(s, "=")
 	kind, rateText, ok2 := strings.Cut(rest, ":")
@@ -71,13 +82,15 @@ func ParseFaultRule(s string) (FaultRule, error) {
 }
 
 func faultCode(kind string) (string, error) {
-	if code, ok := faultAliases[strings.ToLower(kind)]; ok {
-		return code, nil
+	for _, k := range faultKinds {
+		if k.name == strings.ToLower(kind) {
+			return k.kind, nil
+		}
 	}
 	if strings.HasSuffix(kind, "Exception") {
 		return kind, nil
 	}
-	return "", fmt.Errorf("unknown fault kind %q; use internal, throttle, conflict, drop, reset, lost or a Cognito error code ending in Exception", kind)
+	return "", fmt.Errorf("unknown fault kind %q; use %s or a Cognito error code ending in Exception", kind, strings.Join(FaultKinds(), ", "))
 }
 
 // errDropConnection makes ServeHTTP close the connection unanswered;

@@ -320,7 +320,7 @@ func (pp *poolPlan) warnAboutUsers() {
 			withheld = append(withheld, up)
 		}
 	}
-	const why = "Cognito does not report it, so mfactl cannot tell whether it is in sync; it is sent only along with another change to the same user: pass --resend-write-only to send it now"
+	const why = "Cognito does not report it, so mfactl cannot tell whether it is in sync; it is sent only along with another change to the same user; to send it now: mfactl apply --resend-write-only"
 	switch len(withheld) {
 	case 0:
 	case 1:

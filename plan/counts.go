@@ -49,3 +49,18 @@ func (p *Plan) PoolsInSync() int {
 func (pc PoolChange) InSync() bool {
 	return pc.Desired == nil && len(pc.Users) == 0 && (pc.LegacyMigration == nil || pc.LegacyMigration.Migrated == 0)
 }
+
+// Changing returns how many pools' configurations and how many users p's
+// calls change: a pool called twice (widened, then narrowed) counts once.
+func (p *Plan) Changing() (pools, users int) {
+	seenPools := map[string]bool{}
+	seenUsers := map[[2]string]bool{}
+	for _, c := range p.Calls {
+		if c.Username == "" {
+			seenPools[c.UserPoolId] = true
+		} else {
+			seenUsers[[2]string{c.UserPoolId, c.Username}] = true
+		}
+	}
+	return len(seenPools), len(seenUsers)
+}

@@ -17,10 +17,10 @@ if ! command -v shellcheck >/dev/null; then
 fi
 
 ACTIONLINT=github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
-echo "lint-ci-recipes: actionlint docs/ci/github/*.yml"
-go run "$ACTIONLINT" -no-color docs/ci/github/*.yml
+echo "lint-ci-recipes: actionlint docs/ci/github/*.yml .github/workflows/*.yml"
+go run "$ACTIONLINT" -no-color docs/ci/github/*.yml .github/workflows/*.yml
 
 echo "lint-ci-recipes: the mfactl command lines, the GitLab file and the IAM documents (TestCIRecipes); cron.sh"
 go test ./cmd -run TestCIRecipes -count=1
-shellcheck docs/ci/cron.sh
+shellcheck docs/ci/cron.sh action/*.sh scripts/version-check.sh scripts/pre-commit-check.sh scripts/build-image.sh
 echo "lint-ci-recipes: ok"

@@ -3,7 +3,6 @@ package chaos
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ var faultRules = []emulator.FaultRule{
 	{Operation: "*", Kind: emulator.FaultLost, Rate: 0.03},
 }
 
-var appliedLine = regexp.MustCompile(`(?m)^(?:Apply complete: (\d+) calls? applied|Apply (?:failed|stopped): (\d+) applied, (\d+) failed)`)
+var appliedLine = regexp.MustCompile(`(?m)^(?:Apply complete: ([\d,]+) calls? applied|Apply (?:failed|stopped): ([\d,]+) applied, ([\d,]+) failed)`)
 
 // Every user change and pool change converges under a fifth of the calls
 // failing, nothing is lost, every duplicated effect is a retried write
@@ -42,7 +41,7 @@ func TestFaultsConverge(t *testing.T) {
 		if m == nil {
 			t.Fatalf("apply %d: no summary (exit %d)\n%s\n%s", applies, r.code, r.stdout, tail(r.stderr))
 		}
-		n, _ := strconv.Atoi(m[1] + m[2])
+		n := count(m[1] + m[2])
 		applied += n
 		if r.code == 0 {
 			break

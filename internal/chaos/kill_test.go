@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -75,7 +76,7 @@ func TestKill9AtRandomPoints(t *testing.T) {
 	figures.set("kills", "%d/%d kill -9 at random points of a %d-call apply survived: each re-plan was exactly the emulator's remainder (%d to %d users left), each re-apply converged", survived, sz.kills, calls, least, most)
 }
 
-var interruptedLine = regexp.MustCompile(`(?m)^Interrupted: (\d+) applied, (\d+) failed, (\d+) not started\.`)
+var interruptedLine = regexp.MustCompile(`(?m)^Interrupted: ([\d,]+) applied, ([\d,]+) failed, ([\d,]+) not started\.`)
 
 // SIGINT and SIGTERM at random points: exit 130, and the summary's count
 // of applied calls is the emulator's count of effects.
@@ -102,9 +103,7 @@ func TestInterruptsAtRandomPoints(t *testing.T) {
 			if m == nil {
 				t.Fatalf("no interrupted summary\n%s", tail(r.stdout))
 			}
-			applied, _ := strconv.Atoi(m[1])
-			failed, _ := strconv.Atoi(m[2])
-			notStarted, _ := strconv.Atoi(m[3])
+			applied, failed, notStarted := count(m[1]), count(m[2]), count(m[3])
 			effects := 0
 			for _, c := range emu.Stats().Calls {
 				if isWrite(c.Operation) && c.Applied {
@@ -118,4 +117,10 @@ func TestInterruptsAtRandomPoints(t *testing.T) {
 		})
 	}
 	figures.set("interrupts", "%d/%d SIGINT/SIGTERM at random points exited 130 with a summary that matches the emulator's log", matched, sz.signals)
+}
+
+// count reads a count of the summary, which has thousands separators.
+func count(s string) int {
+	n, _ := strconv.Atoi(strings.ReplaceAll(s, ",", ""))
+	return n
 }

@@ -113,6 +113,11 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 		loadOpts = append(loadOpts, config.WithRegion(opts.Region))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	var noProfile config.SharedConfigProfileNotExistError
+	if errors.As(err, &noProfile) {
+		return nil, fmt.Errorf("AWS profile %q does not exist in the shared config and credentials files (%s, %s); list the profiles with: aws configure list-profiles",
+			noProfile.Profile, orDefault(os.Getenv("AWS_CONFIG_FILE"), "~/.aws/config"), orDefault(os.Getenv("AWS_SHARED_CREDENTIALS_FILE"), "~/.aws/credentials"))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)
 	}
@@ -289,6 +294,13 @@ func (c *Client) withRetries(ctx context.Context, op, poolID, username string, c
 	}
 }
 
+func orDefault(value, otherwise string) string {
+	if value == "" {
+		return otherwise
+	}
+	return value
+}
+
 // quietLogger writes the SDK's log to w, except the instance metadata
 // client's "falling back to IMDSv1" warning: that fallback is the SDK's
 // normal path where IMDSv2 tokens cannot be had (a container, a host
@@ -304,9 +316,15 @@ func (l quietLogger) Logf(classification logging.Classification, format string, 
 
 // stop records the failure that stops the run; the first one wins.
 func (c *Client) stop(op, poolID, username string, err error, attempts int) error {
-	stopped := &StoppedError{Call: newCallError(op, poolID, username, err), Attempts: attempts}
+	stopped := &StoppedError{Call: newCallError(op, poolID, username, err), Attempts: attempts, NoCredentials: isCredentialError(err)}
 	if reason, _ := unreachable(err); reason != "" {
 		stopped.Call.Message = reason
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			if u, perr := url.Parse(urlErr.URL); perr == nil && u.Host != "" {
+				stopped.Call.Message += " at " + u.Scheme + "://" + u.Host
+			}
+		}
 	}
 	if !c.stopped.CompareAndSwap(nil, stopped) {
 		return &NotSentError{Stopped: c.stopped.Load()}

@@ -252,6 +252,18 @@ func TestMissingCredentialsAreExplained(t *testing.T) {
 	if !errors.As(err, &callErr) || !strings.Contains(callErr.Meaning, "no usable AWS credentials") {
 		t.Fatalf("err = %v; want it explained as missing credentials", err)
 	}
+	// What to do first; the SDK's chain, which few can read, last.
+	if msg := err.Error(); !strings.HasPrefix(msg, "no usable AWS credentials were found: pick a profile") || strings.Index(msg, "get credentials") < strings.Index(msg, "aws sso login") {
+		t.Errorf("message does not lead with the action:\n%s", msg)
+	}
+}
+
+func TestAMissingProfileIsNamed(t *testing.T) {
+	isolateAWSEnv(t)
+	_, err := New(context.Background(), Options{Profile: "nosuch", EndpointURL: "http://127.0.0.1:9"})
+	if err == nil || !strings.HasPrefix(err.Error(), `AWS profile "nosuch" does not exist in the shared config and credentials files`) || !strings.Contains(err.Error(), "aws configure list-profiles") {
+		t.Fatalf("err = %v", err)
+	}
 }
 
 func TestNewHonoursMaxAttemptsFromTheEnvironment(t *testing.T) {

@@ -102,6 +102,8 @@ var meanings = []meaning{
 	{"", "ExpiredToken", "", "the AWS session credentials have expired; refresh them (e.g. aws sso login) and run again"},
 
 	// Targets.
+	{"ListUsersInGroup", "ResourceNotFoundException", "group", "the group does not exist in this pool; group names are case-sensitive (aws cognito-idp list-groups lists them)"},
+	{"GetGroup", "ResourceNotFoundException", "group", "the group does not exist in this pool; group names are case-sensitive (aws cognito-idp list-groups lists them)"},
 	{"", "ResourceNotFoundException", "", "the user pool does not exist in this account and Region"},
 	{"", "UserNotFoundException", "", "the user does not exist in this pool"},
 	{"", "OperationNotEnabledException", "", "the operation is not available here; a pool replica accepts changes only in its primary Region"},

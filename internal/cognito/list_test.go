@@ -61,6 +61,8 @@ func TestEndToEndListingAndGroups(t *testing.T) {
 	err := c.ListUsersInGroup(ctx, pool, "nobody", func(ListedUser) error { return nil })
 	if !errors.As(err, &callErr) || callErr.Code != "ResourceNotFoundException" || callErr.Operation != "ListUsersInGroup" {
 		t.Errorf("listing a missing group: %v", err)
+	} else if !strings.Contains(callErr.Meaning, "the group does not exist") || strings.Contains(callErr.Meaning, "user pool does not exist") {
+		t.Errorf("a missing group is explained as %q", callErr.Meaning)
 	}
 	err = c.ListUsersFiltered(ctx, pool, `custom:team = "x"`, nil, func(ListedUser) error { return nil })
 	if !errors.As(err, &callErr) || callErr.Code != "InvalidParameterException" {

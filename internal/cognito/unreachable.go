@@ -98,10 +98,16 @@ type Retry struct {
 type StoppedError struct {
 	Call     *CallError
 	Attempts int
+	// NoCredentials: the request could not be signed. The message then
+	// leads with what to do; the SDK's credential chain comes last.
+	NoCredentials bool
 }
 
 func (e *StoppedError) Error() string {
 	c := e.Call
+	if e.NoCredentials && c.Meaning != "" {
+		return fmt.Sprintf("%s; nothing was sent to Cognito.\nThe AWS SDK's credential chain, for %s %s: %s", c.Meaning, c.Operation, c.target(), c.Message)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s: ", c.Operation, c.target())
 	if c.Code != "" {

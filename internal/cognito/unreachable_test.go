@@ -48,7 +48,8 @@ func (l *retryLog) add(r Retry) {
 func TestEndToEndDeadEndpointStopsTheReadWithItsRetriesReported(t *testing.T) {
 	isolateAWSEnv(t)
 	var log retryLog
-	c := newE2EClient(t, Options{EndpointURL: deadEndpoint(t), OnRetry: log.add})
+	dead := deadEndpoint(t)
+	c := newE2EClient(t, Options{EndpointURL: dead, OnRetry: log.add})
 	c.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	rs := state.ReadSet{"eu-west-1_Dead1": {}, "us-east-1_Dead2": {}}
 	for i := range 200 {
@@ -59,7 +60,7 @@ func TestEndToEndDeadEndpointStopsTheReadWithItsRetriesReported(t *testing.T) {
 	if !errors.As(err, &stopped) {
 		t.Fatalf("err = %v; want a StoppedError", err)
 	}
-	if stopped.Attempts != unreachableAttempts || stopped.Call.Message != "connection refused" || !strings.Contains(err.Error(), "nothing more was sent") {
+	if stopped.Attempts != unreachableAttempts || stopped.Call.Message != "connection refused at "+strings.TrimSuffix(dead, "/") || !strings.Contains(err.Error(), "nothing more was sent") {
 		t.Errorf("stopped = %+v (%v)", stopped, err)
 	}
 	log.mu.Lock()

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/cmd"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // TestImportRoundTrip runs every scenario of the suite against each target,
@@ -103,7 +103,8 @@ func isolateMfactl(t *testing.T) {
 
 // mfactl runs one mfactl command in-process and returns its exit code and output.
 func mfactl(ctx context.Context, args ...string) (int, string, string) {
-	ios, _, out, errOut := views.TestStreams()
+	ios, _, out, errOut := iostreams.TestStreams()
+	ios.OutColumns, ios.ErrColumns = 1<<16, 1<<16 // assertions read sentences, not a log's 80-column lines
 	root := cmd.NewRootCmd(cmd.NewFactory(ios))
 	root.SetArgs(args)
 	return cmd.ExitCode(root.ExecuteContext(ctx)), out.String(), errOut.String()

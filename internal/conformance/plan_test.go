@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mfactl/mfactl/cmd"
-	"github.com/mfactl/mfactl/internal/views"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // Pool-level plan scenarios: mfactl's own plan and apply, run in-process
@@ -75,7 +75,7 @@ func TestPlanScenarios(t *testing.T) {
 						t.Fatal(err)
 					}
 					run := func(args ...string) string {
-						ios, _, out, errOut := views.TestStreams()
+						ios, _, out, errOut := iostreams.TestStreams()
 						root := cmd.NewRootCmd(cmd.NewFactory(ios))
 						root.SetArgs(append(args, "-f", file, "--endpoint-url", backend.Endpoint))
 						code := cmd.ExitCode(root.ExecuteContext(ctx))

@@ -39,6 +39,19 @@ type Output struct {
 	part    int      // in Dir mode with UsersPerFile, the number of the users file
 	inPart  int      // users in the current users file
 	done    []string // files completed, in order
+	stdout  counter  // what reached Stdout
+}
+
+// counter counts the bytes written through it.
+type counter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *counter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // file is one output file being written.
@@ -52,20 +65,23 @@ type file struct {
 // Written lists the files completed so far, in the order written.
 func (o *Output) Written() []string { return o.done }
 
+// WroteStdout reports whether any YAML reached Stdout: after a failure,
+// what is there is incomplete.
+func (o *Output) WroteStdout() bool { return o.stdout.n > 0 }
+
 func (o *Output) toStdout() bool { return o.Path == "" || o.Path == "-" }
 
 func (o *Output) open(name string, poolIDs []string) (*file, error) {
 	f := &file{name: name}
-	var w io.Writer = o.Stdout
+	o.stdout.w = o.Stdout
+	var w io.Writer = &o.stdout
 	if name != "" {
-		if _, err := os.Lstat(name); err == nil {
-			return nil, fmt.Errorf("%s already exists; mfactl never overwrites a file: remove it or choose another --out", name)
-		} else if !errors.Is(err, fs.ErrNotExist) {
+		if err := CheckNew(name); err != nil {
 			return nil, err
 		}
 		tmp, err := os.CreateTemp(filepath.Dir(name), ".mfactl-import-*")
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("cannot write %s: %w", name, withoutPath(err))
 		}
 		f.tmp, w = tmp, tmp
 	}
@@ -94,10 +110,47 @@ func (o *Output) close(f *file) error {
 	}
 	if err := os.Rename(f.tmp.Name(), f.name); err != nil {
 		os.Remove(f.tmp.Name())
-		return err
+		return fmt.Errorf("cannot write %s: %w", f.name, withoutPath(err))
 	}
 	o.done = append(o.done, f.name)
 	return nil
+}
+
+// Check says, before anything is read from Cognito, why the one file
+// Path could not be written: it exists, or its directory does not.
+func (o *Output) Check() error {
+	if o.toStdout() || o.Dir {
+		return nil
+	}
+	return CheckNew(o.Path)
+}
+
+// checkNew: name does not exist yet, and its directory does.
+func CheckNew(name string) error {
+	if _, err := os.Lstat(name); err == nil {
+		return fmt.Errorf("%s already exists; mfactl never overwrites a file: remove it or choose another --out", name)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	dir := filepath.Dir(name)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return fmt.Errorf("cannot write %s: directory %s does not exist; create it first (mkdir -p %s), or give --out a directory ending in / (mfactl creates it)", name, dir, dir)
+	}
+	return nil
+}
+
+// withoutPath is a file error without the file's name: the temporary
+// name means nothing to the user, who is told the name asked for instead.
+func withoutPath(err error) error {
+	var pathErr *fs.PathError
+	var linkErr *os.LinkError
+	switch {
+	case errors.As(err, &pathErr):
+		return pathErr.Err
+	case errors.As(err, &linkErr):
+		return linkErr.Err
+	}
+	return err
 }
 
 func discard(f *file) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/plantest"
@@ -64,7 +65,7 @@ func TestManyUsersMakeOneAnnotationPerRule(t *testing.T) {
 		t.Fatalf("want a plan with changes and a warning per user, got %d calls, %d diagnostics", len(p.Calls), len(p.Diagnostics))
 	}
 
-	ios, _, out, _ := TestStreams()
+	ios, _, out, _ := iostreams.TestStreams()
 	if err := must(NewPlan(GitHub, ios, Options{})).Plan(p); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestManyUsersMakeOneAnnotationPerRule(t *testing.T) {
 		t.Errorf("the annotation does not name the first users and the count:\n%s", out.String())
 	}
 
-	ios, _, out, _ = TestStreams()
+	ios, _, out, _ = iostreams.TestStreams()
 	if err := must(NewPlan(SARIF, ios, Options{})).Plan(p); err != nil {
 		t.Fatal(err)
 	}
@@ -91,14 +92,14 @@ func TestManyUsersMakeOneAnnotationPerRule(t *testing.T) {
 		}
 	}
 
-	ios, _, out, _ = TestStreams()
+	ios, _, out, _ = iostreams.TestStreams()
 	if err := must(NewPlan(Text, ios, Options{})).Plan(p); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(out.String(), "Warning: live MFA settings of"); n != 1 {
 		t.Errorf("%d text warnings about unknown settings, want 1:\n%s", n, out.String())
 	}
-	ios, _, out, _ = TestStreams()
+	ios, _, out, _ = iostreams.TestStreams()
 	if err := must(NewPlan(Text, ios, Options{ShowUsers: true})).Plan(p); err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestNoChangePlanStaysQuiet(t *testing.T) {
 		t.Fatalf("want no changes, got %d calls", len(p.Calls))
 	}
 	for _, f := range []Format{Text, GitHub, SARIF, Markdown} {
-		ios, _, out, errOut := TestStreams()
+		ios, _, out, errOut := iostreams.TestStreams()
 		if err := must(NewPlan(f, ios, Options{})).Plan(p); err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +134,7 @@ func TestNoChangePlanStaysQuiet(t *testing.T) {
 			t.Errorf("-o %s is not quiet about a plan with no changes:\n%s", f, got)
 		}
 	}
-	ios, _, out, _ := TestStreams()
+	ios, _, out, _ := iostreams.TestStreams()
 	if err := must(NewPlan(JSON, ios, Options{})).Plan(p); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestIgnoreSilencesAnAcknowledgedWarning(t *testing.T) {
 	d, l := onPoolOfUnenrolled(state.UserSettings{SoftwareTokenMfaSettings: plantest.Preferred()}, "user-settings-unknown")
 	p := buildPlan(t, d, l, plan.Options{})
 	for _, f := range []Format{Text, GitHub, SARIF, Markdown, JSON} {
-		ios, _, out, errOut := TestStreams()
+		ios, _, out, errOut := iostreams.TestStreams()
 		if err := must(NewPlan(f, ios, Options{})).Plan(p); err != nil {
 			t.Fatal(err)
 		}

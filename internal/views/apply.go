@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/apply"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -65,7 +66,13 @@ const ResumeHint = "re-run `mfactl plan` and `mfactl apply`: the plan is recompu
 // by pool, and how to resume. Requests are never printed: they may hold
 // secrets such as an SMS role's ExternalId. Calls are numbered from 1, in
 // plan order.
-func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
+func RenderSummary(w io.Writer, r *apply.Result, style iostreams.Palette) error {
+	return renderSummary(w, r, style, 0)
+}
+
+// renderSummary is RenderSummary with the explanations of failures (the
+// error and what it means) wrapped to width; 0: not wrapped.
+func renderSummary(w io.Writer, r *apply.Result, style iostreams.Palette, width int) error {
 	applied, failed, notStarted := r.Applied(), r.Failed(), r.NotStarted()
 	var b strings.Builder
 
@@ -84,9 +91,9 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 		return err
 	}
 
-	counts := fmt.Sprintf("%d applied, %d failed, %d not started.", len(applied), len(failed), len(notStarted))
+	counts := numbers.Sprintf("%d applied, %d failed, %d not started.", len(applied), len(failed), len(notStarted))
 	if len(ineligible) > 0 {
-		counts = fmt.Sprintf("%d applied, %d ineligible, %d failed, %d not started.", len(applied), len(ineligible), len(failed), len(notStarted))
+		counts = numbers.Sprintf("%d applied, %d ineligible, %d failed, %d not started.", len(applied), len(ineligible), len(failed), len(notStarted))
 	}
 	switch {
 	case r.Interrupted:
@@ -105,14 +112,14 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 			d := Explain(c.Err)
 			switch {
 			case d.Code != "" && d.Message != "":
-				fmt.Fprintf(&b, "     %s: %s\n", style.Bold(d.Code), d.Message)
+				writeWrapped(&b, width, 5, d.Code+":", style.Bold, d.Message)
 			case d.Code != "":
 				fmt.Fprintf(&b, "     %s\n", style.Bold(d.Code))
 			default:
-				fmt.Fprintf(&b, "     %s\n", d.Message)
+				writeWrapped(&b, width, 5, "", nil, d.Message)
 			}
 			if d.Meaning != "" {
-				fmt.Fprintf(&b, "     Meaning: %s\n", d.Meaning)
+				writeWrapped(&b, width, 5, "Meaning:", nil, d.Meaning)
 			}
 		}
 	}
@@ -146,10 +153,25 @@ func RenderSummary(w io.Writer, r *apply.Result, style Palette) error {
 	return err
 }
 
+// writeWrapped writes label and text at indent, wrapped to width, the
+// label styled (when style is not nil).
+func writeWrapped(b *strings.Builder, width, indent int, label string, style func(string) string, text string) {
+	line := text
+	if label != "" {
+		line = label + " " + text
+	}
+	for i, l := range wrap(line, width, indent) {
+		if i == 0 && label != "" && style != nil {
+			l = strings.Repeat(" ", indent) + style(label) + strings.TrimPrefix(l, strings.Repeat(" ", indent)+label)
+		}
+		b.WriteString(l + "\n")
+	}
+}
+
 // writeIneligible lists the users Cognito refused a policy's factor, per
 // pool and policy: a policy whose Ineligible mode counts such a refusal as
 // ineligible, not as a failure.
-func writeIneligible(b *strings.Builder, calls []apply.CallResult, style Palette) {
+func writeIneligible(b *strings.Builder, calls []apply.CallResult, style iostreams.Palette) {
 	if len(calls) == 0 {
 		return
 	}
@@ -233,18 +255,18 @@ type opGroup struct {
 	users     []string // usernames, in plan order
 }
 
-func (g *opGroup) String(style Palette) string {
+func (g *opGroup) String(style iostreams.Palette) string {
 	var parts []string
 	if g.poolCalls == 1 {
 		parts = append(parts, g.op)
 	} else if g.poolCalls > 1 {
-		parts = append(parts, fmt.Sprintf("%s (%d calls)", g.op, g.poolCalls))
+		parts = append(parts, numbers.Sprintf("%s (%d calls)", g.op, g.poolCalls))
 	}
 	if len(g.users) > 0 {
 		shown := g.users[:min(len(g.users), namesShown)]
 		s := fmt.Sprintf("%s for %s", g.op, strings.Join(shown, ", "))
 		if more := len(g.users) - len(shown); more > 0 {
-			s += style.Dim(fmt.Sprintf(" and %d more", more))
+			s += style.Dim(numbers.Sprintf(" and %d more", more))
 		}
 		parts = append(parts, s)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/plan"
@@ -35,16 +36,18 @@ var ErrApplyCancelled = errors.New("apply cancelled; nothing was changed")
 
 // ApplyFormats are the formats of `mfactl apply`.
 var ApplyFormats = register(string(jsondoc.CommandApply),
-	format(Text, func(io *IOStreams, o Options) Apply {
+	format(Text, func(io *iostreams.IOStreams, o Options) Apply {
 		return &applyText{plan: planText{io: io, command: jsondoc.CommandApply, verbose: o.Verbose, annotate: io.CI.GitHubActions}}
 	}),
-	format(JSON, func(io *IOStreams, _ Options) Apply {
+	format(JSON, func(io *iostreams.IOStreams, _ Options) Apply {
 		return &applyJSON{io: io, doc: jsondoc.Apply{Head: jsondoc.NewHead(jsondoc.CommandApply, ""), Calls: []jsondoc.ApplyCall{}}}
 	}),
 )
 
 // NewApply returns the view of apply in format f, one of ApplyFormats.
-func NewApply(f Format, io *IOStreams, o Options) (Apply, error) { return ApplyFormats.New(f, io, o) }
+func NewApply(f Format, io *iostreams.IOStreams, o Options) (Apply, error) {
+	return ApplyFormats.New(f, io, o)
+}
 
 type applyText struct {
 	plan      planText
@@ -75,7 +78,7 @@ func (v *applyText) SavedPlan(path string, p *plan.Plan) error {
 
 func (v *applyText) Applied(a *usecase.Applied) error {
 	io := v.plan.io
-	if err := RenderSummary(io.Out, a.Result, io.Palette()); err != nil {
+	if err := renderSummary(io.Out, a.Result, io.Palette(), io.OutWidth()); err != nil {
 		return err
 	}
 	if a.Verification != nil {
@@ -128,24 +131,25 @@ func (v *applyText) verification(ver *usecase.Verification) error {
 				parts = append(parts, Plural(ver.NotRereadPools, "unchanged pool"))
 			}
 			if ver.NotRereadUsers > 0 {
-				parts = append(parts, Count(ver.NotRereadUsers, "unchanged user"))
+				parts = append(parts, Plural(ver.NotRereadUsers, "unchanged user"))
 			}
 			notReread = fmt.Sprintf("; %s not re-read (--verify all re-reads them)", strings.Join(parts, " and "))
 		}
-		_, err := fmt.Fprintf(io.Out, "%s what apply changed (%s, %s) matches the desired state%s.\n", pal.Green("Verified:"), pools, Count(users, "changed user"), notReread)
+		_, err := fmt.Fprintf(io.Out, "%s what apply changed (%s, %s) matches the desired state%s.\n", pal.Green("Verified:"), pools, Plural(users, "changed user"), notReread)
 		return err
 	}
 	fmt.Fprintln(io.Out, pal.Yellow("Verification: live state still differs after apply:"))
 	if ver.Again.Diagnostics.HasErrors() {
-		WriteDiagnostics(io.Out, pal, ver.Again.Diagnostics)
+		WriteDiagnostics(io.Out, pal, io.OutWidth(), ver.Again.Diagnostics)
 		return nil
 	}
-	return RenderPlanText(io.Out, ver.Again, pal)
+	// The plan above already explained the symbols: once per output.
+	return renderPlanText(io.Out, ver.Again, pal, textOptions{width: io.OutWidth()})
 }
 
 // applyJSON collects the outcome and writes one document when Done.
 type applyJSON struct {
-	io  *IOStreams
+	io  *iostreams.IOStreams
 	doc jsondoc.Apply
 }
 

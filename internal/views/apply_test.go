@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/apply/applytest"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -74,17 +76,17 @@ func TestRenderSummary(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		result func(t *testing.T) *apply.Result
-		style  Palette
+		style  iostreams.Palette
 	}{
 		{"complete", func(t *testing.T) *apply.Result {
 			return apply.Run(context.Background(), twoPools(), &applytest.Executor{}, apply.Options{})
-		}, Plain},
+		}, iostreams.Plain},
 		{"complete_one_call", func(t *testing.T) *apply.Result {
 			return apply.Run(context.Background(), applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Narrow: true}), &applytest.Executor{}, apply.Options{})
-		}, Plain},
+		}, iostreams.Plain},
 		{"empty", func(t *testing.T) *apply.Result {
 			return apply.Run(context.Background(), &plan.Plan{}, &applytest.Executor{}, apply.Options{})
-		}, Plain},
+		}, iostreams.Plain},
 		{"failed", func(t *testing.T) *apply.Result {
 			fake := &applytest.Executor{Fail: map[string]error{}}
 			fake.Fail["eu-west-1_A/2/alice002"] = phoneless
@@ -92,7 +94,7 @@ func TestRenderSummary(t *testing.T) {
 				&apiError{"UserNotFoundException", "User does not exist."})
 			fake.Fail["us-east-1_B/1/"] = errors.New("dial tcp 127.0.0.1:9: connect: connection refused")
 			return apply.Run(context.Background(), twoPools(), fake, apply.Options{})
-		}, Plain},
+		}, iostreams.Plain},
 		{"failed_short_of_on", func(t *testing.T) *apply.Result {
 			// OFF -> OPTIONAL, users, ON: a refused user call leaves the pool OPTIONAL.
 			p := applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Widen: true, Narrow: true, Users: applytest.Users("alice", 3)})
@@ -103,7 +105,7 @@ func TestRenderSummary(t *testing.T) {
 				meaning: "the user has not registered an authenticator app",
 			}}}
 			return apply.Run(context.Background(), p, fake, apply.Options{})
-		}, Plain},
+		}, iostreams.Plain},
 		{"failed_coloured", func(t *testing.T) *apply.Result {
 			fake := &applytest.Executor{Fail: map[string]error{}}
 			fake.Fail["eu-west-1_A/1/"] = &apiError{code: "ConcurrentModificationException"}
@@ -124,7 +126,7 @@ func TestRenderSummary(t *testing.T) {
 				r.Calls = append(r.Calls, cr)
 			}
 			return r
-		}, Plain},
+		}, iostreams.Plain},
 		{"halted", func(t *testing.T) *apply.Result {
 			// Pool B moved after its widen call: its users were not sent.
 			r := apply.Run(context.Background(), twoPools(), &applytest.Executor{}, apply.Options{
@@ -135,7 +137,7 @@ func TestRenderSummary(t *testing.T) {
 					return nil
 				}})
 			return r
-		}, Plain},
+		}, iostreams.Plain},
 		{"interrupted", func(t *testing.T) *apply.Result {
 			// Interrupted after pool A's widen call and three of its users.
 			r := &apply.Result{Interrupted: true}
@@ -147,7 +149,7 @@ func TestRenderSummary(t *testing.T) {
 				r.Calls = append(r.Calls, cr)
 			}
 			return r
-		}, Plain},
+		}, iostreams.Plain},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -189,7 +191,33 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestRenderSummaryReportsWriteErrors(t *testing.T) {
-	if err := RenderSummary(failingWriter{}, &apply.Result{}, Plain); err == nil {
+	if err := RenderSummary(failingWriter{}, &apply.Result{}, iostreams.Plain); err == nil {
 		t.Error("no error from a failing writer")
+	}
+}
+
+// In a log the explanation of a failure is wrapped to 80 columns, hanging
+// under its label.
+func TestSummaryWrapsFailuresToTheWidth(t *testing.T) {
+	meaning := "the user has not registered an authenticator app, and only the user can: from your app (AssociateSoftwareToken, then VerifySoftwareToken) or when prompted at sign-in; once they have, run plan and apply again"
+	fake := &applytest.Executor{Fail: map[string]error{"eu-west-1_A/2/alice002": &callError{"InvalidParameterException", "User has not verified software token mfa", meaning}}}
+	r := apply.Run(context.Background(), applytest.Plan(applytest.Pool{ID: "eu-west-1_A", Widen: true, Users: applytest.Users("alice", 3)}), fake, apply.Options{})
+	var out strings.Builder
+	if err := renderSummary(&out, r, iostreams.Plain, 80); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, l := range strings.Split(text, "\n") {
+		if len(l) > 80 && !strings.Contains(l, "mfactl plan") {
+			t.Errorf("a line of %d columns: %q", len(l), l)
+		}
+	}
+	lines := strings.Split(text, "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "     Meaning: the user has not registered") })
+	if i < 0 || i+1 == len(lines) || !strings.HasPrefix(lines[i+1], "       ") || lines[i+1][7] == ' ' {
+		t.Errorf("meaning not wrapped under its label:\n%s", text)
+	}
+	if got := strings.Join(strings.Fields(text), " "); !strings.Contains(got, "Meaning: "+meaning) {
+		t.Errorf("the meaning lost words:\n%s", text)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/plantest"
@@ -30,6 +31,6 @@ func BenchmarkRenderPlanText10kUsers(b *testing.B) {
 		b.Fatalf("calls = %d", len(p.Calls))
 	}
 	for b.Loop() {
-		_ = RenderPlanText(io.Discard, p, Plain)
+		_ = RenderPlanText(io.Discard, p, iostreams.Plain)
 	}
 }

@@ -63,11 +63,16 @@ func groupDiagnostics(l diag.List) []diagGroup {
 	}
 	for i := range out {
 		if g := &out[i]; len(g.members) > 1 {
-			g.Summary = strings.Replace(g.members[0].Summary, "user "+g.members[0].Username, Plural(len(g.members), "user"), 1)
+			g.Summary = pluralVerb.Replace(strings.Replace(g.members[0].Summary, "user "+g.members[0].Username, Plural(len(g.members), "user")+"\x00", 1))
 		}
 	}
 	return out
 }
+
+// pluralVerb makes the verb after the count agree with it: "300 users do
+// not exist", not "300 users does not exist". The \x00 marks where the
+// count ended.
+var pluralVerb = strings.NewReplacer("\x00 does ", " do ", "\x00 is ", " are ", "\x00 has ", " have ", "\x00 was ", " were ", "\x00", "")
 
 // users names the users of a group: the first limit of them and how many
 // more, or all of them when limit is 0.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/untrusted"
 )
@@ -127,7 +128,7 @@ func writeFailureJUnit(w io.Writer, f runFailure) error {
 // writeFailureSARIF writes a SARIF log with no results and an invocation
 // that did not succeed, whose notification is the error: code scanning
 // then shows the run as failed, not as clean.
-func writeFailureSARIF(w io.Writer, ci CI, f runFailure) error {
+func writeFailureSARIF(w io.Writer, ci iostreams.CI, f runFailure) error {
 	e := errorDoc(f.err)
 	text := f.headline() + ": " + e.Message
 	if e.Meaning != "" && !strings.Contains(text, e.Meaning) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
@@ -51,7 +52,7 @@ func TestGoldenPlanFormats(t *testing.T) {
 			d, l, o := plantest.LoadScenario(t, dir)
 			p := plan.Build(d, l, plan.Options{ResendWriteOnly: o.ResendWriteOnly})
 			for _, g := range formatGoldens {
-				ios, _, out, errOut := TestStreams()
+				ios, _, out, errOut := iostreams.TestStreams()
 				if err := must(NewPlan(g.format, ios, PlanOptions{})).Plan(p); err != nil {
 					t.Fatal(err)
 				}
@@ -79,7 +80,7 @@ func TestGoldenValidateFormats(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := schema.Read(files, strings.NewReader(""))
 			for _, g := range formatGoldens {
-				ios, _, out, errOut := TestStreams()
+				ios, _, out, errOut := iostreams.TestStreams()
 				if err := must(NewValidate(g.format, ios)).Result(r); err != nil {
 					t.Fatal(err)
 				}
@@ -184,7 +185,7 @@ func TestMarkdownOfTenThousandUsersFitsAComment(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFormat(t, Markdown, md.String())
-	if !strings.Contains(md.String(), "10000 users change") || !strings.Contains(md.String(), "3334 users") {
+	if !strings.Contains(md.String(), "10,000 users change") || !strings.Contains(md.String(), "3,334 users") {
 		t.Fatalf("the comment does not sum up the users:\n%s", md.String())
 	}
 }
@@ -229,7 +230,7 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 		t.Fatalf("want a converged plan with the webauthn warning: %+v", p.Diagnostics)
 	}
 	for _, f := range []Format{Text, Markdown, GitHub, JUnit, SARIF} {
-		ios, _, out, errOut := TestStreams()
+		ios, _, out, errOut := iostreams.TestStreams()
 		if err := must(NewPlan(f, ios, PlanOptions{})).Plan(p); err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +238,7 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 			t.Errorf("-o %s shows the warning on a converged plan:\n%s", f, out.String())
 		}
 	}
-	ios, _, out, _ := TestStreams()
+	ios, _, out, _ := iostreams.TestStreams()
 	_ = must(NewPlan(JSON, ios, PlanOptions{})).Plan(p)
 	if !strings.Contains(out.String(), "webauthn-unverifiable") {
 		t.Errorf("-o json lost the warning:\n%s", out.String())
@@ -247,8 +248,8 @@ func TestQuietWarningsLeaveAConvergedPlanClean(t *testing.T) {
 func TestTextUnderGitHubActionsAnnotates(t *testing.T) {
 	t.Chdir("../..")
 	r := schema.Read([]string{"fixtures/invalid/rule-two-preferred-factors.yaml"}, nil)
-	ios, _, out, errOut := TestStreams()
-	ios.CI = CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
+	ios, _, out, errOut := iostreams.TestStreams()
+	ios.CI = iostreams.CIFromEnv(func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
 	if err := must(NewValidate(Text, ios)).Result(r); err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func TestTextUnderGitHubActionsAnnotates(t *testing.T) {
 	if !strings.Contains(errOut.String(), want) {
 		t.Fatalf("no annotation %q in:\n%s", want, errOut.String())
 	}
-	ios, _, _, errOut = TestStreams()
+	ios, _, _, errOut = iostreams.TestStreams()
 	if err := must(NewValidate(Text, ios)).Result(r); err != nil || strings.Contains(errOut.String(), "::error") {
 		t.Fatalf("text outside GitHub Actions annotates:\n%s", errOut.String())
 	}
@@ -271,8 +272,8 @@ func TestGitHubWritesTheJobSummary(t *testing.T) {
 	}
 	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary, "GITHUB_SERVER_URL": "https://github.com",
 		"GITHUB_REPOSITORY": "acme/mfa", "GITHUB_SHA": "0123abc", "GITHUB_RUN_ID": "42"}
-	ios, _, _, _ := TestStreams()
-	ios.CI = CIFromEnv(func(k string) string { return env[k] })
+	ios, _, _, _ := iostreams.TestStreams()
+	ios.CI = iostreams.CIFromEnv(func(k string) string { return env[k] })
 	r := schema.Read([]string{"fixtures/invalid/rule-two-preferred-factors.yaml"}, nil)
 	if err := must(NewValidate(GitHub, ios)).Result(r); err != nil {
 		t.Fatal(err)
@@ -289,7 +290,7 @@ func TestGitHubWritesTheJobSummary(t *testing.T) {
 func TestAnnotationEscaping(t *testing.T) {
 	var b bytes.Buffer
 	l := diag.List{{Severity: diag.Warning, Code: "username-case", Pos: state.Pos{File: "a,b:c.yaml", Line: 3, Column: 1}, Summary: "100% sure\nnext", Detail: "x"}}
-	if err := WriteAnnotations(&b, CI{}, l); err != nil {
+	if err := WriteAnnotations(&b, iostreams.CI{}, l); err != nil {
 		t.Fatal(err)
 	}
 	want := "::warning file=a%2Cb%3Ac.yaml,line=3,col=1,title=mfactl%3A Usernames differ only in case::100%25 sure%0Anext%0Ax\n"

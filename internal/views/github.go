@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/schema"
 )
@@ -16,7 +17,7 @@ import (
 // sourcePath is a diagnostic's file as CI tools want it: relative to the
 // checkout (the working directory, or ci.Workspace), with forward slashes.
 // It is "" for a diagnostic without a file or about standard input.
-func sourcePath(ci CI, file string) string {
+func sourcePath(ci iostreams.CI, file string) string {
 	if file == "" || file == schema.StdinName {
 		return ""
 	}
@@ -33,7 +34,7 @@ func sourcePath(ci CI, file string) string {
 // each appears on its line of the pull request; the diagnostics of one
 // rule about many users of a pool make one, at the first user's line,
 // naming the first few users and the count.
-func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
+func WriteAnnotations(w io.Writer, ci iostreams.CI, l diag.List) error {
 	var b strings.Builder
 	for _, g := range groupDiagnostics(l) {
 		command := "warning"
@@ -59,7 +60,7 @@ func WriteAnnotations(w io.Writer, ci CI, l diag.List) error {
 
 // appendStepSummary appends markdown to the job summary file, if the run
 // has one. Failing to write it does not fail the command, but is said.
-func appendStepSummary(io *IOStreams, markdown string) {
+func appendStepSummary(io *iostreams.IOStreams, markdown string) {
 	if io.CI.StepSummary == "" {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -20,7 +21,7 @@ const commentBudget = CommentLimit - 1536
 
 // MarkdownOptions shape the Markdown of a plan or of validation.
 type MarkdownOptions struct {
-	CI CI // links to source lines and to the run
+	CI iostreams.CI // links to source lines and to the run
 	// FullPlan says where the whole plan is when the comment is truncated
 	// ("the saved plan mfa.plan"); the run's log when empty and known.
 	FullPlan string
@@ -241,7 +242,7 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 	case n == 1:
 		what = "1 user changes"
 	default:
-		what = fmt.Sprintf("%d users change", n)
+		what = numbers.Sprintf("%d users change", n)
 	}
 	summary := fmt.Sprintf("<details><summary><code>%s</code>: %s", htmlEscape(pc.UserPoolId), what)
 	if pc.UsersInSync > 0 {

@@ -1,14 +1,14 @@
 package views
 
 import (
-	"github.com/mfactl/mfactl/internal/untrusted"
-
 	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -18,7 +18,7 @@ var PasskeyFormats = []Format{Text, JSON}
 // RenderPasskeys shows a user's passkeys: a table, or the list as JSON.
 // Names and IDs come from Cognito, where the user chose them: they are
 // quoted when not plain text.
-func RenderPasskeys(io *IOStreams, format Format, l *usecase.PasskeyList) error {
+func RenderPasskeys(io *iostreams.IOStreams, format Format, l *usecase.PasskeyList) error {
 	if format == JSON {
 		enc := json.NewEncoder(io.Out)
 		enc.SetEscapeHTML(false)
@@ -39,7 +39,7 @@ func RenderPasskeys(io *IOStreams, format Format, l *usecase.PasskeyList) error 
 }
 
 // PasskeyDeleted confirms a deletion, on stderr beside JSON.
-func PasskeyDeleted(io *IOStreams, format Format, credentialID string) {
+func PasskeyDeleted(io *iostreams.IOStreams, format Format, credentialID string) {
 	w := io.Out
 	if format == JSON {
 		w = io.ErrOut
@@ -49,7 +49,7 @@ func PasskeyDeleted(io *IOStreams, format Format, credentialID string) {
 
 // PasskeyFailed prints, with JSON, the failure document on stdout (text
 // leaves errors to Main).
-func PasskeyFailed(io *IOStreams, format Format, err error) error {
+func PasskeyFailed(io *iostreams.IOStreams, format Format, err error) error {
 	if format != JSON {
 		return nil
 	}

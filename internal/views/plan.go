@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
@@ -37,31 +38,33 @@ var (
 )
 
 func planFormats(command jsondoc.Command) *Formats[Plan] {
-	text := func(io *IOStreams, o Options) planText {
+	text := func(io *iostreams.IOStreams, o Options) planText {
 		return planText{io: io, command: command, verbose: o.Verbose, showUsers: o.ShowUsers, annotate: io.CI.GitHubActions}
 	}
 	return register(string(command),
-		format(Text, func(io *IOStreams, o Options) Plan { return text(io, o) }),
-		format(JSON, func(io *IOStreams, o Options) Plan { return planJSON{text(io, o)} }),
-		format(CLI, func(io *IOStreams, o Options) Plan { return planCLI{text(io, o)} }),
-		format(Markdown, func(io *IOStreams, o Options) Plan { return planMarkdown{text(io, o), o} }),
-		format(GitHub, func(io *IOStreams, o Options) Plan {
+		format(Text, func(io *iostreams.IOStreams, o Options) Plan { return text(io, o) }),
+		format(JSON, func(io *iostreams.IOStreams, o Options) Plan { return planJSON{text(io, o)} }),
+		format(CLI, func(io *iostreams.IOStreams, o Options) Plan { return planCLI{text(io, o)} }),
+		format(Markdown, func(io *iostreams.IOStreams, o Options) Plan { return planMarkdown{text(io, o), o} }),
+		format(GitHub, func(io *iostreams.IOStreams, o Options) Plan {
 			v := text(io, o)
 			v.annotate, v.summary = true, true
 			v.markdown = MarkdownOptions{CI: io.CI, FullPlan: o.FullPlan}
 			return v
 		}),
-		format(JUnit, func(io *IOStreams, o Options) Plan { return planJUnit{text(io, o)} }),
-		format(SARIF, func(io *IOStreams, o Options) Plan { return planSARIF{text(io, o)} }),
+		format(JUnit, func(io *iostreams.IOStreams, o Options) Plan { return planJUnit{text(io, o)} }),
+		format(SARIF, func(io *iostreams.IOStreams, o Options) Plan { return planSARIF{text(io, o)} }),
 	)
 }
 
 // NewPlan returns the view of planning in format f, one of PlanFormats.
 // Text run by GitHub Actions annotates the files' lines too.
-func NewPlan(f Format, io *IOStreams, o Options) (Plan, error) { return PlanFormats.New(f, io, o) }
+func NewPlan(f Format, io *iostreams.IOStreams, o Options) (Plan, error) {
+	return PlanFormats.New(f, io, o)
+}
 
 type planText struct {
-	io        *IOStreams
+	io        *iostreams.IOStreams
 	command   jsondoc.Command
 	verbose   bool
 	showUsers bool
@@ -71,11 +74,11 @@ type planText struct {
 }
 
 func (v planText) Plan(p *plan.Plan) error {
-	out, style := v.io.Out, v.io.Palette()
+	out, style, width := v.io.Out, v.io.Palette(), v.io.OutWidth()
 	if p.Diagnostics.HasErrors() {
-		out, style = v.io.ErrOut, v.io.ErrPalette()
+		out, style, width = v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth()
 	}
-	if err := renderPlanText(out, p, style, v.verbose, v.showUsers); err != nil {
+	if err := renderPlanText(out, p, style, textOptions{verbose: v.verbose, showUsers: v.showUsers, width: width, legend: true}); err != nil {
 		return err
 	}
 	if v.annotate {
@@ -94,7 +97,7 @@ func (v planText) Plan(p *plan.Plan) error {
 }
 
 func (v planText) InputErrors(diags diag.List) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	if v.annotate {
 		if err := WriteAnnotations(v.io.ErrOut, v.io.CI, diags); err != nil {
 			return err

@@ -33,9 +33,9 @@ type planCLI struct{ planText }
 
 func (v planCLI) Plan(p *plan.Plan) error {
 	if p.Diagnostics.HasErrors() {
-		return RenderPlanText(v.io.ErrOut, p, v.io.ErrPalette())
+		return renderPlanText(v.io.ErrOut, p, v.io.ErrPalette(), textOptions{width: v.io.ErrWidth()})
 	}
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), p.Diagnostics)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), p.Diagnostics)
 	return RenderPlanCLI(v.io.Out, p)
 }
 

@@ -47,7 +47,7 @@ func TestPlanCLIMarksUncertainCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"# Plan: 1 AdminSetUserMFAPreference call (1 uncertain); 0 users in sync.",
+		"# Plan: 1 call (1 uncertain) — 1 user to change; 0 users in sync.",
 		"# Uncertain: Cognito cannot show whether alice has registered an authenticator app; if not, Cognito refuses this call.\naws cognito-idp admin-set-user-mfa-preference",
 	} {
 		if !strings.Contains(b.String(), want) {

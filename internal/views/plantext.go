@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
@@ -22,19 +23,29 @@ import (
 // then the calls summarised per pool and stage, the diagnostics (the same
 // problem for many users said once) and a summary line. Secrets never
 // appear: it shows only the plan's review form.
-func RenderPlanText(w io.Writer, p *plan.Plan, style Palette) error {
-	return renderPlanText(w, p, style, false, false)
+func RenderPlanText(w io.Writer, p *plan.Plan, style iostreams.Palette) error {
+	return renderPlanText(w, p, style, textOptions{legend: true})
 }
 
 // RenderPlanTextVerbose is RenderPlanText with every user and every call
 // and its request body (secrets masked).
-func RenderPlanTextVerbose(w io.Writer, p *plan.Plan, style Palette) error {
-	return renderPlanText(w, p, style, true, false)
+func RenderPlanTextVerbose(w io.Writer, p *plan.Plan, style iostreams.Palette) error {
+	return renderPlanText(w, p, style, textOptions{verbose: true, legend: true})
 }
 
-func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers bool) error {
+// textOptions choose how much a text plan shows, and how.
+type textOptions struct {
+	verbose, showUsers bool
+	width              int  // diagnostics are wrapped to it; 0: not wrapped
+	legend             bool // explain the symbols (once per output)
+}
+
+// legend says what the symbols before the changed fields mean.
+const legend = "Symbols: ~ changes, + adds or turns on, - removes or turns off, ! a call Cognito may refuse"
+
+func renderPlanText(w io.Writer, p *plan.Plan, style iostreams.Palette, o textOptions) error {
 	bw := bufio.NewWriter(w)
-	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: verbose, showUsers: showUsers}
+	r := textRenderer{w: bw, s: style, users: newPoolUsers(p), verbose: o.verbose, showUsers: o.showUsers, width: o.width}
 	if self := p.SelfService; self != nil {
 		r.line(0, r.s.Dim(fmt.Sprintf("Self-service: user %s of user pool %s, as the access token's claims say (issuer %s; read, not verified: Cognito verifies the token on every call).",
 			untrusted.Name(self.Username), self.UserPoolId, untrusted.Name(self.Issuer))))
@@ -45,14 +56,21 @@ func renderPlanText(w io.Writer, p *plan.Plan, style Palette, verbose, showUsers
 		r.line(0, "")
 	}
 	if !p.Diagnostics.HasErrors() {
+		shown := false
 		for _, pc := range p.Pools {
-			if !pc.InSync() {
-				r.pool(pc)
+			if pc.InSync() {
+				continue
 			}
+			if o.legend && !shown {
+				r.line(0, r.s.Dim(legend))
+				r.line(0, "")
+			}
+			shown = true
+			r.pool(pc)
 		}
 		switch {
 		case len(p.Calls) == 0:
-		case verbose:
+		case o.verbose:
 			r.calls(p.Calls)
 		default:
 			r.stages(p.Calls)
@@ -83,16 +101,24 @@ func (r textRenderer) ignored(pools []plan.PoolChange) {
 
 type textRenderer struct {
 	w         *bufio.Writer
-	s         Palette
+	s         iostreams.Palette
 	users     poolUsers
 	verbose   bool
 	showUsers bool
+	width     int // wrap diagnostics to it; 0: not wrapped
 }
 
 type userKey struct{ poolID, username string }
 
 func (r textRenderer) line(indent int, text string) {
 	fmt.Fprintf(r.w, "%s%s\n", strings.Repeat(" ", indent), text)
+}
+
+// wrapped writes text wrapped to the renderer's width, each line coloured.
+func (r textRenderer) wrapped(indent int, text string, colour func(string) string) {
+	for _, l := range wrap(text, r.width, indent) {
+		r.line(0, colour(l))
+	}
 }
 
 func at(pos state.Pos) string {
@@ -156,7 +182,7 @@ func (r textRenderer) names(users []string) string {
 
 // policy summarises what one policy selected and what became of its users.
 func (r textRenderer) policy(o plan.PolicyOutcome) {
-	line := fmt.Sprintf("policy %s (%s): %s selected; it applies to %d: %d change, %d in sync", o.Name, o.Select, Plural(o.Selected, "user"), o.Applied, o.Changes, o.InSync)
+	line := numbers.Sprintf("policy %s (%s): %s selected; it applies to %d: %d change, %d in sync", o.Name, o.Select, Plural(o.Selected, "user"), o.Applied, o.Changes, o.InSync)
 	r.line(4, r.s.Dim(line+at(o.Pos)))
 	if o.Uncertain > 0 {
 		outcome := "a failed call"
@@ -330,27 +356,33 @@ func stageName(stage int) string {
 }
 
 func (r textRenderer) diagnostics(l diag.List) {
+	plain := func(s string) string { return s }
 	for _, g := range groupDiagnostics(l) {
-		label := r.s.Yellow("Warning:")
+		label, colour := "Warning:", r.s.Yellow
 		if g.Severity == diag.Error {
-			label = r.s.Red("Error:")
+			label, colour = "Error:", r.s.Red
 		}
-		r.line(0, label+" "+untrusted.Line(g.Summary))
+		lines := wrap(label+" "+untrusted.Line(g.Summary), r.width, 0)
+		// The label keeps its colour; the summary is plain, as before wrapping.
+		r.line(0, colour(label)+strings.TrimPrefix(lines[0], label))
+		for _, l := range lines[1:] {
+			r.line(0, l)
+		}
 		if len(g.members) > 1 {
 			limit := groupNamesShown
 			if r.showUsers {
 				limit = 0
 			}
-			r.line(2, "users: "+untrusted.Line(g.users(limit)))
+			r.wrapped(2, "users: "+untrusted.Line(g.users(limit)), plain)
 		}
 		if w := where(g.Diagnostic); w != "" {
 			if more := len(g.members) - 1; more > 0 {
 				w += fmt.Sprintf(" and %s", Plural(more, "more place"))
 			}
-			r.line(2, r.s.Dim("at "+untrusted.Line(w)))
+			r.wrapped(2, "at "+untrusted.Line(w), r.s.Dim)
 		}
 		if g.Detail != "" {
-			r.line(2, untrusted.Line(g.Detail))
+			r.wrapped(2, untrusted.Line(g.Detail), plain)
 		}
 		r.line(0, "")
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/plantest"
@@ -32,7 +33,8 @@ func TestRenderTextColours(t *testing.T) {
 		"<yellow>~ SoftwareTokenMfaSettings: enabled -> enabled, preferred</yellow>",
 		"<cyan>stage 1: SetUserPoolMfaConfig</cyan><dim>  # widen before the user calls: enable email</dim>",
 		"<cyan>stage 2: AdminSetUserMFAPreference</cyan>",
-		"<bold>Plan: 3 calls (2 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference); 0 users in sync.</bold>",
+		"<dim>Symbols: ~ changes, + adds or turns on, - removes or turns off, ! a call Cognito may refuse</dim>\n\n<yellow>~ user pool",
+		"<bold>Plan: 3 calls — 1 pool, 1 user to change; 0 users in sync.</bold>",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
@@ -52,10 +54,10 @@ func TestRenderTextColours(t *testing.T) {
 		t.Errorf("verbose output lacks %q:\n%s", want, b.String())
 	}
 	var plainOut, zeroOut bytes.Buffer
-	_ = RenderPlanText(&plainOut, p, Plain)
-	_ = RenderPlanText(&zeroOut, p, Palette{})
+	_ = RenderPlanText(&plainOut, p, iostreams.Plain)
+	_ = RenderPlanText(&zeroOut, p, iostreams.Palette{})
 	if zeroOut.String() != plainOut.String() || strings.Contains(plainOut.String(), "<dim>") {
-		t.Fatalf("the zero Palette is not Plain:\n%s", zeroOut.String())
+		t.Fatalf("the zero iostreams.Palette is not iostreams.Plain:\n%s", zeroOut.String())
 	}
 }
 
@@ -63,7 +65,7 @@ func TestRenderTextFailedPlan(t *testing.T) {
 	l := state.Live{Pools: map[string]*state.LivePool{plantest.PoolID: {UserPoolId: plantest.PoolID}}}
 	p := plan.Build(plantest.DesiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}), l, plan.Options{})
 	var b bytes.Buffer
-	if err := RenderPlanText(&b, p, Plain); err != nil {
+	if err := RenderPlanText(&b, p, iostreams.Plain); err != nil {
 		t.Fatal(err)
 	}
 	want := "Error: user pool eu-west-1_AbCdEf123 does not exist\n" +
@@ -96,7 +98,7 @@ func TestPlanSummary(t *testing.T) {
 	}
 	changes := buildPlan(t, plantest.DesiredPool(state.PoolConfig{SoftwareTokenMfaConfiguration: plantest.TotpOn()},
 		plantest.User("alice", state.UserSettings{SMSMfaSettings: plantest.Enabled()}), plantest.User("bob", state.UserSettings{})), l, plan.Options{})
-	if got := PlanSummary(changes); got != "Plan: 2 calls (1 SetUserPoolMfaConfig, 1 AdminSetUserMFAPreference); 1 user in sync." {
+	if got := PlanSummary(changes); got != "Plan: 2 calls — 1 pool, 1 user to change; 1 user in sync." {
 		t.Errorf("Summary = %q", got)
 	}
 	failed := plan.Build(plantest.DesiredPool(state.PoolConfig{MfaConfiguration: state.ModeOn}), state.Live{}, plan.Options{})
@@ -111,7 +113,7 @@ func TestPlanTextShowsASecretChangeButNotTheSecret(t *testing.T) {
 	sms.SmsConfiguration.ExternalId = plantest.NewSecret
 	p := buildPlan(t, plantest.DesiredPool(state.PoolConfig{SmsMfaConfiguration: sms}), l, plan.Options{})
 	var text bytes.Buffer
-	if err := RenderPlanText(&text, p, Plain); err != nil {
+	if err := RenderPlanText(&text, p, iostreams.Plain); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(text.String(), "~ SmsMfaConfiguration.SmsConfiguration.ExternalId: (sensitive) -> (sensitive: from files)") {
@@ -132,11 +134,11 @@ func TestGoldenPlanTexts(t *testing.T) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			d, l, o := plantest.LoadScenario(t, dir)
 			p := plan.Build(d, l, plan.Options{ResendWriteOnly: o.ResendWriteOnly})
-			for name, render := range map[string]func(io.Writer, *plan.Plan, Palette) error{
+			for name, render := range map[string]func(io.Writer, *plan.Plan, iostreams.Palette) error{
 				"plan.txt": RenderPlanText, "plan-verbose.txt": RenderPlanTextVerbose,
 			} {
 				var text bytes.Buffer
-				if err := render(&text, p, Plain); err != nil {
+				if err := render(&text, p, iostreams.Plain); err != nil {
 					t.Fatal(err)
 				}
 				if strings.Contains(text.String(), plantest.Secret) || strings.Contains(text.String(), plantest.NewSecret) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 	"github.com/mfactl/mfactl/plan/plantest"
@@ -38,7 +39,7 @@ func policyPlan(t *testing.T, n int) *plan.Plan {
 func TestPolicyUsersAreGroupedWithTheirPolicy(t *testing.T) {
 	p := policyPlan(t, 30)
 	var b bytes.Buffer
-	if err := renderPlanText(&b, p, Plain, false, false); err != nil {
+	if err := renderPlanText(&b, p, iostreams.Plain, textOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -54,7 +55,7 @@ func TestPolicyUsersAreGroupedWithTheirPolicy(t *testing.T) {
 		}
 	}
 	b.Reset()
-	if err := renderPlanText(&b, p, Plain, false, true); err != nil {
+	if err := renderPlanText(&b, p, iostreams.Plain, textOptions{showUsers: true}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "u27, u28\n") || strings.Contains(b.String(), "more") {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/apply/applytest"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/usecase"
 	"github.com/mfactl/mfactl/plan"
@@ -21,7 +22,7 @@ import (
 // printed on one line, without control characters.
 func TestDiagnosticsPrintOnOneLineWhateverTheyHold(t *testing.T) {
 	var b strings.Builder
-	WriteDiagnostics(&b, palette(false), diag.List{{Severity: diag.Error,
+	WriteDiagnostics(&b, iostreams.Plain, iostreams.LogWidth, diag.List{{Severity: diag.Error,
 		Pos: state.Pos{File: "x\n::error file=prod.yaml,line=1::forged.yaml", Line: 1, Column: 1}, Summary: "bad \x1b[2J\u202e"}})
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
 	if len(lines) != 2 || strings.HasPrefix(lines[1], "::") || strings.ContainsAny(b.String(), "\x1b\u202e") {
@@ -41,7 +42,7 @@ func TestApplyJSONNamesStoppedPoolsAndTheStop(t *testing.T) {
 			return nil
 		}})
 	r.Stopped = errors.New(`get credentials: parse failed of process output: {"SecretAccessKey": "wJalrSECRET"}, error: EOF`)
-	ios, _, out, _ := TestStreams()
+	ios, _, out, _ := iostreams.TestStreams()
 	v, _ := NewApply(JSON, ios, PlanOptions{})
 	if err := v.Applied(&usecase.Applied{Result: r}); err != nil {
 		t.Fatal(err)

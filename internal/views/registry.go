@@ -2,6 +2,8 @@ package views
 
 import (
 	"fmt"
+
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // Options shape a view, whatever its command and format.
@@ -29,14 +31,14 @@ type Formats[V any] struct {
 
 type formatEntry[V any] struct {
 	format Format
-	new    func(*IOStreams, Options) V
+	new    func(*iostreams.IOStreams, Options) V
 }
 
 func register[V any](command string, entries ...formatEntry[V]) *Formats[V] {
 	return &Formats[V]{command: command, entries: entries}
 }
 
-func format[V any](f Format, new func(*IOStreams, Options) V) formatEntry[V] {
+func format[V any](f Format, new func(*iostreams.IOStreams, Options) V) formatEntry[V] {
 	return formatEntry[V]{format: f, new: new}
 }
 
@@ -59,7 +61,7 @@ func (r *Formats[V]) Parse(name string) (Format, error) {
 
 // New returns the view of format f. A format the command does not offer
 // is an error.
-func (r *Formats[V]) New(f Format, io *IOStreams, o Options) (V, error) {
+func (r *Formats[V]) New(f Format, io *iostreams.IOStreams, o Options) (V, error) {
 	for _, e := range r.entries {
 		if e.format == f {
 			return e.new(io, o), nil

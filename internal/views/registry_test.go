@@ -5,12 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 )
 
 // A format a command does not hold is an error, never text.
 func TestUnknownFormatIsAnError(t *testing.T) {
-	ios, _, out, errOut := TestStreams()
+	ios, _, out, errOut := iostreams.TestStreams()
 	for _, err := range []error{
 		second(PlanFormats.New("yaml", ios, Options{})),
 		second(ShowFormats.New(CSV, ios, Options{})),
@@ -49,7 +50,7 @@ func (deniedError) UserMeaning() string {
 // validators mfactl does not use, scripts/ajv-check.sh the JSON one).
 func TestGoldenFailures(t *testing.T) {
 	for _, f := range PlanFormats.Names() {
-		ios, _, out, _ := TestStreams()
+		ios, _, out, _ := iostreams.TestStreams()
 		if err := must(PlanFormats.New(f, ios, Options{})).Failed(deniedError{}, false); err != nil {
 			t.Fatal(err)
 		}
@@ -79,15 +80,15 @@ func TestEveryFormatRendersAFailure(t *testing.T) {
 	for _, c := range []struct {
 		command jsondoc.Command
 		names   []Format
-		view    func(Format, *IOStreams) failer
+		view    func(Format, *iostreams.IOStreams) failer
 	}{
-		{jsondoc.CommandPlan, PlanFormats.Names(), func(f Format, io *IOStreams) failer { return must(PlanFormats.New(f, io, Options{})) }},
-		{jsondoc.CommandShow, ShowFormats.Names(), func(f Format, io *IOStreams) failer { return must(ShowFormats.New(f, io, Options{})) }},
-		{jsondoc.CommandValidate, ValidateFormats.Names(), func(f Format, io *IOStreams) failer { return must(ValidateFormats.New(f, io, Options{})) }},
-		{jsondoc.CommandReport, ReportFormats.Names(), func(f Format, io *IOStreams) failer { return must(ReportFormats.New(f, io, Options{})) }},
+		{jsondoc.CommandPlan, PlanFormats.Names(), func(f Format, io *iostreams.IOStreams) failer { return must(PlanFormats.New(f, io, Options{})) }},
+		{jsondoc.CommandShow, ShowFormats.Names(), func(f Format, io *iostreams.IOStreams) failer { return must(ShowFormats.New(f, io, Options{})) }},
+		{jsondoc.CommandValidate, ValidateFormats.Names(), func(f Format, io *iostreams.IOStreams) failer { return must(ValidateFormats.New(f, io, Options{})) }},
+		{jsondoc.CommandReport, ReportFormats.Names(), func(f Format, io *iostreams.IOStreams) failer { return must(ReportFormats.New(f, io, Options{})) }},
 	} {
 		for _, f := range c.names {
-			ios, _, out, _ := TestStreams()
+			ios, _, out, _ := iostreams.TestStreams()
 			if err := c.view(f, ios).Failed(failure, false); err != nil {
 				t.Fatalf("%s -o %s: %v", c.command, f, err)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
@@ -33,16 +34,16 @@ type Report interface {
 
 // ReportFormats are the formats of `mfactl report`.
 var ReportFormats = register(string(jsondoc.CommandReport),
-	format(Text, func(io *IOStreams, o Options) Report { return reportText{io, o} }),
-	format(JSON, func(io *IOStreams, _ Options) Report { return reportJSON{io} }),
-	format(CSV, func(io *IOStreams, _ Options) Report { return reportCSV{io} }),
-	format(Markdown, func(io *IOStreams, o Options) Report { return reportMarkdown{io, o} }),
+	format(Text, func(io *iostreams.IOStreams, o Options) Report { return reportText{io, o} }),
+	format(JSON, func(io *iostreams.IOStreams, _ Options) Report { return reportJSON{io} }),
+	format(CSV, func(io *iostreams.IOStreams, _ Options) Report { return reportCSV{io} }),
+	format(Markdown, func(io *iostreams.IOStreams, o Options) Report { return reportMarkdown{io, o} }),
 )
 
 // NewReport returns the view of a report in format f, one of
 // ReportFormats. opts.ShowUsers lists every user without MFA and every
 // violation in text and Markdown.
-func NewReport(f Format, io *IOStreams, opts Options) (Report, error) {
+func NewReport(f Format, io *iostreams.IOStreams, opts Options) (Report, error) {
 	return ReportFormats.New(f, io, opts)
 }
 
@@ -88,7 +89,7 @@ func legacyHint(p usecase.PoolReport) string {
 }
 
 type reportText struct {
-	io   *IOStreams
+	io   *iostreams.IOStreams
 	opts TextOptions
 }
 
@@ -133,7 +134,7 @@ func (v reportText) Report(r *usecase.Report) error {
 		fmt.Fprintln(w)
 	}
 	if len(r.Diagnostics) > 0 {
-		WriteDiagnostics(w, s, r.Diagnostics)
+		WriteDiagnostics(w, s, v.io.OutWidth(), r.Diagnostics)
 	}
 	if r.Interrupted {
 		fmt.Fprintln(w, s.Yellow("Interrupted: the report shows the users read until then."))
@@ -142,7 +143,7 @@ func (v reportText) Report(r *usecase.Report) error {
 }
 
 func (v reportText) InputErrors(diags diag.List) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	return nil
 }
 
@@ -150,7 +151,7 @@ func readCount(p usecase.PoolReport) string {
 	if p.Read == p.Listed {
 		return fmt.Sprint(p.Read)
 	}
-	return fmt.Sprintf("%d of %d listed", p.Read, p.Listed)
+	return numbers.Sprintf("%d of %d listed", p.Read, p.Listed)
 }
 
 func preferredLine(p usecase.PoolReport) string {
@@ -200,7 +201,7 @@ func orNone(items []string) string {
 }
 
 // reportJSON writes one versioned JSON document whatever happened.
-type reportJSON struct{ io *IOStreams }
+type reportJSON struct{ io *iostreams.IOStreams }
 
 func (v reportJSON) Report(r *usecase.Report) error {
 	doc := jsondoc.Report{Head: jsondoc.NewHead(jsondoc.CommandReport, jsondoc.NoFindings), Pools: r.Pools, Diagnostics: r.Diagnostics, Interrupted: r.Interrupted}
@@ -239,7 +240,7 @@ func (v reportJSON) Failed(err error, interrupted bool) error {
 }
 
 // reportCSV writes one line per user read, with a header line.
-type reportCSV struct{ io *IOStreams }
+type reportCSV struct{ io *iostreams.IOStreams }
 
 // CSVHeader is the first line of a report in CSV.
 var CSVHeader = []string{"UserPoolId", "Username", "State", "Preferred", "Enabled", "Reason", "Policy", "Violation"}
@@ -272,18 +273,18 @@ func (v reportCSV) Report(r *usecase.Report) error {
 		return err
 	}
 	if len(r.Diagnostics) > 0 {
-		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), r.Diagnostics)
 	}
 	return nil
 }
 
 func (v reportCSV) InputErrors(diags diag.List) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	return nil
 }
 
 type reportMarkdown struct {
-	io   *IOStreams
+	io   *iostreams.IOStreams
 	opts TextOptions
 }
 
@@ -330,12 +331,12 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 		return err
 	}
 	if len(r.Diagnostics) > 0 {
-		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+		WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), r.Diagnostics)
 	}
 	return nil
 }
 
 func (v reportMarkdown) InputErrors(diags diag.List) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), diags)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	return nil
 }

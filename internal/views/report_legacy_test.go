@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -16,14 +17,14 @@ func TestReportSaysHowToMigrateLegacyUsers(t *testing.T) {
 		}}}
 	}
 	for _, f := range []Format{Text, Markdown} {
-		ios, _, out, _ := TestStreams()
+		ios, _, out, _ := iostreams.TestStreams()
 		if err := must(NewReport(f, ios, TextOptions{})).Report(pool(2)); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out.String(), "2 users on legacy MFAOptions SMS (AdminSetUserSettings): to migrate, set LegacyMfaOptions: Migrate on the pool") {
 			t.Errorf("%s report does not say how to migrate:\n%s", f, out.String())
 		}
-		ios, _, out, _ = TestStreams()
+		ios, _, out, _ = iostreams.TestStreams()
 		if err := must(NewReport(f, ios, TextOptions{})).Report(pool(0)); err != nil {
 			t.Fatal(err)
 		}

@@ -1,15 +1,15 @@
 package views
 
 import (
-	"github.com/mfactl/mfactl/internal/untrusted"
-
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -20,12 +20,12 @@ var ResetFormats = []Format{Text, JSON}
 // and the outcome. With JSON, stdout gets only the audit record (the line
 // the audit log gets), or an error document; text goes to stderr.
 type Reset struct {
-	io     *IOStreams
+	io     *iostreams.IOStreams
 	format Format
 }
 
 // NewReset returns reset-mfa's view.
-func NewReset(format Format, io *IOStreams) *Reset { return &Reset{io: io, format: format} }
+func NewReset(format Format, io *iostreams.IOStreams) *Reset { return &Reset{io: io, format: format} }
 
 // out is where human text goes: stdout for text, stderr beside JSON.
 func (v *Reset) out() io.Writer {
@@ -35,7 +35,7 @@ func (v *Reset) out() io.Writer {
 	return v.io.Out
 }
 
-func (v *Reset) palette() Palette {
+func (v *Reset) palette() iostreams.Palette {
 	if v.format == JSON {
 		return v.io.ErrPalette()
 	}

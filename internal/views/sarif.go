@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 // SARIF 2.1.0 (OASIS), the subset mfactl writes: one run, the rule
@@ -111,10 +112,10 @@ var Version = "dev"
 
 // WriteSARIF writes diagnostics as a SARIF 2.1.0 log: one result per
 // diagnostic, or per rule and pool for diagnostics about many users.
-func WriteSARIF(w io.Writer, ci CI, l diag.List) error { return writeSARIFLog(w, ci, l, nil) }
+func WriteSARIF(w io.Writer, ci iostreams.CI, l diag.List) error { return writeSARIFLog(w, ci, l, nil) }
 
 // writeSARIFLog writes diagnostics and, when given, the invocations.
-func writeSARIFLog(w io.Writer, ci CI, l diag.List, invocations []sarifInvocation) error {
+func writeSARIFLog(w io.Writer, ci iostreams.CI, l diag.List, invocations []sarifInvocation) error {
 	rules := diag.Rules()
 	index := map[string]int{}
 	driver := sarifDriver{Name: "mfactl", Version: Version, InformationURI: "https://github.com/mfactl/mfactl"}

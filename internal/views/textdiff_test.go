@@ -4,12 +4,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
 func TestMultiLineMessageChangeIsShownLineByLine(t *testing.T) {
 	before := "Hello,\n\nyour code is {####}.\nIt is valid for 3 minutes.\n"
 	after := "Hello,\n\nyour code is {####}.\nIt is valid for 5 minutes.\n"
-	r := textRenderer{s: Plain}
+	r := textRenderer{s: iostreams.Plain}
 	got := r.symbolLine(fieldDiff{kind: '~', key: "EmailMfaConfiguration.Message",
 		from: strconv.Quote(before), to: strconv.Quote(after)})
 	want := strings.Join([]string{
@@ -26,7 +28,7 @@ func TestMultiLineMessageChangeIsShownLineByLine(t *testing.T) {
 }
 
 func TestSingleLineChangeStaysOnOneLine(t *testing.T) {
-	r := textRenderer{s: Plain}
+	r := textRenderer{s: iostreams.Plain}
 	got := r.symbolLine(fieldDiff{kind: '~', key: "MfaConfiguration", from: `"OFF"`, to: `"ON"`})
 	if got != `~ MfaConfiguration: "OFF" -> "ON"` {
 		t.Fatalf("got %q", got)

@@ -9,6 +9,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
@@ -17,12 +18,12 @@ import (
 // authenticator app (a QR code and the otpauth:// URI on stdout), the
 // prompt for its code (stderr) and the outcome.
 type TOTPEnroll struct {
-	io *IOStreams
+	io *iostreams.IOStreams
 	in *bufio.Reader // one reader for every prompt, so no typed line is lost
 }
 
 // NewTOTPEnroll returns the enrolment view.
-func NewTOTPEnroll(io *IOStreams) *TOTPEnroll {
+func NewTOTPEnroll(io *iostreams.IOStreams) *TOTPEnroll {
 	return &TOTPEnroll{io: io, in: bufio.NewReader(io.In)}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/schema"
 )
@@ -21,17 +22,21 @@ type Validate interface {
 
 // ValidateFormats are the formats of `mfactl validate`.
 var ValidateFormats = register(string(jsondoc.CommandValidate),
-	format(Text, func(io *IOStreams, _ Options) Validate { return validateText{io: io, annotate: io.CI.GitHubActions} }),
-	format(JSON, func(io *IOStreams, _ Options) Validate { return validateJSON{io} }),
-	format(Markdown, func(io *IOStreams, _ Options) Validate { return validateMarkdown{io} }),
-	format(GitHub, func(io *IOStreams, _ Options) Validate { return validateText{io: io, annotate: true, summary: true} }),
-	format(JUnit, func(io *IOStreams, _ Options) Validate { return validateJUnit{io} }),
-	format(SARIF, func(io *IOStreams, _ Options) Validate { return validateSARIF{io} }),
+	format(Text, func(io *iostreams.IOStreams, _ Options) Validate {
+		return validateText{io: io, annotate: io.CI.GitHubActions}
+	}),
+	format(JSON, func(io *iostreams.IOStreams, _ Options) Validate { return validateJSON{io} }),
+	format(Markdown, func(io *iostreams.IOStreams, _ Options) Validate { return validateMarkdown{io} }),
+	format(GitHub, func(io *iostreams.IOStreams, _ Options) Validate {
+		return validateText{io: io, annotate: true, summary: true}
+	}),
+	format(JUnit, func(io *iostreams.IOStreams, _ Options) Validate { return validateJUnit{io} }),
+	format(SARIF, func(io *iostreams.IOStreams, _ Options) Validate { return validateSARIF{io} }),
 )
 
 // NewValidate returns the view of validation in format f, one of
 // ValidateFormats. Text run by GitHub Actions annotates the files' lines too.
-func NewValidate(f Format, io *IOStreams) (Validate, error) {
+func NewValidate(f Format, io *iostreams.IOStreams) (Validate, error) {
 	return ValidateFormats.New(f, io, Options{})
 }
 
@@ -40,7 +45,7 @@ func validateFailure(err error, interrupted bool) runFailure {
 }
 
 type validateText struct {
-	io       *IOStreams
+	io       *iostreams.IOStreams
 	annotate bool // add GitHub workflow commands for the diagnostics
 	summary  bool // append the Markdown to $GITHUB_STEP_SUMMARY
 }
@@ -48,7 +53,7 @@ type validateText struct {
 // Result prints the diagnostics on stderr and, for valid files, a summary
 // line on stdout.
 func (v validateText) Result(r schema.Result) error {
-	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), r.Diagnostics)
+	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), r.Diagnostics)
 	if v.annotate {
 		if err := WriteAnnotations(v.io.ErrOut, v.io.CI, r.Diagnostics); err != nil {
 			return err
@@ -112,7 +117,7 @@ func (v validateText) Failed(err error, interrupted bool) error {
 	return nil
 }
 
-type validateJSON struct{ io *IOStreams }
+type validateJSON struct{ io *iostreams.IOStreams }
 
 // Failed prints a document that is not valid, with the error, which is
 // also its one diagnostic: stdout is JSON whatever happened.
@@ -136,17 +141,17 @@ func (v validateJSON) Result(r schema.Result) error {
 	return jsondoc.Write(v.io.Out, doc)
 }
 
-type validateMarkdown struct{ io *IOStreams }
+type validateMarkdown struct{ io *iostreams.IOStreams }
 
 func (v validateMarkdown) Result(r schema.Result) error {
 	return RenderDiagnosticsMarkdown(v.io.Out, validateHeadline(r), r.Diagnostics, MarkdownOptions{CI: v.io.CI})
 }
 
-type validateJUnit struct{ io *IOStreams }
+type validateJUnit struct{ io *iostreams.IOStreams }
 
 func (v validateJUnit) Result(r schema.Result) error { return WriteValidateJUnit(v.io.Out, r) }
 
-type validateSARIF struct{ io *IOStreams }
+type validateSARIF struct{ io *iostreams.IOStreams }
 
 func (v validateMarkdown) Failed(err error, interrupted bool) error {
 	return renderFailureMarkdown(v.io.Out, validateFailure(err, interrupted))

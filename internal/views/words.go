@@ -1,32 +1,29 @@
 package views
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/untrusted"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
-// Plural counts a noun: "1 user", "3 users".
+// Plural counts a noun: "1 user", "3 users", "10,000 users".
 func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
 	if strings.HasSuffix(noun, "cy") { // policy → policies
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+		return Count(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return Count(n) + " " + noun + "s"
 }
 
-// Count is Plural with thousands separated: "1,963 unchanged users".
-func Count(n int, noun string) string {
-	s := Plural(n, noun)
-	digits, rest, _ := strings.Cut(s, " ")
-	for i := len(digits) - 3; i > 0 && digits[i-1] != '-'; i -= 3 {
-		digits = digits[:i] + "," + digits[i:]
-	}
-	return digits + " " + rest
-}
+// numbers writes numbers as English does, with thousands separators.
+var numbers = message.NewPrinter(language.English)
+
+// Count is a number for people to read: "10,000".
+func Count(n int) string { return numbers.Sprint(n) }
 
 // NameList joins names, showing at most limit of them (all when limit is
 // 0), each as untrusted.Name prints it.
@@ -42,5 +39,5 @@ func NameList(names []string, limit int) string {
 	if len(shown) == len(names) {
 		return strings.Join(quoted, ", ")
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(quoted, ", "), len(names)-limit)
+	return numbers.Sprintf("%s and %d more", strings.Join(quoted, ", "), len(names)-limit)
 }
