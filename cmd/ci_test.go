@@ -30,7 +30,9 @@ func (h *harness) runWith(ctx context.Context, ios *iostreams.IOStreams, args ..
 func (h *harness) reads() []string {
 	var calls []string
 	for _, c := range h.emu.Stats().Calls {
-		if c.Operation == "SetUserPoolMfaConfig" || c.Operation == "AdminSetUserMFAPreference" {
+		// Writes, and the account's quotas (GetProvisionedLimit), which
+		// are about no pool.
+		if c.Operation == "SetUserPoolMfaConfig" || c.Operation == "AdminSetUserMFAPreference" || c.UserPoolId == "" {
 			continue
 		}
 		calls = append(calls, strings.TrimSpace(c.Operation+" "+c.UserPoolId+" "+c.Username))

@@ -74,6 +74,7 @@ const adminsTOTP = `    Policies:
 
 func TestGroupPolicyConvergesAndReplansToZero(t *testing.T) {
 	h := newPolicyHarness(t)
+	h.denyAuthFactors()
 	ctx := context.Background()
 	file := policyFile(t, adminsTOTP+`    Users:
       - Username: breakglass
@@ -200,6 +201,7 @@ func TestIneligibleModesEndToEnd(t *testing.T) {
 	on := "    MfaConfiguration: ON\n"
 	t.Run("TOTP refusal under Report", func(t *testing.T) {
 		h := newPolicyHarness(t)
+		h.denyAuthFactors()
 		h.admin().AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(policyPool), GroupName: aws.String("admins"), Username: aws.String("gus")})
 		out, errOut, code := h.run(ctx, "apply", "-f", policyFile(t, on+adminsTOTP), "--auto-approve")
 		if code != ExitOK || !strings.Contains(out, "policy admins-use-totp: 2 users: breakglass, gus") || !strings.Contains(out, "Verified:") {
@@ -212,6 +214,7 @@ func TestIneligibleModesEndToEnd(t *testing.T) {
 	})
 	t.Run("TOTP refusal under Error", func(t *testing.T) {
 		h := newPolicyHarness(t)
+		h.denyAuthFactors()
 		body := strings.Replace(on+adminsTOTP, "Select: {Group: admins}", "Select: {Group: admins}\n        Ineligible: Error", 1)
 		out, _, code := h.run(ctx, "apply", "-f", policyFile(t, body), "--auto-approve")
 		if code != ExitError || !strings.Contains(out, "Apply failed") || !strings.Contains(out, "breakglass") {

@@ -27,8 +27,7 @@ type roundTrip struct {
 // adds its row here: TestSavedPlanRoundTripCoversEveryFeature fails while
 // a field of the plan file is set by no row.
 //
-// Rows still to come: EUMS SMS (SmsConfiguration.EumsSms) and posture, by
-// the helpers that add them to plans.
+// Rows still to come: posture, by the helper that adds it to plans.
 var savedPlanRoundTrips = []roundTrip{
 	{name: "pools and users by name", setup: func(t *testing.T) (*harness, []string) {
 		return newHarness(t, emulator.Options{}), []string{"-f", "../fixtures/examples"}
@@ -39,8 +38,10 @@ var savedPlanRoundTrips = []roundTrip{
 	{name: "policies", setup: func(t *testing.T) (*harness, []string) {
 		// bob is in admins and support, whose preferred factors differ: admins
 		// wins by precedence. eve
-		// (support) and gus have no phone: skipped, and reported.
+		// (support) and gus have no phone: skipped, and reported. Without
+		// AdminGetUserAuthFactors, TOTP enables are uncertain.
 		h := newPolicyHarness(t)
+		h.denyAuthFactors()
 		return h, []string{"-f", policyFile(t, "    Ignore: [totp-registration-unknown]\n"+adminsTOTP+`      - Name: support-sms
         Select: {Group: support}
         Ineligible: Skip
@@ -51,6 +52,26 @@ var savedPlanRoundTrips = []roundTrip{
     Users:
       - Username: breakglass
         SMSMfaSettings: {Enabled: true, PreferredMfa: true}
+`)}
+	}},
+	{name: "today's Cognito: an EUMS pool, TOTP decided by AdminGetUserAuthFactors, quotas not readable", setup: func(t *testing.T) (*harness, []string) {
+		h := newHarness(t, emulator.Options{})
+		h.seed(map[string]any{"Pools": []any{map[string]any{
+			"Id": eumsPool, "SmsConfiguration": map[string]any{"EumsSms": map[string]any{"CallerArn": eumsRole, "ExternalId": eumsSecret}},
+			"MfaConfig": map[string]any{"MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": map[string]any{}},
+			"Users":     []any{map[string]any{"Username": "registered", "TotpSecret": totpSecret}, map[string]any{"Username": "bare"}},
+		}}})
+		h.emu.FailNext("GetProvisionedLimit", 1000, "AccessDeniedException")
+		return h, []string{"-f", writeFile(t, "Version: 1\nUserPools:\n  - UserPoolId: "+eumsPool+`
+    SmsMfaConfiguration:
+      Enabled: true
+      SmsConfiguration:
+        EumsSms: {CallerArn: `+eumsRole+`, Region: eu-west-1}
+    SoftwareTokenMfaConfiguration: {Enabled: true}
+    Policies:
+      - Name: everyone-totp
+        Select: {AllUsers: true}
+        SoftwareTokenMfaSettings: {Enabled: true}
 `)}
 	}},
 	{name: "policy with Ineligible: Skip and a filter", setup: func(t *testing.T) (*harness, []string) {

@@ -176,6 +176,7 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 	}
 	pp.checkPolicies()
 	pp.orderCalls()
+	pp.refuseUnreadable()
 	pp.checkPoolCalls()
 	pp.checkPhoneNumberUses()
 	pp.warnAboutUsers()
@@ -254,7 +255,7 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 	}
 	if sending {
 		up.request = &req
-		up.uncertain = uncertainRequest(du.Username, req, up.live)
+		up.uncertain = uncertainRequest(du.Username, req, up.live, lu)
 	}
 	up.legacy = legacyRequest(du, lu)
 	return up
@@ -263,8 +264,13 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 // uncertainRequest says why Cognito may refuse req for a reason its reads
 // cannot show, or returns "": req enables a factor the user must have
 // registered themselves (TOTP: an authenticator app) while Cognito does not
-// list it as on. A user whose factor is off may or may not have one.
-func uncertainRequest(username string, req, live state.UserSettings) string {
+// list it as on. A user whose factor is off may or may not have one, unless
+// AdminGetUserAuthFactors told (lu.TOTPRegistered): then the call is
+// certain, or the user cannot take TOTP (checkEnable, cannotTake).
+func uncertainRequest(username string, req, live state.UserSettings, lu *state.LiveUser) string {
+	if lu.TOTPRegistered != nil {
+		return ""
+	}
 	for _, f := range state.MFAFactors {
 		if v := f.User(req); f.Registration != "" && v != nil && v.Enabled && normaliseFactor(f.User(live)) == nil {
 			return fmt.Sprintf("Cognito cannot show whether %s has registered %s; if not, Cognito refuses this call", username, f.Registration)

@@ -62,6 +62,12 @@ func (pp *poolPlan) checkUser(up *userPlan) {
 	}
 }
 
+// notRegistered: AdminGetUserAuthFactors told that lu registered no
+// authenticator app.
+func notRegistered(lu *state.LiveUser) bool {
+	return lu != nil && lu.TOTPRegistered != nil && !*lu.TOTPRegistered
+}
+
 // checkEnable checks that factor f can be switched on for up.
 func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 	du, lu := up.du, up.lu
@@ -79,6 +85,10 @@ func (pp *poolPlan) checkEnable(up *userPlan, f *state.Factor, path string) {
 		}
 		pp.errorf("user-lacks-attribute", du.Username, du.PosOf(f.UserBlock), path, fmt.Sprintf("%s MFA cannot be enabled for user %s: the user has no %s", f.Label, du.Username, f.Attribute),
 			fmt.Sprintf("set the user's %s attribute first%s, or leave %s out for this user", f.Attribute, note, f.UserBlock))
+	}
+	if f == state.TOTP && notRegistered(lu) && !pp.dp.Self {
+		pp.errorf("totp-not-registered", du.Username, du.PosOf(f.UserBlock), path, fmt.Sprintf("TOTP MFA cannot be enabled for user %s: the user has registered no authenticator app", du.Username),
+			"AdminGetUserAuthFactors lists no SOFTWARE_TOKEN for the user, and Cognito refuses to enable TOTP without one; the user registers one (mfactl totp enroll), or leave SoftwareTokenMfaSettings out for this user")
 	}
 	if f == state.TOTP && lu.Unknown == "" && pp.dp.Self {
 		// GetUser does not show a registered authenticator either, but
@@ -205,11 +215,20 @@ func (pp *poolPlan) checkPoolCalls() {
 	}
 	if s := d.SmsMfaConfiguration; s != nil {
 		var missing []string
-		if s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "" {
-			missing = append(missing, "SnsCallerArn")
-		}
-		if s.SmsConfiguration == nil || s.SmsConfiguration.ExternalId == "" {
-			missing = append(missing, "ExternalId")
+		switch {
+		case s.SmsConfiguration != nil && s.SmsConfiguration.EumsSms != nil:
+			// AWS End User Messaging: the role is required, its
+			// external ID optional (the model has no constraint).
+			if s.SmsConfiguration.EumsSms.CallerArn == "" {
+				missing = append(missing, "EumsSms.CallerArn")
+			}
+		default:
+			if s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "" {
+				missing = append(missing, "SnsCallerArn")
+			}
+			if s.SmsConfiguration == nil || s.SmsConfiguration.ExternalId == "" {
+				missing = append(missing, "ExternalId")
+			}
 		}
 		if len(missing) > 0 {
 			pos, path := pp.poolField("SmsMfaConfiguration.SmsConfiguration")

@@ -273,8 +273,13 @@ func strictest(pols []state.Policy, idx []int) state.Ineligible {
 func cannotTake(s state.UserSettings, lu *state.LiveUser) string {
 	var why []string
 	for _, f := range state.MFAFactors {
-		if v := f.User(s); v != nil && v.Enabled && !f.HasAttribute(lu) {
+		v := f.User(s)
+		switch {
+		case v == nil || !v.Enabled:
+		case !f.HasAttribute(lu):
 			why = append(why, fmt.Sprintf("no %s for %s MFA", f.Attribute, f.Label))
+		case f == state.TOTP && notRegistered(lu) && normaliseFactor(f.User(lu.Settings)) == nil:
+			why = append(why, "no authenticator app registered for TOTP MFA")
 		}
 	}
 	return strings.Join(why, "; ")

@@ -135,8 +135,8 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 	}
 	pre := lp.Prerequisites
 	pre.SmsConfiguration = copySmsConfiguration(pre.SmsConfiguration)
-	if pre.SmsConfiguration != nil && pre.SmsConfiguration.ExternalId != "" {
-		pre.SmsConfiguration.ExternalId = state.SecretMarker
+	if pre.SmsConfiguration.Secret() != "" {
+		pre.SmsConfiguration = pre.SmsConfiguration.WithSecret(state.SecretMarker)
 	}
 	// Sets are sorted; RecoveryMechanisms is ordered by priority.
 	for _, set := range []*[]string{&pre.FirstAuthFactors, &pre.AutoVerifiedAttributes, &pre.UsernameAttributes, &pre.AliasAttributes} {

@@ -115,13 +115,23 @@ func mergePool(desired, live state.PoolConfig, smsFallback *state.SmsConfigurati
 	return normalisePool(out)
 }
 
-// mergeSmsConfiguration overlays the non-empty fields of d on base.
+// mergeSmsConfiguration overlays the non-empty fields of d on base. A d
+// that names the other sender (EumsSms instead of SnsCallerArn, or the
+// reverse) replaces base's sender whole: an ExternalId belongs to its role.
 func mergeSmsConfiguration(d, base *state.SmsConfiguration) *state.SmsConfiguration {
 	if d == nil {
 		return copySmsConfiguration(base)
 	}
+	if d.EumsSms != nil {
+		out := state.SmsConfiguration{EumsSms: &state.EumsSms{}}
+		if base != nil && base.EumsSms != nil {
+			*out.EumsSms = *base.EumsSms
+		}
+		mergeEums(out.EumsSms, d.EumsSms)
+		return &out
+	}
 	out := state.SmsConfiguration{}
-	if base != nil {
+	if base != nil && base.EumsSms == nil {
 		out = *base
 	}
 	if d.SnsCallerArn != "" {
@@ -134,6 +144,19 @@ func mergeSmsConfiguration(d, base *state.SmsConfiguration) *state.SmsConfigurat
 		out.SnsRegion = d.SnsRegion
 	}
 	return &out
+}
+
+// mergeEums overlays the non-empty fields of d on out.
+func mergeEums(out, d *state.EumsSms) {
+	for _, f := range []struct{ to, from *string }{
+		{&out.CallerArn, &d.CallerArn}, {&out.ExternalId, &d.ExternalId}, {&out.OriginationIdentity, &d.OriginationIdentity},
+		{&out.ConfigurationSetName, &d.ConfigurationSetName}, {&out.InEntityId, &d.InEntityId}, {&out.InTemplateId, &d.InTemplateId},
+		{&out.Region, &d.Region},
+	} {
+		if *f.from != "" {
+			*f.to = *f.from
+		}
+	}
 }
 
 // normaliseUser returns s in normal form. WebAuthnMfaSettings is kept as it

@@ -44,9 +44,7 @@ func (e *InconsistentError) Error() string {
 // desired state it records; the fingerprints only have to tell that live
 // state is still the one it was made from. Call it before ResolveSecrets.
 func CheckRebuild(p *Plan, live state.Live) error {
-	desired := p.DeclaredState()
-	placeSecrets(&desired, p.Targets, live)
-	again := Build(desired, live, p.Options)
+	again := Rebuild(p, live)
 	var diffs []string
 	if again.Diagnostics.HasErrors() {
 		for _, d := range again.Diagnostics {
@@ -65,6 +63,14 @@ func CheckRebuild(p *Plan, live state.Live) error {
 		e.Differences, e.More = diffs[:differencesShown], len(diffs)-differencesShown
 	}
 	return e
+}
+
+// Rebuild is the plan p's own declared state and options make against
+// live, with its secrets' sources in place: what CheckRebuild compares p with.
+func Rebuild(p *Plan, live state.Live) *Plan {
+	desired := p.DeclaredState()
+	placeSecrets(&desired, p.Targets, live)
+	return Build(desired, live, p.Options)
 }
 
 // placeSecrets gives each declared secret that a plan file leaves out a

@@ -28,11 +28,11 @@ func externalID(c *state.PoolConfig) string {
 	if c == nil || c.SmsMfaConfiguration == nil || c.SmsMfaConfiguration.SmsConfiguration == nil {
 		return ""
 	}
-	return c.SmsMfaConfiguration.SmsConfiguration.ExternalId
+	return c.SmsMfaConfiguration.SmsConfiguration.Secret()
 }
 
 func setExternalID(c *state.PoolConfig, id string) {
-	c.SmsMfaConfiguration.SmsConfiguration.ExternalId = id
+	c.SmsMfaConfiguration.SmsConfiguration = c.SmsMfaConfiguration.SmsConfiguration.WithSecret(id)
 }
 
 // hasSmsRole reports whether the request carries an SMS role to hold a secret.
@@ -49,10 +49,7 @@ func liveExternalID(lp *state.LivePool) string {
 	if id := externalID(&lp.Config); id != "" {
 		return id
 	}
-	if lp.Prerequisites.SmsConfiguration != nil {
-		return lp.Prerequisites.SmsConfiguration.ExternalId
-	}
-	return ""
+	return lp.Prerequisites.SmsConfiguration.Secret()
 }
 
 // maskedRequest returns a copy of a call's pool request with the secret

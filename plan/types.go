@@ -56,10 +56,45 @@ type Plan struct {
 	// Options are those Build was given: apply builds the plan again from
 	// its desired state with them, and refuses a plan whose calls differ.
 	Options Options
+	// Reads are what planning asked of Cognito beyond live state, and the
+	// rates it paced at (set by the use case, not by Build).
+	Reads *Reads `json:",omitempty"`
 	// Created is when the plan was made (the caller's clock: Build is
 	// pure). A plan file records it in its signed part, and apply refuses
 	// one older than --max-plan-age (CheckAge).
 	Created time.Time
+}
+
+// Reads are what a run asked of Cognito besides live state, for people to
+// see what planning cost and how it was paced.
+type Reads struct {
+	// Limits are the request rates paced at, per Region and category.
+	Limits []Limit `json:",omitempty"`
+	// AuthFactors are the AdminGetUserAuthFactors calls made for TOTP
+	// enables that reads cannot show.
+	AuthFactors AuthFactorReads `json:",omitzero"`
+}
+
+// Limit is the rate a run paced one category at in one Region: Source is
+// "provisioned" (GetProvisionedLimit), "--rate" or "default"; Note says why
+// a default was used when the quota could not be read.
+type Limit struct {
+	Region   string
+	Category string
+	RPS      float64
+	Source   string
+	Note     string `json:",omitempty"`
+}
+
+// AuthFactorReads are the AdminGetUserAuthFactors calls (one UserRead each)
+// made to tell whether users whose TOTP a call enables registered an
+// authenticator: Registered made the call certain, NotRegistered made the
+// user ineligible; Notes say why some stayed uncertain.
+type AuthFactorReads struct {
+	Calls         int      `json:",omitempty"`
+	Registered    int      `json:",omitempty"`
+	NotRegistered int      `json:",omitempty"`
+	Notes         []string `json:",omitempty"`
 }
 
 // SelfService says whose token a self-service plan was made with: the

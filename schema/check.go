@@ -653,7 +653,8 @@ var requiredHints = map[string]string{
 	"UserPoolId":   "every UserPools entry names its pool, such as \"UserPoolId: eu-west-1_AbCdEf123\"",
 	"Username":     "every Users entry names its user, such as \"Username: alice\"",
 	"Enabled":      "write Enabled: true or Enabled: false; to leave the factor unmanaged, remove the whole block",
-	"SnsCallerArn": "give the IAM role Cognito uses for SNS, such as arn:aws:iam::123456789012:role/cognito-sms",
+	"SnsCallerArn": "give the IAM role Cognito uses for SNS, such as arn:aws:iam::123456789012:role/cognito-sms, or EumsSms: {CallerArn: <role>} to send through AWS End User Messaging",
+	"CallerArn":    "give the IAM role Cognito uses for AWS End User Messaging, such as arn:aws:iam::123456789012:role/cognito-eums",
 }
 
 func requiredHint(field string) string {
@@ -682,7 +683,7 @@ func patternFault(field, s string) (summary, detail string) {
 		return "Message contains characters Cognito does not accept", "letters, digits, marks, symbols, punctuation and ordinary white space only"
 	case "Subject":
 		return "Subject contains characters Cognito does not accept", "letters, digits, marks, symbols, punctuation and ordinary white space only"
-	case "SnsCallerArn":
+	case "SnsCallerArn", "CallerArn":
 		return fmt.Sprintf("%q is not an ARN", shorten(s, 60)), "expected an IAM role ARN such as arn:aws:iam::123456789012:role/cognito-sms"
 	case "Name":
 		return fmt.Sprintf("%q is not a valid policy name", shorten(s, 60)), "start with a letter or digit; then letters, digits, '.', '_' or '-', such as admins-use-totp"

@@ -31,6 +31,9 @@ func checkRules(p *pool) diag.List {
 		if f := rules.ModeNeedsFactor(p.Config, rules.Declared); f != nil {
 			atPool(*f)
 		}
+		if f := rules.SmsSender(p.Config); f != nil {
+			atPool(*f)
+		}
 		for _, f := range state.MFAFactors {
 			if present, enabled := f.PoolEnabled(p.Config); present && !enabled {
 				for _, name := range f.PoolSettings {

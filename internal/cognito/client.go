@@ -69,9 +69,11 @@ const (
 // concurrent use.
 type Client struct {
 	newAPI      func(region string) API
-	concurrency int                                        // pool reads in flight
-	readers     int                                        // workers for user reads; a paced client's in-flight bound lets as many send as its rate needs
-	quotas      *limits                                    // nil when requests are not paced (NewWithAPI)
+	concurrency int               // pool reads in flight
+	readers     int               // workers for user reads; a paced client's in-flight bound lets as many send as its rate needs
+	quotas      *limits           // nil when requests are not paced (NewWithAPI)
+	rateGiven   map[Category]bool // categories --rate set: they win over provisioned quotas
+	provisioned provisionedCache
 	sleep       func(context.Context, time.Duration) error // injected by tests
 	token       *token.Token                               // the user's access token (NewWithToken); nil for IAM
 	onRetry     func(Retry)
@@ -145,6 +147,10 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	c := newClient(newAPI, concurrency)
 	c.quotas = quotas
 	c.readers = readers
+	c.rateGiven = map[Category]bool{}
+	for category := range opts.Rates {
+		c.rateGiven[category] = true
+	}
 	c.onRetry = opts.OnRetry
 	c.caller = newCallerLookup(cfg, cognitoEndpoint(opts.EndpointURL))
 	return c, nil

@@ -24,8 +24,17 @@ func (c *Client) SetUserPoolMfaConfig(ctx context.Context, poolID string, cfg st
 	if err != nil {
 		return err
 	}
+	eums := sentEumsSms(cfg)
 	return c.execute(ctx, opSetUserPoolMfaConfig, poolID, "", secretsOf(&cfg), func(ctx context.Context, api API) error {
-		_, err := api.SetUserPoolMfaConfig(ctx, in)
+		if eums == nil {
+			_, err := api.SetUserPoolMfaConfig(ctx, in)
+			return err
+		}
+		// The SDK cannot carry EumsSms: it goes into the serialised body.
+		if _, sdk := api.(sdkClient); !sdk {
+			return errNotServed
+		}
+		_, err := api.SetUserPoolMfaConfig(ctx, in, sendEumsSms(eums))
 		return err
 	})
 }
@@ -92,7 +101,16 @@ func (c *Client) awaitFirstAttempt(ctx context.Context, region, operation string
 
 func secretsOf(cfg *state.PoolConfig) []string {
 	if sms := cfg.SmsMfaConfiguration; sms != nil && sms.SmsConfiguration != nil {
-		return []string{sms.SmsConfiguration.ExternalId}
+		return []string{sms.SmsConfiguration.Secret()}
+	}
+	return nil
+}
+
+// sentEumsSms is the EumsSms a SetUserPoolMfaConfig request for cfg
+// carries, nil for none.
+func sentEumsSms(cfg state.PoolConfig) *state.EumsSms {
+	if sms := sentBlocks(cfg).SmsMfaConfiguration; sms != nil && sms.SmsConfiguration != nil {
+		return sms.SmsConfiguration.EumsSms
 	}
 	return nil
 }
@@ -122,11 +140,15 @@ func poolInput(poolID string, cfg state.PoolConfig) (*cip.SetUserPoolMfaConfigIn
 		}
 	}
 	if sms := sent.SmsMfaConfiguration; sms != nil {
-		if sc := sms.SmsConfiguration; sc != nil && isMask(sc.ExternalId) {
-			return nil, fmt.Errorf("SetUserPoolMfaConfig for pool %s: the SMS role's ExternalId is the mask %q, not the secret; it must be resolved before the call", poolID, sc.ExternalId)
+		if sc := sms.SmsConfiguration; sc != nil && isMask(sc.Secret()) {
+			return nil, fmt.Errorf("SetUserPoolMfaConfig for pool %s: the SMS role's ExternalId is the mask %q, not the secret; it must be resolved before the call", poolID, sc.Secret())
 		}
 		in.SmsMfaConfiguration = &types.SmsMfaConfigType{SmsAuthenticationMessage: sms.SmsAuthenticationMessage}
-		if sc := sms.SmsConfiguration; sc != nil {
+		if sc := sms.SmsConfiguration; sc != nil && sc.EumsSms != nil {
+			// Either SnsCallerArn or EumsSms, never both: EumsSms is
+			// added to the serialised body (sendEumsSms).
+			in.SmsMfaConfiguration.SmsConfiguration = &types.SmsConfigurationType{}
+		} else if sc != nil {
 			in.SmsMfaConfiguration.SmsConfiguration = &types.SmsConfigurationType{
 				SnsCallerArn: aws.String(sc.SnsCallerArn),
 				ExternalId:   optional(sc.ExternalId),

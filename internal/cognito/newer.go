@@ -14,8 +14,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
@@ -290,7 +294,12 @@ func (c *Client) limitCall(ctx context.Context, operation, region string, in, ou
 // SetUserPoolMfaConfig request, which the SDK cannot carry.
 func sendEumsSms(eums any) func(*cip.Options) {
 	return func(o *cip.Options) {
-		o.APIOptions = append(o.APIOptions, patchBody(func(body map[string]any) {
+		// v1.61's validation requires SnsCallerArn, which an EUMS sender
+		// must not have.
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			_, _ = stack.Initialize.Remove("OperationInputValidation")
+			return nil
+		}, patchBody(func(body map[string]any) {
 			sms, _ := body["SmsMfaConfiguration"].(map[string]any)
 			if sms == nil {
 				sms = map[string]any{}
@@ -304,4 +313,85 @@ func sendEumsSms(eums any) func(*cip.Options) {
 			sc["EumsSms"] = eums
 		}))
 	}
+}
+
+// TOTPRegistrations asks AdminGetUserAuthFactors, for each of a pool's
+// users, whether they registered an authenticator (SOFTWARE_TOKEN among
+// ConfiguredUserAuthFactors), concurrently and paced as UserRead. Users it
+// could not ask are absent from registered. When Cognito denies the call
+// or does not know it, asking stops, and skipped says why in one line;
+// any other failure is returned.
+func (c *Client) TOTPRegistrations(ctx context.Context, poolID string, usernames []string) (registered map[string]bool, asked int, skipped string, err error) {
+	registered = map[string]bool{}
+	if c.token != nil {
+		return registered, 0, "AdminGetUserAuthFactors needs AWS credentials, not an access token; TOTP enables stay uncertain", nil
+	}
+	var (
+		mu       sync.Mutex
+		failures []error
+		stop     atomic.Bool
+	)
+	jobs := make(chan string)
+	var workers sync.WaitGroup
+	for range min(c.concurrency, len(usernames)) {
+		workers.Go(func() {
+			for name := range jobs {
+				if stop.Load() {
+					continue
+				}
+				factors, err := c.AdminGetUserAuthFactors(ctx, poolID, name)
+				mu.Lock()
+				switch {
+				case err == nil:
+					asked++
+					registered[name] = slices.Contains(factors.ConfiguredUserAuthFactors, "SOFTWARE_TOKEN")
+				case ctx.Err() != nil:
+				case authFactorsUnavailable(err):
+					asked++
+					if skipped == "" {
+						skipped = fmt.Sprintf("AdminGetUserAuthFactors is not available for pool %s (%s); TOTP enables stay uncertain", poolID, errorCodeOf(err))
+					}
+					stop.Store(true)
+				default:
+					asked++
+					failures = append(failures, err)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, name := range usernames {
+		select {
+		case jobs <- name:
+		case <-ctx.Done():
+		}
+	}
+	close(jobs)
+	workers.Wait()
+	if ctx.Err() != nil {
+		return nil, asked, "", ctx.Err()
+	}
+	if len(failures) > 0 {
+		return registered, asked, skipped, errors.Join(failures...)
+	}
+	return registered, asked, skipped, nil
+}
+
+// authFactorsUnavailable: the credentials may not call the operation, or
+// this Cognito (an older endpoint, a fake) does not know it.
+func authFactorsUnavailable(err error) bool {
+	switch errorCodeOf(err) {
+	case "AccessDeniedException", "NotAuthorizedException", "UnknownOperationException", "UnrecognizedOperationException", "OperationNotEnabledException":
+		return true
+	}
+	return false
+}
+
+// errorCodeOf is Cognito's error code of err, a *CallError or an SDK error.
+func errorCodeOf(err error) string {
+	var ce *CallError
+	if errors.As(err, &ce) {
+		return ce.Code
+	}
+	return errorCode(err)
 }

@@ -45,7 +45,8 @@ import (
 // priority order.
 
 // livePoolConfig normalises a GetUserPoolMfaConfig answer.
-func livePoolConfig(out *cip.GetUserPoolMfaConfigOutput) state.PoolConfig {
+// eums is the answer's EumsSms, which the SDK cannot decode (readable.go).
+func livePoolConfig(out *cip.GetUserPoolMfaConfigOutput, eums *state.EumsSms) state.PoolConfig {
 	mode := state.Mode(out.MfaConfiguration)
 	if mode == state.ModeUnset {
 		mode = state.ModeOff // Cognito's default for a pool never configured
@@ -56,11 +57,11 @@ func livePoolConfig(out *cip.GetUserPoolMfaConfigOutput) state.PoolConfig {
 		f.SetPoolOff(&cfg)
 	}
 	// Each factor's block has its own SDK type, and its own test of "on".
-	if sms := out.SmsMfaConfiguration; on && sms != nil && sms.SmsConfiguration != nil && aws.ToString(sms.SmsConfiguration.SnsCallerArn) != "" {
+	if sms := out.SmsMfaConfiguration; on && sms != nil && smsConfiguration(sms.SmsConfiguration, eums).CallerArn() != "" {
 		cfg.SmsMfaConfiguration = &state.SmsMfaConfiguration{
 			Enabled:                  true,
 			SmsAuthenticationMessage: nonEmpty(sms.SmsAuthenticationMessage),
-			SmsConfiguration:         smsConfiguration(sms.SmsConfiguration),
+			SmsConfiguration:         smsConfiguration(sms.SmsConfiguration, eums),
 		}
 	}
 	if totp := out.SoftwareTokenMfaConfiguration; on && totp != nil && totp.Enabled {
@@ -85,7 +86,7 @@ func livePoolConfig(out *cip.GetUserPoolMfaConfigOutput) state.PoolConfig {
 
 // prerequisites extracts from DescribeUserPool what decides whether a
 // factor can be used.
-func prerequisites(pool *types.UserPoolType) state.Prerequisites {
+func prerequisites(pool *types.UserPoolType, eums *state.EumsSms) state.Prerequisites {
 	var p state.Prerequisites
 	if pool == nil {
 		return p
@@ -94,7 +95,7 @@ func prerequisites(pool *types.UserPoolType) state.Prerequisites {
 	if pool.EmailConfiguration != nil {
 		p.EmailSendingAccount = string(pool.EmailConfiguration.EmailSendingAccount)
 	}
-	p.SmsConfiguration = smsConfiguration(pool.SmsConfiguration)
+	p.SmsConfiguration = smsConfiguration(pool.SmsConfiguration, eums)
 	if r := pool.AccountRecoverySetting; r != nil {
 		mechanisms := append([]types.RecoveryOptionType(nil), r.RecoveryMechanisms...)
 		sort.SliceStable(mechanisms, func(i, j int) bool {
@@ -203,7 +204,9 @@ func liveUser(username string, out *cip.AdminGetUserOutput, poolMode state.Mode)
 	return u
 }
 
-func smsConfiguration(c *types.SmsConfigurationType) *state.SmsConfiguration {
+// smsConfiguration normalises an SmsConfigurationType and its EumsSms,
+// which the SDK cannot carry.
+func smsConfiguration(c *types.SmsConfigurationType, eums *state.EumsSms) *state.SmsConfiguration {
 	if c == nil {
 		return nil
 	}
@@ -211,6 +214,7 @@ func smsConfiguration(c *types.SmsConfigurationType) *state.SmsConfiguration {
 		SnsCallerArn: deref(c.SnsCallerArn),
 		ExternalId:   deref(c.ExternalId),
 		SnsRegion:    deref(c.SnsRegion),
+		EumsSms:      eums,
 	}
 }
 

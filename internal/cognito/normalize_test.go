@@ -104,7 +104,7 @@ func TestLivePoolConfig(t *testing.T) {
 			with(allOff(state.ModeOff), func(c *state.PoolConfig) { c.WebAuthnConfiguration = &state.WebAuthnConfiguration{} })},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := livePoolConfig(&tc.in)
+			got := livePoolConfig(&tc.in, nil)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("livePoolConfig()\n got %s\nwant %s", dump(got), dump(tc.want))
 			}
@@ -113,8 +113,8 @@ func TestLivePoolConfig(t *testing.T) {
 }
 
 func TestPrerequisites(t *testing.T) {
-	if got := prerequisites(nil); !reflect.DeepEqual(got, state.Prerequisites{}) {
-		t.Errorf("prerequisites(nil) = %+v; want zero", got)
+	if got := prerequisites(nil, nil); !reflect.DeepEqual(got, state.Prerequisites{}) {
+		t.Errorf("prerequisites(nil, nil) = %+v; want zero", got)
 	}
 	pool := &types.UserPoolType{
 		UserPoolTier:       types.UserPoolTierTypeEssentials,
@@ -139,7 +139,7 @@ func TestPrerequisites(t *testing.T) {
 		AutoVerifiedAttributes: []string{"email", "phone_number"},
 		AliasAttributes:        []string{"phone_number", "preferred_username"},
 	}
-	if got := prerequisites(pool); !reflect.DeepEqual(got, want) {
+	if got := prerequisites(pool, nil); !reflect.DeepEqual(got, want) {
 		t.Errorf("prerequisites()\n got %+v\nwant %+v", got, want)
 	}
 }

@@ -309,6 +309,14 @@ func (l *limits) bucket(region, operation string) *bucket {
 	return b
 }
 
+// setRate paces a category in a Region at rps from now on: a provisioned
+// quota read at the start of a run (provisioned.go).
+func (l *limits) setRate(region string, category Category, rps float64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buckets[limitKey{region, category}] = newBucket(rps, l.now)
+}
+
 // pacedRetryer is the SDK's standard retryer plus a per-attempt wait on the
 // operation's bucket. Pacing each attempt (not each call) keeps the SDK's own
 // retries under the quota too, and lets every throttled attempt steer the rate.

@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"context"
+	"reflect"
 	"sort"
 	"sync"
 
@@ -114,8 +115,9 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 		return nil
 	}
 	var mfa *cip.GetUserPoolMfaConfigOutput
+	var mfaRaw, describedRaw []byte
 	err = c.withRetries(ctx, "GetUserPoolMfaConfig", id, "", func() (err error) {
-		mfa, err = api.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String(id)})
+		mfa, err = api.GetUserPoolMfaConfig(ctx, &cip.GetUserPoolMfaConfigInput{UserPoolId: aws.String(id)}, withRawBody(&mfaRaw))
 		return err
 	})
 	if err != nil {
@@ -123,7 +125,7 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 	}
 	var described *cip.DescribeUserPoolOutput
 	err = c.withRetries(ctx, "DescribeUserPool", id, "", func() (err error) {
-		described, err = api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(id)})
+		described, err = api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(id)}, withRawBody(&describedRaw))
 		return err
 	})
 	if err != nil {
@@ -132,9 +134,14 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 	pool := &state.LivePool{
 		UserPoolId:    id,
 		Exists:        true,
-		Config:        livePoolConfig(mfa),
-		Prerequisites: prerequisites(described.UserPool),
+		Config:        livePoolConfig(mfa, eumsFromMfaConfig(mfaRaw)),
+		Prerequisites: prerequisites(described.UserPool, eumsFromDescribe(describedRaw)),
 		Users:         map[string]*state.LiveUser{},
+		Unreadable: append(unreadable("GetUserPoolMfaConfig", droppedMembers(mfaRaw, reflect.TypeFor[cip.GetUserPoolMfaConfigOutput]())),
+			unreadable("DescribeUserPool", droppedMembers(describedRaw, reflect.TypeFor[cip.DescribeUserPoolOutput]()))...),
+	}
+	if len(pool.Unreadable) == 0 {
+		pool.Unreadable = nil
 	}
 	if described.UserPool != nil {
 		pool.EstimatedUsers = int(described.UserPool.EstimatedNumberOfUsers)
@@ -187,8 +194,9 @@ func (c *Client) readUser(ctx context.Context, poolID, username string, poolMode
 		return nil, newCallError("AdminGetUser", poolID, username, err)
 	}
 	var out *cip.AdminGetUserOutput
+	var raw []byte
 	err = c.withRetries(ctx, "AdminGetUser", poolID, username, func() (err error) {
-		out, err = api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(username)})
+		out, err = api.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String(username)}, withRawBody(&raw))
 		return err
 	})
 	switch {
@@ -199,6 +207,9 @@ func (c *Client) readUser(ctx context.Context, poolID, username string, poolMode
 	}
 	user := liveUser(username, out, poolMode)
 	setLegacyOptions(&user, out.MFAOptions, out.UserMFASettingList)
+	if dropped := droppedMembers(raw, reflect.TypeFor[cip.AdminGetUserOutput]()); len(dropped) > 0 {
+		user.Unreadable = unreadable("AdminGetUser", dropped)
+	}
 	return &user, nil
 }
 

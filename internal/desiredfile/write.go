@@ -66,6 +66,13 @@ func (w *Writer) Pool(p *state.LivePool) {
 	w.inUsers = false
 	cfg := p.Config
 	w.linef("  - UserPoolId: %s", scalar(p.UserPoolId))
+	if len(p.Unreadable) > 0 {
+		// A partial reading must not become desired state: a plan from
+		// it could switch off what was not seen.
+		w.linef("    # Not fully readable: Cognito's answer holds %s, which this mfactl cannot read", oneLine(strings.Join(p.Unreadable, ", ")))
+		w.line("    # (upgrade mfactl). The MFA configuration is left unmanaged; mfactl writes nothing to this pool.")
+		return
+	}
 	mode := orOff(cfg.MfaConfiguration)
 	w.linef("    MfaConfiguration: %s", scalar(string(mode)))
 	if mode != state.ModeOff && !anyFactorOn(cfg) {
@@ -123,6 +130,10 @@ func (w *Writer) smsBlock(s *state.SmsMfaConfiguration) {
 	w.line("      Enabled: true")
 	w.optional("      ", "SmsAuthenticationMessage", s.SmsAuthenticationMessage)
 	c := s.SmsConfiguration
+	if c != nil && c.EumsSms != nil && c.EumsSms.CallerArn != "" {
+		w.eumsBlock(c.EumsSms)
+		return
+	}
 	if c == nil || c.SnsCallerArn == "" {
 		w.line("      # SmsConfiguration: Cognito reports none here; the pool's SMS role is left as it is.")
 		return
@@ -133,6 +144,22 @@ func (w *Writer) smsBlock(s *state.SmsMfaConfiguration) {
 		w.linef("        SnsRegion: %s", scalar(c.SnsRegion))
 	}
 	w.line("        # ExternalId is a secret and is never written: left out, the pool keeps its current one.")
+}
+
+// eumsBlock writes SMS sent through AWS End User Messaging.
+func (w *Writer) eumsBlock(e *state.EumsSms) {
+	w.line("      SmsConfiguration:")
+	w.line("        EumsSms:")
+	w.linef("          CallerArn: %s", scalar(e.CallerArn))
+	for _, f := range []struct{ key, value string }{
+		{"OriginationIdentity", e.OriginationIdentity}, {"ConfigurationSetName", e.ConfigurationSetName},
+		{"InEntityId", e.InEntityId}, {"InTemplateId", e.InTemplateId}, {"Region", e.Region},
+	} {
+		if f.value != "" {
+			w.linef("          %s: %s", f.key, scalar(f.value))
+		}
+	}
+	w.line("          # ExternalId is a secret and is never written: left out, the pool keeps its current one.")
 }
 
 func (w *Writer) optional(indent, key string, v *string) {
@@ -164,6 +191,10 @@ func (w *Writer) Users(users []*state.LiveUser) {
 	}
 	for _, u := range users {
 		w.linef("      - Username: %s", scalar(u.Username))
+		if len(u.Unreadable) > 0 {
+			w.linef("        # Not fully readable: Cognito's answer holds %s, which this mfactl cannot read (upgrade mfactl). No block is written.", oneLine(strings.Join(u.Unreadable, ", ")))
+			continue
+		}
 		if u.Unknown != "" {
 			w.linef("        # MFA state unknown: %s. No block is written: declare what this user should have.", oneLine(u.Unknown))
 			continue

@@ -16,6 +16,9 @@ type Plan struct {
 	Diagnostics diag.List
 	Calls       []plan.Call
 	SelfService *plan.SelfService `json:",omitempty"`
+	// Reads are what planning asked of Cognito besides live state: the
+	// rates paced at, the AdminGetUserAuthFactors calls.
+	Reads *plan.Reads `json:",omitempty"`
 }
 
 // NewPlan is the document of p, printed by command (plan or show). Its
@@ -30,7 +33,7 @@ func NewPlan(command Command, p *plan.Plan) Plan {
 	}
 	doc := EmptyPlan(command, outcome)
 	doc.Counts = PlanCounts(p)
-	doc.Partial, doc.SelfService = p.Partial, p.SelfService
+	doc.Partial, doc.SelfService, doc.Reads = p.Partial, p.SelfService, p.Reads
 	if p.Pools != nil {
 		doc.Pools = p.Pools
 	}

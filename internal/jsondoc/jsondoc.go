@@ -18,7 +18,7 @@ import (
 )
 
 // FormatVersion is the version of every document in this package.
-const FormatVersion = "2.0"
+const FormatVersion = "2.1"
 
 // Command names the command that printed a document.
 type Command string

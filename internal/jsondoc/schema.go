@@ -128,6 +128,11 @@ func planDocument(c Command) object {
 		"Diagnostics": ref("Diagnostics"),
 		"Calls":       arrayOf(ref("Call")),
 		"SelfService": open(object{"UserPoolId": str(), "Username": str(), "Issuer": str(), "AccessToken": str()}, "UserPoolId", "Username"),
+		"Reads": closed(object{
+			"Limits": arrayOf(closed(object{"Region": str(), "Category": str(), "RPS": object{"type": "number", "exclusiveMinimum": 0}, "Source": object{"enum": []string{"provisioned", "--rate", "default"}}, "Note": str()},
+				"Region", "Category", "RPS", "Source")),
+			"AuthFactors": closed(object{"Calls": integer(), "Registered": integer(), "NotRegistered": integer(), "Notes": arrayOf(str())}),
+		}),
 	}), append(headRequired, "Pools", "Diagnostics", "Calls")...)
 }
 

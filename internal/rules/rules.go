@@ -303,8 +303,42 @@ func PoolRequest(c state.PoolConfig) error {
 			return fmt.Errorf("a disabled %s block (a present block switches %s MFA on)", f.Label, f.Label)
 		}
 	}
-	if s := c.SmsMfaConfiguration; s != nil && (s.SmsConfiguration == nil || s.SmsConfiguration.SnsCallerArn == "") {
-		return errors.New("SMS MFA without SmsConfiguration.SnsCallerArn")
+	if s := c.SmsMfaConfiguration; s != nil && s.SmsConfiguration.CallerArn() == "" {
+		return errors.New("SMS MFA without SmsConfiguration.SnsCallerArn or EumsSms.CallerArn")
+	}
+	if f := SmsSender(c); f != nil {
+		return errors.New(f.Summary)
+	}
+	return nil
+}
+
+// SmsSender finds an SmsConfiguration that names both senders, or
+// neither: Cognito takes SMS through Amazon SNS (SnsCallerArn) or through
+// AWS End User Messaging (EumsSms), "either SnsCallerArn or this
+// configuration, not both". Field is the member to change.
+func SmsSender(c state.PoolConfig) *Finding {
+	sms := c.SmsMfaConfiguration
+	if sms == nil || sms.SmsConfiguration == nil {
+		return nil
+	}
+	sc := sms.SmsConfiguration
+	const field = "SmsMfaConfiguration.SmsConfiguration"
+	switch {
+	case sc.SnsCallerArn != "" && sc.EumsSms != nil:
+		fd := errorFinding("sms-sender", "", state.SMS, field,
+			"SmsConfiguration names both SnsCallerArn and EumsSms",
+			"Cognito sends SMS either through Amazon SNS (SnsCallerArn, ExternalId, SnsRegion) or through AWS End User Messaging (EumsSms), not both: keep one")
+		return &fd
+	case sc.SnsCallerArn == "" && sc.EumsSms == nil:
+		fd := errorFinding("sms-sender", "", state.SMS, field,
+			"SmsConfiguration names no sender",
+			"give SnsCallerArn (the IAM role for Amazon SNS, such as arn:aws:iam::123456789012:role/cognito-sms) or EumsSms: {CallerArn: <IAM role for AWS End User Messaging>}")
+		return &fd
+	case sc.EumsSms != nil && (sc.ExternalId != "" || sc.SnsRegion != ""):
+		fd := errorFinding("sms-sender", "", state.SMS, field,
+			"ExternalId and SnsRegion of SmsConfiguration belong to Amazon SNS, but the pool sends through EumsSms",
+			"move the external ID into EumsSms (EumsSms: {CallerArn, ExternalId}) and its Region into EumsSms.Region")
+		return &fd
 	}
 	return nil
 }

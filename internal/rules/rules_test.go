@@ -180,7 +180,15 @@ func TestPoolRequest(t *testing.T) {
 		{"a disabled email block", state.PoolConfig{MfaConfiguration: state.ModeOn, SoftwareTokenMfaConfiguration: totpOn, EmailMfaConfiguration: &state.EmailMfaConfiguration{}},
 			"a disabled email block (a present block switches email MFA on)"},
 		{"SMS without a role", state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true}},
-			"SMS MFA without SmsConfiguration.SnsCallerArn"},
+			"SMS MFA without SmsConfiguration.SnsCallerArn or EumsSms.CallerArn"},
+		{"SMS through End User Messaging", state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true,
+			SmsConfiguration: &state.SmsConfiguration{EumsSms: &state.EumsSms{CallerArn: "arn:aws:iam::123456789012:role/eums"}}}}, ""},
+		{"SMS through both", state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true,
+			SmsConfiguration: &state.SmsConfiguration{SnsCallerArn: "arn:aws:iam::123456789012:role/sns", EumsSms: &state.EumsSms{CallerArn: "arn:aws:iam::123456789012:role/eums"}}}},
+			"SmsConfiguration names both SnsCallerArn and EumsSms"},
+		{"an SNS external ID beside End User Messaging", state.PoolConfig{MfaConfiguration: state.ModeOn, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true,
+			SmsConfiguration: &state.SmsConfiguration{ExternalId: "x", EumsSms: &state.EumsSms{CallerArn: "arn:aws:iam::123456789012:role/eums"}}}},
+			"ExternalId and SnsRegion of SmsConfiguration belong to Amazon SNS, but the pool sends through EumsSms"},
 	} {
 		err := PoolRequest(tt.c)
 		switch {

@@ -270,6 +270,10 @@ func (c *SmsConfiguration) Copy() *SmsConfiguration {
 		return nil
 	}
 	v := *c
+	if c.EumsSms != nil {
+		e := *c.EumsSms
+		v.EumsSms = &e
+	}
 	return &v
 }
 

@@ -48,12 +48,62 @@ type SmsMfaConfiguration struct {
 	SmsConfiguration         *SmsConfiguration `json:"SmsConfiguration,omitempty"`
 }
 
-// SmsConfiguration is the SNS role Cognito uses to send SMS. ExternalId is a
-// secret: it never reaches output, logs or plan files (see Masked).
+// SmsConfiguration is the role Cognito uses to send SMS: through Amazon SNS
+// (SnsCallerArn) or AWS End User Messaging (EumsSms), never both. The
+// ExternalId of either is a secret: it never reaches output, logs or plan
+// files (see Masked); Secret and WithSecret address the one in use.
 type SmsConfiguration struct {
-	SnsCallerArn string `json:"SnsCallerArn,omitempty"`
-	ExternalId   string `json:"ExternalId,omitempty"`
-	SnsRegion    string `json:"SnsRegion,omitempty"`
+	SnsCallerArn string   `json:"SnsCallerArn,omitempty"`
+	ExternalId   string   `json:"ExternalId,omitempty"`
+	SnsRegion    string   `json:"SnsRegion,omitempty"`
+	EumsSms      *EumsSms `json:"EumsSms,omitempty"`
+}
+
+// EumsSms is SMS through AWS End User Messaging (Cognito, 2026-07-17):
+// CallerArn is required, the rest optional.
+type EumsSms struct {
+	CallerArn            string `json:"CallerArn,omitempty"`
+	ExternalId           string `json:"ExternalId,omitempty"`
+	OriginationIdentity  string `json:"OriginationIdentity,omitempty"`
+	ConfigurationSetName string `json:"ConfigurationSetName,omitempty"`
+	InEntityId           string `json:"InEntityId,omitempty"`
+	InTemplateId         string `json:"InTemplateId,omitempty"`
+	Region               string `json:"Region,omitempty"`
+}
+
+// CallerArn is the role Cognito assumes to send SMS, whichever service
+// sends it ("" for none).
+func (s *SmsConfiguration) CallerArn() string {
+	switch {
+	case s == nil:
+		return ""
+	case s.EumsSms != nil:
+		return s.EumsSms.CallerArn
+	}
+	return s.SnsCallerArn
+}
+
+// Secret is the ExternalId of the role in use ("" for none).
+func (s *SmsConfiguration) Secret() string {
+	switch {
+	case s == nil:
+		return ""
+	case s.EumsSms != nil:
+		return s.EumsSms.ExternalId
+	}
+	return s.ExternalId
+}
+
+// WithSecret returns a copy whose role in use has ExternalId id.
+func (s SmsConfiguration) WithSecret(id string) *SmsConfiguration {
+	if s.EumsSms != nil {
+		e := *s.EumsSms
+		e.ExternalId = id
+		s.EumsSms = &e
+		return &s
+	}
+	s.ExternalId = id
+	return &s
 }
 
 // EmailMfaConfiguration is email OTP MFA for the pool (Essentials tier or higher).
@@ -311,6 +361,10 @@ type LivePool struct {
 	LegacyUsers   []string
 	// Selections are what each policy's selection found, by policy name.
 	Selections map[string]*LiveSelection
+	// Unreadable lists the members of the pool's reads that mfactl cannot
+	// read ("GetUserPoolMfaConfig: SmsMfaConfiguration.X"): the pool is not
+	// fully readable, and nothing may be written to it.
+	Unreadable []string `json:",omitempty"`
 	// LastModified is DescribeUserPool's LastModifiedDate, which Cognito
 	// moves on SetUserPoolMfaConfig and UpdateUserPool: a pool that went
 	// from A to B and back to A is not the pool a plan read (zero: unknown).
@@ -402,6 +456,14 @@ type LiveUser struct {
 	// Unknown explains why Settings cannot be trusted (empty when it can):
 	// e.g. legacy MFAOptions or an empty list under an ON pool.
 	Unknown string
+	// Unreadable lists the members of the user's read that mfactl cannot
+	// read ("AdminGetUser: X"): nothing may be written to the user.
+	Unreadable []string `json:",omitempty"`
+	// TOTPRegistered says whether the user has registered an
+	// authenticator, as AdminGetUserAuthFactors told (SOFTWARE_TOKEN among
+	// ConfiguredUserAuthFactors); nil when it was not asked or could not
+	// answer.
+	TOTPRegistered *bool `json:",omitempty"`
 	// LastModified is AdminGetUser's UserLastModifiedDate, which Cognito
 	// moves on every write to the user (zero: unknown, as from GetUser).
 	LastModified time.Time
@@ -409,12 +471,9 @@ type LiveUser struct {
 
 // Masked returns a copy with secrets replaced by a fixed marker, for output.
 func (c PoolConfig) Masked() PoolConfig {
-	if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration != nil &&
-		c.SmsMfaConfiguration.SmsConfiguration.ExternalId != "" {
+	if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration.Secret() != "" {
 		sms := *c.SmsMfaConfiguration
-		cfg := *sms.SmsConfiguration
-		cfg.ExternalId = SecretMarker
-		sms.SmsConfiguration = &cfg
+		sms.SmsConfiguration = sms.SmsConfiguration.WithSecret(SecretMarker)
 		c.SmsMfaConfiguration = &sms
 	}
 	return c

@@ -353,6 +353,7 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 	if err != nil {
 		return nil, err
 	}
+	p.Reads = &plan.Reads{Limits: useProvisionedLimits(ctx, client, p.DesiredState(), runCategories)}
 	live, err := readLive(ctx, client, p.DesiredState(), opts.ReadProgress)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state to check the saved plan: %w", err)
@@ -374,6 +375,13 @@ func (s *Session) LoadSaved(ctx context.Context, opts SavedOptions) (*Planned, e
 	stale, staleSels := plan.StaleTargets(p, live), plan.StaleSelections(p, live)
 	if len(stale) > 0 || len(staleSels) > 0 {
 		return nil, &StaleError{Path: opts.Path, Targets: stale, Selections: staleSels}
+	}
+	// The saved plan's TOTP enables were decided by AdminGetUserAuthFactors
+	// where it could: decide them again, so the rebuilt plan can match.
+	if _, p.Reads.AuthFactors, err = decideTOTP(ctx, client, live, func(live state.Live) *plan.Plan {
+		return plan.Rebuild(p, live)
+	}); err != nil {
+		return nil, err
 	}
 	if err := plan.CheckRebuild(p, live); err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Path, err)

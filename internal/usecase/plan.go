@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -85,6 +86,7 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 			opts.ReadProgress(done, total)
 		}
 	}
+	limits := useProvisionedLimits(ctx, client, desired, runCategories)
 	live, err := readLive(ctx, client, desired, progress)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
@@ -95,7 +97,13 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 		}
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
-	p := plan.Build(desired, live, opts.Build)
+	p, authFactors, err := decideTOTP(ctx, client, live, func(live state.Live) *plan.Plan { return plan.Build(desired, live, opts.Build) })
+	if err != nil {
+		return nil, err
+	}
+	if len(limits) > 0 || authFactors.Calls > 0 || len(authFactors.Notes) > 0 {
+		p.Reads = &plan.Reads{Limits: limits, AuthFactors: authFactors}
+	}
 	p.Partial = slices.Clone(opts.Targets)
 	p.Created = s.now()
 	// The files' own warnings travel with the plan, so every view shows them once.

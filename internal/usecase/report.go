@@ -74,6 +74,9 @@ type PoolReport struct {
 	UsersWithoutMfa []string
 	// Unknown are the users in state Unknown, with why.
 	Unknown []UnknownUser `json:",omitempty"`
+	// Unreadable lists what Cognito answered for the pool that mfactl
+	// cannot read: its configuration is not fully known.
+	Unreadable []string `json:",omitempty"`
 	// Violations are the users a policy of the files covers who do not
 	// comply, and why.
 	Violations []Violation
@@ -190,7 +193,8 @@ func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, erro
 // that are ineligible, are the violations.
 func poolReport(dp state.DesiredPool, lp *state.LivePool, p *plan.Plan, fromFiles bool) PoolReport {
 	pr := PoolReport{UserPoolId: dp.UserPoolId, MfaConfiguration: lp.Config.MfaConfiguration,
-		Counts: map[string]int{}, Preferred: map[string]int{}, UsersWithoutMfa: []string{}, Violations: []Violation{}}
+		Counts: map[string]int{}, Preferred: map[string]int{}, UsersWithoutMfa: []string{}, Violations: []Violation{},
+		Unreadable: lp.Unreadable}
 	for _, f := range state.Factors {
 		if on(f, lp.Config) {
 			pr.Factors = append(pr.Factors, f.Label)
@@ -285,6 +289,8 @@ func classify(lu *state.LiveUser) UserReport {
 		return v != nil && v.Enabled
 	}
 	switch {
+	case len(lu.Unreadable) > 0:
+		ur.State, ur.Reason = StateUnknown, "not fully readable: Cognito's answer holds "+strings.Join(lu.Unreadable, ", ")+", which mfactl cannot read; upgrade mfactl"
 	case lu.LegacySMS:
 		ur.State, ur.Reason = StateLegacyMFAOptions, lu.Unknown
 	case lu.Unknown != "":

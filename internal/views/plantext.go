@@ -76,12 +76,47 @@ func renderPlanText(w io.Writer, p *plan.Plan, style iostreams.Palette, o textOp
 			r.stages(p.Calls)
 		}
 	}
+	r.reads(p.Reads)
 	r.diagnostics(shownDiagnostics(p))
 	if p.HasChanges() {
 		r.ignored(p.Pools)
 	}
 	fmt.Fprintln(bw, style.Bold(PlanSummary(p)))
 	return bw.Flush()
+}
+
+// reads says what planning asked of Cognito besides live state: always the
+// AdminGetUserAuthFactors calls and why a default quota was used; with
+// --verbose, the rate of every category too.
+func (r textRenderer) reads(reads *plan.Reads) {
+	if reads == nil {
+		return
+	}
+	shown := false
+	if a := reads.AuthFactors; a.Calls > 0 {
+		r.line(0, r.s.Dim(fmt.Sprintf("AdminGetUserAuthFactors: %s (UserRead, paced) to tell whether users whose TOTP is enabled registered an authenticator app: %d did, %d did not.",
+			Plural(a.Calls, "call"), a.Registered, a.NotRegistered)))
+		shown = true
+	}
+	for _, note := range reads.AuthFactors.Notes {
+		r.line(0, r.s.Yellow(note))
+		shown = true
+	}
+	var rates []string
+	for _, l := range reads.Limits {
+		if l.Note != "" {
+			r.line(0, r.s.Yellow(l.Note))
+			shown = true
+		}
+		rates = append(rates, fmt.Sprintf("%s %s %g/s (%s)", l.Region, l.Category, l.RPS, l.Source))
+	}
+	if r.verbose && len(rates) > 0 {
+		r.line(0, r.s.Dim("Request rates: "+strings.Join(rates, ", ")+"."))
+		shown = true
+	}
+	if shown {
+		r.line(0, "")
+	}
 }
 
 // ignored says, next to a change, how many warnings each pool's Ignore
@@ -485,6 +520,19 @@ var poolFields = []struct {
 		return "", false
 	}},
 	{"SmsMfaConfiguration.SmsConfiguration.SnsRegion", smsRoleField(func(r *state.SmsConfiguration) string { return r.SnsRegion })},
+	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.CallerArn", eumsField(func(e *state.EumsSms) string { return e.CallerArn })},
+	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.ExternalId", func(c state.PoolConfig) (string, bool) {
+		if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration.EumsSms != nil {
+			id := c.SmsMfaConfiguration.SmsConfiguration.EumsSms.ExternalId
+			return id, id != "" // always a marker here: plan changes never hold secrets
+		}
+		return "", false
+	}},
+	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.OriginationIdentity", eumsField(func(e *state.EumsSms) string { return e.OriginationIdentity })},
+	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.ConfigurationSetName", eumsField(func(e *state.EumsSms) string { return e.ConfigurationSetName })},
+	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.InEntityId", eumsField(func(e *state.EumsSms) string { return e.InEntityId })},
+	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.InTemplateId", eumsField(func(e *state.EumsSms) string { return e.InTemplateId })},
+	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.Region", eumsField(func(e *state.EumsSms) string { return e.Region })},
 	{"EmailMfaConfiguration.Enabled", func(c state.PoolConfig) (string, bool) {
 		return strconv.FormatBool(c.EmailMfaConfiguration != nil && c.EmailMfaConfiguration.Enabled), true
 	}},
@@ -511,6 +559,16 @@ func smsRoleField(get func(*state.SmsConfiguration) string) func(state.PoolConfi
 			return "", false
 		}
 		return quote(get(c.SmsMfaConfiguration.SmsConfiguration))
+	}
+}
+
+// eumsField reads a member of an EumsSms sender.
+func eumsField(get func(*state.EumsSms) string) func(state.PoolConfig) (string, bool) {
+	return func(c state.PoolConfig) (string, bool) {
+		if c.SmsMfaConfiguration == nil || c.SmsMfaConfiguration.SmsConfiguration == nil || c.SmsMfaConfiguration.SmsConfiguration.EumsSms == nil {
+			return "", false
+		}
+		return quote(get(c.SmsMfaConfiguration.SmsConfiguration.EumsSms))
 	}
 }
 

@@ -99,6 +99,9 @@ func (v reportText) Report(r *usecase.Report) error {
 	for _, p := range r.Pools {
 		fmt.Fprintf(w, "%s\n", s.Bold("user pool "+p.UserPoolId))
 		fmt.Fprintf(w, "  MFA %s, factors: %s\n", p.MfaConfiguration, orNone(p.Factors))
+		if len(p.Unreadable) > 0 {
+			fmt.Fprintf(w, "  Not fully readable: Cognito's answer holds %s, which this mfactl cannot read (upgrade mfactl); the configuration shown may be incomplete\n", strings.Join(p.Unreadable, ", "))
+		}
 		fmt.Fprintf(w, "  users: %s (%s)\n", readCount(p), p.Selection)
 		for _, st := range usecase.ReportStates {
 			line := fmt.Sprintf("    %-18s %d", stateLabels[st]+":", p.Counts[st])

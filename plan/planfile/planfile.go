@@ -36,6 +36,7 @@ type fileJSON struct {
 	Targets       []plan.Target          `json:",omitempty"`
 	SelfService   *plan.SelfService      `json:",omitempty"`
 	Selections    []plan.SelectionTarget `json:",omitempty"`
+	Reads         *plan.Reads            `json:",omitempty"`
 	Created       string                 `json:",omitempty"` // when the plan was made (RFC 3339, UTC): signed, see CheckAge
 	Options       *plan.Options          `json:",omitempty"`
 	Signature     string                 `json:",omitempty"`
@@ -82,6 +83,7 @@ func jsonOf(p *plan.Plan) fileJSON {
 		Diagnostics:   p.Diagnostics,
 		Calls:         p.Calls,
 		SelfService:   p.SelfService,
+		Reads:         p.Reads,
 	}
 	if out.Pools == nil {
 		out.Pools = []plan.PoolChange{}
@@ -142,7 +144,7 @@ func load(r io.Reader, key []byte, checkSignature bool) (*plan.Plan, error) {
 			return nil, err
 		}
 	}
-	p := &plan.Plan{FormatVersion: pj.FormatVersion, Partial: pj.Partial, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService, Selections: pj.Selections}
+	p := &plan.Plan{FormatVersion: pj.FormatVersion, Partial: pj.Partial, Pools: pj.Pools, Calls: pj.Calls, Diagnostics: pj.Diagnostics, Targets: pj.Targets, SelfService: pj.SelfService, Selections: pj.Selections, Reads: pj.Reads}
 	if pj.Options != nil {
 		p.Options = *pj.Options
 	}
