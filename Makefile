@@ -20,10 +20,15 @@ build:
 test:
 	$(GO) test -race -count=1 ./...
 
+# staticcheck is pinned here and built by go run (cached after the first run).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(GO) run $(STATICCHECK) ./...
 
 demo: build
 	./scripts/demo.sh

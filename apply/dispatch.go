@@ -17,6 +17,11 @@ type Cognito interface {
 	// holds their access token, whose pool must be poolID.
 	SetUserMFAPreference(ctx context.Context, poolID string, s state.UserSettings) error
 	AdminSetUserSettings(ctx context.Context, poolID, username string, opts []state.MFAOption) error
+	// UpdateUserPool sets the members set declares and keeps every other.
+	UpdateUserPool(ctx context.Context, poolID string, set state.Posture) error
+	// SetRiskConfiguration replaces the risk configuration of a pool
+	// (clientID "") or of one of its app clients.
+	SetRiskConfiguration(ctx context.Context, poolID, clientID string, rc state.RiskConfiguration) error
 }
 
 // Dispatch returns the Executor that makes each plan call with the Cognito
@@ -48,6 +53,16 @@ func (d dispatcher) Execute(ctx context.Context, call plan.Call) error {
 			return fmt.Errorf("%s for pool %s user %s: the call must carry MFAOptions and nothing else", call.Operation, call.UserPoolId, call.Username)
 		}
 		return d.c.AdminSetUserSettings(ctx, call.UserPoolId, call.Username, *call.LegacyRequest)
+	case plan.UpdateUserPool:
+		if call.PostureRequest == nil || call.PoolRequest != nil || call.UserRequest != nil {
+			return fmt.Errorf("%s for pool %s: the call must carry the members it sets and nothing else", call.Operation, call.UserPoolId)
+		}
+		return d.c.UpdateUserPool(ctx, call.UserPoolId, *call.PostureRequest)
+	case plan.SetRiskConfiguration:
+		if call.RiskRequest == nil || call.PoolRequest != nil || call.UserRequest != nil {
+			return fmt.Errorf("%s for pool %s: the call must carry a risk configuration and nothing else", call.Operation, call.UserPoolId)
+		}
+		return d.c.SetRiskConfiguration(ctx, call.UserPoolId, call.ClientId, *call.RiskRequest)
 	}
 	return fmt.Errorf("unknown operation %q for pool %s", call.Operation, call.UserPoolId)
 }

@@ -33,6 +33,16 @@ func (r *recordingCognito) AdminSetUserSettings(_ context.Context, poolID, usern
 	return nil
 }
 
+func (r *recordingCognito) UpdateUserPool(_ context.Context, poolID string, set state.Posture) error {
+	r.calls = append(r.calls, fmt.Sprintf("update %s %s", poolID, set.UserPoolTier))
+	return nil
+}
+
+func (r *recordingCognito) SetRiskConfiguration(_ context.Context, poolID, clientID string, _ state.RiskConfiguration) error {
+	r.calls = append(r.calls, fmt.Sprintf("risk %s %s", poolID, clientID))
+	return nil
+}
+
 func TestDispatchCallsTheMethodOfEachOperation(t *testing.T) {
 	r := &recordingCognito{}
 	ex := Dispatch(r)
@@ -42,12 +52,14 @@ func TestDispatchCallsTheMethodOfEachOperation(t *testing.T) {
 		{Operation: plan.AdminSetUserMFAPreference, UserPoolId: "eu-west-1_A", Username: "alice", UserRequest: &state.UserSettings{SMSMfaSettings: &state.FactorSettings{Enabled: true}}},
 		{Operation: plan.SetUserMFAPreference, UserPoolId: "eu-west-1_A", Username: "bob", UserRequest: &state.UserSettings{SMSMfaSettings: &state.FactorSettings{Enabled: true}}},
 		{Operation: plan.AdminSetUserSettings, UserPoolId: "eu-west-1_A", Username: "carol", LegacyRequest: &[]state.MFAOption{}},
+		{Operation: plan.UpdateUserPool, UserPoolId: "eu-west-1_A", PostureRequest: &state.Posture{UserPoolTier: "PLUS"}},
+		{Operation: plan.SetRiskConfiguration, UserPoolId: "eu-west-1_A", ClientId: "client1", RiskRequest: &state.RiskConfiguration{}},
 	} {
 		if err := ex.Execute(context.Background(), call); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if want := []string{"pool eu-west-1_A OFF", "user eu-west-1_A alice", "self eu-west-1_A", "legacy eu-west-1_A carol 0"}; !slices.Equal(r.calls, want) {
+	if want := []string{"pool eu-west-1_A OFF", "user eu-west-1_A alice", "self eu-west-1_A", "legacy eu-west-1_A carol 0", "update eu-west-1_A PLUS", "risk eu-west-1_A client1"}; !slices.Equal(r.calls, want) {
 		t.Errorf("calls = %q; want %q", r.calls, want)
 	}
 }
@@ -66,6 +78,8 @@ func TestDispatchRefusesMalformedCallsWithoutCalling(t *testing.T) {
 		"legacy call without list": {Operation: plan.AdminSetUserSettings, UserPoolId: "eu-west-1_A", Username: "alice"},
 		"legacy call with user part": {Operation: plan.AdminSetUserSettings, UserPoolId: "eu-west-1_A", Username: "alice",
 			LegacyRequest: &[]state.MFAOption{}, UserRequest: &state.UserSettings{}},
+		"update without members":     {Operation: plan.UpdateUserPool, UserPoolId: "eu-west-1_A"},
+		"risk without configuration": {Operation: plan.SetRiskConfiguration, UserPoolId: "eu-west-1_A"},
 	} {
 		if err := ex.Execute(context.Background(), call); err == nil {
 			t.Errorf("%s: no error", name)

@@ -24,7 +24,6 @@ import (
 // it would be 0.25) and the throttled reads per plan.
 func BenchmarkPlanAtProvisionedLimit(b *testing.B) {
 	const users, raised = 2400, 480
-	isolateAWSEnv(b)
 	const pool = "eu-west-1_Raised0Reads"
 	var seed, desired strings.Builder
 	seed.WriteString(`{"Pools":[{"Id":"` + pool + `","MfaConfig":{"MfaConfiguration":"OPTIONAL","SoftwareTokenMfaConfiguration":{"Enabled":true}},"Users":[`)

@@ -24,7 +24,6 @@ import (
 func BenchmarkApplyAtQuota(b *testing.B) {
 	const users, scale = 600, 10.0
 	quota := emulator.CategoryRate("UserResourceUpdate") * scale
-	isolateAWSEnv(b)
 
 	var seed, desired strings.Builder
 	seed.WriteString(`{"Pools":[{"Id":"us-east-1_Bench","MfaConfig":{"MfaConfiguration":"OPTIONAL","SoftwareTokenMfaConfiguration":{"Enabled":true}},"Users":[`)
@@ -98,7 +97,6 @@ func BenchmarkPolicyPlanAtQuota(b *testing.B) {
 		users = n
 	}
 	quota := emulator.CategoryRate("UserRead") * scale
-	isolateAWSEnv(b)
 	file := filepath.Join(b.TempDir(), "mfa.yaml")
 	policy := "Version: 1\nUserPools:\n  - UserPoolId: " + reportPool + "\n    Policies:\n      - {Name: everyone-email, Select: {AllUsers: true}, EmailMfaSettings: {Enabled: true}}\n"
 	if err := os.WriteFile(file, []byte(policy), 0o600); err != nil {
@@ -166,7 +164,6 @@ func benchmarkApplyChanged(b *testing.B, users, changed int) {
 	const scale = 10.0
 	readRate := emulator.CategoryRate("UserRead") * scale
 	writeRate := emulator.CategoryRate("UserResourceUpdate") * scale
-	isolateAWSEnv(b)
 
 	// Every user has TOTP on; the first `changed` users do not prefer it
 	// yet, the rest already do, as the files declare.

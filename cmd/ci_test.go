@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/iostreams"
@@ -44,6 +43,7 @@ func (h *harness) reads() []string {
 // SARIF and the annotated log to files, as the GitHub workflow of
 // docs/ci.md does.
 func TestOnePlanRunWritesEveryReport(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := t.TempDir()
 	junit, sarif, github := filepath.Join(dir, "mfactl.xml"), filepath.Join(dir, "mfactl.sarif"), filepath.Join(dir, "github.txt")
@@ -111,6 +111,7 @@ func TestInvalidFilesGetAnnotationsAndAReport(t *testing.T) {
 }
 
 func TestTargetReadsAndChangesOnlyItsTargets(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	planFile := filepath.Join(t.TempDir(), "partial.plan")
@@ -163,6 +164,7 @@ type applyOutcome struct {
 }
 
 func TestApplyJSONSaysWhatHappened(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	decode := func(out string) applyOutcome {
@@ -223,6 +225,7 @@ func TestApplyWithoutATerminalNeedsApprovalOnlyForChanges(t *testing.T) {
 }
 
 func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	terminal := func(in io.Reader) (*iostreams.IOStreams, *iostreams.Buffer) {
 		ios, _, _, errOut := iostreams.TestStreams()
@@ -241,13 +244,8 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 	done := make(chan struct{})
 	defer close(done)
 	ios, errOut = terminal(blockingReader{done})
-	go func() {
-		deadline := time.Now().Add(30 * time.Second)
-		for !strings.Contains(errOut.String(), "is accepted:") && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
-		cancel() // what the signal handler does on Ctrl-C
-	}()
+	// Ctrl-C at the prompt: cancel is what the signal handler does.
+	cancelWhen(t, func() bool { return strings.Contains(errOut.String(), "is accepted:") }, cancel)
 	if code := h.runWith(ctx, ios, "apply", "-f", examples); code != ExitInterrupted || len(h.writes()) != 0 {
 		t.Fatalf("Ctrl-C at the prompt: exit %d, writes %v", code, h.writes())
 	}
@@ -262,6 +260,7 @@ func TestPromptTakesOnlyYesAndCtrlCSendsNothing(t *testing.T) {
 }
 
 func TestSavedPlanWithANewSecretSaysToGiveTheFiles(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	f := filepath.Join(t.TempDir(), "sms.yaml")
 	os.WriteFile(f, []byte("Version: 1\nUserPools:\n  - UserPoolId: us-east-1_Retail7SMS\n    SmsMfaConfiguration:\n      Enabled: true\n      SmsConfiguration: {SnsCallerArn: 'arn:aws:iam::123456789012:role/new-sms', ExternalId: brand-new-id}\n"), 0o600)

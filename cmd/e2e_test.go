@@ -29,23 +29,11 @@ type harness struct {
 
 func newHarness(t *testing.T, opts emulator.Options) *harness {
 	t.Helper()
-	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, opts)
 	if err := emu.SeedFile("../fixtures/demo/seed.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	return &harness{t: t, emu: emu, url: url}
-}
-
-// isolateAWSEnv gives the SDK fixed fake credentials and nothing else to
-// find: no shared config, no instance metadata service.
-func isolateAWSEnv(tb testing.TB) {
-	tb.Setenv("AWS_ACCESS_KEY_ID", "test")
-	tb.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	tb.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	tb.Setenv("AWS_REGION", "us-east-1")
-	tb.Setenv("AWS_CONFIG_FILE", filepath.Join(tb.TempDir(), "none"))
-	tb.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(tb.TempDir(), "none"))
 }
 
 // run executes mfactl with args and returns stdout, stderr and the exit code
@@ -93,6 +81,7 @@ func (h *harness) writes() []string {
 }
 
 func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 
@@ -153,6 +142,7 @@ func TestPlanApplyConvergesAndSecondApplyWritesNothing(t *testing.T) {
 }
 
 func TestApplyVerifyAllReadsEveryTargetAgain(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -190,6 +180,7 @@ func TestApplyVerifyAllReadsEveryTargetAgain(t *testing.T) {
 }
 
 func TestInvalidInputMakesNoAPICall(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
 	os.WriteFile(bad, []byte("Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_Prod0TOTP\n    MfaConfiguration: on\n"), 0o600)
@@ -210,6 +201,7 @@ func TestInvalidInputMakesNoAPICall(t *testing.T) {
 // Without a terminal apply reads, to know whether there is anything to
 // approve (nothing to do exits 0), but never writes without --auto-approve.
 func TestApplyWithoutTTYRefusesBeforeAnyWrite(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	_, errOut, code := h.run(context.Background(), "apply", "-f", examples)
 	if code != ExitError || !strings.Contains(errOut, "--auto-approve") {
@@ -221,6 +213,7 @@ func TestApplyWithoutTTYRefusesBeforeAnyWrite(t *testing.T) {
 }
 
 func TestFailedCallStopsOnlyItsPoolAndRerunConverges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	// The first user call anywhere fails for good (not retryable).
@@ -261,6 +254,7 @@ func TestFailedCallStopsOnlyItsPoolAndRerunConverges(t *testing.T) {
 }
 
 func TestSavedPlanHoldsNoSecretAndRefusesWhenStale(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	planFile := filepath.Join(t.TempDir(), "mfa.plan")
@@ -306,6 +300,7 @@ func TestSavedPlanHoldsNoSecretAndRefusesWhenStale(t *testing.T) {
 }
 
 func TestCorruptPlanFileIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	f := filepath.Join(t.TempDir(), "x.plan")
 	os.WriteFile(f, []byte(`{"FormatVersion":"9.0","Calls":[]}`), 0o600)
@@ -319,6 +314,7 @@ func TestCorruptPlanFileIsRefused(t *testing.T) {
 }
 
 func TestInterruptFinishesInFlightCallsAndExits130(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{Latency: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { // interrupt as soon as the first write has been answered
@@ -348,6 +344,7 @@ func TestInterruptFinishesInFlightCallsAndExits130(t *testing.T) {
 }
 
 func TestErrorsMapToExitCodes(t *testing.T) {
+	t.Parallel()
 	ios, _, _, errOut := iostreams.TestStreams()
 	cases := []struct {
 		err  error
@@ -371,6 +368,7 @@ func TestErrorsMapToExitCodes(t *testing.T) {
 }
 
 func TestFileWarningsReachTextAndJSONPlansOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	f := filepath.Join(t.TempDir(), "warn.yaml")
 	os.WriteFile(f, []byte("Version: 1\nUserPools:\n  - UserPoolId: us-west-2_Partners3\n    MfaConfiguration: OPTIONAL\n    SoftwareTokenMfaConfiguration: {Enabled: true}\n    EmailMfaConfiguration: {Enabled: false, Subject: Your code}\n"), 0o600)
@@ -385,4 +383,26 @@ func TestFileWarningsReachTextAndJSONPlansOnce(t *testing.T) {
 	if n := strings.Count(out, "EmailMfaConfiguration.Subject"); n != 1 {
 		t.Errorf("text plan mentions the warning %d times, want 1:\n%s", n, out)
 	}
+}
+
+// cancelWhen calls cancel once cond holds, polling, or after a minute at
+// the latest, so that a run waiting for it cannot hang the test; it fails
+// the test when cond never held.
+func cancelWhen(t *testing.T, cond func() bool, cancel context.CancelFunc) {
+	t.Helper()
+	const limit = time.Minute
+	timedOut := make(chan bool, 1)
+	go func() {
+		deadline := time.Now().Add(limit)
+		for !cond() && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		timedOut <- !cond()
+		cancel()
+	}()
+	t.Cleanup(func() {
+		if <-timedOut {
+			t.Errorf("the condition to cancel on did not hold within %v", limit)
+		}
+	})
 }

@@ -34,7 +34,6 @@ import (
 // MfaConfiguration as each AdminSetUserMFAPreference call saw it.
 func newSeededHarness(t *testing.T, seed string) (*harness, *modeProbe) {
 	t.Helper()
-	isolateAWSEnv(t)
 	probe := &modeProbe{}
 	emu, url := emulator.NewTestServer(t, emulator.Options{QuotaScale: 1, OnCall: probe.onCall})
 	probe.url = url
@@ -117,6 +116,7 @@ func totpFiles(users ...string) string {
 }
 
 func TestTotpReEnableConvergesInOnePlanAndApply(t *testing.T) {
+	t.Parallel()
 	h, probe := newSeededHarness(t, totpSeed)
 	h.denyAuthFactors()
 	ctx := context.Background()
@@ -175,6 +175,7 @@ func TestTotpReEnableConvergesInOnePlanAndApply(t *testing.T) {
 }
 
 func TestTotpForAUserWhoNeverRegisteredFailsOnlyThatCall(t *testing.T) {
+	t.Parallel()
 	h, _ := newSeededHarness(t, totpSeed)
 	h.denyAuthFactors()
 	ctx := context.Background()
@@ -224,6 +225,7 @@ func TestTotpForAUserWhoNeverRegisteredFailsOnlyThatCall(t *testing.T) {
 }
 
 func TestRemovingSmsFromAPoolThatVerifiesPhonesIsRefusedAtPlanTime(t *testing.T) {
+	t.Parallel()
 	h, _ := newSeededHarness(t, `Pools:
   - Id: us-west-2_PhoneVrfy1
     SmsConfiguration: {SnsCallerArn: "arn:aws:iam::123456789012:role/cognito-sms", ExternalId: vrfy-ext}
@@ -269,6 +271,7 @@ UserPools:
 }
 
 func TestDroppingSmsFromAnOnPoolConvergesInOnePlanAndApply(t *testing.T) {
+	t.Parallel()
 	dir := "../fixtures/plans/on-drop-sms-move-to-totp"
 	seed, err := os.ReadFile(filepath.Join(dir, "emulator.yaml"))
 	if err != nil {

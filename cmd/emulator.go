@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net"
-	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -132,91 +129,31 @@ func emulatorRun(ctx context.Context, opts *EmulatorOptions) error {
 	if err != nil {
 		return err
 	}
-	s := emulator.New(eo)
-	restored, err := loadEmulatorState(s, opts)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", opts.Listen)
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
 	url := "http://" + ln.Addr().String()
-	// The URL is the first line on stdout, so scripts can read it and go.
-	fmt.Fprintln(opts.IO.Out, url)
-	quotas := "quotas off"
-	if opts.QuotaScale > 0 {
-		quotas = fmt.Sprintf("quotas x%g", opts.QuotaScale)
+	notice := func(format string, args ...any) {
+		fmt.Fprintf(opts.IO.ErrOut, "mfactl emulator: "+format+"\n", args...)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "mfactl emulator: serving Cognito at %s (%s); stats at %s/_emulator/stats; Ctrl-C to stop\n", url, quotas, url)
-
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
-	// A seeded or empty start is saved at the first tick; a restored one
-	// only once something changes.
-	saved := uint64(math.MaxUint64)
-	if restored {
-		saved = s.Revision()
-	}
-	save := func() error {
-		if opts.StateFile == "" || s.Revision() == saved {
-			return nil
-		}
-		rev := s.Revision()
-		if err := s.SaveState(opts.StateFile); err != nil {
-			return fmt.Errorf("saving state to %s: %w", opts.StateFile, err)
-		}
-		saved = rev
-		return nil
-	}
-	var tick <-chan time.Time
-	if opts.StateFile != "" && opts.SaveInterval > 0 {
-		t := time.NewTicker(opts.SaveInterval)
-		defer t.Stop()
-		tick = t.C
-	}
-	for {
-		select {
-		case err := <-served:
-			return err
-		case <-tick:
-			if err := save(); err != nil {
-				fmt.Fprintf(opts.IO.ErrOut, "mfactl emulator: %v\n", err)
+	err = emulator.Run(ctx, ln, emulator.RunOptions{
+		Options: eo, Seed: opts.Seed, StateFile: opts.StateFile, SaveInterval: opts.SaveInterval,
+		Logf: notice,
+		Ready: func(*emulator.Server) {
+			// The URL is the first line on stdout, so scripts can read it and go.
+			fmt.Fprintln(opts.IO.Out, url)
+			quotas := "quotas off"
+			if opts.QuotaScale > 0 {
+				quotas = fmt.Sprintf("quotas x%g", opts.QuotaScale)
 			}
-		case <-ctx.Done():
-			shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			_ = srv.Shutdown(shutdownCtx)
-			if err := save(); err != nil {
-				return err
-			}
-			fmt.Fprintln(opts.IO.ErrOut, "mfactl emulator: stopped")
-			return nil
-		}
+			notice("serving Cognito at %s (%s); stats at %s/_emulator/stats; Ctrl-C to stop", url, quotas, url)
+		},
+	})
+	if err != nil {
+		return err
 	}
-}
-
-// loadEmulatorState restores the state file if there is one, else loads
-// the seed: a seed initialises the state, the state file then carries it.
-func loadEmulatorState(s *emulator.Server, opts *EmulatorOptions) (restored bool, err error) {
-	if opts.StateFile != "" {
-		switch _, err := os.Stat(opts.StateFile); {
-		case err == nil:
-			if err := s.LoadState(opts.StateFile); err != nil {
-				return false, err
-			}
-			if opts.Seed != "" {
-				fmt.Fprintf(opts.IO.ErrOut, "mfactl emulator: %s exists, so --seed %s was not loaded\n", opts.StateFile, opts.Seed)
-			}
-			return true, nil
-		case !errors.Is(err, os.ErrNotExist):
-			return false, err
-		}
-	}
-	if opts.Seed != "" {
-		return false, s.SeedFile(opts.Seed)
-	}
-	return false, nil
+	notice("stopped")
+	return nil
 }

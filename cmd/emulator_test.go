@@ -17,6 +17,7 @@ import (
 )
 
 func TestEmulatorFlags(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.TestStreams()
 	var got *EmulatorOptions
 	c := NewCmdEmulator(&Factory{IO: ios}, func(_ context.Context, o *EmulatorOptions) error { got = o; return nil })
@@ -37,6 +38,7 @@ func TestEmulatorFlags(t *testing.T) {
 }
 
 func TestEmulatorRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		opts EmulatorOptions
 		want string
@@ -116,6 +118,7 @@ func call(t *testing.T, url, op, body string) (int, map[string]any) {
 }
 
 func TestEmulatorServesUntilCancelled(t *testing.T) {
+	t.Parallel()
 	seed := filepath.Join(t.TempDir(), "seed.yaml")
 	if err := os.WriteFile(seed, []byte("Pools: [{Id: us-east-1_Seeded, Users: [{Username: alice}]}]\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -141,6 +144,7 @@ func TestEmulatorServesUntilCancelled(t *testing.T) {
 }
 
 func TestEmulatorStateFilePersists(t *testing.T) {
+	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state.json")
 	url, _, stop := startEmulator(t, EmulatorOptions{StateFile: state, SaveInterval: time.Hour})
 	status, out := call(t, url, "CreateUserPool", `{"PoolName":"kept","UserPoolTags":{"mfactl-emulator:UserPoolId":"us-east-1_Kept"}}`)
@@ -162,6 +166,7 @@ func TestEmulatorStateFilePersists(t *testing.T) {
 }
 
 func TestEmulatorSavesPeriodically(t *testing.T) {
+	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state.json")
 	url, _, _ := startEmulator(t, EmulatorOptions{StateFile: state, SaveInterval: 20 * time.Millisecond})
 	call(t, url, "CreateUserPool", `{"PoolName":"p","UserPoolTags":{"mfactl-emulator:UserPoolId":"us-east-1_Periodic"}}`)

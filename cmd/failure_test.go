@@ -36,6 +36,7 @@ func parsePlanDoc(t *testing.T, stdout string) planDoc {
 // `plan -o json` prints a plan-shaped JSON document on every path, so that
 // `> drift.json` from cron always leaves something parseable.
 func TestPlanJSONOnEveryPath(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
@@ -115,6 +116,7 @@ func TestCredentialProcessOutputNeverReachesOutput(t *testing.T) {
 }
 
 func TestConcurrencyBelowOneIsAUsageError(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	for _, n := range []string{"0", "-3"} {
 		_, stderr, code := h.run(context.Background(), "apply", "-f", examples, "--auto-approve", "--concurrency", n)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestPlanFlagsReachTheOptions(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.TestStreams()
 	var got *PlanOptions
 	c := NewCmdPlan(&Factory{IO: ios}, func(_ context.Context, o *PlanOptions) error { got = o; return nil })
@@ -32,6 +33,7 @@ func TestPlanFlagsReachTheOptions(t *testing.T) {
 }
 
 func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -55,6 +57,7 @@ func TestPlanRejectsBadFlagsBeforeRunning(t *testing.T) {
 }
 
 func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
+	t.Parallel()
 	run := func(args ...string) (*ApplyOptions, error) {
 		ios, _, _, _ := iostreams.TestStreams()
 		var got *ApplyOptions
@@ -86,6 +89,7 @@ func TestApplyTakesFilesOrAPlanFile(t *testing.T) {
 }
 
 func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		want string

@@ -46,11 +46,11 @@ func largePoolSeed(pool string, n int) string {
 // into files of 2,500 and plans them: no change. Quotas are lifted on both
 // sides; BenchmarkImportAtQuota measures the pace at Cognito's.
 func TestImportRoundTripOnTenThousandUsers(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("10,000 users: not with -short")
 	}
 	const pool, users = "us-east-1_Large10k", 10_000
-	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	if err := emu.Seed(strings.NewReader(largePoolSeed(pool, users))); err != nil {
 		t.Fatal(err)
@@ -109,7 +109,6 @@ func BenchmarkImportAtQuota(b *testing.B) {
 func benchmarkImportAtQuota(b *testing.B, latency time.Duration) {
 	const pool, users, scale = "us-east-1_Bench", 3000, 10.0
 	quota := emulator.CategoryRate("UserRead") * scale
-	isolateAWSEnv(b)
 	seed := largePoolSeed(pool, users)
 	var elapsed, listing time.Duration
 	throttled := 0

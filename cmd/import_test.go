@@ -50,6 +50,7 @@ func (h *harness) planIsEmptyWith(ctx context.Context, files, flags []string) {
 }
 
 func TestImportThenPlanIsEmptyOnTheDemoPools(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, users string }{{"seed/none", "none"}, {"seed/all", "all"}, {"converged/all", "all"}} {
 		users := tc.users
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,6 +86,7 @@ func TestImportThenPlanIsEmptyOnTheDemoPools(t *testing.T) {
 }
 
 func TestImportEditOneLineAndApply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "mfa") + "/"
@@ -121,6 +123,7 @@ func TestImportEditOneLineAndApply(t *testing.T) {
 }
 
 func TestImportSplitsUsersIntoFiles(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -152,6 +155,7 @@ func TestImportSplitsUsersIntoFiles(t *testing.T) {
 }
 
 func TestImportErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -172,6 +176,7 @@ func TestImportErrors(t *testing.T) {
 }
 
 func TestInitWritesAValidStarterAndNeverOverwrites(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	file := filepath.Join(t.TempDir(), "mfa.yaml")
@@ -217,6 +222,7 @@ func dropTimes(s string) string {
 }
 
 func TestAWSCLIInputFilesPlanAndApply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	pool := "../fixtures/awscli/set-user-pool-mfa-config.yaml"

@@ -79,7 +79,7 @@ func legacyState(t *testing.T, h *harness) (legacy, sms, smsPreferred int) {
 }
 
 func TestLegacyMigrationOfAThousandUsersInOnePlanAndApply(t *testing.T) {
-	isolateAWSEnv(t)
+	t.Parallel()
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	if err := emu.Seed(strings.NewReader(legacySeed(1000))); err != nil {
 		t.Fatal(err)

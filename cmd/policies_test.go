@@ -23,7 +23,6 @@ const policyPool = "eu-west-1_Policies1"
 
 func newPolicyHarness(t *testing.T) *harness {
 	t.Helper()
-	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, emulator.Options{QuotaScale: 1})
 	if err := emu.SeedFile("../fixtures/policies/seed.yaml"); err != nil {
 		t.Fatal(err)
@@ -73,6 +72,7 @@ const adminsTOTP = `    Policies:
 `
 
 func TestGroupPolicyConvergesAndReplansToZero(t *testing.T) {
+	t.Parallel()
 	h := newPolicyHarness(t)
 	h.denyAuthFactors()
 	ctx := context.Background()
@@ -117,6 +117,7 @@ func TestGroupPolicyConvergesAndReplansToZero(t *testing.T) {
 }
 
 func TestFilterPolicySelectsWhatCognitosFilterSelects(t *testing.T) {
+	t.Parallel()
 	h := newPolicyHarness(t)
 	ctx := context.Background()
 	const filter = `email ^= "support-"`
@@ -147,6 +148,7 @@ func TestFilterPolicySelectsWhatCognitosFilterSelects(t *testing.T) {
 }
 
 func TestGroupPrecedenceDecidesAndThePlanSaysSo(t *testing.T) {
+	t.Parallel()
 	h := newPolicyHarness(t)
 	file := policyFile(t, adminsTOTP+`      - Name: support-sms
         Select: {Group: support}
@@ -166,6 +168,7 @@ func TestGroupPrecedenceDecidesAndThePlanSaysSo(t *testing.T) {
 }
 
 func TestIneligibleModesEndToEnd(t *testing.T) {
+	t.Parallel()
 	support := func(mode string) string {
 		return `    Policies:
       - Name: support-sms
@@ -224,6 +227,7 @@ func TestIneligibleModesEndToEnd(t *testing.T) {
 }
 
 func TestSavedPlanIsStaleAfterAMembershipChange(t *testing.T) {
+	t.Parallel()
 	h := newPolicyHarness(t)
 	ctx := context.Background()
 	file := policyFile(t, adminsTOTP)

@@ -47,7 +47,6 @@ type resetHarness struct {
 
 func newResetHarness(t *testing.T) *resetHarness {
 	t.Helper()
-	isolateAWSEnv(t)
 	t.Setenv("AWS_SECRET_ACCESS_KEY", awsSecret)
 	clock := time.Now()
 	h := &resetHarness{t: t, clock: &clock}
@@ -385,7 +384,6 @@ UserPools:
 }
 
 func TestPasskeyListAndDeleteEndToEnd(t *testing.T) {
-	isolateAWSEnv(t)
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	if err := emu.Seed(strings.NewReader(`
 Pools:

@@ -22,6 +22,11 @@ import (
 	"github.com/mfactl/mfactl/internal/views"
 )
 
+// The SARIF view names the tool's version. Setting it once here, not per
+// command tree, keeps commands built side by side (tests) from writing it
+// at once.
+func init() { views.Version = buildinfo.Read().Version }
+
 // Factory hands commands their dependencies, lazily: a command that needs
 // no network (validate, schema) never builds an AWS client.
 type Factory struct {
@@ -58,7 +63,6 @@ func NewRootCmd(f *Factory) *cobra.Command {
 			f.IO.NoColor = true
 		}
 	}
-	views.Version = buildinfo.Read().Version
 	root.SetVersionTemplate(versionText())
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)

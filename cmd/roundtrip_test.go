@@ -26,8 +26,6 @@ type roundTrip struct {
 // savedPlanRoundTrips lists every feature a plan can hold. A new feature
 // adds its row here: TestSavedPlanRoundTripCoversEveryFeature fails while
 // a field of the plan file is set by no row.
-//
-// Rows still to come: posture, by the helper that adds it to plans.
 var savedPlanRoundTrips = []roundTrip{
 	{name: "pools and users by name", setup: func(t *testing.T) (*harness, []string) {
 		return newHarness(t, emulator.Options{}), []string{"-f", "../fixtures/examples"}
@@ -84,7 +82,6 @@ var savedPlanRoundTrips = []roundTrip{
 `)}
 	}},
 	{name: "legacy migration", setup: func(t *testing.T) (*harness, []string) {
-		isolateAWSEnv(t)
 		emu, url := emulator.NewTestServer(t, emulator.Options{})
 		if err := emu.Seed(strings.NewReader(legacySeed(5))); err != nil {
 			t.Fatal(err)
@@ -98,6 +95,24 @@ UserPools:
         MFAOptions: [{DeliveryMedium: SMS, AttributeName: phone_number}]
       - Username: legacy0000
         SMSMfaSettings: {Enabled: true}
+`)}
+	}},
+	{name: "posture", setup: func(t *testing.T) (*harness, []string) {
+		emu, url := emulator.NewTestServer(t, emulator.Options{})
+		client := createBusyPool(t, sdkClient(url, posturePool))
+		return &harness{t: t, emu: emu, url: url}, []string{"-f", writeTemp(t, "posture.yaml", `Version: 1
+UserPools:
+  - UserPoolId: `+posturePool+`
+    UserPoolTier: PLUS
+    DeviceConfiguration: {ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false}
+    SignInPolicy: {AllowedFirstAuthFactors: [PASSWORD]}
+    UserPoolAddOns: {AdvancedSecurityMode: ENFORCED}
+    RiskConfiguration:
+      CompromisedCredentialsRiskConfiguration: {Actions: {EventAction: BLOCK}}
+    AppClients:
+      - ClientId: `+client+`
+        RiskConfiguration:
+          AccountTakeoverRiskConfiguration: {Actions: {HighAction: {EventAction: MFA_REQUIRED, Notify: false}}}
 `)}
 	}},
 	{name: "self-service", setup: func(t *testing.T) (*harness, []string) {

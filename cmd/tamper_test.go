@@ -88,6 +88,7 @@ const (
 // Every edit of a saved plan is refused before any write, with a message
 // that says what differs; the same plan unedited applies and converges.
 func TestTamperedPlansAreRefusedBeforeAnyCall(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(m planMap)
@@ -230,6 +231,7 @@ func TestTamperedPlansAreRefusedBeforeAnyCall(t *testing.T) {
 // relabelling it "unchanged" (call and review form alike) would cancel the
 // rotation, and is refused: the plan's declared state says otherwise.
 func TestPlanCancellingASecretRotationIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -310,6 +312,7 @@ func TestFilesThatDisagreeWithAPlanFileAreRefused(t *testing.T) {
 // A plan for one pool does not pass for a plan for another pool in the same
 // state: the pool's ID is part of every fingerprint.
 func TestPlanForOnePoolIsRefusedForAnother(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -36,6 +36,7 @@ func runValidate(t *testing.T, stdin string, args ...string) (stdout, stderr str
 }
 
 func TestValidateFlags(t *testing.T) {
+	t.Parallel()
 	ios, _, _, _ := iostreams.TestStreams()
 	var got *ValidateOptions
 	c := NewCmdValidate(&Factory{IO: ios}, func(o *ValidateOptions) error { got = o; return nil })
@@ -178,6 +179,7 @@ func TestValidateWarningsAreNotErrors(t *testing.T) {
 }
 
 func TestValidateErrorIsSilent(t *testing.T) {
+	t.Parallel()
 	ios, _, _, errOut := iostreams.TestStreams()
 	err := validateRun(context.Background(), &ValidateOptions{IO: ios, Files: []string{"../fixtures/invalid/rule-preferred-not-enabled.yaml"}, Out: outputFlags{Output: "text", offered: views.ValidateFormats.Names()}})
 	var silent *SilentError
@@ -187,6 +189,7 @@ func TestValidateErrorIsSilent(t *testing.T) {
 }
 
 func TestSchemaCommand(t *testing.T) {
+	t.Parallel()
 	ios, _, out, _ := iostreams.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"schema"})

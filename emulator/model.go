@@ -177,6 +177,9 @@ type pool struct {
 	// extra holds CreateUserPool members the emulator does not model;
 	// DescribeUserPool echoes them.
 	extra map[string]json.RawMessage
+	// risk holds the risk configurations: the pool's under "", each app
+	// client's under its ID (see risk.go).
+	risk map[string]*riskConfiguration
 
 	users   map[string]*user // by userKey
 	subs    map[string]*user // by sub attribute

@@ -36,6 +36,8 @@ var operations = map[string]operation{
 	"AssociateSoftwareToken":    {associateSoftwareToken, false},
 	"VerifySoftwareToken":       {verifySoftwareToken, false},
 	"GlobalSignOut":             {globalSignOut, false},
+	"DescribeRiskConfiguration": {describeRiskConfiguration, true},
+	"SetRiskConfiguration":      {setRiskConfiguration, true},
 	"AdminGetUserAuthFactors":   {adminGetUserAuthFactors, true},
 	"AdminDeleteSoftwareToken":  {adminDeleteSoftwareToken, true},
 	"GetProvisionedLimit":       {getProvisionedLimit, true},

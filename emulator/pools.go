@@ -130,6 +130,7 @@ type schemaAttribute struct {
 
 type createUserPoolInput struct {
 	prerequisites
+	postureMembers
 	signInAttributes
 	PoolName              *string
 	MfaConfiguration      *string
@@ -166,6 +167,13 @@ func createUserPool(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	if err := in.signInAttributes.check(); err != nil {
+		return nil, err
+	}
+	tier := tierEssentials
+	if in.UserPoolTier != nil {
+		tier = *in.UserPoolTier
+	}
+	if err := in.postureMembers.checkTier(tier); err != nil {
 		return nil, err
 	}
 	// A pool created with MFA gets SMS MFA, so it needs the SMS role and
@@ -322,14 +330,23 @@ func describeUserPool(s *Server, c *call) (any, error) {
 
 type updateUserPoolInput struct {
 	prerequisites
+	postureMembers
 	poolRef
 	MfaConfiguration *string
+	PoolName         *string
+	Policies         *poolPolicies
+	UserPoolTags     map[string]string
 }
 
-// updateUserPool changes the tier and the SMS and email prerequisites. Like
-// Cognito it replaces: an omitted EmailConfiguration, SmsConfiguration or
-// AccountRecoverySetting returns to its default. It refuses to change the
-// MFA mode, which belongs to SetUserPoolMfaConfig.
+// updateUserPool replaces the pool's settings. Like Cognito it replaces
+// every member of the request: an omitted EmailConfiguration,
+// SmsConfiguration, AccountRecoverySetting, password policy, tag set or
+// stored member (storedUpdateMembers) returns to its default. Three
+// choices where Cognito's behaviour is not documented: an omitted
+// UserPoolTier and PoolName are kept, and so is the sign-in policy when
+// Policies leaves it out (removing it was seen to be a no-op, cdkd). It
+// refuses to change the MFA mode, which belongs to SetUserPoolMfaConfig,
+// and threat protection below the PLUS tier.
 func updateUserPool(s *Server, c *call) (any, error) {
 	var in updateUserPoolInput
 	p, unlock, err := s.poolCall(c, &in, writes)
@@ -337,6 +354,8 @@ func updateUserPool(s *Server, c *call) (any, error) {
 		return nil, err
 	}
 	defer unlock()
+	var raw map[string]json.RawMessage
+	_ = decode(c, &raw)
 	if err := in.prerequisites.check(); err != nil {
 		return nil, err
 	}
@@ -351,6 +370,9 @@ func updateUserPool(s *Server, c *call) (any, error) {
 	if next.email == nil {
 		next.email = &emailConfiguration{EmailSendingAccount: ptr("COGNITO_DEFAULT")}
 	}
+	if err := in.postureMembers.checkTier(next.tier); err != nil {
+		return nil, err
+	}
 	// Keep the MFA factors that are on usable.
 	if p.mfa.SmsMfaConfiguration != nil && next.sms == nil {
 		return nil, invalidParameter("SMS configuration is required while SMS MFA is enabled for the user pool.")
@@ -360,7 +382,28 @@ func updateUserPool(s *Server, c *call) (any, error) {
 			return nil, err
 		}
 	}
+	if w := p.mfa.WebAuthnConfiguration; w != nil && deref(w.FactorConfiguration) == "MULTI_FACTOR_WITH_USER_VERIFICATION" && next.tier == tierLite {
+		return nil, newError(CodeFeatureUnavailableInTier, "Passkeys as a multi-factor sign-in are not available in the LITE feature plan; the user pool must be on ESSENTIALS or PLUS.")
+	}
+	policies := resolvePolicies(in.Policies)
+	if in.Policies == nil || in.Policies.SignInPolicy == nil {
+		policies.SignInPolicy = p.policies.SignInPolicy
+	}
 	p.tier, p.email, p.sms, p.recovery, p.autoVerified = next.tier, next.email, next.sms, next.recovery, next.autoVerified
+	p.policies = policies
+	if in.PoolName != nil {
+		p.name = *in.PoolName
+	}
+	p.tags = nil
+	for k, val := range in.UserPoolTags {
+		if k != PoolIDTag {
+			if p.tags == nil {
+				p.tags = map[string]string{}
+			}
+			p.tags[k] = val
+		}
+	}
+	p.replaceStoredMembers(raw)
 	p.modified = s.now()
 	s.changed()
 	return nil, nil
@@ -593,12 +636,6 @@ func groupView(p *pool, g *group) any {
 		Precedence                     *int   `json:",omitempty"`
 		CreationDate, LastModifiedDate epoch
 	}{g.name, p.id, g.description, g.roleArn, g.precedence, epoch(g.created), epoch(g.modified)}
-}
-
-var authFlows = []string{
-	"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH",
-	"ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
-	"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH",
 }
 
 func createUserPoolClient(s *Server, c *call) (any, error) {

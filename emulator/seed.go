@@ -50,6 +50,8 @@ type seedPool struct {
 	CreationDate     *epoch                     `json:",omitempty"`
 	LastModifiedDate *epoch                     `json:",omitempty"`
 	Extra            map[string]json.RawMessage `json:",omitempty"`
+	// RiskConfigurations are the pool's (key "") and its app clients'.
+	RiskConfigurations map[string]*riskConfiguration `json:",omitempty"`
 }
 
 type seedGroup struct {
@@ -257,6 +259,7 @@ func (s *Server) buildPool(sp seedPool, state bool) (*pool, error) {
 		p.tags = sp.UserPoolTags
 	}
 	p.extra = sp.Extra
+	p.risk = sp.RiskConfigurations
 	if sp.DeviceConfiguration != nil {
 		raw, _ := json.Marshal(sp.DeviceConfiguration)
 		p.extra = maps.Clone(p.extra)
@@ -510,7 +513,7 @@ func (s *Server) dump() *seedFile {
 			UserPoolTags:          p.tags,
 			Clients:               clientsByPool[p.id],
 			CreationDate:          &created, LastModifiedDate: &modified,
-			Extra: p.extra,
+			Extra: p.extra, RiskConfigurations: p.risk,
 		}
 		if p.mfa.MfaConfiguration != "OFF" || p.mfa.WebAuthnConfiguration != nil {
 			cfg := p.mfaView()

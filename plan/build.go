@@ -104,6 +104,9 @@ type poolPlan struct {
 	// give settings to are among users.
 	policies *expansion
 
+	// posture is the pool's MFA posture besides SetUserPoolMfaConfig.
+	posture *posturePlan
+
 	change *PoolChange
 	calls  []Call
 	diags  diag.List
@@ -145,8 +148,11 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 			fmt.Sprintf("check the UserPoolId, and the AWS account and Region mfactl uses (this ID is in %s)", state.Region(dp.UserPoolId)))
 		return pp
 	}
-	pp.live = normaliseLivePool(lp)
+	pp.live = normalizeLivePool(lp)
 	pp.desired = mergePool(dp.Config, pp.live, lp.Prerequisites.SmsConfiguration)
+	if !dp.Self {
+		pp.planPosture()
+	}
 	pp.checkDeclaredPool()
 	pp.addMigratedUsers()
 	pp.policies = expandPolicies(pp.dp, lp)
@@ -179,6 +185,10 @@ func newPoolPlan(dp state.DesiredPool, lp *state.LivePool, opts Options) *poolPl
 	pp.refuseUnreadable()
 	pp.checkPoolCalls()
 	pp.checkPhoneNumberUses()
+	if pp.posture != nil {
+		pp.checkPosture()
+	}
+	pp.diags = dedupe(pp.diags)
 	pp.warnAboutUsers()
 	if !pp.diags.HasErrors() {
 		pp.assertValidRequests()
@@ -207,7 +217,7 @@ func (pp *poolPlan) planUser(du state.DesiredUser) *userPlan {
 			"mfactl sets MFA for existing users only: create the user first, or remove it from the files")
 		return nil
 	}
-	up := &userPlan{du: du, lu: lu, live: normaliseUser(lu.Settings), desired: mergeUser(du.Settings, lu.Settings)}
+	up := &userPlan{du: du, lu: lu, live: normalizeUser(lu.Settings), desired: mergeUser(du.Settings, lu.Settings)}
 	up.live.WebAuthnMfaSettings = nil
 	unknown := lu.Unknown != ""
 
@@ -272,7 +282,7 @@ func uncertainRequest(username string, req, live state.UserSettings, lu *state.L
 		return ""
 	}
 	for _, f := range state.MFAFactors {
-		if v := f.User(req); f.Registration != "" && v != nil && v.Enabled && normaliseFactor(f.User(live)) == nil {
+		if v := f.User(req); f.Registration != "" && v != nil && v.Enabled && normalizeFactor(f.User(live)) == nil {
 			return fmt.Sprintf("Cognito cannot show whether %s has registered %s; if not, Cognito refuses this call", username, f.Registration)
 		}
 	}
@@ -335,7 +345,11 @@ func (pp *poolPlan) orderCalls() {
 		}
 		after = append(after, pp.poolCall(StageNarrowPool, pp.desired, "narrow after the user calls: "+describePoolChange(widened, pp.desired)))
 	}
+	changesFactorConfiguration := len(before) > 0 && webAuthnFactorConfiguration(*before[0].PoolRequest) != webAuthnFactorConfiguration(pp.live)
+	postureBefore, postureMiddle, postureEnd := pp.postureCalls(changesFactorConfiguration)
+	pp.calls = append(pp.calls, postureBefore...)
 	pp.calls = append(pp.calls, before...)
+	pp.calls = append(pp.calls, postureMiddle...)
 	for _, up := range pp.users {
 		if up.request == nil {
 			continue
@@ -365,6 +379,7 @@ func (pp *poolPlan) orderCalls() {
 	}
 	pp.calls = append(pp.calls, after...)
 	pp.calls = append(pp.calls, pp.legacyCalls()...)
+	pp.calls = append(pp.calls, postureEnd...)
 }
 
 // widened is the configuration the pool needs while the user calls run.
@@ -391,6 +406,10 @@ func (pp *poolPlan) widened() state.PoolConfig {
 		// factor is sent to MFA_SETUP) and until they are moved off the
 		// factors they lose (under ON a per-user disable does not take
 		// effect, aws-sdk-js-v3#7961): OPTIONAL is the stepping stone.
+		w.MfaConfiguration = state.ModeOptional
+	case pp.desired.MfaConfiguration == state.ModeOn && live.MfaConfiguration != state.ModeOn && pp.signInChanges():
+		// The sign-in policy changes before ON (ON is refused while it
+		// allows an OTP first factor): OPTIONAL until it has.
 		w.MfaConfiguration = state.ModeOptional
 	case w.MfaConfiguration == state.ModeOff && hasMfaFactor(w):
 		// OFF is the target but factors are kept for the user calls: stay
@@ -502,6 +521,7 @@ func (pp *poolPlan) reviewableChange() *PoolChange {
 	}
 	pc.LegacyMigration = pp.migration
 	pc.Policies = pp.policyOutcomes()
+	pc.Posture = pp.postureChange()
 	return pc
 }
 
@@ -542,7 +562,7 @@ func (pp *poolPlan) expandedPool() state.DesiredPool {
 }
 
 func samePool(a, b state.PoolConfig) bool {
-	return reflect.DeepEqual(normalisePool(a), normalisePool(b))
+	return reflect.DeepEqual(normalizePool(a), normalizePool(b))
 }
 
 // describePoolChange says in a few words what changes from one pool

@@ -329,7 +329,7 @@ func TestMovingUsersOffAFactorUnderOn(t *testing.T) {
 		t.Fatalf("widen reason:\n got %q\nwant %q", widen.Reason, want)
 	}
 	want := state.PoolConfig{MfaConfiguration: state.ModeOn, SoftwareTokenMfaConfiguration: totpOn()}
-	if !reflect.DeepEqual(normalisePool(*narrow.PoolRequest), normalisePool(want)) {
+	if !reflect.DeepEqual(normalizePool(*narrow.PoolRequest), normalizePool(want)) {
 		t.Fatalf("narrow = %s, want %s", mustJSON(t, narrow.PoolRequest), mustJSON(t, want))
 	}
 	if req := p.Calls[1].UserRequest; !sameFactor(req.SMSMfaSettings, disabled()) || !sameFactor(req.SoftwareTokenMfaSettings, preferred()) {

@@ -208,7 +208,8 @@ func (pp *poolPlan) checkPoolCalls() {
 	if samePool(pp.desired, pp.live) {
 		return
 	}
-	d, pre := pp.desired, pp.lp.Prerequisites
+	d, pre := pp.desired, pp.effectivePrerequisites()
+	tierDeclared := pp.dp.Posture.UserPoolTier != "" // then checkPosture checks what needs it
 	if f := rules.ModeNeedsFactor(d, rules.Complete); f != nil {
 		pos, path := pp.poolField(f.Field)
 		pp.add(f.At(pos, path))
@@ -237,9 +238,9 @@ func (pp *poolPlan) checkPoolCalls() {
 		}
 	}
 	if d.EmailMfaConfiguration != nil && pp.live.EmailMfaConfiguration == nil {
-		pp.checkEmailPrerequisites(pre)
+		pp.checkEmailPrerequisites(pre, tierDeclared)
 	}
-	if fc := webAuthnFactorConfiguration(d); fc == state.MultiFactorWithUserVerification && fc != webAuthnFactorConfiguration(pp.live) && pre.Tier == "LITE" {
+	if fc := webAuthnFactorConfiguration(d); fc == state.MultiFactorWithUserVerification && fc != webAuthnFactorConfiguration(pp.live) && pre.Tier == "LITE" && !tierDeclared {
 		pos, path := pp.poolField("WebAuthnConfiguration.FactorConfiguration")
 		pp.errorf("tier-unavailable", "", pos, path, fmt.Sprintf("FactorConfiguration %s is not available on the Lite tier of user pool %s", fc, pp.dp.UserPoolId),
 			"Cognito refuses it with FeatureUnavailableInTierException: move the pool to the Essentials or Plus tier first")
@@ -249,7 +250,7 @@ func (pp *poolPlan) checkPoolCalls() {
 		for _, factor := range []string{"EMAIL_OTP", "SMS_OTP"} {
 			if slices.Contains(pre.FirstAuthFactors, factor) {
 				pp.errorf("first-factor-blocks-on", "", pos, path, fmt.Sprintf("MfaConfiguration ON is refused while the sign-in policy allows %s as a first factor", factor),
-					"remove EMAIL_OTP and SMS_OTP from the pool's AllowedFirstAuthFactors (mfactl does not change the sign-in policy), or use OPTIONAL")
+					"remove EMAIL_OTP and SMS_OTP from the pool's AllowedFirstAuthFactors (declare SignInPolicy), or use OPTIONAL")
 			}
 		}
 		if fc := webAuthnFactorConfiguration(d); slices.Contains(pre.FirstAuthFactors, "WEB_AUTHN") && fc != state.MultiFactorWithUserVerification {
@@ -261,14 +262,15 @@ func (pp *poolPlan) checkPoolCalls() {
 
 // checkEmailPrerequisites checks what email MFA needs from the pool (read
 // with DescribeUserPool; mfactl never changes it).
-func (pp *poolPlan) checkEmailPrerequisites(pre state.Prerequisites) {
+func (pp *poolPlan) checkEmailPrerequisites(pre state.Prerequisites, tierDeclared bool) {
 	pos, path := pp.poolField("EmailMfaConfiguration")
 	id := pp.dp.UserPoolId
-	switch pre.Tier {
-	case "LITE":
+	switch {
+	case tierDeclared:
+	case pre.Tier == "LITE":
 		pp.errorf("tier-unavailable", "", pos, path, fmt.Sprintf("email MFA is not available on the Lite tier of user pool %s", id),
 			"Cognito refuses it with FeatureUnavailableInTierException: move the pool to the Essentials or Plus tier first")
-	case "":
+	case pre.Tier == "":
 		pp.warnf("tier-unknown", "", pos, path, fmt.Sprintf("the feature tier of user pool %s is unknown", id),
 			"Cognito did not report it; email MFA needs the Essentials or Plus tier (FeatureUnavailableInTierException otherwise)")
 	}
@@ -466,10 +468,6 @@ func factorLabels(fs []*state.Factor) string {
 		labels[i] = f.Label
 	}
 	return strings.Join(labels, " and ")
-}
-
-func describeMode(c state.PoolConfig) string {
-	return "MfaConfiguration " + string(c.MfaConfiguration)
 }
 
 func webAuthnFactorConfiguration(c state.PoolConfig) string {

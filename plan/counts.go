@@ -47,7 +47,7 @@ func (p *Plan) PoolsInSync() int {
 // InSync reports whether neither the pool nor any of its declared users
 // changes.
 func (pc PoolChange) InSync() bool {
-	return pc.Desired == nil && len(pc.Users) == 0 && (pc.LegacyMigration == nil || pc.LegacyMigration.Migrated == 0)
+	return pc.Desired == nil && pc.Posture == nil && len(pc.Users) == 0 && (pc.LegacyMigration == nil || pc.LegacyMigration.Migrated == 0)
 }
 
 // Changing returns how many pools' configurations and how many users p's

@@ -278,7 +278,7 @@ func cannotTake(s state.UserSettings, lu *state.LiveUser) string {
 		case v == nil || !v.Enabled:
 		case !f.HasAttribute(lu):
 			why = append(why, fmt.Sprintf("no %s for %s MFA", f.Attribute, f.Label))
-		case f == state.TOTP && notRegistered(lu) && normaliseFactor(f.User(lu.Settings)) == nil:
+		case f == state.TOTP && notRegistered(lu) && normalizeFactor(f.User(lu.Settings)) == nil:
 			why = append(why, "no authenticator app registered for TOTP MFA")
 		}
 	}

@@ -106,6 +106,10 @@ type poolFingerprintData struct {
 	// LegacyUsers, when the pool was listed for them: a plan that migrates
 	// them is stale once the set changes.
 	LegacyUsers []string `json:",omitempty"`
+	// Posture is the pool's MFA posture as read (risk configurations only
+	// where declared); nil when nothing was read, so that fingerprints of
+	// plans without it stay what they were.
+	Posture *state.Posture `json:",omitempty"`
 	// LastModified makes a plan single-use where Cognito moves the date:
 	// once applied (or once anything else wrote), the pool is not the one
 	// the plan read, even if its configuration is the same again (A, B, A).
@@ -143,7 +147,14 @@ func poolFingerprint(lp *state.LivePool) poolFingerprintData {
 		*set = slices.Clone(*set)
 		sort.Strings(*set)
 	}
-	fp := poolFingerprintData{Exists: true, Config: normaliseLivePool(lp).Masked(), Prerequisites: pre, LastModified: lastModified(lp.LastModified)}
+	fp := poolFingerprintData{Exists: true, Config: normalizeLivePool(lp).Masked(), Prerequisites: pre, LastModified: lastModified(lp.LastModified)}
+	if !lp.Posture.Empty() {
+		p := lp.Posture.Clone()
+		if p.SignInPolicy != nil {
+			slices.Sort(p.SignInPolicy.AllowedFirstAuthFactors)
+		}
+		fp.Posture = &p
+	}
 	if lp.LegacyScanned {
 		fp.LegacyUsers = orEmptyNames(lp.LegacyUsers)
 	}
@@ -177,7 +188,7 @@ type userFingerprintKey struct {
 }
 
 // userKey is the key of what userFingerprint makes for username, without
-// making it: settings as normaliseUser leaves them (only enabled blocks, and
+// making it: settings as normalizeUser leaves them (only enabled blocks, and
 // no WebAuthn, which Cognito never reports). It reports false for a user
 // with legacy MFAOptions, rare data the key does not hold.
 func userKey(lp *state.LivePool, username string) (userFingerprintKey, bool) {
@@ -209,7 +220,7 @@ func userFingerprint(lp *state.LivePool, username string) userFingerprintData {
 	if u == nil || !u.Exists {
 		return userFingerprintData{Username: username}
 	}
-	settings := normaliseUser(u.Settings)
+	settings := normalizeUser(u.Settings)
 	settings.WebAuthnMfaSettings = nil // never read from Cognito
 	return userFingerprintData{
 		Username:       username,
@@ -244,8 +255,13 @@ func Targets(live state.Live, desired state.Desired) []Target {
 	for _, dp := range pools {
 		lp := live.Pools[dp.UserPoolId]
 		cfg := copyPool(dp.Config)
-		targets = append(targets, Target{UserPoolId: dp.UserPoolId, Fingerprint: fp.of(dp.UserPoolId, lp, ""), DesiredConfig: &cfg,
-			DesiredSecret: secretSource(externalID(&cfg), lp), LegacyMfaOptions: dp.LegacyMfaOptions})
+		t := Target{UserPoolId: dp.UserPoolId, Fingerprint: fp.of(dp.UserPoolId, lp, ""), DesiredConfig: &cfg,
+			DesiredSecret: secretSource(externalID(&cfg), lp), LegacyMfaOptions: dp.LegacyMfaOptions}
+		if !dp.Posture.Empty() {
+			p := dp.Posture.Clone()
+			t.DesiredPosture = &p
+		}
+		targets = append(targets, t)
 		seen := make(map[string]bool, len(dp.Users))
 		for _, du := range dp.Users {
 			if seen[du.Username] {
@@ -323,6 +339,9 @@ func (p *Plan) desiredState(keep func(Target) bool) state.Desired {
 				Self: p.SelfService != nil && p.SelfService.UserPoolId == t.UserPoolId}
 			if t.DesiredConfig != nil {
 				dp.Config = copyPool(*t.DesiredConfig)
+			}
+			if t.DesiredPosture != nil {
+				dp.Posture = t.DesiredPosture.Clone()
 			}
 			d.Pools = append(d.Pools, dp)
 		case inPool && d.Pools[len(d.Pools)-1].UserPoolId == t.UserPoolId && keep(t):
@@ -486,7 +505,7 @@ func StaleSelections(p *Plan, live state.Live) []SelectionChange {
 // writer (a second apply) between its stages.
 func PoolAsExpected(p *Plan, poolID string, lp *state.LivePool, lastApplied *state.PoolConfig) bool {
 	if lastApplied != nil {
-		return lp != nil && lp.Exists && samePool(normaliseLivePool(lp), *lastApplied)
+		return lp != nil && lp.Exists && samePool(normalizeLivePool(lp), *lastApplied)
 	}
 	for _, t := range p.Targets {
 		if t.UserPoolId == poolID && t.Username == "" {

@@ -2,14 +2,16 @@ package plan
 
 import (
 	"encoding/json"
-	"github.com/mfactl/mfactl/plan/plantest"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/rules"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan/plantest"
 )
 
 // Builders for desired and live state, shared with the tests of views
@@ -32,7 +34,6 @@ var (
 	enabled           = plantest.Enabled
 	preferred         = plantest.Preferred
 	disabled          = plantest.Disabled
-	livePoolConfig    = plantest.LivePoolConfig
 	withPrerequisites = plantest.WithPrerequisites
 	withUsers         = plantest.WithUsers
 	essentials        = plantest.Essentials
@@ -73,6 +74,9 @@ func checkInvariants(t *testing.T, p *Plan) {
 			t.Fatalf("call %d: stages out of order", i+1)
 		}
 		lastStage[c.UserPoolId] = c.Stage
+		if op, _ := operations.Lookup(string(c.Operation)); !slices.Contains(op.Stages, c.Stage) {
+			t.Fatalf("call %d: %s in stage %d; the operation table allows stages %v", i+1, c.Operation, c.Stage, op.Stages)
+		}
 		if c.PoolRequest != nil {
 			if err := rules.PoolRequest(*c.PoolRequest); err != nil {
 				t.Fatalf("call %d: invalid pool request: %v", i+1, err)
@@ -156,4 +160,16 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// Every operation a plan may call has an entry in the operation table with
+// the stages it runs in: its quota, IAM action, AWS CLI command and stage
+// names come from there.
+func TestPlanOperationsAreInTheOperationTable(t *testing.T) {
+	for _, name := range Operations {
+		op, ok := operations.Lookup(string(name))
+		if !ok || len(op.Stages) == 0 {
+			t.Errorf("%s: no entry with stages in internal/operations.Table", name)
+		}
+	}
 }

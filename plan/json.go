@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/state"
@@ -56,6 +57,27 @@ type legacyRequestBody struct {
 	MFAOptions []state.MFAOption
 }
 
+// updateRequestBody is what an UpdateUserPool call sets, in the request's
+// shape; the call sends every other member as DescribeUserPool returns it.
+type updateRequestBody struct {
+	UserPoolId          string
+	UserPoolTier        string                     `json:",omitempty"`
+	DeviceConfiguration *state.DeviceConfiguration `json:",omitempty"`
+	Policies            *signInPolicyBody          `json:",omitempty"`
+	UserPoolAddOns      *state.UserPoolAddOns      `json:",omitempty"`
+}
+
+type signInPolicyBody struct {
+	SignInPolicy *state.SignInPolicy
+}
+
+// riskRequestBody is SetRiskConfiguration's body.
+type riskRequestBody struct {
+	UserPoolId string
+	ClientId   string `json:",omitempty"`
+	state.RiskConfiguration
+}
+
 type callJSON struct {
 	Operation       Operation
 	UserPoolId      string
@@ -94,6 +116,15 @@ func (c Call) RequestBody() any {
 		return userRequestBody{UserPoolId: c.UserPoolId, Username: c.Username, UserSettings: *c.UserRequest}
 	case c.LegacyRequest != nil:
 		return legacyRequestBody{UserPoolId: c.UserPoolId, Username: c.Username, MFAOptions: orEmpty(*c.LegacyRequest)}
+	case c.PostureRequest != nil:
+		p := c.PostureRequest
+		body := updateRequestBody{UserPoolId: c.UserPoolId, UserPoolTier: p.UserPoolTier, DeviceConfiguration: p.DeviceConfiguration, UserPoolAddOns: p.UserPoolAddOns}
+		if p.SignInPolicy != nil {
+			body.Policies = &signInPolicyBody{SignInPolicy: p.SignInPolicy}
+		}
+		return body
+	case c.RiskRequest != nil:
+		return riskRequestBody{UserPoolId: c.UserPoolId, ClientId: c.ClientId, RiskConfiguration: *c.RiskRequest}
 	}
 	return nil
 }
@@ -187,6 +218,32 @@ func (c *Call) UnmarshalJSON(data []byte) error {
 		}
 		opts := body.MFAOptions
 		c.LegacyRequest = &opts
+	case UpdateUserPool:
+		var body updateRequestBody
+		if err := decodeStrict(cj.Request, &body); err != nil {
+			return fmt.Errorf("UpdateUserPool request for %s: %w", cj.UserPoolId, err)
+		}
+		if body.UserPoolId != cj.UserPoolId || cj.Username != "" {
+			return fmt.Errorf("UpdateUserPool call for %s has a request for %s", cj.UserPoolId, body.UserPoolId)
+		}
+		set := state.Posture{UserPoolTier: body.UserPoolTier, DeviceConfiguration: body.DeviceConfiguration, UserPoolAddOns: body.UserPoolAddOns}
+		if body.Policies != nil {
+			set.SignInPolicy = body.Policies.SignInPolicy
+		}
+		if !set.PoolMembersDeclared() {
+			return fmt.Errorf("UpdateUserPool call for %s sets nothing", cj.UserPoolId)
+		}
+		c.PostureRequest = &set
+	case SetRiskConfiguration:
+		var body riskRequestBody
+		if err := decodeStrict(cj.Request, &body); err != nil {
+			return fmt.Errorf("SetRiskConfiguration request for %s: %w", cj.UserPoolId, err)
+		}
+		if body.UserPoolId != cj.UserPoolId || cj.Username != "" {
+			return fmt.Errorf("SetRiskConfiguration call for %s has a request for %s", cj.UserPoolId, body.UserPoolId)
+		}
+		rc := body.RiskConfiguration
+		c.ClientId, c.RiskRequest = body.ClientId, &rc
 	default:
 		return fmt.Errorf("unknown operation %q (known: %s)", cj.Operation, operationNames())
 	}
@@ -216,3 +273,6 @@ func operationNames() string {
 	}
 	return strings.Join(names, ", ")
 }
+
+// StageRank is a stage's place in StageOrder (-1 for an unknown stage).
+func StageRank(stage int) int { return slices.Index(StageOrder, stage) }

@@ -1,13 +1,23 @@
+// Package plan turns desired and live state into a plan, purely: no
+// network, no clock, no printing. Build expands the policies into users,
+// compares each pool and user with what Cognito holds, checks what the
+// files alone cannot (diag), and orders the calls in stages (widen the
+// pool, users, narrow the pool, legacy MFAOptions). A Plan is a value that
+// apply executes; this package also saves and loads plan files, checks
+// that a saved plan is what its own desired state makes (CheckRebuild) and
+// keeps secrets out of both (ResolveSecrets).
 package plan
 
 import (
 	"time"
 
 	"github.com/mfactl/mfactl/internal/diag"
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// Operation names a Cognito API operation a plan calls.
+// Operation names a Cognito API operation a plan calls: each has an entry
+// in the operation table (internal/operations) with the stages it runs in.
 type Operation string
 
 const (
@@ -18,21 +28,37 @@ const (
 	SetUserMFAPreference Operation = "SetUserMFAPreference"
 	// AdminSetUserSettings sets or clears a user's legacy MFAOptions.
 	AdminSetUserSettings Operation = "AdminSetUserSettings"
+	// UpdateUserPool sets the declared members of a pool's posture (tier,
+	// remembered devices, sign-in policy, threat protection), sending every
+	// other member as DescribeUserPool returns it just before the call.
+	UpdateUserPool Operation = "UpdateUserPool"
+	// SetRiskConfiguration sets the risk configuration of a pool or of one
+	// of its app clients.
+	SetRiskConfiguration Operation = "SetRiskConfiguration"
 )
 
 // Operations lists every operation a plan may call, in the order summaries
 // count them.
-var Operations = []Operation{SetUserPoolMfaConfig, AdminSetUserMFAPreference, SetUserMFAPreference, AdminSetUserSettings}
+var Operations = []Operation{SetUserPoolMfaConfig, AdminSetUserMFAPreference, SetUserMFAPreference, AdminSetUserSettings, UpdateUserPool, SetRiskConfiguration}
 
-// Stages of one pool's calls. Calls of one pool run stage by stage (a stage
-// is a barrier); calls inside a stage may run concurrently. Pools are
-// independent of each other.
+// Stages of one pool's calls, from the operation table. Calls of one pool
+// run stage by stage (a stage is a barrier); calls inside a stage may run
+// concurrently. Pools are independent of each other.
 const (
-	StageWidenPool  = 1 // add factors users will need; OPTIONAL on the way to ON
-	StageUsers      = 2 // per-user preference calls
-	StageNarrowPool = 3 // the pool's exact desired configuration
-	StageLegacy     = 4 // legacy MFAOptions, after the preference calls that supersede them
+	StageWidenPool  = operations.StageWidenPool  // add factors users will need; OPTIONAL on the way to ON
+	StageUsers      = operations.StageUsers      // per-user preference calls
+	StageNarrowPool = operations.StageNarrowPool // the pool's exact desired configuration
+	StageLegacy     = operations.StageLegacy     // legacy MFAOptions, after the preference calls that supersede them
+	// The posture's stages (numbered after the first four, which plan
+	// files of earlier versions use; StageOrder is their order).
+	StagePoolSettings = operations.StagePoolSettings // UpdateUserPool before the MFA calls: a higher tier, threat protection, devices, sign-in policy
+	StageRisk         = operations.StageRisk         // SetRiskConfiguration, once threat protection is on
+	StageSignInPolicy = operations.StageSignInPolicy // UpdateUserPool with the sign-in policy, after FactorConfiguration and before ON
+	StageLowerTier    = operations.StageLowerTier    // UpdateUserPool with a lower tier, after what needed the higher one is gone
 )
+
+// StageOrder is the order of a pool's stages.
+var StageOrder = operations.Stages()
 
 // Plan is a value: everything apply needs, and nothing it has to recompute.
 type Plan struct {
@@ -130,6 +156,16 @@ type PoolChange struct {
 	// Ignored counts, per rule, the warnings the pool's Ignore silenced:
 	// not shown, but never dropped without a trace.
 	Ignored map[string]int `json:",omitempty"`
+	// Posture is the change of the pool's declared MFA posture, if any.
+	Posture *PostureChange `json:",omitempty"`
+}
+
+// PostureChange is a pool's posture before and after apply, each holding
+// only the declared members that change (and the app clients whose risk
+// configuration changes).
+type PostureChange struct {
+	Live    state.Posture
+	Desired state.Posture
 }
 
 // LegacyMigration counts the users of a pool with legacy MFAOptions that a
@@ -195,6 +231,17 @@ type Call struct {
 	// LegacyMigration marks the calls of LegacyMfaOptions: Migrate, which
 	// views show as one line per pool.
 	LegacyMigration bool `json:"-"`
+	// PostureRequest is what an UpdateUserPool call sets: the declared
+	// members that change. The request sent holds every other member as
+	// DescribeUserPool returns it right before the call.
+	PostureRequest *state.Posture `json:"-"`
+	// FullRequest is that complete request as the plan's read of the pool
+	// makes it (secrets masked), for display (-o cli); not in plan files.
+	FullRequest map[string]any `json:"-"`
+	// ClientId is the app client of a SetRiskConfiguration call ("" for the pool's).
+	ClientId string `json:"-"`
+	// RiskRequest is a SetRiskConfiguration call's complete configuration.
+	RiskRequest *state.RiskConfiguration `json:"-"`
 }
 
 // Target is one thing the plan read from Cognito, with a fingerprint of its
@@ -212,6 +259,8 @@ type Target struct {
 	DesiredMFAOptions *[]state.MFAOption `json:",omitempty"`
 	// LegacyMfaOptions is a pool's declared LegacyMfaOptions ("" or Migrate).
 	LegacyMfaOptions string `json:",omitempty"`
+	// DesiredPosture is a pool's declared MFA posture (nil: none).
+	DesiredPosture *state.Posture `json:",omitempty"`
 	// DesiredSecret says whether DesiredConfig's SMS ExternalId, if it
 	// declares one, is the pool's current one (SecretFromLive) or a new one
 	// (SecretFromFiles). Plan files hold this marker in place of the value.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,12 +32,6 @@ type fault struct{ location, keyword string }
 // one diagnostic per problem, in mfactl's words, at the position of the
 // offending key or value, and the faults behind them.
 func checkSchema(doc *document) (diag.List, []fault) {
-	if doc.plain && doc.value == nil {
-		if validPlain(doc) {
-			return nil, nil
-		}
-		doc.convert() // a plain tree: nothing to report
-	}
 	err := compiled().Validate(doc.value)
 	if err == nil {
 		return nil, nil
@@ -73,118 +66,6 @@ func checkSchema(doc *document) (diag.List, []fault) {
 		diags = append(diags, doc.describe(leaf)...)
 	}
 	return diags, faults
-}
-
-// validPlain reports whether a document parsePlain read is valid under
-// the schema, validating each form of user once instead of every user:
-// users that differ only in their Username are valid or not together, and
-// a Username is valid or not by itself. That holds because Users and User
-// relate no field to another (TestUserFormsAreValidatedOnce checks the
-// schema for it). It validates the document with one user of each form
-// per Users list, and each username with the Username schema. When it
-// answers false the document goes through the full validation, which says
-// what is wrong.
-func validPlain(doc *document) bool {
-	root := *doc.root
-	root.Content = slices.Clone(root.Content)
-	var form []byte
-	forms := map[string]bool{}
-	for i := 1; i < len(root.Content); i += 2 {
-		pools := root.Content[i]
-		if root.Content[i-1].Value != "UserPools" || pools.Kind != yaml.SequenceNode {
-			continue
-		}
-		few := *pools
-		few.Content = slices.Clone(pools.Content)
-		root.Content[i] = &few
-		for j, entry := range pools.Content {
-			if entry.Kind != yaml.MappingNode {
-				continue
-			}
-			e := *entry
-			e.Content = slices.Clone(entry.Content)
-			few.Content[j] = &e
-			for k := 1; k < len(e.Content); k += 2 {
-				users := e.Content[k]
-				if e.Content[k-1].Value != "Users" || users.Kind != yaml.SequenceNode {
-					continue
-				}
-				one := *users
-				one.Content = nil
-				for _, u := range users.Content {
-					if name := valueOf(u, "Username"); name != nil && name.ShortTag() == "!!str" && !validUsername(name.Value) {
-						return false
-					}
-					if form = appendForm(form[:0], u, true); !forms[string(form)] {
-						forms[string(form)] = true
-						one.Content = append(one.Content, u)
-					}
-				}
-				e.Content[k] = &one
-			}
-		}
-	}
-	few := &document{root: &root}
-	few.convert()
-	return compiled().Validate(few.value) == nil
-}
-
-// validUsername reports whether name is valid under the Username schema.
-// Nearly every name is short ASCII, and for those no regular expression is
-// needed: the pattern is one character class, repeated (see
-// TestUserFormsAreValidatedOnce), so the name is valid when its length is
-// within the schema's and each character is one the schema accepts.
-// Anything else is up to the schema.
-func validUsername(name string) bool {
-	t := usernameASCII()
-	if len(name) >= t.minLength && len(name) <= t.maxLength {
-		ascii := true
-		for i := 0; i < len(name) && ascii; i++ {
-			ascii = name[i] < utf8.RuneSelf && t.allowed[name[i]]
-		}
-		if ascii {
-			return true
-		}
-	}
-	return usernameSchema().Validate(name) == nil
-}
-
-// usernameASCII is what the Username schema allows of ASCII names: the
-// lengths, and each character, as the schema itself answers for it.
-var usernameASCII = sync.OnceValue(func() (t struct {
-	minLength, maxLength int
-	allowed              [utf8.RuneSelf]bool
-}) {
-	sch := schemaAt("/$defs/User/properties/Username")
-	lo, _ := sch["minLength"].(float64)
-	hi, _ := sch["maxLength"].(float64)
-	t.minLength, t.maxLength = max(1, int(lo)), int(hi)
-	for c := range utf8.RuneSelf {
-		t.allowed[c] = usernameSchema().Validate(strings.Repeat(string(rune(c)), t.minLength)) == nil
-	}
-	return t
-})
-
-// appendForm appends what decides n's validity, but a user's Username
-// value (its type stays): kind, tag and value of every node, in order.
-func appendForm(b []byte, n *yaml.Node, user bool) []byte {
-	b = append(b, byte('0'+n.Kind))
-	b = append(b, n.Tag...)
-	switch n.Kind {
-	case yaml.ScalarNode:
-		b = strconv.AppendInt(append(b, ' '), int64(len(n.Value)), 10)
-		b = append(append(b, ':'), n.Value...)
-	case yaml.MappingNode, yaml.SequenceNode:
-		b = strconv.AppendInt(append(b, ' '), int64(len(n.Content)), 10)
-		for i, c := range n.Content {
-			if user && n.Kind == yaml.MappingNode && i%2 == 1 && n.Content[i-1].Value == "Username" && c.Kind == yaml.ScalarNode {
-				b = append(append(b, byte('0'+c.Kind)), c.Tag...)
-				continue
-			}
-			b = appendForm(b, c, false)
-		}
-	}
-	return append(b, ';')
 }
 
 func keyword(e *jsonschema.ValidationError) string {

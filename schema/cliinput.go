@@ -60,9 +60,6 @@ func adaptCLIInput(doc *document) diag.List {
 	if !ok {
 		return nil
 	}
-	if doc.value == nil {
-		doc.convert() // a plain tree: nothing to report
-	}
 	root := resolve(doc.root)
 	values := maps.Clone(doc.value.(map[string]any))
 	var entry *yaml.Node

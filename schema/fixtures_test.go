@@ -142,7 +142,7 @@ func TestFixtureLayers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			docs, diags := parseFile(f, data, nil, nil)
+			docs, diags := parseFile(f, data, nil)
 			yamlFaults += len(diags)
 			for _, doc := range docs {
 				d, _ := checkSchema(doc)

@@ -185,13 +185,13 @@ func capDiagnostics(l diag.List, dropped int) diag.List {
 		Detail:  "fix these and run again"})
 }
 
-// normalisedCollision reports a user whose name is another's in a
+// normalizedCollision reports a user whose name is another's in a
 // different Unicode normalisation form (é as one code point or as e plus
 // a combining accent, K as the Kelvin sign): they look the same, and
 // whether Cognito treats them as one user is not documented, so mfactl
 // refuses to guess. ASCII names, nearly all of them, cost one lookup: they
 // are their own normal form, and only other names are recorded.
-func normalisedCollision(p *pool, name string, pos state.Pos, path string) *diag.Diagnostic {
+func normalizedCollision(p *pool, name string, pos state.Pos, path string) *diag.Diagnostic {
 	j, found := -1, false
 	if isASCII(name) {
 		j, found = p.byNormal[name]

@@ -157,7 +157,6 @@ func TestTheAliasBudgetIsForTheWholeRun(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	var files []string
 	for i := range 40 {
 		path := filepath.Join(dir, fmt.Sprintf("f%02d.yaml", i))
 		small := "Version: 1\nS: &s " + strings.Repeat("x", 4<<10) + "\nUserPools:\n  - UserPoolId: eu-west-1_F" + strconv.Itoa(i) + "\n    Users:\n" +
@@ -165,7 +164,6 @@ func TestTheAliasBudgetIsForTheWholeRun(t *testing.T) {
 		if err := os.WriteFile(path, []byte(small), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, path)
 	}
 	_, diags = Load([]string{dir}, nil)
 	first := ""

@@ -574,3 +574,38 @@ UserPools:
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// Desired-state files as people write them (block and flow mappings,
+// comments, quoting, several documents, non-ASCII names) read without a
+// YAML diagnostic.
+func TestFilesAsPeopleWriteThemRead(t *testing.T) {
+	for _, c := range []string{
+		"Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_AbC\n    Users:\n      - Username: alice\n        SMSMfaSettings: {Enabled: true, PreferredMfa: true}\n",
+		"Version: 1\nUserPools:\n- UserPoolId: eu-west-1_AbC\n  Users:\n  - Username: alice\n    SoftwareTokenMfaSettings:\n      Enabled: true\n      PreferredMfa: false\n",
+		"# managed by mfactl\n---\nVersion: 1 # the format\n\nUserPools:\n  # the pool\n  - UserPoolId: 'eu-west-1_AbC'\n    MfaConfiguration: \"ON\"\n    Users: []\n---\nVersion: 1\nUserPools: [{UserPoolId: us-east-1_X, Users: [{Username: bob}]}]\n",
+		"Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_AbC\n    SmsMfaConfiguration:\n      Enabled: true\n      SmsAuthenticationMessage: 'Your code is {####}'\n      SmsConfiguration: {SnsCallerArn: \"arn:aws:iam::123456789012:role/sms\", ExternalId: 'it''s'}\n    EmailMfaConfiguration: {}\n",
+		"Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_AbC\n    Users:\n      - {Username: jörg.müller, EmailMfaSettings: {Enabled: true}, SMSMfaSettings: {Enabled: false}}\n      - Username: \"ünïcödé\"   \n        WebAuthnMfaSettings: {Enabled: True}\n",
+		"  Version: 1\n  UserPools:\n    -   UserPoolId: a_b\n        Users:\n        -   Username: x\n",
+		string(largePool(50)),
+	} {
+		docs, diags := parseFile("f.yaml", []byte(c), nil)
+		if len(diags) > 0 || len(docs) == 0 {
+			t.Errorf("%d documents, diagnostics %v:\n%s", len(docs), diags, c)
+		}
+	}
+}
+
+// One invalid user among valid ones is found, whatever is wrong with it.
+func TestOneInvalidUserAmongValidOnesIsFound(t *testing.T) {
+	for _, c := range []string{
+		"Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_AbC\n    Users:\n      - Username: alice\n      - Username: bob\n      - Username: has space\n",
+		"Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_AbC\n    Users:\n      - Username: alice\n      - Username: 12\n",
+		"Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_AbC\n    Users:\n      - Username: alice\n      - {Username: bob, SMSMfaSettings: {Enabled: yes}}\n",
+		"Version: 1\nUserPools:\n  - UserPoolId: eu-west-1_AbC\n    Users:\n      - Username: alice\n      - {Username: bob, Foo: 1}\n      - alice\n",
+		"Version: 2\nUserPools:\n  - UserPoolId: eu-west-1_AbC\n",
+	} {
+		if _, diags := LoadBytes("f.yaml", []byte(c)); !diags.HasErrors() {
+			t.Errorf("no error for:\n%s", c)
+		}
+	}
+}

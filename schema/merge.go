@@ -22,7 +22,6 @@ type loader struct {
 	pools   []*pool
 	byID    map[string]*pool
 	self    *selfDecl    // the Self entry, if a file declares one
-	slabs   nodeSlabs    // for the files' trees, one file after the other
 	aliases *aliasBudget // what aliases may add, over all files
 	dropped int          // diagnostics counted but not kept (see capDiagnostics)
 }
@@ -36,7 +35,7 @@ type pool struct {
 	variants   map[string]int // username → index, for the users after the first of their lower case
 	legacyPos  state.Pos      // where LegacyMfaOptions is declared
 	byPolicy   map[string]int // policy name → index in Policies
-	byNormal   map[string]int // NFC username → index, for names not in ASCII (see normalisedCollision)
+	byNormal   map[string]int // NFC username → index, for names not in ASCII (see normalizedCollision)
 	// lists holds the users, one slice per Users list, so that a pool of a
 	// million users is not copied again and again to grow one slice;
 	// finish joins them into Users. count is how many there are.
@@ -58,8 +57,7 @@ func (p *pool) user(i int) *state.DesiredUser {
 func newLoader() *loader { return &loader{byID: map[string]*pool{}, aliases: newAliasBudget()} }
 
 func (l *loader) addFile(name string, data []byte) {
-	docs, diags := parseFile(name, data, &l.slabs, l.aliases)
-	defer l.slabs.recycle() // nothing of the trees is kept
+	docs, diags := parseFile(name, data, l.aliases)
 	l.diags = append(l.diags, diags...)
 	for _, doc := range docs {
 		l.diags = append(l.diags, adaptCLIInput(doc)...)
@@ -188,14 +186,31 @@ func (l *loader) addPoolFields(p *pool, doc *document, node *yaml.Node, path str
 			Detail:  "set MfaConfiguration and the factor blocks of a pool in one UserPools entry; other entries for the same pool may only list Users"})
 		return
 	}
+	posture := map[string]any{}
+	for k, v := range fields {
+		if postureFields[k] {
+			posture[k] = v
+			delete(fields, k)
+		}
+	}
 	var cfg state.PoolConfig
+	var pos state.Posture
 	if err := decodeStrict(fields, &cfg); err != nil {
 		l.diags = append(l.diags, internalError(doc, node, path, err))
 		return
 	}
-	p.Config, p.configured, p.FieldPos = cfg, true, fieldPos
+	if err := decodeStrict(posture, &pos); err != nil {
+		l.diags = append(l.diags, internalError(doc, node, path, err))
+		return
+	}
+	p.Config, p.Posture, p.configured, p.FieldPos = cfg, pos, true, fieldPos
 	p.Pos, p.Path = doc.pos(node), path
 }
+
+// postureFields are the pool-level fields of the MFA posture
+// (state.Posture), apart from SetUserPoolMfaConfig's.
+var postureFields = map[string]bool{"UserPoolTier": true, "DeviceConfiguration": true, "SignInPolicy": true,
+	"UserPoolAddOns": true, "RiskConfiguration": true, "AppClients": true}
 
 // jsonValue is a valid document's node as the JSON Schema saw it.
 func jsonValue(n *yaml.Node) any {
@@ -209,6 +224,12 @@ func jsonValue(n *yaml.Node) any {
 func recordPositions(doc *document, into map[string]state.Pos, name string, key, value *yaml.Node) {
 	into[name] = doc.pos(key)
 	value = resolve(value)
+	if value.Kind == yaml.SequenceNode {
+		for i, item := range value.Content {
+			recordPositions(doc, into, name+"["+strconv.Itoa(i)+"]", item, item)
+		}
+		return
+	}
 	if value.Kind != yaml.MappingNode {
 		return
 	}
@@ -236,7 +257,7 @@ func (l *loader) addUser(p *pool, doc *document, node *yaml.Node, path string) {
 			Detail:  "declare each user once per pool"})
 		return
 	}
-	if d := normalisedCollision(p, name, pos, path); d != nil {
+	if d := normalizedCollision(p, name, pos, path); d != nil {
 		l.diags = append(l.diags, *d)
 		return
 	}

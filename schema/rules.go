@@ -31,6 +31,14 @@ func checkRules(p *pool) diag.List {
 		if f := rules.ModeNeedsFactor(p.Config, rules.Declared); f != nil {
 			atPool(*f)
 		}
+		for _, f := range rules.Posture(p.Config, p.Posture, rules.Declared) {
+			atPool(f)
+		}
+		if p.Posture.UserPoolTier != "" {
+			for _, f := range rules.TierTooLow(p.Config, p.Posture, p.Posture.UserPoolTier) {
+				atPool(f)
+			}
+		}
 		if f := rules.SmsSender(p.Config); f != nil {
 			atPool(*f)
 		}

@@ -25,13 +25,8 @@ const schemaURL = "mem:///mfactl.schema.json"
 // JSON returns the JSON Schema that desired-state documents must satisfy.
 func JSON() []byte { return bytes.Clone(schemaJSON) }
 
-var compiled = sync.OnceValue(func() *jsonschema.Schema { return compile("") })
-
-// usernameSchema is the schema of a user's Username, on its own.
-var usernameSchema = sync.OnceValue(func() *jsonschema.Schema { return compile("#/$defs/User/properties/Username") })
-
-// compile compiles the embedded schema, or the part of it at fragment.
-func compile(fragment string) *jsonschema.Schema {
+// compiled is the embedded schema, compiled once.
+var compiled = sync.OnceValue(func() *jsonschema.Schema {
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft2020
 	c.ExtractAnnotations = true
@@ -41,12 +36,12 @@ func compile(fragment string) *jsonschema.Schema {
 	if err := c.AddResource(schemaURL, bytes.NewReader(schemaJSON)); err != nil {
 		panic(fmt.Sprintf("schema: embedded schema: %v", err))
 	}
-	s, err := c.Compile(schemaURL + fragment)
+	s, err := c.Compile(schemaURL)
 	if err != nil {
 		panic(fmt.Sprintf("schema: embedded schema: %v", err))
 	}
 	return s
-}
+})
 
 // rawSchema is the schema as plain JSON, for the keywords (allowed keys,
 // enums, lengths) that diagnostics quote.

@@ -24,9 +24,6 @@ type document struct {
 	file  string
 	root  *yaml.Node // the document's content node
 	value any        // map[string]any, []any, string, json.Number, bool or nil; see convert
-	// plain is set when parsePlain read the document: its tree has nothing
-	// the YAML layer would report, and value is made only when needed.
-	plain bool
 	// faulty is set when the YAML layer reported an error inside the
 	// document; its content is then not trusted for the desired state.
 	faulty bool
@@ -76,9 +73,8 @@ func newAliasBudget() *aliasBudget {
 // YAML features mfactl does not accept. Empty documents are skipped; a file
 // with no document at all is an error.
 //
-// slabs, if not nil, lends the memory for plain trees (see nodeSlabs);
 // run, if not nil, is the alias budget of the load the file is part of.
-func parseFile(name string, data []byte, slabs *nodeSlabs, run *aliasBudget) ([]*document, diag.List) {
+func parseFile(name string, data []byte, run *aliasBudget) ([]*document, diag.List) {
 	at := func(line, col int) state.Pos { return state.Pos{File: name, Line: line, Column: col} }
 	if bytes.HasPrefix(data, utf16BOMBE) || bytes.HasPrefix(data, utf16BOMLE) {
 		return nil, diag.List{{Severity: diag.Error, Code: "input-unreadable", Pos: at(1, 1),
@@ -86,19 +82,8 @@ func parseFile(name string, data []byte, slabs *nodeSlabs, run *aliasBudget) ([]
 	}
 	// yaml.v3 would skip a BOM too; stripping it here keeps columns on line 1 right.
 	data = bytes.TrimPrefix(data, utf8BOM)
-	d, ok, plain := checkText(name, data)
-	if !ok {
+	if d, ok := checkText(name, data); !ok {
 		return nil, diag.List{d}
-	}
-
-	if plain {
-		if roots, ok := parsePlain(data, slabs); ok {
-			docs := make([]*document, len(roots))
-			for i, root := range roots {
-				docs[i] = &document{file: name, root: root, plain: true}
-			}
-			return docs, nil
-		}
 	}
 
 	if run == nil {
@@ -173,12 +158,8 @@ func isEmptyDocument(doc *yaml.Node) bool {
 
 // checkText finds the first byte sequence YAML does not allow: invalid
 // UTF-8 or a control character other than tab, line feed and carriage
-// return. The YAML library reports these without a position. It also
-// reports whether the text is plain enough for parsePlain: without tabs,
-// carriage returns, the Unicode line breaks YAML knows (NEL, U+2028,
-// U+2029) and byte-order marks.
-func checkText(name string, data []byte) (d diag.Diagnostic, ok, plain bool) {
-	plain = true
+// return. The YAML library reports these without a position.
+func checkText(name string, data []byte) (d diag.Diagnostic, ok bool) {
 	line, col := 1, 1
 	for i := 0; i < len(data); {
 		switch c := data[i]; {
@@ -191,12 +172,10 @@ func checkText(name string, data []byte) (d diag.Diagnostic, ok, plain bool) {
 			i++
 			continue
 		case c == '\t':
-			plain = false
 			col++
 			i++
 			continue
 		case c == '\r':
-			plain = false
 			i++
 			continue
 		}
@@ -216,19 +195,17 @@ func checkText(name string, data []byte) (d diag.Diagnostic, ok, plain bool) {
 			return diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable",
 				Pos:     state.Pos{File: name, Line: line, Column: col},
 				Summary: fmt.Sprintf("%U (%s) is not allowed: YAML takes it for a line break, which would shift every later line number", r, lineBreakNames[r]),
-				Detail:  "replace it with a newline, or remove it"}, false, false
-		case r == 0xFEFF:
-			plain = false
+				Detail:  "replace it with a newline, or remove it"}, false
 		}
 		if problem != "" {
 			return diag.Diagnostic{Severity: diag.Error, Code: "input-unreadable",
 				Pos:     state.Pos{File: name, Line: line, Column: col},
-				Summary: problem, Detail: "save the file as UTF-8 text without control characters"}, false, false
+				Summary: problem, Detail: "save the file as UTF-8 text without control characters"}, false
 		}
 		col++
 		i += size
 	}
-	return diag.Diagnostic{}, true, plain
+	return diag.Diagnostic{}, true
 }
 
 var lineBreakNames = map[rune]string{0x85: "next line, NEL", 0x2028: "line separator", 0x2029: "paragraph separator"}

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 )
 
@@ -360,7 +361,8 @@ func TestEndToEndCancellationStopsWaiting(t *testing.T) {
 // The client paces by the same quota table the emulator enforces, so that a
 // benchmark against the emulator measures what it would against Cognito.
 func TestQuotaTableMatchesEmulator(t *testing.T) {
-	for op, category := range operationCategory {
+	for _, entry := range operations.Table {
+		op, category := entry.Name, entry.Category
 		if got := emulator.Category(op); got != string(category) {
 			t.Errorf("%s: client category %s, emulator %s", op, category, got)
 		}

@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/untrusted"
 )
@@ -25,7 +27,13 @@ type CallError struct {
 	Code       string `json:",omitempty"` // Cognito's error code; "" for transport errors
 	Message    string
 	Meaning    string `json:",omitempty"`
+	// cause is the error the call failed with, for errors.As and
+	// errors.Is; the fields above are what it says.
+	cause error
 }
+
+// Unwrap returns the error the call failed with.
+func (e *CallError) Unwrap() error { return e.cause }
 
 func (e *CallError) Error() string {
 	var b strings.Builder
@@ -165,11 +173,29 @@ func meaningOf(operation, code, message string) string {
 			continue
 		}
 		return strings.NewReplacer(
-			"{action}", "cognito-idp:"+operation,
+			"{action}", iamAction(operation),
 			"{category}", string(CategoryOf(operation)),
 		).Replace(m.text)
 	}
 	return ""
+}
+
+// failure is what a failed call returns: the *NotSentError or
+// *StoppedError withRetries gave, as it is (it already says which call
+// stopped the run, and callers look for its type); ctx's error once ctx has
+// ended; otherwise a *CallError describing err.
+func failure(ctx context.Context, operation, poolID, username string, err error, secrets ...string) error {
+	var notSent *NotSentError
+	var stopped *StoppedError
+	switch {
+	case errors.As(err, &notSent):
+		return notSent
+	case errors.As(err, &stopped):
+		return stopped
+	case ctx.Err() != nil:
+		return ctx.Err()
+	}
+	return newCallError(operation, poolID, username, err, secrets...)
 }
 
 // errorCode returns Cognito's error code carried by err, or "".
@@ -185,7 +211,7 @@ func errorCode(err error) string {
 // whose text could carry anything: each secret in secrets is masked in the
 // message.
 func newCallError(operation, poolID, username string, err error, secrets ...string) *CallError {
-	e := &CallError{Operation: operation, UserPoolId: poolID, Username: username}
+	e := &CallError{Operation: operation, UserPoolId: poolID, Username: username, cause: err}
 	var apiErr smithy.APIError
 	var opErr *smithy.OperationError
 	switch {
@@ -195,7 +221,9 @@ func newCallError(operation, poolID, username string, err error, secrets ...stri
 	case errors.As(err, &opErr): // drop "operation error <service>: <operation>,"
 		e.Message = transportMessage(opErr.Err)
 	default:
-		e.Message = err.Error()
+		// An error that already names this call (a stopped run's) is not
+		// named twice.
+		e.Message = strings.TrimPrefix(err.Error(), operation+" "+e.target()+": ")
 	}
 	for _, s := range secrets {
 		if s != "" {
@@ -285,4 +313,12 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// iamAction is the IAM action of an operation, from the operation table.
+func iamAction(operation string) string {
+	if op, ok := operations.Lookup(operation); ok && op.IAMAction() != "" {
+		return op.IAMAction()
+	}
+	return "cognito-idp:" + operation
 }

@@ -74,18 +74,10 @@ func (c *Client) execute(ctx context.Context, operation, poolID, username string
 		return err
 	}
 	sending := withPrepaidAttempt(context.WithoutCancel(ctx))
-	err = c.withRetries(sending, operation, poolID, username, func() error { return send(sending, api) })
-	var stopped *StoppedError
-	var notSent *NotSentError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &notSent):
-		return notSent
-	case errors.As(err, &stopped):
-		return stopped
+	if err := c.withRetries(sending, operation, poolID, username, func() error { return send(sending, api) }); err != nil {
+		return failure(sending, operation, poolID, username, err, secrets...)
 	}
-	return newCallError(operation, poolID, username, err, secrets...)
+	return nil
 }
 
 // awaitFirstAttempt waits, under ctx, for the rate budget of a call's first

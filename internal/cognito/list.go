@@ -25,8 +25,9 @@ const ListPageSize = 60
 // the attributes each page carries. The next page is asked for only after
 // each has returned for the users of this one, so a caller that hands
 // users on holds one page at most. It stops at the first error, each's
-// included; a failed call is a *CallError.
-func (c *Client) ListUsersFiltered(ctx context.Context, poolID, filter string, attributes []string, each func(ListedUser) error) error {
+// included; a failed call is a *CallError, or the
+// *StoppedError or *NotSentError of a run that stopped.
+func (c *Client) ListUsersFiltered(ctx context.Context, poolID, filter string, attributes []string, each func(state.ListedUser) error) error {
 	in := &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(ListPageSize), AttributesToGet: attributes}
 	if filter != "" {
 		in.Filter = aws.String(filter)
@@ -35,8 +36,8 @@ func (c *Client) ListUsersFiltered(ctx context.Context, poolID, filter string, a
 }
 
 // listUserPages pages through ListUsers with in, handing each page on.
-func (c *Client) listUserPages(ctx context.Context, in *cip.ListUsersInput, page func([]ListedUser) error) error {
-	return c.listPages(ctx, "ListUsers", aws.ToString(in.UserPoolId), page, func(api API) ([]ListedUser, *string, error) {
+func (c *Client) listUserPages(ctx context.Context, in *cip.ListUsersInput, page func([]state.ListedUser) error) error {
+	return c.listPages(ctx, "ListUsers", aws.ToString(in.UserPoolId), page, func(api API) ([]state.ListedUser, *string, error) {
 		out, err := api.ListUsers(ctx, in)
 		if err != nil {
 			return nil, nil, err
@@ -48,7 +49,7 @@ func (c *Client) listUserPages(ctx context.Context, in *cip.ListUsersInput, page
 
 // ListUsersInGroup is ListUsersFiltered for the members of one group. A
 // group that does not exist is a *CallError with Code ResourceNotFoundException.
-func (c *Client) ListUsersInGroup(ctx context.Context, poolID, group string, each func(ListedUser) error) error {
+func (c *Client) ListUsersInGroup(ctx context.Context, poolID, group string, each func(state.ListedUser) error) error {
 	return c.listGroupPages(ctx, poolID, group, eachOf(each))
 }
 
@@ -58,7 +59,7 @@ func (c *Client) ListUsersInGroup(ctx context.Context, poolID, group string, eac
 // after page returns, so a caller that writes each page out holds one page
 // at most. An error from page stops the listing and is returned as it is.
 func (c *Client) ListUsers(ctx context.Context, poolID, group string, page func(usernames []string) error) error {
-	names := func(users []ListedUser) error {
+	names := func(users []state.ListedUser) error {
 		out := make([]string, len(users))
 		for i, u := range users {
 			out[i] = u.Username
@@ -71,9 +72,9 @@ func (c *Client) ListUsers(ctx context.Context, poolID, group string, page func(
 	return c.listUserPages(ctx, &cip.ListUsersInput{UserPoolId: aws.String(poolID), Limit: aws.Int32(ListPageSize)}, names)
 }
 
-func (c *Client) listGroupPages(ctx context.Context, poolID, group string, page func([]ListedUser) error) error {
+func (c *Client) listGroupPages(ctx context.Context, poolID, group string, page func([]state.ListedUser) error) error {
 	in := &cip.ListUsersInGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(group), Limit: aws.Int32(ListPageSize)}
-	return c.listPages(ctx, "ListUsersInGroup", poolID, page, func(api API) ([]ListedUser, *string, error) {
+	return c.listPages(ctx, "ListUsersInGroup", poolID, page, func(api API) ([]state.ListedUser, *string, error) {
 		out, err := api.ListUsersInGroup(ctx, in)
 		if err != nil {
 			return nil, nil, err
@@ -84,8 +85,8 @@ func (c *Client) listGroupPages(ctx context.Context, poolID, group string, page 
 }
 
 // eachOf turns a per-user callback into a per-page one.
-func eachOf(each func(ListedUser) error) func([]ListedUser) error {
-	return func(users []ListedUser) error {
+func eachOf(each func(state.ListedUser) error) func([]state.ListedUser) error {
+	return func(users []state.ListedUser) error {
 		for _, u := range users {
 			if err := each(u); err != nil {
 				return err
@@ -98,24 +99,21 @@ func eachOf(each func(ListedUser) error) func([]ListedUser) error {
 // listPages runs fetch (one request, which also moves its input to the
 // next page) until Cognito gives no next token, handing each non-empty
 // page to page: the one implementation of listing users.
-func (c *Client) listPages(ctx context.Context, operation, poolID string, page func([]ListedUser) error, fetch func(API) ([]ListedUser, *string, error)) error {
+func (c *Client) listPages(ctx context.Context, operation, poolID string, page func([]state.ListedUser) error, fetch func(API) ([]state.ListedUser, *string, error)) error {
 	api, err := c.api(poolID)
 	if err != nil {
 		return &CallError{Operation: operation, UserPoolId: poolID, Message: err.Error(),
 			Meaning: "a user pool ID is its Region, an underscore and an ID, e.g. eu-west-1_AbCdEf123"}
 	}
 	for {
-		var users []ListedUser
+		var users []state.ListedUser
 		var next *string
 		err := c.withRetries(ctx, operation, poolID, "", func() (err error) {
 			users, next, err = fetch(api)
 			return err
 		})
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return newCallError(operation, poolID, "", err)
+			return failure(ctx, operation, poolID, "", err)
 		}
 		if len(users) > 0 {
 			if err := page(users); err != nil {
@@ -129,16 +127,16 @@ func (c *Client) listPages(ctx context.Context, operation, poolID string, page f
 }
 
 // listedUser is what a listing page carries of one user.
-func listedUsers(us []types.UserType) []ListedUser {
-	out := make([]ListedUser, len(us))
+func listedUsers(us []types.UserType) []state.ListedUser {
+	out := make([]state.ListedUser, len(us))
 	for i, u := range us {
 		out[i] = listedUser(u)
 	}
 	return out
 }
 
-func listedUser(u types.UserType) ListedUser {
-	lu := ListedUser{Username: aws.ToString(u.Username), Status: string(u.UserStatus), Enabled: u.Enabled, Attributes: make(map[string]string, len(u.Attributes))}
+func listedUser(u types.UserType) state.ListedUser {
+	lu := state.ListedUser{Username: aws.ToString(u.Username), Status: string(u.UserStatus), Enabled: u.Enabled, Attributes: make(map[string]string, len(u.Attributes))}
 	for _, a := range u.Attributes {
 		lu.Attributes[aws.ToString(a.Name)] = aws.ToString(a.Value)
 	}
@@ -148,21 +146,12 @@ func listedUser(u types.UserType) ListedUser {
 	return lu
 }
 
-// Group is what mfactl needs of a Cognito group.
-type Group struct {
-	Name string
-	// Precedence is the group's precedence, nil when it has none: Cognito
-	// ranks a lower value above a higher one, and any value above none.
-	Precedence *int
-	Exists     bool
-}
-
 // GetGroup reads one group of a pool. A group that does not exist comes
 // back with Exists false; any other failure is a *CallError.
-func (c *Client) GetGroup(ctx context.Context, poolID, name string) (Group, error) {
+func (c *Client) GetGroup(ctx context.Context, poolID, name string) (state.Group, error) {
 	api, err := c.api(poolID)
 	if err != nil {
-		return Group{}, newCallError("GetGroup", poolID, "", err)
+		return state.Group{}, newCallError("GetGroup", poolID, "", err)
 	}
 	var out *cip.GetGroupOutput
 	err = c.withRetries(ctx, "GetGroup", poolID, "", func() (err error) {
@@ -171,13 +160,13 @@ func (c *Client) GetGroup(ctx context.Context, poolID, name string) (Group, erro
 	})
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return Group{}, ctx.Err()
+		return state.Group{}, ctx.Err()
 	case errorCode(err) == "ResourceNotFoundException":
-		return Group{Name: name}, nil
+		return state.Group{Name: name}, nil
 	case err != nil:
-		return Group{}, newCallError("GetGroup", poolID, "", err)
+		return state.Group{}, failure(ctx, "GetGroup", poolID, "", err)
 	}
-	g := Group{Name: name, Exists: true}
+	g := state.Group{Name: name, Exists: true}
 	if out.Group != nil && out.Group.Precedence != nil {
 		p := int(*out.Group.Precedence)
 		g.Precedence = &p

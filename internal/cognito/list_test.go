@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/state"
@@ -30,47 +31,47 @@ func TestEndToEndListingAndGroups(t *testing.T) {
 	c := newE2EClient(t, Options{EndpointURL: e.url})
 	ctx := context.Background()
 
-	collect := func(list func(each func(ListedUser) error) error) []string {
+	collect := func(list func(each func(state.ListedUser) error) error) []string {
 		t.Helper()
 		var names []string
-		if err := list(func(u ListedUser) error { names = append(names, u.Username); return nil }); err != nil {
+		if err := list(func(u state.ListedUser) error { names = append(names, u.Username); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		return names
 	}
 	e.ResetStats()
-	all := collect(func(each func(ListedUser) error) error { return c.ListUsersFiltered(ctx, pool, "", nil, each) })
+	all := collect(func(each func(state.ListedUser) error) error { return c.ListUsersFiltered(ctx, pool, "", nil, each) })
 	if len(all) != 130 || all[0] != "user000" || all[129] != "user129" {
 		t.Fatalf("ListUsers: %d users", len(all))
 	}
 	if got := e.Stats().Operations["ListUsers"].Calls; got != 3 {
 		t.Errorf("ListUsers of 130 users took %d pages; want 3 of at most %d", got, ListPageSize)
 	}
-	prefix := collect(func(each func(ListedUser) error) error {
+	prefix := collect(func(each func(state.ListedUser) error) error {
 		return c.ListUsersFiltered(ctx, pool, `username ^= "user12"`, nil, each)
 	})
 	if len(prefix) != 10 || prefix[0] != "user120" {
 		t.Errorf("filtered ListUsers: %v", prefix)
 	}
-	admins := collect(func(each func(ListedUser) error) error { return c.ListUsersInGroup(ctx, pool, "admins", each) })
+	admins := collect(func(each func(state.ListedUser) error) error { return c.ListUsersInGroup(ctx, pool, "admins", each) })
 	if len(admins) != 13 || admins[0] != "user000" || admins[12] != "user120" {
 		t.Errorf("ListUsersInGroup admins: %v", admins)
 	}
 
 	var callErr *CallError
-	err := c.ListUsersInGroup(ctx, pool, "nobody", func(ListedUser) error { return nil })
+	err := c.ListUsersInGroup(ctx, pool, "nobody", func(state.ListedUser) error { return nil })
 	if !errors.As(err, &callErr) || callErr.Code != "ResourceNotFoundException" || callErr.Operation != "ListUsersInGroup" {
 		t.Errorf("listing a missing group: %v", err)
 	} else if !strings.Contains(callErr.Meaning, "the group does not exist") || strings.Contains(callErr.Meaning, "user pool does not exist") {
 		t.Errorf("a missing group is explained as %q", callErr.Meaning)
 	}
-	err = c.ListUsersFiltered(ctx, pool, `custom:team = "x"`, nil, func(ListedUser) error { return nil })
+	err = c.ListUsersFiltered(ctx, pool, `custom:team = "x"`, nil, func(state.ListedUser) error { return nil })
 	if !errors.As(err, &callErr) || callErr.Code != "InvalidParameterException" {
 		t.Errorf("listing with a bad filter: %v", err)
 	}
 	stop := errors.New("stop")
 	seen := 0
-	err = c.ListUsersFiltered(ctx, pool, "", nil, func(ListedUser) error { seen++; return stop })
+	err = c.ListUsersFiltered(ctx, pool, "", nil, func(state.ListedUser) error { seen++; return stop })
 	if !errors.Is(err, stop) || seen != 1 {
 		t.Errorf("each's error: %v after %d users; want it returned after the first", err, seen)
 	}
@@ -119,5 +120,55 @@ func TestRefusesUser(t *testing.T) {
 		if got := tc.e.RefusesUser(); got != tc.want {
 			t.Errorf("%s: RefusesUser = %v; want %v", tc.e.Message, got, tc.want)
 		}
+	}
+}
+
+// A listing that stops the run (nothing reachable) returns the
+// *StoppedError itself, and the next one the *NotSentError: errors.As
+// finds them, and no message names its call twice.
+func TestListingFailuresKeepTheirTypeAndSayItOnce(t *testing.T) {
+	isolateAWSEnv(t)
+	c := newE2EClient(t, Options{EndpointURL: deadEndpoint(t)})
+	c.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	const pool = "eu-west-1_Gone1"
+	ctx := context.Background()
+	none := func(state.ListedUser) error { return nil }
+
+	err := c.ListUsersFiltered(ctx, pool, "", nil, none)
+	var stopped *StoppedError
+	if !errors.As(err, &stopped) {
+		t.Fatalf("ListUsers: err = %v (%T); want a *StoppedError", err, err)
+	}
+	var callErr *CallError
+	if !errors.As(err, &callErr) || callErr.Operation != "ListUsers" {
+		t.Errorf("errors.As(*CallError) = %v", callErr)
+	}
+	err = c.ListUsersInGroup(ctx, pool, "admins", none)
+	var notSent *NotSentError
+	if !errors.As(err, &notSent) {
+		t.Fatalf("ListUsersInGroup after the stop: err = %v (%T); want a *NotSentError", err, err)
+	}
+	_, groupErr := c.GetGroup(ctx, pool, "admins")
+	if !errors.As(groupErr, &notSent) {
+		t.Fatalf("GetGroup after the stop: err = %v (%T); want a *NotSentError", groupErr, groupErr)
+	}
+	for _, e := range []error{stopped, err, groupErr} {
+		if n := strings.Count(e.Error(), "ListUsers pool "+pool); n != 1 {
+			t.Errorf("%q names the call %d times; want once", e, n)
+		}
+	}
+}
+
+// A CallError made from a stopped run's error does not repeat the call's
+// name, and unwraps to it.
+func TestCallErrorOfAStoppedRunSaysItOnce(t *testing.T) {
+	stop := &StoppedError{Call: &CallError{Operation: "AdminGetUser", UserPoolId: "eu-west-1_A", Username: "alice", Message: "connection refused"}}
+	e := newCallError("AdminGetUser", "eu-west-1_A", "alice", stop)
+	if n := strings.Count(e.Error(), "AdminGetUser pool eu-west-1_A user alice"); n != 1 {
+		t.Errorf("%q names the call %d times; want once", e, n)
+	}
+	var got *StoppedError
+	if !errors.As(e, &got) || got != stop {
+		t.Errorf("errors.As(*StoppedError) through the CallError: %v", got)
 	}
 }

@@ -8,23 +8,12 @@ import (
 	"github.com/mfactl/mfactl/internal/state"
 )
 
-// ListedUser is one user of a ListUsers page: what the page carries,
-// which is the user's attributes, status and legacy MFAOptions, but not
-// their MFA preferences (those take an AdminGetUser each).
-type ListedUser struct {
-	Username   string
-	Attributes map[string]string // only those asked for, when asked
-	MFAOptions []state.MFAOption
-	Status     string
-	Enabled    bool
-}
-
 // LegacyUsers lists a pool's users and returns, sorted, those with a
 // legacy MFAOptions entry: a page per 60 users, not an AdminGetUser each,
 // since ListUsers pages carry MFAOptions.
 func (c *Client) LegacyUsers(ctx context.Context, poolID string) ([]string, error) {
 	var names []string
-	err := c.ListUsersFiltered(ctx, poolID, "", []string{"phone_number"}, func(u ListedUser) error {
+	err := c.ListUsersFiltered(ctx, poolID, "", []string{"phone_number"}, func(u state.ListedUser) error {
 		if len(u.MFAOptions) > 0 {
 			names = append(names, u.Username)
 		}

@@ -113,6 +113,8 @@ func replaceBody(operation string, body []byte) middleware.SerializeMiddleware {
 
 // patchBody edits the JSON body the SDK serialised, for a member the SDK
 // cannot carry (EumsSms in SetUserPoolMfaConfig).
+//
+//lint:ignore U1000 for EumsSms requests, which the desired-state format does not carry yet
 func patchBody(edit func(body map[string]any)) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		patch := middleware.SerializeMiddlewareFunc("mfactl:PatchBody", func(ctx context.Context, in middleware.SerializeInput, next middleware.SerializeHandler) (middleware.SerializeOutput, middleware.Metadata, error) {
@@ -170,6 +172,8 @@ func keepRawBody(raw *[]byte) func(*middleware.Stack) error {
 }
 
 // withRawBody is the option that keeps an SDK call's raw answer in *raw.
+//
+//lint:ignore U1000 for reading EumsSms, which the desired-state format does not carry yet
 func withRawBody(raw *[]byte) func(*cip.Options) {
 	return func(o *cip.Options) { o.APIOptions = append(o.APIOptions, keepRawBody(raw)) }
 }
@@ -292,6 +296,8 @@ func (c *Client) limitCall(ctx context.Context, operation, region string, in, ou
 
 // sendEumsSms adds the pool's EumsSms configuration to a
 // SetUserPoolMfaConfig request, which the SDK cannot carry.
+//
+//lint:ignore U1000 for EumsSms requests, which the desired-state format does not carry yet
 func sendEumsSms(eums any) func(*cip.Options) {
 	return func(o *cip.Options) {
 		// v1.61's validation requires SnsCallerArn, which an EUMS sender

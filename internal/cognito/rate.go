@@ -16,24 +16,25 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	smithymw "github.com/aws/smithy-go/middleware"
 	"golang.org/x/time/rate"
+
+	"github.com/mfactl/mfactl/internal/operations"
 )
 
-// Category is a Cognito request-rate quota category. Quotas apply per
-// account and Region to the sum of all operations in a category.
-type Category string
+// Category is a Cognito request-rate quota category; the categories and
+// which operation is in which are the operation table's (internal/operations).
+type Category = operations.Category
 
-// The names are AWS's (developer guide, "API operation categories and
-// request rate quotas"); the emulator uses the same table.
 const (
-	UserRead               Category = "UserRead"
-	UserList               Category = "UserList"
-	UserResourceUpdate     Category = "UserResourceUpdate"
-	UserPoolRead           Category = "UserPoolRead"
-	UserPoolResourceRead   Category = "UserPoolResourceRead"
-	UserPoolResourceUpdate Category = "UserPoolResourceUpdate"
-	UserAuthentication     Category = "UserAuthentication"
-	UserResourceRead       Category = "UserResourceRead"
-	UserAccountRecovery    Category = "UserAccountRecovery"
+	UserRead               = operations.UserRead
+	UserList               = operations.UserList
+	UserResourceUpdate     = operations.UserResourceUpdate
+	UserPoolRead           = operations.UserPoolRead
+	UserPoolResourceRead   = operations.UserPoolResourceRead
+	UserPoolResourceUpdate = operations.UserPoolResourceUpdate
+	UserAuthentication     = operations.UserAuthentication
+	UserResourceRead       = operations.UserResourceRead
+	UserAccountRecovery    = operations.UserAccountRecovery
+	UserPoolUpdate         = operations.UserPoolUpdate
 )
 
 // defaultRates are Cognito's default quotas in requests per second. An
@@ -45,41 +46,10 @@ var defaultRates = map[Category]float64{
 	UserPoolRead:           15,
 	UserPoolResourceRead:   20,
 	UserPoolResourceUpdate: 15,
+	UserPoolUpdate:         15,
 	UserAuthentication:     120,
 	UserResourceRead:       50,
 	UserAccountRecovery:    30,
-}
-
-// operationCategory maps every operation mfactl may call to its quota
-// category. AWS also caps GetUserPoolMfaConfig and SetUserPoolMfaConfig at
-// 5 requests per second per pool; mfactl calls them at most three times per
-// pool per run, so that cap never binds and is not paced.
-var operationCategory = map[string]Category{
-	"AdminGetUser":              UserRead,
-	"GetUser":                   UserRead,
-	"ListUsers":                 UserList,
-	"ListUsersInGroup":          UserList,
-	"AdminSetUserMFAPreference": UserResourceUpdate,
-	"SetUserMFAPreference":      UserResourceUpdate,
-	"AdminSetUserSettings":      UserResourceUpdate,
-	"AssociateSoftwareToken":    UserResourceUpdate,
-	"VerifySoftwareToken":       UserResourceUpdate,
-	"GetUserPoolMfaConfig":      UserPoolResourceRead,
-	"GetGroup":                  UserPoolResourceRead,
-	"DescribeUserPool":          UserPoolRead,
-	"SetUserPoolMfaConfig":      UserPoolResourceUpdate,
-	// Recovering a user (reset-mfa, passkey).
-	"AdminUserGlobalSignOut":   UserAuthentication,
-	"AdminListDevices":         UserResourceRead,
-	"ListWebAuthnCredentials":  UserResourceRead,
-	"AdminForgetDevice":        UserResourceUpdate,
-	"DeleteWebAuthnCredential": UserResourceUpdate,
-	"AdminResetUserPassword":   UserAccountRecovery,
-	// Newer than the SDK (newer.go). The quotas page does not list the
-	// limit operations yet: paced as pool reads, as the emulator counts them.
-	"GetProvisionedLimit":      UserPoolRead,
-	"AdminGetUserAuthFactors":  UserRead,
-	"AdminDeleteSoftwareToken": UserResourceUpdate,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl
@@ -87,8 +57,14 @@ var operationCategory = map[string]Category{
 func DefaultRates() map[Category]float64 { return maps.Clone(defaultRates) }
 
 // CategoryOf returns the quota category of a Cognito operation, or "" for
-// an operation mfactl does not pace.
-func CategoryOf(operation string) Category { return operationCategory[operation] }
+// an operation mfactl does not pace: one not in the operation table. AWS
+// also caps GetUserPoolMfaConfig and SetUserPoolMfaConfig at 5 requests per
+// second per pool; mfactl calls them at most three times per pool per run,
+// so that cap never binds and is not paced.
+func CategoryOf(operation string) Category {
+	op, _ := operations.Lookup(operation)
+	return op.Category
+}
 
 // categoryNames lists the categories in a stable order, for messages.
 func categoryNames() string { return strings.Join(Categories(), ", ") }

@@ -136,6 +136,7 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 		Exists:        true,
 		Config:        livePoolConfig(mfa, eumsFromMfaConfig(mfaRaw)),
 		Prerequisites: prerequisites(described.UserPool, eumsFromDescribe(describedRaw)),
+		Posture:       livePosture(described.UserPool),
 		Users:         map[string]*state.LiveUser{},
 		Unreadable: append(unreadable("GetUserPoolMfaConfig", droppedMembers(mfaRaw, reflect.TypeFor[cip.GetUserPoolMfaConfigOutput]())),
 			unreadable("DescribeUserPool", droppedMembers(describedRaw, reflect.TypeFor[cip.DescribeUserPoolOutput]()))...),
@@ -145,6 +146,9 @@ func (r *liveRead) readPool(ctx context.Context, id string, userCount int) *stat
 	}
 	if described.UserPool != nil {
 		pool.EstimatedUsers = int(described.UserPool.EstimatedNumberOfUsers)
+		if in, err := updateRequest(id, described.UserPool); err == nil {
+			pool.UpdateBase = requestJSON(in)
+		}
 		pool.LastModified = aws.ToTime(described.UserPool.LastModifiedDate)
 	}
 	r.mu.Lock()

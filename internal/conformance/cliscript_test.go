@@ -10,6 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
 	"github.com/mfactl/mfactl/cmd"
 )
 
@@ -68,14 +72,7 @@ UserPools:
 			}
 			secretVar := "MFACTL_SMS_EXTERNAL_ID_" + strings.ToUpper(strings.NewReplacer("-", "_").Replace(s.pool))
 
-			run := func(extraEnv ...string) (string, error) {
-				// aws is the Debian CLI pointed at the target; the script is run as printed.
-				prelude := fmt.Sprintf("aws() { %s --endpoint-url %s \"$@\" >/dev/null; }\n", awsCLIPath, backend.Endpoint)
-				sh := exec.CommandContext(ctx, "/bin/sh", "-c", prelude+script)
-				sh.Env = append(cliEnv(), extraEnv...)
-				out, err := sh.CombinedOutput()
-				return string(out), err
-			}
+			run := func(extraEnv ...string) (string, error) { return runScript(ctx, backend.Endpoint, script, extraEnv...) }
 			if out, err := run(); err == nil || !strings.Contains(out, secretVar) {
 				t.Fatalf("the script ran without the ExternalId: %v\n%s", err, out)
 			}
@@ -99,5 +96,145 @@ func cliEnv() []string {
 		"PATH=/usr/bin:/bin", "HOME=" + os.TempDir(),
 		"AWS_ACCESS_KEY_ID=conformance", "AWS_SECRET_ACCESS_KEY=conformance", "AWS_REGION=us-east-1",
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_PAGER=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+	}
+}
+
+// TestPlanCLIScriptConvergesLegacyAndSelf is TestPlanCLIScriptConverges for
+// the two other kinds of plan calls: a legacy migration
+// (AdminSetUserMFAPreference, then AdminSetUserSettings) and a
+// self-service plan (SetUserMFAPreference with the user's access token,
+// which the script reads from MFACTL_ACCESS_TOKEN). Every operation a plan
+// makes goes through the real AWS CLI.
+func TestPlanCLIScriptConvergesLegacyAndSelf(t *testing.T) {
+	if !Selected(AWSCLI) {
+		t.Skipf("%s not selected; to run it: %s", AWSCLI, HowToRun)
+	}
+	if _, err := os.Stat(awsCLIPath); err != nil {
+		t.Fatalf("%s selected but %s is missing: run scripts/install-peers.sh", AWSCLI, awsCLIPath)
+	}
+	targets, err := Targets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	isolateMfactl(t)
+	for _, target := range targets {
+		t.Run(target.Name+"/legacy", func(t *testing.T) {
+			if target.Name == CognitoLocal {
+				t.Skip("cognito-local serves neither AdminSetUserSettings nor AdminSetUserMFAPreference (see its divergences)")
+			}
+			backend := startBackend(t, target)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			s := &session{ctx: ctx, api: newClient(t, backend.Endpoint)}
+			if err := s.createPool(); err != nil {
+				t.Fatal(err)
+			}
+			for _, user := range []string{"alice", "bob"} {
+				if err := s.createUser(user, "phone_number="+phoneNumber); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.setLegacy(user, legacySMS); err != nil {
+					t.Fatal(err)
+				}
+			}
+			file := writeDoc(t, fmt.Sprintf(`Version: 1
+UserPools:
+  - UserPoolId: %s
+    MfaConfiguration: OPTIONAL
+    SoftwareTokenMfaConfiguration: {Enabled: true}
+    SmsMfaConfiguration:
+      Enabled: true
+      SmsAuthenticationMessage: "Your code: {####}"
+      SmsConfiguration: {SnsCallerArn: "arn:aws:iam::123456789012:role/cognito-sms", ExternalId: cli-legacy-secret, SnsRegion: us-east-1}
+    LegacyMfaOptions: Migrate
+`, s.pool))
+			script := planScript(t, ctx, backend.Endpoint, file, "admin-set-user-mfa-preference", "admin-set-user-settings")
+			secretVar := "MFACTL_SMS_EXTERNAL_ID_" + strings.ToUpper(strings.NewReplacer("-", "_").Replace(s.pool))
+			if out, err := runScript(ctx, backend.Endpoint, script, secretVar+"=cli-legacy-secret"); err != nil {
+				t.Fatalf("the script failed: %v\n%s\n%s", err, out, script)
+			}
+			assertConverged(t, ctx, backend.Endpoint, file)
+			for _, user := range []string{"alice", "bob"} {
+				if view, err := s.userView(user); err != nil || strings.Contains(view, "legacy=") || !strings.Contains(view, "SMS") {
+					t.Errorf("%s after the script: %s (%v); want SMS as a current setting and no legacy entry", user, view, err)
+				}
+			}
+		})
+		t.Run(target.Name+"/self-service", func(t *testing.T) {
+			backend := startBackend(t, target)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			s := &session{ctx: ctx, api: newClient(t, backend.Endpoint)}
+			if err := s.createPool(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.api.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{
+				UserPoolId: aws.String(s.pool), MfaConfiguration: types.UserPoolMfaTypeOptional,
+				SmsMfaConfiguration: &types.SmsMfaConfigType{SmsAuthenticationMessage: aws.String("Your code: {####}"),
+					SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::123456789012:role/cognito-sms"), ExternalId: aws.String("x")}},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			token, err := s.newSignedInUser("alice", "phone_number="+phoneNumber)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("MFACTL_ACCESS_TOKEN", token)
+			file := writeDoc(t, "Version: 1\nSelf:\n  SMSMfaSettings: {Enabled: true, PreferredMfa: true}\n")
+			script := planScript(t, ctx, backend.Endpoint, file, "set-user-mfa-preference")
+			if strings.Contains(script, token) {
+				t.Fatalf("the script holds the access token:\n%s", script)
+			}
+			if out, err := runScript(ctx, backend.Endpoint, script); err == nil || !strings.Contains(out, "MFACTL_ACCESS_TOKEN") {
+				t.Fatalf("the script ran without the access token: %v\n%s", err, out)
+			}
+			if out, err := runScript(ctx, backend.Endpoint, script, "MFACTL_ACCESS_TOKEN="+token); err != nil {
+				t.Fatalf("the script failed: %v\n%s\n%s", err, out, script)
+			}
+			assertConverged(t, ctx, backend.Endpoint, file)
+		})
+	}
+}
+
+func writeDoc(t *testing.T, doc string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "mfa.yaml")
+	if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// planScript is what plan -o cli prints for file; it must call each of
+// the AWS CLI commands named.
+func planScript(t *testing.T, ctx context.Context, endpoint, file string, commands ...string) string {
+	t.Helper()
+	code, script, errOut := mfactl(ctx, "plan", "-f", file, "-o", "cli", "--endpoint-url", endpoint)
+	if code != cmd.ExitOK {
+		t.Fatalf("plan -o cli: exit %d\n%s%s", code, script, errOut)
+	}
+	for _, command := range commands {
+		if !strings.Contains(script, "\naws cognito-idp "+command+" --region ") {
+			t.Fatalf("the script does not call %s:\n%s", command, script)
+		}
+	}
+	return script
+}
+
+// runScript runs a plan -o cli script as printed, with aws the Debian CLI
+// pointed at endpoint.
+func runScript(ctx context.Context, endpoint, script string, extraEnv ...string) (string, error) {
+	prelude := fmt.Sprintf("aws() { %s --endpoint-url %s \"$@\" >/dev/null; }\n", awsCLIPath, endpoint)
+	sh := exec.CommandContext(ctx, "/bin/sh", "-c", prelude+script)
+	sh.Env = append(cliEnv(), extraEnv...)
+	out, err := sh.CombinedOutput()
+	return string(out), err
+}
+
+// assertConverged plans file again: nothing is left to do.
+func assertConverged(t *testing.T, ctx context.Context, endpoint, file string) {
+	t.Helper()
+	if code, out, errOut := mfactl(ctx, "plan", "-f", file, "--detailed-exitcode", "--endpoint-url", endpoint); code != cmd.ExitOK {
+		t.Fatalf("after the script, plan exit %d\n%s%s", code, out, errOut)
 	}
 }

@@ -48,7 +48,7 @@ const noUserMfa = "mfa=[] preferred=none"
 
 // scenarios is the suite. Names are stable identifiers: targets' divergence
 // tables and docs/conformance.md refer to them.
-var scenarios = slices.Concat(poolScenarios, poolValidationScenarios, userScenarios, authScenarios, userMfaScenarios, legacyAndSelfScenarios, listingScenarios, fidelityScenarios, recoveryScenarios)
+var scenarios = slices.Concat(poolScenarios, poolValidationScenarios, userScenarios, authScenarios, userMfaScenarios, legacyAndSelfScenarios, listingScenarios, fidelityScenarios, recoveryScenarios, postureScenarios)
 
 // setThenRead sends one complete SetUserPoolMfaConfig and reports the
 // normalised configuration from its response and from a later read.

@@ -92,6 +92,7 @@ func (w *Writer) Pool(p *state.LivePool) {
 	} else {
 		w.linef("    # %s: none in Cognito; left unmanaged.", state.WebAuthn.PoolBlock)
 	}
+	w.posture(p.Posture, p.RiskUnread)
 }
 
 // factorBlocks writes the SMS, TOTP and email blocks, each with Enabled.

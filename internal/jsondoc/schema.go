@@ -84,6 +84,7 @@ func defs() object {
 		"PoolChange": open(object{
 			"UserPoolId": str(), "Pos": ref("Pos"), "Live": object{"type": "object"}, "Desired": object{"type": "object"},
 			"Users": arrayOf(open(object{"Username": str()}, "Username")), "UsersInSync": integer(),
+			"Posture": open(object{"Live": object{"type": "object"}, "Desired": object{"type": "object"}}, "Live", "Desired"),
 		}, "UserPoolId", "UsersInSync"),
 		"Plan": planDocument(""),
 	}
@@ -174,6 +175,10 @@ func documentSchema(c Command) object {
 				"UsersWithoutMfa": arrayOf(str()),
 				"Unknown":         arrayOf(open(object{"Username": str(), "Reason": str()}, "Username", "Reason")),
 				"Violations":      arrayOf(open(object{"Username": str(), "Policy": str(), "Reason": str()}, "Username", "Policy", "Reason")),
+				"Posture": open(object{
+					"Tier": str(), "ThreatProtection": str(), "DeviceRemembering": str(), "FirstAuthFactors": arrayOf(str()),
+					"RiskActions": arrayOf(open(object{"Client": str(), "Low": str(), "Medium": str(), "High": str(), "CompromisedCredentials": str()})),
+				}, "Tier", "ThreatProtection", "DeviceRemembering", "FirstAuthFactors"),
 			}, "UserPoolId", "MfaConfiguration", "Listed", "Read", "Counts")),
 			"Diagnostics": ref("Diagnostics"),
 			"Interrupted": boolean(),

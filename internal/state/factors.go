@@ -46,6 +46,9 @@ type Factor struct {
 	// "SmsAuthenticationMessage": settings that mean nothing while the
 	// factor is off.
 	PoolSettings []string
+	// PoolFields are the pool block's fields as a plan's diff shows them,
+	// in display order (see PoolField).
+	PoolFields []PoolField
 
 	poolEnabled  func(PoolConfig) (present, enabled bool)
 	copyPool     func(dst *PoolConfig, src PoolConfig)
@@ -64,6 +67,25 @@ var (
 		Attribute: "phone_number", CognitoName: "SMS_MFA",
 		AnswersChallenge: true, PresenceEnables: true,
 		PoolSettings: []string{"SmsAuthenticationMessage", "SmsConfiguration"},
+		PoolFields: []PoolField{
+			enabledField(func(c PoolConfig) bool { return c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.Enabled }),
+			textField("SmsAuthenticationMessage", func(c PoolConfig) *string {
+				if c.SmsMfaConfiguration == nil {
+					return nil
+				}
+				return c.SmsMfaConfiguration.SmsAuthenticationMessage
+			}),
+			smsRoleField("SnsCallerArn", false, func(r SmsConfiguration) string { return r.SnsCallerArn }),
+			smsRoleField("ExternalId", true, func(r SmsConfiguration) string { return r.ExternalId }),
+			smsRoleField("SnsRegion", false, func(r SmsConfiguration) string { return r.SnsRegion }),
+			eumsField("CallerArn", false, func(e EumsSms) string { return e.CallerArn }),
+			eumsField("ExternalId", true, func(e EumsSms) string { return e.ExternalId }),
+			eumsField("OriginationIdentity", false, func(e EumsSms) string { return e.OriginationIdentity }),
+			eumsField("ConfigurationSetName", false, func(e EumsSms) string { return e.ConfigurationSetName }),
+			eumsField("InEntityId", false, func(e EumsSms) string { return e.InEntityId }),
+			eumsField("InTemplateId", false, func(e EumsSms) string { return e.InTemplateId }),
+			eumsField("Region", false, func(e EumsSms) string { return e.Region }),
+		},
 		poolEnabled: func(c PoolConfig) (bool, bool) {
 			return c.SmsMfaConfiguration != nil, c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.Enabled
 		},
@@ -89,6 +111,9 @@ var (
 		Registration:     "an authenticator app",
 		CognitoName:      "SOFTWARE_TOKEN_MFA",
 		AnswersChallenge: true,
+		PoolFields: []PoolField{enabledField(func(c PoolConfig) bool {
+			return c.SoftwareTokenMfaConfiguration != nil && c.SoftwareTokenMfaConfiguration.Enabled
+		})},
 		poolEnabled: func(c PoolConfig) (bool, bool) {
 			return c.SoftwareTokenMfaConfiguration != nil, c.SoftwareTokenMfaConfiguration != nil && c.SoftwareTokenMfaConfiguration.Enabled
 		},
@@ -110,6 +135,21 @@ var (
 		Attribute: "email", CognitoName: "EMAIL_OTP",
 		AnswersChallenge: true, PresenceEnables: true,
 		PoolSettings: []string{"Message", "Subject"},
+		PoolFields: []PoolField{
+			enabledField(func(c PoolConfig) bool { return c.EmailMfaConfiguration != nil && c.EmailMfaConfiguration.Enabled }),
+			textField("Message", func(c PoolConfig) *string {
+				if c.EmailMfaConfiguration == nil {
+					return nil
+				}
+				return c.EmailMfaConfiguration.Message
+			}),
+			textField("Subject", func(c PoolConfig) *string {
+				if c.EmailMfaConfiguration == nil {
+					return nil
+				}
+				return c.EmailMfaConfiguration.Subject
+			}),
+		},
 		poolEnabled: func(c PoolConfig) (bool, bool) {
 			return c.EmailMfaConfiguration != nil, c.EmailMfaConfiguration != nil && c.EmailMfaConfiguration.Enabled
 		},
@@ -135,7 +175,12 @@ var (
 	WebAuthn = &Factor{
 		PoolBlock: "WebAuthnConfiguration", UserBlock: "WebAuthnMfaSettings", Label: "WebAuthn",
 		PoolSettings: []string{"RelyingPartyId", "UserVerification", "FactorConfiguration"},
-		poolEnabled:  func(c PoolConfig) (bool, bool) { return c.WebAuthnConfiguration != nil, false },
+		PoolFields: []PoolField{
+			webAuthnField("RelyingPartyId", func(w WebAuthnConfiguration) *string { return w.RelyingPartyId }),
+			webAuthnField("UserVerification", func(w WebAuthnConfiguration) *string { return w.UserVerification }),
+			webAuthnField("FactorConfiguration", func(w WebAuthnConfiguration) *string { return w.FactorConfiguration }),
+		},
+		poolEnabled: func(c PoolConfig) (bool, bool) { return c.WebAuthnConfiguration != nil, false },
 		copyPool: func(dst *PoolConfig, src PoolConfig) {
 			dst.WebAuthnConfiguration = nil
 			if w := src.WebAuthnConfiguration; w != nil {

@@ -205,7 +205,10 @@ const LegacyMigrate = "Migrate"
 type DesiredPool struct {
 	UserPoolId string
 	Config     PoolConfig
-	Users      []DesiredUser
+	// Posture is the declared MFA posture besides SetUserPoolMfaConfig
+	// (UpdateUserPool members, risk configurations); zero: none managed.
+	Posture Posture
+	Users   []DesiredUser
 	// LegacyMfaOptions is "" or LegacyMigrate.
 	LegacyMfaOptions string
 	// Self: the pool of a self-service run (ResolveSelf). Its configuration
@@ -348,6 +351,17 @@ type LivePool struct {
 	Exists        bool
 	Config        PoolConfig // normalised from GetUserPoolMfaConfig
 	Prerequisites Prerequisites
+	// Posture is the pool's MFA posture from DescribeUserPool, with the
+	// risk configurations of the pool and of the app clients the files
+	// name (read only when declared).
+	Posture Posture
+	// UpdateBase is the complete UpdateUserPool request that DescribeUserPool's
+	// answer makes, in AWS's JSON: posture calls change only their members of
+	// it (UpdateUserPool resets what a request omits).
+	UpdateBase map[string]any `json:"-"`
+	// RiskUnread says why the pool's risk configuration could not be
+	// read ("" when it was, or was not asked for).
+	RiskUnread string `json:"-"`
 	// EstimatedUsers is DescribeUserPool's EstimatedNumberOfUsers: how
 	// many users a whole-pool listing will find, for progress only.
 	EstimatedUsers int

@@ -3,6 +3,7 @@ package untrusted
 import (
 	"bytes"
 	"io"
+	"sync"
 )
 
 // NoCommands returns a writer that passes everything to w except what
@@ -16,11 +17,17 @@ import (
 func NoCommands(w io.Writer) io.Writer { return &noCommands{w: w} }
 
 type noCommands struct {
+	// mu serialises writes: concurrent calls (retries of reads made in
+	// parallel, a reset's users) report on one stream, and hashes is
+	// carried from one write to the next.
+	mu     sync.Mutex
 	w      io.Writer
 	hashes int // trailing '#' of what was written last, up to 2
 }
 
 func (n *noCommands) Write(p []byte) (int, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	out := p
 	// "##[" split between two writes.
 	switch {

@@ -104,7 +104,7 @@ func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*
 // verify as before. Hooks passes every call on to the caller's hooks.
 type readBack struct {
 	ctx    context.Context
-	client Cognito
+	client userReader
 	next   apply.Hooks // may be nil
 
 	mu        sync.Mutex
@@ -116,12 +116,17 @@ type readBack struct {
 
 type userKey struct{ pool, user string }
 
-func newReadBack(ctx context.Context, client Cognito, p *plan.Plan, next apply.Hooks) *readBack {
+// userReader reads one user: the port readBack needs.
+type userReader interface {
+	ReadUser(ctx context.Context, poolID, username string, poolMode state.Mode) (*state.LiveUser, error)
+}
+
+func newReadBack(ctx context.Context, client userReader, p *plan.Plan, next apply.Hooks) *readBack {
 	r := &readBack{ctx: ctx, client: client, next: next, remaining: map[userKey]int{},
 		modes: map[string]state.Mode{}, read: map[string][]*state.LiveUser{}}
 	poolChanged := map[string]bool{}
 	for _, c := range p.Calls {
-		if c.PoolRequest != nil {
+		if c.Username == "" { // any pool call: MFA configuration, posture
 			poolChanged[c.UserPoolId] = true
 		}
 	}
@@ -208,22 +213,35 @@ func (e *PoolMovedError) Error() string {
 // on one pool could otherwise interleave into a state neither planned,
 // such as users' SMS off while the pool is ON. seen, if not nil, is told
 // the mode of each pool found as expected.
-func poolCheck(client Cognito, p *plan.Plan, seen func(poolID string, mode state.Mode)) func(context.Context, string, int, []plan.Call) error {
+func poolCheck(client LiveReader, p *plan.Plan, seen func(poolID string, mode state.Mode)) func(context.Context, string, int, []plan.Call) error {
 	if p.SelfService != nil {
 		return nil // the user's token cannot read the pool
 	}
 	return func(ctx context.Context, poolID string, stage int, applied []plan.Call) error {
 		var last *state.PoolConfig
+		posture := false
 		for _, c := range applied {
 			if c.PoolRequest != nil {
 				last = c.PoolRequest
 			}
+			posture = posture || c.PostureRequest != nil || c.RiskRequest != nil
 		}
 		live, err := client.ReadLive(ctx, state.ReadSet{poolID: {}}, nil)
 		if err != nil {
 			return fmt.Errorf("re-reading user pool %s before stage %d: %w", poolID, stage, err)
 		}
-		if !plan.PoolAsExpected(p, poolID, live.Pools[poolID], last) {
+		lp := live.Pools[poolID]
+		if lp != nil && lp.Exists {
+			// The fingerprint covers the risk configurations the plan read.
+			if err := readRisk(ctx, client, lp, p.DesiredState()); err != nil {
+				return fmt.Errorf("re-reading user pool %s before stage %d: %w", poolID, stage, err)
+			}
+		}
+		expected := plan.PoolAsExpected(p, poolID, lp, last)
+		if posture {
+			expected = plan.PostureAsExpected(p, poolID, lp, applied)
+		}
+		if !expected {
 			return &PoolMovedError{UserPoolId: poolID, Stage: stage}
 		}
 		if seen != nil {
@@ -240,7 +258,7 @@ func poolCheck(client Cognito, p *plan.Plan, seen func(poolID string, mode state
 //
 // readBack holds users already read back after their calls returned, by
 // pool: they are not read again.
-func (s *Session) verify(ctx context.Context, client Cognito, p *plan.Plan, result *apply.Result, scope VerifyScope, readBack map[string][]*state.LiveUser) *Verification {
+func (s *Session) verify(ctx context.Context, client planReading, p *plan.Plan, result *apply.Result, scope VerifyScope, readBack map[string][]*state.LiveUser) *Verification {
 	v := &Verification{Scope: VerifyChanged, Desired: p.WrittenState()}
 	if scope == VerifyAll {
 		v.Scope, v.Desired = VerifyAll, p.DesiredState()

@@ -102,7 +102,14 @@ func (s *Session) Import(ctx context.Context, opts ImportOptions, sink ImportSin
 	return nil
 }
 
-func (s *Session) importPool(ctx context.Context, client Cognito, id string, opts ImportOptions, sink ImportSink) error {
+// importReading is what importing a pool needs: its configuration, then
+// its users page by page.
+type importReading interface {
+	LiveReader
+	Importing
+}
+
+func (s *Session) importPool(ctx context.Context, client importReading, id string, opts ImportOptions, sink ImportSink) error {
 	live, err := client.ReadLive(ctx, state.ReadSet{id: nil}, nil)
 	if err != nil {
 		return fmt.Errorf("reading user pool %s: %w", id, err)
@@ -110,6 +117,16 @@ func (s *Session) importPool(ctx context.Context, client Cognito, id string, opt
 	pool := live.Pools[id]
 	if pool == nil || !pool.Exists {
 		return fmt.Errorf("user pool %s does not exist (or these credentials cannot see it in %s)", id, state.Region(id))
+	}
+	if pool.Posture.ThreatProtection() != state.ThreatProtectionOff {
+		// The pool's risk configuration exists only with threat protection.
+		// One that cannot be read is left unmanaged, and the file says so.
+		if err := client.ReadRisk(ctx, pool, true, nil); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			pool.RiskUnread = err.Error()
+		}
 	}
 	if err := sink.BeginPool(pool); err != nil {
 		return err

@@ -57,7 +57,7 @@ func TestImportHandsOverOnePageAtATime(t *testing.T) {
 		name := fmt.Sprintf("u%03d", i)
 		fake.live.Users[name] = &state.LiveUser{Username: name, Exists: true}
 	}
-	s := NewSession(func(context.Context, *token.Token) (Cognito, error) { return fake, nil })
+	s := importSession(fake)
 	var progress []int
 	sink := &recordingSink{}
 	err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: UserSelection{All: true},
@@ -84,7 +84,7 @@ func TestImportSelections(t *testing.T) {
 		{UserSelection{Group: "a"}, "begin " + poolID + " OFF|users alice|end " + poolID},
 	} {
 		sink := &recordingSink{}
-		s := NewSession(func(context.Context, *token.Token) (Cognito, error) { return newFake(), nil })
+		s := importSession(newFake())
 		if err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: tc.sel}, sink); err != nil {
 			t.Fatal(err)
 		}
@@ -95,9 +95,17 @@ func TestImportSelections(t *testing.T) {
 }
 
 func TestImportRefusesAMissingUser(t *testing.T) {
-	s := NewSession(func(context.Context, *token.Token) (Cognito, error) { return newFake(), nil })
+	s := importSession(newFake())
 	err := s.Import(context.Background(), ImportOptions{PoolIDs: []string{poolID}, Users: UserSelection{Names: []string{"alice", "ghost"}}}, &recordingSink{})
 	if err == nil || !strings.Contains(err.Error(), "user ghost does not exist in user pool "+poolID) {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// importSession is a session whose client is f, for import: live state
+// and listings of users.
+func importSession(f *fakeCognito) *Session {
+	return NewSession(func(context.Context, *token.Token) (Cognito, error) {
+		return ports{LiveReader: f, Importing: f}, nil
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 
+	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
@@ -104,10 +105,27 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	if len(limits) > 0 || authFactors.Calls > 0 || len(authFactors.Notes) > 0 {
 		p.Reads = &plan.Reads{Limits: limits, AuthFactors: authFactors}
 	}
+	fullUpdateRequests(p, live)
 	p.Partial = slices.Clone(opts.Targets)
 	p.Created = s.now()
 	// The files' own warnings travel with the plan, so every view shows them once.
 	p.Diagnostics = append(diags, p.Diagnostics...)
 	p.Diagnostics.Sort()
 	return &Planned{Plan: p}, nil
+}
+
+// fullUpdateRequests gives each UpdateUserPool call the complete request it
+// would send against the pool as read (for -o cli), secrets masked.
+func fullUpdateRequests(p *plan.Plan, live state.Live) {
+	for i, c := range p.Calls {
+		lp := live.Pools[c.UserPoolId]
+		if c.PostureRequest == nil || lp == nil || lp.UpdateBase == nil {
+			continue
+		}
+		req := cognito.UpdateRequest(c.UserPoolId, lp.UpdateBase, *c.PostureRequest)
+		if sms, ok := req["SmsConfiguration"].(map[string]any); ok && sms["ExternalId"] != nil {
+			sms["ExternalId"] = state.SecretMarker
+		}
+		p.Calls[i].FullRequest = req
+	}
 }

@@ -9,13 +9,14 @@ import (
 
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // readLive reads what desired needs: for a self-service pool the token's
 // user (GetUser); for any other pool what its ReadSet names, after listing
 // the users of each LegacyMfaOptions: Migrate pool to find those with
 // legacy MFAOptions, who are read too.
-func readLive(ctx context.Context, client Cognito, desired state.Desired, progress func(done, total int)) (state.Live, error) {
+func readLive(ctx context.Context, client planReading, desired state.Desired, progress func(done, total int)) (state.Live, error) {
 	for _, dp := range desired.Pools {
 		if !dp.Self {
 			continue
@@ -52,13 +53,41 @@ func readLive(ctx context.Context, client Cognito, desired state.Desired, progre
 			lp.LegacyScanned, lp.LegacyUsers = true, names
 		}
 	}
-	return live, err
+	if err != nil {
+		return live, err
+	}
+	for _, dp := range desired.Pools {
+		if lp := live.Pools[dp.UserPoolId]; lp != nil && lp.Exists {
+			if err := readRisk(ctx, client, lp, state.Desired{Pools: []state.DesiredPool{dp}}); err != nil {
+				return live, err
+			}
+		}
+	}
+	return live, nil
+}
+
+// readRisk reads the risk configurations desired declares for lp's pool
+// (DescribeRiskConfiguration is not part of ReadLive: only declared ones
+// are read).
+func readRisk(ctx context.Context, client RiskReading, lp *state.LivePool, desired state.Desired) error {
+	for _, dp := range desired.Pools {
+		if dp.UserPoolId != lp.UserPoolId {
+			continue
+		}
+		pool, clients := plan.ReadRiskOf(dp.Posture)
+		if !pool && len(clients) == 0 {
+			return nil
+		}
+		lp.Posture.RiskConfiguration, lp.Posture.AppClients = nil, nil
+		return client.ReadRisk(ctx, lp, pool, clients)
+	}
+	return nil
 }
 
 // readLiveExcept is readLive for what desired needs less the users known
 // already (by pool), which are added to the live state read: verification
 // with the users read back as their calls returned.
-func readLiveExcept(ctx context.Context, client Cognito, desired state.Desired, known map[string][]*state.LiveUser) (state.Live, error) {
+func readLiveExcept(ctx context.Context, client planReading, desired state.Desired, known map[string][]*state.LiveUser) (state.Live, error) {
 	if len(known) == 0 {
 		return readLive(ctx, client, desired, nil)
 	}

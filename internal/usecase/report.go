@@ -10,7 +10,6 @@ import (
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
-	"github.com/mfactl/mfactl/schema"
 )
 
 // The states a report counts users by. Each user is counted once: legacy
@@ -82,6 +81,70 @@ type PoolReport struct {
 	Violations []Violation
 	// Users is every user read, for the per-user forms (CSV).
 	Users []UserReport `json:"-"`
+	// Posture is what besides the MFA mode decides whether a sign-in is
+	// challenged for MFA.
+	Posture PostureReport
+}
+
+// PostureReport is a pool's MFA posture as read.
+type PostureReport struct {
+	Tier             string // LITE | ESSENTIALS | PLUS; "" if Cognito did not say
+	ThreatProtection string // OFF | AUDIT | ENFORCED
+	// DeviceRemembering is "off", "always" or "user opt-in", with
+	// ", remembered devices skip MFA" when they do.
+	DeviceRemembering string
+	// FirstAuthFactors is the sign-in policy (empty: Cognito did not say).
+	FirstAuthFactors []string
+	// RiskActions are the risk configurations read: the pool's (Client
+	// empty) and those of the app clients the files name.
+	RiskActions []ClientRiskActions `json:",omitempty"`
+}
+
+// ClientRiskActions is one risk configuration's actions by risk level.
+type ClientRiskActions struct {
+	Client                 string `json:",omitempty"`
+	Low, Medium, High      string `json:",omitempty"`
+	CompromisedCredentials string `json:",omitempty"`
+}
+
+// postureReport summarises a live posture.
+func postureReport(p state.Posture) PostureReport {
+	r := PostureReport{Tier: p.UserPoolTier, ThreatProtection: p.ThreatProtection(), DeviceRemembering: "off", FirstAuthFactors: []string{}}
+	if d := p.DeviceConfiguration; d != nil {
+		r.DeviceRemembering = "always"
+		if d.DeviceOnlyRememberedOnUserPrompt {
+			r.DeviceRemembering = "user opt-in"
+		}
+		if d.ChallengeRequiredOnNewDevice {
+			r.DeviceRemembering += ", remembered devices skip MFA"
+		}
+	}
+	if s := p.SignInPolicy; s != nil {
+		r.FirstAuthFactors = append(r.FirstAuthFactors, s.AllowedFirstAuthFactors...)
+	}
+	for _, cr := range p.Risks() {
+		a := ClientRiskActions{Client: cr.ClientId}
+		if at := cr.RiskConfiguration.AccountTakeoverRiskConfiguration; at != nil {
+			for _, l := range at.Actions.Levels() {
+				if l.Action == nil {
+					continue
+				}
+				switch l.Name {
+				case "LowAction":
+					a.Low = l.Action.EventAction
+				case "MediumAction":
+					a.Medium = l.Action.EventAction
+				case "HighAction":
+					a.High = l.Action.EventAction
+				}
+			}
+		}
+		if cc := cr.RiskConfiguration.CompromisedCredentialsRiskConfiguration; cc != nil {
+			a.CompromisedCredentials = cc.Actions.EventAction
+		}
+		r.RiskActions = append(r.RiskActions, a)
+	}
+	return r
 }
 
 // UnknownUser is a user whose MFA settings Cognito cannot confirm.
@@ -128,7 +191,10 @@ func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, erro
 	var desired state.Desired
 	fromFiles := len(opts.Files) > 0
 	if fromFiles {
-		d, diags := schema.Load(opts.Files, opts.Stdin)
+		d, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
+		if err != nil {
+			return nil, err
+		}
 		if diags.HasErrors() {
 			rep.Diagnostics = diags
 			return rep, nil
@@ -158,6 +224,16 @@ func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, erro
 	live, err := client.ReadLive(ctx, desired.ReadSet(), progress)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
+	}
+	for _, dp := range desired.Pools {
+		lp := live.Pools[dp.UserPoolId]
+		if lp == nil || !lp.Exists || lp.Posture.ThreatProtection() == state.ThreatProtectionOff {
+			continue // risk configurations exist only with threat protection
+		}
+		_, clients := plan.ReadRiskOf(dp.Posture)
+		if err := client.ReadRisk(ctx, lp, true, clients); err != nil {
+			return nil, fmt.Errorf("reading live state: %w", err)
+		}
 	}
 	for _, dp := range desired.Pools {
 		if lp := live.Pools[dp.UserPoolId]; lp != nil && !lp.Exists {
@@ -194,6 +270,7 @@ func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, erro
 func poolReport(dp state.DesiredPool, lp *state.LivePool, p *plan.Plan, fromFiles bool) PoolReport {
 	pr := PoolReport{UserPoolId: dp.UserPoolId, MfaConfiguration: lp.Config.MfaConfiguration,
 		Counts: map[string]int{}, Preferred: map[string]int{}, UsersWithoutMfa: []string{}, Violations: []Violation{},
+		Posture:    postureReport(lp.Posture),
 		Unreadable: lp.Unreadable}
 	for _, f := range state.Factors {
 		if on(f, lp.Config) {

@@ -16,9 +16,9 @@ import (
 // top of ReadLive: listings at the UserList quota, a group's precedence,
 // and one AdminGetUser per listed user at the UserRead quota.
 type Selecting interface {
-	ListUsersFiltered(ctx context.Context, poolID, filter string, attributes []string, each func(cognito.ListedUser) error) error
-	ListUsersInGroup(ctx context.Context, poolID, group string, each func(cognito.ListedUser) error) error
-	GetGroup(ctx context.Context, poolID, name string) (cognito.Group, error)
+	ListUsersFiltered(ctx context.Context, poolID, filter string, attributes []string, each func(state.ListedUser) error) error
+	ListUsersInGroup(ctx context.Context, poolID, group string, each func(state.ListedUser) error) error
+	GetGroup(ctx context.Context, poolID, name string) (state.Group, error)
 	ReadUser(ctx context.Context, poolID, username string, poolMode state.Mode) (*state.LiveUser, error)
 	// ReadersInFlight is how many ReadUser calls to keep going at once.
 	ReadersInFlight() int
@@ -118,7 +118,7 @@ func (r *selectionReader) list(ctx context.Context, s selection, reads chan<- us
 	r.mu.Lock()
 	lp.Selections[s.policy] = live
 	r.mu.Unlock()
-	each := func(u cognito.ListedUser) error {
+	each := func(u state.ListedUser) error {
 		r.mu.Lock()
 		live.Usernames = append(live.Usernames, u.Username)
 		r.listed++

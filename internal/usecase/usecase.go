@@ -17,23 +17,61 @@ import (
 	"github.com/mfactl/mfactl/schema"
 )
 
-// Cognito is what the use cases need from Cognito: reading live state,
-// listing and reading a pool's users for import, and the calls of a plan.
-// *cognito.Client satisfies it; tests use the emulator.
-type Cognito interface {
+// The ports: what each use case needs from Cognito, one small interface
+// each, as a database driver is composed of its parts. *cognito.Client
+// satisfies all of them; a test fakes only the ports its use case uses.
+
+// LiveReader reads the live state of pools and users: plan, apply's
+// staleness checks and verification, report.
+type LiveReader interface {
 	ReadLive(ctx context.Context, rs state.ReadSet, progress func(done, total int)) (state.Live, error)
+	RiskReading
+}
+
+// RiskReading reads the risk configuration of a pool (pool set) and of app
+// clients into lp.Posture: the posture's live state.
+type RiskReading interface {
+	ReadRisk(ctx context.Context, lp *state.LivePool, pool bool, clientIDs []string) error
+}
+
+// Importing lists a pool's users a page at a time and reads them: import
+// and init.
+type Importing interface {
 	ListUsers(ctx context.Context, poolID, group string, page func(usernames []string) error) error
 	ReadUsers(ctx context.Context, poolID string, poolMode state.Mode, usernames []string) ([]*state.LiveUser, error)
-	// LegacyUsers lists a pool's users with legacy MFAOptions (ListUsers pages).
+}
+
+// LegacyReading lists a pool's users with legacy MFAOptions (ListUsers
+// pages): LegacyMfaOptions: Migrate.
+type LegacyReading interface {
 	LegacyUsers(ctx context.Context, poolID string) ([]string, error)
-	// ReadSelf reads the user of a self-service client's access token.
+}
+
+// SelfService reads and registers for the user of a self-service client's
+// access token: ReadSelf reads them; AssociateSoftwareToken and
+// VerifySoftwareToken register an authenticator app.
+type SelfService interface {
 	ReadSelf(ctx context.Context) (*state.LiveUser, error)
-	// AssociateSoftwareToken and VerifySoftwareToken register an
-	// authenticator app for a self-service client's user.
 	AssociateSoftwareToken(ctx context.Context) (string, error)
 	VerifySoftwareToken(ctx context.Context, code, deviceName string) error
+}
+
+// Cognito is every port, the client a Session makes: the reads above, the
+// policies' listings (Selecting) and the calls of a plan (apply.Cognito).
+type Cognito interface {
+	LiveReader
+	Importing
+	LegacyReading
+	SelfService
 	Selecting
 	apply.Cognito
+}
+
+// planReading is what reading the live state for a plan needs.
+type planReading interface {
+	LiveReader
+	LegacyReading
+	ReadSelf(ctx context.Context) (*state.LiveUser, error)
 }
 
 // Connect makes the Cognito client: with tok, a self-service client that

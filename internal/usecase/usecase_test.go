@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
 )
@@ -100,51 +100,35 @@ func (f *fakeCognito) AdminSetUserSettings(context.Context, string, string, []st
 	return errors.New("fakeCognito: no legacy MFAOptions")
 }
 
-func (f *fakeCognito) LegacyUsers(context.Context, string) ([]string, error) {
-	return nil, errors.New("fakeCognito: no legacy MFAOptions")
-}
-
-func (f *fakeCognito) ReadSelf(context.Context) (*state.LiveUser, error) {
-	return nil, errors.New("fakeCognito: no self-service")
-}
-
-func (f *fakeCognito) AssociateSoftwareToken(context.Context) (string, error) {
-	return "", errors.New("fakeCognito: no self-service")
-}
-
-func (f *fakeCognito) VerifySoftwareToken(context.Context, string, string) error {
-	return errors.New("fakeCognito: no self-service")
-}
-
 // ReadersInFlight reads with a few workers, so that reads overlap.
 func (f *fakeCognito) ReadersInFlight() int { return 4 }
 
 // The fake lists every user for AllUsers and the members of groups; it
 // filters nothing (filters are tested against the emulator).
-func (f *fakeCognito) ListUsersFiltered(_ context.Context, _, filter string, _ []string, each func(cognito.ListedUser) error) error {
+func (f *fakeCognito) ListUsersFiltered(_ context.Context, _, filter string, _ []string, each func(state.ListedUser) error) error {
 	if filter != "" {
 		return errors.New("the fake does not filter")
 	}
 	return f.listNames(slices.Sorted(maps.Keys(f.live.Users)), each)
 }
 
-func (f *fakeCognito) ListUsersInGroup(_ context.Context, _, group string, each func(cognito.ListedUser) error) error {
+func (f *fakeCognito) ListUsersInGroup(_ context.Context, _, group string, each func(state.ListedUser) error) error {
 	return f.listNames(f.groups[group], each)
 }
 
-func (f *fakeCognito) listNames(names []string, each func(cognito.ListedUser) error) error {
+func (f *fakeCognito) listNames(names []string, each func(state.ListedUser) error) error {
 	f.listings++
 	for _, n := range names {
-		if err := each(cognito.ListedUser{Username: n}); err != nil {
+		if err := each(state.ListedUser{Username: n}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (f *fakeCognito) GetGroup(_ context.Context, _, name string) (cognito.Group, error) {
+func (f *fakeCognito) GetGroup(_ context.Context, _, name string) (state.Group, error) {
 	_, ok := f.groups[name]
-	return cognito.Group{Name: name, Exists: ok}, nil
+	return state.Group{Name: name, Exists: ok}, nil
 }
 
 func (f *fakeCognito) ReadUser(_ context.Context, _, username string, _ state.Mode) (*state.LiveUser, error) {
@@ -167,10 +151,24 @@ func writeFile(t *testing.T, text string) string {
 	return path
 }
 
+// ports assembles a Cognito from fakes of the ports a test uses; a port
+// left out panics when called.
+type ports struct {
+	LiveReader
+	Importing
+	LegacyReading
+	SelfService
+	Selecting
+	apply.Cognito
+}
+
+// sessionOf is a session whose client is f: live state, the policies'
+// listings and a plan's calls, and no import, legacy MFAOptions or
+// self-service.
 func sessionOf(f *fakeCognito, connects *int) *Session {
 	return NewSession(func(context.Context, *token.Token) (Cognito, error) {
 		*connects++
-		return f, nil
+		return ports{LiveReader: f, Selecting: f, Cognito: f}, nil
 	})
 }
 
@@ -405,19 +403,24 @@ func TestAnInterruptStopsLoadingAtOnce(t *testing.T) {
 	stdin, w := io.Pipe()
 	defer w.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	errs := make(chan error, 2)
+	errs := make(chan error, 3)
 	go func() {
 		_, err := Validate(ctx, []string{"-"}, stdin)
 		errs <- err
 	}()
-	connects := 0
+	connects, reportConnects := 0, 0
 	s := sessionOf(newFake(), &connects)
 	go func() {
 		_, err := s.Plan(ctx, PlanOptions{Files: []string{"-"}, Stdin: stdin})
 		errs <- err
 	}()
+	reports := sessionOf(newFake(), &reportConnects)
+	go func() {
+		_, err := reports.Report(ctx, ReportOptions{Files: []string{"-"}, Stdin: stdin})
+		errs <- err
+	}()
 	cancel()
-	for range 2 {
+	for range 3 {
 		select {
 		case err := <-errs:
 			if !errors.Is(err, context.Canceled) {
@@ -427,7 +430,19 @@ func TestAnInterruptStopsLoadingAtOnce(t *testing.T) {
 			t.Fatal("loading went on after the interrupt")
 		}
 	}
-	if connects != 0 {
-		t.Fatal("an interrupted plan connected to Cognito")
+	if connects != 0 || reportConnects != 0 {
+		t.Fatal("an interrupted plan or report connected to Cognito")
 	}
+}
+
+func (f *fakeCognito) ReadRisk(context.Context, *state.LivePool, bool, []string) error {
+	return errors.New("fakeCognito: no risk configurations")
+}
+
+func (f *fakeCognito) UpdateUserPool(context.Context, string, state.Posture) error {
+	return errors.New("fakeCognito: no posture calls")
+}
+
+func (f *fakeCognito) SetRiskConfiguration(context.Context, string, string, state.RiskConfiguration) error {
+	return errors.New("fakeCognito: no posture calls")
 }

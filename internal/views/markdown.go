@@ -37,7 +37,8 @@ func (o MarkdownOptions) budget() int {
 }
 
 // PlanHeadline is the one-line outcome of a plan for a comment:
-// "3 pools, 41 calls: 2 pool changes, 39 users".
+// "3 pools, 41 calls: 2 pool changes, 39 users" (pool changes: the calls
+// that write a pool's configuration or posture).
 func PlanHeadline(p *plan.Plan) string {
 	pools := Plural(len(p.Pools), "pool")
 	if errs, warns := diagnosticCounts(p.Diagnostics); errs > 0 {
@@ -51,8 +52,9 @@ func PlanHeadline(p *plan.Plan) string {
 		return fmt.Sprintf("%s, no changes: %s in sync", pools, Plural(p.UsersInSync(), "user"))
 	}
 	counts := p.CallCounts()
+	poolCalls := counts[plan.SetUserPoolMfaConfig] + counts[plan.UpdateUserPool] + counts[plan.SetRiskConfiguration]
 	return fmt.Sprintf("%s, %s: %s, %s", pools, Plural(len(p.Calls), "call"),
-		Plural(counts[plan.SetUserPoolMfaConfig], "pool change"), Plural(counts[plan.AdminSetUserMFAPreference], "user"))
+		Plural(poolCalls, "pool change"), Plural(counts[plan.AdminSetUserMFAPreference], "user"))
 }
 
 // RenderPlanMarkdown writes p as a pull-request comment: the headline, the
@@ -237,7 +239,7 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 	switch n := len(pc.Users); {
 	case pc.Desired != nil && n > 0:
 		what = fmt.Sprintf("the pool configuration and %s change", Plural(n, "user"))
-	case pc.Desired != nil:
+	case pc.Desired != nil || pc.Posture != nil:
 		what = "the pool configuration changes"
 	case n == 1:
 		what = "1 user changes"
@@ -252,13 +254,15 @@ func (md *markdown) pool(pc plan.PoolChange, users poolUsers, stages *poolStages
 
 	var diff []string
 	diff = append(diff, "  user pool "+pc.UserPoolId+atLine(md, pc.Pos.File, pc.Pos.Line))
-	if pc.Live != nil && pc.Desired != nil {
-		for _, d := range diffPool(*pc.Live, *pc.Desired) {
-			diff = append(diff, diffLines(d, "")...)
-		}
-		if keepsSmsRole(*pc.Live, *pc.Desired) {
-			diff = append(diff, "  # "+smsRoleKept)
-		}
+	poolDiff := pc.Diff()
+	for _, d := range poolFieldDiffs(poolDiff.Fields) {
+		diff = append(diff, diffLines(d, "")...)
+	}
+	if keepsSmsRole(poolDiff) {
+		diff = append(diff, "  # "+smsRoleKept)
+	}
+	for _, d := range diffPosture(pc.Posture) {
+		diff = append(diff, diffLines(d, "")...)
 	}
 	user := func(uc plan.UserChange, lines []fieldDiff) {
 		heading := "  user " + untrusted.Name(uc.Username)

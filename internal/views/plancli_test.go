@@ -1,10 +1,12 @@
 package views
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -53,5 +55,58 @@ func TestPlanCLIMarksUncertainCalls(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("script lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// Every operation a plan may call, in every stage it runs in, becomes a
+// command the AWS CLI knows, under a named stage: a call without a CLI name
+// would print "aws cognito-idp  --region" and stop the script there.
+func TestPlanCLINamesEveryOperation(t *testing.T) {
+	for _, name := range plan.Operations {
+		op, _ := operations.Lookup(string(name))
+		for _, stage := range op.Stages {
+			c := plan.Call{Operation: name, UserPoolId: "eu-west-1_A", Username: "alice", Stage: stage}
+			switch name {
+			case plan.SetUserPoolMfaConfig:
+				c.Username = ""
+				c.PoolRequest = &state.PoolConfig{MfaConfiguration: state.ModeOff}
+			case plan.AdminSetUserSettings:
+				c.LegacyRequest = &[]state.MFAOption{}
+			default:
+				c.UserRequest = &state.UserSettings{SoftwareTokenMfaSettings: &state.FactorSettings{Enabled: true}}
+			}
+			var b strings.Builder
+			if err := RenderPlanCLI(&b, &plan.Plan{Calls: []plan.Call{c}}); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for _, want := range []string{
+				fmt.Sprintf("stage %d (%s)", stage, operations.StageName(stage)),
+				"aws cognito-idp " + op.CLI + " --region eu-west-1 --cli-input-json '",
+			} {
+				if op.CLI == "" || operations.StageName(stage) == "" || !strings.Contains(b.String(), want) {
+					t.Errorf("%s in stage %d: the script lacks %q:\n%s", name, stage, want, b.String())
+				}
+			}
+		}
+	}
+}
+
+// A self-service call's access token comes from MFACTL_ACCESS_TOKEN, the
+// variable mfactl reads, and the shell refuses the command without it.
+func TestShellJSONTakesTheAccessTokenFromTheEnvironment(t *testing.T) {
+	body := `{"AccessToken":"` + plan.AccessTokenMarker + `","SoftwareTokenMfaSettings":{"Enabled":true}}`
+	quoted, secretVar := shellJSON(body, "eu-west-1_A")
+	if secretVar != "MFACTL_ACCESS_TOKEN" || strings.Contains(quoted, "sensitive") {
+		t.Fatalf("quoted %s, variable %q", quoted, secretVar)
+	}
+	sh := exec.Command("/bin/sh", "-c", "printf %s "+quoted)
+	sh.Env = []string{"MFACTL_ACCESS_TOKEN=eyJ.token"}
+	if out, err := sh.Output(); err != nil || string(out) != `{"AccessToken":"eyJ.token","SoftwareTokenMfaSettings":{"Enabled":true}}` {
+		t.Errorf("the shell reads %s (%v)", out, err)
+	}
+	sh = exec.Command("/bin/sh", "-c", "printf %s "+quoted)
+	sh.Env = []string{}
+	if out, err := sh.CombinedOutput(); err == nil || !strings.Contains(string(out), "set it to your access token") {
+		t.Errorf("without the variable the shell ran it: %v %s", err, out)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/plan"
@@ -165,14 +166,16 @@ func at(pos state.Pos) string {
 
 func (r textRenderer) pool(pc plan.PoolChange) {
 	r.line(0, r.s.Yellow("~ user pool "+pc.UserPoolId)+r.s.Dim(at(pc.Pos)))
-	if pc.Live != nil && pc.Desired != nil {
-		diffs := diffPool(*pc.Live, *pc.Desired)
-		for i, d := range diffs {
-			r.line(4, r.symbolLine(d))
-			if lastSmsLine(diffs, i) && keepsSmsRole(*pc.Live, *pc.Desired) {
-				r.line(6, r.s.Dim("# "+smsRoleKept))
-			}
+	diff := pc.Diff()
+	diffs := poolFieldDiffs(diff.Fields)
+	for i, d := range diffs {
+		r.line(4, r.symbolLine(d))
+		if lastSmsLine(diffs, i) && keepsSmsRole(diff) {
+			r.line(6, r.s.Dim("# "+smsRoleKept))
 		}
+	}
+	for _, d := range diffPosture(pc.Posture) {
+		r.line(4, r.symbolLine(d))
 	}
 	if m := pc.LegacyMigration; m != nil && m.Migrated > 0 {
 		r.line(4, r.s.Yellow(fmt.Sprintf("~ LegacyMfaOptions: Migrate: %s with legacy SMS MFAOptions move to SMSMfaSettings, then their MFAOptions are cleared",
@@ -331,7 +334,7 @@ func (r textRenderer) calls(calls []plan.Call) {
 		if n := migrationRun(calls[i:]); n > 1 {
 			// LegacyMfaOptions: Migrate: one line for the run of calls.
 			number := fmt.Sprintf("%*d-%d.", width, i+1, i+n)
-			r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s, %s", number, c.Operation, c.UserPoolId, Plural(n, "user")))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, stageName(c.Stage))))
+			r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s, %s", number, c.Operation, c.UserPoolId, Plural(n, "user")))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, operations.StageName(c.Stage))))
 			r.line(2+len(number)+1, r.s.Dim("# "+c.Reason))
 			i += n - 1
 			continue
@@ -341,7 +344,7 @@ func (r textRenderer) calls(calls []plan.Call) {
 			target += " " + untrusted.Name(c.Username)
 		}
 		number := fmt.Sprintf("%*d.", width, i+1)
-		r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s", number, c.Operation, target))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, stageName(c.Stage))))
+		r.line(2, r.s.Cyan(fmt.Sprintf("%s %s %s", number, c.Operation, target))+r.s.Dim(fmt.Sprintf("  [stage %d: %s]", c.Stage, operations.StageName(c.Stage))))
 		indent := 2 + len(number) + 1
 		if c.Reason != "" {
 			r.line(indent, r.s.Dim("# "+c.Reason))
@@ -374,20 +377,6 @@ func (r textRenderer) stages(calls []plan.Call) {
 	}
 	r.line(2, r.s.Dim("(--verbose or -o json shows every call and its request)"))
 	r.line(0, "")
-}
-
-func stageName(stage int) string {
-	switch stage {
-	case plan.StageWidenPool:
-		return "pool, before users"
-	case plan.StageUsers:
-		return "users"
-	case plan.StageNarrowPool:
-		return "pool, after users"
-	case plan.StageLegacy:
-		return "legacy MFAOptions, after users"
-	}
-	return "?"
 }
 
 func (r textRenderer) diagnostics(l diag.List) {
@@ -493,107 +482,40 @@ type fieldDiff struct {
 	from, to string
 }
 
-// poolFields lists the fields of a pool configuration in display order,
-// each with how to read it; absent (false) means the field is not there.
-var poolFields = []struct {
-	key string
-	get func(c state.PoolConfig) (string, bool)
-}{
-	{"MfaConfiguration", func(c state.PoolConfig) (string, bool) { return quote(string(c.MfaConfiguration)) }},
-	{"SoftwareTokenMfaConfiguration.Enabled", func(c state.PoolConfig) (string, bool) {
-		return strconv.FormatBool(c.SoftwareTokenMfaConfiguration != nil && c.SoftwareTokenMfaConfiguration.Enabled), true
-	}},
-	{"SmsMfaConfiguration.Enabled", func(c state.PoolConfig) (string, bool) {
-		return strconv.FormatBool(c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.Enabled), true
-	}},
-	{"SmsMfaConfiguration.SmsAuthenticationMessage", func(c state.PoolConfig) (string, bool) {
-		if c.SmsMfaConfiguration == nil {
-			return "", false
+// poolFieldDiffs are a plan's pool-field changes as diff lines.
+func poolFieldDiffs(changes []plan.FieldChange) []fieldDiff {
+	out := make([]fieldDiff, len(changes))
+	for i, c := range changes {
+		d := fieldDiff{kind: '~', key: c.Field, from: fieldValue(c.From, c.Secret), to: fieldValue(c.To, c.Secret)}
+		switch {
+		case c.From == nil:
+			d.kind = '+'
+		case c.To == nil:
+			d.kind = '-'
 		}
-		return quotePtr(c.SmsMfaConfiguration.SmsAuthenticationMessage)
-	}},
-	{"SmsMfaConfiguration.SmsConfiguration.SnsCallerArn", smsRoleField(func(r *state.SmsConfiguration) string { return r.SnsCallerArn })},
-	{"SmsMfaConfiguration.SmsConfiguration.ExternalId", func(c state.PoolConfig) (string, bool) {
-		if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration.ExternalId != "" {
-			return c.SmsMfaConfiguration.SmsConfiguration.ExternalId, true // always a marker here: plan changes never hold secrets
-		}
-		return "", false
-	}},
-	{"SmsMfaConfiguration.SmsConfiguration.SnsRegion", smsRoleField(func(r *state.SmsConfiguration) string { return r.SnsRegion })},
-	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.CallerArn", eumsField(func(e *state.EumsSms) string { return e.CallerArn })},
-	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.ExternalId", func(c state.PoolConfig) (string, bool) {
-		if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration.EumsSms != nil {
-			id := c.SmsMfaConfiguration.SmsConfiguration.EumsSms.ExternalId
-			return id, id != "" // always a marker here: plan changes never hold secrets
-		}
-		return "", false
-	}},
-	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.OriginationIdentity", eumsField(func(e *state.EumsSms) string { return e.OriginationIdentity })},
-	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.ConfigurationSetName", eumsField(func(e *state.EumsSms) string { return e.ConfigurationSetName })},
-	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.InEntityId", eumsField(func(e *state.EumsSms) string { return e.InEntityId })},
-	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.InTemplateId", eumsField(func(e *state.EumsSms) string { return e.InTemplateId })},
-	{"SmsMfaConfiguration.SmsConfiguration.EumsSms.Region", eumsField(func(e *state.EumsSms) string { return e.Region })},
-	{"EmailMfaConfiguration.Enabled", func(c state.PoolConfig) (string, bool) {
-		return strconv.FormatBool(c.EmailMfaConfiguration != nil && c.EmailMfaConfiguration.Enabled), true
-	}},
-	{"EmailMfaConfiguration.Message", func(c state.PoolConfig) (string, bool) {
-		if c.EmailMfaConfiguration == nil {
-			return "", false
-		}
-		return quotePtr(c.EmailMfaConfiguration.Message)
-	}},
-	{"EmailMfaConfiguration.Subject", func(c state.PoolConfig) (string, bool) {
-		if c.EmailMfaConfiguration == nil {
-			return "", false
-		}
-		return quotePtr(c.EmailMfaConfiguration.Subject)
-	}},
-	{"WebAuthnConfiguration.RelyingPartyId", webAuthnField(func(w *state.WebAuthnConfiguration) *string { return w.RelyingPartyId })},
-	{"WebAuthnConfiguration.UserVerification", webAuthnField(func(w *state.WebAuthnConfiguration) *string { return w.UserVerification })},
-	{"WebAuthnConfiguration.FactorConfiguration", webAuthnField(func(w *state.WebAuthnConfiguration) *string { return w.FactorConfiguration })},
+		out[i] = d
+	}
+	return out
 }
 
-func smsRoleField(get func(*state.SmsConfiguration) string) func(state.PoolConfig) (string, bool) {
-	return func(c state.PoolConfig) (string, bool) {
-		if c.SmsMfaConfiguration == nil || c.SmsMfaConfiguration.SmsConfiguration == nil {
-			return "", false
+// fieldValue shows a pool field's value: a switch as true or false, text
+// quoted, a secret's marker as it is.
+func fieldValue(v any, secret bool) string {
+	switch v := v.(type) {
+	case bool:
+		return strconv.FormatBool(v)
+	case string:
+		if secret {
+			return v
 		}
-		return quote(get(c.SmsMfaConfiguration.SmsConfiguration))
+		return strconv.Quote(v)
 	}
+	return ""
 }
 
-// eumsField reads a member of an EumsSms sender.
-func eumsField(get func(*state.EumsSms) string) func(state.PoolConfig) (string, bool) {
-	return func(c state.PoolConfig) (string, bool) {
-		if c.SmsMfaConfiguration == nil || c.SmsMfaConfiguration.SmsConfiguration == nil || c.SmsMfaConfiguration.SmsConfiguration.EumsSms == nil {
-			return "", false
-		}
-		return quote(get(c.SmsMfaConfiguration.SmsConfiguration.EumsSms))
-	}
-}
-
-func webAuthnField(get func(*state.WebAuthnConfiguration) *string) func(state.PoolConfig) (string, bool) {
-	return func(c state.PoolConfig) (string, bool) {
-		if c.WebAuthnConfiguration == nil {
-			return "", false
-		}
-		return quotePtr(get(c.WebAuthnConfiguration))
-	}
-}
-
-func quote(s string) (string, bool) {
-	if s == "" {
-		return "", false
-	}
-	return strconv.Quote(s), true
-}
-
-func quotePtr(s *string) (string, bool) {
-	if s == nil {
-		return "", false
-	}
-	return strconv.Quote(*s), true
-}
+// keepsSmsRole reports whether the plan switches SMS MFA off while the
+// pool keeps its SMS role (see state.PoolField.KeptWhenOff).
+func keepsSmsRole(d plan.PoolDiff) bool { return slices.Contains(d.Kept, state.SMS) }
 
 // smsRoleKept says why a plan that switches SMS MFA off shows no change
 // to the SMS role.
@@ -603,41 +525,6 @@ const smsRoleKept = "the pool keeps its SMS role (SmsConfiguration): switching S
 func lastSmsLine(diffs []fieldDiff, i int) bool {
 	const sms = "SmsMfaConfiguration."
 	return strings.HasPrefix(diffs[i].key, sms) && (i+1 == len(diffs) || !strings.HasPrefix(diffs[i+1].key, sms))
-}
-
-// keepsSmsRole reports whether SMS MFA goes off while live has an SMS role:
-// SetUserPoolMfaConfig without an SMS block switches SMS MFA off, but the
-// pool keeps its SmsConfiguration (DescribeUserPool still shows it, and
-// mfactl reuses it when SMS comes back), so the role is not "removed".
-func keepsSmsRole(live, desired state.PoolConfig) bool {
-	return live.SmsMfaConfiguration != nil && live.SmsMfaConfiguration.SmsConfiguration != nil &&
-		(desired.SmsMfaConfiguration == nil || !desired.SmsMfaConfiguration.Enabled)
-}
-
-// diffPool lists the fields that differ between two masked pool
-// configurations. A desired secret marked SecretFromLive is the live one.
-func diffPool(live, desired state.PoolConfig) []fieldDiff {
-	var out []fieldDiff
-	keepRole := keepsSmsRole(live, desired)
-	for _, f := range poolFields {
-		if keepRole && strings.HasPrefix(f.key, "SmsMfaConfiguration.SmsConfiguration.") {
-			continue
-		}
-		from, inLive := f.get(live)
-		to, inDesired := f.get(desired)
-		if inLive && inDesired && to == string(plan.SecretFromLive) {
-			continue
-		}
-		switch {
-		case inLive && inDesired && from != to:
-			out = append(out, fieldDiff{kind: '~', key: f.key, from: from, to: to})
-		case !inLive && inDesired:
-			out = append(out, fieldDiff{kind: '+', key: f.key, to: to})
-		case inLive && !inDesired:
-			out = append(out, fieldDiff{kind: '-', key: f.key, from: from})
-		}
-	}
-	return out
 }
 
 // enabledOrNil is a user's factor as the plan compares it: nil unless enabled.

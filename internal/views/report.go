@@ -102,6 +102,10 @@ func (v reportText) Report(r *usecase.Report) error {
 		if len(p.Unreadable) > 0 {
 			fmt.Fprintf(w, "  Not fully readable: Cognito's answer holds %s, which this mfactl cannot read (upgrade mfactl); the configuration shown may be incomplete\n", strings.Join(p.Unreadable, ", "))
 		}
+		fmt.Fprintf(w, "  posture: %s\n", postureLine(p.Posture, false))
+		for _, a := range p.Posture.RiskActions {
+			fmt.Fprintf(w, "    risk actions of %s: %s\n", riskSubject(a), riskLine(a))
+		}
 		fmt.Fprintf(w, "  users: %s (%s)\n", readCount(p), p.Selection)
 		for _, st := range usecase.ReportStates {
 			line := fmt.Sprintf("    %-18s %d", stateLabels[st]+":", p.Counts[st])
@@ -260,6 +264,10 @@ func (v reportCSV) Report(r *usecase.Report) error {
 			violations[x.Username] = append(violations[x.Username], x.Reason)
 			policies[x.Username] = append(policies[x.Username], x.Policy)
 		}
+		// The pool's posture is a row of its own, with no Username.
+		if err := w.Write([]string{p.UserPoolId, "", PostureState, "", "", postureLine(p.Posture, true), "", ""}); err != nil {
+			return err
+		}
 		for _, u := range p.Users {
 			rec := []string{p.UserPoolId, u.Username, u.State, u.Preferred, strings.Join(u.Enabled, " "), u.Reason,
 				strings.Join(policies[u.Username], " "), strings.Join(violations[u.Username], "; ")}
@@ -297,6 +305,15 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 	for _, p := range r.Pools {
 		fmt.Fprintf(w, "\n## User pool `%s`\n\n", p.UserPoolId)
 		fmt.Fprintf(w, "MFA **%s**, factors: %s. Users: %s (%s).\n\n", p.MfaConfiguration, orNone(p.Factors), readCount(p), untrusted.Markdown(p.Selection))
+		fmt.Fprintf(w, "Posture: %s.\n\n", untrusted.Markdown(postureLine(p.Posture, false)))
+		if len(p.Posture.RiskActions) > 0 {
+			fmt.Fprintln(w, "| risk actions of | low | medium | high | compromised credentials |")
+			fmt.Fprintln(w, "|---|---|---|---|---|")
+			for _, a := range p.Posture.RiskActions {
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", untrusted.Markdown(riskSubject(a)), orDash(a.Low), orDash(a.Medium), orDash(a.High), orDash(a.CompromisedCredentials))
+			}
+			fmt.Fprintln(w)
+		}
 		fmt.Fprintln(w, "| state | users |")
 		fmt.Fprintln(w, "|---|---:|")
 		for _, st := range usecase.ReportStates {
@@ -342,4 +359,34 @@ func (v reportMarkdown) Report(r *usecase.Report) error {
 func (v reportMarkdown) InputErrors(diags diag.List) error {
 	WriteDiagnostics(v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth(), diags)
 	return nil
+}
+
+// PostureState is the State of a CSV report's posture row (one per pool,
+// with no Username).
+const PostureState = "Posture"
+
+// postureLine is a pool's posture in one line: tier, threat protection,
+// remembered devices, first factors and, with risk, the risk actions.
+func postureLine(p usecase.PostureReport, risk bool) string {
+	parts := []string{"tier " + orDash(p.Tier), "threat protection " + p.ThreatProtection, "remembered devices " + p.DeviceRemembering}
+	if len(p.FirstAuthFactors) > 0 {
+		parts = append(parts, "first factors "+strings.Join(p.FirstAuthFactors, " "))
+	}
+	for _, a := range p.RiskActions {
+		if risk {
+			parts = append(parts, "risk actions of "+riskSubject(a)+": "+riskLine(a))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+func riskSubject(a usecase.ClientRiskActions) string {
+	if a.Client == "" {
+		return "the pool"
+	}
+	return "app client " + untrusted.Name(a.Client)
+}
+
+func riskLine(a usecase.ClientRiskActions) string {
+	return fmt.Sprintf("low %s, medium %s, high %s, compromised credentials %s", orDash(a.Low), orDash(a.Medium), orDash(a.High), orDash(a.CompromisedCredentials))
 }

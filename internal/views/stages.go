@@ -69,7 +69,7 @@ func callStages(calls []plan.Call) []*poolStages {
 			st.ops = append(st.ops, c.Operation)
 		}
 		st.count[c.Operation]++
-		if c.Operation == plan.SetUserPoolMfaConfig && st.reason == "" {
+		if (c.Operation == plan.SetUserPoolMfaConfig || c.Operation == plan.UpdateUserPool) && st.reason == "" {
 			st.reason = c.Reason
 		}
 	}

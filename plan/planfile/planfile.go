@@ -295,6 +295,14 @@ func validateLoaded(p *plan.Plan) error {
 			if c.Stage != plan.StageLegacy {
 				return fmt.Errorf("call %d: plan.AdminSetUserSettings in stage %d (allowed: %d)", n, c.Stage, plan.StageLegacy)
 			}
+		case plan.UpdateUserPool:
+			if c.Stage != plan.StagePoolSettings && c.Stage != plan.StageSignInPolicy && c.Stage != plan.StageLowerTier {
+				return fmt.Errorf("call %d: UpdateUserPool in stage %d (allowed: %d, %d or %d)", n, c.Stage, plan.StagePoolSettings, plan.StageSignInPolicy, plan.StageLowerTier)
+			}
+		case plan.SetRiskConfiguration:
+			if c.Stage != plan.StageRisk {
+				return fmt.Errorf("call %d: SetRiskConfiguration in stage %d (allowed: %d)", n, c.Stage, plan.StageRisk)
+			}
 		}
 		// A self-service plan calls plan.SetUserMFAPreference for its user
 		// and nothing else; any other plan never calls it.
@@ -305,8 +313,8 @@ func validateLoaded(p *plan.Plan) error {
 		case self == nil && c.Operation == plan.SetUserMFAPreference:
 			return fmt.Errorf("call %d: plan.SetUserMFAPreference in a plan that is not self-service (no plan.SelfService)", n)
 		}
-		if c.Stage < lastStage[c.UserPoolId] {
-			return fmt.Errorf("call %d: stage %d comes after stage %d of the same pool", n, c.Stage, lastStage[c.UserPoolId])
+		if last, ok := lastStage[c.UserPoolId]; ok && plan.StageRank(c.Stage) < plan.StageRank(last) {
+			return fmt.Errorf("call %d: stage %d comes after stage %d of the same pool", n, c.Stage, last)
 		}
 		lastStage[c.UserPoolId] = c.Stage
 		if !targets[targetKey{c.UserPoolId, ""}] {

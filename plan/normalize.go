@@ -15,8 +15,8 @@ import "github.com/mfactl/mfactl/internal/state"
 //
 // Normalised values are deep copies: nothing here aliases its input.
 
-// normalisePool returns c in normal form.
-func normalisePool(c state.PoolConfig) state.PoolConfig {
+// normalizePool returns c in normal form.
+func normalizePool(c state.PoolConfig) state.PoolConfig {
 	out := state.PoolConfig{MfaConfiguration: c.MfaConfiguration}
 	if out.MfaConfiguration == state.ModeUnset {
 		out.MfaConfiguration = state.ModeOff
@@ -34,11 +34,11 @@ func normalisePool(c state.PoolConfig) state.PoolConfig {
 	return out
 }
 
-// normaliseLivePool returns a live pool's configuration in normal form. An
+// normalizeLivePool returns a live pool's configuration in normal form. An
 // SMS block that came without its role gets the pool's role from
 // DescribeUserPool: it is the same setting, and requests must carry it.
-func normaliseLivePool(lp *state.LivePool) state.PoolConfig {
-	c := normalisePool(lp.Config)
+func normalizeLivePool(lp *state.LivePool) state.PoolConfig {
+	c := normalizePool(lp.Config)
 	if c.SmsMfaConfiguration != nil && c.SmsMfaConfiguration.SmsConfiguration == nil {
 		c.SmsMfaConfiguration.SmsConfiguration = copySmsConfiguration(lp.Prerequisites.SmsConfiguration)
 	}
@@ -51,7 +51,7 @@ func normaliseLivePool(lp *state.LivePool) state.PoolConfig {
 // SMS role from DescribeUserPool, used when SMS is switched on without a
 // role in the files or in GetUserPoolMfaConfig.
 func mergePool(desired, live state.PoolConfig, smsFallback *state.SmsConfiguration) state.PoolConfig {
-	live = normalisePool(live)
+	live = normalizePool(live)
 	out := live
 	if desired.MfaConfiguration != state.ModeUnset {
 		out.MfaConfiguration = desired.MfaConfiguration
@@ -112,7 +112,7 @@ func mergePool(desired, live state.PoolConfig, smsFallback *state.SmsConfigurati
 	// Normalising again drops the factor blocks when the result is OFF:
 	// Cognito cannot keep them (a declared factor under OFF is an error,
 	// reported by the checks).
-	return normalisePool(out)
+	return normalizePool(out)
 }
 
 // mergeSmsConfiguration overlays the non-empty fields of d on base. A d
@@ -159,12 +159,12 @@ func mergeEums(out, d *state.EumsSms) {
 	}
 }
 
-// normaliseUser returns s in normal form. WebAuthnMfaSettings is kept as it
+// normalizeUser returns s in normal form. WebAuthnMfaSettings is kept as it
 // is: it is write-only, so its presence in desired state means "declared".
-func normaliseUser(s state.UserSettings) state.UserSettings {
+func normalizeUser(s state.UserSettings) state.UserSettings {
 	var out state.UserSettings
 	for _, f := range state.MFAFactors {
-		f.SetUser(&out, normaliseFactor(f.User(s)))
+		f.SetUser(&out, normalizeFactor(f.User(s)))
 	}
 	if s.WebAuthnMfaSettings != nil {
 		w := *s.WebAuthnMfaSettings
@@ -173,7 +173,7 @@ func normaliseUser(s state.UserSettings) state.UserSettings {
 	return out
 }
 
-func normaliseFactor(f *state.FactorSettings) *state.FactorSettings {
+func normalizeFactor(f *state.FactorSettings) *state.FactorSettings {
 	if f == nil || !f.Enabled {
 		return nil
 	}
@@ -186,12 +186,12 @@ func normaliseFactor(f *state.FactorSettings) *state.FactorSettings {
 // which is what Cognito keeps (one preferred factor at most), and is made
 // explicit so the call says so.
 func mergeUser(desired, live state.UserSettings) state.UserSettings {
-	out := normaliseUser(live)
+	out := normalizeUser(live)
 	out.WebAuthnMfaSettings = nil // never read from Cognito
 	declaresPreferred := false
 	for _, f := range state.MFAFactors {
 		if d := f.User(desired); d != nil {
-			f.SetUser(&out, normaliseFactor(d))
+			f.SetUser(&out, normalizeFactor(d))
 			declaresPreferred = declaresPreferred || (d.Enabled && d.PreferredMfa)
 		}
 	}
@@ -210,7 +210,7 @@ func mergeUser(desired, live state.UserSettings) state.UserSettings {
 }
 
 // sameFactor compares two normalised-or-not factor settings by meaning:
-// as normaliseFactor makes them, without making them (it is called for
+// as normalizeFactor makes them, without making them (it is called for
 // every factor of every user).
 func sameFactor(a, b *state.FactorSettings) bool {
 	onA, onB := a != nil && a.Enabled, b != nil && b.Enabled
@@ -274,7 +274,7 @@ func explicitPool(c state.PoolConfig) state.PoolConfig {
 
 // explicitUser is explicitPool for normalised user settings.
 func explicitUser(s state.UserSettings) state.UserSettings {
-	out := normaliseUser(s)
+	out := normalizeUser(s)
 	for _, f := range state.MFAFactors {
 		if f.User(out) == nil {
 			f.SetUser(&out, &state.FactorSettings{})
