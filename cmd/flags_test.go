@@ -95,9 +95,10 @@ func TestUsageErrorsSayWhatWasMeant(t *testing.T) {
 		want string
 	}{
 		{[]string{"users.yaml"}, "unknown command \"users.yaml\"\nto see what a file would change, give it to plan with -f: mfactl plan -f users.yaml"},
-		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are apply, completion, emulator, import, init, passkey, plan, report, reset-mfa, schema, show, totp and validate; see `mfactl --help`"},
+		{[]string{"frobnicate"}, "unknown command \"frobnicate\"\nthe commands are apply, completion, emulator, import, init, passkey, plan, report, reset-mfa, schema, show, totp, validate and version; see `mfactl --help`"},
 		{[]string{"plan", "users.yaml"}, "unexpected argument \"users.yaml\"\ndesired-state files are given with -f, each with its own: mfactl plan -f users.yaml"},
-		{[]string{"validate", "a.yaml", "b.yaml"}, "desired-state files are given with -f, each with its own: mfactl validate -f a.yaml -f b.yaml"},
+		// validate takes paths as arguments too (pre-commit passes them so).
+		{[]string{"report", "a.yaml", "b.yaml"}, "desired-state files are given with -f, each with its own: mfactl report -f a.yaml -f b.yaml"},
 		{[]string{"plan", "-f", "a.yaml", "--nope"}, "unknown flag: --nope\nsee `mfactl plan --help`"},
 		{[]string{"plan", "-f", "a.yaml", "-o", "yaml"}, "invalid --output \"yaml\": use text, json, cli, markdown, github, junit or sarif"},
 	} {

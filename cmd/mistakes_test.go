@@ -51,7 +51,7 @@ func TestFirstHourMistakesSayWhatToRunInstead(t *testing.T) {
 		{"help for a misspelt command", []string{"help", "plna"},
 			"Error: unknown command \"plna\"\ndid you mean plan? mfactl help plan\n"},
 		{"help for no such command", []string{"help", "nosuch"},
-			"Error: unknown command \"nosuch\"\nthe commands are apply, completion, emulator, import, init, passkey, plan, report, reset-mfa, schema, show, totp and validate; see `mfactl --help`\n"},
+			"Error: unknown command \"nosuch\"\nthe commands are apply, completion, emulator, import, init, passkey, plan, report, reset-mfa, schema, show, totp, validate and version; see `mfactl --help`\n"},
 		{"init --out missing/dir/x.yaml", []string{"init", "--out", filepath.Join(dir, "missing", "dir", "x.yaml")},
 			"Error: cannot write " + filepath.Join(dir, "missing", "dir", "x.yaml") + ": directory " + filepath.Join(dir, "missing", "dir") + " does not exist; create it first (mkdir -p " + filepath.Join(dir, "missing", "dir") + "), or give --out a directory ending in / (mfactl creates it)\n"},
 	} {

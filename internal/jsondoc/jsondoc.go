@@ -12,13 +12,14 @@ package jsondoc
 
 import (
 	"encoding/json"
+	"github.com/mfactl/mfactl/internal/buildinfo"
 	"io"
 
 	"github.com/mfactl/mfactl/plan"
 )
 
 // FormatVersion is the version of every document in this package.
-const FormatVersion = "2.1"
+const FormatVersion = "2.2"
 
 // Command names the command that printed a document.
 type Command string
@@ -98,6 +99,9 @@ type Counts struct {
 // Head is the top of every document.
 type Head struct {
 	FormatVersion string
+	// MfactlVersion is the version of the mfactl that printed it (what
+	// `mfactl version` says).
+	MfactlVersion string
 	Command       Command
 	Outcome       Outcome
 	Error         *Error `json:",omitempty"` // why the run failed, when it did
@@ -106,7 +110,7 @@ type Head struct {
 
 // NewHead is the head of a document of command with outcome.
 func NewHead(c Command, o Outcome) Head {
-	return Head{FormatVersion: FormatVersion, Command: c, Outcome: o}
+	return Head{FormatVersion: FormatVersion, MfactlVersion: buildinfo.Read().Version, Command: c, Outcome: o}
 }
 
 // PlanCounts counts what p changes.

@@ -94,6 +94,7 @@ func defs() object {
 func head(c Command) object {
 	return object{
 		"FormatVersion": object{"type": "string", "pattern": fmt.Sprintf(`^%s\.[0-9]+$`, major(FormatVersion)), "description": "MAJOR.MINOR of the JSON format; see docs/json.md"},
+		"MfactlVersion": object{"type": "string", "description": "the version of the mfactl that printed the document, as mfactl version says it"},
 		"Command":       object{"const": string(c)},
 		"Outcome":       object{"enum": outcomesOf(c), "description": "how the run ended; docs/json.md has the table"},
 		"Error":         ref("Error"),
@@ -101,7 +102,7 @@ func head(c Command) object {
 	}
 }
 
-var headRequired = []string{"FormatVersion", "Command", "Outcome", "Counts"}
+var headRequired = []string{"FormatVersion", "MfactlVersion", "Command", "Outcome", "Counts"}
 
 func with(base object, more object) object {
 	out := object{}

@@ -109,7 +109,7 @@ func writeFailureJUnit(w io.Writer, f runFailure) error {
 	}
 	name := "mfactl " + string(f.command)
 	doc := junitSuites{Name: name, Tests: 1, Failures: 1, Suites: []junitSuite{{
-		Name: name, Tests: 1, Failures: 1, Time: "0",
+		Name: name, Tests: 1, Failures: 1, Time: "0", Properties: versionProperties(),
 		Cases: []junitCase{{Name: f.headline(), Classname: name, Time: "0",
 			Failures: []junitFailure{{Message: firstLine(e.Message), Type: kind, Text: text}}}},
 	}}}

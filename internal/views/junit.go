@@ -28,13 +28,26 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+// junitProperty is a suite's property; each suite names the mfactl that
+// wrote it (mfactl.version), as SARIF's tool.driver.version does.
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+// versionProperties are the properties of every suite mfactl writes.
+func versionProperties() []junitProperty {
+	return []junitProperty{{Name: "mfactl.version", Value: Version}}
 }
 
 type junitCase struct {
@@ -95,7 +108,7 @@ func (s *suiteBuilder) at(key, name string) *caseBuilder {
 }
 
 func (s *suiteBuilder) build() junitSuite {
-	js := junitSuite{Name: s.name, Time: "0"}
+	js := junitSuite{Name: s.name, Time: "0", Properties: versionProperties()}
 	for _, c := range s.cases {
 		jc := c.build(s.name)
 		js.Cases = append(js.Cases, jc)
