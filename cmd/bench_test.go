@@ -153,7 +153,7 @@ func BenchmarkPolicyPlanAtQuota(b *testing.B) {
 // users and writing k at the quotas, one after the other ((N+k)/R + k/W),
 // and the floor when reads and writes overlap (max((N+k)/R, k/W)).
 func BenchmarkApplyChangedUsers(b *testing.B) {
-	for _, tc := range []struct{ users, changed int }{{2000, 37}, {2000, 400}} {
+	for _, tc := range []struct{ users, changed int }{{2000, 37}, {2000, 400}, {500, 500}} {
 		b.Run(fmt.Sprintf("%dof%d", tc.changed, tc.users), func(b *testing.B) {
 			benchmarkApplyChanged(b, tc.users, tc.changed)
 		})

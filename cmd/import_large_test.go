@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -94,17 +95,35 @@ func TestImportRoundTripOnTenThousandUsers(t *testing.T) {
 }
 
 // BenchmarkImportAtQuota imports a pool's users against the emulator
-// enforcing Cognito's quotas scaled up tenfold, and reports the achieved
-// AdminGetUser rate as a share of the UserRead quota, and the heap in use
-// after import (it streams: it holds a page, not the pool).
+// enforcing Cognito's quotas scaled up tenfold, with and without a round
+// trip added to every call, and reports the achieved AdminGetUser rate as a
+// share of the UserRead quota, the time over the floor (the pool's reads,
+// then every user at the UserRead quota), throttles surfaced, and the heap
+// in use after import (it streams: it holds a few pages, not the pool).
 func BenchmarkImportAtQuota(b *testing.B) {
+	for _, latency := range []time.Duration{0, 30 * time.Millisecond} {
+		b.Run(fmt.Sprintf("rtt=%s", latency), func(b *testing.B) { benchmarkImportAtQuota(b, latency) })
+	}
+}
+
+func benchmarkImportAtQuota(b *testing.B, latency time.Duration) {
 	const pool, users, scale = "us-east-1_Bench", 3000, 10.0
 	quota := emulator.CategoryRate("UserRead") * scale
 	seed := largePoolSeed(pool, users)
-	var elapsed time.Duration
+	var elapsed, listing time.Duration
+	throttled := 0
 	for range b.N {
 		b.StopTimer()
-		emu, url := emulator.NewTestServer(b, emulator.Options{QuotaScale: scale})
+		var mu sync.Mutex
+		var lastList time.Time
+		onCall := func(rec emulator.CallRecord, _ time.Duration) {
+			if rec.Operation == "ListUsers" {
+				mu.Lock()
+				lastList = time.Now()
+				mu.Unlock()
+			}
+		}
+		emu, url := emulator.NewTestServer(b, emulator.Options{QuotaScale: scale, Latency: latency, OnCall: onCall})
 		if err := emu.Seed(strings.NewReader(seed)); err != nil {
 			b.Fatal(err)
 		}
@@ -120,12 +139,23 @@ func BenchmarkImportAtQuota(b *testing.B) {
 			b.Fatalf("import: %d\n%s", code, errOut)
 		}
 		elapsed += time.Since(started)
+		listing += lastList.Sub(started)
+		for _, op := range emu.Stats().Operations {
+			throttled += op.Throttled
+		}
 	}
 	var m runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&m)
 	rate := float64(users*b.N) / elapsed.Seconds()
+	// The pool's two reads run one after the other, then the first page is
+	// listed, then each user is read at the quota, the last one a round
+	// trip long.
+	floor := float64(users)/quota + 4*latency.Seconds()
 	b.ReportMetric(rate, "users/s")
 	b.ReportMetric(rate/quota, "rate/quota")
+	b.ReportMetric(elapsed.Seconds()/float64(b.N)/floor, "x-floor")
+	b.ReportMetric(float64(throttled)/float64(b.N), "throttled/op")
+	b.ReportMetric(listing.Seconds()/float64(b.N), "listed-s") // when the last page was listed
 	b.ReportMetric(float64(m.HeapInuse)/(1<<20), "heap-MiB")
 }

@@ -3,6 +3,12 @@ package cognito
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -55,4 +61,179 @@ func BenchmarkReadLiveAgainstEmulator(b *testing.B) {
 			b.ReportMetric(float64(e.Stats().Operations["AdminGetUser"].Throttled)/float64(b.N), "throttled/op")
 		})
 	}
+}
+
+// BenchmarkReadLiveRaisedQuota reads a pool's users with UserRead raised
+// (UpdateProvisionedLimit on the emulator, --rate on the client) and a
+// round trip added to every call: in-flight requests must grow with the
+// rate and the latency (Little's law) for the reads to keep up with the
+// quota. "ratio" is the achieved rate over the raised quota (1.0 is the
+// floor's pace: the pool's reads cost nothing, as the budget they leave
+// unspent is made up, see catchUp); throttles surfaced must be 0.
+func BenchmarkReadLiveRaisedQuota(b *testing.B) {
+	for _, bc := range []struct {
+		quota   int
+		latency time.Duration
+	}{{1200, 0}, {1200, 50 * time.Millisecond}, {2000, 200 * time.Millisecond}} {
+		b.Run(fmt.Sprintf("quota=%d/rtt=%s", bc.quota, bc.latency), func(b *testing.B) {
+			isolateAWSEnv(b)
+			const pool = "eu-west-1_Raised"
+			e := startEmulator(b, emulator.Options{QuotaScale: 1, Latency: bc.latency}, "eu-west-1")
+			raiseQuota(b, e.url, "eu-west-1", "UserRead", bc.quota)
+			names := e.seedUsers(b, pool, 3*bc.quota) // about three seconds of reads
+			c := newE2EClient(b, Options{EndpointURL: e.url, Rates: map[Category]float64{UserRead: float64(bc.quota)}})
+			rs := state.ReadSet{pool: names}
+			// One untimed read opens the connections and spends the
+			// server's initial burst: the figure is the steady state.
+			if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
+				b.Fatal(err)
+			}
+			e.ResetStats()
+			b.ResetTimer()
+			var elapsed time.Duration
+			for range b.N {
+				start := time.Now()
+				if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(start)
+			}
+			usersPerSecond := float64(b.N*len(names)) / elapsed.Seconds()
+			b.ReportMetric(usersPerSecond, "users/s")
+			b.ReportMetric(usersPerSecond/float64(bc.quota), "ratio")
+			b.ReportMetric(float64(e.Stats().Operations["AdminGetUser"].Throttled)/float64(b.N), "throttled/op")
+		})
+	}
+}
+
+// BenchmarkReadLiveUnderCPUContention reads at 10× Cognito's quota while
+// other goroutines keep every core busy, so that the readers stall now and
+// then: a pacer that saves what a stall left unspent (catchUp) makes it up
+// within the per-second quota; catch-up=0s is the pacer without it. "ratio" is achieved over the quota; the
+// emulator enforces the quota, so throttled/op shows any overshoot.
+func BenchmarkReadLiveUnderCPUContention(b *testing.B) {
+	for _, saved := range []time.Duration{catchUp, 0} {
+		b.Run(fmt.Sprintf("catch-up=%s", saved), func(b *testing.B) {
+			defer func(was time.Duration) { catchUp = was }(catchUp)
+			catchUp = saved
+			benchmarkReadLiveUnderCPUContention(b)
+		})
+	}
+}
+
+func benchmarkReadLiveUnderCPUContention(b *testing.B) {
+	isolateAWSEnv(b)
+	const scale = 10.0
+	quota := defaultRates[UserRead] * scale
+	const pool = "eu-west-1_Busy"
+	e := startEmulator(b, emulator.Options{QuotaScale: scale}, "eu-west-1")
+	names := e.seedUsers(b, pool, int(3*quota))
+	rates := map[Category]float64{}
+	for cat, rps := range defaultRates {
+		rates[cat] = rps * scale
+	}
+	c := newE2EClient(b, Options{EndpointURL: e.url, Rates: rates})
+	rs := state.ReadSet{pool: names}
+	if _, err := c.ReadLive(context.Background(), rs, nil); err != nil { // spends the server's initial burst
+		b.Fatal(err)
+	}
+	e.ResetStats()
+	stop := make(chan struct{})
+	var burners sync.WaitGroup
+	for range 2 * runtime.GOMAXPROCS(0) {
+		burners.Go(func() {
+			x := 0
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for i := range 1_000_000 { // a few ms of CPU between looks
+					x += i
+				}
+				_ = x
+			}
+		})
+	}
+	b.ResetTimer()
+	var elapsed time.Duration
+	for range b.N {
+		start := time.Now()
+		if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+	}
+	b.StopTimer()
+	close(stop)
+	burners.Wait()
+	usersPerSecond := float64(b.N*len(names)) / elapsed.Seconds()
+	b.ReportMetric(usersPerSecond/quota, "ratio")
+	b.ReportMetric(float64(e.Stats().Operations["AdminGetUser"].Throttled)/float64(b.N), "throttled/op")
+}
+
+// BenchmarkPacingCPU is the CPU one paced read costs over one unpaced
+// read: the same reads through the same SDK client from a quota-free
+// emulator in this process, once at a rate that paces (1,000/s) and once
+// at a rate that never does. Both figures include the emulator's CPU,
+// which the difference cancels.
+func BenchmarkPacingCPU(b *testing.B) {
+	isolateAWSEnv(b)
+	const pool = "eu-west-1_Cpu"
+	e := startEmulator(b, emulator.Options{}, "eu-west-1")
+	names := e.seedUsers(b, pool, 1000)
+	rs := state.ReadSet{pool: names}
+	perCall := func(rps float64) time.Duration {
+		c := newE2EClient(b, Options{EndpointURL: e.url, Rates: map[Category]float64{UserRead: rps, UserPoolResourceRead: rps, UserPoolRead: rps}})
+		if _, err := c.ReadLive(context.Background(), rs, nil); err != nil { // warm connections
+			b.Fatal(err)
+		}
+		before := processCPU()
+		if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
+			b.Fatal(err)
+		}
+		return (processCPU() - before) / time.Duration(len(names))
+	}
+	var paced, unpaced time.Duration
+	for range b.N {
+		unpaced += perCall(1e9)
+		paced += perCall(1000)
+	}
+	n := time.Duration(b.N)
+	b.ReportMetric(float64((paced / n).Microseconds()), "paced-cpu-µs/call")
+	b.ReportMetric(float64((unpaced / n).Microseconds()), "unpaced-cpu-µs/call")
+	b.ReportMetric(float64((paced-unpaced).Microseconds())/float64(b.N), "pacing-cpu-µs/call")
+}
+
+// raiseQuota raises a category's quota on the emulator, as an account
+// owner would with UpdateProvisionedLimit.
+func raiseQuota(t testing.TB, url, region, category string, value int) {
+	t.Helper()
+	body := fmt.Sprintf(`{"LimitDefinition":{"LimitClass":"API_CATEGORY","Attributes":{"Category":%q}},"RequestedLimitValue":%d}`, category, value)
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.UpdateProvisionedLimit")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDSETUP/20260101/"+region+"/cognito-idp/aws4_request, SignedHeaders=host, Signature=0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		out, _ := io.ReadAll(resp.Body)
+		t.Fatalf("UpdateProvisionedLimit %s=%d: %d %s", category, value, resp.StatusCode, out)
+	}
+}
+
+// processCPU is the CPU time the process has used, user and system.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -52,9 +52,11 @@ type Options struct {
 	// OnRetry, if set, is told about each retry of a request that could
 	// not reach Cognito, before it waits (called concurrently).
 	OnRetry func(Retry)
-	// Concurrency is how many user reads, and how many pool reads,
-	// ReadLive keeps in flight; 0 means 32. The quota buckets, not this,
-	// set the pace: it only has to cover the latency.
+	// Concurrency, when set, fixes how many user reads, and how many pool
+	// reads, ReadLive keeps in flight. When 0, pool reads keep 32 and user
+	// reads as many as the UserRead rate and the round trips seen need
+	// (Little's law, see inFlight): the quota buckets set the pace, this
+	// only has to cover the latency.
 	Concurrency int
 }
 
@@ -67,7 +69,8 @@ const (
 // concurrent use.
 type Client struct {
 	newAPI      func(region string) API
-	concurrency int
+	concurrency int               // pool reads in flight
+	readers     int               // workers for user reads; a paced client's in-flight bound lets as many send as its rate needs
 	quotas      *limits           // nil when requests are not paced (NewWithAPI)
 	rateGiven   map[Category]bool // categories --rate set: they win over provisioned quotas
 	provisioned provisionedCache
@@ -96,10 +99,11 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 		return nil, err
 	}
 	concurrency := concurrencyOf(opts)
+	readers := pacedReaders(opts)
 	// A buildable client keeps AWS_CA_BUNDLE working; enough idle
 	// connections per host that concurrent reads reuse them.
 	httpClient := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConnsPerHost = concurrency + 4
+		t.MaxIdleConnsPerHost = max(concurrency, readers) + 4
 	}).WithDialerOptions(func(d *net.Dialer) {
 		d.Timeout = connectTimeout
 	})
@@ -142,6 +146,7 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	}
 	c := newClient(newAPI, concurrency)
 	c.quotas = quotas
+	c.readers = readers
 	c.rateGiven = map[Category]bool{}
 	for category := range opts.Rates {
 		c.rateGiven[category] = true
@@ -150,6 +155,21 @@ func New(ctx context.Context, opts Options) (*Client, error) {
 	c.caller = newCallerLookup(cfg, cognitoEndpoint(opts.EndpointURL))
 	return c, nil
 }
+
+// pacedReaders is how many user-read workers a paced client keeps:
+// Options.Concurrency when set, else maxInFlight, of which the UserRead
+// bucket's in-flight bound lets only as many send as the rate needs.
+func pacedReaders(opts Options) int {
+	if opts.Concurrency > 0 {
+		return opts.Concurrency
+	}
+	return maxInFlight
+}
+
+// ReadersInFlight is how many user reads a caller reading users one by one
+// (ReadUser) should keep going at once: as many as this client's pacing
+// can use.
+func (c *Client) ReadersInFlight() int { return c.readers }
 
 // checkEndpoint checks an --endpoint-url ("" is none).
 func checkEndpoint(endpoint string) error {
@@ -188,7 +208,7 @@ func NewWithAPI(newAPI func(region string) API, opts Options) *Client {
 }
 
 func newClient(newAPI func(region string) API, concurrency int) *Client {
-	return &Client{newAPI: newAPI, concurrency: concurrency, sleep: sleepCtx, apis: map[string]API{}}
+	return &Client{newAPI: newAPI, concurrency: concurrency, readers: concurrency, sleep: sleepCtx, apis: map[string]API{}}
 }
 
 func concurrencyOf(opts Options) int {

@@ -44,7 +44,7 @@ func (c *Client) ReadLive(ctx context.Context, rs state.ReadSet, progress func(d
 	}
 	jobs := make(chan userJob)
 	var workers sync.WaitGroup
-	for range c.concurrency {
+	for range min(c.readers, r.total-len(poolIDs)) {
 		workers.Go(func() {
 			for j := range jobs {
 				r.readUser(ctx, j.pool, j.username)

@@ -21,7 +21,7 @@ func (c *Client) ReadUsers(ctx context.Context, poolID string, poolMode state.Mo
 		failure *CallError
 	)
 	next := make(chan int)
-	for range min(c.concurrency, len(usernames)) {
+	for range min(c.readers, len(usernames)) {
 		wg.Go(func() {
 			for i := range next {
 				u, err := c.readUser(ctx, poolID, usernames[i], poolMode)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mfactl/mfactl/apply"
@@ -79,14 +80,120 @@ func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*
 	if err != nil {
 		return nil, err
 	}
+	hooks, check := opts.Hooks, poolCheck(client, p, nil)
+	var early *readBack
+	if p.SelfService == nil && opts.Verify != VerifyAll {
+		early = newReadBack(ctx, client, p, opts.Hooks)
+		hooks, check = early, poolCheck(client, p, early.sawPool)
+	}
 	result := apply.Run(ctx, p, apply.Dispatch(client), apply.Options{
-		Concurrency: opts.Concurrency, Hooks: opts.Hooks, BeforeStage: poolCheck(client, p),
+		Concurrency: opts.Concurrency, Hooks: hooks, BeforeStage: check,
 	})
 	out := &Applied{Result: result}
 	if result.OK() {
-		out.Verification = s.verify(ctx, client, p, result, opts.Verify)
+		out.Verification = s.verify(ctx, client, p, result, opts.Verify, early.wait())
 	}
 	return out, nil
+}
+
+// readBack reads each user back for verification as soon as its last
+// call returns, while apply's other calls go on: reads and writes have
+// separate quotas, so verification then costs little after the last write.
+// Only users of pools that no call of the plan changes are read early (a
+// pool's mode decides what a user's read means); the rest are read by
+// verify as before. Hooks passes every call on to the caller's hooks.
+type readBack struct {
+	ctx    context.Context
+	client userReader
+	next   apply.Hooks // may be nil
+
+	mu        sync.Mutex
+	remaining map[userKey]int              // user calls not yet returned, of pools no call changes
+	modes     map[string]state.Mode        // pool → mode, as read before its stages
+	read      map[string][]*state.LiveUser // pool → users read back
+	reads     sync.WaitGroup
+}
+
+type userKey struct{ pool, user string }
+
+// userReader reads one user: the port readBack needs.
+type userReader interface {
+	ReadUser(ctx context.Context, poolID, username string, poolMode state.Mode) (*state.LiveUser, error)
+}
+
+func newReadBack(ctx context.Context, client userReader, p *plan.Plan, next apply.Hooks) *readBack {
+	r := &readBack{ctx: ctx, client: client, next: next, remaining: map[userKey]int{},
+		modes: map[string]state.Mode{}, read: map[string][]*state.LiveUser{}}
+	poolChanged := map[string]bool{}
+	for _, c := range p.Calls {
+		if c.Username == "" { // any pool call: MFA configuration, posture
+			poolChanged[c.UserPoolId] = true
+		}
+	}
+	legacy := map[string]bool{}
+	for _, t := range p.Targets {
+		if t.Username == "" && t.LegacyMfaOptions == state.LegacyMigrate {
+			legacy[t.UserPoolId] = true
+		}
+	}
+	for _, c := range p.Calls {
+		if c.Username != "" && !poolChanged[c.UserPoolId] && !legacy[c.UserPoolId] {
+			r.remaining[userKey{c.UserPoolId, c.Username}]++
+		}
+	}
+	return r
+}
+
+// sawPool notes a pool's mode, as poolCheck read it before a stage.
+func (r *readBack) sawPool(poolID string, mode state.Mode) {
+	r.mu.Lock()
+	r.modes[poolID] = mode
+	r.mu.Unlock()
+}
+
+func (r *readBack) PreCall(i int, c plan.Call) {
+	if r.next != nil {
+		r.next.PreCall(i, c)
+	}
+}
+
+func (r *readBack) PostCall(i int, c plan.Call, err error, d time.Duration) {
+	if r.next != nil {
+		r.next.PostCall(i, c, err, d)
+	}
+	k := userKey{c.UserPoolId, c.Username}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n, tracked := r.remaining[k]
+	mode, known := r.modes[c.UserPoolId]
+	if err != nil || !tracked || !known {
+		delete(r.remaining, k) // verify reads it
+		return
+	}
+	if n > 1 {
+		r.remaining[k] = n - 1
+		return
+	}
+	delete(r.remaining, k)
+	r.reads.Go(func() {
+		u, err := r.client.ReadUser(r.ctx, k.pool, k.user, mode)
+		if err != nil {
+			return // verify reads it again
+		}
+		r.mu.Lock()
+		r.read[k.pool] = append(r.read[k.pool], u)
+		r.mu.Unlock()
+	})
+}
+
+// wait returns the users read back, once every read has ended; nil for a
+// nil readBack.
+func (r *readBack) wait() map[string][]*state.LiveUser {
+	if r == nil {
+		return nil
+	}
+	r.reads.Wait()
+	return r.read
 }
 
 // PoolMovedError stops a pool whose configuration changed between two
@@ -104,8 +211,9 @@ func (e *PoolMovedError) Error() string {
 // refuses to go on when it is not the one this apply left (see
 // plan.PoolAsExpected): Cognito has no conditional writes, so two applies
 // on one pool could otherwise interleave into a state neither planned,
-// such as users' SMS off while the pool is ON.
-func poolCheck(client LiveReader, p *plan.Plan) func(context.Context, string, int, []plan.Call) error {
+// such as users' SMS off while the pool is ON. seen, if not nil, is told
+// the mode of each pool found as expected.
+func poolCheck(client LiveReader, p *plan.Plan, seen func(poolID string, mode state.Mode)) func(context.Context, string, int, []plan.Call) error {
 	if p.SelfService != nil {
 		return nil // the user's token cannot read the pool
 	}
@@ -136,6 +244,9 @@ func poolCheck(client LiveReader, p *plan.Plan) func(context.Context, string, in
 		if !expected {
 			return &PoolMovedError{UserPoolId: poolID, Stage: stage}
 		}
+		if seen != nil {
+			seen(poolID, live.Pools[poolID].Config.MfaConfiguration)
+		}
 		return nil
 	}
 }
@@ -144,7 +255,10 @@ func poolCheck(client LiveReader, p *plan.Plan) func(context.Context, string, in
 // their live state, less the users whose calls Cognito refused as
 // ineligible. Restricting the targets keeps the definition: it is the
 // plan's recorded desired state, only for fewer targets.
-func (s *Session) verify(ctx context.Context, client planReading, p *plan.Plan, result *apply.Result, scope VerifyScope) *Verification {
+//
+// readBack holds users already read back after their calls returned, by
+// pool: they are not read again.
+func (s *Session) verify(ctx context.Context, client planReading, p *plan.Plan, result *apply.Result, scope VerifyScope, readBack map[string][]*state.LiveUser) *Verification {
 	v := &Verification{Scope: VerifyChanged, Desired: p.WrittenState()}
 	if scope == VerifyAll {
 		v.Scope, v.Desired = VerifyAll, p.DesiredState()
@@ -152,7 +266,7 @@ func (s *Session) verify(ctx context.Context, client planReading, p *plan.Plan, 
 	all := p.DesiredState()
 	v.NotRereadPools, v.NotRereadUsers = len(all.Pools)-len(v.Desired.Pools), countUsers(all)-countUsers(v.Desired)
 	v.Desired = withoutRefused(v.Desired, result.Ineligible())
-	live, err := readLive(ctx, client, v.Desired, nil)
+	live, err := readLiveExcept(ctx, client, v.Desired, readBack)
 	if err != nil {
 		v.Err = fmt.Errorf("applied, but re-reading live state to confirm failed: %w", err)
 		return v

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mfactl/mfactl/internal/state"
@@ -131,39 +132,85 @@ func (s *Session) importPool(ctx context.Context, client importReading, id strin
 		return err
 	}
 	mode := pool.Config.MfaConfiguration
-	written := 0
-	page := func(names []string) error {
-		users, err := client.ReadUsers(ctx, id, mode, names)
-		if err != nil {
-			return fmt.Errorf("reading users of %s: %w", id, err)
-		}
-		for _, u := range users {
-			if !u.Exists {
-				return fmt.Errorf("user %s does not exist in user pool %s", u.Username, id)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// Listing runs ahead of reading, and a few pages are read at once, so
+	// that neither waits for the other; pages reach the sink in order, and
+	// at most pagesAhead of them are held.
+	pages := make(chan *importPage, pagesAhead)
+	var listErr error
+	go func() {
+		defer close(pages)
+		read := func(names []string) error {
+			p := &importPage{done: make(chan struct{})}
+			names = slices.Clone(names)
+			go func() {
+				defer close(p.done)
+				p.users, p.err = client.ReadUsers(ctx, id, mode, names)
+			}()
+			select {
+			case pages <- p:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 		}
-		if err := sink.Users(id, users); err != nil {
+		sel := opts.Users
+		switch {
+		case sel.All || sel.Group != "":
+			listErr = client.ListUsers(ctx, id, sel.Group, read)
+		case len(sel.Names) > 0:
+			for start := 0; start < len(sel.Names) && listErr == nil; start += importPageSize {
+				listErr = read(sel.Names[start:min(start+importPageSize, len(sel.Names))])
+			}
+		}
+	}()
+
+	written := 0
+	for p := range pages {
+		<-p.done
+		if err := s.importedPage(id, p, sink); err != nil {
+			cancel()
+			for p := range pages { // let the lister and the reads in flight end
+				<-p.done
+			}
 			return err
 		}
-		written += len(users)
+		written += len(p.users)
 		if opts.Progress != nil {
 			opts.Progress(id, written)
 		}
-		return nil
 	}
-	sel := opts.Users
-	switch {
-	case sel.All || sel.Group != "":
-		err = client.ListUsers(ctx, id, sel.Group, page)
-	case len(sel.Names) > 0:
-		for start := 0; start < len(sel.Names) && err == nil; start += importPageSize {
-			err = page(sel.Names[start:min(start+importPageSize, len(sel.Names))])
-		}
-	}
-	if err != nil {
-		return err
+	if listErr != nil {
+		return listErr
 	}
 	return sink.EndPool(id)
+}
+
+// importPage is one page of users being read.
+type importPage struct {
+	done  chan struct{} // closed once users and err are set
+	users []*state.LiveUser
+	err   error
+}
+
+// pagesAhead is how many listed pages import holds for reading: enough
+// that one page's last reads overlap the next page's first and that a slow
+// listing page does not leave the readers idle; a few hundred users.
+const pagesAhead = 8
+
+// importedPage checks a page that has been read and hands it to the sink.
+func (s *Session) importedPage(id string, p *importPage, sink ImportSink) error {
+	if p.err != nil {
+		return fmt.Errorf("reading users of %s: %w", id, p.err)
+	}
+	for _, u := range p.users {
+		if !u.Exists {
+			return fmt.Errorf("user %s does not exist in user pool %s", u.Username, id)
+		}
+	}
+	return sink.Users(id, p.users)
 }
 
 // importPageSize is how many named users import reads before handing them

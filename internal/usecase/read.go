@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/mfactl/mfactl/internal/state"
@@ -81,6 +82,42 @@ func readRisk(ctx context.Context, client RiskReading, lp *state.LivePool, desir
 		return client.ReadRisk(ctx, lp, pool, clients)
 	}
 	return nil
+}
+
+// readLiveExcept is readLive for what desired needs less the users known
+// already (by pool), which are added to the live state read: verification
+// with the users read back as their calls returned.
+func readLiveExcept(ctx context.Context, client planReading, desired state.Desired, known map[string][]*state.LiveUser) (state.Live, error) {
+	if len(known) == 0 {
+		return readLive(ctx, client, desired, nil)
+	}
+	fewer := desired
+	fewer.Pools = slices.Clone(desired.Pools)
+	for i := range fewer.Pools {
+		dp := &fewer.Pools[i]
+		have := map[string]bool{}
+		for _, u := range known[dp.UserPoolId] {
+			have[u.Username] = true
+		}
+		dp.Users = slices.DeleteFunc(slices.Clone(dp.Users), func(u state.DesiredUser) bool { return have[u.Username] })
+	}
+	live, err := readLive(ctx, client, fewer, nil)
+	if err != nil {
+		return live, err
+	}
+	for id, users := range known {
+		lp := live.Pools[id]
+		if lp == nil || !lp.Exists {
+			continue
+		}
+		if lp.Users == nil {
+			lp.Users = map[string]*state.LiveUser{}
+		}
+		for _, u := range users {
+			lp.Users[u.Username] = u
+		}
+	}
+	return live, nil
 }
 
 // ErrNoAccessToken: the files declare Self, and no token was given.

@@ -20,6 +20,8 @@ type Selecting interface {
 	ListUsersInGroup(ctx context.Context, poolID, group string, each func(state.ListedUser) error) error
 	GetGroup(ctx context.Context, poolID, name string) (state.Group, error)
 	ReadUser(ctx context.Context, poolID, username string, poolMode state.Mode) (*state.LiveUser, error)
+	// ReadersInFlight is how many ReadUser calls to keep going at once.
+	ReadersInFlight() int
 }
 
 // selection is one listing to make: a policy's selection in a pool.
@@ -42,10 +44,6 @@ func selectionsOf(desired state.Desired, live state.Live) []selection {
 	}
 	return out
 }
-
-// readWorkers is how many AdminGetUser reads of listed users are in
-// flight: enough to cover the latency; the UserRead bucket sets the pace.
-const readWorkers = 32
 
 // selectionReader lists selections and reads the users they list, the two
 // overlapping: each listed user is handed to the readers as soon as its
@@ -85,7 +83,7 @@ func (r *selectionReader) run(ctx context.Context, sels []selection) error {
 	reads := make(chan userRead, 2*cognito.ListPageSize)
 	var readers sync.WaitGroup
 	if r.read {
-		for range readWorkers {
+		for range r.client.ReadersInFlight() {
 			readers.Go(func() {
 				for job := range reads {
 					r.readUser(ctx, job)

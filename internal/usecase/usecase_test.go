@@ -40,6 +40,7 @@ type fakeCognito struct {
 	reads        int
 	listed       int // ListUsers pages
 	readSets     []state.ReadSet
+	userReads    []string // ReadUser calls, by username
 	writes       []string
 	ignoreWrites bool
 	// ignoreUserWrites drops only the user calls.
@@ -99,6 +100,9 @@ func (f *fakeCognito) AdminSetUserSettings(context.Context, string, string, []st
 	return errors.New("fakeCognito: no legacy MFAOptions")
 }
 
+// ReadersInFlight reads with a few workers, so that reads overlap.
+func (f *fakeCognito) ReadersInFlight() int { return 4 }
+
 // The fake lists every user for AllUsers and the members of groups; it
 // filters nothing (filters are tested against the emulator).
 func (f *fakeCognito) ListUsersFiltered(_ context.Context, _, filter string, _ []string, each func(state.ListedUser) error) error {
@@ -129,6 +133,7 @@ func (f *fakeCognito) GetGroup(_ context.Context, _, name string) (state.Group, 
 
 func (f *fakeCognito) ReadUser(_ context.Context, _, username string, _ state.Mode) (*state.LiveUser, error) {
 	f.reads++
+	f.userReads = append(f.userReads, username)
 	u, ok := f.live.Users[username]
 	if !ok {
 		return &state.LiveUser{Username: username}, nil
@@ -254,6 +259,54 @@ func TestApplyVerifiesOnlyWhatItWroteByDefault(t *testing.T) {
 			all := planned.Plan.DesiredState()
 			if !reflect.DeepEqual(v.Desired.Pools[0].Config, all.Pools[0].Config) || !reflect.DeepEqual(v.Desired.Pools[0].Users[0], all.Pools[0].Users[0]) {
 				t.Errorf("verified %+v; want the plan's desired state of the pool and alice %+v", v.Desired, all)
+			}
+		})
+	}
+}
+
+// Where the plan leaves a pool alone, each user is read back for
+// verification as its call returns, not again once every call is done.
+func TestApplyReadsEachUserBackAsItsCallReturns(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		ignoreUserWrites bool
+		verified         bool
+	}{{"Cognito takes the calls", false, true}, {"Cognito drops the user calls", true, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, connects := newFake(), 0
+			s := sessionOf(f, &connects)
+			file := writeFile(t, desiredYAML)
+			first, err := s.Plan(context.Background(), PlanOptions{Files: []string{file}})
+			if err != nil || first.InputInvalid() {
+				t.Fatalf("plan: %v %+v", err, first)
+			}
+			if applied, err := s.Apply(context.Background(), first.Plan, ApplyOptions{}); err != nil || !applied.Verification.OK() {
+				t.Fatalf("first apply: %v %+v", err, applied)
+			}
+			// Someone turns alice's SMS off again: only a user call to make.
+			alice := *f.live.Users["alice"]
+			alice.Settings.SMSMfaSettings = &state.FactorSettings{}
+			f.live.Users["alice"] = &alice
+			f.ignoreUserWrites = tc.ignoreUserWrites
+			planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{file}})
+			if err != nil || len(planned.Plan.Calls) != 1 || planned.Plan.Calls[0].Username != "alice" {
+				t.Fatalf("plan: %v; calls %+v, want alice's only", err, planned.Plan.Calls)
+			}
+			f.readSets, f.userReads = nil, nil
+			applied, err := s.Apply(context.Background(), planned.Plan, ApplyOptions{})
+			if err != nil || !applied.Result.OK() {
+				t.Fatalf("apply: %v %+v", err, applied)
+			}
+			if v := applied.Verification; v.OK() != tc.verified {
+				t.Fatalf("verified = %v; want %v (again: %+v)", v.OK(), tc.verified, v.Again)
+			}
+			if want := []string{"alice"}; !reflect.DeepEqual(f.userReads, want) {
+				t.Errorf("read back %q; want %q", f.userReads, want)
+			}
+			for _, rs := range f.readSets {
+				if len(rs[poolID]) != 0 {
+					t.Errorf("verification read %v again; want only the pool", rs)
+				}
 			}
 		})
 	}
