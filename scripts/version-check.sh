@@ -9,6 +9,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v go >/dev/null || export PATH="/usr/local/go/bin:$PATH"
 
 fail() { echo "version-check: $*" >&2; exit 1; }
+if ! command -v zip >/dev/null; then
+	echo "version-check: installing zip (Debian)"
+	apt-get install -y -qq zip >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq zip >/dev/null; }
+fi
 field() { sed -n "s/^ *\"$1\": \"\\(.*\\)\",\\{0,1\\}$/\\1/p"; }
 
 make -s build
