@@ -161,6 +161,11 @@ UserPools:
 			}
 		})
 		t.Run(target.Name+"/self-service", func(t *testing.T) {
+			if target.Name == CognitoLocal {
+				// Its access tokens name the issuer http://127.0.0.1:PORT/POOL,
+				// which mfactl refuses as no Cognito user pool's.
+				t.Skip("cognito-local's access tokens are not issued by a Cognito user pool's URL, so mfactl refuses them (see its divergences)")
+			}
 			backend := startBackend(t, target)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()

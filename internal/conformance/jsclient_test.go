@@ -188,5 +188,11 @@ func jsCalls() []jsCall {
 		{Op: "AdminUserGlobalSignOut", Input: with(map[string]any{"Username": "tess"})},
 		{Op: "GlobalSignOut", Input: map[string]any{"AccessToken": "${25.AuthenticationResult.AccessToken}"}},
 		{Op: "AdminDeleteUser", Input: with(map[string]any{"Username": "jsuser"})},
+		// The posture: threat protection needs PLUS; risk actions need it on.
+		{Op: "UpdateUserPool", Input: map[string]any{"UserPoolId": "us-east-1_JsPool2", "AutoVerifiedAttributes": []string{"email"},
+			"UserPoolTier": "PLUS", "UserPoolAddOns": map[string]any{"AdvancedSecurityMode": "ENFORCED"}}},
+		{Op: "SetRiskConfiguration", Input: map[string]any{"UserPoolId": "us-east-1_JsPool2",
+			"CompromisedCredentialsRiskConfiguration": map[string]any{"Actions": map[string]any{"EventAction": "BLOCK"}}}},
+		{Op: "DescribeRiskConfiguration", Input: map[string]any{"UserPoolId": "us-east-1_JsPool2"}},
 	}
 }
