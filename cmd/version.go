@@ -8,6 +8,7 @@ import (
 	"github.com/mfactl/mfactl/internal/buildinfo"
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/operations"
 	"github.com/mfactl/mfactl/internal/views"
 )
 
@@ -66,7 +67,7 @@ func versionDoc() views.VersionDoc {
 			SDKModule:           cognito.SDKModule,
 			SDKVersion:          info.Module(cognito.SDKModule),
 			APIModelDate:        cognito.SDKModelDate,
-			OperationsBeyondSDK: cognito.OperationsBeyondSDK(),
+			OperationsBeyondSDK: operations.BeyondSDK(),
 		},
 	}
 }

@@ -6,9 +6,3 @@ const SDKModule = "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 // SDKModelDate is the date of the Cognito API model that the SDK version in
 // go.mod (v1.61.0) was generated from. Update it with the SDK.
 const SDKModelDate = "2026-06-01"
-
-// OperationsBeyondSDK are the operations mfactl sends that the SDK in
-// go.mod does not know yet (newer.go), for `mfactl version`.
-func OperationsBeyondSDK() []string {
-	return []string{opGetProvisionedLimit, opUpdateProvisionedLimit, opAdminGetUserAuthFactors, opAdminDeleteSoftwareToken}
-}

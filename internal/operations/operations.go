@@ -174,6 +174,18 @@ func Lookup(name string) (Operation, bool) {
 	return op, ok
 }
 
+// BeyondSDK names the operations sent raw because the Go SDK has no method
+// for them yet, in table order (what `mfactl version` lists).
+func BeyondSDK() []string {
+	var names []string
+	for _, op := range Table {
+		if op.Raw {
+			names = append(names, op.Name)
+		}
+	}
+	return names
+}
+
 // CLI returns the AWS CLI command of an operation, or "" for one that is
 // not in the table.
 func CLI(name string) string { return byName[name].CLI }
