@@ -19,13 +19,7 @@ import (
 	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
 	"github.com/mfactl/mfactl/internal/usecase"
-	"github.com/mfactl/mfactl/internal/views"
 )
-
-// The SARIF view names the tool's version. Setting it once here, not per
-// command tree, keeps commands built side by side (tests) from writing it
-// at once.
-func init() { views.Version = buildinfo.Read().Version }
 
 // Factory hands commands their dependencies, lazily: a command that needs
 // no network (validate, schema) never builds an AWS client.

@@ -3,6 +3,7 @@ package views
 import (
 	"encoding/xml"
 	"fmt"
+	"github.com/mfactl/mfactl/internal/buildinfo"
 	"io"
 	"sort"
 	"strings"
@@ -39,7 +40,8 @@ type junitSuite struct {
 }
 
 // junitProperty is a suite's property; each suite names the mfactl that
-// wrote it (mfactl.version), as SARIF's tool.driver.version does.
+// wrote it (mfactl.version), as SARIF's tool.driver.version and the JSON
+// documents' MfactlVersion do.
 type junitProperty struct {
 	Name  string `xml:"name,attr"`
 	Value string `xml:"value,attr"`
@@ -47,7 +49,7 @@ type junitProperty struct {
 
 // versionProperties are the properties of every suite mfactl writes.
 func versionProperties() []junitProperty {
-	return []junitProperty{{Name: "mfactl.version", Value: Version}}
+	return []junitProperty{{Name: "mfactl.version", Value: buildinfo.Read().Version}}
 }
 
 type junitCase struct {

@@ -2,6 +2,7 @@ package views
 
 import (
 	"encoding/json"
+	"github.com/mfactl/mfactl/internal/buildinfo"
 	"io"
 
 	"github.com/mfactl/mfactl/internal/diag"
@@ -107,9 +108,6 @@ type sarifLogicalLocation struct {
 	Kind               string `json:"kind,omitempty"`
 }
 
-// Version is mfactl's version, for the tool section of reports (set by cmd).
-var Version = "dev"
-
 // WriteSARIF writes diagnostics as a SARIF 2.1.0 log: one result per
 // diagnostic, or per rule and pool for diagnostics about many users.
 func WriteSARIF(w io.Writer, ci iostreams.CI, l diag.List) error { return writeSARIFLog(w, ci, l, nil) }
@@ -118,7 +116,7 @@ func WriteSARIF(w io.Writer, ci iostreams.CI, l diag.List) error { return writeS
 func writeSARIFLog(w io.Writer, ci iostreams.CI, l diag.List, invocations []sarifInvocation) error {
 	rules := diag.Rules()
 	index := map[string]int{}
-	driver := sarifDriver{Name: "mfactl", Version: Version, InformationURI: "https://github.com/mfactl/mfactl"}
+	driver := sarifDriver{Name: "mfactl", Version: buildinfo.Read().Version, InformationURI: "https://github.com/mfactl/mfactl"}
 	for i, r := range rules {
 		index[r.ID] = i
 		level := "error"
