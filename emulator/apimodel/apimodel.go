@@ -29,9 +29,9 @@ type Model struct {
 // Operation names an operation's input and output shapes and the errors
 // the model lists for it.
 type Operation struct {
-	Input  string   `json:"input"`
-	Output string   `json:"output"`
-	Errors []string `json:"errors"`
+	Input  string   `json:"input,omitempty"`
+	Output string   `json:"output,omitempty"`
+	Errors []string `json:"errors,omitempty"`
 }
 
 // Member is one member of a structure, in the model's (alphabetical) order.
@@ -41,23 +41,24 @@ type Member struct {
 }
 
 // Shape is a type of the model: structure, list, map, string, integer,
-// long, boolean, timestamp or blob, with its constraints.
+// long, boolean, timestamp or blob, with its constraints. The generator
+// (internal/compact) writes model.json with these same types.
 type Shape struct {
 	Type     string   `json:"type"`
-	Members  []Member `json:"members"`
-	Required []string `json:"required"`
+	Members  []Member `json:"members,omitempty"`
+	Required []string `json:"required,omitempty"`
 	// Member is a list's element shape; Key and Value a map's.
-	Member    string   `json:"member"`
-	Key       string   `json:"key"`
-	Value     string   `json:"value"`
-	Min       *int64   `json:"min"`
-	Max       *int64   `json:"max"`
-	Pattern   string   `json:"pattern"`
-	Enum      []string `json:"enum"`
-	Sensitive bool     `json:"sensitive"`
-	// UncheckedPattern: Go's regexp cannot compile Pattern, so it is not
-	// enforced.
-	UncheckedPattern bool `json:"uncheckedPattern"`
+	Member    string   `json:"member,omitempty"`
+	Key       string   `json:"key,omitempty"`
+	Value     string   `json:"value,omitempty"`
+	Min       *int64   `json:"min,omitempty"`
+	Max       *int64   `json:"max,omitempty"`
+	Pattern   string   `json:"pattern,omitempty"`
+	Enum      []string `json:"enum,omitempty"`
+	Sensitive bool     `json:"sensitive,omitempty"`
+	// UncheckedPattern: Go's regexp cannot compile Pattern (Java-only
+	// syntax such as look-behind), so it is not enforced.
+	UncheckedPattern bool `json:"uncheckedPattern,omitempty"`
 
 	re *regexp.Regexp
 }

@@ -1,7 +1,8 @@
 // Package compact derives the compact API model (emulator/apimodel's
 // model.json) from Cognito's full one: each operation's input, output and
 // errors, and the shapes its input reaches, with their constraints and
-// without documentation.
+// without documentation, in emulator/apimodel's own types, so that the
+// writer and the reader of model.json share one description of it.
 package compact
 
 import (
@@ -10,6 +11,8 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+
+	"github.com/mfactl/mfactl/emulator/apimodel"
 )
 
 type source struct {
@@ -33,47 +36,13 @@ type source struct {
 	}
 }
 
-// The compact form; emulator/apimodel reads the same field names.
-type (
-	operation struct {
-		Input  string   `json:"input,omitempty"`
-		Output string   `json:"output,omitempty"`
-		Errors []string `json:"errors,omitempty"`
-	}
-	member struct {
-		Name  string `json:"name"`
-		Shape string `json:"shape"`
-	}
-	shape struct {
-		Type      string   `json:"type"`
-		Members   []member `json:"members,omitempty"`
-		Required  []string `json:"required,omitempty"`
-		Member    string   `json:"member,omitempty"`
-		Key       string   `json:"key,omitempty"`
-		Value     string   `json:"value,omitempty"`
-		Min       *int64   `json:"min,omitempty"`
-		Max       *int64   `json:"max,omitempty"`
-		Pattern   string   `json:"pattern,omitempty"`
-		Enum      []string `json:"enum,omitempty"`
-		Sensitive bool     `json:"sensitive,omitempty"`
-		// Unchecked says Go's regexp cannot compile Pattern (Java-only
-		// syntax such as look-behind), so it is not enforced.
-		Unchecked bool `json:"uncheckedPattern,omitempty"`
-	}
-	compact struct {
-		Source     string               `json:"source"`
-		Operations map[string]operation `json:"operations"`
-		Shapes     map[string]shape     `json:"shapes"`
-	}
-)
-
 // Compact returns model.json's bytes for a full model.
 func Compact(full []byte) ([]byte, error) {
 	var src source
 	if err := json.Unmarshal(full, &src); err != nil {
 		return nil, err
 	}
-	c := compact{Source: src.Source, Operations: map[string]operation{}, Shapes: map[string]shape{}}
+	c := apimodel.Model{Source: src.Source, Operations: map[string]apimodel.Operation{}, Shapes: map[string]*apimodel.Shape{}}
 	var visit func(name string) error
 	visit = func(name string) error {
 		if _, done := c.Shapes[name]; done || name == "" {
@@ -83,10 +52,10 @@ func Compact(full []byte) ([]byte, error) {
 		if !ok {
 			return fmt.Errorf("shape %s is referenced but not defined", name)
 		}
-		sh := shape{Type: s.Type, Required: s.Required, Min: s.Min, Max: s.Max, Pattern: s.Pattern, Enum: s.Enum, Sensitive: s.Sensitive}
+		sh := &apimodel.Shape{Type: s.Type, Required: s.Required, Min: s.Min, Max: s.Max, Pattern: s.Pattern, Enum: s.Enum, Sensitive: s.Sensitive}
 		if sh.Pattern != "" {
 			if _, err := regexp.Compile(sh.Pattern); err != nil {
-				sh.Unchecked = true
+				sh.UncheckedPattern = true
 			}
 		}
 		names := make([]string, 0, len(s.Members))
@@ -95,7 +64,7 @@ func Compact(full []byte) ([]byte, error) {
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			sh.Members = append(sh.Members, member{n, s.Members[n].Shape})
+			sh.Members = append(sh.Members, apimodel.Member{Name: n, Shape: s.Members[n].Shape})
 		}
 		if s.Member != nil {
 			sh.Member = s.Member.Shape
@@ -120,7 +89,7 @@ func Compact(full []byte) ([]byte, error) {
 		return nil
 	}
 	for name, op := range src.Operations {
-		c.Operations[name] = operation{Input: op.Input, Output: op.Output, Errors: op.Errors}
+		c.Operations[name] = apimodel.Operation{Input: op.Input, Output: op.Output, Errors: op.Errors}
 		if err := visit(op.Input); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
