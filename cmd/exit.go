@@ -13,6 +13,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/iostreams"
 	"github.com/mfactl/mfactl/internal/untrusted"
+	"github.com/mfactl/mfactl/internal/usecase"
 )
 
 // Exit codes, documented in the README. Only Main turns errors into them.
@@ -84,6 +85,10 @@ func exitCode(err error, io *iostreams.IOStreams) int {
 	var silent *SilentError
 	if code == ExitError && !errors.As(err, &silent) {
 		fmt.Fprintf(io.ErrOut, "%s %s\n", io.ErrPalette().Red("Error:"), untrusted.Error(err))
+	}
+	var resumable *usecase.ResumableError
+	if code == ExitInterrupted && errors.As(err, &resumable) {
+		fmt.Fprintln(io.ErrOut, untrusted.Error(resumable)) // how to resume
 	}
 	return code
 }

@@ -27,6 +27,7 @@ func TestMain(m *testing.M) {
 		"AWS_REGION":                  "us-east-1",
 		"AWS_CONFIG_FILE":             filepath.Join(dir, "none"),
 		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "none"),
+		"MFACTL_CHECKPOINT_DIR":       filepath.Join(dir, "checkpoints"),
 	} {
 		os.Setenv(k, v)
 	}

@@ -31,6 +31,7 @@ type PlanOptions struct {
 	Verbose          bool
 	Targets          []string
 	ShowUsers        bool
+	Resume           bool
 	AWS              awsFlags
 }
 
@@ -79,6 +80,7 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 	fs.BoolVar(&opts.ResendWriteOnly, "resend-write-only", false, "send declared WebAuthnMfaSettings even for users with nothing else to change (Cognito cannot report them)")
 	fs.BoolVarP(&opts.Verbose, "verbose", "v", false, "show every user and every call with its request")
 	registerTargets(c, &opts.Targets)
+	registerResume(c, &opts.Resume)
 	opts.AWS.register(c)
 	_ = c.MarkFlagRequired("file")
 	return c
@@ -106,11 +108,16 @@ func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error 
 			return err
 		}
 	}
+	checkpoints, err := checkpointDir(opts.Resume)
+	if err != nil {
+		return errors.Join(err, view.Failed(err, false))
+	}
 	update, finish := opts.IO.ReadProgress()
 	planned, err := opts.AWS.session(opts.NewClient, opts.IO).Plan(ctx, usecase.PlanOptions{
 		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update, Targets: opts.Targets,
 		Build:       plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
 		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != "",
+		CheckpointDir: checkpoints, Resume: opts.Resume,
 	})
 	finish()
 	if err != nil {
@@ -133,6 +140,22 @@ func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error 
 		return ErrChangesPresent
 	}
 	return nil
+}
+
+// registerResume adds --resume, of the commands that read a large pool's
+// users (plan, report).
+func registerResume(c *cobra.Command, resume *bool) {
+	c.Flags().BoolVar(resume, "resume", false, "resume an interrupted run: read only the users the last run of this command did not (its reads are kept for a day; see docs/policies.md)")
+}
+
+// checkpointDir is where reads are kept for --resume; without resume, a
+// run that cannot keep them goes on without.
+func checkpointDir(resume bool) (string, error) {
+	dir, err := usecase.CheckpointDir()
+	if err != nil && !resume {
+		return "", nil
+	}
+	return dir, err
 }
 
 // fullPlanHint says where the whole plan is, for a truncated comment.

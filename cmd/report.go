@@ -30,6 +30,7 @@ type ReportOptions struct {
 	Output           string // one of views.ReportFormats
 	DetailedExitCode bool
 	ShowUsers        bool
+	Resume           bool
 	AWS              awsFlags
 }
 
@@ -78,6 +79,7 @@ MFA or violates a policy (for cron), 130 interrupted.`,
 	_ = c.RegisterFlagCompletionFunc("output", completeFormats(views.ReportFormats.Names(), ""))
 	fs.BoolVar(&opts.DetailedExitCode, "detailed-exitcode", false, "exit 2 when a user lacks MFA or violates a policy")
 	fs.BoolVar(&opts.ShowUsers, "show-users", false, "list every user without MFA and every violation (text and markdown)")
+	registerResume(c, &opts.Resume)
 	opts.AWS.register(c)
 	_ = fs.MarkHidden("access-token-file") // a report reads with AWS credentials only
 	return c
@@ -116,11 +118,15 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
+	checkpoints, err := checkpointDir(opts.Resume)
+	if err != nil {
+		return errors.Join(err, view.Failed(err, false))
+	}
 	update, finish := opts.IO.ReadProgress()
 	rep, err := opts.AWS.session(opts.NewClient, opts.IO).Report(ctx, usecase.ReportOptions{
 		Files: opts.Files, Stdin: opts.IO.In,
 		UserPoolId: opts.UserPoolId, Group: opts.Group, Filter: opts.Filter,
-		ReadProgress: update,
+		ReadProgress: update, CheckpointDir: checkpoints, Resume: opts.Resume,
 	})
 	finish()
 	if rep == nil {

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -81,6 +82,26 @@ var savedPlanRoundTrips = []roundTrip{
         SoftwareTokenMfaSettings: {Enabled: true}
 `)}
 	}},
+	{name: "a policy over a large pool: users beyond the first 1,000 counted in sync, not named", setup: func(t *testing.T) (*harness, []string) {
+		// 1,100 users with a phone, SMS on for all but every 50th.
+		var users []any
+		for i := range 1100 {
+			u := map[string]any{"Username": fmt.Sprintf("u%04d", i), "Attributes": map[string]any{"phone_number": "+15550000000"}}
+			if i%50 != 0 {
+				u["MfaSettings"] = map[string]any{"SMSMfaSettings": map[string]any{"Enabled": true}}
+			}
+			users = append(users, u)
+		}
+		h := newHarness(t, emulator.Options{})
+		h.seed(map[string]any{"Pools": []any{map[string]any{"Id": reportPool, "MfaConfig": map[string]any{"MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": map[string]any{}},
+			"SmsConfiguration": map[string]any{"SnsCallerArn": "arn:aws:iam::123456789012:role/sms", "ExternalId": "x"}, "Users": users}}})
+		return h, append([]string{"-f", writeTemp(t, "large.yaml", "Version: 1\nUserPools:\n  - UserPoolId: "+reportPool+`
+    Policies:
+      - Name: everyone-sms
+        Select: {AllUsers: true}
+        SMSMfaSettings: {Enabled: true}
+`)}, unpaced...)
+	}, apply: func(*testing.T, *harness) []string { return unpaced }},
 	{name: "legacy migration", setup: func(t *testing.T) (*harness, []string) {
 		emu, url := emulator.NewTestServer(t, emulator.Options{})
 		if err := emu.Seed(strings.NewReader(legacySeed(5))); err != nil {
@@ -195,6 +216,10 @@ func roundTripPlanFile(t *testing.T, rt roundTrip) []byte {
 	}
 	return data
 }
+
+// unpaced lifts mfactl's pacing for rows of many users (the emulator
+// enforces no quota here).
+var unpaced = []string{"--rate", "UserRead=100000", "--rate", "UserList=100000", "--rate", "UserResourceUpdate=100000"}
 
 // notAFeature lists optional plan-file fields no successful plan file sets.
 var notAFeature = map[string]bool{

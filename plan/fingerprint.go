@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"fmt"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -457,6 +458,9 @@ type SelectionChange struct {
 	Joined, Left []string // users listed now and not then, and then and not now
 	// Group says the group itself changed (created, deleted, precedence).
 	Group bool
+	// InSync says how the users a plan counted in sync without naming them
+	// changed (see SelectionTarget.InSync); empty when they did not.
+	InSync string
 }
 
 // StaleSelections returns how each of p's listings differs now, for those
@@ -465,13 +469,18 @@ func StaleSelections(p *Plan, live state.Live) []SelectionChange {
 	var stale []SelectionChange
 	for _, st := range p.Selections {
 		var sel *state.LiveSelection
-		if lp := live.Pools[st.UserPoolId]; lp != nil {
+		lp := live.Pools[st.UserPoolId]
+		if lp != nil {
 			sel = lp.Selections[st.Policy]
 		}
-		if SelectionFingerprint(st.Select, sel) == st.Fingerprint {
+		inSync := ""
+		if st.InSync > 0 || st.InSyncDigest != "" {
+			sel, inSync = splitInSync(st, lp, sel)
+		}
+		if SelectionFingerprint(st.Select, sel) == st.Fingerprint && inSync == "" {
 			continue
 		}
-		change := SelectionChange{SelectionTarget: st}
+		change := SelectionChange{SelectionTarget: st, InSync: inSync}
 		var now []string
 		if sel != nil {
 			now = sortedUnique(sel.Usernames)
@@ -491,10 +500,46 @@ func StaleSelections(p *Plan, live state.Live) []SelectionChange {
 				change.Left = append(change.Left, n)
 			}
 		}
-		change.Group = len(change.Joined) == 0 && len(change.Left) == 0
+		change.Group = len(change.Joined) == 0 && len(change.Left) == 0 && inSync == ""
 		stale = append(stale, change)
 	}
 	return stale
+}
+
+// splitInSync splits a listing made again for a plan that counted users in
+// sync without naming them: the users it names (returned as the listing to
+// fingerprint) and the others, whose count and digest must be the plan's
+// (a description of how they differ, or "").
+func splitInSync(st SelectionTarget, lp *state.LivePool, sel *state.LiveSelection) (*state.LiveSelection, string) {
+	if sel == nil {
+		return nil, ""
+	}
+	named := make(map[string]bool, len(st.Usernames))
+	for _, n := range st.Usernames {
+		named[n] = true
+	}
+	kept := &state.LiveSelection{GroupExists: sel.GroupExists, Precedence: sel.Precedence}
+	var digest InSyncDigest
+	others := 0
+	for _, n := range sortedUnique(sel.Usernames) {
+		if named[n] {
+			kept.Usernames = append(kept.Usernames, n)
+			continue
+		}
+		others++
+		lu := lp.Users[n]
+		if lu == nil {
+			lu = &state.LiveUser{Username: n}
+		}
+		digest.Add(st.UserPoolId, lu)
+	}
+	switch {
+	case others != st.InSync:
+		return kept, fmt.Sprintf("%d users were counted in sync, %d such users are listed now", st.InSync, others)
+	case digest.String() != st.InSyncDigest:
+		return kept, fmt.Sprintf("users among the %d counted in sync changed, joined or left since", st.InSync)
+	}
+	return kept, ""
 }
 
 // PoolAsExpected reports whether a pool's live state, read again before a

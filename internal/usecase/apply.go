@@ -514,6 +514,8 @@ func (e *StaleError) Error() string {
 		switch {
 		case c.Group:
 			b.WriteString(": the group itself changed (created, deleted, or its Precedence)")
+		case c.InSync != "" && len(c.Joined)+len(c.Left) == 0:
+			b.WriteString(": " + c.InSync)
 		default:
 			if len(c.Joined) > 0 {
 				fmt.Fprintf(&b, ": %d joined (%s)", len(c.Joined), shortList(c.Joined))

@@ -33,6 +33,11 @@ type PlanOptions struct {
 	// looked for in the environment, so that a run without Self refuses it.
 	AccessToken func() (*token.Token, error)
 	TokenGiven  bool
+	// CheckpointDir, if set, is where the users the policies select are
+	// kept as they are read (CheckpointDir), and Resume resumes from the
+	// reads kept there; see checkpoint.
+	CheckpointDir string
+	Resume        bool
 }
 
 // Planned is the outcome of planning. When the files are invalid, Input
@@ -79,6 +84,20 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	if err != nil {
 		return nil, err
 	}
+	ckpt, err := openCheckpointFor("plan", opts.CheckpointDir, opts.Resume, desired, s.now())
+	if err != nil {
+		return nil, err
+	}
+	planned, err := s.planWith(ctx, client, desired, diags, opts, ckpt)
+	if err != nil {
+		return nil, ckpt.stop("plan", err)
+	}
+	return planned, ckpt.close(true)
+}
+
+// planWith is Plan once the files are loaded, with the client and the
+// checkpoint (nil: none) of the reads.
+func (s *Session) planWith(ctx context.Context, client Cognito, desired state.Desired, diags diag.List, opts PlanOptions, ckpt *checkpoint) (*Planned, error) {
 	base := 0
 	progress := opts.ReadProgress
 	if progress != nil {
@@ -92,7 +111,8 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
-	if err := readSelections(ctx, client, desired, live, base, opts.ReadProgress); err != nil {
+	streamed, err := readSelections(ctx, client, desired, live, base, opts.ReadProgress, readOptions{stream: true, build: opts.Build, checkpoint: ckpt})
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -102,6 +122,7 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 	if err != nil {
 		return nil, err
 	}
+	addInSync(p, streamed)
 	if len(limits) > 0 || authFactors.Calls > 0 || len(authFactors.Notes) > 0 {
 		p.Reads = &plan.Reads{Limits: limits, AuthFactors: authFactors}
 	}

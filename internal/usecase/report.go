@@ -43,6 +43,9 @@ type ReportOptions struct {
 	// ReadProgress, if set, is told how far reading has got; total grows
 	// as listings find users.
 	ReadProgress func(done, total int)
+	// CheckpointDir and Resume are PlanOptions'.
+	CheckpointDir string
+	Resume        bool
 }
 
 // Report is the MFA state of pools' users: read-only, from Cognito.
@@ -216,6 +219,20 @@ func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
+	ckpt, err := openCheckpointFor("report", opts.CheckpointDir, opts.Resume, desired, s.now())
+	if err != nil {
+		return nil, err
+	}
+	rep, err = s.reportWith(ctx, client, desired, fromFiles, rep, opts, ckpt)
+	if err != nil {
+		return rep, ckpt.stop("report", err)
+	}
+	return rep, ckpt.close(true)
+}
+
+// reportWith is Report once the files are loaded, with the client and the
+// checkpoint (nil: none) of the reads.
+func (s *Session) reportWith(ctx context.Context, client Cognito, desired state.Desired, fromFiles bool, rep *Report, opts ReportOptions, ckpt *checkpoint) (*Report, error) {
 	base := 0
 	progress := opts.ReadProgress
 	if progress != nil {
@@ -240,7 +257,7 @@ func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, erro
 			return nil, fmt.Errorf("user pool %s does not exist (check the ID, and the AWS account and Region mfactl uses)", dp.UserPoolId)
 		}
 	}
-	readErr := readSelections(ctx, client, desired, live, base, opts.ReadProgress)
+	_, readErr := readSelections(ctx, client, desired, live, base, opts.ReadProgress, readOptions{checkpoint: ckpt})
 	switch {
 	case readErr != nil && ctx.Err() != nil:
 		rep.Interrupted = true

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/state"
+	"github.com/mfactl/mfactl/plan"
 )
 
 // Selecting is what reading policies' selections needs from Cognito, on
@@ -54,6 +55,12 @@ type selectionReader struct {
 	live     state.Live
 	read     bool                   // read the listed users too (not when only checking a saved plan)
 	progress func(listed, read int) // may be nil; called under mu
+	// streamed are, by pool, the selections read without keeping the
+	// users they count in sync (planning only; see streamedSelection).
+	streamed map[string]*streamedSelection
+	// checkpoint keeps the reads, and gives back those of a resumed run
+	// (may be nil).
+	checkpoint *checkpoint
 
 	mu            sync.Mutex
 	listed, readN int
@@ -61,7 +68,53 @@ type selectionReader struct {
 	failures      []error
 }
 
-type userRead struct{ poolID, username string }
+// userRead is one user to read; streamed: listed by its pool's streamed
+// selection alone.
+type userRead struct {
+	poolID, username string
+	streamed         bool
+}
+
+// streamedSelection is the one selection of a pool whose users are not
+// all kept: each user only it selects is judged as it is read, and one in
+// sync is counted (InSync, and its fingerprint in Digest) instead of kept.
+// So a policy over a whole pool holds the users it changes, not the pool.
+type streamedSelection struct {
+	dp     state.DesiredPool
+	policy string
+	opts   plan.Options
+	judge  *plan.InSyncJudge
+
+	inSync int
+	digest plan.InSyncDigest
+}
+
+// keepWhole is how many users of a streamed selection are kept whole
+// before the others are judged: a small pool's plan names every user its
+// policies select, as it always did (and a stale saved plan names who
+// joined or left); a large one's counts those in sync beyond these.
+var keepWhole = 1000
+
+// streamedPolicy is the policy of dp whose listing is streamed: the
+// AllUsers one (every other selection is within it), else the only one.
+// The pool's other selections are listed first and held whole.
+func streamedPolicy(dp state.DesiredPool) string {
+	for _, pol := range dp.Policies {
+		if pol.Select.AllUsers {
+			return pol.Name
+		}
+	}
+	if len(dp.Policies) == 1 {
+		return dp.Policies[0].Name
+	}
+	return ""
+}
+
+// isStreamed reports whether s is its pool's streamed selection.
+func (r *selectionReader) isStreamed(s selection) bool {
+	ss := r.streamed[s.poolID]
+	return ss != nil && ss.policy == s.policy
+}
 
 // run lists every selection and, with read, reads each user listed that
 // live does not hold yet, recording both in live. It returns ctx's error
@@ -91,15 +144,22 @@ func (r *selectionReader) run(ctx context.Context, sels []selection) error {
 			})
 		}
 	}
-	var lists sync.WaitGroup
-	for _, s := range sels {
-		lists.Go(func() {
-			if err := r.list(ctx, s, reads); err != nil && ctx.Err() == nil {
-				r.fail(err)
+	// The selections held whole are listed before the streamed ones, which
+	// need to know who else is selected.
+	for _, streamed := range []bool{false, true} {
+		var lists sync.WaitGroup
+		for _, s := range sels {
+			if r.isStreamed(s) != streamed {
+				continue
 			}
-		})
+			lists.Go(func() {
+				if err := r.list(ctx, s, reads); err != nil && ctx.Err() == nil {
+					r.fail(err)
+				}
+			})
+		}
+		lists.Wait()
 	}
-	lists.Wait()
 	close(reads)
 	readers.Wait()
 	if err := ctx.Err(); err != nil {
@@ -118,19 +178,35 @@ func (r *selectionReader) list(ctx context.Context, s selection, reads chan<- us
 	r.mu.Lock()
 	lp.Selections[s.policy] = live
 	r.mu.Unlock()
+	streamedSelection := r.read && r.isStreamed(s)
+	judged := false
+	listedHere := 0
 	each := func(u state.ListedUser) error {
 		r.mu.Lock()
-		live.Usernames = append(live.Usernames, u.Username)
+		listedHere++
+		streamed := streamedSelection && listedHere > keepWhole
+		if streamed && !judged {
+			ss := r.streamed[s.poolID]
+			ss.judge = plan.NewInSyncJudge(ss.dp, lp, ss.policy, ss.opts)
+			judged = true
+		}
 		r.listed++
-		fresh := r.read && !r.queued[s.poolID][u.Username]
-		if fresh {
+		// A user of the streamed selection only is named once read, if
+		// kept; one read already (named, or held by another selection) is
+		// kept, and not remembered otherwise: no set of the pool's users.
+		held := r.queued[s.poolID][u.Username]
+		if !streamed || held {
+			live.Usernames = append(live.Usernames, u.Username)
+		}
+		fresh := r.read && !held
+		if fresh && !streamed {
 			r.queued[s.poolID][u.Username] = true
 		}
 		r.report()
 		r.mu.Unlock()
 		if fresh {
 			select {
-			case reads <- userRead{s.poolID, u.Username}:
+			case reads <- userRead{s.poolID, u.Username, streamed}:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
@@ -167,7 +243,17 @@ func (r *selectionReader) list(ctx context.Context, s selection, reads chan<- us
 
 func (r *selectionReader) readUser(ctx context.Context, job userRead) {
 	lp := r.live.Pools[job.poolID]
-	u, err := r.client.ReadUser(ctx, job.poolID, job.username, lp.Config.MfaConfiguration)
+	u := r.checkpoint.take(job.poolID, job.username)
+	var err error
+	if u == nil {
+		if u, err = r.client.ReadUser(ctx, job.poolID, job.username, lp.Config.MfaConfiguration); err == nil {
+			r.checkpoint.record(job.poolID, u)
+		}
+	}
+	inSync := false
+	if job.streamed && err == nil && ctx.Err() == nil {
+		inSync = r.streamed[job.poolID].judge.InSync(u)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch {
@@ -175,8 +261,16 @@ func (r *selectionReader) readUser(ctx context.Context, job userRead) {
 		return
 	case err != nil:
 		r.failures = append(r.failures, err)
+	case inSync:
+		ss := r.streamed[job.poolID]
+		ss.inSync++
+		ss.digest.Add(job.poolID, u)
 	default:
 		lp.Users[job.username] = u
+		if job.streamed {
+			sel := lp.Selections[r.streamed[job.poolID].policy]
+			sel.Usernames = append(sel.Usernames, job.username)
+		}
 	}
 	r.readN++
 	r.report()
@@ -230,18 +324,58 @@ func estimatedUsers(sels []selection, live state.Live) int {
 	return n
 }
 
+// readOptions say how readSelections reads.
+type readOptions struct {
+	// stream: leave out of live the users a pool's streamed selection
+	// alone selects and who are in sync, planned with build (see
+	// streamedSelection); only for planning.
+	stream bool
+	build  plan.Options
+	// checkpoint keeps the reads (nil: none).
+	checkpoint *checkpoint
+}
+
 // readSelections lists desired's selections and reads the users they list
 // into live, telling progress (done, total) on top of base reads already
-// made; total grows as listings find users.
-func readSelections(ctx context.Context, client Selecting, desired state.Desired, live state.Live, base int, progress func(done, total int)) error {
+// made; total grows as listings find users. It returns, with stream, the
+// selections it streamed, by pool.
+func readSelections(ctx context.Context, client Selecting, desired state.Desired, live state.Live, base int, progress func(done, total int), opts readOptions) (map[string]*streamedSelection, error) {
 	sels := selectionsOf(desired, live)
 	if len(sels) == 0 {
-		return nil
+		return nil, nil
 	}
 	estimate := estimatedUsers(sels, live)
-	r := &selectionReader{client: client, live: live, read: true}
+	r := &selectionReader{client: client, live: live, read: true, checkpoint: opts.checkpoint}
+	if opts.stream {
+		r.streamed = map[string]*streamedSelection{}
+		for _, dp := range desired.Pools {
+			if name := streamedPolicy(dp); name != "" && live.Pools[dp.UserPoolId] != nil && live.Pools[dp.UserPoolId].Exists {
+				r.streamed[dp.UserPoolId] = &streamedSelection{dp: dp, policy: name, opts: opts.build}
+			}
+		}
+	}
 	if progress != nil {
 		r.progress = func(listed, read int) { progress(base+read, base+max(listed, estimate, read)) }
 	}
-	return r.run(ctx, sels)
+	return r.streamed, r.run(ctx, sels)
+}
+
+// addInSync completes a plan built without the users streamed selections
+// counted in sync: their counts, and the digest apply checks them by.
+func addInSync(p *plan.Plan, streamed map[string]*streamedSelection) {
+	for poolID, ss := range streamed {
+		if ss.inSync == 0 {
+			continue
+		}
+		for i := range p.Pools {
+			if p.Pools[i].UserPoolId == poolID {
+				plan.AddInSync(&p.Pools[i], ss.policy, ss.inSync)
+			}
+		}
+		for i := range p.Selections {
+			if st := &p.Selections[i]; st.UserPoolId == poolID && st.Policy == ss.policy {
+				st.InSync, st.InSyncDigest = ss.inSync, ss.digest.String()
+			}
+		}
+	}
 }
