@@ -29,7 +29,7 @@ type generatedPool struct {
 func (g *generatedPool) ReadLive(_ context.Context, rs state.ReadSet, _ func(done, total int)) (state.Live, error) {
 	pool := &state.LivePool{UserPoolId: generatedPoolID, Exists: true, EstimatedUsers: g.n, Users: map[string]*state.LiveUser{},
 		Config: state.PoolConfig{MfaConfiguration: state.ModeOptional, SmsMfaConfiguration: &state.SmsMfaConfiguration{Enabled: true},
-			SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{}, EmailMfaConfiguration: &state.EmailMfaConfiguration{}}}
+			SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{Enabled: true}, EmailMfaConfiguration: &state.EmailMfaConfiguration{}}}
 	return state.Live{Pools: map[string]*state.LivePool{generatedPoolID: pool}}, nil
 }
 

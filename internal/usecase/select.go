@@ -242,11 +242,21 @@ func (r *selectionReader) list(ctx context.Context, s selection, reads chan<- us
 }
 
 func (r *selectionReader) readUser(ctx context.Context, job userRead) {
+	if ctx.Err() != nil {
+		return // interrupted: start no more reads
+	}
 	lp := r.live.Pools[job.poolID]
 	u := r.checkpoint.take(job.poolID, job.username)
 	var err error
 	if u == nil {
-		if u, err = r.client.ReadUser(ctx, job.poolID, job.username, lp.Config.MfaConfiguration); err == nil {
+		readCtx := ctx
+		if r.checkpoint != nil {
+			// A read in flight when the run is interrupted finishes and is
+			// kept: Cognito has answered it, and a resumed run must not
+			// ask again.
+			readCtx = context.WithoutCancel(ctx)
+		}
+		if u, err = r.client.ReadUser(readCtx, job.poolID, job.username, lp.Config.MfaConfiguration); err == nil {
 			r.checkpoint.record(job.poolID, u)
 		}
 	}
