@@ -20,7 +20,9 @@ import (
 // case: in sync, changing, preferring another factor, without a phone
 // (ineligible), unknown (legacy MFAOptions), deleted since listed.
 func mixedUser(i int) *state.LiveUser {
-	on := func(preferred bool) *state.FactorSettings { return &state.FactorSettings{Enabled: true, PreferredMfa: preferred} }
+	on := func(preferred bool) *state.FactorSettings {
+		return &state.FactorSettings{Enabled: true, PreferredMfa: preferred}
+	}
 	u := &state.LiveUser{Exists: true, HasPhoneNumber: true, HasEmail: true, LastModified: time.Date(2026, 1, 1, 0, 0, i%60, 0, time.UTC)}
 	switch i % 7 {
 	case 0:
