@@ -52,6 +52,10 @@ reports for CI; --report writes more formats to files in the same run.
 ExternalId is read from an environment variable, never printed), for a
 change someone runs or audits with the AWS CLI.
 
+The users policies select are kept as they are read; an interrupted plan
+(or one whose read failed) goes on with --resume, reading only the users
+it has not read (within 24 hours; docs/planning.md, "Resuming").
+
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
 2 changes present with --detailed-exitcode (use it for drift checks),
 130 interrupted.`,
@@ -59,7 +63,8 @@ Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error,
   mfactl plan -f mfa/ --detailed-exitcode -o json
   mfactl plan -f pool.yaml -f users/ --out mfa.plan
   mfactl plan -f mfa/ -o markdown --report junit=mfactl.xml --report sarif=mfactl.sarif
-  mfactl plan -f mfa/ --target eu-west-1_AbC123/alice`,
+  mfactl plan -f mfa/ --target eu-west-1_AbC123/alice
+  mfactl plan -f mfa/ --out mfa.plan --resume`,
 		Args: filesWithF,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if _, _, err := opts.Out.parse(); err != nil {

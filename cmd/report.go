@@ -40,7 +40,7 @@ var userPoolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
 func NewCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
 	opts := &ReportOptions{IO: f.IO, NewClient: f.Cognito}
 	c := &cobra.Command{
-		Use:   "report (-f PATH... | --user-pool-id ID [--group G | --filter F]) [-o text|json|csv|markdown] [--detailed-exitcode]",
+		Use:   "report (-f PATH... | --user-pool-id ID [--group G | --filter F]) [-o text|json|csv|markdown] [--detailed-exitcode] [--resume]",
 		Short: "Count a pool's users by MFA state: who has no MFA, who relies on SMS, who violates a policy",
 		Long: `Report reads the MFA state of users and counts them: no MFA factor, SMS
 only, TOTP, email, legacy MFAOptions, unknown (with why), and by preferred
@@ -52,7 +52,8 @@ files; with --user-pool-id on a whole pool, or one group (--group) or the
 users a ListUsers filter matches (--filter). Reading costs one ListUsers
 page per 60 users and one AdminGetUser per user, at Cognito's quotas;
 progress and an estimate of the time left go to stderr. Ctrl-C stops and
-prints what was read.
+prints what was read; the users read are kept, and the same command with
+--resume reads only the others (within 24 hours; docs/report.md).
 
 Exit codes: 0 done, 1 error, 2 with --detailed-exitcode when a user lacks
 MFA or violates a policy (for cron), 130 interrupted.`,

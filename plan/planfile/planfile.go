@@ -24,7 +24,7 @@ import (
 
 // FormatVersion is the version of the plan-file format: MAJOR changes
 // make older files unreadable, MINOR ones add keys older files lack.
-const FormatVersion = "1.6"
+const FormatVersion = "1.7"
 
 // fileJSON is a plan file. docs/planning.md ("Plan files") describes it.
 type fileJSON struct {
