@@ -53,7 +53,9 @@ func TestReportResumesAfterAnInterruption(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("--resume: exit %d\n%s\n%s", code, out, errOut)
 	}
-	var rep struct{ Pools []struct{ Counts map[string]int } }
+	var rep struct {
+		Pools []struct{ Counts map[string]int }
+	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
