@@ -312,6 +312,24 @@ func (r *pacedRetryer) IsErrorRetryable(err error) bool {
 	return r.RetryerV2.IsErrorRetryable(err)
 }
 
+// FinishOnceSent returns a context for a call that ctx's end stops only
+// while the call waits for its turn: once sent, the call runs to its
+// answer, so that an interrupted run keeps what Cognito answered (a
+// resumed read is then not made twice).
+func FinishOnceSent(ctx context.Context) context.Context {
+	return context.WithValue(context.WithoutCancel(ctx), stopWaitingKey{}, ctx)
+}
+
+type stopWaitingKey struct{}
+
+// waitContext is the context pacing waits under: FinishOnceSent's.
+func waitContext(ctx context.Context) context.Context {
+	if stop, ok := ctx.Value(stopWaitingKey{}).(context.Context); ok {
+		return stop
+	}
+	return ctx
+}
+
 func (r *pacedRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
 	b := r.limits.bucket(r.region, smithymw.GetOperationName(ctx))
 	if b == nil {
@@ -319,7 +337,7 @@ func (r *pacedRetryer) GetAttemptToken(ctx context.Context) (func(error) error, 
 	}
 	b.enter()
 	if !takePrepaidAttempt(ctx) {
-		if err := b.wait(ctx); err != nil {
+		if err := b.wait(waitContext(ctx)); err != nil {
 			b.leave(0)
 			return nil, err
 		}

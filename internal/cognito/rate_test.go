@@ -216,6 +216,32 @@ func TestPacedRetryerStopsWaitingWhenCancelled(t *testing.T) {
 	}
 }
 
+// A call made with FinishOnceSent stops waiting for its turn when the run
+// is interrupted, and is not stopped once it has its turn (sent).
+func TestFinishOnceSentStopsOnlyTheWait(t *testing.T) {
+	l := newLimits(map[Category]float64{UserRead: 0.001}, time.Now)
+	r := &pacedRetryer{RetryerV2: retry.NewStandard(), region: "eu-west-1", limits: l}
+	run, interrupt := context.WithCancel(context.Background())
+	ctx := FinishOnceSent(smithymw.WithOperationName(run, "AdminGetUser"))
+	if _, err := r.GetAttemptToken(ctx); err != nil { // the first token is free: sent
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := r.GetAttemptToken(ctx); done <- err }()
+	interrupt()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v; want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting for a token after the interruption")
+	}
+	if ctx.Err() != nil {
+		t.Errorf("the call's own context ended with the run (%v): a call already sent would be abandoned", ctx.Err())
+	}
+}
+
 // BenchmarkBucketPacing measures how close a bucket's pacing comes to its
 // configured rate with many concurrent waiters; "ratio" is achieved/configured.
 func BenchmarkBucketPacing(b *testing.B) {

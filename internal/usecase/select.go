@@ -251,10 +251,10 @@ func (r *selectionReader) readUser(ctx context.Context, job userRead) {
 	if u == nil {
 		readCtx := ctx
 		if r.checkpoint != nil {
-			// A read in flight when the run is interrupted finishes and is
-			// kept: Cognito has answered it, and a resumed run must not
-			// ask again.
-			readCtx = context.WithoutCancel(ctx)
+			// A read already sent when the run is interrupted finishes and
+			// is kept: Cognito has answered it, and a resumed run must not
+			// ask again. One still waiting for its turn is not sent.
+			readCtx = cognito.FinishOnceSent(ctx)
 		}
 		if u, err = r.client.ReadUser(readCtx, job.poolID, job.username, lp.Config.MfaConfiguration); err == nil {
 			r.checkpoint.record(job.poolID, u)
