@@ -178,13 +178,13 @@ func (r *selectionReader) list(ctx context.Context, s selection, reads chan<- us
 	r.mu.Lock()
 	lp.Selections[s.policy] = live
 	r.mu.Unlock()
-	streamedSelection := r.read && r.isStreamed(s)
+	streams := r.read && r.isStreamed(s)
 	judged := false
 	listedHere := 0
 	each := func(u state.ListedUser) error {
 		r.mu.Lock()
 		listedHere++
-		streamed := streamedSelection && listedHere > keepWhole
+		streamed := streams && listedHere > keepWhole
 		if streamed && !judged {
 			ss := r.streamed[s.poolID]
 			ss.judge = plan.NewInSyncJudge(ss.dp, lp, ss.policy, ss.opts)
