@@ -33,9 +33,10 @@ type PlanOptions struct {
 	// looked for in the environment, so that a run without Self refuses it.
 	AccessToken func() (*token.Token, error)
 	TokenGiven  bool
-	// CheckpointDir, if set, is where the users the policies select are
-	// kept as they are read (CheckpointDir), and Resume resumes from the
-	// reads kept there; see checkpoint.
+	// CheckpointDir, if set, is the directory where the users the
+	// policies select are kept as they are read (usecase.CheckpointDir is
+	// mfactl's), and Resume goes on from the reads kept there; see
+	// checkpoint.go.
 	CheckpointDir string
 	Resume        bool
 }
