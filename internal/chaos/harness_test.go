@@ -138,7 +138,8 @@ type result struct {
 }
 
 // env is the process environment of every mfactl run: fake credentials,
-// no shared config, no instance metadata service.
+// no shared config, no instance metadata service, checkpoints of reads
+// (--resume) in the test's own directory.
 func env(t *testing.T) []string {
 	dir := t.TempDir()
 	// MFACTL_PLAN_KEY is left out: set but empty, mfactl refuses it.
@@ -147,7 +148,7 @@ func env(t *testing.T) []string {
 		"AWS_ACCESS_KEY_ID=chaos", "AWS_SECRET_ACCESS_KEY=chaos", "AWS_SESSION_TOKEN=",
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_REGION=us-east-1", "AWS_PROFILE=",
 		"AWS_CONFIG_FILE="+filepath.Join(dir, "none"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "none"),
-		"NO_COLOR=1")
+		"MFACTL_CHECKPOINT_DIR="+filepath.Join(dir, "checkpoints"), "NO_COLOR=1")
 }
 
 // rates are --rate flags matching the emulator's quotas at scale q.
