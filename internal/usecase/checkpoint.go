@@ -336,7 +336,13 @@ func openCheckpointFor(command, dir string, resume bool, desired state.Desired, 
 	if dir == "" || !resume && !slices.ContainsFunc(desired.Pools, func(dp state.DesiredPool) bool { return len(dp.Policies) > 0 }) {
 		return nil, nil
 	}
-	return openCheckpoint(checkpointOptions{Path: checkpointPath(dir, command, desired), Resume: resume, Command: command}, desired, now)
+	c, err := openCheckpoint(checkpointOptions{Path: checkpointPath(dir, command, desired), Resume: resume, Command: command}, desired, now)
+	if err != nil && !resume {
+		// Keeping reads is for resuming: a run that cannot keep them (a
+		// read-only home) reads as runs always did, and cannot resume.
+		return nil, nil
+	}
+	return c, err
 }
 
 // stop closes the checkpoint of a run that err stopped, keeping its reads
