@@ -312,3 +312,18 @@ func cmp(s, otherwise string) string {
 	}
 	return s
 }
+
+// A run that cannot keep its reads (the directory cannot be made) plans as
+// runs always did; --resume from there is refused.
+func TestPlanWithoutAWritableCheckpointDirectory(t *testing.T) {
+	notADir := writeFile(t, "a file, not a directory")
+	file := writeFile(t, mixedPolicies)
+	planned, err := generatedSession(&generatedPool{n: 50, user: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir})
+	if err != nil || planned.Plan == nil || len(planned.Plan.Calls) == 0 {
+		t.Fatalf("plan: %v", err)
+	}
+	_, err = generatedSession(&generatedPool{n: 50, user: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir, Resume: true})
+	if err == nil || !strings.Contains(err.Error(), notADir) {
+		t.Fatalf("--resume without a checkpoint: %v", err)
+	}
+}
