@@ -40,9 +40,12 @@ func TestReportResumesAfterAnInterruption(t *testing.T) {
 	args := append([]string{"report", "--user-pool-id", reportPool, "-o", "json"}, unpaced...)
 
 	out, errOut, code := h.run(ctx, args...)
-	var doc struct{ Outcome string }
-	if code != ExitInterrupted || json.Unmarshal([]byte(out), &doc) != nil || doc.Outcome != "interrupted" {
-		t.Fatalf("interrupted: exit %d, want 130 and one JSON document with the outcome interrupted\n%s\n%s", code, out, errOut)
+	var doc struct {
+		Outcome string
+		Error   struct{ Message string }
+	}
+	if code != ExitInterrupted || json.Unmarshal([]byte(out), &doc) != nil || doc.Outcome != "interrupted" || !strings.Contains(doc.Error.Message, "--resume") {
+		t.Fatalf("interrupted: exit %d, want 130 and one JSON document with the outcome interrupted and how to resume\n%s\n%s", code, out, errOut)
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 || !strings.Contains(errOut, "run the same command again with --resume") || !strings.Contains(errOut, entries[0].Name()) {

@@ -372,7 +372,7 @@ type ResumableError struct {
 }
 
 func (e *ResumableError) Error() string {
-	kept := fmt.Sprintf("the %d users read so far are kept in %s; run the same command again with --resume to read only the rest", e.Kept, e.Checkpoint)
+	kept := e.Hint()
 	if errors.Is(e.Err, context.Canceled) {
 		return "mfactl " + e.Command + " was interrupted while reading users: " + kept
 	}
@@ -380,3 +380,8 @@ func (e *ResumableError) Error() string {
 }
 
 func (e *ResumableError) Unwrap() error { return e.Err }
+
+// Hint says where the reads are kept and how to go on.
+func (e *ResumableError) Hint() string {
+	return fmt.Sprintf("the %d users read so far are kept in %s; run the same command again with --resume to read only the rest", e.Kept, e.Checkpoint)
+}

@@ -2,6 +2,7 @@ package usecase
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -53,8 +54,10 @@ type Report struct {
 	Pools       []PoolReport
 	Diagnostics diag.List
 	// Interrupted: reading stopped early (Ctrl-C); the report holds the
-	// users read until then.
+	// users read until then. Resume says how to go on from the reads kept
+	// (--resume), when they are.
 	Interrupted bool
+	Resume      string
 }
 
 // PoolReport is one pool's part of a report.
@@ -225,7 +228,12 @@ func (s *Session) Report(ctx context.Context, opts ReportOptions) (*Report, erro
 	}
 	rep, err = s.reportWith(ctx, client, desired, fromFiles, rep, opts, ckpt)
 	if err != nil {
-		return rep, ckpt.stop("report", err)
+		err = ckpt.stop("report", err)
+		var resumable *ResumableError
+		if rep != nil && errors.As(err, &resumable) {
+			rep.Resume = resumable.Hint()
+		}
+		return rep, err
 	}
 	return rep, ckpt.close(true)
 }

@@ -216,6 +216,9 @@ func (v reportJSON) Report(r *usecase.Report) error {
 	case r.Interrupted:
 		doc.Outcome = jsondoc.Interrupted
 		doc.Error = &jsondoc.Error{Message: "interrupted: the report holds the users read until then"}
+		if r.Resume != "" {
+			doc.Error.Message += "; " + r.Resume
+		}
 	case r.Diagnostics.HasErrors():
 		doc.Outcome = jsondoc.ChecksFailed
 	case r.HasFindings():
