@@ -207,6 +207,7 @@ func (r blockingReader) Read([]byte) (int, error) { <-r.done; return 0, io.EOF }
 // Without a terminal, apply asks nothing: with nothing to do it says so
 // and exits 0; with changes it shows them and refuses, naming the flag.
 func TestApplyWithoutATerminalNeedsApprovalOnlyForChanges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	out, errOut, code := h.run(ctx, "apply", "-f", examples)

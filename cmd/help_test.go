@@ -54,6 +54,7 @@ func offeredFormats(t *testing.T, c *cobra.Command) []string {
 // The help of every command agrees with the commands and formats there
 // are, so that neither can drift from the other (issue 20, item 7).
 func TestHelpAgreesWithTheRegistry(t *testing.T) {
+	t.Parallel()
 	root, all := allCommands(t)
 	commands := map[string]*cobra.Command{}
 	for _, c := range root.Commands() {

@@ -84,6 +84,7 @@ func unmanaged(t *testing.T, p types.UserPoolType) map[string]any {
 }
 
 func TestPostureApplyKeepsEveryUnmanagedMember(t *testing.T) {
+	t.Parallel()
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	h := &harness{t: t, emu: emu, url: url}
 	ctx := context.Background()

@@ -384,6 +384,7 @@ UserPools:
 }
 
 func TestPasskeyListAndDeleteEndToEnd(t *testing.T) {
+	t.Parallel()
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	if err := emu.Seed(strings.NewReader(`
 Pools:

@@ -212,6 +212,7 @@ func TestSchemaCommand(t *testing.T) {
 // mfactl schema --output COMMAND prints the published schema of that
 // command's -o json document; a command without one is a usage error.
 func TestSchemaOutputPrintsEachDocumentSchema(t *testing.T) {
+	t.Parallel()
 	for _, c := range jsondoc.Commands {
 		ios, _, out, _ := iostreams.TestStreams()
 		root := NewRootCmd(&Factory{IO: ios})
