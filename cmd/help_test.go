@@ -18,7 +18,7 @@ var (
 	// A command line quoted in help's prose: `mfactl …`.
 	quotedCommand = regexp.MustCompile("`mfactl [^`]*`")
 	mfactlCommand = regexp.MustCompile(`mfactl ([a-z][a-z-]*(?: [a-z][a-z-]*)?)((?: +[^ #|&;>$]+)*)`)
-	outputFormat  = regexp.MustCompile(`(?:^|[\s\[])(?:-o|--output) ([a-z|]+)`)
+	outputFormat  = regexp.MustCompile(`(?:^|[\s\[])(?:-o|--output) ([a-z|-]+)`)
 	flagName      = regexp.MustCompile(`(?:^|[\s(\x60\[])--([a-z][a-z-]+)`)
 )
 
