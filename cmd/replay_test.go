@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // The policy pool's MFA goes from what its seed has (OPTIONAL, TOTP, SMS)
