@@ -112,7 +112,7 @@ func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error 
 			return err
 		}
 	}
-	checkpoints, err := checkpointDir(opts.Resume)
+	checkpoints, err := checkpointDir(opts.AWS.lookupEnv, opts.Resume)
 	if err != nil {
 		return errors.Join(err, view.Failed(err, false))
 	}
@@ -154,8 +154,8 @@ func registerResume(c *cobra.Command, resume *bool) {
 
 // checkpointDir is where reads are kept for --resume; without resume, a
 // run that cannot keep them goes on without.
-func checkpointDir(resume bool) (string, error) {
-	dir, err := usecase.CheckpointDir()
+func checkpointDir(lookupEnv func(string) (string, bool), resume bool) (string, error) {
+	dir, err := usecase.CheckpointDir(lookupEnv)
 	if err != nil && !resume {
 		return "", nil
 	}

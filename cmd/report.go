@@ -119,7 +119,7 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	checkpoints, err := checkpointDir(opts.Resume)
+	checkpoints, err := checkpointDir(opts.AWS.lookupEnv, opts.Resume)
 	if err != nil {
 		return errors.Join(err, view.Failed(err, false))
 	}

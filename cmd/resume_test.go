@@ -18,8 +18,8 @@ import (
 // resume; --resume then reads only the users not read yet, to the counts
 // the pool holds: one AdminGetUser per user over the two runs.
 func TestReportResumesAfterAnInterruption(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	t.Setenv(usecase.CheckpointDirEnv, dir)
 	const n, stopAt = 600, 200
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -36,7 +36,7 @@ func TestReportResumesAfterAnInterruption(t *testing.T) {
 		}
 	}})
 	seedMixedPool(t, emu, n)
-	h := &harness{t: t, emu: emu, url: url}
+	h := &harness{t: t, emu: emu, url: url, env: map[string]string{usecase.CheckpointDirEnv: dir}}
 	args := append([]string{"report", "--user-pool-id", reportPool, "-o", "json"}, unpaced...)
 
 	out, errOut, code := h.run(ctx, args...)

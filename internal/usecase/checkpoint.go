@@ -42,10 +42,10 @@ const CheckpointMaxAge = 24 * time.Hour
 // user's cache directory, mfactl/ in it).
 const CheckpointDirEnv = "MFACTL_CHECKPOINT_DIR"
 
-// CheckpointDir is where checkpoints are kept: $MFACTL_CHECKPOINT_DIR, or
-// mfactl/ in the user's cache directory.
-func CheckpointDir() (string, error) {
-	if dir := os.Getenv(CheckpointDirEnv); dir != "" {
+// CheckpointDir is where checkpoints are kept: $MFACTL_CHECKPOINT_DIR (as
+// lookupEnv reads it), or mfactl/ in the user's cache directory.
+func CheckpointDir(lookupEnv func(string) (string, bool)) (string, error) {
+	if dir, _ := lookupEnv(CheckpointDirEnv); dir != "" {
 		return dir, nil
 	}
 	cache, err := os.UserCacheDir()
