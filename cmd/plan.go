@@ -149,7 +149,7 @@ func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error 
 // registerResume adds --resume, of the commands that read a large pool's
 // users (plan, report).
 func registerResume(c *cobra.Command, resume *bool) {
-	c.Flags().BoolVar(resume, "resume", false, "resume an interrupted run: read only the users the last run of this command did not (its reads are kept for a day; see docs/policies.md)")
+	c.Flags().BoolVar(resume, "resume", false, "resume an interrupted run: read only the users the last run of this command did not (its reads are kept for a day; docs/planning.md)")
 }
 
 // checkpointDir is where reads are kept for --resume; without resume, a

@@ -13,7 +13,7 @@ import (
 )
 
 // A policy over a large pool is planned without holding its compliant
-// users (docs/policies.md, "Large pools"): each user its selection lists
+// users (docs/planning.md, "Large pools"): each user its selection lists
 // is read and judged on its own, and a user who would cost the plan
 // nothing but counts (in sync, named in no diagnostic, no call, no entry)
 // is counted and let go. Only the others are kept for Build, whose plan

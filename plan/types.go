@@ -300,7 +300,7 @@ type SelectionTarget struct {
 	Fingerprint string
 	Usernames   []string
 	// InSync counts the listed users a plan counted in sync without
-	// keeping them (a policy over a large pool: docs/policies.md), whose
+	// keeping them (a policy over a large pool: docs/planning.md), whose
 	// names are not in Usernames and not in Fingerprint; InSyncDigest is
 	// their InSyncDigest. Apply lists again and refuses the plan unless
 	// the users listed now and not in Usernames are as many, with the

@@ -23,7 +23,7 @@ import (
 
 // A checkpoint keeps the users a plan or report read (AdminGetUser), one
 // JSON line each, so that an interrupted run of a large pool can resume
-// (--resume) without reading them again (docs/policies.md, "Resuming").
+// (--resume) without reading them again (docs/planning.md, "Resuming an interrupted plan").
 // Its first line binds it to what the run reads: the command, the pools
 // and their Regions, and a digest of the selections and named users; a run
 // of anything else refuses it. It holds no secret: users' MFA settings and
