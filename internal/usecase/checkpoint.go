@@ -200,11 +200,19 @@ func (c *checkpoint) load(want checkpointHead, now time.Time) error {
 		return fmt.Errorf("--resume: checkpoint %s is corrupt at line %d (%s): delete it and run without --resume", c.path, line, why)
 	}
 	c.resumed = map[string]map[string]*state.LiveUser{}
+	var complete int64 // bytes of whole lines
 	for n := 1; ; n++ {
 		line, err := r.ReadBytes('\n')
 		if err == io.EOF && len(line) > 0 && n > 1 {
-			break // a last line cut short by a kill: that read is made again
+			// A last line cut short by a kill: that read is made again,
+			// and the reads of this run are appended after the last
+			// whole line.
+			if err := os.Truncate(c.path, complete); err != nil {
+				return fmt.Errorf("--resume: checkpoint %s: %w", c.path, err)
+			}
+			break
 		}
+		complete += int64(len(line))
 		if err == io.EOF {
 			if n == 1 {
 				return corrupt(n, "it is empty")

@@ -292,9 +292,21 @@ func TestCheckpointRefusals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer c.close(false)
 		if c.take("eu-west-1_Ours", "ann") == nil || c.reads() != 1 {
 			t.Errorf("the complete read was not resumed")
+		}
+		// What this run reads follows the last whole line: resumed again, the file is whole.
+		c.record("eu-west-1_Ours", &state.LiveUser{Username: "bob", Exists: true})
+		if err := c.close(false); err != nil {
+			t.Fatal(err)
+		}
+		again, err := openCheckpoint(checkpointOptions{Path: path, Command: "plan", Resume: true}, ours, now)
+		if err != nil {
+			t.Fatalf("resumed a second time: %v", err)
+		}
+		defer again.close(false)
+		if again.reads() != 2 || again.take("eu-west-1_Ours", "bob") == nil {
+			t.Errorf("the second run's read was not kept after the cut line: %d reads", again.reads())
 		}
 	})
 	t.Run("no checkpoint", func(t *testing.T) {
