@@ -51,33 +51,9 @@ func (p *Planned) InputInvalid() bool { return p.Plan == nil }
 // builds the plan. Input errors stop it before any API call. The error is
 // for what stopped it from planning at all (no client, a failed read).
 func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) {
-	desired, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
-	if err != nil {
-		return nil, err
-	}
-	if diags.HasErrors() {
-		return &Planned{Input: diags}, nil
-	}
-	var tok *token.Token
-	switch {
-	case desired.Self != nil:
-		var err error
-		if tok, err = readToken(opts.AccessToken); err != nil {
-			return nil, err
-		}
-		if desired, err = resolveSelf(desired, tok, s.now()); err != nil {
-			return nil, err
-		}
-	case opts.TokenGiven:
-		return nil, errTokenWithoutSelf
-	}
-	desired, err = narrow(desired, opts.Targets)
-	if err != nil {
-		return nil, err
-	}
-	client, err := s.cognito(ctx, tok)
-	if err != nil {
-		return nil, err
+	in, invalid, err := s.planInput(ctx, opts, false)
+	if in == nil {
+		return invalid, err
 	}
 	base := 0
 	progress := opts.ReadProgress
@@ -87,29 +63,99 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 			opts.ReadProgress(done, total)
 		}
 	}
-	limits := useProvisionedLimits(ctx, client, desired, runCategories)
-	live, err := readLive(ctx, client, desired, progress)
+	live, err := readLive(ctx, in.client, in.desired, progress)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
-	if err := readSelections(ctx, client, desired, live, base, opts.ReadProgress); err != nil {
+	return s.planRead(ctx, in, live, base, opts)
+}
+
+// planInput is what planning has before it reads live state.
+type planInput struct {
+	desired state.Desired
+	diags   diag.List // the files' own warnings
+	client  Cognito
+	limits  func() []plan.Limit // the provisioned quotas paced at, once read
+}
+
+// planInput loads the files and makes the client, which it sets to pace at
+// the provisioned quotas. A nil planInput ends planning: with the files'
+// diagnostics when they are invalid, or an error.
+//
+// With overlap, the quotas are read while the reads that follow start at
+// Cognito's default quotas, which no provisioned quota is below: a run
+// whose first reads need not wait for them.
+func (s *Session) planInput(ctx context.Context, opts PlanOptions, overlap bool) (*planInput, *Planned, error) {
+	desired, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	if diags.HasErrors() {
+		return nil, &Planned{Input: diags}, nil
+	}
+	var tok *token.Token
+	switch {
+	case desired.Self != nil:
+		var err error
+		if tok, err = readToken(opts.AccessToken); err != nil {
+			return nil, nil, err
+		}
+		if desired, err = resolveSelf(desired, tok, s.now()); err != nil {
+			return nil, nil, err
+		}
+	case opts.TokenGiven:
+		return nil, nil, errTokenWithoutSelf
+	}
+	desired, err = narrow(desired, opts.Targets)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := s.cognito(ctx, tok)
+	if err != nil {
+		return nil, nil, err
+	}
+	in := &planInput{desired: desired, diags: diags, client: client}
+	if !overlap {
+		limits := useProvisionedLimits(ctx, client, desired, runCategories)
+		in.limits = func() []plan.Limit { return limits }
+		return in, nil, nil
+	}
+	var limits []plan.Limit
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		limits = useProvisionedLimits(ctx, client, desired, runCategories)
+	}()
+	in.limits = func() []plan.Limit {
+		<-read
+		return limits
+	}
+	return in, nil, nil
+}
+
+// planRead builds the plan from the live state read: the policies'
+// selections are read (their progress counted from base), TOTP
+// registrations decided where they can be, then Build.
+func (s *Session) planRead(ctx context.Context, in *planInput, live state.Live, base int, opts PlanOptions) (*Planned, error) {
+	client := in.client
+	if err := readSelections(ctx, client, in.desired, live, base, opts.ReadProgress); err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
-	p, authFactors, err := decideTOTP(ctx, client, live, func(live state.Live) *plan.Plan { return plan.Build(desired, live, opts.Build) })
+	p, authFactors, err := decideTOTP(ctx, client, live, func(live state.Live) *plan.Plan { return plan.Build(in.desired, live, opts.Build) })
 	if err != nil {
 		return nil, err
 	}
-	if len(limits) > 0 || authFactors.Calls > 0 || len(authFactors.Notes) > 0 {
+	if limits := in.limits(); len(limits) > 0 || authFactors.Calls > 0 || len(authFactors.Notes) > 0 {
 		p.Reads = &plan.Reads{Limits: limits, AuthFactors: authFactors}
 	}
 	fullUpdateRequests(p, live)
 	p.Partial = slices.Clone(opts.Targets)
 	p.Created = s.now()
 	// The files' own warnings travel with the plan, so every view shows them once.
-	p.Diagnostics = append(diags, p.Diagnostics...)
+	p.Diagnostics = append(slices.Clone(in.diags), p.Diagnostics...)
 	p.Diagnostics.Sort()
 	return &Planned{Plan: p}, nil
 }
