@@ -206,6 +206,10 @@ func planAndExecute(ctx context.Context, session *usecase.Session, view views.Ap
 	_, applied, err := session.PlanApply(ctx, planOptions(opts, update), usecase.ApplyOptions{Concurrency: opts.Concurrency, Verify: scope},
 		func(planned *usecase.Planned) apply.Hooks {
 			finishReads()
+			if planned.CallsMade && planned.Plan.Diagnostics.HasErrors() {
+				shownErr = view.PlanAfterCalls(planned.Plan)
+				return nil
+			}
 			var p *plan.Plan
 			if p, shownErr = showPlan(view, planned); shownErr != nil || !p.HasChanges() {
 				return nil

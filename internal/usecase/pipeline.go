@@ -11,6 +11,7 @@ import (
 
 	"github.com/mfactl/mfactl/apply"
 	"github.com/mfactl/mfactl/internal/cognito"
+	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"
 )
@@ -77,13 +78,16 @@ func (s *Session) PlanApply(ctx context.Context, opts PlanOptions, aopts ApplyOp
 	if err != nil {
 		return nil, p.unfinished(&StoppedEarlyError{Err: err, Reason: "the plan could not be completed after these calls were made"}), err
 	}
+	// The plan is complete: what the early run has not started, Run makes
+	// in its stage, once the plan holds every call made (Placed).
+	p.early.Stop()
+	planned.CallsMade = len(p.early.Started()) > 0
 	p.later.set(shown(planned))
 	pl := planned.Plan
 	if pl.Diagnostics.HasErrors() {
-		return planned, p.unfinished(&StoppedEarlyError{Err: pl.Diagnostics.AsError(),
-			Reason: "the plan failed its checks (see the errors above) for users read after these calls were made; the other users were not changed"}), nil
+		return planned, p.unfinished(&StoppedEarlyError{Err: checksFailed(pl.Diagnostics),
+			Reason: "the plan failed its checks (see its errors) for a user read after these calls were made; the other users were not changed"}), nil
 	}
-	p.early.Stop() // what it has not started, Run makes in its stage
 	made, err := plan.Placed(pl, p.early.Started())
 	if err != nil {
 		return planned, p.unfinished(&StoppedEarlyError{Err: err, Reason: err.Error() + "; the other users were not changed"}), nil
@@ -106,6 +110,21 @@ func (e *StoppedEarlyError) Unwrap() error { return e.Err }
 
 // StopReason says why nothing more was sent.
 func (e *StoppedEarlyError) StopReason() string { return e.Reason }
+
+// checksFailed names the first error of diags, and how many more there are.
+func checksFailed(diags diag.List) error {
+	var errs []diag.Diagnostic
+	for _, d := range diags {
+		if d.Severity == diag.Error {
+			errs = append(errs, d)
+		}
+	}
+	more := ""
+	if len(errs) > 1 {
+		more = fmt.Sprintf(" (and %d more errors)", len(errs)-1)
+	}
+	return fmt.Errorf("the plan failed its checks after some of its calls were made: %s%s", errs[0].Summary, more)
+}
 
 // pipeline is the state of one PlanApply while it reads.
 type pipeline struct {
@@ -198,9 +217,11 @@ func (p *pipeline) unfinished(stopped error) *Applied {
 		return nil
 	}
 	p.back.wait() // nothing is verified: the plan did not run
-	if p.ctx.Err() != nil {
+	if err := p.ctx.Err(); err != nil {
 		result.Interrupted = true
-	} else if result.Stopped == nil {
+		stopped = &StoppedEarlyError{Err: fmt.Errorf("interrupted before the plan was complete: %w", err), Reason: "interrupted before the plan was complete"}
+	}
+	if result.Stopped == nil {
 		result.Stopped = stopped
 	}
 	return &Applied{Result: result}

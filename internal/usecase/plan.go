@@ -42,6 +42,9 @@ type PlanOptions struct {
 type Planned struct {
 	Input diag.List
 	Plan  *plan.Plan
+	// CallsMade: PlanApply made some of the plan's calls before the plan
+	// was complete.
+	CallsMade bool
 }
 
 // InputInvalid reports whether planning stopped at the files.

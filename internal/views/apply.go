@@ -131,6 +131,17 @@ func renderSummary(w io.Writer, r *apply.Result, style iostreams.Palette, width 
 		}
 	}
 
+	if len(applied) > 0 && isStopReason(r.Stopped) {
+		// Made before the plan was complete: say which, as for the rest.
+		fmt.Fprintf(&b, "\n%s\n", style.Bold("Applied before the stop:"))
+		for _, g := range groupByPool(applied) {
+			fmt.Fprintf(&b, "  %s: %s\n", g.pool, Plural(g.calls, "call"))
+			for _, op := range g.ops {
+				b.WriteString("     " + op.String(style) + "\n")
+			}
+		}
+	}
+
 	if len(notStarted) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", style.Bold("Not started:"))
 		for _, g := range groupByPool(notStarted) {
@@ -144,7 +155,7 @@ func renderSummary(w io.Writer, r *apply.Result, style iostreams.Palette, width 
 		}
 	}
 
-	if len(failed) > 0 || len(r.Halted) > 0 || isStopReason(r.Stopped) {
+	if len(failed) > 0 || len(r.Halted) > 0 || isStopReason(r.Stopped) && !r.Interrupted {
 		fmt.Fprintf(&b, "\nFix the causes above, then %s\n", ResumeHint)
 	} else {
 		fmt.Fprintf(&b, "\nTo finish, %s\n", ResumeHint)
