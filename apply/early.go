@@ -25,6 +25,7 @@ type Early struct {
 	cond    *sync.Cond
 	queue   []plan.Call
 	stopped bool
+	dropped []plan.Call  // queued when Stop came
 	started []*earlyCall // in the order started
 	workers sync.WaitGroup
 }
@@ -64,6 +65,7 @@ func (e *Early) Stop() []plan.Call {
 	defer e.mu.Unlock()
 	e.stopped = true
 	left := e.queue
+	e.dropped = append(e.dropped, left...)
 	e.queue = nil
 	e.cond.Broadcast()
 	return left
@@ -86,14 +88,14 @@ func (e *Early) Started() []plan.Call {
 // from 0), then the calls never started (not started): the result of a
 // run whose plan could not be completed.
 func (e *Early) Wait() *Result {
-	left := e.Stop()
+	e.Stop()
 	e.workers.Wait()
 	res := &Result{Interrupted: e.r.interrupted.Load()}
 	for k, ec := range e.started {
 		res.Calls = append(res.Calls, ec.res)
 		res.Calls[k].Index = k
 	}
-	for _, c := range left {
+	for _, c := range e.dropped {
 		res.Calls = append(res.Calls, CallResult{Index: len(res.Calls), Call: c})
 	}
 	if stopped := e.r.stopped.Load(); stopped != nil {
