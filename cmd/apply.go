@@ -286,11 +286,15 @@ func showApplied(view views.Apply, applied *usecase.Applied) error {
 	if err := view.Applied(applied); err != nil {
 		return err
 	}
+	var early *usecase.StoppedEarlyError
 	switch r := applied.Result; {
 	case r.Interrupted:
 		return ErrInterrupted
-	case errors.As(r.Stopped, new(*usecase.StoppedEarlyError)):
-		return &SilentError{Err: r.Stopped}
+	case errors.As(r.Stopped, &early):
+		if early.Checks {
+			return &SilentError{Err: r.Stopped} // the plan's diagnostics say why
+		}
+		return r.Stopped // which read failed, say
 	case !r.OK():
 		return &SilentError{Err: fmt.Errorf("%d calls failed", len(r.Failed()))}
 	case applied.Verification.Err != nil:

@@ -172,6 +172,8 @@ type gate struct {
 	read    chan struct{} // closed once the held read was answered
 	open    sync.Once
 	release sync.Once
+	// refuse: the held read is refused (NotAuthorizedException) instead.
+	refuse bool
 }
 
 func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -183,7 +185,13 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-g.opened:
 		case <-time.After(time.Minute):
 		}
-		g.next.ServeHTTP(w, r)
+		if g.refuse {
+			w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"__type":"NotAuthorizedException","message":"not allowed to read this one"}`)
+		} else {
+			g.next.ServeHTTP(w, r)
+		}
 		go func() {
 			time.Sleep(300 * time.Millisecond) // time for mfactl to see it
 			g.release.Do(func() { close(g.read) })
@@ -205,9 +213,9 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.next.ServeHTTP(w, r)
 }
 
-func newGatedHarness(t *testing.T, user string, after int32) *harness {
+func newGatedHarness(t *testing.T, user string, after int32, refuse bool) *harness {
 	emu := emulator.New(emulator.Options{})
-	srv := httptest.NewServer(&gate{next: emu, user: user, after: after, opened: make(chan struct{}), read: make(chan struct{})})
+	srv := httptest.NewServer(&gate{next: emu, user: user, after: after, refuse: refuse, opened: make(chan struct{}), read: make(chan struct{})})
 	t.Cleanup(srv.Close)
 	return &harness{t: t, emu: emu, url: srv.URL}
 }
@@ -222,7 +230,7 @@ func TestLateCheckFailureStopsThePipelinedApply(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	const n = 60
-	h := newGatedHarness(t, "zed", 5)
+	h := newGatedHarness(t, "zed", 5, false)
 	file := bigPool(t, h, "us-east-1_Late1", n, "zed")
 	out, errOut, code := h.run(ctx, "apply", "-f", file, "--auto-approve", "--concurrency", "4")
 	if code != ExitError {
@@ -268,7 +276,7 @@ func TestLateCheckFailureStopsThePipelinedApply(t *testing.T) {
 // errors, each call made (applied) or dropped (not started), the reason.
 func TestLateCheckFailureIsOneJSONDocument(t *testing.T) {
 	t.Parallel()
-	h := newGatedHarness(t, "zed", 5)
+	h := newGatedHarness(t, "zed", 5, false)
 	file := bigPool(t, h, "us-east-1_Late2", 60, "zed")
 	out, errOut, code := h.run(context.Background(), "apply", "-f", file, "--auto-approve", "-o", "json", "--concurrency", "4")
 	if code != ExitError {
@@ -327,5 +335,33 @@ func TestInterruptMidPipelineSaysWhatWasMade(t *testing.T) {
 	out, errOut, code = h.run(context.Background(), "apply", "-f", file, "--auto-approve")
 	if code != ExitOK || !strings.Contains(out, fmt.Sprintf("Apply complete: %d calls applied.", n-applied)) {
 		t.Fatalf("re-run: exit %d, want %d calls\n%s\n%s", code, n-applied, out, errOut)
+	}
+}
+
+// A read that fails once calls were made stops the one pass the same way:
+// the summary says what was made, the error which read failed.
+func TestLateReadFailureStopsThePipelinedApply(t *testing.T) {
+	t.Parallel()
+	h := newGatedHarness(t, "user040", 5, true)
+	file := bigPool(t, h, "us-east-1_Late3", 60)
+	out, errOut, code := h.run(context.Background(), "apply", "-f", file, "--auto-approve", "--concurrency", "4")
+	if code != ExitError {
+		t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	m := appliedCount.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no stop summary:\n%s", out)
+	}
+	if applied, _ := strconv.Atoi(m[1]); applied != len(h.writes()) || applied < 5 {
+		t.Errorf("summary says %d applied, the emulator answered %d writes", applied, len(h.writes()))
+	}
+	for _, want := range []string{
+		"Nothing more was sent: reading live state failed after these calls were made, so the plan could not be completed.",
+		"Error: reading live state: could not read 1 pool or user from Cognito:\n  AdminGetUser pool us-east-1_Late3 user user040: NotAuthorizedException",
+		"NotAuthorizedException",
+	} {
+		if !strings.Contains(out+errOut, want) {
+			t.Errorf("output lacks %q:\n%s\n%s", want, out, errOut)
+		}
 	}
 }

@@ -85,7 +85,7 @@ func (s *Session) PlanApply(ctx context.Context, opts PlanOptions, aopts ApplyOp
 	p.later.set(shown(planned))
 	pl := planned.Plan
 	if pl.Diagnostics.HasErrors() {
-		return planned, p.unfinished(&StoppedEarlyError{Err: checksFailed(pl.Diagnostics),
+		return planned, p.unfinished(&StoppedEarlyError{Err: checksFailed(pl.Diagnostics), Checks: true,
 			Reason: "the plan failed its checks (see its errors) for a user read after these calls were made; the other users were not changed"}), nil
 	}
 	made, err := plan.Placed(pl, p.early.Started())
@@ -103,6 +103,8 @@ func (s *Session) PlanApply(ctx context.Context, opts PlanOptions, aopts ApplyOp
 type StoppedEarlyError struct {
 	Err    error
 	Reason string // one sentence, for the summary
+	// Checks: the plan failed its checks, whose diagnostics say why.
+	Checks bool
 }
 
 func (e *StoppedEarlyError) Error() string { return e.Err.Error() }
