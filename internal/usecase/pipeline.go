@@ -40,7 +40,6 @@ func (s *Session) PlanApply(ctx context.Context, opts PlanOptions, aopts ApplyOp
 		}
 		return invalid, nil, err
 	}
-	defer in.limits() // the quotas' reads end with the run, whatever ends it
 	first, streamed := in.desired, 0
 	first.Pools = slices.Clone(in.desired.Pools)
 	for i, dp := range first.Pools {
@@ -49,10 +48,21 @@ func (s *Session) PlanApply(ctx context.Context, opts PlanOptions, aopts ApplyOp
 			first.Pools[i].Users = nil
 		}
 	}
+	// The provisioned quotas pace the reads of users that are not streamed;
+	// when every user is, they are read beside the users, once the pools'
+	// configurations (needed first) have been.
+	beside := !slices.ContainsFunc(in.desired.Pools, func(dp state.DesiredPool) bool { return !plan.Streamable(dp) })
+	if !beside {
+		in.readLimits()
+	}
 	progress := &readCount{report: opts.ReadProgress, later: streamed}
 	live, err := readLive(ctx, in.client, first, progress.first)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading live state: %w", err)
+	}
+	if beside {
+		in.readLimitsBeside()
+		defer in.limits() // they end with the run, whatever ends it
 	}
 	p := &pipeline{ctx: ctx, client: in.client, live: live, progress: progress,
 		planner: plan.NewStreaming(in.desired, live, opts.Build), later: &laterHooks{}}

@@ -75,20 +75,19 @@ func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) 
 
 // planInput is what planning has before it reads live state.
 type planInput struct {
+	ctx     context.Context
 	desired state.Desired
 	diags   diag.List // the files' own warnings
 	client  Cognito
-	limits  func() []plan.Limit // the provisioned quotas paced at, once read
+	limits  func() []plan.Limit // the provisioned quotas paced at, once read; nil before
 }
 
-// planInput loads the files and makes the client, which it sets to pace at
-// the provisioned quotas. A nil planInput ends planning: with the files'
-// diagnostics when they are invalid, or an error.
-//
-// With overlap, the quotas are read while the reads that follow start at
-// Cognito's default quotas, which no provisioned quota is below: a run
-// whose first reads need not wait for them.
-func (s *Session) planInput(ctx context.Context, opts PlanOptions, overlap bool) (*planInput, *Planned, error) {
+// planInput loads the files and makes the client. A nil planInput ends
+// planning: with the files' diagnostics when they are invalid, or an error.
+// Unless later is set, the client is set to pace at the provisioned quotas
+// before it returns; with later, the caller says when (readLimits,
+// readLimitsBeside).
+func (s *Session) planInput(ctx context.Context, opts PlanOptions, later bool) (*planInput, *Planned, error) {
 	desired, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
 	if err != nil {
 		return nil, nil, err
@@ -117,23 +116,32 @@ func (s *Session) planInput(ctx context.Context, opts PlanOptions, overlap bool)
 	if err != nil {
 		return nil, nil, err
 	}
-	in := &planInput{desired: desired, diags: diags, client: client}
-	if !overlap {
-		limits := useProvisionedLimits(ctx, client, desired, runCategories)
-		in.limits = func() []plan.Limit { return limits }
-		return in, nil, nil
+	in := &planInput{ctx: ctx, desired: desired, diags: diags, client: client, limits: func() []plan.Limit { return nil }}
+	if !later {
+		in.readLimits()
 	}
+	return in, nil, nil
+}
+
+// readLimits sets the client to pace at the provisioned quotas.
+func (in *planInput) readLimits() {
+	limits := useProvisionedLimits(in.ctx, in.client, in.desired, runCategories)
+	in.limits = func() []plan.Limit { return limits }
+}
+
+// readLimitsBeside is readLimits while the caller's reads go on, at
+// Cognito's default quotas until then, which no provisioned quota is below.
+func (in *planInput) readLimitsBeside() {
 	var limits []plan.Limit
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
-		limits = useProvisionedLimits(ctx, client, desired, runCategories)
+		limits = useProvisionedLimits(in.ctx, in.client, in.desired, runCategories)
 	}()
 	in.limits = func() []plan.Limit {
 		<-read
 		return limits
 	}
-	return in, nil, nil
 }
 
 // planRead builds the plan from the live state read: the policies'
