@@ -41,7 +41,7 @@ type ApplyOptions struct {
 
 // NewCmdApply builds `mfactl apply`; runF replaces applyRun in tests.
 func NewCmdApply(f *Factory, runF func(context.Context, *ApplyOptions) error) *cobra.Command {
-	opts := &ApplyOptions{IO: f.IO, NewClient: f.Cognito}
+	opts := &ApplyOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}}
 	c := &cobra.Command{
 		Use:   "apply (-f PATH... [--auto-approve] [--target POOL_ID[/USERNAME]]... | PLANFILE) [-o text|json]",
 		Short: "Make Cognito match the files, or execute a saved plan",
@@ -244,7 +244,7 @@ func approvalQuestion(p *plan.Plan) string {
 // applySavedPlan runs a plan file after checking that what it read has not
 // changed since.
 func applySavedPlan(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions) error {
-	key, err := planKey()
+	key, err := planKey(opts.AWS.lookupEnv)
 	if err != nil {
 		return err
 	}

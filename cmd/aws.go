@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +24,8 @@ type awsFlags struct {
 	// that declare Self. There is no flag for the token itself: it would
 	// be in the shell history and every process list.
 	AccessTokenFile string
+
+	lookupEnv func(string) (string, bool) // the Factory's
 }
 
 func (a *awsFlags) register(c *cobra.Command) {
@@ -43,7 +44,7 @@ func (a *awsFlags) accessToken() (*token.Token, error) {
 	if a.AccessTokenFile != "" {
 		return token.ReadFile(a.AccessTokenFile)
 	}
-	return token.FromEnv(os.LookupEnv)
+	return token.FromEnv(a.lookupEnv)
 }
 
 func (a *awsFlags) options() (cognito.Options, error) {

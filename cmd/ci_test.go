@@ -52,7 +52,8 @@ func TestOnePlanRunWritesEveryReport(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
-	if !strings.HasPrefix(out, "### mfactl plan: 5 pools, 21 calls: 5 pool changes, 16 users\n") || strings.Count(out, "<details>") != 5 {
+	if !strings.HasPrefix(out, "### mfactl plan: 5 pools, 21 calls: 5 pool changes, 16 users\n") || strings.Count(out, "<details>") != 5 ||
+		!strings.HasSuffix(out, "\n**Plan: 21 calls — 4 pools, 16 users to change; 4 users in sync.**\n") {
 		t.Errorf("comment:\n%s", out)
 	}
 	var suites struct {
@@ -207,6 +208,7 @@ func (r blockingReader) Read([]byte) (int, error) { <-r.done; return 0, io.EOF }
 // Without a terminal, apply asks nothing: with nothing to do it says so
 // and exits 0; with changes it shows them and refuses, naming the flag.
 func TestApplyWithoutATerminalNeedsApprovalOnlyForChanges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	out, errOut, code := h.run(ctx, "apply", "-f", examples)

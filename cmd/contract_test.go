@@ -25,6 +25,7 @@ type docHead struct {
 // and an interrupt. h.run checks each against its published schema; this
 // checks the outcome, the exit code and the error it names.
 func TestEveryPathPrintsOneDocumentOfItsSchema(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
@@ -108,6 +109,7 @@ func TestEveryPathPrintsOneDocumentOfItsSchema(t *testing.T) {
 // and every --report file rewritten with the failure (a stale comment or
 // a stale JUnit file would say an earlier run's result).
 func TestFailuresShowInEveryCIFormat(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	dir := t.TempDir()
 	summary := filepath.Join(dir, "summary.md")

@@ -25,6 +25,10 @@ type harness struct {
 	t   *testing.T
 	emu *emulator.Server
 	url string
+	// env is the environment the commands see, over the process's: CI
+	// variables and mfactl's own (MFACTL_PLAN_KEY...). Set it here, not
+	// with t.Setenv, and the test can run in parallel with the others.
+	env map[string]string
 }
 
 func newHarness(t *testing.T, opts emulator.Options) *harness {
@@ -40,7 +44,7 @@ func newHarness(t *testing.T, opts emulator.Options) *harness {
 // Main would have returned.
 func (h *harness) run(ctx context.Context, args ...string) (string, string, int) {
 	h.t.Helper()
-	return h.runIn(ctx, nil, args...)
+	return h.runIn(ctx, h.env, args...)
 }
 
 // runIn is run in a CI whose environment is env (GITHUB_ACTIONS...).
@@ -48,7 +52,14 @@ func (h *harness) runIn(ctx context.Context, env map[string]string, args ...stri
 	h.t.Helper()
 	ios, _, out, errOut := unwrappedStreams()
 	ios.CI = iostreams.CIFromEnv(func(k string) string { return env[k] })
-	root := NewRootCmd(NewFactory(ios))
+	f := NewFactory(ios)
+	f.LookupEnv = func(k string) (string, bool) {
+		if v, ok := env[k]; ok {
+			return v, true
+		}
+		return os.LookupEnv(k)
+	}
+	root := NewRootCmd(f)
 	if !slices.Contains(args, "--endpoint-url") && (args[0] == "plan" || args[0] == "apply" || args[0] == "report" || args[0] == "import" || args[0] == "totp" || (args[0] == "init" && slices.Contains(args, "--user-pool-id"))) {
 		args = append(args, "--endpoint-url", h.url)
 	}

@@ -90,6 +90,7 @@ func (h *harness) seedEumsPool() {
 // An EUMS pool imports, plans to no changes, and a TOTP-only change leaves
 // its EUMS SMS configuration intact in the emulator.
 func TestEumsPoolImportsPlansCleanAndKeepsEumsThroughATOTPChange(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	h.seedEumsPool()
 	ctx := context.Background()
@@ -148,6 +149,7 @@ func jsonEqual(a, b any) bool {
 // A pool whose answer holds a member mfactl cannot represent is refused
 // before any write, naming the member and the remedy.
 func TestUnreadablePoolIsRefusedBeforeAnyWrite(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	const pool = "eu-west-1_Future0Pool"
 	h.seed(map[string]any{"Pools": []any{map[string]any{
@@ -207,6 +209,7 @@ func (h *harness) seedTOTPPool(pool string) {
 // ineligible (an error for a named user, counted by a policy), and each
 // costs one paced UserRead, shown in the plan.
 func TestTOTPEnablesDecidedByAdminGetUserAuthFactors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{QuotaScale: 1})
 	const pool = "eu-west-1_Totp0Decide"
 	h.seedTOTPPool(pool)

@@ -26,7 +26,10 @@ func TestPlanFlagsReachTheOptions(t *testing.T) {
 	want := PlanOptions{IO: ios, Files: []string{"a.yaml", "dir/"}, Out: outputFlags{Output: "json", Reports: []string{"junit=r.xml", "sarif=r.sarif"}, offered: views.PlanFormats.Names()},
 		OutFile: "p.plan", DetailedExitCode: true, ResendWriteOnly: true, Verbose: true, Targets: []string{"eu-west-1_A/bob"},
 		AWS: awsFlags{Profile: "prod", Region: "eu-west-1", EndpointURL: "http://127.0.0.1:9", Rates: []string{"UserRead=300", "UserResourceUpdate=50"}}}
-	got.NewClient = nil
+	if got.AWS.lookupEnv == nil {
+		t.Fatal("no environment lookup reached the AWS options (MFACTL_ACCESS_TOKEN would not be read)")
+	}
+	got.NewClient, got.AWS.lookupEnv = nil, nil
 	if !reflect.DeepEqual(*got, want) {
 		t.Fatalf("options\n got %+v\nwant %+v", *got, want)
 	}

@@ -18,7 +18,7 @@ var (
 	// A command line quoted in help's prose: `mfactl …`.
 	quotedCommand = regexp.MustCompile("`mfactl [^`]*`")
 	mfactlCommand = regexp.MustCompile(`mfactl ([a-z][a-z-]*(?: [a-z][a-z-]*)?)((?: +[^ #|&;>$]+)*)`)
-	outputFormat  = regexp.MustCompile(`(?:^|[\s\[])(?:-o|--output) ([a-z|]+)`)
+	outputFormat  = regexp.MustCompile(`(?:^|[\s\[])(?:-o|--output) ([a-z|-]+)`)
 	flagName      = regexp.MustCompile(`(?:^|[\s(\x60\[])--([a-z][a-z-]+)`)
 )
 
@@ -54,6 +54,7 @@ func offeredFormats(t *testing.T, c *cobra.Command) []string {
 // The help of every command agrees with the commands and formats there
 // are, so that neither can drift from the other (issue 20, item 7).
 func TestHelpAgreesWithTheRegistry(t *testing.T) {
+	t.Parallel()
 	root, all := allCommands(t)
 	commands := map[string]*cobra.Command{}
 	for _, c := range root.Commands() {

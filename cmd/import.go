@@ -32,7 +32,7 @@ type ImportOptions struct {
 
 // NewCmdImport builds `mfactl import`; runF replaces importRun in tests.
 func NewCmdImport(f *Factory, runF func(context.Context, *ImportOptions) error) *cobra.Command {
-	opts := &ImportOptions{IO: f.IO, NewClient: f.Cognito, Now: time.Now}
+	opts := &ImportOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}, Now: time.Now}
 	c := &cobra.Command{
 		Use:   "import --user-pool-id ID... [--users none|all|group:NAME|NAME,NAME...] [--out FILE|DIR]",
 		Short: "Write desired-state YAML from the live MFA state of existing pools",

@@ -34,7 +34,7 @@ type InitOptions struct {
 
 // NewCmdInit builds `mfactl init`; runF replaces initRun in tests.
 func NewCmdInit(f *Factory, runF func(context.Context, *InitOptions) error) *cobra.Command {
-	opts := &InitOptions{IO: f.IO, NewClient: f.Cognito, Now: time.Now}
+	opts := &InitOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}, Now: time.Now}
 	c := &cobra.Command{
 		Use:   "init [--user-pool-id ID] [--out FILE]",
 		Short: "Write a commented starter file, or import a pool's configuration",

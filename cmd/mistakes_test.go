@@ -15,6 +15,7 @@ import (
 // message that says what went wrong and the command to run instead, and
 // reads nothing from Cognito. One case per mistake.
 func TestFirstHourMistakesSayWhatToRunInstead(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	mfa := filepath.Join(dir, "mfa") + "/"
 	if err := os.Mkdir(mfa, 0o755); err != nil {
@@ -68,6 +69,7 @@ func TestFirstHourMistakesSayWhatToRunInstead(t *testing.T) {
 }
 
 func TestHelpOfACommandStillWorks(t *testing.T) {
+	t.Parallel()
 	ios, _, out, _ := iostreams.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"help", "plan"})
@@ -78,6 +80,7 @@ func TestHelpOfACommandStillWorks(t *testing.T) {
 
 // init --out DIR writes the starter into the directory.
 func TestInitIntoADirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, out := range []string{dir, filepath.Join(dir, "new") + "/"} {
 		ios, _, _, errOut := iostreams.TestStreams()
@@ -97,6 +100,7 @@ func TestInitIntoADirectory(t *testing.T) {
 // read, with no temporary file name; a failed import to stdout that wrote
 // nothing does not call stdout incomplete.
 func TestImportMistakes(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	target := filepath.Join(t.TempDir(), "missing", "dir", "x.yaml")
@@ -121,6 +125,7 @@ func TestImportMistakes(t *testing.T) {
 // report passes on plan's warnings: their advice names a command that has
 // the flag, not a flag report lacks.
 func TestReportAdvisesOnlyFlagsThatExist(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	out, errOut, code := h.run(ctx, "report", "-f", filepath.Join(examples, "passkeys.yaml"), "--endpoint-url", h.url)
@@ -138,6 +143,7 @@ func TestReportAdvisesOnlyFlagsThatExist(t *testing.T) {
 // A misspelt command before a shorthand flag: cobra fails on the flag
 // (the root has no -f), yet the suggestion is the whole command line.
 func TestMisspeltCommandBeforeAFlagSuggestsTheWholeLine(t *testing.T) {
+	t.Parallel()
 	saved := os.Args
 	t.Cleanup(func() { os.Args = saved })
 	os.Args = []string{"mfactl", "aply", "-f", "mfa/", "--auto-approve"}

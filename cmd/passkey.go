@@ -61,7 +61,7 @@ never printed and never from a flag value.`,
 		_ = sub.RegisterFlagCompletionFunc("output", completeFormats(views.PasskeyFormats, ""))
 	}
 
-	listOpts := &PasskeyOptions{IO: f.IO, NewClient: f.Cognito}
+	listOpts := &PasskeyOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}}
 	list := &cobra.Command{
 		Use:     "list --access-token-file FILE [-o text|json]",
 		Short:   "List your passkeys",
@@ -71,7 +71,7 @@ never printed and never from a flag value.`,
 	}
 	register(list, listOpts)
 
-	deleteOpts := &PasskeyOptions{IO: f.IO, NewClient: f.Cognito, Delete: true}
+	deleteOpts := &PasskeyOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}, Delete: true}
 	del := &cobra.Command{
 		Use:     "delete CREDENTIAL_ID --access-token-file FILE [--yes] [-o text|json]",
 		Short:   "Delete one of your passkeys (a lost device's)",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -36,7 +35,7 @@ type PlanOptions struct {
 
 // NewCmdPlan builds `mfactl plan`; runF replaces planRun in tests.
 func NewCmdPlan(f *Factory, runF func(context.Context, *PlanOptions) error) *cobra.Command {
-	opts := &PlanOptions{IO: f.IO, NewClient: f.Cognito}
+	opts := &PlanOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}}
 	c := &cobra.Command{
 		Use:   "plan -f PATH... [--detailed-exitcode] [-o FORMAT] [--report FORMAT=FILE]... [--target POOL_ID[/USERNAME]]... [--out PLANFILE]",
 		Short: "Show what apply would change, reading live state from Cognito",
@@ -99,7 +98,7 @@ func planAndShow(ctx context.Context, opts *PlanOptions, view planFanOut) error 
 	var key []byte
 	if opts.OutFile != "" {
 		var err error
-		if key, err = planKey(); err != nil {
+		if key, err = planKey(opts.AWS.lookupEnv); err != nil {
 			if viewErr := view.Failed(err, false); viewErr != nil {
 				return viewErr
 			}
@@ -152,8 +151,8 @@ func registerTargets(c *cobra.Command, targets *[]string) {
 // the environment sets one. A variable that is set but empty (or blank) is
 // refused: it is what a CI secret that is not defined becomes, and taking
 // it for "no key" would turn signing off without a word.
-func planKey() ([]byte, error) {
-	key, set := os.LookupEnv(planfile.KeyEnv)
+func planKey(lookupEnv func(string) (string, bool)) ([]byte, error) {
+	key, set := lookupEnv(planfile.KeyEnv)
 	if set && strings.TrimSpace(key) == "" {
 		return nil, fmt.Errorf("%s is set but empty: a CI secret that is not defined becomes an empty variable, and mfactl will not take that for \"no signing\"; set it to the key, or unset it (unset %s) to make and apply unsigned plans", planfile.KeyEnv, planfile.KeyEnv)
 	}

@@ -84,6 +84,7 @@ func unmanaged(t *testing.T, p types.UserPoolType) map[string]any {
 }
 
 func TestPostureApplyKeepsEveryUnmanagedMember(t *testing.T) {
+	t.Parallel()
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	h := &harness{t: t, emu: emu, url: url}
 	ctx := context.Background()
@@ -166,12 +167,22 @@ UserPools:
 	if out, _, code := h.run(ctx, "plan", "-f", file, "--detailed-exitcode"); code != ExitOK || !strings.Contains(out, "No changes.") {
 		t.Fatalf("re-plan: exit %d\n%s", code, out)
 	}
+	// Import lists the app clients (ListUserPoolClients) and writes the
+	// risk configuration of each that has its own: web's, not ios's.
+	ios, err := c.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(posturePool), ClientName: aws.String("ios")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	imported := filepath.Join(dir, "imported.yaml")
 	if _, errOut, code := h.run(ctx, "import", "--user-pool-id", posturePool, "--out", imported); code != ExitOK {
 		t.Fatalf("import: exit %d\n%s", code, errOut)
 	}
+	data, _ := os.ReadFile(imported)
+	if !strings.Contains(string(data), "    AppClients:\n      - ClientId: "+client+"\n        RiskConfiguration:\n          AccountTakeoverRiskConfiguration:") ||
+		strings.Contains(string(data), *ios.UserPoolClient.ClientId) {
+		t.Fatalf("the imported file does not hold web's risk configuration alone:\n%s", data)
+	}
 	if out, _, code := h.run(ctx, "plan", "-f", imported, "--detailed-exitcode"); code != ExitOK || !strings.Contains(out, "No changes.") {
-		data, _ := os.ReadFile(imported)
 		t.Fatalf("plan of the imported file: exit %d\n%s\n%s", code, out, data)
 	}
 
@@ -197,6 +208,15 @@ UserPools:
 	}
 	if out, _, code := h.run(ctx, "plan", "-f", file, "--detailed-exitcode"); code != ExitChanges || !strings.Contains(out, `~ UserPoolAddOns.AdvancedSecurityMode: "AUDIT" -> "ENFORCED"`) {
 		t.Fatalf("drift: exit %d\n%s", code, out)
+	}
+	// The imported file manages web's risk actions: a change by hand is drift.
+	if _, err := c.SetRiskConfiguration(ctx, &cip.SetRiskConfigurationInput{UserPoolId: aws.String(posturePool), ClientId: aws.String(client),
+		AccountTakeoverRiskConfiguration: &types.AccountTakeoverRiskConfigurationType{Actions: &types.AccountTakeoverActionsType{
+			HighAction: &types.AccountTakeoverActionType{EventAction: types.AccountTakeoverEventActionTypeNoAction}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, code := h.run(ctx, "plan", "-f", imported, "--detailed-exitcode"); code != ExitChanges || !strings.Contains(out, "~ AppClients["+client+"].RiskConfiguration.AccountTakeoverRiskConfiguration.Actions.HighAction.EventAction: \"NO_ACTION\" -> \"BLOCK\"") {
+		t.Fatalf("drift of web's risk actions against the imported file: exit %d\n%s", code, out)
 	}
 }
 

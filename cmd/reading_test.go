@@ -37,6 +37,7 @@ func TestCILogsWrapAtEightyColumns(t *testing.T) {
 // The plan, the apply summary and the verification: the symbols are
 // explained once, and the plan ends with its summary line.
 func TestApplyOutputExplainsTheSymbolsOnce(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	out, errOut, code := h.run(context.Background(), "apply", "-f", examples, "--auto-approve")
 	if code != ExitOK {

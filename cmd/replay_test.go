@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mfactl/mfactl/plan/planfile"
 )
 
 // The policy pool's MFA goes from what its seed has (OPTIONAL, TOTP, SMS)
@@ -27,9 +25,10 @@ const (
 // SetUserPoolMfaConfig, tells the pool now from the one the plan read
 // (red-team item 18.2).
 func TestAnAppliedPlanCannotBeReplayedAfterLiveStateWentBack(t *testing.T) {
+	t.Parallel()
 	h := newPolicyHarness(t)
 	ctx := context.Background()
-	t.Setenv(planfile.KeyEnv, "replay-test-key")
+	h.setPlanKey("replay-test-key")
 	off, on := writeTemp(t, "off.yaml", abaOff), writeTemp(t, "on.yaml", abaOn)
 	saved := filepath.Join(t.TempDir(), "off.plan")
 	if out, errOut, code := h.run(ctx, "plan", "-f", off, "--out", saved); code != ExitOK {
@@ -64,6 +63,7 @@ func TestAnAppliedPlanCannotBeReplayedAfterLiveStateWentBack(t *testing.T) {
 // before anything is read, with the way to make a new one; its time of
 // making is in the signed part.
 func TestAPlanOlderThanMaxPlanAgeIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newPolicyHarness(t)
 	ctx := context.Background()
 	saved := filepath.Join(t.TempDir(), "off.plan")
@@ -98,9 +98,10 @@ func TestAPlanOlderThanMaxPlanAgeIsRefused(t *testing.T) {
 
 // Moving a signed plan's time of making is an edit like any other.
 func TestASignedPlansTimeOfMakingCannotBeMoved(t *testing.T) {
+	t.Parallel()
 	h := newPolicyHarness(t)
 	ctx := context.Background()
-	t.Setenv(planfile.KeyEnv, "age-test-key")
+	h.setPlanKey("age-test-key")
 	saved := filepath.Join(t.TempDir(), "off.plan")
 	m := h.makePlan(ctx, saved, writeTemp(t, "off.yaml", abaOff))
 	m["Created"] = time.Now().Add(time.Hour).UTC().Format(time.RFC3339Nano)

@@ -37,7 +37,7 @@ var userPoolIDPattern = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
 
 // NewCmdReport builds `mfactl report`; runF replaces reportRun in tests.
 func NewCmdReport(f *Factory, runF func(context.Context, *ReportOptions) error) *cobra.Command {
-	opts := &ReportOptions{IO: f.IO, NewClient: f.Cognito}
+	opts := &ReportOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}}
 	c := &cobra.Command{
 		Use:   "report (-f PATH... | --user-pool-id ID [--group G | --filter F]) [-o text|json|csv|markdown] [--detailed-exitcode]",
 		Short: "Count a pool's users by MFA state: who has no MFA, who relies on SMS, who violates a policy",

@@ -28,7 +28,7 @@ type ResetOptions struct {
 
 // NewCmdResetMFA builds `mfactl reset-mfa`; runF replaces resetRun in tests.
 func NewCmdResetMFA(f *Factory, runF func(context.Context, *ResetOptions) error) *cobra.Command {
-	opts := &ResetOptions{IO: f.IO, NewClient: f.Cognito}
+	opts := &ResetOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}}
 	c := &cobra.Command{
 		Use:   "reset-mfa --user-pool-id ID --username NAME... --factor totp|sms|email|all --reason TEXT [flags]",
 		Short: "Recover users who lost an MFA factor, safely and on the record",

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +24,7 @@ import (
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/cognito"
 	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/jsondoc"
 	"github.com/mfactl/mfactl/internal/usecase"
 )
 
@@ -68,6 +71,7 @@ func (h *resetHarness) run(args ...string) (string, string, int) {
 	root := NewRootCmd(NewFactory(ios))
 	root.SetArgs(append(args, "--endpoint-url", h.url))
 	code := exitCode(root.ExecuteContext(context.Background()), ios)
+	checkJSONOutput(h.t, args, out.String())
 	return out.String(), errOut.String(), code
 }
 
@@ -134,6 +138,35 @@ func (h *resetHarness) snapshot() string {
 	return b.String()
 }
 
+var updateAudit = flag.Bool("update", false, "rewrite the golden audit records in fixtures/recovery")
+
+// auditTime is the time of an audit record, which differs from run to run.
+var auditTime = regexp.MustCompile(`"time":"[^"]*"`)
+
+// auditGolden keeps what a real run wrote (audit lines, or -o json) in
+// fixtures/recovery, where scripts/ajv-check.sh checks it against the
+// published schema with ajv; the time is fixed. Regenerate with
+//
+//	go test ./cmd -run TestResetMFA -update
+func auditGolden(t *testing.T, name, got string) {
+	t.Helper()
+	got = auditTime.ReplaceAllString(got, `"time":"2026-12-07T15:55:01.812432489Z"`)
+	path := filepath.Join("../fixtures/recovery", name)
+	if *updateAudit {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd -run TestResetMFA -update writes it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s is not what the run wrote (go test ./cmd -run TestResetMFA -update):\ngot  %s\nwant %s", path, got, want)
+	}
+}
+
 func readAudit(t *testing.T, path string) ([]usecase.AuditRecord, string) {
 	t.Helper()
 	raw, err := os.ReadFile(path)
@@ -142,6 +175,9 @@ func readAudit(t *testing.T, path string) ([]usecase.AuditRecord, string) {
 	}
 	var recs []usecase.AuditRecord
 	for _, line := range bytes.Split(bytes.TrimSpace(raw), []byte("\n")) {
+		if err := jsondoc.Check(jsondoc.CommandResetMFA, line); err != nil {
+			t.Errorf("audit line does not match the published schema (mfactl schema --output reset-mfa): %v\n%s", err, line)
+		}
 		var r usecase.AuditRecord
 		if err := json.Unmarshal(line, &r); err != nil {
 			t.Fatalf("audit line %q: %v", line, err)
@@ -232,6 +268,7 @@ func TestResetMFALostAuthenticatorEndToEnd(t *testing.T) {
 	if len(recs) != 1 {
 		t.Fatalf("%d audit lines", len(recs))
 	}
+	auditGolden(t, "audit-lost-authenticator.jsonl", raw)
 	r := recs[0]
 	if r.Reason != "lost phone; identity checked on a video call" || r.Ticket != "HD-4312" || r.Pool != helpDeskPool ||
 		r.Factor != "totp" || r.Outcome != "done" || r.FormatVersion != "1" || r.Who != "test" || r.WhoFrom != "access key ID" || r.Time.IsZero() {
@@ -276,7 +313,8 @@ func TestResetMFADryRunWritesNothing(t *testing.T) {
 	if after := h.snapshot(); after != before {
 		t.Errorf("--dry-run changed state:\n%s\n%s", before, after)
 	}
-	recs, _ := readAudit(t, audit)
+	recs, raw := readAudit(t, audit)
+	auditGolden(t, "audit-dry-run.jsonl", raw)
 	if len(recs) != 1 || recs[0].Outcome != "dry-run" || !recs[0].Options.DryRun || len(recs[0].Users) != 2 || len(recs[0].Users[0].Calls) != 0 {
 		t.Errorf("dry-run audit: %+v", recs)
 	}
@@ -353,6 +391,7 @@ func TestResetMFARefusesBadInputWithoutACall(t *testing.T) {
 		doc.Error.Message != "user pool eu-west-1_HelpDesk has no user nobody; nothing was changed" {
 		t.Errorf("-o json failure: exit %d, %v\n%s", code, err, out)
 	}
+	auditGolden(t, "reset-failed.json", out)
 	h.emu.ResetStats()
 	_, errOut, code := h.run("reset-mfa", "--user-pool-id", "eu-west-1_Missing", "--username", "alice", "--factor", "totp", "--reason", "x", "--yes")
 	if code != ExitError || !strings.Contains(errOut, "user pool eu-west-1_Missing does not exist") || len(h.writes()) != 0 {
@@ -384,6 +423,7 @@ UserPools:
 }
 
 func TestPasskeyListAndDeleteEndToEnd(t *testing.T) {
+	t.Parallel()
 	emu, url := emulator.NewTestServer(t, emulator.Options{})
 	if err := emu.Seed(strings.NewReader(`
 Pools:

@@ -27,6 +27,18 @@ type Factory struct {
 	IO *iostreams.IOStreams
 	// Cognito builds the client plan and apply read and write through.
 	Cognito func(ctx context.Context, opts cognito.Options) (usecase.Cognito, error)
+	// LookupEnv reads mfactl's own variables (MFACTL_PLAN_KEY,
+	// MFACTL_ACCESS_TOKEN): the process environment in production, a map
+	// in tests, so tests that set them can run side by side.
+	LookupEnv func(key string) (string, bool)
+}
+
+// lookupEnv is f.LookupEnv, or the process environment when none is set.
+func (f *Factory) lookupEnv() func(string) (string, bool) {
+	if f.LookupEnv != nil {
+		return f.LookupEnv
+	}
+	return os.LookupEnv
 }
 
 // NewFactory returns the production factory.
@@ -35,7 +47,7 @@ func NewFactory(io *iostreams.IOStreams) *Factory {
 	// workflow command: names come from live state, where end users may
 	// choose them.
 	io.Out, io.ErrOut = untrusted.NoCommands(io.Out), untrusted.NoCommands(io.ErrOut)
-	return &Factory{IO: io, Cognito: newCognitoClient}
+	return &Factory{IO: io, Cognito: newCognitoClient, LookupEnv: os.LookupEnv}
 }
 
 // NewRootCmd builds the command tree.

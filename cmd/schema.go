@@ -36,9 +36,11 @@ such as:
 
 With --output COMMAND it prints instead the JSON Schema of the document
 that command prints with -o json (docs/json.md): every path, success or
-failure, prints one document that it accepts.`,
+failure, prints one document that it accepts. For reset-mfa that is its
+audit record, the line --audit-log appends (docs/recovery.md).`,
 		Example: `  mfactl schema > mfactl.schema.json
-  mfactl schema --output plan > mfactl-plan.schema.json`,
+  mfactl schema --output plan > mfactl-plan.schema.json
+  mfactl schema --output reset-mfa > mfactl-audit.schema.json`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			if opts.Output != "" && !slices.Contains(jsondoc.Commands, jsondoc.Command(opts.Output)) {

@@ -17,11 +17,13 @@ type ShowOptions struct {
 	PlanFile string
 	Output   string // one of views.ShowFormats
 	Verbose  bool
+
+	lookupEnv func(string) (string, bool) // the Factory's, for MFACTL_PLAN_KEY
 }
 
 // NewCmdShow builds `mfactl show`; runF replaces showRun in tests.
 func NewCmdShow(f *Factory, runF func(*ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IO}
+	opts := &ShowOptions{IO: f.IO, lookupEnv: f.lookupEnv()}
 	c := &cobra.Command{
 		Use:   "show PLANFILE [-o FORMAT] [--verbose]",
 		Short: "Render a saved plan without contacting AWS",
@@ -62,7 +64,7 @@ func showRun(opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	key, err := planKey()
+	key, err := planKey(opts.lookupEnv)
 	if err != nil {
 		return errors.Join(err, view.Failed(err, false))
 	}

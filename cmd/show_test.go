@@ -65,6 +65,7 @@ func TestShowRendersASavedPlanAsPlanDidWithoutAWS(t *testing.T) {
 // "Partial plan" header added to a plan file is not displayed, and a
 // warning of mfactl's own says the file is unsigned (red-team item 18.6).
 func TestShowDoesNotDisplayTextAddedToAnUnsignedPlanFile(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	planFile := filepath.Join(t.TempDir(), "mfa.plan")

@@ -276,6 +276,7 @@ func TestPlanCancellingASecretRotationIsRefused(t *testing.T) {
 // reviewed SMS role would have gone out with the ExternalId of files that
 // declare another role (red-team item 18.6).
 func TestFilesThatDisagreeWithAPlanFileAreRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -347,10 +348,12 @@ func TestPlanForOnePoolIsRefusedForAnother(t *testing.T) {
 // and even an edit that keeps the file consistent with itself (declared
 // state, calls and review form changed together) is refused.
 func TestSignedPlanRefusesEveryEdit(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, emulator.Options{})
 	ctx := context.Background()
 	dir := t.TempDir()
-	t.Setenv(planfile.KeyEnv, "shared-by-the-plan-and-apply-jobs")
+	const shared = "shared-by-the-plan-and-apply-jobs"
+	h.setPlanKey(shared)
 	path := filepath.Join(dir, "signed.plan")
 	original := h.makePlan(ctx, path, examples)
 	if sig, _ := original["Signature"].(string); !strings.HasPrefix(sig, "hmac-sha256:") {
@@ -368,13 +371,14 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	cases := []struct {
 		name, path, key, want string
 	}{
-		{"a consistent forgery", forgedPath, "shared-by-the-plan-and-apply-jobs", "Signature does not match"},
+		{"a consistent forgery", forgedPath, shared, "Signature does not match"},
 		{"another key", path, "another-key", "Signature does not match"},
 		{"no key for a signed plan", path, "", "the plan file is signed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			setOrUnsetEnv(t, planfile.KeyEnv, c.key)
+			h.setPlanKey(c.key)
+			defer h.setPlanKey(shared)
 			h.emu.ResetStats()
 			_, errOut, code := h.run(ctx, "apply", c.path)
 			if code != ExitError || !strings.Contains(errOut, c.want) {
@@ -388,7 +392,8 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	// An empty key is what a CI secret that is not defined becomes: refused,
 	// by plan --out and by apply, before any call (red-team item 18.6).
 	t.Run("an empty key", func(t *testing.T) {
-		t.Setenv(planfile.KeyEnv, "")
+		h.env[planfile.KeyEnv] = "" // set, and empty
+		defer h.setPlanKey(shared)
 		h.emu.ResetStats()
 		for _, args := range [][]string{{"apply", path}, {"plan", "-f", examples, "--out", filepath.Join(dir, "empty-key.plan")}} {
 			_, errOut, code := h.run(ctx, args...)
@@ -404,10 +409,10 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 		}
 	})
 	t.Run("an unsigned plan when a key is set", func(t *testing.T) {
-		setOrUnsetEnv(t, planfile.KeyEnv, "")
+		h.setPlanKey("")
 		unsigned := filepath.Join(dir, "unsigned.plan")
 		h.makePlan(ctx, unsigned, examples)
-		t.Setenv(planfile.KeyEnv, "shared-by-the-plan-and-apply-jobs")
+		h.setPlanKey(shared)
 		if _, errOut, code := h.run(ctx, "apply", unsigned); code != ExitError || !strings.Contains(errOut, "not signed") {
 			t.Fatalf("exit %d\n%s", code, errOut)
 		}
@@ -420,12 +425,16 @@ func TestSignedPlanRefusesEveryEdit(t *testing.T) {
 	}
 }
 
-// setOrUnsetEnv sets name to value for the test, or unsets it when value
-// is empty (an empty variable is not the same as none: see planKey).
-func setOrUnsetEnv(t *testing.T, name, value string) {
-	t.Helper()
-	t.Setenv(name, value)
-	if value == "" {
-		os.Unsetenv(name)
+// setPlanKey sets MFACTL_PLAN_KEY for the commands h runs, or unsets it
+// when key is empty (an empty variable is not the same as none: see
+// planKey).
+func (h *harness) setPlanKey(key string) {
+	if h.env == nil {
+		h.env = map[string]string{}
 	}
+	if key == "" {
+		delete(h.env, planfile.KeyEnv)
+		return
+	}
+	h.env[planfile.KeyEnv] = key
 }

@@ -31,7 +31,7 @@ func NewCmdTOTP(f *Factory, runF func(context.Context, *TOTPEnrollOptions) error
 		Args:  cobra.NoArgs,
 		RunE:  func(c *cobra.Command, _ []string) error { return c.Help() },
 	}
-	opts := &TOTPEnrollOptions{IO: f.IO, NewClient: f.Cognito}
+	opts := &TOTPEnrollOptions{IO: f.IO, NewClient: f.Cognito, AWS: awsFlags{lookupEnv: f.lookupEnv()}}
 	enroll := &cobra.Command{
 		Use:   "enroll --access-token-file FILE [--preferred]",
 		Short: "Register an authenticator app with your access token, and enable TOTP",

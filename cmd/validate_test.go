@@ -212,6 +212,7 @@ func TestSchemaCommand(t *testing.T) {
 // mfactl schema --output COMMAND prints the published schema of that
 // command's -o json document; a command without one is a usage error.
 func TestSchemaOutputPrintsEachDocumentSchema(t *testing.T) {
+	t.Parallel()
 	for _, c := range jsondoc.Commands {
 		ios, _, out, _ := iostreams.TestStreams()
 		root := NewRootCmd(&Factory{IO: ios})
@@ -223,14 +224,16 @@ func TestSchemaOutputPrintsEachDocumentSchema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out.String() != string(want) || !strings.Contains(out.String(), `"const": "`+string(c)+`"`) {
+		// Documents with the head name their command; the audit record does not.
+		names := c == jsondoc.CommandResetMFA || strings.Contains(out.String(), `"const": "`+string(c)+`"`)
+		if out.String() != string(want) || !names || !strings.Contains(out.String(), `"$id": "https://github.com/mfactl/mfactl/schema/`+string(c)+`.schema.json"`) {
 			t.Errorf("schema --output %s is not its document's schema:\n%s", c, out.String())
 		}
 	}
 	ios, _, out, errOut := iostreams.TestStreams()
 	root := NewRootCmd(&Factory{IO: ios})
 	root.SetArgs([]string{"schema", "--output", "import"})
-	if code := exitCode(root.Execute(), ios); code != ExitError || out.Len() != 0 || !strings.Contains(errOut.String(), `invalid --output "import": use plan, show, apply, validate, report`) {
+	if code := exitCode(root.Execute(), ios); code != ExitError || out.Len() != 0 || !strings.Contains(errOut.String(), `invalid --output "import": use plan, show, apply, validate, report, reset-mfa`) {
 		t.Errorf("schema --output import: exit %d\n%s%s", code, out, errOut)
 	}
 }

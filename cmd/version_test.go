@@ -25,6 +25,7 @@ func runRoot(t *testing.T, args ...string) (string, int) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	out, code := runRoot(t, "version", "-o", "json")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, out)

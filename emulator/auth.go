@@ -279,13 +279,18 @@ func initiateAuth(s *Server, c *call) (any, error) {
 			"userAttributes": "{}", "requiredAttributes": "[]",
 		}), nil
 	}
-	// A remembered device skips MFA. Cognito proves the device with a
-	// DEVICE_SRP_AUTH challenge; the emulator takes DEVICE_KEY at its word.
-	if d := p.rememberedDevice(u, in.AuthParameters["DEVICE_KEY"]); d != nil {
+	// A remembered device may replace the MFA challenge. Cognito proves the
+	// device with a DEVICE_SRP_AUTH challenge; the emulator takes
+	// DEVICE_KEY at its word.
+	name, params := mfaChallenge(p, u)
+	if d := p.deviceSkipsMFA(u, in.AuthParameters["DEVICE_KEY"], name, params); d != nil {
 		d.lastAuthenticated = s.now()
 		return s.issueTokens(p, u, cl.id), nil
 	}
-	return s.signIn(p, u, cl.id), nil
+	if name == "" {
+		return s.issueTokens(p, u, cl.id), nil
+	}
+	return s.challenge(p, u, cl.id, name, params), nil
 }
 
 // checkSecretHash verifies SECRET_HASH for clients with a secret:

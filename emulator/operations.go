@@ -19,6 +19,7 @@ var operations = map[string]operation{
 	"GetGroup":                  {getGroup, true},
 	"ListGroups":                {listGroups, true},
 	"CreateUserPoolClient":      {createUserPoolClient, true},
+	"ListUserPoolClients":       {listUserPoolClients, true},
 	"AdminCreateUser":           {adminCreateUser, true},
 	"AdminDeleteUser":           {adminDeleteUser, true},
 	"AdminGetUser":              {adminGetUser, true},

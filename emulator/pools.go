@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -674,6 +675,58 @@ func createUserPoolClient(s *Server, c *call) (any, error) {
 	s.changed()
 	return map[string]any{"UserPoolClient": clientView(cl)}, nil
 }
+
+// listUserPoolClients pages a pool's app clients, oldest first.
+func listUserPoolClients(s *Server, c *call) (any, error) {
+	var in struct {
+		poolRef
+		MaxResults *int
+		NextToken  *string
+	}
+	p, unlock, err := s.poolCall(c, &in, reads)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	var clients []*client
+	for _, cl := range s.clients {
+		if cl.poolID == p.id {
+			clients = append(clients, cl)
+		}
+	}
+	slices.SortFunc(clients, func(a, b *client) int {
+		if c := a.created.Compare(b.created); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	var v validation
+	limit := checkLimit(&v, "MaxResults", in.MaxResults, maxClientPage)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	start, err := pagePosition(in.NextToken, len(clients))
+	if err != nil {
+		return nil, err
+	}
+	end := min(start+limit, len(clients))
+	page := make([]map[string]any, 0, end-start)
+	for _, cl := range clients[start:end] {
+		d := map[string]any{"ClientId": cl.id, "UserPoolId": p.id}
+		if cl.name != "" {
+			d["ClientName"] = cl.name
+		}
+		page = append(page, d)
+	}
+	out := map[string]any{"UserPoolClients": page}
+	if end < len(clients) {
+		out["NextToken"] = encodeToken(strconv.Itoa(end))
+	}
+	return out, nil
+}
+
+// maxClientPage is ListUserPoolClients' largest MaxResults (QueryLimit).
+const maxClientPage = 60
 
 // checkAuthFlows applies Cognito's defaults and refuses mixing the legacy
 // flow names with the ALLOW_ ones.

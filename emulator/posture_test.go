@@ -1,7 +1,9 @@
 package emulator_test
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -111,4 +113,45 @@ func TestRiskConfiguration(t *testing.T) {
 	bad.CompromisedCredentialsRiskConfiguration = &types.CompromisedCredentialsRiskConfigurationType{Actions: &types.CompromisedCredentialsActionsType{EventAction: "MFA_REQUIRED"}}
 	_, err = e.c.SetRiskConfiguration(e.ctx, &bad)
 	wantCode(t, err, "InvalidParameterException")
+}
+
+// ListUserPoolClients pages a pool's app clients, oldest first, and none of
+// another pool's.
+func TestListUserPoolClients(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	e := newEnv(t, emulator.Options{Now: clk.now})
+	id, other := e.pool("shop"), e.pool("other")
+	var made []string
+	for _, name := range []string{"web", "ios", "android"} {
+		clk.t = clk.t.Add(time.Second)
+		out := must[*cip.CreateUserPoolClientOutput](t)(e.c.CreateUserPoolClient(e.ctx, &cip.CreateUserPoolClientInput{UserPoolId: &id, ClientName: aws.String(name)}))
+		made = append(made, aws.ToString(out.UserPoolClient.ClientId))
+	}
+	must[*cip.CreateUserPoolClientOutput](t)(e.c.CreateUserPoolClient(e.ctx, &cip.CreateUserPoolClientInput{UserPoolId: &other, ClientName: aws.String("elsewhere")}))
+
+	var listed []string
+	in := &cip.ListUserPoolClientsInput{UserPoolId: &id, MaxResults: aws.Int32(2)}
+	for pages := 1; ; pages++ {
+		out := must[*cip.ListUserPoolClientsOutput](t)(e.c.ListUserPoolClients(e.ctx, in))
+		for _, c := range out.UserPoolClients {
+			listed = append(listed, aws.ToString(c.ClientId)+"="+aws.ToString(c.ClientName))
+			if aws.ToString(c.UserPoolId) != id {
+				t.Errorf("client %s of pool %s", aws.ToString(c.ClientId), aws.ToString(c.UserPoolId))
+			}
+		}
+		if out.NextToken == nil {
+			if pages != 2 {
+				t.Errorf("%d pages of 2 for 3 clients", pages)
+			}
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if want := []string{made[0] + "=web", made[1] + "=ios", made[2] + "=android"}; !slices.Equal(listed, want) {
+		t.Errorf("listed %v, want %v", listed, want)
+	}
+	_, err := e.c.ListUserPoolClients(e.ctx, &cip.ListUserPoolClientsInput{UserPoolId: &id, NextToken: aws.String("not-a-token")})
+	wantCode(t, err, emulator.CodeInvalidParameter)
+	_, err = e.c.ListUserPoolClients(e.ctx, &cip.ListUserPoolClientsInput{UserPoolId: aws.String("us-east-1_Nope0000")})
+	wantCode(t, err, emulator.CodeResourceNotFound)
 }

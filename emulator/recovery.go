@@ -59,8 +59,7 @@ func pagePosition(token *string, n int) (int, error) {
 }
 
 // device is a device the user's app tracked with ConfirmDevice. A remembered
-// one skips the MFA challenge at sign-in when the pool's
-// DeviceConfiguration allows it.
+// one may skip the MFA challenge at sign-in: deviceSkipsMFA has the rule.
 type device struct {
 	key, name         string
 	remembered        bool
@@ -75,21 +74,57 @@ type deviceConfiguration struct {
 	DeviceOnlyRememberedOnUserPrompt bool
 }
 
-// tracksDevices reports whether the pool has device tracking on: any
-// DeviceConfiguration does (Cognito's console calls the absence "Don't remember").
-func (p *pool) tracksDevices() bool {
+// deviceConfiguration returns the pool's DeviceConfiguration, or nil when
+// it has none: device remembering is off (the console's "Don't remember").
+// A member left out is false.
+func (p *pool) deviceConfiguration() *deviceConfiguration {
 	raw, ok := p.extra["DeviceConfiguration"]
 	if !ok {
-		return false
+		return nil
 	}
 	var cfg deviceConfiguration
-	return json.Unmarshal(raw, &cfg) == nil
+	if json.Unmarshal(raw, &cfg) != nil {
+		return nil
+	}
+	return &cfg
 }
 
-// rememberedDevice returns the user's remembered device with key, when the
-// pool tracks devices; nil otherwise.
-func (p *pool) rememberedDevice(u *user, key string) *device {
-	if key == "" || !p.tracksDevices() {
+// remembersOnConfirm reports whether ConfirmDevice remembers a device by
+// itself: unless DeviceOnlyRememberedOnUserPrompt is true, when only the
+// user's "remember" (UpdateDeviceStatus) does.
+func (p *pool) remembersOnConfirm() bool {
+	cfg := p.deviceConfiguration()
+	return cfg == nil || !cfg.DeviceOnlyRememberedOnUserPrompt
+}
+
+// deviceSkipsMFA returns the user's device with key when signing in on it
+// replaces the MFA challenge named challenge (with its parameters), and nil
+// when the challenge must be answered. Cognito's documented rule
+// (DeviceConfigurationType): only with DeviceConfiguration's
+// ChallengeRequiredOnNewDevice true does a remembered device sign in
+// "instead of SMS and TOTP factors"; a device that is not remembered, or
+// not the user's, never does. The documentation names SMS and TOTP only,
+// so the emulator is strict where it says nothing: an email code
+// (EMAIL_OTP), a choice that includes one, and MFA_SETUP (a user with no
+// factor to replace) are still asked on a remembered device
+// (docs/emulator.md).
+func (p *pool) deviceSkipsMFA(u *user, key, challenge string, params map[string]string) *device {
+	if key == "" {
+		return nil
+	}
+	if cfg := p.deviceConfiguration(); cfg == nil || !cfg.ChallengeRequiredOnNewDevice {
+		return nil
+	}
+	replaceable := func(factor string) bool { return factor == factorSMS || factor == factorTOTP }
+	switch challenge {
+	case factorSMS, factorTOTP:
+	case "SELECT_MFA_TYPE":
+		var choices []string
+		if json.Unmarshal([]byte(params["MFAS_CAN_CHOOSE"]), &choices) != nil || len(choices) == 0 ||
+			slices.ContainsFunc(choices, func(f string) bool { return !replaceable(f) }) {
+			return nil
+		}
+	default:
 		return nil
 	}
 	for _, d := range u.devices {
@@ -233,7 +268,10 @@ func (s *Server) send(m Message) {
 	s.outbox = append(s.outbox, m)
 }
 
-// seedDevice is a device in a seed: remembered unless Remembered is false.
+// seedDevice is a device in a seed: one the user's app confirmed. It is
+// remembered as ConfirmDevice would leave it (unless the pool has
+// DeviceOnlyRememberedOnUserPrompt) when Remembered is left out; Remembered
+// is the user's choice otherwise (UpdateDeviceStatus).
 type seedDevice struct {
 	DeviceKey  string
 	Name       string `json:",omitempty"`
@@ -242,7 +280,7 @@ type seedDevice struct {
 	LastAuthenticated *epoch `json:",omitempty"`
 }
 
-func buildDevices(u *user, seeds []seedDevice, now time.Time) error {
+func buildDevices(u *user, seeds []seedDevice, rememberedByDefault bool, now time.Time) error {
 	for i, sd := range seeds {
 		var v validation
 		checkDeviceKey(&v, "DeviceKey", &sd.DeviceKey)
@@ -252,7 +290,10 @@ func buildDevices(u *user, seeds []seedDevice, now time.Time) error {
 		if slices.ContainsFunc(u.devices, func(d *device) bool { return d.key == sd.DeviceKey }) {
 			return fmt.Errorf("Devices[%d]: device %s listed twice", i, sd.DeviceKey)
 		}
-		d := &device{key: sd.DeviceKey, name: sd.Name, remembered: sd.Remembered == nil || *sd.Remembered, created: now, modified: now}
+		d := &device{key: sd.DeviceKey, name: sd.Name, remembered: rememberedByDefault, created: now, modified: now}
+		if sd.Remembered != nil {
+			d.remembered = *sd.Remembered
+		}
 		if sd.LastAuthenticated != nil {
 			d.lastAuthenticated = time.Time(*sd.LastAuthenticated)
 		}

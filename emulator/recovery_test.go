@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -227,4 +228,136 @@ func hasAttr(attrs []types.AttributeType, name, value string) bool {
 		}
 	}
 	return false
+}
+
+// deviceSeed is a pool requiring MFA with SMS, TOTP and email, whose
+// DeviceConfiguration is %[2]s; each user has a device of their own.
+const deviceSeed = `
+Pools:
+  - Id: us-east-1_Devices%[1]d
+    UserPoolTier: ESSENTIALS
+    SmsConfiguration: {SnsCallerArn: "arn:aws:iam::123456789012:role/cognito-sms", ExternalId: x, SnsRegion: us-east-1}
+    EmailConfiguration:
+      EmailSendingAccount: DEVELOPER
+      SourceArn: arn:aws:ses:us-east-1:123456789012:identity/example.com
+    MfaConfig:
+      MfaConfiguration: ON
+      SmsMfaConfiguration: {SmsAuthenticationMessage: "Code {####}"}
+      SoftwareTokenMfaConfiguration: {Enabled: true}
+      EmailMfaConfiguration: {Message: "Code {####}", Subject: Code}
+    %[2]s
+    Clients:
+      - ClientId: devices%[1]d
+        ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH]
+    Users:
+      - Username: tess
+        Password: Correct-Horse-9
+        TotpSecret: JBSWY3DPEHPK3PXP
+        MfaSettings: {SoftwareTokenMfaSettings: {Enabled: true, PreferredMfa: true}}
+        Devices: [{DeviceKey: us-east-1_0f0e0d0c-0000-4000-8000-00000000000a}]
+      - Username: tom
+        Password: Correct-Horse-9
+        TotpSecret: JBSWY3DPEHPK3PXP
+        MfaSettings: {SoftwareTokenMfaSettings: {Enabled: true, PreferredMfa: true}}
+        Devices: [{DeviceKey: us-east-1_0f0e0d0c-0000-4000-8000-00000000000b, Remembered: true}]
+      - Username: sam
+        Password: Correct-Horse-9
+        Attributes: {phone_number: "+15550100"}
+        MfaSettings: {SMSMfaSettings: {Enabled: true, PreferredMfa: true}}
+        Devices: [{DeviceKey: us-east-1_0f0e0d0c-0000-4000-8000-00000000000c}]
+      - Username: eve
+        Password: Correct-Horse-9
+        Attributes: {email: eve@example.com, email_verified: "true"}
+        MfaSettings: {EmailMfaSettings: {Enabled: true, PreferredMfa: true}}
+        Devices: [{DeviceKey: us-east-1_0f0e0d0c-0000-4000-8000-00000000000d}]
+      - Username: cho
+        Password: Correct-Horse-9
+        Attributes: {email: cho@example.com, email_verified: "true"}
+        TotpSecret: JBSWY3DPEHPK3PXP
+        MfaSettings: {SoftwareTokenMfaSettings: {Enabled: true}, EmailMfaSettings: {Enabled: true}}
+        Devices: [{DeviceKey: us-east-1_0f0e0d0c-0000-4000-8000-00000000000e}]
+      - Username: ned
+        Password: Correct-Horse-9
+        Devices: [{DeviceKey: us-east-1_0f0e0d0c-0000-4000-8000-00000000000f}]
+`
+
+// A remembered device replaces the MFA challenge as Cognito documents it
+// (DeviceConfigurationType): only with ChallengeRequiredOnNewDevice, only
+// when remembered (with DeviceOnlyRememberedOnUserPrompt, when the user
+// chose to), only the user's own, and only for SMS and TOTP; where the
+// documentation is silent (email, a choice with email, MFA_SETUP) the
+// challenge stays.
+func TestRememberedDeviceFollowsDeviceConfiguration(t *testing.T) {
+	device := func(last string) string { return "us-east-1_0f0e0d0c-0000-4000-8000-00000000000" + last }
+	// Each user signs in on their own device (tess's on another user's);
+	// "tokens" is a skipped challenge.
+	type signIn struct{ user, device, want string }
+	for i, tc := range []struct {
+		config string
+		want   []signIn
+	}{
+		{"DeviceConfiguration: {ChallengeRequiredOnNewDevice: true}", []signIn{
+			{"tess", device("a"), "tokens"},
+			{"tom", device("b"), "tokens"},
+			{"sam", device("c"), "tokens"},
+			{"tom", device("a"), "SOFTWARE_TOKEN_MFA"}, // tess's device
+			{"eve", device("d"), "EMAIL_OTP"},
+			{"cho", device("e"), "SELECT_MFA_TYPE"},
+			{"ned", device("f"), "MFA_SETUP"},
+		}},
+		{"DeviceConfiguration: {ChallengeRequiredOnNewDevice: false}", []signIn{
+			{"tess", device("a"), "SOFTWARE_TOKEN_MFA"},
+			{"tom", device("b"), "SOFTWARE_TOKEN_MFA"},
+			{"sam", device("c"), "SMS_MFA"},
+		}},
+		{"DeviceConfiguration: {DeviceOnlyRememberedOnUserPrompt: true}", []signIn{
+			{"tom", device("b"), "SOFTWARE_TOKEN_MFA"},
+		}},
+		// Only the user's "remember" remembers: tess never chose, tom did.
+		{"DeviceConfiguration: {ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true}", []signIn{
+			{"tess", device("a"), "SOFTWARE_TOKEN_MFA"},
+			{"tom", device("b"), "tokens"},
+			{"sam", device("c"), "SMS_MFA"},
+		}},
+		{"", []signIn{
+			{"tom", device("b"), "SOFTWARE_TOKEN_MFA"},
+		}},
+	} {
+		t.Run(tc.config, func(t *testing.T) {
+			e := newEnv(t, emulator.Options{})
+			if err := e.s.Seed(strings.NewReader(fmt.Sprintf(deviceSeed, i, tc.config))); err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range tc.want {
+				out := must[*cip.InitiateAuthOutput](t)(e.c.InitiateAuth(e.ctx, &cip.InitiateAuthInput{
+					AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(fmt.Sprintf("devices%d", i)),
+					AuthParameters: map[string]string{"USERNAME": s.user, "PASSWORD": testPassword, "DEVICE_KEY": s.device},
+				}))
+				got := string(out.ChallengeName)
+				if out.AuthenticationResult != nil {
+					got = "tokens"
+				}
+				if got != s.want {
+					t.Errorf("%s on device %s: %s, want %s", s.user, s.device, got, s.want)
+				}
+			}
+		})
+	}
+}
+
+// With DeviceOnlyRememberedOnUserPrompt, a confirmed device the user was
+// never asked about is listed as not remembered.
+func TestDeviceOnlyRememberedOnUserPromptListsUnchosenDevicesAsNotRemembered(t *testing.T) {
+	e := newEnv(t, emulator.Options{})
+	seed := fmt.Sprintf(deviceSeed, 0, "DeviceConfiguration: {ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true}")
+	if err := e.s.Seed(strings.NewReader(seed)); err != nil {
+		t.Fatal(err)
+	}
+	for user, want := range map[string]string{"tess": "not_remembered", "tom": "remembered"} {
+		list := must[*cip.AdminListDevicesOutput](t)(e.c.AdminListDevices(e.ctx, &cip.AdminListDevicesInput{
+			UserPoolId: aws.String("us-east-1_Devices0"), Username: aws.String(user)}))
+		if len(list.Devices) != 1 || !hasAttr(list.Devices[0].DeviceAttributes, "dev:device_remembered_status", want) {
+			t.Errorf("%s's device: %+v, want %s", user, list.Devices, want)
+		}
+	}
 }

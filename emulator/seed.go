@@ -42,8 +42,9 @@ type seedPool struct {
 	Groups                []seedGroup       `json:",omitempty"`
 	Clients               []seedClient      `json:",omitempty"`
 	Users                 []seedUser        `json:",omitempty"`
-	// DeviceConfiguration has CreateUserPool's shape: with it, remembered
-	// devices skip MFA.
+	// DeviceConfiguration has CreateUserPool's shape: with
+	// ChallengeRequiredOnNewDevice, remembered devices skip SMS and TOTP
+	// MFA (deviceSkipsMFA).
 	DeviceConfiguration *deviceConfiguration `json:",omitempty"`
 
 	// State only.
@@ -81,8 +82,8 @@ type seedUser struct {
 	MfaSettings *mfaPreference `json:",omitempty"`
 	MFAOptions  []mfaOption    `json:",omitempty"`
 	Groups      []string       `json:",omitempty"`
-	// Devices are devices the user's app tracked; remembered ones skip MFA
-	// when the pool has a DeviceConfiguration.
+	// Devices are devices the user's app confirmed; remembered ones skip
+	// SMS and TOTP MFA when the pool's DeviceConfiguration says so.
 	Devices []seedDevice `json:",omitempty"`
 	// Passkeys are the user's WebAuthn credentials.
 	Passkeys []seedPasskey `json:",omitempty"`
@@ -387,7 +388,7 @@ func (s *Server) buildUser(p *pool, su seedUser, state bool) error {
 		return fmt.Errorf("MFAOptions: %w", err)
 	}
 	u.legacy = su.MFAOptions
-	if err := buildDevices(u, su.Devices, u.created); err != nil {
+	if err := buildDevices(u, su.Devices, p.remembersOnConfirm(), u.created); err != nil {
 		return err
 	}
 	if err := buildPasskeys(u, su.Passkeys, u.created); err != nil {

@@ -7,7 +7,9 @@
 # accepted; inputs that cannot be converted to JSON are skipped with the
 # reason. It then compiles the JSON Schema of every -o json document
 # (`mfactl schema --output COMMAND`) and checks the -o json goldens against
-# them: every plan scenario's plan.json, validation's, a failed plan's.
+# them: every plan scenario's plan.json, validation's, a failed plan's, and
+# the reset-mfa audit lines and failure that cmd's end-to-end tests keep in
+# fixtures/recovery.
 # Exits 1 on any disagreement. Set MFACTL to a built binary to skip
 # `go run`.
 set -euo pipefail
@@ -33,7 +35,7 @@ fi
 
 node tools/ajv/check.mjs "$tmp/mfactl.schema.json" fixtures/examples fixtures/invalid
 
-for command in plan show apply validate report; do
+for command in plan show apply validate report reset-mfa; do
 	"$mfactl" schema --output "$command" >"$tmp/$command.schema.json"
 done
 validate_docs=()
@@ -42,4 +44,5 @@ for f in internal/views/testdata/validate/*.json; do
 done
 node tools/ajv/check-docs.mjs "$tmp" \
 	plan fixtures/plans/*/plan.json internal/views/testdata/failure/plan.json \
-	validate "${validate_docs[@]}"
+	validate "${validate_docs[@]}" \
+	reset-mfa fixtures/recovery/audit-*.jsonl fixtures/recovery/reset-failed.json

@@ -23,6 +23,7 @@ type postureAPI interface {
 	UpdateUserPool(ctx context.Context, in *cip.UpdateUserPoolInput, optFns ...func(*cip.Options)) (*cip.UpdateUserPoolOutput, error)
 	DescribeRiskConfiguration(ctx context.Context, in *cip.DescribeRiskConfigurationInput, optFns ...func(*cip.Options)) (*cip.DescribeRiskConfigurationOutput, error)
 	SetRiskConfiguration(ctx context.Context, in *cip.SetRiskConfigurationInput, optFns ...func(*cip.Options)) (*cip.SetRiskConfigurationOutput, error)
+	ListUserPoolClients(ctx context.Context, in *cip.ListUserPoolClientsInput, optFns ...func(*cip.Options)) (*cip.ListUserPoolClientsOutput, error)
 }
 
 var _ postureAPI = (*cip.Client)(nil)
@@ -33,6 +34,7 @@ const (
 	opSetRiskConfiguration      = "SetRiskConfiguration"
 	opDescribeRiskConfiguration = "DescribeRiskConfiguration"
 	opDescribeUserPool          = "DescribeUserPool"
+	opListUserPoolClients       = "ListUserPoolClients"
 )
 
 // livePosture is the posture DescribeUserPool reports (risk
@@ -400,6 +402,11 @@ func (c *Client) ReadRisk(ctx context.Context, lp *state.LivePool, pool bool, cl
 		case err != nil:
 			return nil, false, newCallError(opDescribeRiskConfiguration, lp.UserPoolId, "", err)
 		}
+		if clientID != "" && out.RiskConfiguration != nil && aws.ToString(out.RiskConfiguration.ClientId) != "" && aws.ToString(out.RiskConfiguration.ClientId) != clientID {
+			// Another configuration stands in for the client's (the pool's,
+			// if Cognito answers with it): the client has none of its own.
+			return nil, true, nil
+		}
 		return liveRisk(out.RiskConfiguration), true, nil
 	}
 	if pool {
@@ -418,6 +425,42 @@ func (c *Client) ReadRisk(ctx context.Context, lp *state.LivePool, pool bool, cl
 	}
 	return nil
 }
+
+// ListAppClients returns the IDs of a pool's app clients, in Cognito's
+// order (ListUserPoolClients, a page of 60 at a time): import reads their
+// risk configurations.
+func (c *Client) ListAppClients(ctx context.Context, poolID string) ([]string, error) {
+	api, err := c.api(poolID)
+	if err != nil {
+		return nil, newCallError(opListUserPoolClients, poolID, "", err)
+	}
+	papi, ok := api.(postureAPI)
+	if !ok {
+		return nil, fmt.Errorf("ListUserPoolClients for pool %s: this client cannot list app clients", poolID)
+	}
+	in := &cip.ListUserPoolClientsInput{UserPoolId: aws.String(poolID), MaxResults: aws.Int32(clientPageSize)}
+	var ids []string
+	for {
+		var out *cip.ListUserPoolClientsOutput
+		err := c.withRetries(ctx, opListUserPoolClients, poolID, "", func() (err error) {
+			out, err = papi.ListUserPoolClients(ctx, in)
+			return err
+		})
+		if err != nil {
+			return nil, failure(ctx, opListUserPoolClients, poolID, "", err)
+		}
+		for _, cl := range out.UserPoolClients {
+			ids = append(ids, aws.ToString(cl.ClientId))
+		}
+		if aws.ToString(out.NextToken) == "" {
+			return ids, nil
+		}
+		in.NextToken = out.NextToken
+	}
+}
+
+// clientPageSize is ListUserPoolClients' largest page.
+const clientPageSize = 60
 
 // liveRisk converts a RiskConfigurationType; nil when it has no block.
 func liveRisk(rc *types.RiskConfigurationType) *state.RiskConfiguration {

@@ -3,6 +3,7 @@ package cognito
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -176,5 +177,31 @@ func TestUpdateUserPoolSafeWritePath(t *testing.T) {
 	}
 	if n := e.Stats().Operations["UpdateUserPool"].Calls; n != 0 {
 		t.Fatalf("UpdateUserPool was sent for a pool mfactl cannot read completely")
+	}
+}
+
+// ListAppClients follows ListUserPoolClients' pages: 61 clients are two
+// pages of at most 60, in the emulator's order.
+func TestListAppClientsReadsEveryPage(t *testing.T) {
+	isolateAWSEnv(t)
+	const pool = "eu-west-1_Clients1"
+	e := startEmulator(t, emulator.Options{}, "eu-west-1")
+	var clients []string
+	for i := range 61 {
+		clients = append(clients, fmt.Sprintf(`{"ClientId":"client%03dabcdefgh"}`, i))
+	}
+	if err := e.Seed(strings.NewReader(`{"Pools":[{"Id":"` + pool + `","Clients":[` + strings.Join(clients, ",") + `]}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	e.ResetStats()
+	got, err := newE2EClient(t, Options{EndpointURL: e.url}).ListAppClients(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 61 || got[0] != "client000abcdefgh" || got[60] != "client060abcdefgh" {
+		t.Fatalf("listed %d clients: %v", len(got), got)
+	}
+	if calls := len(e.Stats().Calls); calls != 2 {
+		t.Errorf("%d ListUserPoolClients calls for 61 clients, want 2", calls)
 	}
 }

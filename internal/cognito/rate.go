@@ -35,6 +35,7 @@ const (
 	UserResourceRead       = operations.UserResourceRead
 	UserAccountRecovery    = operations.UserAccountRecovery
 	UserPoolUpdate         = operations.UserPoolUpdate
+	UserPoolClientRead     = operations.UserPoolClientRead
 )
 
 // defaultRates are Cognito's default quotas in requests per second. An
@@ -50,6 +51,7 @@ var defaultRates = map[Category]float64{
 	UserAuthentication:     120,
 	UserResourceRead:       50,
 	UserAccountRecovery:    30,
+	UserPoolClientRead:     15,
 }
 
 // DefaultRates returns Cognito's default quota of every category mfactl

@@ -40,7 +40,7 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 	_, _, err := ParseRate("UserWrite=10")
-	if want := "UserAccountRecovery, UserAuthentication, UserList, UserPoolRead, UserPoolResourceRead, UserPoolResourceUpdate, UserPoolUpdate, UserRead, UserResourceRead, UserResourceUpdate"; err == nil || !strings.Contains(err.Error(), want) {
+	if want := "UserAccountRecovery, UserAuthentication, UserList, UserPoolClientRead, UserPoolRead, UserPoolResourceRead, UserPoolResourceUpdate, UserPoolUpdate, UserRead, UserResourceRead, UserResourceUpdate"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v does not list the valid categories %q", err, want)
 	}
 }

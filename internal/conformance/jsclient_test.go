@@ -149,6 +149,7 @@ func jsCalls() []jsCall {
 		{Op: "GetGroup", Input: with(map[string]any{"GroupName": "js-group"})},
 		{Op: "ListGroups", Input: pool},
 		{Op: "CreateUserPoolClient", Input: with(map[string]any{"ClientName": "js-app", "GenerateSecret": true})},
+		{Op: "ListUserPoolClients", Input: with(map[string]any{"MaxResults": 10})},
 		{Op: "AdminCreateUser", Input: with(map[string]any{"Username": "jsuser", "MessageAction": "SUPPRESS",
 			"UserAttributes": []map[string]string{{"Name": "phone_number", "Value": "+15555550101"}}})},
 		{Op: "AdminSetUserPassword", Input: with(map[string]any{"Username": "jsuser", "Password": jsPass, "Permanent": true})},

@@ -12,11 +12,11 @@ import (
 
 // posture writes a pool's MFA posture as Cognito reports it, in AWS's
 // member names: the tier, remembered devices, the sign-in policy, threat
-// protection and the pool's risk configuration, so that a plan on the file
-// is empty. What Cognito does not report is left unmanaged, with a comment.
-// App clients' risk configurations are not imported (it would take a
-// listing of the app clients).
-func (w *Writer) posture(p state.Posture, riskUnread string) {
+// protection, and the risk configurations of the pool and of the app
+// clients that have their own, so that a plan on the file is empty. What
+// Cognito does not report, or could not be read, is left unmanaged, with a
+// comment.
+func (w *Writer) posture(p state.Posture, riskUnread, clientsUnread string) {
 	if p.UserPoolTier != "" {
 		w.linef("    UserPoolTier: %s", scalar(p.UserPoolTier))
 	}
@@ -44,6 +44,16 @@ func (w *Writer) posture(p state.Posture, riskUnread string) {
 		w.linef("    # RiskConfiguration: could not be read (%s); left unmanaged.", oneLine(riskUnread))
 	case p.RiskConfiguration != nil:
 		w.block("    ", "RiskConfiguration", p.RiskConfiguration)
+	}
+	switch {
+	case clientsUnread != "":
+		w.linef("    # AppClients: the app clients' risk configurations could not be read (%s); left unmanaged.", oneLine(clientsUnread))
+	case len(p.AppClients) > 0:
+		w.line("    AppClients:")
+		for _, c := range p.AppClients {
+			w.linef("      - ClientId: %s", scalar(c.ClientId))
+			w.block("        ", "RiskConfiguration", c.RiskConfiguration)
+		}
 	}
 }
 

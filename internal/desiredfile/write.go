@@ -92,7 +92,7 @@ func (w *Writer) Pool(p *state.LivePool) {
 	} else {
 		w.linef("    # %s: none in Cognito; left unmanaged.", state.WebAuthn.PoolBlock)
 	}
-	w.posture(p.Posture, p.RiskUnread)
+	w.posture(p.Posture, p.RiskUnread, p.ClientsUnread)
 }
 
 // factorBlocks writes the SMS, TOTP and email blocks, each with Enabled.

@@ -48,7 +48,23 @@ func goldenPools() []*state.LivePool {
 	// pool/on-with-disabled-totp-block-is-accepted); mfactl refuses to declare it.
 	onNone := &state.LivePool{UserPoolId: "eu-west-1_OnNone1", Exists: true, Config: state.PoolConfig{MfaConfiguration: state.ModeOn,
 		SmsMfaConfiguration: &state.SmsMfaConfiguration{}, SoftwareTokenMfaConfiguration: &state.SoftwareTokenMfaConfiguration{}, EmailMfaConfiguration: &state.EmailMfaConfiguration{}}}
-	return []*state.LivePool{full, off1, onNone}
+	// Threat protection with risk actions for the pool and one app client;
+	// and the same pool where they could not be read.
+	risk := func(high string) *state.RiskConfiguration {
+		return &state.RiskConfiguration{AccountTakeoverRiskConfiguration: &state.AccountTakeoverRiskConfiguration{
+			Actions: state.AccountTakeoverActions{HighAction: &state.AccountTakeoverAction{EventAction: high}}}}
+	}
+	plus := &state.LivePool{UserPoolId: "eu-west-1_Plus1", Exists: true, Config: off1.Config, Posture: state.Posture{
+		UserPoolTier: "PLUS", UserPoolAddOns: &state.UserPoolAddOns{AdvancedSecurityMode: state.ThreatProtectionEnforced},
+		RiskConfiguration: risk("MFA_REQUIRED"),
+		AppClients:        []state.AppClientPosture{{ClientId: "1example23456789", RiskConfiguration: risk("BLOCK"), Exists: true}},
+	}}
+	unread := &state.LivePool{UserPoolId: "eu-west-1_Plus2", Exists: true, Config: off1.Config, Posture: state.Posture{
+		UserPoolTier: "PLUS", UserPoolAddOns: &state.UserPoolAddOns{AdvancedSecurityMode: state.ThreatProtectionAudit}},
+		RiskUnread:    "DescribeRiskConfiguration pool eu-west-1_Plus2: AccessDeniedException",
+		ClientsUnread: "ListUserPoolClients pool eu-west-1_Plus2: AccessDeniedException",
+	}
+	return []*state.LivePool{full, off1, onNone, plus, unread}
 }
 
 func TestImportGolden(t *testing.T) {
@@ -62,6 +78,8 @@ func TestImportGolden(t *testing.T) {
 	w.Pool(pools[1])
 	w.Users(nil)
 	w.Pool(pools[2])
+	w.Pool(pools[3])
+	w.Pool(pools[4])
 	if err := w.Err(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,6 @@
 // Package jsondoc holds every public JSON document mfactl prints with
 // -o json (plan, show, apply, validate, report), their common head and
-// their JSON Schemas. It is the one place that says what programs may rely
+// their JSON Schemas, and the schema of reset-mfa's audit record. It is the one place that says what programs may rely
 // on; plan files are not here: they are the plan package's own codec
 // (plan/planfile), versioned apart, for mfactl alone to read.
 //
@@ -30,11 +30,14 @@ const (
 	CommandApply    Command = "apply"
 	CommandValidate Command = "validate"
 	CommandReport   Command = "report"
+	// CommandResetMFA prints its audit record (audit.go), not a document
+	// with the head.
+	CommandResetMFA Command = "reset-mfa"
 )
 
 // Commands are the commands that print a document, in the order
 // `mfactl schema --output` lists them.
-var Commands = []Command{CommandPlan, CommandShow, CommandApply, CommandValidate, CommandReport}
+var Commands = []Command{CommandPlan, CommandShow, CommandApply, CommandValidate, CommandReport, CommandResetMFA}
 
 // Outcome is how a run ended, in one vocabulary for every command.
 type Outcome string

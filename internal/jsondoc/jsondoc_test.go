@@ -70,3 +70,41 @@ func TestOutcomesAreDocumented(t *testing.T) {
 		t.Errorf("docs/json.md does not give FormatVersion %s", FormatVersion)
 	}
 }
+
+// The reset-mfa schema accepts the lines real runs wrote
+// (fixtures/recovery, kept by cmd's end-to-end tests) and the failure
+// document, and refuses a line that breaks the record's contract.
+func TestResetMFASchemaAcceptsRealAuditLines(t *testing.T) {
+	var lines []string
+	for _, f := range []string{"audit-lost-authenticator.jsonl", "audit-dry-run.jsonl", "reset-failed.json"} {
+		data, err := os.ReadFile("../../fixtures/recovery/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			if err := Check(CommandResetMFA, []byte(line)); err != nil {
+				t.Errorf("%s: %v\n%s", f, err, line)
+			}
+			lines = append(lines, line)
+		}
+	}
+	done := lines[0]
+	for name, bad := range map[string]string{
+		"a key the record does not have": strings.Replace(done, `"who":`, `"aws_secret_access_key":"x","who":`, 1),
+		"no reason":                      strings.Replace(done, `"reason":"lost phone; identity checked on a video call",`, "", 1),
+		"an unknown who_from":            strings.Replace(done, `"who_from":"access key ID"`, `"who_from":"guess"`, 1),
+		"an unknown outcome":             strings.Replace(done, `"outcome":"done"`, `"outcome":"ok"`, 1),
+		"an unknown call result":         strings.Replace(done, `"result":"ok"`, `"result":"maybe"`, 1),
+		"a time not in UTC":              strings.Replace(done, `"time":"2026-12-07T15:55:01.812432489Z"`, `"time":"2026-12-07T16:55:01+01:00"`, 1),
+		"steps null":                     strings.Replace(done, `"steps":[`, `"steps":null,"x":[`, 1),
+		"another format_version":         strings.Replace(done, `"format_version":"1"`, `"format_version":"2"`, 1),
+		"a failure without its error":    `{"outcome":"failed"}`,
+	} {
+		if bad == done {
+			t.Fatalf("%s: the mutation did not apply", name)
+		}
+		if err := Check(CommandResetMFA, []byte(bad)); err == nil {
+			t.Errorf("%s passes", name)
+		}
+	}
+}

@@ -204,6 +204,9 @@ func documentSchema(c Command) object {
 // Schema returns the JSON Schema of the document command prints, indented.
 func Schema(c Command) ([]byte, error) {
 	doc := documentSchema(c)
+	if c == CommandResetMFA {
+		doc = auditSchema()
+	}
 	if doc == nil {
 		return nil, fmt.Errorf("no JSON document for %q: the commands with -o json are %v", c, Commands)
 	}

@@ -27,6 +27,7 @@ const (
 	UserResourceRead       Category = "UserResourceRead"
 	UserAccountRecovery    Category = "UserAccountRecovery"
 	UserPoolUpdate         Category = "UserPoolUpdate"
+	UserPoolClientRead     Category = "UserPoolClientRead"
 )
 
 // Access says how Cognito authorises an operation, and so which IAM policy
@@ -134,6 +135,8 @@ var Table = []Operation{
 	// The MFA posture (docs/posture.md): read, and written through the
 	// safe UpdateUserPool path.
 	{Name: "DescribeRiskConfiguration", Category: UserPoolResourceRead, Access: Read, CLI: "describe-risk-configuration"},
+	// Import lists a pool's app clients for their risk configurations.
+	{Name: "ListUserPoolClients", Category: UserPoolClientRead, Access: Read, CLI: "list-user-pool-clients"},
 	{Name: "UpdateUserPool", Category: UserPoolUpdate, Access: Write, CLI: "update-user-pool",
 		Stages: []int{StagePoolSettings, StageSignInPolicy, StageLowerTier}},
 	{Name: "SetRiskConfiguration", Category: UserPoolResourceUpdate, Access: Write, CLI: "set-risk-configuration",

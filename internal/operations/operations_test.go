@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-var categories = []Category{UserRead, UserList, UserResourceUpdate, UserPoolRead, UserPoolResourceRead, UserPoolResourceUpdate, UserAuthentication, UserResourceRead, UserAccountRecovery, UserPoolUpdate}
+var categories = []Category{UserRead, UserList, UserResourceUpdate, UserPoolRead, UserPoolResourceRead, UserPoolResourceUpdate, UserAuthentication, UserResourceRead, UserAccountRecovery, UserPoolUpdate, UserPoolClientRead}
 
 // Every entry is complete: a quota, an access, a CLI command, and named
 // stages. internal/cognito checks the table against the SDK interface and

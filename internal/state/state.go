@@ -362,6 +362,10 @@ type LivePool struct {
 	// RiskUnread says why the pool's risk configuration could not be
 	// read ("" when it was, or was not asked for).
 	RiskUnread string `json:"-"`
+	// ClientsUnread says why the app clients' risk configurations could
+	// not be listed or read by import ("" when they were, or were not
+	// asked for).
+	ClientsUnread string `json:"-"`
 	// EstimatedUsers is DescribeUserPool's EstimatedNumberOfUsers: how
 	// many users a whole-pool listing will find, for progress only.
 	EstimatedUsers int

@@ -119,13 +119,8 @@ func (s *Session) importPool(ctx context.Context, client importReading, id strin
 		return fmt.Errorf("user pool %s does not exist (or these credentials cannot see it in %s)", id, state.Region(id))
 	}
 	if pool.Posture.ThreatProtection() != state.ThreatProtectionOff {
-		// The pool's risk configuration exists only with threat protection.
-		// One that cannot be read is left unmanaged, and the file says so.
-		if err := client.ReadRisk(ctx, pool, true, nil); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			pool.RiskUnread = err.Error()
+		if err := importRisk(ctx, client, pool); err != nil {
+			return err
 		}
 	}
 	if err := sink.BeginPool(pool); err != nil {
@@ -186,6 +181,46 @@ func (s *Session) importPool(ctx context.Context, client importReading, id strin
 		return listErr
 	}
 	return sink.EndPool(id)
+}
+
+// riskImporting is what importing risk configurations needs.
+type riskImporting interface {
+	RiskReading
+	ListAppClients(ctx context.Context, poolID string) ([]string, error)
+}
+
+// importRisk reads the risk configurations of a pool with threat
+// protection (they exist only with it): the pool's, and those of its app
+// clients, listed. A client without its own configuration is left out (it
+// follows the pool's). What cannot be read is left unmanaged, and the file
+// says so; only a cancelled run stops the import.
+func importRisk(ctx context.Context, client riskImporting, pool *state.LivePool) error {
+	if err := client.ReadRisk(ctx, pool, true, nil); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		pool.RiskUnread = err.Error()
+	}
+	clients, err := client.ListAppClients(ctx, pool.UserPoolId)
+	if err == nil {
+		err = client.ReadRisk(ctx, pool, false, clients)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		pool.ClientsUnread = err.Error()
+		pool.Posture.AppClients = nil
+		return nil
+	}
+	own := pool.Posture.AppClients[:0]
+	for _, c := range pool.Posture.AppClients {
+		if c.Exists && c.RiskConfiguration != nil {
+			own = append(own, c)
+		}
+	}
+	pool.Posture.AppClients = own
+	return nil
 }
 
 // importPage is one page of users being read.

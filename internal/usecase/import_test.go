@@ -109,3 +109,55 @@ func importSession(f *fakeCognito) *Session {
 		return ports{LiveReader: f, Importing: f}, nil
 	})
 }
+
+// riskFake answers risk reads: a configuration for the pool and for
+// clients with one, none for the others; listing fails with listErr.
+type riskFake struct {
+	clients []string
+	own     map[string]string // client → its HighAction
+	listErr error
+}
+
+func (f riskFake) ListAppClients(context.Context, string) ([]string, error) {
+	return f.clients, f.listErr
+}
+
+func (f riskFake) ReadRisk(_ context.Context, lp *state.LivePool, pool bool, clientIDs []string) error {
+	high := func(a string) *state.RiskConfiguration {
+		return &state.RiskConfiguration{AccountTakeoverRiskConfiguration: &state.AccountTakeoverRiskConfiguration{
+			Actions: state.AccountTakeoverActions{HighAction: &state.AccountTakeoverAction{EventAction: a}}}}
+	}
+	if pool {
+		lp.Posture.RiskConfiguration = high("MFA_REQUIRED")
+	}
+	for _, id := range clientIDs {
+		c := state.AppClientPosture{ClientId: id, Exists: id != "gone"}
+		if a, ok := f.own[id]; ok {
+			c.RiskConfiguration = high(a)
+		}
+		lp.Posture.AppClients = append(lp.Posture.AppClients, c)
+	}
+	return nil
+}
+
+// Import keeps the risk configuration of each app client that has its own,
+// and says why when the clients cannot be listed; the pool's is kept either way.
+func TestImportRiskOfAppClients(t *testing.T) {
+	pool := &state.LivePool{UserPoolId: poolID, Exists: true}
+	f := riskFake{clients: []string{"web", "ios", "gone"}, own: map[string]string{"web": "BLOCK", "gone": "BLOCK"}}
+	if err := importRisk(context.Background(), f, pool); err != nil {
+		t.Fatal(err)
+	}
+	if got := pool.Posture.AppClients; len(got) != 1 || got[0].ClientId != "web" || got[0].RiskConfiguration == nil || pool.ClientsUnread != "" {
+		t.Errorf("app clients imported: %+v (%q)", got, pool.ClientsUnread)
+	}
+
+	pool = &state.LivePool{UserPoolId: poolID, Exists: true}
+	f.listErr = fmt.Errorf("ListUserPoolClients pool %s: AccessDeniedException", poolID)
+	if err := importRisk(context.Background(), f, pool); err != nil {
+		t.Fatal(err)
+	}
+	if pool.ClientsUnread != f.listErr.Error() || len(pool.Posture.AppClients) != 0 || pool.Posture.RiskConfiguration == nil || pool.RiskUnread != "" {
+		t.Errorf("a denied listing: %+v, ClientsUnread %q", pool.Posture, pool.ClientsUnread)
+	}
+}

@@ -210,7 +210,7 @@ type AuditRecord struct {
 	Reason  string    `json:"reason"`
 	Ticket  string    `json:"ticket,omitempty"`
 	Who     string    `json:"who"`
-	WhoFrom string    `json:"who_from"` // sts:GetCallerIdentity | access key ID | unknown
+	WhoFrom string    `json:"who_from"` // one of WhoFromValues
 	Options struct {
 		SignOut       bool `json:"sign_out"`
 		ForgetDevices bool `json:"forget_devices"`
@@ -220,6 +220,25 @@ type AuditRecord struct {
 	Users   []*UserReset `json:"users"`
 	Outcome string       `json:"outcome"`
 }
+
+// Where an audit record's who comes from.
+const (
+	WhoFromCaller    = "sts:GetCallerIdentity" // the caller's IAM ARN
+	WhoFromAccessKey = "access key ID"         // the credentials' access key ID, when the caller cannot be asked
+	WhoFromUnknown   = "unknown"
+)
+
+// WhoFromValues are who_from's values.
+var WhoFromValues = []string{WhoFromCaller, WhoFromAccessKey, WhoFromUnknown}
+
+// ResetOutcomes are the outcomes an audit record names.
+var ResetOutcomes = []string{OutcomeDone, OutcomeFailed, OutcomeInterrupted, OutcomeDryRun, OutcomeCancelled, OutcomeNothingToDo}
+
+// ResetCalls are the Cognito calls a reset makes, as its steps name them.
+var ResetCalls = []string{CallDeleteSoftwareToken, CallSetPreference, CallForgetDevice, CallResetPassword, CallGlobalSignOut}
+
+// CallResults are what a call's result may be.
+var CallResults = []string{ResultOK, ResultFailed, ResultNotSent}
 
 // deniedOrUnknown reports whether Cognito refused a call as not allowed
 // (IAM) or not known (an older endpoint): the cases a fallback is for.
@@ -489,7 +508,7 @@ func lostFactors(f userFacts, factor string) ([]*state.Factor, error) {
 // configuration and what was read of the user decide everything.
 func planUser(cfg state.PoolConfig, f userFacts, opts ResetOptions) (*UserReset, error) {
 	name := f.user.Username
-	ur := &UserReset{Username: name, Before: f.state(), Calls: []CallResult{}}
+	ur := &UserReset{Username: name, Before: f.state(), Steps: []ResetStep{}, Calls: []CallResult{}}
 	lost, err := lostFactors(f, opts.Factor)
 	if err != nil {
 		return nil, err
@@ -840,16 +859,16 @@ func names(users []*UserReset) []string {
 // Audit builds the run's audit record: who from c (never a secret).
 func (s *Session) Audit(ctx context.Context, p *ResetPlan, outcome string) AuditRecord {
 	rec := AuditRecord{FormatVersion: AuditFormatVersion, Time: s.now().UTC(), Pool: p.UserPoolId, Factor: p.Factor, Reason: p.Reason, Ticket: p.Ticket,
-		Users: p.Users, Outcome: outcome, Who: "unknown", WhoFrom: "unknown"}
+		Users: p.Users, Outcome: outcome, Who: "unknown", WhoFrom: WhoFromUnknown}
 	rec.Options.SignOut, rec.Options.ForgetDevices = p.options.SignOut, p.options.ForgetDevices
 	rec.Options.ResetPassword, rec.Options.DryRun = p.options.ResetPassword, p.options.DryRun
 	if c, err := s.recovery(ctx); err == nil {
 		if caller, err := c.Caller(context.WithoutCancel(ctx)); err == nil {
 			switch {
 			case caller.ARN != "":
-				rec.Who, rec.WhoFrom = caller.ARN, "sts:GetCallerIdentity"
+				rec.Who, rec.WhoFrom = caller.ARN, WhoFromCaller
 			case caller.AccessKeyID != "":
-				rec.Who, rec.WhoFrom = caller.AccessKeyID, "access key ID"
+				rec.Who, rec.WhoFrom = caller.AccessKeyID, WhoFromAccessKey
 			}
 		}
 	}

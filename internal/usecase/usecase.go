@@ -34,11 +34,12 @@ type RiskReading interface {
 	ReadRisk(ctx context.Context, lp *state.LivePool, pool bool, clientIDs []string) error
 }
 
-// Importing lists a pool's users a page at a time and reads them: import
-// and init.
+// Importing lists a pool's users a page at a time and reads them, and
+// lists its app clients (for their risk configurations): import and init.
 type Importing interface {
 	ListUsers(ctx context.Context, poolID, group string, page func(usernames []string) error) error
 	ReadUsers(ctx context.Context, poolID string, poolMode state.Mode, usernames []string) ([]*state.LiveUser, error)
+	ListAppClients(ctx context.Context, poolID string) ([]string, error)
 }
 
 // LegacyReading lists a pool's users with legacy MFAOptions (ListUsers

@@ -439,6 +439,10 @@ func (f *fakeCognito) ReadRisk(context.Context, *state.LivePool, bool, []string)
 	return errors.New("fakeCognito: no risk configurations")
 }
 
+func (f *fakeCognito) ListAppClients(context.Context, string) ([]string, error) {
+	return nil, errors.New("fakeCognito: no app clients")
+}
+
 func (f *fakeCognito) UpdateUserPool(context.Context, string, state.Posture) error {
 	return errors.New("fakeCognito: no posture calls")
 }

@@ -215,6 +215,9 @@ func TestMarkdownTruncationSaysWhatIsLeftOutAndWhere(t *testing.T) {
 	if len(out) > 20_000 || !strings.Contains(out, "**Truncated**") || !strings.Contains(out, "pools' changes not shown") || !strings.Contains(out, "the saved plan `mfa.plan`") {
 		t.Fatalf("%d characters:\n%s", len(out), out[max(0, len(out)-600):])
 	}
+	if !strings.HasSuffix(out, "\n**"+PlanSummary(p)+"**\n") {
+		t.Fatalf("a truncated comment still ends with the summary line:\n%s", out[max(0, len(out)-600):])
+	}
 	if shown := strings.Count(out, "<details>"); shown == 0 || shown == 200 || !strings.Contains(out, fmt.Sprintf("%d pools", 200-shown)) {
 		t.Fatalf("%d pools shown; the truncation line must count the other %d:\n%s", shown, 200-shown, out[len(out)-600:])
 	}

@@ -36,34 +36,16 @@ func (o MarkdownOptions) budget() int {
 	return commentBudget
 }
 
-// PlanHeadline is the one-line outcome of a plan for a comment:
-// "3 pools, 41 calls: 2 pool changes, 39 users" (pool changes: the calls
-// that write a pool's configuration or posture).
-func PlanHeadline(p *plan.Plan) string {
-	pools := Plural(len(p.Pools), "pool")
-	if errs, warns := diagnosticCounts(p.Diagnostics); errs > 0 {
-		s := "failed: " + Plural(errs, "error")
-		if warns > 0 {
-			s += ", " + Plural(warns, "warning")
-		}
-		return s + "; nothing will be changed"
-	}
-	if !p.HasChanges() {
-		return fmt.Sprintf("%s, no changes: %s in sync", pools, Plural(p.UsersInSync(), "user"))
-	}
-	counts := p.CallCounts()
-	poolCalls := counts[plan.SetUserPoolMfaConfig] + counts[plan.UpdateUserPool] + counts[plan.SetRiskConfiguration]
-	return fmt.Sprintf("%s, %s: %s, %s", pools, Plural(len(p.Calls), "call"),
-		Plural(poolCalls, "pool change"), Plural(counts[plan.AdminSetUserMFAPreference], "user"))
-}
-
 // RenderPlanMarkdown writes p as a pull-request comment: the headline, the
-// errors and warnings with links to their lines, then a collapsible
-// section per pool that changes, with its diff and its calls per stage. It
-// stays under GitHub's comment limit: what does not fit is left out, and a
-// last line says what and where the full plan is. Secrets never appear.
+// errors and warnings with links to their lines, a collapsible section per
+// pool that changes, with its diff and its calls per stage, and last the
+// summary line of the text view (PlanSummary). It stays under GitHub's
+// comment limit: what does not fit is left out, and a line says what and
+// where the full plan is; the summary line is always there. Secrets never
+// appear.
 func RenderPlanMarkdown(w io.Writer, p *plan.Plan, o MarkdownOptions) error {
 	md := newMarkdown(o)
+	md.closeWith(fmt.Sprintf("**%s**\n", untrusted.Markdown(PlanSummary(p))))
 	md.add(fmt.Sprintf("### mfactl plan: %s\n\n", untrusted.Markdown(PlanHeadline(p))))
 	if len(p.Partial) > 0 {
 		md.add(fmt.Sprintf("> **Partial plan**: only `--target %s` was read and planned.\n", strings.Join(p.Partial, ", ")))
@@ -105,6 +87,7 @@ type markdown struct {
 	full   bool // something did not fit: add nothing more
 
 	droppedPools, droppedDiags int
+	closing                    string // written last, whatever fits before it
 }
 
 // truncationReserve is kept free for the line that says what was left out.
@@ -112,6 +95,12 @@ const truncationReserve = 600
 
 func newMarkdown(o MarkdownOptions) *markdown {
 	return &markdown{o: o, budget: o.budget() - truncationReserve}
+}
+
+// closeWith keeps room for s, a paragraph, at the end of the comment.
+func (md *markdown) closeWith(s string) {
+	md.closing = s
+	md.budget -= len("\n") + len(s)
 }
 
 func (md *markdown) fits(n int) bool { return !md.full && md.b.Len()+n <= md.budget }
@@ -144,6 +133,12 @@ func (md *markdown) finish(w io.Writer) error {
 		}
 		fmt.Fprintf(&md.b, "\n> **Truncated** to stay under GitHub's %d-character comment limit: %s not shown. The full plan is in %s.\n",
 			CommentLimit, strings.Join(left, " and "), where)
+	}
+	if md.closing != "" {
+		if !strings.HasSuffix(md.b.String(), "\n\n") {
+			md.b.WriteString("\n")
+		}
+		md.b.WriteString(md.closing)
 	}
 	_, err := io.WriteString(w, md.b.String())
 	return err
