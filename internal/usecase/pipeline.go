@@ -162,7 +162,7 @@ func (p *pipeline) readUsers(desired state.Desired) {
 	}
 	jobs := make(chan job)
 	var workers sync.WaitGroup
-	for range p.client.ReadersInFlight() {
+	for range min(p.client.ReadersInFlight(), p.progress.later) {
 		workers.Go(func() {
 			for j := range jobs {
 				p.readUser(j.pool, j.name)
