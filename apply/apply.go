@@ -15,6 +15,7 @@ package apply
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,7 +36,8 @@ type Executor interface {
 
 // Hooks is told about each call as it starts and ends, from the goroutine
 // that runs it: implementations must be safe for concurrent use. i is the
-// call's index in the plan's Calls. A call the executor did not send (an
+// call's index in the plan's Calls, or -1 for a call an Early run made
+// before its plan was complete. A call the executor did not send (an
 // interrupt or a stopped run caught it waiting) gets PreCall but no
 // PostCall: it is not started, neither applied nor failed.
 type Hooks interface {
@@ -62,6 +64,12 @@ type Options struct {
 	// in Result.Halted. It is how apply notices that a pool changed under
 	// it (Cognito has no conditional writes).
 	BeforeStage func(ctx context.Context, poolID string, stage int, applied []plan.Call) error
+	// Early, with Made, is the run that made some of the plan's calls
+	// while the plan was being built (see Early): Made[k] is the plan's
+	// index of the k-th call Early started. Run makes those not again and
+	// waits for their outcome where their stage needs it.
+	Early *Early
+	Made  []int
 }
 
 // Halt is a pool that BeforeStage stopped.
@@ -173,28 +181,39 @@ func Run(ctx context.Context, p *plan.Plan, ex Executor, opts Options) *Result {
 	for i, c := range p.Calls {
 		res.Calls[i] = CallResult{Index: i, Call: c}
 	}
-	r := &runner{
-		ctx:         ctx,
-		ex:          ex,
-		hooks:       opts.Hooks,
-		beforeStage: opts.BeforeStage,
-		concurrency: opts.Concurrency,
-		results:     res.Calls,
-	}
-	if r.concurrency <= 0 {
-		r.concurrency = DefaultConcurrency
+	r := newRunner(ctx, ex, opts)
+	r.beforeStage, r.results = opts.BeforeStage, res.Calls
+	if e := opts.Early; e != nil {
+		r.shared = e.r.shared
+		r.made = map[int]*earlyCall{}
+		for k, i := range opts.Made {
+			r.made[i] = e.started[k]
+		}
 	}
 	var wg sync.WaitGroup
 	for _, calls := range byPool(p.Calls) {
 		wg.Go(func() { r.runPool(calls) })
 	}
 	wg.Wait()
+	for i, ec := range r.made { // in a stage that never ran too: a halted pool
+		<-ec.done
+		res.Calls[i] = ec.res
+		res.Calls[i].Index = i
+	}
 	res.Interrupted = r.interrupted.Load()
 	if stopped := r.stopped.Load(); stopped != nil {
 		res.Stopped = *stopped
 	}
 	res.Halted = r.halted
 	return res
+}
+
+func newRunner(ctx context.Context, ex Executor, opts Options) *runner {
+	r := &runner{ctx: ctx, ex: ex, hooks: opts.Hooks, concurrency: opts.Concurrency, shared: &shared{}}
+	if r.concurrency <= 0 {
+		r.concurrency = DefaultConcurrency
+	}
+	return r
 }
 
 // runner is the state of one Run shared by its goroutines. Each result is
@@ -206,12 +225,18 @@ type runner struct {
 	hooks       Hooks
 	concurrency int
 	results     []CallResult
-	interrupted atomic.Bool
-	stopped     atomic.Pointer[error] // the first Stopper error
+	*shared
 	beforeStage func(ctx context.Context, poolID string, stage int, applied []plan.Call) error
+	made        map[int]*earlyCall // plan index → the call an Early run made
 
 	mu     sync.Mutex
 	halted []Halt
+}
+
+// shared is what an Early run and the Run that completes it both see.
+type shared struct {
+	interrupted atomic.Bool
+	stopped     atomic.Pointer[error] // the first Stopper error
 }
 
 // runPool runs one pool's calls (indexes into the plan, in plan order)
@@ -250,6 +275,31 @@ func (r *runner) runPool(calls []int) {
 func (r *runner) runStage(calls []int) (complete bool) {
 	var next atomic.Int64
 	var incomplete atomic.Bool
+	var made []int
+	if len(r.made) > 0 {
+		calls = slices.DeleteFunc(slices.Clone(calls), func(i int) bool {
+			if r.made[i] != nil {
+				made = append(made, i)
+				return true
+			}
+			return false
+		})
+		defer func() {
+			// The stage ends when the calls made early have returned too.
+			for _, i := range made {
+				ec := r.made[i]
+				<-ec.done
+				r.results[i] = ec.res
+				r.results[i].Index = i
+				if o := ec.res.Outcome; o != Applied && o != Ineligible {
+					complete = false
+				}
+			}
+		}()
+	}
+	if len(calls) == 0 {
+		return true
+	}
 	work := func() {
 		for {
 			k := int(next.Add(1) - 1)
@@ -284,8 +334,10 @@ func (r *runner) runStage(calls []int) (complete bool) {
 }
 
 // call executes the plan's call i and records its outcome.
-func (r *runner) call(i int) (applied bool) {
-	res := &r.results[i]
+func (r *runner) call(i int) (applied bool) { return r.exec(i, &r.results[i]) }
+
+// exec executes res.Call, i for the hooks, and records its outcome in res.
+func (r *runner) exec(i int, res *CallResult) (applied bool) {
 	if r.hooks != nil {
 		r.hooks.PreCall(i, res.Call)
 	}

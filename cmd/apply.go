@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -152,12 +153,11 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 	if opts.PlanFile != "" {
 		return applySavedPlan(ctx, session, view, opts)
 	}
+	if opts.AutoApprove {
+		return planAndExecute(ctx, session, view, opts)
+	}
 	update, finish := opts.IO.ReadProgress()
-	planned, err := session.Plan(ctx, usecase.PlanOptions{
-		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: update, Targets: opts.Targets,
-		Build:       plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
-		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != "",
-	})
+	planned, err := session.Plan(ctx, planOptions(opts, update))
 	finish()
 	if err != nil {
 		return err
@@ -184,6 +184,45 @@ func applyAndShow(ctx context.Context, opts *ApplyOptions, view views.Apply) err
 		}
 	}
 	return execute(ctx, session, view, opts, p)
+}
+
+func planOptions(opts *ApplyOptions, progress func(done, total int)) usecase.PlanOptions {
+	return usecase.PlanOptions{
+		Files: opts.Files, Stdin: opts.IO.In, ReadProgress: progress, Targets: opts.Targets,
+		Build:       plan.Options{ResendWriteOnly: opts.ResendWriteOnly},
+		AccessToken: opts.AWS.accessToken, TokenGiven: opts.AWS.AccessTokenFile != "",
+	}
+}
+
+// planAndExecute plans and applies in one pass when nobody is asked
+// (--auto-approve): users' calls that depend on nothing but their own read
+// start while the others are read (usecase.PlanApply). The plan is shown
+// once it is complete, as it would be before a phased apply.
+func planAndExecute(ctx context.Context, session *usecase.Session, view views.Apply, opts *ApplyOptions) error {
+	update, finishReads := opts.IO.ReadProgress()
+	var shownErr error
+	var progress *iostreams.Progress
+	scope, _ := usecase.ParseVerifyScope(opts.Verify) // checked with the flags
+	_, applied, err := session.PlanApply(ctx, planOptions(opts, update), usecase.ApplyOptions{Concurrency: opts.Concurrency, Verify: scope},
+		func(planned *usecase.Planned) apply.Hooks {
+			finishReads()
+			if planned.CallsMade && planned.Plan.Diagnostics.HasErrors() {
+				shownErr = view.PlanAfterCalls(planned.Plan)
+				return nil
+			}
+			var p *plan.Plan
+			if p, shownErr = showPlan(view, planned); shownErr != nil || !p.HasChanges() {
+				return nil
+			}
+			progress = opts.IO.ApplyProgress(len(p.Calls))
+			return views.ApplyHooks(progress)
+		})
+	finishReads()
+	progress.Finish()
+	if applied == nil {
+		return cmp.Or(err, shownErr)
+	}
+	return showApplied(view, applied)
 }
 
 // approvalQuestion says what "yes" approves: "Apply 21 calls to 3 pools?
@@ -238,12 +277,24 @@ func execute(ctx context.Context, session *usecase.Session, view views.Apply, op
 	if err != nil {
 		return err
 	}
+	return showApplied(view, applied)
+}
+
+// showApplied shows the outcome and returns the error that sets the exit
+// code.
+func showApplied(view views.Apply, applied *usecase.Applied) error {
 	if err := view.Applied(applied); err != nil {
 		return err
 	}
+	var early *usecase.StoppedEarlyError
 	switch r := applied.Result; {
 	case r.Interrupted:
 		return ErrInterrupted
+	case errors.As(r.Stopped, &early):
+		if early.Checks {
+			return &SilentError{Err: r.Stopped} // the plan's diagnostics say why
+		}
+		return r.Stopped // which read failed, say
 	case !r.OK():
 		return &SilentError{Err: fmt.Errorf("%d calls failed", len(r.Failed()))}
 	case applied.Verification.Err != nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,20 +81,34 @@ func (s *Session) Apply(ctx context.Context, p *plan.Plan, opts ApplyOptions) (*
 	if err != nil {
 		return nil, err
 	}
+	var back *readBack
+	if readsBack(p, opts) {
+		back = newReadBack(ctx, client, opts.Hooks)
+	}
+	return s.run(ctx, client, p, opts, back, apply.Options{}), nil
+}
+
+// readsBack says whether users are read back as their calls return.
+func readsBack(p *plan.Plan, opts ApplyOptions) bool {
+	return p.SelfService == nil && opts.Verify != VerifyAll
+}
+
+// run executes p, with the calls an early run made already (early.Made),
+// then verifies. back, if not nil, reads users back as their calls return.
+func (s *Session) run(ctx context.Context, client Cognito, p *plan.Plan, opts ApplyOptions, back *readBack, early apply.Options) *Applied {
 	hooks, check := opts.Hooks, poolCheck(client, p, nil)
-	var early *readBack
-	if p.SelfService == nil && opts.Verify != VerifyAll {
-		early = newReadBack(ctx, client, p, opts.Hooks)
-		hooks, check = early, poolCheck(client, p, early.sawPool)
+	if back != nil {
+		back.expect(p, early.Made)
+		hooks, check = back, poolCheck(client, p, back.sawPool)
 	}
 	result := apply.Run(ctx, p, apply.Dispatch(client), apply.Options{
-		Concurrency: opts.Concurrency, Hooks: hooks, BeforeStage: check,
+		Concurrency: opts.Concurrency, Hooks: hooks, BeforeStage: check, Early: early.Early, Made: early.Made,
 	})
 	out := &Applied{Result: result}
 	if result.OK() {
-		out.Verification = s.verify(ctx, client, p, result, opts.Verify, early.wait())
+		out.Verification = s.verify(ctx, client, p, result, opts.Verify, back.wait())
 	}
-	return out, nil
+	return out
 }
 
 // readBack reads each user back for verification as soon as its last
@@ -110,6 +125,7 @@ type readBack struct {
 	mu        sync.Mutex
 	remaining map[userKey]int              // user calls not yet returned, of pools no call changes
 	modes     map[string]state.Mode        // pool → mode, as read before its stages
+	changed   map[string]bool              // pools a call of the plan changes: their users are verify's
 	read      map[string][]*state.LiveUser // pool → users read back
 	reads     sync.WaitGroup
 }
@@ -121,27 +137,46 @@ type userReader interface {
 	ReadUser(ctx context.Context, poolID, username string, poolMode state.Mode) (*state.LiveUser, error)
 }
 
-func newReadBack(ctx context.Context, client userReader, p *plan.Plan, next apply.Hooks) *readBack {
-	r := &readBack{ctx: ctx, client: client, next: next, remaining: map[userKey]int{},
-		modes: map[string]state.Mode{}, read: map[string][]*state.LiveUser{}}
-	poolChanged := map[string]bool{}
+func newReadBack(ctx context.Context, client userReader, next apply.Hooks) *readBack {
+	return &readBack{ctx: ctx, client: client, next: next, remaining: map[userKey]int{},
+		modes: map[string]state.Mode{}, changed: map[string]bool{}, read: map[string][]*state.LiveUser{}}
+}
+
+// expect counts the user calls of p that are yet to be made (all but the
+// indexes in made, which an early run made and expectEarly counted), in
+// the pools p leaves alone.
+func (r *readBack) expect(p *plan.Plan, made []int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, c := range p.Calls {
 		if c.Username == "" { // any pool call: MFA configuration, posture
-			poolChanged[c.UserPoolId] = true
+			r.changed[c.UserPoolId] = true
 		}
 	}
-	legacy := map[string]bool{}
 	for _, t := range p.Targets {
 		if t.Username == "" && t.LegacyMfaOptions == state.LegacyMigrate {
-			legacy[t.UserPoolId] = true
+			r.changed[t.UserPoolId] = true
 		}
 	}
-	for _, c := range p.Calls {
-		if c.Username != "" && !poolChanged[c.UserPoolId] && !legacy[c.UserPoolId] {
-			r.remaining[userKey{c.UserPoolId, c.Username}]++
+	skip := make(map[int]bool, len(made))
+	for _, i := range made {
+		skip[i] = true
+	}
+	due := map[userKey]int{}
+	for i, c := range p.Calls {
+		if c.Username != "" && !skip[i] && !r.changed[c.UserPoolId] {
+			due[userKey{c.UserPoolId, c.Username}]++
 		}
 	}
-	return r
+	// A call queued early but not started is counted here, once.
+	maps.Copy(r.remaining, due)
+}
+
+// expectEarly counts a user's one call, about to be made early.
+func (r *readBack) expectEarly(c plan.Call) {
+	r.mu.Lock()
+	r.remaining[userKey{c.UserPoolId, c.Username}] = 1
+	r.mu.Unlock()
 }
 
 // sawPool notes a pool's mode, as poolCheck read it before a stage.
@@ -186,13 +221,17 @@ func (r *readBack) PostCall(i int, c plan.Call, err error, d time.Duration) {
 	})
 }
 
-// wait returns the users read back, once every read has ended; nil for a
-// nil readBack.
+// wait returns the users read back, once every read has ended, less those
+// of pools the plan changes (an early run may have read them back before
+// the plan showed it); nil for a nil readBack.
 func (r *readBack) wait() map[string][]*state.LiveUser {
 	if r == nil {
 		return nil
 	}
 	r.reads.Wait()
+	for id := range r.changed {
+		delete(r.read, id)
+	}
 	return r.read
 }
 

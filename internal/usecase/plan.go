@@ -48,6 +48,9 @@ type PlanOptions struct {
 type Planned struct {
 	Input diag.List
 	Plan  *plan.Plan
+	// CallsMade: PlanApply made some of the plan's calls before the plan
+	// was complete.
+	CallsMade bool
 }
 
 // InputInvalid reports whether planning stopped at the files.
@@ -57,48 +60,25 @@ func (p *Planned) InputInvalid() bool { return p.Plan == nil }
 // builds the plan. Input errors stop it before any API call. The error is
 // for what stopped it from planning at all (no client, a failed read).
 func (s *Session) Plan(ctx context.Context, opts PlanOptions) (*Planned, error) {
-	desired, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
-	if err != nil {
+	in, invalid, err := s.planInput(ctx, opts, false)
+	if in == nil {
+		return invalid, err
+	}
+	// A plan keeps only the users it changes (streamed selections), and
+	// its reads in a checkpoint for --resume.
+	in.stream = true
+	if in.checkpoint, err = openCheckpointFor("plan", opts.CheckpointDir, opts.Resume, in.desired, s.now()); err != nil {
 		return nil, err
 	}
-	if diags.HasErrors() {
-		return &Planned{Input: diags}, nil
-	}
-	var tok *token.Token
-	switch {
-	case desired.Self != nil:
-		var err error
-		if tok, err = readToken(opts.AccessToken); err != nil {
-			return nil, err
-		}
-		if desired, err = resolveSelf(desired, tok, s.now()); err != nil {
-			return nil, err
-		}
-	case opts.TokenGiven:
-		return nil, errTokenWithoutSelf
-	}
-	desired, err = narrow(desired, opts.Targets)
+	planned, err := s.planFrom(ctx, in, opts)
 	if err != nil {
-		return nil, err
+		return nil, in.checkpoint.stop("plan", err)
 	}
-	client, err := s.cognito(ctx, tok)
-	if err != nil {
-		return nil, err
-	}
-	ckpt, err := openCheckpointFor("plan", opts.CheckpointDir, opts.Resume, desired, s.now())
-	if err != nil {
-		return nil, err
-	}
-	planned, err := s.planWith(ctx, client, desired, diags, opts, ckpt)
-	if err != nil {
-		return nil, ckpt.stop("plan", err)
-	}
-	return planned, ckpt.close(true)
+	return planned, in.checkpoint.close(true)
 }
 
-// planWith is Plan once the files are loaded, with the client and the
-// checkpoint (nil: none) of the reads.
-func (s *Session) planWith(ctx context.Context, client Cognito, desired state.Desired, diags diag.List, opts PlanOptions, ckpt *checkpoint) (*Planned, error) {
+// planFrom is Plan once the files are loaded and the client made.
+func (s *Session) planFrom(ctx context.Context, in *planInput, opts PlanOptions) (*Planned, error) {
 	base := 0
 	progress := opts.ReadProgress
 	if progress != nil {
@@ -107,31 +87,113 @@ func (s *Session) planWith(ctx context.Context, client Cognito, desired state.De
 			opts.ReadProgress(done, total)
 		}
 	}
-	limits := useProvisionedLimits(ctx, client, desired, runCategories)
-	live, err := readLive(ctx, client, desired, progress)
+	live, err := readLive(ctx, in.client, in.desired, progress)
 	if err != nil {
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
-	streamed, err := readSelections(ctx, client, desired, live, base, opts.ReadProgress, readOptions{stream: true, build: opts.Build, checkpoint: ckpt})
+	return s.planRead(ctx, in, live, base, opts)
+}
+
+// planInput is what planning has before it reads live state.
+type planInput struct {
+	ctx     context.Context
+	desired state.Desired
+	diags   diag.List // the files' own warnings
+	client  Cognito
+	limits  func() []plan.Limit // the provisioned quotas paced at, once read; nil before
+	// stream: keep only the users the plan changes (see
+	// streamedSelection); checkpoint keeps the reads (nil: none).
+	stream     bool
+	checkpoint *checkpoint
+}
+
+// planInput loads the files and makes the client. A nil planInput ends
+// planning: with the files' diagnostics when they are invalid, or an error.
+// Unless later is set, the client is set to pace at the provisioned quotas
+// before it returns; with later, the caller says when (readLimits,
+// readLimitsBeside).
+func (s *Session) planInput(ctx context.Context, opts PlanOptions, later bool) (*planInput, *Planned, error) {
+	desired, diags, err := loadFiles(ctx, opts.Files, opts.Stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	if diags.HasErrors() {
+		return nil, &Planned{Input: diags}, nil
+	}
+	var tok *token.Token
+	switch {
+	case desired.Self != nil:
+		var err error
+		if tok, err = readToken(opts.AccessToken); err != nil {
+			return nil, nil, err
+		}
+		if desired, err = resolveSelf(desired, tok, s.now()); err != nil {
+			return nil, nil, err
+		}
+	case opts.TokenGiven:
+		return nil, nil, errTokenWithoutSelf
+	}
+	desired, err = narrow(desired, opts.Targets)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := s.cognito(ctx, tok)
+	if err != nil {
+		return nil, nil, err
+	}
+	in := &planInput{ctx: ctx, desired: desired, diags: diags, client: client, limits: func() []plan.Limit { return nil }}
+	if !later {
+		in.readLimits()
+	}
+	return in, nil, nil
+}
+
+// readLimits sets the client to pace at the provisioned quotas.
+func (in *planInput) readLimits() {
+	limits := useProvisionedLimits(in.ctx, in.client, in.desired, runCategories)
+	in.limits = func() []plan.Limit { return limits }
+}
+
+// readLimitsBeside is readLimits while the caller's reads go on, at
+// Cognito's default quotas until then, which no provisioned quota is below.
+func (in *planInput) readLimitsBeside() {
+	var limits []plan.Limit
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		limits = useProvisionedLimits(in.ctx, in.client, in.desired, runCategories)
+	}()
+	in.limits = func() []plan.Limit {
+		<-read
+		return limits
+	}
+}
+
+// planRead builds the plan from the live state read: the policies'
+// selections are read (their progress counted from base), TOTP
+// registrations decided where they can be, then Build.
+func (s *Session) planRead(ctx context.Context, in *planInput, live state.Live, base int, opts PlanOptions) (*Planned, error) {
+	client := in.client
+	streamed, err := readSelections(ctx, client, in.desired, live, base, opts.ReadProgress, readOptions{stream: in.stream, build: opts.Build, checkpoint: in.checkpoint})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, fmt.Errorf("reading live state: %w", err)
 	}
-	p, authFactors, err := decideTOTP(ctx, client, live, func(live state.Live) *plan.Plan { return plan.Build(desired, live, opts.Build) })
+	p, authFactors, err := decideTOTP(ctx, client, live, func(live state.Live) *plan.Plan { return plan.Build(in.desired, live, opts.Build) })
 	if err != nil {
 		return nil, err
 	}
 	addInSync(p, streamed)
-	if len(limits) > 0 || authFactors.Calls > 0 || len(authFactors.Notes) > 0 {
+	if limits := in.limits(); len(limits) > 0 || authFactors.Calls > 0 || len(authFactors.Notes) > 0 {
 		p.Reads = &plan.Reads{Limits: limits, AuthFactors: authFactors}
 	}
 	fullUpdateRequests(p, live)
 	p.Partial = slices.Clone(opts.Targets)
 	p.Created = s.now()
 	// The files' own warnings travel with the plan, so every view shows them once.
-	p.Diagnostics = append(diags, p.Diagnostics...)
+	p.Diagnostics = append(slices.Clone(in.diags), p.Diagnostics...)
 	p.Diagnostics.Sort()
 	return &Planned{Plan: p}, nil
 }

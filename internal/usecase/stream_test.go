@@ -276,7 +276,7 @@ func TestCheckpointRefusals(t *testing.T) {
 			} else {
 				path = write(t, tc.made, tc.lines...)
 			}
-			command, at := cmp(tc.command, "plan"), tc.at
+			command, at := orDefault(tc.command, "plan"), tc.at
 			if at.IsZero() {
 				at = now
 			}
@@ -318,7 +318,7 @@ func TestCheckpointRefusals(t *testing.T) {
 	})
 }
 
-func cmp(s, otherwise string) string {
+func orDefault(s, otherwise string) string {
 	if s == "" {
 		return otherwise
 	}

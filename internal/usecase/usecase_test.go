@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,6 +46,10 @@ type fakeCognito struct {
 	ignoreWrites bool
 	// ignoreUserWrites drops only the user calls.
 	ignoreUserWrites bool
+
+	mu sync.Mutex // for the calls PlanApply makes concurrently: ReadUser, AdminSetUserMFAPreference
+	// readAfter holds the read of a user until a write was made ("user alice").
+	readAfter map[string]string
 }
 
 func newFake() *fakeCognito {
@@ -83,6 +88,8 @@ func (f *fakeCognito) SetUserPoolMfaConfig(_ context.Context, id string, cfg sta
 }
 
 func (f *fakeCognito) AdminSetUserMFAPreference(_ context.Context, id, username string, s state.UserSettings) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.writes = append(f.writes, "user "+username)
 	if !f.ignoreWrites && !f.ignoreUserWrites && s.SMSMfaSettings != nil {
 		u := *f.live.Users[username]
@@ -132,6 +139,18 @@ func (f *fakeCognito) GetGroup(_ context.Context, _, name string) (state.Group, 
 }
 
 func (f *fakeCognito) ReadUser(_ context.Context, _, username string, _ state.Mode) (*state.LiveUser, error) {
+	if write := f.readAfter[username]; write != "" {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			f.mu.Lock()
+			made := slices.Contains(f.writes, write)
+			f.mu.Unlock()
+			if made {
+				break
+			}
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.reads++
 	f.userReads = append(f.userReads, username)
 	u, ok := f.live.Users[username]

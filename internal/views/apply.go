@@ -99,7 +99,7 @@ func renderSummary(w io.Writer, r *apply.Result, style iostreams.Palette, width 
 	case r.Interrupted:
 		fmt.Fprintf(&b, "%s %s Calls in flight were allowed to finish.\n", style.Yellow("Interrupted:"), counts)
 	case r.Stopped != nil:
-		fmt.Fprintf(&b, "%s %s Nothing more was sent after the first request that could not reach Cognito.\n", style.Red("Apply stopped:"), counts)
+		fmt.Fprintf(&b, "%s %s %s\n", style.Red("Apply stopped:"), counts, stopReason(r.Stopped))
 	default:
 		fmt.Fprintf(&b, "%s %s\n", style.Red("Apply failed:"), counts)
 	}
@@ -131,6 +131,17 @@ func renderSummary(w io.Writer, r *apply.Result, style iostreams.Palette, width 
 		}
 	}
 
+	if len(applied) > 0 && isStopReason(r.Stopped) {
+		// Made before the plan was complete: say which, as for the rest.
+		fmt.Fprintf(&b, "\n%s\n", style.Bold("Applied before the stop:"))
+		for _, g := range groupByPool(applied) {
+			fmt.Fprintf(&b, "  %s: %s\n", g.pool, Plural(g.calls, "call"))
+			for _, op := range g.ops {
+				b.WriteString("     " + op.String(style) + "\n")
+			}
+		}
+	}
+
 	if len(notStarted) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", style.Bold("Not started:"))
 		for _, g := range groupByPool(notStarted) {
@@ -144,13 +155,31 @@ func renderSummary(w io.Writer, r *apply.Result, style iostreams.Palette, width 
 		}
 	}
 
-	if len(failed) > 0 || len(r.Halted) > 0 {
+	if len(failed) > 0 || len(r.Halted) > 0 || isStopReason(r.Stopped) && !r.Interrupted {
 		fmt.Fprintf(&b, "\nFix the causes above, then %s\n", ResumeHint)
 	} else {
 		fmt.Fprintf(&b, "\nTo finish, %s\n", ResumeHint)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// stopReasoner is an error that says in a sentence why a run sent nothing
+// more (usecase.StoppedEarlyError).
+type stopReasoner interface{ StopReason() string }
+
+func isStopReason(err error) bool {
+	var r stopReasoner
+	return errors.As(err, &r)
+}
+
+// stopReason says why nothing more was sent.
+func stopReason(err error) string {
+	var r stopReasoner
+	if errors.As(err, &r) {
+		return "Nothing more was sent: " + untrusted.Text(r.StopReason()) + "."
+	}
+	return "Nothing more was sent after the first request that could not reach Cognito."
 }
 
 // writeWrapped writes label and text at indent, wrapped to width, the

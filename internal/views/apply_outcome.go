@@ -18,6 +18,10 @@ import (
 type Apply interface {
 	// Plan shows the plan about to be applied, or why it cannot be.
 	Plan(p *plan.Plan) error
+	// PlanAfterCalls is Plan for a plan some of whose calls were made
+	// before it was complete (apply -f --auto-approve): a failed check
+	// then no longer means that nothing changed.
+	PlanAfterCalls(p *plan.Plan) error
 	// InputErrors shows why the files could not be planned.
 	InputErrors(diags diag.List) error
 	// SavedPlan shows a saved plan about to be applied.
@@ -57,6 +61,11 @@ type applyText struct {
 func (v *applyText) Plan(p *plan.Plan) error {
 	v.explained = p.Diagnostics.HasErrors()
 	return v.plan.Plan(p)
+}
+
+func (v *applyText) PlanAfterCalls(p *plan.Plan) error {
+	v.plan.callsMade = true
+	return v.Plan(p)
 }
 
 func (v *applyText) InputErrors(diags diag.List) error {
@@ -167,6 +176,8 @@ func (v *applyJSON) Plan(p *plan.Plan) error {
 	}
 	return nil
 }
+
+func (v *applyJSON) PlanAfterCalls(p *plan.Plan) error { return v.Plan(p) }
 
 func (v *applyJSON) InputErrors(diags diag.List) error {
 	v.doc.Diagnostics = diags

@@ -71,6 +71,10 @@ type planText struct {
 	annotate  bool // add GitHub workflow commands for the diagnostics
 	summary   bool // append the Markdown to $GITHUB_STEP_SUMMARY
 	markdown  MarkdownOptions
+	// callsMade: calls of the plan were made before it was complete
+	// (apply -f --auto-approve), so a failed check no longer means that
+	// nothing changes.
+	callsMade bool
 }
 
 func (v planText) Plan(p *plan.Plan) error {
@@ -78,7 +82,7 @@ func (v planText) Plan(p *plan.Plan) error {
 	if p.Diagnostics.HasErrors() {
 		out, style, width = v.io.ErrOut, v.io.ErrPalette(), v.io.ErrWidth()
 	}
-	if err := renderPlanText(out, p, style, textOptions{verbose: v.verbose, showUsers: v.showUsers, width: width, legend: true}); err != nil {
+	if err := renderPlanText(out, p, style, textOptions{verbose: v.verbose, showUsers: v.showUsers, width: width, legend: true, callsMade: v.callsMade}); err != nil {
 		return err
 	}
 	if v.annotate {

@@ -39,6 +39,7 @@ type textOptions struct {
 	verbose, showUsers bool
 	width              int  // diagnostics are wrapped to it; 0: not wrapped
 	legend             bool // explain the symbols (once per output)
+	callsMade          bool // see planText.callsMade
 }
 
 // legend says what the symbols before the changed fields mean.
@@ -82,7 +83,11 @@ func renderPlanText(w io.Writer, p *plan.Plan, style iostreams.Palette, o textOp
 	if p.HasChanges() {
 		r.ignored(p.Pools)
 	}
-	fmt.Fprintln(bw, style.Bold(PlanSummary(p)))
+	summary := PlanSummary(p)
+	if o.callsMade && p.Diagnostics.HasErrors() {
+		summary = strings.Replace(summary, "Nothing will be changed.", "Nothing more will be changed; the calls made before this check are in the apply summary.", 1)
+	}
+	fmt.Fprintln(bw, style.Bold(summary))
 	return bw.Flush()
 }
 
