@@ -41,7 +41,7 @@ type seedPool struct {
 	UserPoolTags          map[string]string `json:",omitempty"`
 	Groups                []seedGroup       `json:",omitempty"`
 	Clients               []seedClient      `json:",omitempty"`
-	Users                 []seedUser        `json:",omitempty"`
+	Users                 seedUsers         `json:",omitzero"`
 	// DeviceConfiguration has CreateUserPool's shape: with
 	// ChallengeRequiredOnNewDevice, remembered devices skip SMS and TOTP
 	// MFA (deviceSkipsMFA).
@@ -53,6 +53,53 @@ type seedPool struct {
 	Extra            map[string]json.RawMessage `json:",omitempty"`
 	// RiskConfigurations are the pool's (key "") and its app clients'.
 	RiskConfigurations map[string]*riskConfiguration `json:",omitempty"`
+}
+
+// seedUsers are a pool's users. A seed keeps them as the JSON array it
+// read, and buildPools decodes one user at a time as it builds it: a seed
+// of 1,000,000 users never holds them all twice, and no slice of them is
+// grown while decoding (1.2 GB allocated for a million). A state file is
+// written from list.
+type seedUsers struct {
+	raw  json.RawMessage // as read
+	list []seedUser      // as dumped
+}
+
+func (us seedUsers) IsZero() bool { return len(us.raw) == 0 && len(us.list) == 0 }
+
+func (us seedUsers) MarshalJSON() ([]byte, error) { return json.Marshal(us.list) }
+
+func (us *seedUsers) UnmarshalJSON(b []byte) error {
+	us.raw = append(json.RawMessage(nil), b...)
+	return nil
+}
+
+// each calls f with every user in order, decoding them one by one, and
+// stops at the first error, which names the user's index.
+func (us seedUsers) each(f func(j int, su seedUser) error) error {
+	for j, su := range us.list {
+		if err := f(j, su); err != nil {
+			return err
+		}
+	}
+	if len(us.raw) == 0 || string(us.raw) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(us.raw))
+	dec.DisallowUnknownFields()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return fmt.Errorf("Users: want a list of users, not %s", us.raw[:min(len(us.raw), 20)])
+	}
+	for j := 0; dec.More(); j++ {
+		var su seedUser
+		if err := dec.Decode(&su); err != nil {
+			return fmt.Errorf("Users[%d]: %w", j, err)
+		}
+		if err := f(j, su); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type seedGroup struct {
@@ -187,10 +234,14 @@ func (s *Server) buildPools(doc *seedFile, state bool) ([]*pool, []*client, erro
 			seenClients[cl.id] = true
 			clients = append(clients, cl)
 		}
-		for j, su := range sp.Users {
+		err = sp.Users.each(func(j int, su seedUser) error {
 			if err := s.buildUser(p, su, state); err != nil {
-				return nil, nil, fmt.Errorf("%s.Users[%d] (%s): %w", where, j, su.Username, err)
+				return fmt.Errorf("Users[%d] (%s): %w", j, su.Username, err)
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s.%w", where, err)
 		}
 		pools = append(pools, p)
 	}
@@ -523,10 +574,10 @@ func (s *Server) dump() *seedFile {
 		for _, g := range p.groupOrder {
 			sp.Groups = append(sp.Groups, seedGroup{GroupName: g.name, Description: g.description, RoleArn: g.roleArn, Precedence: g.precedence})
 		}
-		sp.Users = make([]seedUser, 0, p.userCount())
+		sp.Users.list = make([]seedUser, 0, p.userCount())
 		for _, u := range p.order {
 			if !u.deleted {
-				sp.Users = append(sp.Users, dumpUser(u))
+				sp.Users.list = append(sp.Users.list, dumpUser(u))
 			}
 		}
 		doc.Pools = append(doc.Pools, sp)

@@ -102,6 +102,13 @@ Pools:
 			"User has not verified software token mfa"},
 		{"unknown group", "Pools: [{Id: us-east-1_A, Users: [{Username: bob, Groups: [admins]}]}]", `no group "admins"`},
 		{"duplicate user", "Pools: [{Id: us-east-1_A, Users: [{Username: bob}, {Username: bob}]}]", "Users[1] (bob): user already exists"},
+		// Users are decoded one at a time, as they are built: an error names the user.
+		{"unknown user field", `{"Pools":[{"Id":"us-east-1_A","Users":[{"Username":"a"},{"Username":"b","Nickname":"x"}]}]}`,
+			`seed: Pools[0] (us-east-1_A).Users[1]: json: unknown field "Nickname"`},
+		{"user of the wrong type", `{"Pools":[{"Id":"us-east-1_A","Users":[{"Username":"a"},{"Username":7}]}]}`,
+			`seed: Pools[0] (us-east-1_A).Users[1]: json: cannot unmarshal number`},
+		{"users not a list", `{"Pools":[{"Id":"us-east-1_A","Users":{"Username":"a"}}]}`,
+			`seed: Pools[0] (us-east-1_A).Users: want a list of users, not {"Username":"a"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
