@@ -27,7 +27,8 @@ import (
 // resident set (rusage maxrss: the Go runtime, the SDK, connections and
 // reads in flight, the plan) as peak-RSS-MiB and as a ratio to the 300 MB
 // it must stay under at 1,000,000 users, its wall time (exec to exit)
-// against the floor of N reads at the UserRead quota, the emulator's
+// against the floor of N reads at the UserRead quota, its CPU time per
+// user (on a busy machine, what keeps it from the floor), the emulator's
 // throttled answers (0: none for mfactl to retry or surface) and the time
 // the emulator took to load the seed. Both processes are this test binary
 // run as mfactl (TestMain).
@@ -70,7 +71,7 @@ func benchmarkPolicyPlanProcess(b *testing.B, users int) {
 
 	url, seeding, emu := startProcessBenchEmulator(b, dir, seed)
 	var peakKiB int64
-	var wall time.Duration
+	var wall, cpu time.Duration
 	var throttled int
 	for b.Loop() {
 		b.StopTimer()
@@ -90,6 +91,7 @@ func benchmarkPolicyPlanProcess(b *testing.B, users int) {
 			b.Fatalf("plan: exit %d (%v), want 2 and %q\n%s\n%s", code, err, wantLine, out.String(), errOut.String())
 		}
 		peakKiB = max(peakKiB, plan.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) // KiB on Linux
+		cpu += plan.ProcessState.UserTime() + plan.ProcessState.SystemTime()
 		st := emu.stats()
 		if reads := st.Operations["AdminGetUser"].Calls; reads != users {
 			b.Fatalf("%d AdminGetUser calls for %d users", reads, users)
@@ -107,6 +109,7 @@ func benchmarkPolicyPlanProcess(b *testing.B, users int) {
 	b.ReportMetric(seconds, "s/op")
 	b.ReportMetric(floor, "floor-s")
 	b.ReportMetric(seconds/floor, "ratio-to-floor")
+	b.ReportMetric(cpu.Seconds()*1e6/n/float64(users), "plan-CPU-µs/user")
 	b.ReportMetric(float64(throttled)/n, "throttled/op")
 	b.ReportMetric(seeding.Seconds(), "seed-s")
 }
