@@ -85,7 +85,7 @@ func TestStreamedPlanIsThePlanOfEveryUser(t *testing.T) {
 	plans := map[string]*plan.Plan{}
 	for name, keep := range map[string]int{"whole": math.MaxInt, "streamed": 10} {
 		withKeepWhole(t, keep)
-		planned, err := generatedSession(&generatedPool{n: 700, user: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}})
+		planned, err := generatedSession(&generatedPool{N: 700, User: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}})
 		if err != nil || planned.InputInvalid() {
 			t.Fatalf("%s: %v %v", name, err, planned.Input)
 		}
@@ -116,7 +116,7 @@ func TestStreamedPlanIsThePlanOfEveryUser(t *testing.T) {
 // unchanged state, and is stale once one of those users changes.
 func TestStreamedSavedPlanIsStaleWhenAUserCountedInSyncChanges(t *testing.T) {
 	withKeepWhole(t, 10)
-	g := &generatedPool{n: 200, user: mixedUser}
+	g := &generatedPool{N: 200, User: mixedUser}
 	s := generatedSession(g)
 	planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{writeFile(t, mixedPolicies)}})
 	if err != nil || planned.Plan.Selections[0].InSync == 0 {
@@ -130,7 +130,7 @@ func TestStreamedSavedPlanIsStaleWhenAUserCountedInSyncChanges(t *testing.T) {
 		t.Fatalf("unchanged state: %v", err)
 	}
 	// user 140 (i%7 == 0), beyond the 10 kept whole, was in sync; now its SMS is off.
-	g.user = func(i int) *state.LiveUser {
+	g.User = func(i int) *state.LiveUser {
 		u := mixedUser(i)
 		if i == 140 {
 			u.Settings.SMSMfaSettings = nil
@@ -150,7 +150,7 @@ func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
 	dir := t.TempDir()
 	const n = 500
 	opts := ReportOptions{UserPoolId: generatedPoolID, CheckpointDir: dir}
-	want, err := generatedSession(&generatedPool{n: n, user: mixedUser}).Report(context.Background(), opts)
+	want, err := generatedSession(&generatedPool{N: n, User: mixedUser}).Report(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,10 +158,10 @@ func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
 		t.Fatalf("a run that finished left %d checkpoints", len(entries))
 	}
 
-	g := &generatedPool{n: n, user: mixedUser}
+	g := &generatedPool{N: n, User: mixedUser}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	g.beforeRead = func(reads int64) error {
+	g.BeforeRead = func(reads int64) error {
 		if reads == 200 {
 			cancel()
 		}
@@ -175,15 +175,15 @@ func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
 	if !strings.Contains(err.Error(), "--resume") || !strings.Contains(err.Error(), resumable.Checkpoint) || resumable.Kept == 0 {
 		t.Errorf("the error should say how to resume and where the reads are: %v", err)
 	}
-	first := g.reads.Load()
+	first := g.Reads.Load()
 
-	g.beforeRead = nil
+	g.BeforeRead = nil
 	opts.Resume = true
 	got, err := generatedSession(g).Report(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("resumed: %v", err)
 	}
-	if total := g.reads.Load(); total != n {
+	if total := g.Reads.Load(); total != n {
 		t.Errorf("%d reads over both runs (%d before the interruption), want %d: a user was read twice", total, first, n)
 	}
 	if g, w := jsonOf(t, got.Pools), jsonOf(t, want.Pools); g != w {
@@ -197,8 +197,8 @@ func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
 // A read that fails keeps the reads made before it, and says how to resume.
 func TestPlanFailingMidReadKeepsItsReads(t *testing.T) {
 	dir := t.TempDir()
-	g := &generatedPool{n: 300, user: mixedUser}
-	g.beforeRead = func(reads int64) error {
+	g := &generatedPool{N: 300, User: mixedUser}
+	g.BeforeRead = func(reads int64) error {
 		if reads == 150 {
 			return errors.New("connection reset by peer")
 		}
@@ -210,15 +210,15 @@ func TestPlanFailingMidReadKeepsItsReads(t *testing.T) {
 	if !errors.As(err, &resumable) || !strings.Contains(err.Error(), "connection reset by peer") || !strings.Contains(err.Error(), "--resume") {
 		t.Fatalf("want a failure that says how to resume, got %v", err)
 	}
-	g.beforeRead = nil
-	before := g.reads.Load()
+	g.BeforeRead = nil
+	before := g.Reads.Load()
 	planned, err := generatedSession(g).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: dir, Resume: true})
 	if err != nil || planned.Plan.Diagnostics.HasErrors() {
 		t.Fatalf("resumed: %v", err)
 	}
 	// Users 0, 3, 6 … are listed by both policies and read once; the one
 	// whose read failed is read again.
-	if again := g.reads.Load() - before; again != 300-int64(resumable.Kept) {
+	if again := g.Reads.Load() - before; again != 300-int64(resumable.Kept) {
 		t.Errorf("the resumed plan read %d users, want the %d not kept", again, 300-resumable.Kept)
 	}
 }
@@ -330,11 +330,11 @@ func orDefault(s, otherwise string) string {
 func TestPlanWithoutAWritableCheckpointDirectory(t *testing.T) {
 	notADir := writeFile(t, "a file, not a directory")
 	file := writeFile(t, mixedPolicies)
-	planned, err := generatedSession(&generatedPool{n: 50, user: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir})
+	planned, err := generatedSession(&generatedPool{N: 50, User: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir})
 	if err != nil || planned.Plan == nil || len(planned.Plan.Calls) == 0 {
 		t.Fatalf("plan: %v", err)
 	}
-	_, err = generatedSession(&generatedPool{n: 50, user: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir, Resume: true})
+	_, err = generatedSession(&generatedPool{N: 50, User: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir, Resume: true})
 	if err == nil || !strings.Contains(err.Error(), notADir) {
 		t.Fatalf("--resume without a checkpoint: %v", err)
 	}
