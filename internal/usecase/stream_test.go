@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,11 +113,25 @@ func TestStreamedSavedPlanIsStaleWhenAUserCountedInSyncChanges(t *testing.T) {
 }
 
 // An interrupted report resumes from its checkpoint to the report an
-// uninterrupted run makes, reading each user once over the two runs.
+// uninterrupted run makes, reading each user once over the two runs: of a
+// whole pool and of files, with every user kept whole and with all but 50
+// let go once tallied.
 func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
+	files := writeFile(t, mixedPolicies)
+	for _, keep := range []int{math.MaxInt, 50} {
+		for name, opts := range map[string]ReportOptions{"pool": {UserPoolId: generatedPoolID}, "files": {Files: []string{files}}} {
+			t.Run(fmt.Sprintf("%s/keepWhole=%d", name, keep), func(t *testing.T) {
+				withKeepWhole(t, keep)
+				testReportResumes(t, opts)
+			})
+		}
+	}
+}
+
+func testReportResumes(t *testing.T, opts ReportOptions) {
 	dir := t.TempDir()
 	const n = 500
-	opts := ReportOptions{UserPoolId: generatedPoolID, CheckpointDir: dir}
+	opts.CheckpointDir = dir
 	want, err := generatedSession(&generatedPool{N: n, User: mixedUser}).Report(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -149,14 +165,52 @@ func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("resumed: %v", err)
 	}
-	if total := g.Reads.Load(); total != n {
-		t.Errorf("%d reads over both runs (%d before the interruption), want %d: a user was read twice", total, first, n)
+	if total := g.Reads.Load(); total != int64(want.Pools[0].Listed) {
+		t.Errorf("%d reads over both runs (%d before the interruption), want %d: a user was read twice", total, first, want.Pools[0].Listed)
 	}
 	if g, w := jsonOf(t, got.Pools), jsonOf(t, want.Pools); g != w {
 		t.Errorf("the resumed report differs:\n got %s\nwant %s", g, w)
 	}
 	if _, err := os.Stat(resumable.Checkpoint); !os.IsNotExist(err) {
 		t.Errorf("the checkpoint is left after the resumed run finished: %v", err)
+	}
+}
+
+// A report that lets its users go once tallied is the report that keeps
+// them all, for a whole pool, a filter and files (violations included),
+// also per user (CSV's rows).
+func TestReportLettingUsersGoIsTheReportKeepingThem(t *testing.T) {
+	files := writeFile(t, mixedPolicies)
+	for name, opts := range map[string]ReportOptions{
+		"pool":   {UserPoolId: generatedPoolID},
+		"filter": {UserPoolId: generatedPoolID, Filter: `email ^= "x"`},
+		"files":  {Files: []string{files}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			report := func(keep int) (string, string) {
+				withKeepWhole(t, keep)
+				rep, err := generatedSession(&generatedPool{N: 700, User: mixedUser}).Report(context.Background(), opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var rows []UserReport
+				for _, p := range rep.Pools {
+					rows = slices.AppendSeq(rows, p.Users.All())
+				}
+				return jsonOf(t, rep), jsonOf(t, rows)
+			}
+			wantReport, wantRows := report(math.MaxInt)
+			gotReport, gotRows := report(20)
+			if gotReport != wantReport {
+				t.Errorf("the report differs when users are let go:\n got %s\nwant %s", gotReport, wantReport)
+			}
+			if gotRows != wantRows {
+				t.Errorf("the rows differ when users are let go:\n got %s\nwant %s", gotRows, wantRows)
+			}
+			if !strings.Contains(wantRows, `"State":"NoMFA"`) || !strings.Contains(wantRows, `"Enabled":["SMS","TOTP"]`) {
+				t.Errorf("the rows lack users of some kind: %.300s", wantRows)
+			}
+		})
 	}
 }
 
