@@ -32,7 +32,8 @@ const reportMemoryBar = 300 << 20
 // none, so the heap sampled (every millisecond, garbage not yet collected
 // included) is the report's alone. Half the users have no MFA factor, the
 // rest SMS, TOTP or email: the list of users without MFA is as long as it
-// gets in a pool that has any MFA at all.
+// gets in a pool that has any MFA at all. held-B/user is what the report
+// holds once read, without the garbage: its cost per user.
 func BenchmarkReportMemory(b *testing.B) {
 	sizes := []int{100_000}
 	if env := os.Getenv("MFACTL_BENCH_USERS"); env != "" {
@@ -49,6 +50,7 @@ func BenchmarkReportMemory(b *testing.B) {
 		for _, f := range []Format{JSON, CSV} {
 			b.Run(fmt.Sprintf("users=%d/%s", n, f), func(b *testing.B) { benchmarkReportMemory(b, n, f) })
 		}
+		b.Run(fmt.Sprintf("users=%d/json/resumed-at-half", n), func(b *testing.B) { benchmarkResumedReportMemory(b, n) })
 	}
 }
 
@@ -89,7 +91,7 @@ func benchmarkReportMemory(b *testing.B, n int, f Format) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var peakBytes uint64
+	var peakBytes, heldBytes uint64
 	b.ReportAllocs()
 	for b.Loop() {
 		runtime.GC()
@@ -108,6 +110,68 @@ func benchmarkReportMemory(b *testing.B, n int, f Format) {
 			b.Fatalf("read %d users, %d without MFA; want %d, %d", p.Read, p.Counts[usecase.StateNoMFA], n, (n+1)/2)
 		}
 		b.ReportMetric(float64(elapsed.Microseconds())/float64(n), "wall-µs/user")
+		// What the report itself holds once printed: the heap after a
+		// collection, less the heap before the run.
+		var before, after runtime.MemStats
+		rep = nil
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		rep, _ = s.Report(context.Background(), usecase.ReportOptions{UserPoolId: cognitotest.GeneratedPoolID})
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(rep)
+		heldBytes = after.HeapAlloc - min(before.HeapAlloc, after.HeapAlloc)
+	}
+	b.ReportMetric(float64(peakBytes)/(1<<20), "peak-MiB")
+	b.ReportMetric(float64(peakBytes)/float64(n), "peak-B/user")
+	b.ReportMetric(float64(heldBytes)/float64(n), "held-B/user")
+	b.ReportMetric(float64(peakBytes)/reportMemoryBar, "of-300MiB")
+}
+
+// benchmarkResumedReportMemory is benchmarkReportMemory's JSON for a
+// report interrupted once half its users were read, then resumed
+// (--resume): the peak of the resumed run, which takes the first half's
+// reads from the checkpoint.
+func benchmarkResumedReportMemory(b *testing.B, n int) {
+	var peakBytes uint64
+	for b.Loop() {
+		dir := b.TempDir()
+		pool := &cognitotest.GeneratedPool{N: n, User: halfWithoutMFA}
+		s := usecase.NewSession(func(context.Context, *token.Token) (usecase.Cognito, error) {
+			return poolClient{LiveReader: pool, Selecting: pool}, nil
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		pool.BeforeRead = func(reads int64) error {
+			if reads == int64(n/2) {
+				cancel()
+			}
+			return nil
+		}
+		opts := usecase.ReportOptions{UserPoolId: cognitotest.GeneratedPoolID, CheckpointDir: dir}
+		if _, err := s.Report(ctx, opts); ctx.Err() == nil {
+			b.Fatalf("the first run was not interrupted: %v", err)
+		}
+		pool.BeforeRead = nil
+		first := pool.Reads.Load()
+		s = usecase.NewSession(func(context.Context, *token.Token) (usecase.Cognito, error) {
+			return poolClient{LiveReader: pool, Selecting: pool}, nil
+		})
+		io := &iostreams.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard, NoColor: true}
+		view, _ := NewReport(JSON, io, Options{})
+		runtime.GC()
+		peak := cognitotest.WatchHeap()
+		opts.Resume = true
+		rep, err := s.Report(context.Background(), opts)
+		if err == nil {
+			err = view.Report(rep)
+		}
+		peakBytes = max(peakBytes, peak())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if p := rep.Pools[0]; p.Read != n || pool.Reads.Load() != int64(n) {
+			b.Fatalf("resumed: read %d users, %d reads over both runs (%d in the first); want %d", p.Read, pool.Reads.Load(), first, n)
+		}
 	}
 	b.ReportMetric(float64(peakBytes)/(1<<20), "peak-MiB")
 	b.ReportMetric(float64(peakBytes)/float64(n), "peak-B/user")
