@@ -214,6 +214,36 @@ func TestReportLettingUsersGoIsTheReportKeepingThem(t *testing.T) {
 	}
 }
 
+// Cognito does not list users by name; a report lists them by name all the
+// same, whatever the order they were read in.
+func TestReportListsUsersByNameWhateverTheListingsOrder(t *testing.T) {
+	withKeepWhole(t, 20)
+	files := writeFile(t, mixedPolicies)
+	for name, opts := range map[string]ReportOptions{"pool": {UserPoolId: generatedPoolID}, "files": {Files: []string{files}}} {
+		t.Run(name, func(t *testing.T) {
+			report := func(shuffled bool) (*Report, string) {
+				rep, err := generatedSession(&generatedPool{N: 700, User: mixedUser, Shuffled: shuffled}).Report(context.Background(), opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return rep, jsonOf(t, slices.Collect(rep.Pools[0].Users.All()))
+			}
+			byNumber, byNumberRows := report(false)
+			shuffled, shuffledRows := report(true)
+			if g, w := jsonOf(t, shuffled), jsonOf(t, byNumber); g != w {
+				t.Errorf("the report differs when the listing is shuffled:\n got %s\nwant %s", g, w)
+			}
+			if shuffledRows != byNumberRows {
+				t.Errorf("the rows differ when the listing is shuffled:\n got %s\nwant %s", shuffledRows, byNumberRows)
+			}
+			p := shuffled.Pools[0]
+			if !slices.IsSorted(p.UsersWithoutMfa) || len(p.UsersWithoutMfa) < 50 || p.Users.Len() != p.Read {
+				t.Errorf("users without MFA not by name, or too few: %d, %v", len(p.UsersWithoutMfa), p.UsersWithoutMfa[:5])
+			}
+		})
+	}
+}
+
 // A read that fails keeps the reads made before it, and says how to resume.
 func TestPlanFailingMidReadKeepsItsReads(t *testing.T) {
 	dir := t.TempDir()

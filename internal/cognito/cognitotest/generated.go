@@ -21,10 +21,13 @@ const GeneratedPoolID = "eu-west-1_Generated"
 // lists and reads each user as asked, from its number, so that a run's
 // memory is its own. Every user has a phone and SMS on, but one in
 // ChangeEvery, whose SMS is off; User, when set, makes them instead. A
-// filter lists every third user. BeforeRead, if set, runs before each read
-// (to fail it, or interrupt the run); Reads counts the reads.
+// filter lists every third user. Users are listed by number, or with
+// Shuffled in an order that is neither by number nor by name, as Cognito
+// lists them. BeforeRead, if set, runs before each read (to fail it, or
+// interrupt the run); Reads counts the reads.
 type GeneratedPool struct {
 	N, ChangeEvery int
+	Shuffled       bool
 	User           func(i int) *state.LiveUser
 	BeforeRead     func(reads int64) error
 	Reads          atomic.Int64
@@ -43,18 +46,32 @@ func (g *GeneratedPool) ReadLive(_ context.Context, rs state.ReadSet, _ func(don
 func (g *GeneratedPool) ReadRisk(context.Context, *state.LivePool, bool, []string) error { return nil }
 
 func (g *GeneratedPool) ListUsersFiltered(ctx context.Context, _, filter string, _ []string, each func(state.ListedUser) error) error {
-	for i := range g.N {
+	for k := range g.N {
+		i := k
+		if g.Shuffled {
+			i = shuffle(k, g.N)
+		}
 		if filter != "" && i%3 != 0 {
 			continue
 		}
 		if err := each(state.ListedUser{Username: Username(i)}); err != nil {
 			return err
 		}
-		if i%60 == 0 && ctx.Err() != nil {
+		if k%60 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 	}
 	return nil
+}
+
+// shuffle is the k-th of n numbers in a fixed order of its own: a step
+// prime to n through them.
+func shuffle(k, n int) int {
+	step := 7919 // prime: prime to n unless n is a multiple of it
+	for n%step == 0 {
+		step += 2
+	}
+	return k * step % n
 }
 
 func (g *GeneratedPool) ListUsersInGroup(context.Context, string, string, func(state.ListedUser) error) error {
