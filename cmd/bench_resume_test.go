@@ -53,7 +53,7 @@ func BenchmarkReportResume(b *testing.B) {
 			}
 		}})
 		seedMixedPool(b, emu, users)
-		run := func(ctx context.Context, extra ...string) (map[string]any, error, time.Duration) {
+		run := func(ctx context.Context, extra ...string) (map[string]any, time.Duration, error) {
 			ios, _, out, _ := iostreams.TestStreams()
 			root := NewRootCmd(NewFactory(ios))
 			root.SetArgs(append([]string{"report", "--user-pool-id", reportPool, "-o", "json", "--endpoint-url", url,
@@ -65,17 +65,17 @@ func BenchmarkReportResume(b *testing.B) {
 			if jerr := json.Unmarshal(out.Bytes(), &doc); jerr != nil {
 				b.Fatalf("-o json is not one JSON document (%v):\n%s", jerr, out)
 			}
-			return doc, err, took
+			return doc, took, err
 		}
 		b.StartTimer()
-		doc, err, first := run(ctx)
+		doc, first, err := run(ctx)
 		if ExitCode(err) != ExitInterrupted || doc["Outcome"] != "interrupted" {
 			b.Fatalf("the first run was not interrupted: %v, outcome %v", err, doc["Outcome"])
 		}
 		mu.Lock()
 		interruptedAt = got
 		mu.Unlock()
-		doc, err, second := run(context.Background(), "--resume")
+		doc, second, err := run(context.Background(), "--resume")
 		b.StopTimer()
 		cancel()
 		if err != nil {

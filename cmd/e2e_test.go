@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/iostreams"
+	"github.com/mfactl/mfactl/internal/usecase"
 )
 
 // These tests run mfactl's commands in-process, through the real AWS SDK,
@@ -29,6 +31,9 @@ type harness struct {
 	// variables and mfactl's own (MFACTL_PLAN_KEY...). Set it here, not
 	// with t.Setenv, and the test can run in parallel with the others.
 	env map[string]string
+
+	checkpointsOnce sync.Once
+	checkpoints     string // this test's MFACTL_CHECKPOINT_DIR
 }
 
 func newHarness(t *testing.T, opts emulator.Options) *harness {
@@ -53,9 +58,15 @@ func (h *harness) runIn(ctx context.Context, env map[string]string, args ...stri
 	ios, _, out, errOut := unwrappedStreams()
 	ios.CI = iostreams.CIFromEnv(func(k string) string { return env[k] })
 	f := NewFactory(ios)
+	// Each test keeps its checkpoints of reads apart: tests running side
+	// by side read the same demo pools.
+	h.checkpointsOnce.Do(func() { h.checkpoints = h.t.TempDir() })
 	f.LookupEnv = func(k string) (string, bool) {
 		if v, ok := env[k]; ok {
 			return v, true
+		}
+		if k == usecase.CheckpointDirEnv {
+			return h.checkpoints, true
 		}
 		return os.LookupEnv(k)
 	}

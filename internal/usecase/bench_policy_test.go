@@ -18,7 +18,7 @@ import (
 // policy over N users, N = 100,000, 300,000 and 1,000,000 (set
 // MFACTL_BENCH_USERS to run one size), of whom 1,000 change and the rest
 // are in sync: the plan keeps the users it changes and counts the others.
-// Cognito is generatedPool, which makes each user as it is asked for and
+// Cognito is a generated pool (cognitotest), which makes each user as it is asked for and
 // holds none, so the heap sampled (every millisecond, collected garbage
 // included) is the plan's alone; it answers at once, so the reads run as
 // fast as one core judges them. The "changed=all" row is a plan where
@@ -46,7 +46,7 @@ func benchmarkPolicyPlanMemory(b *testing.B, n, changeEvery int) {
 	if err := os.WriteFile(file, []byte(policy), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	pool := &generatedPool{n: n, changeEvery: changeEvery}
+	pool := &generatedPool{N: n, ChangeEvery: changeEvery}
 	s := NewSession(func(context.Context, *token.Token) (Cognito, error) {
 		return ports{LiveReader: pool, Selecting: pool}, nil
 	})

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
@@ -89,18 +90,28 @@ type checkpointRead struct {
 	User *state.LiveUser
 }
 
-// checkpoint records reads as they are made; resumed holds those of the
-// run it resumes until they are used.
+// checkpoint records reads as they are made; resumed says where the
+// reads of the run it resumes are in the file, until they are used: a
+// resumed run of a million users holds a hash and a place for each, not
+// their reads (a read whose hash another's took is made again).
 type checkpoint struct {
 	path string
 
 	mu      sync.Mutex
 	f       *os.File
 	w       *bufio.Writer
-	pending int // lines written since the last flush
-	resumed map[string]map[string]*state.LiveUser
+	pending int                          // lines written since the last flush
+	src     *os.File                     // the file, to read the resumed reads back from
+	resumed map[string]map[uint64]lineAt // by pool, by userHash
+	seed    maphash.Seed
 	kept    int // reads in the file
 	err     error
+}
+
+// lineAt is where a line of the file is.
+type lineAt struct {
+	offset int64
+	length int
 }
 
 // flushEvery is how many reads are buffered before they are written out:
@@ -128,11 +139,16 @@ func openCheckpoint(o checkpointOptions, desired state.Desired, now time.Time) (
 		if err := c.load(head, now); err != nil {
 			return nil, err
 		}
-		f, err := os.OpenFile(o.Path, os.O_WRONLY|os.O_APPEND, 0)
+		src, err := os.Open(o.Path)
 		if err != nil {
 			return nil, fmt.Errorf("checkpoint %s: %w", o.Path, err)
 		}
-		c.f = f
+		f, err := os.OpenFile(o.Path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			src.Close()
+			return nil, fmt.Errorf("checkpoint %s: %w", o.Path, err)
+		}
+		c.f, c.src = f, src
 		c.w = bufio.NewWriter(f)
 		return c, nil
 	}
@@ -199,7 +215,7 @@ func (c *checkpoint) load(want checkpointHead, now time.Time) error {
 	corrupt := func(line int, why string) error {
 		return fmt.Errorf("--resume: checkpoint %s is corrupt at line %d (%s): delete it and run without --resume", c.path, line, why)
 	}
-	c.resumed = map[string]map[string]*state.LiveUser{}
+	c.resumed, c.seed = map[string]map[uint64]lineAt{}, maphash.MakeSeed()
 	var complete int64 // bytes of whole lines
 	for n := 1; ; n++ {
 		line, err := r.ReadBytes('\n')
@@ -212,6 +228,7 @@ func (c *checkpoint) load(want checkpointHead, now time.Time) error {
 			}
 			break
 		}
+		at := lineAt{offset: complete, length: len(line)}
 		complete += int64(len(line))
 		if err == io.EOF {
 			if n == 1 {
@@ -242,9 +259,9 @@ func (c *checkpoint) load(want checkpointHead, now time.Time) error {
 			return corrupt(n, "a user of pool "+read.Pool+", which the checkpoint is not of")
 		}
 		if c.resumed[read.Pool] == nil {
-			c.resumed[read.Pool] = map[string]*state.LiveUser{}
+			c.resumed[read.Pool] = map[uint64]lineAt{}
 		}
-		c.resumed[read.Pool][read.User.Username] = read.User
+		c.resumed[read.Pool][maphash.String(c.seed, read.User.Username)] = at
 		c.kept++
 	}
 	return nil
@@ -280,11 +297,23 @@ func (c *checkpoint) take(pool, username string) *state.LiveUser {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	lu := c.resumed[pool][username]
-	if lu != nil {
-		delete(c.resumed[pool], username)
+	if c.resumed == nil {
+		return nil // a run not resumed
 	}
-	return lu
+	key := maphash.String(c.seed, username)
+	at, ok := c.resumed[pool][key]
+	if !ok {
+		return nil
+	}
+	delete(c.resumed[pool], key)
+	// The line was whole and a read when loaded; one that no longer is
+	// (the file changed since) is read from Cognito again.
+	line := make([]byte, at.length)
+	var read checkpointRead
+	if _, err := c.src.ReadAt(line, at.offset); err != nil || json.Unmarshal(line, &read) != nil || read.User == nil || read.User.Username != username {
+		return nil
+	}
+	return read.User
 }
 
 // record keeps a read.
@@ -326,6 +355,9 @@ func (c *checkpoint) close(finished bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	err := errors.Join(c.err, c.w.Flush(), c.f.Close())
+	if c.src != nil {
+		c.src.Close() // only read from
+	}
 	if finished {
 		if rmErr := os.Remove(c.path); !errors.Is(rmErr, os.ErrNotExist) {
 			err = errors.Join(err, rmErr)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"sort"
 	"strings"
 
@@ -85,8 +87,8 @@ type PoolReport struct {
 	// Violations are the users a policy of the files covers who do not
 	// comply, and why.
 	Violations []Violation
-	// Users is every user read, for the per-user forms (CSV).
-	Users []UserReport `json:"-"`
+	// Users is every user read, by name, for the per-user forms (CSV).
+	Users UserRows `json:"-"`
 	// Posture is what besides the MFA mode decides whether a sign-in is
 	// challenged for MFA.
 	Posture PostureReport
@@ -265,7 +267,28 @@ func (s *Session) reportWith(ctx context.Context, client Cognito, desired state.
 			return nil, fmt.Errorf("user pool %s does not exist (check the ID, and the AWS account and Region mfactl uses)", dp.UserPoolId)
 		}
 	}
-	_, readErr := readSelections(ctx, client, desired, live, base, opts.ReadProgress, readOptions{checkpoint: ckpt})
+	// Each user is tallied as it is read and let go: a report keeps of a
+	// user only what it prints (userRow). The users the files name were
+	// read with the pool.
+	tallies := map[string]*poolTally{}
+	for _, dp := range desired.Pools {
+		t := &poolTally{}
+		tallies[dp.UserPoolId] = t
+		named := map[string]bool{}
+		for _, u := range dp.Users {
+			if lu := live.Pools[dp.UserPoolId].Users[u.Username]; lu != nil && !named[u.Username] {
+				named[u.Username] = true
+				t.add(lu)
+			}
+		}
+	}
+	streamed, readErr := readSelections(ctx, client, desired, live, base, opts.ReadProgress, readOptions{
+		checkpoint: ckpt,
+		// With files, the users out of step with a policy are kept, for
+		// the plan whose changes are the violations; without, none is.
+		stream: true, forget: !fromFiles,
+		observe: func(poolID string, lu *state.LiveUser) { tallies[poolID].add(lu) },
+	})
 	switch {
 	case readErr != nil && ctx.Err() != nil:
 		rep.Interrupted = true
@@ -280,7 +303,11 @@ func (s *Session) reportWith(ctx context.Context, client Cognito, desired state.
 		rep.Diagnostics.Sort()
 	}
 	for _, dp := range desired.Pools {
-		rep.Pools = append(rep.Pools, poolReport(dp, live.Pools[dp.UserPoolId], p, fromFiles))
+		unnamed := 0
+		if ss := streamed[dp.UserPoolId]; ss != nil {
+			unnamed = ss.unnamed
+		}
+		rep.Pools = append(rep.Pools, poolReport(dp, live.Pools[dp.UserPoolId], p, fromFiles, tallies[dp.UserPoolId], unnamed))
 	}
 	sort.Slice(rep.Pools, func(i, j int) bool { return rep.Pools[i].UserPoolId < rep.Pools[j].UserPoolId })
 	if rep.Interrupted {
@@ -289,10 +316,12 @@ func (s *Session) reportWith(ctx context.Context, client Cognito, desired state.
 	return rep, nil
 }
 
-// poolReport counts one pool's users. p is the plan of the files (nil for
-// a whole pool, or when interrupted): its policy users that change, or
-// that are ineligible, are the violations.
-func poolReport(dp state.DesiredPool, lp *state.LivePool, p *plan.Plan, fromFiles bool) PoolReport {
+// poolReport counts one pool's users, tallied as they were read; unnamed
+// are the users listed whom no selection of lp names (let go once read).
+// p is the plan of the files (nil for a whole pool, or when interrupted):
+// its policy users that change, or that are ineligible, are the
+// violations.
+func poolReport(dp state.DesiredPool, lp *state.LivePool, p *plan.Plan, fromFiles bool, tally *poolTally, unnamed int) PoolReport {
 	pr := PoolReport{UserPoolId: dp.UserPoolId, MfaConfiguration: lp.Config.MfaConfiguration,
 		Counts: map[string]int{}, Preferred: map[string]int{}, UsersWithoutMfa: []string{}, Violations: []Violation{},
 		Posture:    postureReport(lp.Posture),
@@ -305,26 +334,19 @@ func poolReport(dp state.DesiredPool, lp *state.LivePool, p *plan.Plan, fromFile
 	for _, st := range ReportStates {
 		pr.Counts[st] = 0
 	}
-	for _, f := range state.MFAFactors {
-		pr.Preferred[f.Label] = 0
+	for _, label := range preferredLabels {
+		pr.Preferred[label] = 0
 	}
-	pr.Preferred[NoPreferredFactor] = 0
 
-	// The users: those the files name, then those the selections list, each once.
-	var names []string
-	seen := map[string]bool{}
-	add := func(n string) {
-		if !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
+	// The users listed: those the files name, then those the selections
+	// list, each once.
+	listed := map[string]bool{}
 	var what []string
 	if fromFiles && len(dp.Users) > 0 {
 		what = append(what, "users named in the files")
 	}
 	for _, u := range dp.Users {
-		add(u.Username)
+		listed[u.Username] = true
 	}
 	for _, pol := range dp.Policies {
 		if pol.Name == reportPolicy && !fromFiles {
@@ -334,34 +356,129 @@ func poolReport(dp state.DesiredPool, lp *state.LivePool, p *plan.Plan, fromFile
 		}
 		if sel := lp.Selections[pol.Name]; sel != nil {
 			for _, n := range sel.Usernames {
-				add(n)
+				listed[n] = true
 			}
 		}
 	}
 	pr.Selection = strings.Join(what, ", ")
-	sort.Strings(names)
-	pr.Listed = len(names)
-	for _, n := range names {
-		lu := lp.Users[n]
-		if lu == nil || !lu.Exists {
-			continue // not read (interrupted), or deleted since listed
+	pr.Listed = len(listed) + unnamed
+
+	pr.Users = tally.sorted()
+	pr.Read = len(pr.Users.rows)
+	withoutMfa := 0
+	for _, row := range pr.Users.rows {
+		pr.Counts[ReportStates[row.state]]++
+		pr.Preferred[preferredLabels[row.preferred]]++
+		if ReportStates[row.state] == StateNoMFA {
+			withoutMfa++
 		}
-		pr.Read++
-		ur := classify(lu)
-		pr.Users = append(pr.Users, ur)
-		pr.Counts[ur.State]++
-		pr.Preferred[ur.Preferred]++
-		switch ur.State {
+	}
+	pr.UsersWithoutMfa = make([]string, 0, withoutMfa)
+	for _, row := range pr.Users.rows {
+		switch ReportStates[row.state] {
 		case StateNoMFA:
-			pr.UsersWithoutMfa = append(pr.UsersWithoutMfa, n)
+			pr.UsersWithoutMfa = append(pr.UsersWithoutMfa, row.name) // the row's string, not a copy
 		case StateUnknown:
-			pr.Unknown = append(pr.Unknown, UnknownUser{n, ur.Reason})
+			pr.Unknown = append(pr.Unknown, UnknownUser{row.name, pr.Users.reasons[row.reason]})
 		}
 	}
 	if p != nil {
 		pr.Violations = violations(p, dp.UserPoolId)
 	}
 	return pr
+}
+
+// preferredLabels are the values of a user's Preferred: a factor's label,
+// or NoPreferredFactor.
+var preferredLabels = func() []string {
+	var labels []string
+	for _, f := range state.MFAFactors {
+		labels = append(labels, f.Label)
+	}
+	return append(labels, NoPreferredFactor)
+}()
+
+// userRow is what a report keeps of a user it read: its name and, as
+// small numbers, its state (in ReportStates), preferred factor (in
+// preferredLabels), factors enabled (bit i: state.MFAFactors[i]) and reason
+// (in its UserRows' reasons): 24 bytes beside the name.
+type userRow struct {
+	name                      string
+	state, preferred, enabled uint8
+	reason                    uint32
+}
+
+// UserRows are the users of a pool a report read, by name; each row costs
+// a few bytes beside the user's name, so that a report of a large pool
+// holds its users' names and little more.
+type UserRows struct {
+	rows    []userRow
+	reasons []string // the reasons rows name; 0 is none
+}
+
+// Len is how many users were read.
+func (u UserRows) Len() int { return len(u.rows) }
+
+// All yields each user's line, by name.
+func (u UserRows) All() iter.Seq[UserReport] {
+	return func(yield func(UserReport) bool) {
+		for _, row := range u.rows {
+			ur := UserReport{Username: row.name, State: ReportStates[row.state], Preferred: preferredLabels[row.preferred], Reason: u.reasons[row.reason]}
+			for i, f := range state.MFAFactors {
+				if row.enabled&(1<<i) != 0 {
+					ur.Enabled = append(ur.Enabled, f.Label)
+				}
+			}
+			if !yield(ur) {
+				return
+			}
+		}
+	}
+}
+
+// poolTally collects a pool's users as they are read. A user deleted
+// since listed is not counted.
+type poolTally struct {
+	rows     []userRow
+	reasons  []string
+	reasonAt map[string]uint32
+}
+
+// add tallies one user read.
+func (t *poolTally) add(lu *state.LiveUser) {
+	if !lu.Exists {
+		return
+	}
+	ur := classify(lu)
+	row := userRow{name: lu.Username, state: uint8(slices.Index(ReportStates, ur.State)),
+		preferred: uint8(slices.Index(preferredLabels, ur.Preferred)), reason: t.intern(ur.Reason)}
+	for i, f := range state.MFAFactors {
+		if slices.Contains(ur.Enabled, f.Label) {
+			row.enabled |= 1 << i
+		}
+	}
+	t.rows = append(t.rows, row)
+}
+
+// intern numbers a reason, so that the users who share one share its text.
+func (t *poolTally) intern(reason string) uint32 {
+	if t.reasonAt == nil {
+		t.reasons, t.reasonAt = []string{""}, map[string]uint32{"": 0}
+	}
+	i, ok := t.reasonAt[reason]
+	if !ok {
+		i = uint32(len(t.reasons))
+		t.reasons = append(t.reasons, reason)
+		t.reasonAt[reason] = i
+	}
+	return i
+}
+
+// sorted returns the rows tallied, by name, as reports list users.
+func (t *poolTally) sorted() UserRows {
+	slices.SortFunc(t.rows, func(a, b userRow) int { return strings.Compare(a.name, b.name) })
+	t.intern("") // a pool with no user still has the empty reason
+	return UserRows{rows: t.rows, reasons: t.reasons}
 }
 
 // on reports whether the pool offers factor f.

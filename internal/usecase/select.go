@@ -61,6 +61,9 @@ type selectionReader struct {
 	// checkpoint keeps the reads, and gives back those of a resumed run
 	// (may be nil).
 	checkpoint *checkpoint
+	// observe and forget are readOptions'.
+	observe func(poolID string, lu *state.LiveUser)
+	forget  bool
 
 	mu            sync.Mutex
 	listed, readN int
@@ -87,6 +90,9 @@ type streamedSelection struct {
 
 	inSync int
 	digest plan.InSyncDigest
+	// unnamed counts the users listed and not named in the selection's
+	// Usernames (yet): let go when read, or not read (interrupted).
+	unnamed int
 }
 
 // keepWhole is how many users of a streamed selection are kept whole
@@ -185,7 +191,7 @@ func (r *selectionReader) list(ctx context.Context, s selection, reads chan<- us
 		r.mu.Lock()
 		listedHere++
 		streamed := streams && listedHere > keepWhole
-		if streamed && !judged {
+		if streamed && !judged && !r.forget {
 			ss := r.streamed[s.poolID]
 			ss.judge = plan.NewInSyncJudge(ss.dp, lp, ss.policy, ss.opts)
 			judged = true
@@ -201,6 +207,9 @@ func (r *selectionReader) list(ctx context.Context, s selection, reads chan<- us
 		fresh := r.read && !held
 		if fresh && !streamed {
 			r.queued[s.poolID][u.Username] = true
+		}
+		if streamed && !held {
+			r.streamed[s.poolID].unnamed++
 		}
 		r.report()
 		r.mu.Unlock()
@@ -261,16 +270,20 @@ func (r *selectionReader) readUser(ctx context.Context, job userRead) {
 		}
 	}
 	inSync := false
-	if job.streamed && err == nil && ctx.Err() == nil {
+	if job.streamed && err == nil && ctx.Err() == nil && !r.forget {
 		inSync = r.streamed[job.poolID].judge.InSync(u)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err == nil && ctx.Err() == nil && r.observe != nil {
+		r.observe(job.poolID, u)
+	}
 	switch {
 	case ctx.Err() != nil:
 		return
 	case err != nil:
 		r.failures = append(r.failures, err)
+	case job.streamed && r.forget:
 	case inSync:
 		ss := r.streamed[job.poolID]
 		ss.inSync++
@@ -278,7 +291,9 @@ func (r *selectionReader) readUser(ctx context.Context, job userRead) {
 	default:
 		lp.Users[job.username] = u
 		if job.streamed {
-			sel := lp.Selections[r.streamed[job.poolID].policy]
+			ss := r.streamed[job.poolID]
+			ss.unnamed--
+			sel := lp.Selections[ss.policy]
 			sel.Usernames = append(sel.Usernames, job.username)
 		}
 	}
@@ -343,6 +358,13 @@ type readOptions struct {
 	build  plan.Options
 	// checkpoint keeps the reads (nil: none).
 	checkpoint *checkpoint
+	// observe, if set, is shown every user the selections read, kept or
+	// let go, as it is read (one at a time); not those live held before.
+	observe func(poolID string, lu *state.LiveUser)
+	// forget, with stream, lets every user of a streamed selection beyond
+	// keepWhole go once observed, in sync or not: nothing plans from them
+	// (a report without files).
+	forget bool
 }
 
 // readSelections lists desired's selections and reads the users they list
@@ -355,7 +377,7 @@ func readSelections(ctx context.Context, client Selecting, desired state.Desired
 		return nil, nil
 	}
 	estimate := estimatedUsers(sels, live)
-	r := &selectionReader{client: client, live: live, read: true, checkpoint: opts.checkpoint}
+	r := &selectionReader{client: client, live: live, read: true, checkpoint: opts.checkpoint, observe: opts.observe, forget: opts.forget}
 	if opts.stream {
 		r.streamed = map[string]*streamedSelection{}
 		for _, dp := range desired.Pools {

@@ -4,56 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mfactl/mfactl/internal/cognito/cognitotest"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/internal/token"
 	"github.com/mfactl/mfactl/plan"
 )
 
-// mixedUser is user i of a pool where a policy enabling SMS finds every
-// case: in sync, changing, preferring another factor, without a phone
-// (ineligible), unknown (legacy MFAOptions), deleted since listed.
-func mixedUser(i int) *state.LiveUser {
-	on := func(preferred bool) *state.FactorSettings {
-		return &state.FactorSettings{Enabled: true, PreferredMfa: preferred}
-	}
-	u := &state.LiveUser{Exists: true, HasPhoneNumber: true, HasEmail: true, LastModified: time.Date(2026, 1, 1, 0, 0, i%60, 0, time.UTC)}
-	switch i % 7 {
-	case 0:
-		u.Settings.SMSMfaSettings = on(false)
-	case 1: // SMS off: changes
-	case 2:
-		u.Settings.SMSMfaSettings, u.Settings.SoftwareTokenMfaSettings = on(false), on(true)
-	case 3:
-		u.HasPhoneNumber = false
-	case 4:
-		u.LegacySMS, u.Unknown = true, "the user has legacy MFAOptions"
-		u.MFAOptions = []state.MFAOption{{DeliveryMedium: "SMS", AttributeName: "phone_number"}}
-	case 5:
-		u.Exists = false
-	case 6:
-		u.Settings.SMSMfaSettings = on(true)
-	}
-	return u
-}
+var mixedUser = cognitotest.MixedUser
 
-const mixedPolicies = `Version: 1
-UserPools:
-  - UserPoolId: ` + generatedPoolID + `
-    Policies:
-      - Name: everyone-sms
-        Select: {AllUsers: true}
-        SMSMfaSettings: {Enabled: true}
-      - Name: some-totp
-        Select: {Filter: 'email ^= "x"'}
-        SoftwareTokenMfaSettings: {Enabled: true}
-`
+const mixedPolicies = cognitotest.MixedPolicies
 
 func generatedSession(g *generatedPool) *Session {
 	return NewSession(func(context.Context, *token.Token) (Cognito, error) {
@@ -85,7 +53,7 @@ func TestStreamedPlanIsThePlanOfEveryUser(t *testing.T) {
 	plans := map[string]*plan.Plan{}
 	for name, keep := range map[string]int{"whole": math.MaxInt, "streamed": 10} {
 		withKeepWhole(t, keep)
-		planned, err := generatedSession(&generatedPool{n: 700, user: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}})
+		planned, err := generatedSession(&generatedPool{N: 700, User: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}})
 		if err != nil || planned.InputInvalid() {
 			t.Fatalf("%s: %v %v", name, err, planned.Input)
 		}
@@ -116,7 +84,7 @@ func TestStreamedPlanIsThePlanOfEveryUser(t *testing.T) {
 // unchanged state, and is stale once one of those users changes.
 func TestStreamedSavedPlanIsStaleWhenAUserCountedInSyncChanges(t *testing.T) {
 	withKeepWhole(t, 10)
-	g := &generatedPool{n: 200, user: mixedUser}
+	g := &generatedPool{N: 200, User: mixedUser}
 	s := generatedSession(g)
 	planned, err := s.Plan(context.Background(), PlanOptions{Files: []string{writeFile(t, mixedPolicies)}})
 	if err != nil || planned.Plan.Selections[0].InSync == 0 {
@@ -130,7 +98,7 @@ func TestStreamedSavedPlanIsStaleWhenAUserCountedInSyncChanges(t *testing.T) {
 		t.Fatalf("unchanged state: %v", err)
 	}
 	// user 140 (i%7 == 0), beyond the 10 kept whole, was in sync; now its SMS is off.
-	g.user = func(i int) *state.LiveUser {
+	g.User = func(i int) *state.LiveUser {
 		u := mixedUser(i)
 		if i == 140 {
 			u.Settings.SMSMfaSettings = nil
@@ -145,12 +113,26 @@ func TestStreamedSavedPlanIsStaleWhenAUserCountedInSyncChanges(t *testing.T) {
 }
 
 // An interrupted report resumes from its checkpoint to the report an
-// uninterrupted run makes, reading each user once over the two runs.
+// uninterrupted run makes, reading each user once over the two runs: of a
+// whole pool and of files, with every user kept whole and with all but 50
+// let go once tallied.
 func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
+	files := writeFile(t, mixedPolicies)
+	for _, keep := range []int{math.MaxInt, 50} {
+		for name, opts := range map[string]ReportOptions{"pool": {UserPoolId: generatedPoolID}, "files": {Files: []string{files}}} {
+			t.Run(fmt.Sprintf("%s/keepWhole=%d", name, keep), func(t *testing.T) {
+				withKeepWhole(t, keep)
+				testReportResumes(t, opts)
+			})
+		}
+	}
+}
+
+func testReportResumes(t *testing.T, opts ReportOptions) {
 	dir := t.TempDir()
 	const n = 500
-	opts := ReportOptions{UserPoolId: generatedPoolID, CheckpointDir: dir}
-	want, err := generatedSession(&generatedPool{n: n, user: mixedUser}).Report(context.Background(), opts)
+	opts.CheckpointDir = dir
+	want, err := generatedSession(&generatedPool{N: n, User: mixedUser}).Report(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,10 +140,10 @@ func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
 		t.Fatalf("a run that finished left %d checkpoints", len(entries))
 	}
 
-	g := &generatedPool{n: n, user: mixedUser}
+	g := &generatedPool{N: n, User: mixedUser}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	g.beforeRead = func(reads int64) error {
+	g.BeforeRead = func(reads int64) error {
 		if reads == 200 {
 			cancel()
 		}
@@ -175,16 +157,16 @@ func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
 	if !strings.Contains(err.Error(), "--resume") || !strings.Contains(err.Error(), resumable.Checkpoint) || resumable.Kept == 0 {
 		t.Errorf("the error should say how to resume and where the reads are: %v", err)
 	}
-	first := g.reads.Load()
+	first := g.Reads.Load()
 
-	g.beforeRead = nil
+	g.BeforeRead = nil
 	opts.Resume = true
 	got, err := generatedSession(g).Report(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("resumed: %v", err)
 	}
-	if total := g.reads.Load(); total != n {
-		t.Errorf("%d reads over both runs (%d before the interruption), want %d: a user was read twice", total, first, n)
+	if total := g.Reads.Load(); total != int64(want.Pools[0].Listed) {
+		t.Errorf("%d reads over both runs (%d before the interruption), want %d: a user was read twice", total, first, want.Pools[0].Listed)
 	}
 	if g, w := jsonOf(t, got.Pools), jsonOf(t, want.Pools); g != w {
 		t.Errorf("the resumed report differs:\n got %s\nwant %s", g, w)
@@ -194,11 +176,79 @@ func TestReportResumesWithoutReadingAUserTwice(t *testing.T) {
 	}
 }
 
+// A report that lets its users go once tallied is the report that keeps
+// them all, for a whole pool, a filter and files (violations included),
+// also per user (CSV's rows).
+func TestReportLettingUsersGoIsTheReportKeepingThem(t *testing.T) {
+	files := writeFile(t, mixedPolicies)
+	for name, opts := range map[string]ReportOptions{
+		"pool":   {UserPoolId: generatedPoolID},
+		"filter": {UserPoolId: generatedPoolID, Filter: `email ^= "x"`},
+		"files":  {Files: []string{files}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			report := func(keep int) (string, string) {
+				withKeepWhole(t, keep)
+				rep, err := generatedSession(&generatedPool{N: 700, User: mixedUser}).Report(context.Background(), opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var rows []UserReport
+				for _, p := range rep.Pools {
+					rows = slices.AppendSeq(rows, p.Users.All())
+				}
+				return jsonOf(t, rep), jsonOf(t, rows)
+			}
+			wantReport, wantRows := report(math.MaxInt)
+			gotReport, gotRows := report(20)
+			if gotReport != wantReport {
+				t.Errorf("the report differs when users are let go:\n got %s\nwant %s", gotReport, wantReport)
+			}
+			if gotRows != wantRows {
+				t.Errorf("the rows differ when users are let go:\n got %s\nwant %s", gotRows, wantRows)
+			}
+			if !strings.Contains(wantRows, `"State":"NoMFA"`) || !strings.Contains(wantRows, `"Enabled":["SMS","TOTP"]`) {
+				t.Errorf("the rows lack users of some kind: %.300s", wantRows)
+			}
+		})
+	}
+}
+
+// Cognito does not list users by name; a report lists them by name all the
+// same, whatever the order they were read in.
+func TestReportListsUsersByNameWhateverTheListingsOrder(t *testing.T) {
+	withKeepWhole(t, 20)
+	files := writeFile(t, mixedPolicies)
+	for name, opts := range map[string]ReportOptions{"pool": {UserPoolId: generatedPoolID}, "files": {Files: []string{files}}} {
+		t.Run(name, func(t *testing.T) {
+			report := func(shuffled bool) (*Report, string) {
+				rep, err := generatedSession(&generatedPool{N: 700, User: mixedUser, Shuffled: shuffled}).Report(context.Background(), opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return rep, jsonOf(t, slices.Collect(rep.Pools[0].Users.All()))
+			}
+			byNumber, byNumberRows := report(false)
+			shuffled, shuffledRows := report(true)
+			if g, w := jsonOf(t, shuffled), jsonOf(t, byNumber); g != w {
+				t.Errorf("the report differs when the listing is shuffled:\n got %s\nwant %s", g, w)
+			}
+			if shuffledRows != byNumberRows {
+				t.Errorf("the rows differ when the listing is shuffled:\n got %s\nwant %s", shuffledRows, byNumberRows)
+			}
+			p := shuffled.Pools[0]
+			if !slices.IsSorted(p.UsersWithoutMfa) || len(p.UsersWithoutMfa) < 50 || p.Users.Len() != p.Read {
+				t.Errorf("users without MFA not by name, or too few: %d, %v", len(p.UsersWithoutMfa), p.UsersWithoutMfa[:5])
+			}
+		})
+	}
+}
+
 // A read that fails keeps the reads made before it, and says how to resume.
 func TestPlanFailingMidReadKeepsItsReads(t *testing.T) {
 	dir := t.TempDir()
-	g := &generatedPool{n: 300, user: mixedUser}
-	g.beforeRead = func(reads int64) error {
+	g := &generatedPool{N: 300, User: mixedUser}
+	g.BeforeRead = func(reads int64) error {
 		if reads == 150 {
 			return errors.New("connection reset by peer")
 		}
@@ -210,15 +260,15 @@ func TestPlanFailingMidReadKeepsItsReads(t *testing.T) {
 	if !errors.As(err, &resumable) || !strings.Contains(err.Error(), "connection reset by peer") || !strings.Contains(err.Error(), "--resume") {
 		t.Fatalf("want a failure that says how to resume, got %v", err)
 	}
-	g.beforeRead = nil
-	before := g.reads.Load()
+	g.BeforeRead = nil
+	before := g.Reads.Load()
 	planned, err := generatedSession(g).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: dir, Resume: true})
 	if err != nil || planned.Plan.Diagnostics.HasErrors() {
 		t.Fatalf("resumed: %v", err)
 	}
 	// Users 0, 3, 6 … are listed by both policies and read once; the one
 	// whose read failed is read again.
-	if again := g.reads.Load() - before; again != 300-int64(resumable.Kept) {
+	if again := g.Reads.Load() - before; again != 300-int64(resumable.Kept) {
 		t.Errorf("the resumed plan read %d users, want the %d not kept", again, 300-resumable.Kept)
 	}
 }
@@ -330,11 +380,11 @@ func orDefault(s, otherwise string) string {
 func TestPlanWithoutAWritableCheckpointDirectory(t *testing.T) {
 	notADir := writeFile(t, "a file, not a directory")
 	file := writeFile(t, mixedPolicies)
-	planned, err := generatedSession(&generatedPool{n: 50, user: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir})
+	planned, err := generatedSession(&generatedPool{N: 50, User: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir})
 	if err != nil || planned.Plan == nil || len(planned.Plan.Calls) == 0 {
 		t.Fatalf("plan: %v", err)
 	}
-	_, err = generatedSession(&generatedPool{n: 50, user: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir, Resume: true})
+	_, err = generatedSession(&generatedPool{N: 50, User: mixedUser}).Plan(context.Background(), PlanOptions{Files: []string{file}, CheckpointDir: notADir, Resume: true})
 	if err == nil || !strings.Contains(err.Error(), notADir) {
 		t.Fatalf("--resume without a checkpoint: %v", err)
 	}

@@ -271,7 +271,7 @@ func (v reportCSV) Report(r *usecase.Report) error {
 		if err := w.Write([]string{p.UserPoolId, "", PostureState, "", "", postureLine(p.Posture, true), "", ""}); err != nil {
 			return err
 		}
-		for _, u := range p.Users {
+		for u := range p.Users.All() {
 			rec := []string{p.UserPoolId, u.Username, u.State, u.Preferred, strings.Join(u.Enabled, " "), u.Reason,
 				strings.Join(policies[u.Username], " "), strings.Join(violations[u.Username], "; ")}
 			for i := range rec {
