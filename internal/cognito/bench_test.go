@@ -39,26 +39,7 @@ func BenchmarkReadLiveAgainstEmulator(b *testing.B) {
 				rates[c] = rps * scale * bc.overrate
 			}
 			c := newE2EClient(b, Options{EndpointURL: e.url, Rates: rates})
-			rs := state.ReadSet{pool: names}
-			// One untimed read spends the server's initial burst and lets an
-			// overrated client settle: the figure is the steady state.
-			if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
-				b.Fatal(err)
-			}
-			e.ResetStats()
-			b.ResetTimer()
-			var elapsed time.Duration
-			for range b.N {
-				start := time.Now()
-				if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
-					b.Fatal(err)
-				}
-				elapsed += time.Since(start)
-			}
-			usersPerSecond := float64(b.N*len(names)) / elapsed.Seconds()
-			b.ReportMetric(usersPerSecond, "users/s")
-			b.ReportMetric(usersPerSecond/quota, "ratio")
-			b.ReportMetric(float64(e.Stats().Operations["AdminGetUser"].Throttled)/float64(b.N), "throttled/op")
+			measureReads(b, e, c, state.ReadSet{pool: names}, quota, nil)
 		})
 	}
 }
@@ -82,26 +63,7 @@ func BenchmarkReadLiveRaisedQuota(b *testing.B) {
 			raiseQuota(b, e.url, "eu-west-1", "UserRead", bc.quota)
 			names := e.seedUsers(b, pool, 3*bc.quota) // about three seconds of reads
 			c := newE2EClient(b, Options{EndpointURL: e.url, Rates: map[Category]float64{UserRead: float64(bc.quota)}})
-			rs := state.ReadSet{pool: names}
-			// One untimed read opens the connections and spends the
-			// server's initial burst: the figure is the steady state.
-			if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
-				b.Fatal(err)
-			}
-			e.ResetStats()
-			b.ResetTimer()
-			var elapsed time.Duration
-			for range b.N {
-				start := time.Now()
-				if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
-					b.Fatal(err)
-				}
-				elapsed += time.Since(start)
-			}
-			usersPerSecond := float64(b.N*len(names)) / elapsed.Seconds()
-			b.ReportMetric(usersPerSecond, "users/s")
-			b.ReportMetric(usersPerSecond/float64(bc.quota), "ratio")
-			b.ReportMetric(float64(e.Stats().Operations["AdminGetUser"].Throttled)/float64(b.N), "throttled/op")
+			measureReads(b, e, c, state.ReadSet{pool: names}, float64(bc.quota), nil)
 		})
 	}
 }
@@ -133,19 +95,19 @@ func benchmarkReadLiveUnderCPUContention(b *testing.B) {
 		rates[cat] = rps * scale
 	}
 	c := newE2EClient(b, Options{EndpointURL: e.url, Rates: rates})
-	rs := state.ReadSet{pool: names}
-	if _, err := c.ReadLive(context.Background(), rs, nil); err != nil { // spends the server's initial burst
-		b.Fatal(err)
-	}
-	e.ResetStats()
-	stop := make(chan struct{})
+	measureReads(b, e, c, state.ReadSet{pool: names}, quota, burnCPU)
+}
+
+// burnCPU keeps every core busy until the function it returns is called.
+func burnCPU() (stop func()) {
+	done := make(chan struct{})
 	var burners sync.WaitGroup
 	for range 2 * runtime.GOMAXPROCS(0) {
 		burners.Go(func() {
 			x := 0
 			for {
 				select {
-				case <-stop:
+				case <-done:
 					return
 				default:
 				}
@@ -155,6 +117,27 @@ func benchmarkReadLiveUnderCPUContention(b *testing.B) {
 				_ = x
 			}
 		})
+	}
+	return func() { close(done); burners.Wait() }
+}
+
+// measureReads reads rs b.N times and reports the users read a second,
+// that rate over quota ("ratio") and the throttles the emulator counted. One
+// untimed read first opens the connections, spends the server's initial
+// burst and lets an overrated client settle: the figures are the steady
+// state. load, if set, runs from then until the timed reads end.
+func measureReads(b *testing.B, e *testEmulator, c *Client, rs state.ReadSet, quota float64, load func() (stop func())) {
+	if _, err := c.ReadLive(context.Background(), rs, nil); err != nil {
+		b.Fatal(err)
+	}
+	e.ResetStats()
+	users := 0
+	for _, names := range rs {
+		users += len(names)
+	}
+	if load != nil {
+		stop := load()
+		defer stop()
 	}
 	b.ResetTimer()
 	var elapsed time.Duration
@@ -166,9 +149,8 @@ func benchmarkReadLiveUnderCPUContention(b *testing.B) {
 		elapsed += time.Since(start)
 	}
 	b.StopTimer()
-	close(stop)
-	burners.Wait()
-	usersPerSecond := float64(b.N*len(names)) / elapsed.Seconds()
+	usersPerSecond := float64(b.N*users) / elapsed.Seconds()
+	b.ReportMetric(usersPerSecond, "users/s")
 	b.ReportMetric(usersPerSecond/quota, "ratio")
 	b.ReportMetric(float64(e.Stats().Operations["AdminGetUser"].Throttled)/float64(b.N), "throttled/op")
 }
