@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mfactl/mfactl/internal/cognito/cognitotest"
 )
 
 // BenchmarkPolicyPlanProcess measures `mfactl plan` of an AllUsers policy
@@ -38,18 +40,7 @@ import (
 //
 //	MFACTL_BENCH_USERS=1000000 go test -run '^$' -bench PolicyPlanProcess -benchtime 1x -timeout 30m .
 func BenchmarkPolicyPlanProcess(b *testing.B) {
-	sizes := []int{100_000}
-	if env := os.Getenv("MFACTL_BENCH_USERS"); env != "" {
-		sizes = nil
-		for _, f := range strings.Split(env, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n <= 0 {
-				b.Fatalf("MFACTL_BENCH_USERS=%q: want sizes like 100000,1000000", env)
-			}
-			sizes = append(sizes, n)
-		}
-	}
-	for _, n := range sizes {
+	for _, n := range cognitotest.BenchUsers(b, 100_000) {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) { benchmarkPolicyPlanProcess(b, n) })
 	}
 }

@@ -5,13 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/cognito/cognitotest"
 	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
@@ -22,14 +21,16 @@ import (
 // The emulator enforces Cognito's quotas at 10× (UserRead 1,200/s) and
 // mfactl is told the same rates. It reports the reads over both runs and
 // the time of both runs together as a ratio to the floor of N reads at
-// the quota. MFACTL_BENCH_USERS sets N (default 12,000; 100,000 takes
-// about 90 s).
+// the quota. N is 12,000, or the comma-separated sizes of
+// MFACTL_BENCH_USERS (100,000 takes about 90 s).
 func BenchmarkReportResume(b *testing.B) {
-	const scale = 10.0
-	users := 12000
-	if n, err := strconv.Atoi(os.Getenv("MFACTL_BENCH_USERS")); err == nil && n > 0 {
-		users = n
+	for _, n := range cognitotest.BenchUsers(b, 12000) {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) { benchmarkReportResume(b, n) })
 	}
+}
+
+func benchmarkReportResume(b *testing.B, users int) {
+	const scale = 10.0
 	quota := emulator.CategoryRate("UserRead") * scale
 	want := map[string]int{"NoMFA": 0, "SMSOnly": 0, "TOTP": 0, "Email": 0, "LegacyMFAOptions": 0, "Unknown": 0}
 	for i := range users { // seedMixedPool's users, by state

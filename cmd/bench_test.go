@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mfactl/mfactl/emulator"
+	"github.com/mfactl/mfactl/internal/cognito/cognitotest"
 	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
@@ -89,13 +89,16 @@ func BenchmarkApplyAtQuota(b *testing.B) {
 // quota): the emulator enforces Cognito's quotas at 10× (UserRead 1200/s,
 // UserList 300/s) and mfactl is told the same rates. Listing pages and reads
 // overlap, so the ratio counts the whole plan, from its first request to its
-// last. MFACTL_BENCH_USERS sets N (default 12,000; 100,000 takes ~90 s a run).
+// last. N is 12,000, or the comma-separated sizes of MFACTL_BENCH_USERS
+// (100,000 takes ~90 s a run).
 func BenchmarkPolicyPlanAtQuota(b *testing.B) {
-	const scale = 10.0
-	users := 12000
-	if n, err := strconv.Atoi(os.Getenv("MFACTL_BENCH_USERS")); err == nil && n > 0 {
-		users = n
+	for _, n := range cognitotest.BenchUsers(b, 12000) {
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) { benchmarkPolicyPlanAtQuota(b, n) })
 	}
+}
+
+func benchmarkPolicyPlanAtQuota(b *testing.B, users int) {
+	const scale = 10.0
 	quota := emulator.CategoryRate("UserRead") * scale
 	file := filepath.Join(b.TempDir(), "mfa.yaml")
 	policy := "Version: 1\nUserPools:\n  - UserPoolId: " + reportPool + "\n    Policies:\n      - {Name: everyone-email, Select: {AllUsers: true}, EmailMfaSettings: {Enabled: true}}\n"

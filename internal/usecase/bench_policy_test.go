@@ -7,16 +7,16 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
+	"github.com/mfactl/mfactl/internal/cognito/cognitotest"
 	"github.com/mfactl/mfactl/internal/token"
 )
 
 // BenchmarkPolicyPlanMemory measures the peak heap of planning an AllUsers
-// policy over N users, N = 100,000, 300,000 and 1,000,000 (set
-// MFACTL_BENCH_USERS to run one size), of whom 1,000 change and the rest
+// policy over N users, N = 100,000, 300,000 and 1,000,000 (or the
+// comma-separated sizes of MFACTL_BENCH_USERS), of whom 1,000 change and the rest
 // are in sync: the plan keeps the users it changes and counts the others.
 // Cognito is a generated pool (cognitotest), which makes each user as it is asked for and
 // holds none, so the heap sampled (every millisecond, collected garbage
@@ -24,11 +24,7 @@ import (
 // fast as one core judges them. The "changed=all" row is a plan where
 // every one of 100,000 users changes: what each such user costs.
 func BenchmarkPolicyPlanMemory(b *testing.B) {
-	sizes := []int{100_000, 300_000, 1_000_000}
-	if n, err := strconv.Atoi(os.Getenv("MFACTL_BENCH_USERS")); err == nil && n > 0 {
-		sizes = []int{n}
-	}
-	for _, n := range sizes {
+	for _, n := range cognitotest.BenchUsers(b, 100_000, 300_000, 1_000_000) {
 		b.Run(fmt.Sprintf("users=%d/changed=1000", n), func(b *testing.B) { benchmarkPolicyPlanMemory(b, n, n/1000) })
 	}
 	b.Run("users=100000/changed=all", func(b *testing.B) { benchmarkPolicyPlanMemory(b, 100_000, 1) })

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,18 +33,7 @@ const reportMemoryBar = 300 << 20
 // gets in a pool that has any MFA at all. held-B/user is what the report
 // holds once read, without the garbage: its cost per user.
 func BenchmarkReportMemory(b *testing.B) {
-	sizes := []int{100_000}
-	if env := os.Getenv("MFACTL_BENCH_USERS"); env != "" {
-		sizes = nil
-		for _, f := range strings.Split(env, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n <= 0 {
-				b.Fatalf("MFACTL_BENCH_USERS=%q: want sizes like 100000,1000000", env)
-			}
-			sizes = append(sizes, n)
-		}
-	}
-	for _, n := range sizes {
+	for _, n := range cognitotest.BenchUsers(b, 100_000) {
 		for _, f := range []Format{JSON, CSV} {
 			b.Run(fmt.Sprintf("users=%d/%s", n, f), func(b *testing.B) { benchmarkReportMemory(b, n, f) })
 		}
