@@ -104,15 +104,7 @@ func (v *applyText) Done(err error, interrupted bool) error {
 		return nil
 	}
 	f := runFailure{command: jsondoc.CommandApply, err: err, interrupted: interrupted}
-	if werr := writeFailureAnnotation(v.plan.io.ErrOut, f); werr != nil {
-		return werr
-	}
-	var md strings.Builder
-	if werr := renderFailureMarkdown(&md, f); werr != nil {
-		return werr
-	}
-	appendStepSummary(v.plan.io, md.String())
-	return nil
+	return f.toGitHub(v.plan.io, v.plan.io.ErrOut, true, true)
 }
 
 func (v *applyText) verification(ver *usecase.Verification) error {

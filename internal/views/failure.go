@@ -62,6 +62,24 @@ func (f runFailure) consequence() string {
 	return "Nothing was changed in Cognito."
 }
 
+// toGitHub annotates the run with the failure (a workflow command on w)
+// when annotate is set, and adds it to the job summary when summary is.
+func (f runFailure) toGitHub(ios *iostreams.IOStreams, w io.Writer, annotate, summary bool) error {
+	if annotate {
+		if err := writeFailureAnnotation(w, f); err != nil {
+			return err
+		}
+	}
+	if summary {
+		var md strings.Builder
+		if err := renderFailureMarkdown(&md, f); err != nil {
+			return err
+		}
+		appendStepSummary(ios, md.String())
+	}
+	return nil
+}
+
 // writeFailureAnnotation writes one ::error workflow command for the
 // failure, with no file: GitHub shows it on the run and the pull request.
 func writeFailureAnnotation(w io.Writer, f runFailure) error {

@@ -3,11 +3,11 @@ package views
 import (
 	"encoding/xml"
 	"fmt"
-	"github.com/mfactl/mfactl/internal/buildinfo"
 	"io"
 	"sort"
 	"strings"
 
+	"github.com/mfactl/mfactl/internal/buildinfo"
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/state"
 	"github.com/mfactl/mfactl/plan"

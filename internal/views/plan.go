@@ -148,19 +148,7 @@ func inputHeadline(command string, diags diag.List) string {
 // summary too, so that a failed plan is not a silent one.
 func (v planText) Failed(err error, interrupted bool) error {
 	f := runFailure{command: v.command, err: err, interrupted: interrupted}
-	if v.annotate {
-		if err := writeFailureAnnotation(v.io.Out, f); err != nil {
-			return err
-		}
-	}
-	if v.summary {
-		var md strings.Builder
-		if err := renderFailureMarkdown(&md, f); err != nil {
-			return err
-		}
-		appendStepSummary(v.io, md.String())
-	}
-	return nil
+	return f.toGitHub(v.io, v.io.Out, v.annotate, v.summary)
 }
 
 // planJSON writes one JSON document on stdout whatever happened, so that

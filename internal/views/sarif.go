@@ -2,9 +2,9 @@ package views
 
 import (
 	"encoding/json"
-	"github.com/mfactl/mfactl/internal/buildinfo"
 	"io"
 
+	"github.com/mfactl/mfactl/internal/buildinfo"
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/iostreams"
 )

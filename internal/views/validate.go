@@ -3,7 +3,6 @@ package views
 import (
 	"bytes"
 	"fmt"
-	"strings"
 
 	"github.com/mfactl/mfactl/internal/diag"
 	"github.com/mfactl/mfactl/internal/iostreams"
@@ -101,20 +100,7 @@ func validateHeadline(r schema.Result) string {
 // Failed leaves the message to Main; in GitHub Actions it annotates the
 // run and adds the failure to the job summary too.
 func (v validateText) Failed(err error, interrupted bool) error {
-	f := validateFailure(err, interrupted)
-	if v.annotate {
-		if err := writeFailureAnnotation(v.io.ErrOut, f); err != nil {
-			return err
-		}
-	}
-	if v.summary {
-		var md strings.Builder
-		if err := renderFailureMarkdown(&md, f); err != nil {
-			return err
-		}
-		appendStepSummary(v.io, md.String())
-	}
-	return nil
+	return validateFailure(err, interrupted).toGitHub(v.io, v.io.ErrOut, v.annotate, v.summary)
 }
 
 type validateJSON struct{ io *iostreams.IOStreams }
