@@ -1,7 +1,6 @@
 package views
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -131,16 +130,7 @@ func writeFailureJUnit(w io.Writer, f runFailure) error {
 		Cases: []junitCase{{Name: f.headline(), Classname: name, Time: "0",
 			Failures: []junitFailure{{Message: firstLine(e.Message), Type: kind, Text: text}}}},
 	}}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return encodeJUnit(w, doc)
 }
 
 // writeFailureSARIF writes a SARIF log with no results and an invocation

@@ -130,6 +130,11 @@ func writeJUnit(w io.Writer, name string, suites []*suiteBuilder) error {
 		doc.Tests += js.Tests
 		doc.Failures += js.Failures
 	}
+	return encodeJUnit(w, doc)
+}
+
+// encodeJUnit writes doc as an indented XML document ending in a newline.
+func encodeJUnit(w io.Writer, doc junitSuites) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
