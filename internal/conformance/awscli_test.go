@@ -15,16 +15,23 @@ import (
 // Debian's awscli, by full path: another aws may come first on PATH.
 const awsCLIPath = "/usr/bin/aws"
 
-// TestAWSCLI checks that a client nobody here wrote, the AWS CLI, writes and
-// reads a pool's MFA configuration and reads a user through each selected
-// target, and that what it reads is what was set.
-func TestAWSCLI(t *testing.T) {
+// requireAWSCLI skips t unless the AWS CLI is selected, and fails it when
+// the CLI is selected but not installed.
+func requireAWSCLI(t *testing.T) {
+	t.Helper()
 	if !Selected(AWSCLI) {
 		t.Skipf("%s not selected; to run it: %s", AWSCLI, HowToRun)
 	}
 	if _, err := os.Stat(awsCLIPath); err != nil {
 		t.Fatalf("%s selected but %s is missing: run scripts/install-peers.sh", AWSCLI, awsCLIPath)
 	}
+}
+
+// TestAWSCLI checks that a client nobody here wrote, the AWS CLI, writes and
+// reads a pool's MFA configuration and reads a user through each selected
+// target, and that what it reads is what was set.
+func TestAWSCLI(t *testing.T) {
+	requireAWSCLI(t)
 	targets, err := Targets()
 	if err != nil {
 		t.Fatal(err)

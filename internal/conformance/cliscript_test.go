@@ -22,12 +22,7 @@ import (
 // left to do. The script reads the SMS role's ExternalId from the
 // environment; without it, the shell refuses the command before any call.
 func TestPlanCLIScriptConverges(t *testing.T) {
-	if !Selected(AWSCLI) {
-		t.Skipf("%s not selected; to run it: %s", AWSCLI, HowToRun)
-	}
-	if _, err := os.Stat(awsCLIPath); err != nil {
-		t.Fatalf("%s selected but %s is missing: run scripts/install-peers.sh", AWSCLI, awsCLIPath)
-	}
+	requireAWSCLI(t)
 	targets, err := Targets()
 	if err != nil {
 		t.Fatal(err)
@@ -106,12 +101,7 @@ func cliEnv() []string {
 // which the script reads from MFACTL_ACCESS_TOKEN). Every operation a plan
 // makes goes through the real AWS CLI.
 func TestPlanCLIScriptConvergesLegacyAndSelf(t *testing.T) {
-	if !Selected(AWSCLI) {
-		t.Skipf("%s not selected; to run it: %s", AWSCLI, HowToRun)
-	}
-	if _, err := os.Stat(awsCLIPath); err != nil {
-		t.Fatalf("%s selected but %s is missing: run scripts/install-peers.sh", AWSCLI, awsCLIPath)
-	}
+	requireAWSCLI(t)
 	targets, err := Targets()
 	if err != nil {
 		t.Fatal(err)

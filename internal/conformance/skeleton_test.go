@@ -17,9 +17,7 @@ import (
 // of fixtures/awscli/ (filled-in skeletons that mfactl reads) is one the
 // skeleton has, where it has it: the fixtures stay what the CLI takes.
 func TestAWSCLISkeletonsMatchTheFixtures(t *testing.T) {
-	if !Selected(AWSCLI) {
-		t.Skipf("%s not selected; to run it: %s", AWSCLI, HowToRun)
-	}
+	requireAWSCLI(t)
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
