@@ -16,17 +16,8 @@ var fidelityScenarios = []scenario{
 		name: "auth/re-associating-stops-the-old-authenticator",
 		want: "tokens",
 		run: func(s *session) (string, error) {
-			if err := s.mustSetMfa(types.UserPoolMfaTypeOptional, nil, totpOn); err != nil {
-				return "", err
-			}
-			token, err := s.newSignedInUser("alice")
+			token, err := totpUser(s)
 			if err != nil {
-				return "", err
-			}
-			if err := s.registerTOTP(token); err != nil {
-				return "", err
-			}
-			if err := s.mustSetPreference(token, nil, enabledPreferred); err != nil {
 				return "", err
 			}
 			if _, err := s.associateTOTP(token); err != nil {

@@ -504,17 +504,7 @@ var authScenarios = []scenario{
 		name: "auth/totp-user-is-challenged",
 		want: "challenge=SOFTWARE_TOKEN_MFA",
 		run: func(s *session) (string, error) {
-			if err := s.mustSetMfa(types.UserPoolMfaTypeOptional, nil, totpOn); err != nil {
-				return "", err
-			}
-			token, err := s.newSignedInUser("alice")
-			if err != nil {
-				return "", err
-			}
-			if err := s.registerTOTP(token); err != nil {
-				return "", err
-			}
-			if err := s.mustSetPreference(token, nil, enabledPreferred); err != nil {
+			if _, err := totpUser(s); err != nil {
 				return "", err
 			}
 			return describeSignIn(s.initiateAuth("alice", password)), nil
@@ -606,6 +596,22 @@ func poolForUserMfa(s *session, attrs ...string) (string, error) {
 		return "", err
 	}
 	return s.newSignedInUser("alice", attrs...)
+}
+
+// totpUser turns TOTP on in the pool under OPTIONAL and returns the access
+// token of alice, signed in, with a verified authenticator preferred.
+func totpUser(s *session) (string, error) {
+	if err := s.mustSetMfa(types.UserPoolMfaTypeOptional, nil, totpOn); err != nil {
+		return "", err
+	}
+	token, err := s.newSignedInUser("alice")
+	if err != nil {
+		return "", err
+	}
+	if err := s.registerTOTP(token); err != nil {
+		return "", err
+	}
+	return token, s.mustSetPreference(token, nil, enabledPreferred)
 }
 
 // thenUser appends the user's MFA settings to the outcome of a call.
