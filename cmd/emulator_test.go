@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mfactl/mfactl/emulator"
 	"github.com/mfactl/mfactl/internal/iostreams"
 )
 
@@ -103,10 +104,7 @@ func startEmulator(t *testing.T, opts EmulatorOptions) (url string, stderr *iost
 
 func call(t *testing.T, url, op, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0")
+	req, _ := emulator.NewRequest(t.Context(), url, "us-east-1", op, strings.NewReader(body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

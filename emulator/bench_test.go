@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -56,10 +57,7 @@ func BenchmarkAdminGetUserRawHTTP(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-			req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.AdminGetUser")
-			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0")
+			req, _ := emulator.NewRequest(context.Background(), url, "us-east-1", "AdminGetUser", strings.NewReader(body))
 			resp, err := client.Do(req)
 			if err != nil {
 				b.Error(err)

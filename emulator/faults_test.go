@@ -269,11 +269,9 @@ func TestCategory(t *testing.T) {
 // post sends a raw JSON 1.1 request.
 func post(t *testing.T, url, op, body string, signed bool) (int, map[string]string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
-	if signed {
-		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0")
+	req, _ := emulator.NewRequest(t.Context(), url, "us-east-1", op, strings.NewReader(body))
+	if !signed {
+		req.Header.Del("Authorization")
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -22,10 +22,7 @@ import (
 // call sends op with body as a signed request and decodes the answer.
 func call(t *testing.T, url, op, body string) (status int, out map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=0")
+	req, _ := emulator.NewRequest(t.Context(), url, "us-east-1", op, strings.NewReader(body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

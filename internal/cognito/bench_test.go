@@ -193,13 +193,10 @@ func BenchmarkPacingCPU(b *testing.B) {
 func raiseQuota(t testing.TB, url, region, category string, value int) {
 	t.Helper()
 	body := fmt.Sprintf(`{"LimitDefinition":{"LimitClass":"API_CATEGORY","Attributes":{"Category":%q}},"RequestedLimitValue":%d}`, category, value)
-	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req, err := emulator.NewRequest(context.Background(), url, region, "UpdateProvisionedLimit", strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService.UpdateProvisionedLimit")
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDSETUP/20260101/"+region+"/cognito-idp/aws4_request, SignedHeaders=host, Signature=0")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -86,13 +86,10 @@ func orOK(code string) string {
 func sendRaw(endpoint, op string, body []byte) (code, message string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	req, err := emulator.NewRequest(ctx, endpoint, "us-east-1", op, bytes.NewReader(body))
 	if err != nil {
 		return "", "", err
 	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "AWSCognitoIdentityProviderService."+op)
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDCONFORMANCE/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host;x-amz-target, Signature=0")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return "", "", err
