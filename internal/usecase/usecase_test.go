@@ -48,8 +48,11 @@ type fakeCognito struct {
 	ignoreUserWrites bool
 
 	mu sync.Mutex // for the calls PlanApply makes concurrently: ReadUser, AdminSetUserMFAPreference
-	// readAfter holds the read of a user until a write was made ("user alice").
-	readAfter map[string]string
+	// readAfter holds the read of a user until a write was made ("user
+	// alice"), for at most 10 s; readsGaveUp lists the users whose read
+	// stopped waiting without the write.
+	readAfter   map[string]string
+	readsGaveUp []string
 }
 
 func newFake() *fakeCognito {
@@ -140,13 +143,16 @@ func (f *fakeCognito) GetGroup(_ context.Context, _, name string) (state.Group, 
 
 func (f *fakeCognito) ReadUser(_ context.Context, _, username string, _ state.Mode) (*state.LiveUser, error) {
 	if write := f.readAfter[username]; write != "" {
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		made := false
+		for deadline := time.Now().Add(10 * time.Second); !made && time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 			f.mu.Lock()
-			made := slices.Contains(f.writes, write)
+			made = slices.Contains(f.writes, write)
 			f.mu.Unlock()
-			if made {
-				break
-			}
+		}
+		if !made {
+			f.mu.Lock()
+			f.readsGaveUp = append(f.readsGaveUp, username)
+			f.mu.Unlock()
 		}
 	}
 	f.mu.Lock()
